@@ -1,0 +1,187 @@
+// toegang::Engine: the delegation model of one federation, held in memory
+// and persisted in one SQLite database file.
+//
+//   auto engine = toegang::Engine::Open("federation.db");
+//   if (!engine.ok()) { report(engine.status()); return; }
+//   toegang::Result<toegang::Decision> d =
+//       (*engine)->Check("85073003328", "ama-wvg");
+//   if (d.ok() && d->allowed) { /* let the person in */ }
+//
+// Mutations follow the rules of SPEC 4.4: Apply() either commits the whole
+// change (its rows, its audit rows and the next revision in one SQLite
+// transaction, durable when it returns) and then updates the in-memory
+// graph, or refuses it, changes nothing, and records the refusal in the
+// audit log.
+//
+// Thread safety: an Engine is thread-safe. Any number of threads may call
+// the const query methods while one thread calls Apply() or an import;
+// writers are serialized. (The present build guards the in-memory model
+// with a reader/writer lock; see docs/architecture.md.)
+// Several processes may open the same database file: before each mutation
+// the engine catches up with commits made by others.
+#ifndef TOEGANG_ENGINE_H_
+#define TOEGANG_ENGINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "toegang/mutation.h"
+#include "toegang/status.h"
+
+namespace toegang {
+
+struct OpenOptions {
+  // Create the database file (mode 0600) and its schema when missing.
+  // When false, a missing file is an error (code not_initialized).
+  bool create_if_missing = false;
+};
+
+// The answer to check(insz, application, [hco]) (SPEC 4.5).
+struct Decision {
+  bool allowed = false;
+  uint64_t revision = 0;  // the revision the decision was made at
+  // When allowed: the HCO numbers of the facilities through which access is
+  // granted, sorted. Empty when denied.
+  std::vector<std::string> facilities;
+};
+
+// What a committed mutation did.
+struct CommitInfo {
+  uint64_t revision = 0;  // the revision it committed as
+  // One line per change it made, e.g. "user.revoke 85073003328 ama-wvg at
+  // 12345 (deauthorized)"; the first is the mutation itself.
+  std::vector<std::string> changes;
+};
+
+struct ImportOptions {
+  // Load the good rows and report the bad ones, instead of refusing the
+  // whole file.
+  bool skip_invalid = false;
+  // Called now and then with bytes read so far and the file size.
+  std::function<void(uint64_t done, uint64_t total)> progress;
+};
+
+struct RowError {
+  std::string file;
+  size_t line = 0;
+  std::string code;
+  std::string message;
+};
+
+struct ImportReport {
+  uint64_t revision = 0;   // revision committed, 0 when nothing changed
+  size_t rows = 0;         // data rows read
+  size_t inserted = 0;
+  size_t updated = 0;
+  size_t unchanged = 0;
+  size_t ignored = 0;      // rows that are not for this registry (e.g.
+                           // establishment units in denomination.csv)
+  size_t invalid = 0;      // bad rows (all of them, even if not all listed)
+  std::vector<RowError> errors;  // the first kMaxListedErrors bad rows
+  static constexpr size_t kMaxListedErrors = 1000;
+};
+
+// One audit log row: a committed change (revision > 0) or a refusal
+// (revision == 0, outcome "refused").
+struct AuditRecord {
+  uint64_t seq = 0;
+  uint64_t revision = 0;
+  std::string at;       // ISO-8601 UTC
+  std::string actor;    // INSZ, empty for imports
+  std::string action;   // e.g. "user.grant", "import.kbo"
+  std::string kbo;      // enterprise concerned, when there is one
+  std::string outcome;  // "ok" | "refused"
+  std::string code;     // error code of a refusal
+  std::string detail;   // JSON object
+  std::string message;
+};
+
+struct AuditQuery {
+  uint64_t since_revision = 0;  // only committed changes after this revision
+                                // (0: everything, refusals included)
+  std::string kbo;              // only rows about this enterprise
+  uint64_t after_seq = 0;       // cursor: rows with seq > after_seq
+  size_t limit = 100;
+};
+
+struct Stats {
+  uint64_t revision = 0;
+  size_t enterprises = 0, active_enterprises = 0;
+  size_t persons = 0;
+  size_t facilities = 0;
+  size_t htbs = 0;
+  size_t domain_managers = 0;
+  size_t subafdelingen = 0;
+  size_t users = 0;
+  size_t rights = 0;
+  size_t audit_rows = 0;
+  size_t graph_vertices = 0, graph_edges = 0;
+};
+
+class Engine {
+ public:
+  // Opens (or with options.create_if_missing creates) the database at path,
+  // applies pending schema migrations, and loads the delegation graph.
+  // Failure codes: not_initialized, not_a_database, schema_too_new,
+  // storage_error.
+  static Result<std::unique_ptr<Engine>> Open(const std::string& path,
+                                              const OpenOptions& options = {});
+
+  virtual ~Engine() = default;
+
+  // Applies one mutation (SPEC 4.4). On success the change is durable and
+  // visible to every query that starts after Apply returns. On failure
+  // nothing changed; a refusal (kind kRefused) is recorded in the audit log
+  // with the actor, invalid input (kInvalidInput) is not.
+  virtual Result<CommitInfo> Apply(const Mutation& mutation) = 0;
+
+  // The rules of SPEC 4.4 as a query: the Status Apply() would return,
+  // without changing or recording anything.
+  virtual Status May(const Mutation& mutation) const = 0;
+
+  // check(insz, application, [hco]) (SPEC 4.5). application is a code or
+  // name; hco may be empty. A valid INSZ the federation does not know is
+  // denied; an invalid INSZ, application or HCO is kInvalidInput.
+  virtual Result<Decision> Check(std::string_view insz,
+                                 std::string_view application,
+                                 std::string_view hco = {}) const = 0;
+
+  // Registry imports (SPEC 6). Atomic unless options.skip_invalid. Returns
+  // ok, or import_rejected (nothing imported; *report lists the bad rows),
+  // or a storage/io error. *report is filled in either case.
+  virtual Status ImportKbo(const std::string& enterprises_csv,
+                           const std::string& denominations_csv,
+                           const ImportOptions& options,
+                           ImportReport* report) = 0;
+  virtual Status ImportPersons(const std::string& csv,
+                               const ImportOptions& options,
+                               ImportReport* report) = 0;
+  virtual Status ImportFunctions(const std::string& csv,
+                                 const ImportOptions& options,
+                                 ImportReport* report) = 0;
+  virtual Status ImportFacilities(const std::string& csv,
+                                  const ImportOptions& options,
+                                  ImportReport* report) = 0;
+
+  // Audit log rows in order, filtered by query.
+  virtual Result<std::vector<AuditRecord>> Audit(
+      const AuditQuery& query) const = 0;
+
+  // Checks the database and the in-memory graph against each other and
+  // against the invariants of the model (SPEC 4.3). Returns the problems
+  // found; an empty list means all is well.
+  virtual Result<std::vector<std::string>> Verify() const = 0;
+
+  virtual Result<Stats> GetStats() const = 0;
+
+  // The revision of the in-memory model.
+  virtual uint64_t revision() const = 0;
+};
+
+}  // namespace toegang
+
+#endif  // TOEGANG_ENGINE_H_

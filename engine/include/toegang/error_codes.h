@@ -1,0 +1,79 @@
+// The stable error codes of toegang (SPEC 4.4, 4.5, 7).
+//
+// These strings are a public contract: scripts match on them, the audit log
+// stores them, docs/cli.md lists each with its remedy. Add new codes; never
+// rename or reuse one.
+#ifndef TOEGANG_ERROR_CODES_H_
+#define TOEGANG_ERROR_CODES_H_
+
+#include <string_view>
+
+namespace toegang::code {
+
+// --- invalid input (Status::Kind::kInvalidInput, CLI exit 2) -------------
+inline constexpr std::string_view kUsage = "usage";
+inline constexpr std::string_view kInvalidInsz = "invalid_insz";
+inline constexpr std::string_view kInvalidKbo = "invalid_kbo";
+inline constexpr std::string_view kInvalidHco = "invalid_hco";
+inline constexpr std::string_view kInvalidTypeCode = "invalid_type_code";
+inline constexpr std::string_view kInvalidEmail = "invalid_email";
+inline constexpr std::string_view kInvalidPhone = "invalid_phone";
+inline constexpr std::string_view kUnknownCapacity = "unknown_capacity";
+inline constexpr std::string_view kUnknownSubdivision = "unknown_subdivision";
+inline constexpr std::string_view kUnknownApplication = "unknown_application";
+inline constexpr std::string_view kAmbiguous = "ambiguous";
+// An import file with bad rows, loaded atomically: nothing was imported.
+inline constexpr std::string_view kImportRejected = "import_rejected";
+// One bad row or header (reported per line inside an import report).
+inline constexpr std::string_view kInvalidRow = "invalid_row";
+inline constexpr std::string_view kInvalidHeader = "invalid_header";
+
+// --- refused by a rule (Status::Kind::kRefused, CLI exit 3) --------------
+inline constexpr std::string_view kNotAuthorized = "not_authorized";
+inline constexpr std::string_view kEnterpriseUnknown = "enterprise_unknown";
+inline constexpr std::string_view kEnterpriseInactive = "enterprise_inactive";
+inline constexpr std::string_view kNotWvOrEmployee = "not_wv_or_employee";
+inline constexpr std::string_view kAlreadyHtb = "already_htb";
+inline constexpr std::string_view kAlreadyActive = "already_active";
+inline constexpr std::string_view kCapacityInactive = "capacity_inactive";
+inline constexpr std::string_view kSubdivisionNotInCapacity =
+    "subdivision_not_in_capacity";
+inline constexpr std::string_view kAlreadyManager = "already_manager";
+inline constexpr std::string_view kNotAManager = "not_a_manager";
+inline constexpr std::string_view kFacilityUnknown = "facility_unknown";
+inline constexpr std::string_view kFacilityNotOfEnterprise =
+    "facility_not_of_enterprise";
+inline constexpr std::string_view kFacilityInactive = "facility_inactive";
+inline constexpr std::string_view kAlreadyExists = "already_exists";
+inline constexpr std::string_view kApplicationNotInCapacity =
+    "application_not_in_capacity";
+inline constexpr std::string_view kWrongFacilityType = "wrong_facility_type";
+inline constexpr std::string_view kSubafdelingUnknown = "subafdeling_unknown";
+inline constexpr std::string_view kAlreadyAuthorized = "already_authorized";
+inline constexpr std::string_view kApplicationNotAuthorized =
+    "application_not_authorized";
+inline constexpr std::string_view kAlreadyUser = "already_user";
+inline constexpr std::string_view kNotAUser = "not_a_user";
+inline constexpr std::string_view kAlreadyGranted = "already_granted";
+inline constexpr std::string_view kRightMissing = "right_missing";
+
+// --- storage and I/O (Status::Kind::kStorage, CLI exit 4) ----------------
+inline constexpr std::string_view kStorageError = "storage_error";
+inline constexpr std::string_view kIoError = "io_error";
+inline constexpr std::string_view kNotInitialized = "not_initialized";
+inline constexpr std::string_view kSchemaTooNew = "schema_too_new";
+inline constexpr std::string_view kNotADatabase = "not_a_database";
+// check --at-least REV: the database has not reached that revision.
+inline constexpr std::string_view kRevisionNotReached = "revision_not_reached";
+// verify found problems.
+inline constexpr std::string_view kVerifyFailed = "verify_failed";
+
+// --- reasons a check denies (SPEC 4.5); also used by explain -------------
+inline constexpr std::string_view kNoHtb = "no_htb";
+inline constexpr std::string_view kNoSubafdeling = "no_subafdeling";
+// kEnterpriseInactive, kCapacityInactive, kFacilityInactive,
+// kApplicationNotAuthorized, kNotAUser, kRightMissing are shared above.
+
+}  // namespace toegang::code
+
+#endif  // TOEGANG_ERROR_CODES_H_

@@ -1,0 +1,72 @@
+// Mutation: one change to the delegation state, as an actor asks for it
+// (SPEC 4.4). Every field is text as the caller has it (CLI arguments, a
+// gateway's request); the engine parses and validates all of it, so a bad
+// identifier or an unknown code comes back as kInvalidInput, never as a
+// half-applied change.
+//
+// Thread safety: plain value type.
+#ifndef TOEGANG_MUTATION_H_
+#define TOEGANG_MUTATION_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace toegang {
+
+// The mutations of SPEC 4.4, with the manual section that describes each.
+enum class Action {
+  kAppointHtb,          // 3.2   htb appoint
+  kActivateCapacity,    // 3.4   hoedanigheid activate
+  kSetTb,               // 3.5.1 tb set
+  kAddCoTb,             // 3.5.2 tb add-co
+  kRemoveCoTb,          // 3.5.2 tb remove-co
+  kCreateSubafdeling,   // 3.6   subafdeling create
+  kAuthorize,           // 3.6   subafdeling authorize
+  kDeauthorize,         // 3.6   subafdeling deauthorize
+  kRemoveSubafdeling,   //       subafdeling remove
+  kAddManager,          // 3.6   subafdeling add-beheerder
+  kRemoveManager,       //       subafdeling remove-beheerder
+  kAddUser,             // 3.7   user add
+  kGrantRight,          // 3.7   user grant
+  kRevokeRight,         // 3.7   user revoke
+  kRemoveUser,          // 3.7   user remove
+};
+
+// Stable name of an action, as written in the audit log: "htb.appoint",
+// "hoedanigheid.activate", "tb.set", "tb.add-co", "tb.remove-co",
+// "subafdeling.create", "subafdeling.authorize", "subafdeling.deauthorize",
+// "subafdeling.remove", "subafdeling.add-beheerder",
+// "subafdeling.remove-beheerder", "user.add", "user.grant", "user.revoke",
+// "user.remove".
+std::string_view ActionName(Action action);
+// The inverse of ActionName; also accepts the old terms ("vte.appoint",
+// "lokale-beheerder.set", ...). nullopt when unknown.
+std::optional<Action> ActionFromName(std::string_view name);
+
+struct Mutation {
+  Action action = Action::kAppointHtb;
+  // INSZ of the person asking (toegang does not authenticate: the caller
+  // asserts it, the rules decide what it may do). Required.
+  std::string actor;
+
+  // Target, as the action needs it (unused fields are ignored):
+  std::string kbo;          // enterprise; optional where hco identifies it
+  std::string capacity;     // hoedanigheid code or name; optional while only
+                            // one exists
+  std::string subdivision;  // subdivisie code or name; optional likewise
+  std::string hco;          // facility / subafdeling
+  std::string insz;         // the person appointed, added, granted ...
+  std::string email;        // htb appoint, subafdeling create
+  std::string phone;        // htb appoint
+  // Applications: subafdeling create --authorize, authorize/deauthorize
+  // (exactly one), user add --right, grant/revoke (exactly one).
+  std::vector<std::string> applications;
+  // subafdeling create --beheerder: named subafdeling managers.
+  std::vector<std::string> managers;
+};
+
+}  // namespace toegang
+
+#endif  // TOEGANG_MUTATION_H_

@@ -1,0 +1,72 @@
+#include "change_set.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace toegang {
+namespace {
+
+// Which fields an op kind carries, so the JSON and the summary name only
+// what matters.
+bool HasDomain(Action k) {
+  return k == Action::kSetTb || k == Action::kAddCoTb ||
+         k == Action::kRemoveCoTb || k == Action::kCreateSubafdeling;
+}
+bool HasSubafdeling(Action k) {
+  return k != Action::kAppointHtb && k != Action::kActivateCapacity &&
+         k != Action::kSetTb && k != Action::kAddCoTb &&
+         k != Action::kRemoveCoTb;
+}
+bool HasPerson(Action k) {
+  return k != Action::kActivateCapacity && k != Action::kCreateSubafdeling &&
+         k != Action::kAuthorize && k != Action::kDeauthorize &&
+         k != Action::kRemoveSubafdeling;
+}
+bool HasApp(Action k) {
+  return k == Action::kAuthorize || k == Action::kDeauthorize ||
+         k == Action::kGrantRight || k == Action::kRevokeRight;
+}
+
+}  // namespace
+
+std::string OpToJson(const Op& op, const Catalogue& catalogue) {
+  nlohmann::json j;
+  j["op"] = ActionName(op.kind);
+  j["kbo"] = fmt::format("{:010}", op.kbo);
+  if (HasDomain(op.kind) || op.kind == Action::kActivateCapacity) {
+    j["hoedanigheid"] = catalogue.capacity(op.capacity).code;
+  }
+  if (HasDomain(op.kind)) {
+    j["subdivisie"] = catalogue.subdivision(op.subdivision).code;
+  }
+  if (HasSubafdeling(op.kind)) {
+    j["subafdeling"] = op.subafdeling;
+    j["hco"] = op.hco;
+  }
+  if (HasPerson(op.kind)) j["insz"] = fmt::format("{:011}", op.insz);
+  if (HasApp(op.kind)) j["app"] = catalogue.application(op.app).code;
+  if (!op.email.empty()) j["email"] = op.email;
+  if (!op.phone.empty()) j["phone"] = op.phone;
+  if (op.previous != 0) j["previous"] = fmt::format("{:011}", op.previous);
+  if (!op.cause.empty()) j["cause"] = op.cause;
+  return j.dump();
+}
+
+std::string OpSummary(const Op& op, const Catalogue& catalogue) {
+  std::string s(ActionName(op.kind));
+  s += fmt::format(" kbo={:010}", op.kbo);
+  if (HasDomain(op.kind) || op.kind == Action::kActivateCapacity) {
+    s += " hoedanigheid=" + catalogue.capacity(op.capacity).code;
+  }
+  if (HasDomain(op.kind)) {
+    s += " subdivisie=" + catalogue.subdivision(op.subdivision).code;
+  }
+  if (HasSubafdeling(op.kind)) s += " hco=" + op.hco;
+  if (HasPerson(op.kind)) s += fmt::format(" insz={:011}", op.insz);
+  if (HasApp(op.kind)) s += " app=" + catalogue.application(op.app).code;
+  if (op.previous != 0) s += fmt::format(" (replaces {:011})", op.previous);
+  if (!op.cause.empty()) s += " (because of " + op.cause + ")";
+  return s;
+}
+
+}  // namespace toegang

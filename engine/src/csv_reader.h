@@ -1,0 +1,56 @@
+// Streaming CSV reader (RFC 4180 as KBO Open Data and CoBRHA exports use it).
+//
+// Reads one record at a time from an std::istream in constant memory:
+// fields separated by ',', optionally enclosed in '"', with '""' for a quote
+// inside a quoted field and line breaks allowed inside quotes. Accepts LF and
+// CRLF line ends and skips a UTF-8 byte-order mark at the very start.
+//
+// Thread safety: none; one reader per stream and thread.
+#ifndef TOEGANG_CSV_READER_H_
+#define TOEGANG_CSV_READER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <istream>
+#include <string>
+#include <vector>
+
+namespace toegang {
+
+class CsvReader {
+ public:
+  // A record longer than this is refused (a "huge line" guard).
+  static constexpr size_t kMaxRecordBytes = 1 << 20;
+
+  explicit CsvReader(std::istream& in) : in_(in) {}
+
+  enum class Outcome {
+    kRecord,  // *fields holds the next record
+    kEnd,     // no more records
+    kError,   // *error says what is wrong with the record at line(); the
+              // reader has skipped to the start of the next line and may be
+              // called again
+  };
+
+  // Reads the next record into *fields (cleared first). Completely empty
+  // lines are skipped.
+  Outcome Next(std::vector<std::string>* fields, std::string* error);
+
+  // 1-based line number on which the record last returned (or refused) starts.
+  size_t line() const { return record_line_; }
+  // Bytes consumed so far (for progress reporting).
+  uint64_t bytes_read() const { return bytes_; }
+
+ private:
+  int Get();  // next byte or EOF, counting lines and bytes
+
+  std::istream& in_;
+  size_t current_line_ = 1;
+  size_t record_line_ = 0;
+  uint64_t bytes_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace toegang
+
+#endif  // TOEGANG_CSV_READER_H_

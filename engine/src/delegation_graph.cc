@@ -1,0 +1,492 @@
+#include "delegation_graph.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace toegang {
+namespace {
+
+std::string InszText(uint64_t v) { return fmt::format("{:011}", v); }
+std::string KboText(uint64_t v) { return fmt::format("{:010}", v); }
+
+}  // namespace
+
+Vertex DelegationGraph::AddNode(NodeKind kind, uint32_t index) {
+  return boost::add_vertex(Node{kind, index}, graph_);
+}
+
+Vertex DelegationGraph::EnsurePerson(uint64_t insz) {
+  auto it = person_by_insz_.find(insz);
+  if (it != person_by_insz_.end()) return it->second;
+  persons_.push_back(PersonData{insz, {}});
+  Vertex v = AddNode(NodeKind::kPerson,
+                     static_cast<uint32_t>(persons_.size() - 1));
+  person_by_insz_.emplace(insz, v);
+  return v;
+}
+
+Vertex DelegationGraph::UpsertPerson(uint64_t insz, const std::string* name) {
+  Vertex v = EnsurePerson(insz);
+  if (name != nullptr) persons_[graph_[v].index].name = *name;
+  return v;
+}
+
+Vertex DelegationGraph::UpsertEnterprise(uint64_t kbo, const std::string& name,
+                                         bool active,
+                                         const std::string& juridical_form,
+                                         const std::string& start_date) {
+  Vertex v;
+  auto it = enterprise_by_kbo_.find(kbo);
+  if (it != enterprise_by_kbo_.end()) {
+    v = it->second;
+  } else {
+    enterprises_.push_back(EnterpriseData{});
+    enterprises_.back().kbo = kbo;
+    v = AddNode(NodeKind::kEnterprise,
+                static_cast<uint32_t>(enterprises_.size() - 1));
+    enterprise_by_kbo_.emplace(kbo, v);
+  }
+  EnterpriseData& e = enterprises_[graph_[v].index];
+  e.name = name;
+  e.active = active;
+  e.juridical_form = juridical_form;
+  e.start_date = start_date;
+  return v;
+}
+
+void DelegationGraph::AddFunction(uint64_t kbo, uint64_t insz, LinkKind role) {
+  Vertex e = FindEnterprise(kbo);
+  if (e == kNoVertex) return;
+  Vertex p = EnsurePerson(insz);
+  if (!HasLink(p, e, role)) AddLink(p, e, role, Provenance{});
+}
+
+Vertex DelegationGraph::UpsertFacility(const std::string& hco,
+                                       const std::string& name,
+                                       const std::string& type_code,
+                                       uint64_t kbo, bool active) {
+  Vertex e = FindEnterprise(kbo);
+  Vertex v;
+  auto it = facility_by_hco_.find(hco);
+  if (it != facility_by_hco_.end()) {
+    v = it->second;
+  } else {
+    facilities_.push_back(FacilityData{});
+    facilities_.back().hco = hco;
+    v = AddNode(NodeKind::kFacility,
+                static_cast<uint32_t>(facilities_.size() - 1));
+    facility_by_hco_.emplace(hco, v);
+  }
+  FacilityData& f = facilities_[graph_[v].index];
+  if (f.enterprise != e && f.enterprise != kNoVertex) {
+    RemoveLink(f.enterprise, v, LinkKind::kOrganizes);
+  }
+  if (e != kNoVertex && !HasLink(e, v, LinkKind::kOrganizes)) {
+    AddLink(e, v, LinkKind::kOrganizes, Provenance{});
+  }
+  f.name = name;
+  f.type_code = type_code;
+  f.enterprise = e;
+  f.active = active;
+  return v;
+}
+
+Vertex DelegationGraph::EnsureDomain(Vertex enterprise, CapacityId c,
+                                     SubdivisionId s) {
+  auto key = std::make_tuple(enterprise, c, s);
+  auto it = domain_by_key_.find(key);
+  if (it != domain_by_key_.end()) return it->second;
+  domains_.push_back(DomainData{enterprise, c, s, kNoVertex});
+  Vertex v =
+      AddNode(NodeKind::kDomain, static_cast<uint32_t>(domains_.size() - 1));
+  domain_by_key_.emplace(key, v);
+  AddLink(enterprise, v, LinkKind::kDomain, Provenance{});
+  return v;
+}
+
+void DelegationGraph::AddLink(Vertex from, Vertex to, LinkKind kind,
+                              const Provenance& prov, AppId app) {
+  boost::add_edge(from, to, Link{kind, app, prov}, graph_);
+}
+
+bool DelegationGraph::RemoveLink(Vertex from, Vertex to, LinkKind kind,
+                                 AppId app) {
+  std::optional<Edge> e = FindLink(from, to, kind, app);
+  if (!e) return false;
+  boost::remove_edge(*e, graph_);
+  return true;
+}
+
+std::optional<Edge> DelegationGraph::FindLink(Vertex from, Vertex to,
+                                              LinkKind kind, AppId app) const {
+  for (auto [it, end] = boost::out_edges(from, graph_); it != end; ++it) {
+    const Link& l = graph_[*it];
+    if (boost::target(*it, graph_) == to && l.kind == kind &&
+        (kind != LinkKind::kRight || l.app == app)) {
+      return *it;
+    }
+  }
+  return std::nullopt;
+}
+
+bool DelegationGraph::HasLink(Vertex from, Vertex to, LinkKind kind,
+                              AppId app) const {
+  return FindLink(from, to, kind, app).has_value();
+}
+
+std::vector<Vertex> DelegationGraph::Sources(Vertex to, LinkKind kind) const {
+  std::vector<Vertex> out;
+  for (auto [it, end] = boost::in_edges(to, graph_); it != end; ++it) {
+    if (graph_[*it].kind == kind) out.push_back(boost::source(*it, graph_));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<Vertex> DelegationGraph::Targets(Vertex from, LinkKind kind) const {
+  std::vector<Vertex> out;
+  for (auto [it, end] = boost::out_edges(from, graph_); it != end; ++it) {
+    if (graph_[*it].kind == kind) out.push_back(boost::target(*it, graph_));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Vertex DelegationGraph::FindPerson(uint64_t insz) const {
+  auto it = person_by_insz_.find(insz);
+  return it == person_by_insz_.end() ? kNoVertex : it->second;
+}
+
+Vertex DelegationGraph::FindEnterprise(uint64_t kbo) const {
+  auto it = enterprise_by_kbo_.find(kbo);
+  return it == enterprise_by_kbo_.end() ? kNoVertex : it->second;
+}
+
+Vertex DelegationGraph::FindFacility(const std::string& hco) const {
+  auto it = facility_by_hco_.find(hco);
+  return it == facility_by_hco_.end() ? kNoVertex : it->second;
+}
+
+Vertex DelegationGraph::FindDomain(Vertex enterprise, CapacityId c,
+                                   SubdivisionId s) const {
+  auto it = domain_by_key_.find(std::make_tuple(enterprise, c, s));
+  return it == domain_by_key_.end() ? kNoVertex : it->second;
+}
+
+Vertex DelegationGraph::FindSubafdeling(int64_t id) const {
+  auto it = subafdeling_by_id_.find(id);
+  return it == subafdeling_by_id_.end() ? kNoVertex : it->second;
+}
+
+std::vector<Vertex> DelegationGraph::SubafdelingenAt(Vertex facility) const {
+  return Sources(facility, LinkKind::kAt);
+}
+
+Vertex DelegationGraph::SubafdelingIn(Vertex domain, Vertex facility) const {
+  for (Vertex s : SubafdelingenAt(facility)) {
+    if (subafdeling(s).domain == domain) return s;
+  }
+  return kNoVertex;
+}
+
+bool DelegationGraph::CapacityActive(Vertex enterprise, CapacityId c) const {
+  return (this->enterprise(enterprise).active_capacities >> c) & 1U;
+}
+
+bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
+  Vertex e = FindEnterprise(op.kbo);
+  if (e == kNoVertex) return false;
+  EnterpriseData& ent = enterprises_[graph_[e].index];
+  switch (op.kind) {
+    case Action::kAppointHtb: {
+      if (ent.htb != kNoVertex) RemoveLink(ent.htb, e, LinkKind::kHtb);
+      Vertex p = EnsurePerson(op.insz);
+      AddLink(p, e, LinkKind::kHtb, prov);
+      ent.htb = p;
+      ent.htb_email = op.email;
+      ent.htb_phone = op.phone;
+      return true;
+    }
+    case Action::kActivateCapacity:
+      ent.active_capacities |= uint64_t{1} << op.capacity;
+      ent.capacity_prov.emplace_back(op.capacity, prov);
+      return true;
+    case Action::kSetTb: {
+      Vertex d = EnsureDomain(e, op.capacity, op.subdivision);
+      DomainData& dom = domains_[graph_[d].index];
+      if (dom.tb != kNoVertex) RemoveLink(dom.tb, d, LinkKind::kTb);
+      Vertex p = EnsurePerson(op.insz);
+      AddLink(p, d, LinkKind::kTb, prov);
+      dom.tb = p;
+      return true;
+    }
+    case Action::kAddCoTb: {
+      Vertex d = EnsureDomain(e, op.capacity, op.subdivision);
+      AddLink(EnsurePerson(op.insz), d, LinkKind::kCoTb, prov);
+      return true;
+    }
+    case Action::kRemoveCoTb: {
+      Vertex d = FindDomain(e, op.capacity, op.subdivision);
+      Vertex p = FindPerson(op.insz);
+      return d != kNoVertex && p != kNoVertex &&
+             RemoveLink(p, d, LinkKind::kCoTb);
+    }
+    case Action::kCreateSubafdeling: {
+      Vertex f = FindFacility(op.hco);
+      if (f == kNoVertex || subafdeling_by_id_.count(op.subafdeling)) {
+        return false;
+      }
+      Vertex d = EnsureDomain(e, op.capacity, op.subdivision);
+      SubafdelingData data;
+      data.id = op.subafdeling;
+      data.domain = d;
+      data.facility = f;
+      data.email = op.email;
+      data.prov = prov;
+      subafdelingen_.push_back(std::move(data));
+      Vertex s = AddNode(NodeKind::kSubafdeling,
+                         static_cast<uint32_t>(subafdelingen_.size() - 1));
+      subafdeling_by_id_.emplace(op.subafdeling, s);
+      max_subafdeling_id_ = std::max(max_subafdeling_id_, op.subafdeling);
+      AddLink(d, s, LinkKind::kSubafdeling, prov);
+      AddLink(s, f, LinkKind::kAt, prov);
+      return true;
+    }
+    default:
+      break;
+  }
+
+  // The remaining ops act on an existing subafdeling.
+  Vertex s = FindSubafdeling(op.subafdeling);
+  if (s == kNoVertex) return false;
+  SubafdelingData& sub = subafdelingen_[graph_[s].index];
+  const uint64_t bit = uint64_t{1} << op.app;
+  switch (op.kind) {
+    case Action::kAuthorize:
+      sub.authorizations |= bit;
+      sub.authorization_prov.emplace_back(op.app, prov);
+      return true;
+    case Action::kDeauthorize:
+      sub.authorizations &= ~bit;
+      std::erase_if(sub.authorization_prov,
+                    [&](const auto& p) { return p.first == op.app; });
+      return true;
+    case Action::kRemoveSubafdeling:
+      boost::clear_vertex(s, graph_);
+      sub.removed = true;
+      sub.authorizations = 0;
+      sub.authorization_prov.clear();
+      subafdeling_by_id_.erase(op.subafdeling);
+      return true;
+    case Action::kAddManager:
+      AddLink(EnsurePerson(op.insz), s, LinkKind::kManager, prov);
+      return true;
+    case Action::kRemoveManager: {
+      Vertex p = FindPerson(op.insz);
+      return p != kNoVertex && RemoveLink(p, s, LinkKind::kManager);
+    }
+    case Action::kAddUser:
+      AddLink(EnsurePerson(op.insz), s, LinkKind::kUser, prov);
+      return true;
+    case Action::kGrantRight:
+      AddLink(EnsurePerson(op.insz), s, LinkKind::kRight, prov, op.app);
+      return true;
+    case Action::kRevokeRight: {
+      Vertex p = FindPerson(op.insz);
+      return p != kNoVertex && RemoveLink(p, s, LinkKind::kRight, op.app);
+    }
+    case Action::kRemoveUser: {
+      Vertex p = FindPerson(op.insz);
+      return p != kNoVertex && RemoveLink(p, s, LinkKind::kUser);
+    }
+    default:
+      return false;
+  }
+}
+
+bool DelegationGraph::ApplyAll(const ChangeSet& changes) {
+  const Provenance prov{changes.actor, changes.revision, changes.at};
+  bool all = true;
+  for (const Op& op : changes.ops) all = Apply(op, prov) && all;
+  return all;
+}
+
+std::vector<std::string> DelegationGraph::GrantingFacilities(
+    uint64_t insz, AppId app, Vertex only) const {
+  std::vector<std::string> out;
+  Vertex p = FindPerson(insz);
+  if (p == kNoVertex) return out;
+  const uint64_t bit = uint64_t{1} << app;
+  for (auto [it, end] = boost::out_edges(p, graph_); it != end; ++it) {
+    const Link& l = graph_[*it];
+    // Conditions 6 and 7: a right edge exists only for a user (invariant 4).
+    if (l.kind != LinkKind::kRight || l.app != app) continue;
+    const SubafdelingData& s = subafdeling(boost::target(*it, graph_));
+    if ((s.authorizations & bit) == 0) continue;                // 5
+    const FacilityData& f = facility(s.facility);
+    if (!f.active || (only != kNoVertex && s.facility != only)) continue;  // 4
+    const DomainData& d = domain(s.domain);
+    const EnterpriseData& e = enterprise(d.enterprise);
+    if (!e.active) continue;                                    // 1
+    if (e.htb == kNoVertex) continue;                           // 2
+    if (((e.active_capacities >> d.capacity) & 1U) == 0) continue;  // 3
+    out.push_back(f.hco);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+size_t DelegationGraph::CountLinks(LinkKind kind) const {
+  size_t n = 0;
+  for (auto [it, end] = boost::edges(graph_); it != end; ++it) {
+    if (graph_[*it].kind == kind) ++n;
+  }
+  return n;
+}
+
+std::vector<std::string> DelegationGraph::Dump() const {
+  const Catalogue& cat = *catalogue_;
+  std::vector<std::string> lines;
+  for (const PersonData& p : persons_) {
+    if (!p.name.empty()) {
+      lines.push_back(fmt::format("person {} {}", InszText(p.insz), p.name));
+    }
+  }
+  for (const EnterpriseData& e : enterprises_) {
+    lines.push_back(fmt::format("enterprise {} active={} form={} start={} {}",
+                                KboText(e.kbo), e.active, e.juridical_form,
+                                e.start_date, e.name));
+    for (size_t c = 0; c < cat.capacity_count(); ++c) {
+      if ((e.active_capacities >> c) & 1U) {
+        lines.push_back(fmt::format("capacity {} {}", KboText(e.kbo),
+                                    cat.capacity(static_cast<CapacityId>(c)).code));
+      }
+    }
+    if (e.htb != kNoVertex) {
+      lines.push_back(fmt::format("htb {} {} email={} phone={}",
+                                  KboText(e.kbo), InszText(person(e.htb).insz),
+                                  e.htb_email, e.htb_phone));
+    }
+  }
+  for (const FacilityData& f : facilities_) {
+    lines.push_back(fmt::format(
+        "facility {} type={} kbo={} active={} {}", f.hco, f.type_code,
+        f.enterprise == kNoVertex ? std::string("-")
+                                  : KboText(enterprise(f.enterprise).kbo),
+        f.active, f.name));
+  }
+  auto domain_text = [&](Vertex d) {
+    const DomainData& dd = domain(d);
+    return fmt::format("{}/{}/{}", KboText(enterprise(dd.enterprise).kbo),
+                       cat.capacity(dd.capacity).code,
+                       cat.subdivision(dd.subdivision).code);
+  };
+  for (const SubafdelingData& s : subafdelingen_) {
+    if (s.removed) continue;
+    std::string apps;
+    for (size_t a = 0; a < cat.application_count(); ++a) {
+      if ((s.authorizations >> a) & 1U) {
+        apps += " " + cat.application(static_cast<AppId>(a)).code;
+      }
+    }
+    lines.push_back(fmt::format("subafdeling {} {} hco={} email={} apps={}",
+                                s.id, domain_text(s.domain),
+                                facility(s.facility).hco, s.email, apps));
+  }
+  for (auto [it, end] = boost::edges(graph_); it != end; ++it) {
+    const Link& l = graph_[*it];
+    Vertex from = boost::source(*it, graph_);
+    Vertex to = boost::target(*it, graph_);
+    switch (l.kind) {
+      case LinkKind::kLegalRepresentative:
+      case LinkKind::kEmployee:
+        lines.push_back(fmt::format(
+            "function {} {} {}", KboText(enterprise(to).kbo),
+            InszText(person(from).insz),
+            l.kind == LinkKind::kEmployee ? "employee" : "legal_representative"));
+        break;
+      case LinkKind::kTb:
+      case LinkKind::kCoTb:
+        lines.push_back(fmt::format("{} {} {}",
+                                    l.kind == LinkKind::kTb ? "tb" : "co_tb",
+                                    domain_text(to), InszText(person(from).insz)));
+        break;
+      case LinkKind::kManager:
+      case LinkKind::kUser:
+        lines.push_back(fmt::format("{} {} {}",
+                                    l.kind == LinkKind::kUser ? "user" : "manager",
+                                    subafdeling(to).id,
+                                    InszText(person(from).insz)));
+        break;
+      case LinkKind::kRight:
+        lines.push_back(fmt::format("right {} {} {}", subafdeling(to).id,
+                                    InszText(person(from).insz),
+                                    cat.application(l.app).code));
+        break;
+      default:
+        break;  // derived from the attributes dumped above
+    }
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+std::vector<std::string> DelegationGraph::CheckInvariants() const {
+  std::vector<std::string> problems;
+  for (const EnterpriseData& e : enterprises_) {
+    Vertex v = FindEnterprise(e.kbo);
+    std::vector<Vertex> htbs = Sources(v, LinkKind::kHtb);
+    if (htbs.size() > 1 || (htbs.size() == 1) != (e.htb != kNoVertex) ||
+        (e.htb != kNoVertex && htbs.front() != e.htb)) {
+      problems.push_back(
+          fmt::format("enterprise {}: HTB links disagree", KboText(e.kbo)));
+    }
+  }
+  for (size_t i = 0; i < domains_.size(); ++i) {
+    const DomainData& d = domains_[i];
+    Vertex dv = domain_by_key_.at(
+        std::make_tuple(d.enterprise, d.capacity, d.subdivision));
+    std::vector<Vertex> tbs = Sources(dv, LinkKind::kTb);
+    if (tbs.size() > 1 || (tbs.size() == 1) != (d.tb != kNoVertex)) {
+      problems.push_back(fmt::format("domain of {}: TB links disagree",
+                                     KboText(enterprise(d.enterprise).kbo)));
+    }
+    for (Vertex co : Sources(dv, LinkKind::kCoTb)) {
+      if (co == d.tb) {
+        problems.push_back(fmt::format("person {} is TB and co-TB of one domain",
+                                       InszText(person(co).insz)));
+      }
+    }
+  }
+  for (auto [it, end] = boost::edges(graph_); it != end; ++it) {
+    const Link& l = graph_[*it];
+    if (l.kind != LinkKind::kRight) continue;
+    Vertex p = boost::source(*it, graph_);
+    Vertex s = boost::target(*it, graph_);
+    const SubafdelingData& sub = subafdeling(s);
+    if (!HasLink(p, s, LinkKind::kUser)) {
+      problems.push_back(fmt::format("right of {} at subafdeling {} without user",
+                                     InszText(person(p).insz), sub.id));
+    }
+    if (((sub.authorizations >> l.app) & 1U) == 0) {
+      problems.push_back(fmt::format(
+          "right {} of {} at subafdeling {} is not authorized there",
+          catalogue_->application(l.app).code, InszText(person(p).insz),
+          sub.id));
+    }
+  }
+  for (const SubafdelingData& s : subafdelingen_) {
+    bool indexed = subafdeling_by_id_.count(s.id) > 0;
+    if (s.removed == indexed) {
+      problems.push_back(
+          fmt::format("subafdeling {}: index disagrees with state", s.id));
+    }
+  }
+  return problems;
+}
+
+}  // namespace toegang

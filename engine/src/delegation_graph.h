@@ -1,0 +1,249 @@
+// DelegationGraph: the one in-memory model of a federation, a Boost.Graph
+// adjacency list of persons, enterprises, facilities, domains and
+// subafdelingen, linked by the relations of SPEC 4.2-4.3:
+//
+//   person --wv / employee--> enterprise          (KBO functions)
+//   person --htb--> enterprise                     (3.2)
+//   enterprise --organizes--> facility             (CoBRHA)
+//   enterprise --domain--> domain                  (hoedanigheid+subdivisie)
+//   person --tb / co_tb--> domain                  (3.5)
+//   domain --subafdeling--> subafdeling --at--> facility   (3.6)
+//   person --manager--> subafdeling                (3.6)
+//   person --user--> subafdeling                   (3.7)
+//   person --right(app)--> subafdeling             (3.7)
+//
+// Attributes live in per-kind tables indexed by Node::index; indexes map
+// identifiers to vertices. Boost types stay inside this module and its
+// traversals: the rest of the engine speaks of persons and subafdelingen.
+//
+// Invariants:
+//  1. Every identifier has at most one vertex (the indexes are exact).
+//  2. An enterprise has at most one htb edge, and EnterpriseData::htb names
+//     its source (or kNoVertex).
+//  3. A domain has at most one tb edge, mirrored by DomainData::tb; a person
+//     is never both tb and co_tb of one domain.
+//  4. A right(app) edge p->s implies a user edge p->s and app in s's
+//     authorizations (rights are a subset of authorizations).
+//  5. A removed subafdeling has no edges and is not in the id index.
+//  6. Vertices are never removed, so vertex descriptors stay valid.
+//
+// Thread safety: not synchronized. Const methods may run concurrently with
+// each other; any non-const call needs exclusive access (the engine's lock).
+#ifndef TOEGANG_DELEGATION_GRAPH_H_
+#define TOEGANG_DELEGATION_GRAPH_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include "catalogue.h"
+#include "change_set.h"
+#include "toegang/engine.h"
+
+namespace toegang {
+
+enum class NodeKind : uint8_t {
+  kPerson,
+  kEnterprise,
+  kFacility,
+  kDomain,
+  kSubafdeling
+};
+
+enum class LinkKind : uint8_t {
+  kLegalRepresentative,  // person -> enterprise
+  kEmployee,             // person -> enterprise
+  kHtb,                  // person -> enterprise
+  kOrganizes,            // enterprise -> facility
+  kDomain,               // enterprise -> domain
+  kTb,                   // person -> domain
+  kCoTb,                 // person -> domain
+  kSubafdeling,          // domain -> subafdeling
+  kAt,                   // subafdeling -> facility
+  kManager,              // person -> subafdeling
+  kUser,                 // person -> subafdeling
+  kRight,                // person -> subafdeling, for Link::app
+};
+
+// Who made a link, at which revision and when (unix seconds). Zero for
+// links that come from a registry import.
+struct Provenance {
+  uint64_t by = 0;
+  uint64_t revision = 0;
+  int64_t at = 0;
+};
+
+struct Node {
+  NodeKind kind = NodeKind::kPerson;
+  uint32_t index = 0;  // into the table of its kind
+};
+
+struct Link {
+  LinkKind kind = LinkKind::kUser;
+  AppId app = 0;  // kRight only
+  Provenance prov;
+};
+
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS,
+                                    boost::bidirectionalS, Node, Link>;
+using Vertex = Graph::vertex_descriptor;
+using Edge = Graph::edge_descriptor;
+inline constexpr Vertex kNoVertex = static_cast<Vertex>(-1);
+
+struct PersonData {
+  uint64_t insz = 0;
+  std::string name;
+};
+struct EnterpriseData {
+  uint64_t kbo = 0;
+  std::string name;
+  bool active = false;
+  std::string juridical_form;
+  std::string start_date;
+  Vertex htb = kNoVertex;
+  std::string htb_email, htb_phone;
+  uint64_t active_capacities = 0;  // bit per CapacityId
+  std::vector<std::pair<CapacityId, Provenance>> capacity_prov;
+};
+struct FacilityData {
+  std::string hco;
+  std::string name;
+  std::string type_code;
+  Vertex enterprise = kNoVertex;
+  bool active = false;
+};
+struct DomainData {
+  Vertex enterprise = kNoVertex;
+  CapacityId capacity = 0;
+  SubdivisionId subdivision = 0;
+  Vertex tb = kNoVertex;
+};
+struct SubafdelingData {
+  int64_t id = 0;
+  Vertex domain = kNoVertex;
+  Vertex facility = kNoVertex;
+  std::string email;
+  uint64_t authorizations = 0;  // bit per AppId
+  std::vector<std::pair<AppId, Provenance>> authorization_prov;
+  Provenance prov;
+  bool removed = false;
+};
+
+class DelegationGraph {
+ public:
+  explicit DelegationGraph(const Catalogue* catalogue)
+      : catalogue_(catalogue) {}
+
+  // --- building (registry rows, used while loading and importing) -------
+  Vertex UpsertPerson(uint64_t insz, const std::string* name);
+  Vertex UpsertEnterprise(uint64_t kbo, const std::string& name, bool active,
+                          const std::string& juridical_form,
+                          const std::string& start_date);
+  // REQUIRES: the enterprise exists.
+  void AddFunction(uint64_t kbo, uint64_t insz, LinkKind role);
+  // REQUIRES: the enterprise exists.
+  Vertex UpsertFacility(const std::string& hco, const std::string& name,
+                        const std::string& type_code, uint64_t kbo,
+                        bool active);
+
+  // --- delegation state -------------------------------------------------
+  // Applies one primitive op. REQUIRES: the op was planned against this
+  // graph (rules.h), so every vertex it names exists; an op that does not
+  // fit is ignored and returns false (the caller treats that as a bug).
+  bool Apply(const Op& op, const Provenance& prov);
+  bool ApplyAll(const ChangeSet& changes);
+
+  // --- lookups ----------------------------------------------------------
+  Vertex FindPerson(uint64_t insz) const;
+  Vertex FindEnterprise(uint64_t kbo) const;
+  Vertex FindFacility(const std::string& hco) const;
+  Vertex FindDomain(Vertex enterprise, CapacityId c, SubdivisionId s) const;
+  Vertex FindSubafdeling(int64_t id) const;
+  // Live subafdelingen of a facility (any domain).
+  std::vector<Vertex> SubafdelingenAt(Vertex facility) const;
+  // The live subafdeling of the facility in the domain, or kNoVertex.
+  Vertex SubafdelingIn(Vertex domain, Vertex facility) const;
+
+  bool HasLink(Vertex from, Vertex to, LinkKind kind, AppId app = 0) const;
+  std::optional<Edge> FindLink(Vertex from, Vertex to, LinkKind kind,
+                               AppId app = 0) const;
+  // Sources of in-links of a kind (e.g. the WVs of an enterprise).
+  std::vector<Vertex> Sources(Vertex to, LinkKind kind) const;
+  // Targets of out-links of a kind (e.g. a domain's subafdelingen).
+  std::vector<Vertex> Targets(Vertex from, LinkKind kind) const;
+
+  const PersonData& person(Vertex v) const {
+    return persons_[graph_[v].index];
+  }
+  const EnterpriseData& enterprise(Vertex v) const {
+    return enterprises_[graph_[v].index];
+  }
+  const FacilityData& facility(Vertex v) const {
+    return facilities_[graph_[v].index];
+  }
+  const DomainData& domain(Vertex v) const {
+    return domains_[graph_[v].index];
+  }
+  const SubafdelingData& subafdeling(Vertex v) const {
+    return subafdelingen_[graph_[v].index];
+  }
+  const Graph& graph() const { return graph_; }
+  const Catalogue& catalogue() const { return *catalogue_; }
+
+  // True when the enterprise may administer anything: capacity c active.
+  bool CapacityActive(Vertex enterprise, CapacityId c) const;
+
+  // --- the access decision (SPEC 4.5) -----------------------------------
+  // Facilities (HCO numbers, sorted, unique) through which the person may
+  // use the application; only facility `only` when it is not kNoVertex.
+  std::vector<std::string> GrantingFacilities(uint64_t insz, AppId app,
+                                              Vertex only) const;
+
+  // --- whole-model views ------------------------------------------------
+  // Every fact of the model as sorted text lines, without provenance times;
+  // two graphs with equal dumps hold the same federation. Used by verify
+  // and by the tests.
+  std::vector<std::string> Dump() const;
+  // Checks the invariants above; returns the violations.
+  std::vector<std::string> CheckInvariants() const;
+
+  size_t person_count() const { return persons_.size(); }
+  size_t enterprise_count() const { return enterprises_.size(); }
+  size_t facility_count() const { return facilities_.size(); }
+  size_t live_subafdeling_count() const { return subafdeling_by_id_.size(); }
+  int64_t max_subafdeling_id() const { return max_subafdeling_id_; }
+  size_t CountLinks(LinkKind kind) const;
+
+ private:
+  Vertex AddNode(NodeKind kind, uint32_t index);
+  Vertex EnsurePerson(uint64_t insz);
+  Vertex EnsureDomain(Vertex enterprise, CapacityId c, SubdivisionId s);
+  void AddLink(Vertex from, Vertex to, LinkKind kind, const Provenance& prov,
+               AppId app = 0);
+  bool RemoveLink(Vertex from, Vertex to, LinkKind kind, AppId app = 0);
+
+  const Catalogue* catalogue_;
+  Graph graph_;
+  std::vector<PersonData> persons_;
+  std::vector<EnterpriseData> enterprises_;
+  std::vector<FacilityData> facilities_;
+  std::vector<DomainData> domains_;
+  std::vector<SubafdelingData> subafdelingen_;
+
+  std::unordered_map<uint64_t, Vertex> person_by_insz_;
+  std::unordered_map<uint64_t, Vertex> enterprise_by_kbo_;
+  std::unordered_map<std::string, Vertex> facility_by_hco_;
+  std::map<std::tuple<Vertex, CapacityId, SubdivisionId>, Vertex> domain_by_key_;
+  std::unordered_map<int64_t, Vertex> subafdeling_by_id_;
+  int64_t max_subafdeling_id_ = 0;
+};
+
+}  // namespace toegang
+
+#endif  // TOEGANG_DELEGATION_GRAPH_H_

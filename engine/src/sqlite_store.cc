@@ -1,0 +1,991 @@
+#include "sqlite_store.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include "migrations.h"
+#include "time_util.h"
+#include "toegang/error_codes.h"
+
+namespace toegang {
+namespace {
+
+std::string KboText(uint64_t v) { return fmt::format("{:010}", v); }
+std::string InszText(uint64_t v) { return fmt::format("{:011}", v); }
+
+uint64_t ToU64(const std::string& digits) {
+  uint64_t v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return 0;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return v;
+}
+
+// Turns a SQLite failure into a Status with a remedy an operator can use.
+Status FromSqlite(const SQLite::Exception& e, std::string_view doing) {
+  const int rc = e.getErrorCode() & 0xff;
+  std::string what = fmt::format("{}: {}", doing, e.what());
+  switch (rc) {
+    case SQLITE_NOTADB:
+      return Status::Storage(code::kNotADatabase,
+                             what + "; the file is not a toegang database "
+                                    "(check --db / TOEGANG_DB)");
+    case SQLITE_CORRUPT:
+      return Status::Storage(code::kNotADatabase,
+                             what + "; the database file is damaged: restore "
+                                    "it from a backup");
+    case SQLITE_FULL:
+      return Status::Storage(code::kStorageError,
+                             what + "; the disk is full: free space and try "
+                                    "again (nothing was changed)");
+    case SQLITE_READONLY:
+      return Status::Storage(code::kStorageError,
+                             what + "; the database is read-only: check the "
+                                    "file's permissions (nothing was changed)");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Storage(code::kStorageError,
+                             what + "; another process holds the database "
+                                    "lock: try again when it is done");
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_PERM:
+      return Status::Storage(code::kIoError, what);
+    default:
+      return Status::Storage(code::kStorageError, what);
+  }
+}
+
+AuditRecord ReadAuditRow(SQLite::Statement& q) {
+  AuditRecord r;
+  r.seq = static_cast<uint64_t>(q.getColumn(0).getInt64());
+  r.revision = q.getColumn(1).isNull()
+                   ? 0
+                   : static_cast<uint64_t>(q.getColumn(1).getInt64());
+  r.at = q.getColumn(2).getString();
+  r.actor = q.getColumn(3).getString();
+  r.action = q.getColumn(4).getString();
+  r.kbo = q.getColumn(5).getString();
+  r.outcome = q.getColumn(6).getString();
+  r.code = q.getColumn(7).getString();
+  r.detail = q.getColumn(8).getString();
+  r.message = q.getColumn(9).getString();
+  return r;
+}
+
+void InsertAudit(SQLite::Database& db, uint64_t revision, int64_t at,
+                 const std::string& actor, std::string_view action,
+                 const std::string& kbo, const std::string& detail,
+                 const std::string& message) {
+  SQLite::Statement q(db,
+                      "INSERT INTO audit (revision, at, actor, action, kbo, "
+                      "outcome, detail, message) VALUES (?, ?, ?, ?, ?, 'ok', "
+                      "?, ?)");
+  q.bind(1, static_cast<int64_t>(revision));
+  q.bind(2, FormatUtc(at));
+  q.bind(3, actor);
+  q.bind(4, std::string(action));
+  q.bind(5, kbo);
+  q.bind(6, detail);
+  q.bind(7, message);
+  q.exec();
+}
+
+// Runs a statement that must change exactly one row; a different count
+// means the database does not hold what the plan expected.
+void ExecOne(SQLite::Statement& q, std::string_view what) {
+  if (q.exec() != 1) {
+    throw std::runtime_error(fmt::format("{} changed no row", what));
+  }
+}
+
+// ---------------------------------------------------------------------
+class SqliteImportSession : public ImportSession {
+ public:
+  // Takes the write lock (IMMEDIATE) before reading the revision, so no
+  // other writer can commit the same number.
+  explicit SqliteImportSession(SQLite::Database& db)
+      : db_(db), tx_(db, SQLite::TransactionBehavior::IMMEDIATE),
+        revision_(static_cast<uint64_t>(
+                      db.execAndGet("SELECT value FROM revision WHERE id = 1")
+                          .getInt64()) +
+                  1),
+        at_(NowSeconds()) {
+    db_.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS import_name (kbo TEXT PRIMARY KEY, "
+        "rank INTEGER NOT NULL, name TEXT NOT NULL)");
+    db_.exec("DELETE FROM import_name");
+    db_.exec("CREATE TEMP TABLE IF NOT EXISTS import_new (kbo TEXT PRIMARY KEY)");
+    db_.exec("DELETE FROM import_new");
+  }
+
+  Result<Put> PutEnterprise(const EnterpriseRow& row) override {
+    return Guard("enterprise", [&]() -> Result<Put> {
+      const std::string kbo = row.kbo.ToString();
+      SQLite::Statement get(db_,
+                            "SELECT active, juridical_form, start_date FROM "
+                            "enterprise WHERE kbo = ?");
+      get.bind(1, kbo);
+      if (!get.executeStep()) {
+        SQLite::Statement ins(db_,
+                              "INSERT INTO enterprise (kbo, active, "
+                              "juridical_form, start_date) VALUES (?, ?, ?, ?)");
+        ins.bind(1, kbo);
+        ins.bind(2, row.active ? 1 : 0);
+        ins.bind(3, row.juridical_form);
+        ins.bind(4, row.start_date);
+        ins.exec();
+        SQLite::Statement mark(db_, "INSERT OR IGNORE INTO import_new VALUES (?)");
+        mark.bind(1, kbo);
+        mark.exec();
+        return Put::kInserted;
+      }
+      const bool was_active = get.getColumn(0).getInt() != 0;
+      if (was_active == row.active &&
+          get.getColumn(1).getString() == row.juridical_form &&
+          get.getColumn(2).getString() == row.start_date) {
+        return Put::kUnchanged;
+      }
+      SQLite::Statement upd(db_,
+                            "UPDATE enterprise SET active = ?, juridical_form "
+                            "= ?, start_date = ? WHERE kbo = ?");
+      upd.bind(1, row.active ? 1 : 0);
+      upd.bind(2, row.juridical_form);
+      upd.bind(3, row.start_date);
+      upd.bind(4, kbo);
+      upd.exec();
+      if (was_active != row.active) {
+        InsertAudit(db_, revision_, at_, "", "import.enterprise", kbo,
+                    fmt::format(R"({{"kbo":"{}","active":{}}})", kbo,
+                                row.active),
+                    fmt::format("enterprise {} {} in the KBO",
+                                row.kbo.Display(),
+                                row.active ? "active again" : "stopped"));
+      }
+      return Put::kUpdated;
+    });
+  }
+
+  Result<Put> PutDenomination(const DenominationRow& row) override {
+    if (row.skip || !row.kbo) return Put::kIgnored;
+    return Guard("denomination", [&]() -> Result<Put> {
+      const std::string kbo = row.kbo->ToString();
+      SQLite::Statement known(db_, "SELECT 1 FROM enterprise WHERE kbo = ?");
+      known.bind(1, kbo);
+      if (!known.executeStep()) return Put::kIgnored;
+      SQLite::Statement offer(
+          db_,
+          "INSERT INTO import_name (kbo, rank, name) VALUES (?, ?, ?) ON "
+          "CONFLICT (kbo) DO UPDATE SET rank = excluded.rank, name = "
+          "excluded.name WHERE excluded.rank < import_name.rank");
+      offer.bind(1, kbo);
+      offer.bind(2, Rank(row));
+      offer.bind(3, row.denomination);
+      offer.exec();
+      return Put::kUnchanged;  // counted by FinishDenominations
+    });
+  }
+
+  Result<size_t> FinishDenominations() override {
+    try {
+      // Naming an enterprise inserted by this import is part of inserting
+      // it; only a changed name of a known enterprise counts as an update.
+      const auto renamed = static_cast<size_t>(
+          db_.execAndGet(
+                 "SELECT count(*) FROM import_name n JOIN enterprise e ON "
+                 "e.kbo = n.kbo WHERE e.name IS NOT n.name AND n.kbo NOT IN "
+                 "(SELECT kbo FROM import_new)")
+              .getInt64());
+      SQLite::Statement apply(
+          db_,
+          "UPDATE enterprise SET name = (SELECT n.name FROM import_name n "
+          "WHERE n.kbo = enterprise.kbo) WHERE kbo IN (SELECT kbo FROM "
+          "import_name) AND name IS NOT (SELECT n.name FROM import_name n "
+          "WHERE n.kbo = enterprise.kbo)");
+      apply.exec();
+      return renamed;
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "applying enterprise names");
+    }
+  }
+
+  Result<Put> PutPerson(const PersonRow& row) override {
+    return Guard("person", [&]() -> Result<Put> {
+      const std::string insz = row.insz.ToString();
+      SQLite::Statement get(db_, "SELECT name FROM person WHERE insz = ?");
+      get.bind(1, insz);
+      if (!get.executeStep()) {
+        SQLite::Statement ins(db_,
+                              "INSERT INTO person (insz, name) VALUES (?, ?)");
+        ins.bind(1, insz);
+        ins.bind(2, row.name);
+        ins.exec();
+        return Put::kInserted;
+      }
+      // An empty name in the file does not erase a known one.
+      if (row.name.empty() || get.getColumn(0).getString() == row.name) {
+        return Put::kUnchanged;
+      }
+      SQLite::Statement upd(db_, "UPDATE person SET name = ? WHERE insz = ?");
+      upd.bind(1, row.name);
+      upd.bind(2, insz);
+      upd.exec();
+      return Put::kUpdated;
+    });
+  }
+
+  Result<Put> PutFunction(const FunctionRow& row) override {
+    return Guard("function", [&]() -> Result<Put> {
+      const std::string kbo = row.kbo.ToString();
+      if (!EnterpriseKnown(kbo)) return UnknownEnterprise(row.kbo);
+      SQLite::Statement ins(db_,
+                            "INSERT OR IGNORE INTO function (kbo, insz, role) "
+                            "VALUES (?, ?, ?)");
+      ins.bind(1, kbo);
+      ins.bind(2, row.insz.ToString());
+      ins.bind(3, row.role == FunctionRole::kLegalRepresentative
+                      ? "legal_representative"
+                      : "employee");
+      return ins.exec() == 1 ? Put::kInserted : Put::kUnchanged;
+    });
+  }
+
+  Result<Put> PutFacility(const FacilityRow& row) override {
+    return Guard("facility", [&]() -> Result<Put> {
+      const std::string kbo = row.kbo.ToString();
+      if (!EnterpriseKnown(kbo)) return UnknownEnterprise(row.kbo);
+      SQLite::Statement get(db_,
+                            "SELECT name, type_code, kbo, active FROM facility "
+                            "WHERE hco = ?");
+      get.bind(1, row.hco.str());
+      if (!get.executeStep()) {
+        SQLite::Statement ins(db_,
+                              "INSERT INTO facility (hco, name, type_code, "
+                              "kbo, active) VALUES (?, ?, ?, ?, ?)");
+        ins.bind(1, row.hco.str());
+        ins.bind(2, row.name);
+        ins.bind(3, row.type_code.str());
+        ins.bind(4, kbo);
+        ins.bind(5, row.active ? 1 : 0);
+        ins.exec();
+        return Put::kInserted;
+      }
+      const std::string old_type = get.getColumn(1).getString();
+      const std::string old_kbo = get.getColumn(2).getString();
+      const bool was_active = get.getColumn(3).getInt() != 0;
+      if (get.getColumn(0).getString() == row.name &&
+          old_type == row.type_code.str() && old_kbo == kbo &&
+          was_active == row.active) {
+        return Put::kUnchanged;
+      }
+      SQLite::Statement upd(db_,
+                            "UPDATE facility SET name = ?, type_code = ?, kbo "
+                            "= ?, active = ? WHERE hco = ?");
+      upd.bind(1, row.name);
+      upd.bind(2, row.type_code.str());
+      upd.bind(3, kbo);
+      upd.bind(4, row.active ? 1 : 0);
+      upd.bind(5, row.hco.str());
+      upd.exec();
+      if (was_active != row.active || old_kbo != kbo ||
+          old_type != row.type_code.str()) {
+        InsertAudit(
+            db_, revision_, at_, "", "import.facility", kbo,
+            fmt::format(R"({{"hco":"{}","active":{},"type_code":"{}",)"
+                        R"("kbo":"{}","previous_kbo":"{}"}})",
+                        row.hco.str(), row.active, row.type_code.str(), kbo,
+                        old_kbo),
+            fmt::format("facility HCO {} {} in CoBRHA (type {}, organized by "
+                        "{})",
+                        row.hco.str(),
+                        was_active == row.active
+                            ? "changed"
+                            : (row.active ? "reopened" : "closed"),
+                        row.type_code.str(), row.kbo.Display()));
+      }
+      return Put::kUpdated;
+    });
+  }
+
+  uint64_t revision() const override { return revision_; }
+
+  Result<uint64_t> Commit(const std::string& action, const std::string& detail,
+                          const std::string& message, bool changed) override {
+    try {
+      if (!changed) return uint64_t{0};  // the destructor rolls back
+      SQLite::Statement rev(db_, "UPDATE revision SET value = ? WHERE id = 1");
+      rev.bind(1, static_cast<int64_t>(revision_));
+      rev.exec();
+      InsertAudit(db_, revision_, at_, "", action, "", detail, message);
+      tx_.commit();
+      return revision_;
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "committing the import");
+    }
+  }
+
+ private:
+  template <typename Fn>
+  Result<Put> Guard(std::string_view what, Fn fn) {
+    try {
+      return fn();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, fmt::format("importing a {} row", what));
+    }
+  }
+
+  bool EnterpriseKnown(const std::string& kbo) {
+    SQLite::Statement q(db_, "SELECT 1 FROM enterprise WHERE kbo = ?");
+    q.bind(1, kbo);
+    return q.executeStep();
+  }
+
+  static Status UnknownEnterprise(const Kbo& kbo) {
+    return Status::Refused(code::kEnterpriseUnknown,
+                           fmt::format("enterprise {} is not in the KBO "
+                                       "registry: import the KBO first",
+                                       kbo.Display()));
+  }
+
+  // Lower is better: the official name before a commercial name before an
+  // abbreviation; Dutch, then French, German, English, unknown.
+  static int Rank(const DenominationRow& row) {
+    int type_rank = row.type == "001" ? 0 : row.type == "003" ? 1
+                                        : row.type == "002" ? 2
+                                                            : 3;
+    static constexpr int kLanguageRank[] = {4, 1, 0, 2, 3};
+    int lang = row.language >= 0 && row.language <= 4
+                   ? kLanguageRank[row.language]
+                   : 5;
+    return type_rank * 10 + lang;
+  }
+
+  SQLite::Database& db_;
+  SQLite::Transaction tx_;
+  const uint64_t revision_;
+  const int64_t at_;
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------------
+SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db,
+                         std::string path)
+    : db_(std::move(db)), path_(std::move(path)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+int SqliteStore::LatestSchemaVersion() {
+  return static_cast<int>(Migrations().size());
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
+    const std::string& path, bool create_if_missing) {
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  if (!exists) {
+    if (!create_if_missing) {
+      return Status::Storage(
+          code::kNotInitialized,
+          fmt::format("there is no toegang database at {}: create one with "
+                      "`toegang init`, or point --db / TOEGANG_DB at yours",
+                      path));
+    }
+    // Create the file ourselves so that it is 0600 whatever the umask.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                    0600);
+    if (fd < 0) {
+      return Status::Storage(code::kIoError,
+                             fmt::format("cannot create {}: {}", path,
+                                         std::strerror(errno)));
+    }
+    ::close(fd);
+  } else if (std::filesystem::is_directory(path, ec)) {
+    return Status::Storage(code::kNotADatabase,
+                           fmt::format("{} is a directory, not a database "
+                                       "file",
+                                       path));
+  }
+  try {
+    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE,
+                                                 5000);
+    // Reading the schema fails with SQLITE_NOTADB on a foreign file.
+    const int version = db->execAndGet("PRAGMA user_version").getInt();
+    const int tables =
+        db->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    if (version > LatestSchemaVersion()) {
+      return Status::Storage(
+          code::kSchemaTooNew,
+          fmt::format("{} has schema version {}, newer than this toegang "
+                      "understands ({}): upgrade toegang; the file was not "
+                      "touched",
+                      path, version, LatestSchemaVersion()));
+    }
+    if (version == 0 && tables > 0) {
+      return Status::Storage(code::kNotADatabase,
+                             fmt::format("{} is an SQLite database but not a "
+                                         "toegang one; the file was not "
+                                         "touched",
+                                         path));
+    }
+    if (version == 0 && !create_if_missing) {
+      return Status::Storage(code::kNotInitialized,
+                             fmt::format("{} is empty: run `toegang init` "
+                                         "first",
+                                         path));
+    }
+    db->exec("PRAGMA foreign_keys = ON");
+    db->execAndGet("PRAGMA journal_mode = WAL");
+    db->exec("PRAGMA synchronous = FULL");
+    for (int v = version; v < LatestSchemaVersion(); ++v) {
+      SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
+      db->exec(std::string(Migrations()[static_cast<size_t>(v)].sql));
+      // The version is our own integer, not input text.
+      db->exec(fmt::format("PRAGMA user_version = {}", v + 1));
+      tx.commit();
+    }
+    auto store = std::unique_ptr<SqliteStore>(
+        new SqliteStore(std::move(db), path));
+    Status s = store->LoadCatalogue(&store->catalogue_);
+    if (!s.ok()) return s;
+    return store;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, fmt::format("opening {}", path));
+  }
+}
+
+Status SqliteStore::LoadCatalogue(Catalogue* out) {
+  try {
+    *out = Catalogue();
+    SQLite::Statement caps(*db_, "SELECT code, name FROM capacity ORDER BY rowid");
+    while (caps.executeStep()) {
+      out->AddCapacity({caps.getColumn(0).getString(),
+                        caps.getColumn(1).getString()});
+    }
+    auto capacity_id = [&](const std::string& code) -> CapacityId {
+      for (size_t i = 0; i < out->capacity_count(); ++i) {
+        if (out->capacity(static_cast<CapacityId>(i)).code == code) {
+          return static_cast<CapacityId>(i);
+        }
+      }
+      return 0;
+    };
+    SQLite::Statement subs(
+        *db_, "SELECT code, name, capacity FROM subdivision ORDER BY rowid");
+    while (subs.executeStep()) {
+      out->AddSubdivision({subs.getColumn(0).getString(),
+                           subs.getColumn(1).getString(),
+                           capacity_id(subs.getColumn(2).getString())});
+    }
+    SQLite::Statement apps(
+        *db_, "SELECT code, name, capacity FROM application ORDER BY rowid");
+    while (apps.executeStep()) {
+      if (!out->AddApplication({apps.getColumn(0).getString(),
+                                apps.getColumn(1).getString(),
+                                capacity_id(apps.getColumn(2).getString())})) {
+        return Status::Storage(code::kStorageError,
+                               "the catalogue has more applications than "
+                               "toegang supports (64)");
+      }
+    }
+    SQLite::Statement rules(*db_,
+                            "SELECT application, trigger_type, allowed_type "
+                            "FROM facility_rule ORDER BY rowid");
+    while (rules.executeStep()) {
+      Result<AppId> app = out->FindApplication(rules.getColumn(0).getString());
+      if (!app.ok()) continue;
+      out->AddFacilityRule(*app, rules.getColumn(1).getString(),
+                           rules.getColumn(2).getString());
+    }
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "loading the catalogue");
+  }
+}
+
+Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
+  try {
+    // One read transaction, so the load sees one consistent revision.
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::DEFERRED);
+    const uint64_t revision = static_cast<uint64_t>(
+        db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
+    const Catalogue& cat = graph->catalogue();
+
+    SQLite::Statement ents(*db_,
+                           "SELECT kbo, name, active, juridical_form, "
+                           "start_date FROM enterprise");
+    while (ents.executeStep()) {
+      graph->UpsertEnterprise(ToU64(ents.getColumn(0).getString()),
+                              ents.getColumn(1).getString(),
+                              ents.getColumn(2).getInt() != 0,
+                              ents.getColumn(3).getString(),
+                              ents.getColumn(4).getString());
+    }
+    SQLite::Statement persons(*db_, "SELECT insz, name FROM person");
+    while (persons.executeStep()) {
+      std::string name = persons.getColumn(1).getString();
+      graph->UpsertPerson(ToU64(persons.getColumn(0).getString()), &name);
+    }
+    SQLite::Statement funcs(*db_, "SELECT kbo, insz, role FROM function");
+    while (funcs.executeStep()) {
+      graph->AddFunction(ToU64(funcs.getColumn(0).getString()),
+                         ToU64(funcs.getColumn(1).getString()),
+                         funcs.getColumn(2).getString() == "employee"
+                             ? LinkKind::kEmployee
+                             : LinkKind::kLegalRepresentative);
+    }
+    SQLite::Statement facs(*db_,
+                           "SELECT hco, name, type_code, kbo, active FROM "
+                           "facility");
+    while (facs.executeStep()) {
+      graph->UpsertFacility(facs.getColumn(0).getString(),
+                            facs.getColumn(1).getString(),
+                            facs.getColumn(2).getString(),
+                            ToU64(facs.getColumn(3).getString()),
+                            facs.getColumn(4).getInt() != 0);
+    }
+
+    // The delegation state replays as ops, through the same code path as
+    // live mutations.
+    auto prov = [](SQLite::Statement& q, int col) {
+      return Provenance{ToU64(q.getColumn(col).getString()),
+                        static_cast<uint64_t>(q.getColumn(col + 1).getInt64()),
+                        ParseUtc(q.getColumn(col + 2).getString())};
+    };
+    auto find_cap = [&](const std::string& code) {
+      Result<CapacityId> c = cat.FindCapacity(code);
+      return c.ok() ? *c : CapacityId{0};
+    };
+    auto find_sub = [&](const std::string& code, CapacityId c) {
+      Result<SubdivisionId> s = cat.FindSubdivision(code, c);
+      return s.ok() ? *s : SubdivisionId{0};
+    };
+    auto find_app = [&](const std::string& code) {
+      Result<AppId> a = cat.FindApplication(code);
+      return a.ok() ? *a : AppId{0};
+    };
+
+    SQLite::Statement htbs(*db_,
+                           "SELECT kbo, insz, email, phone, by_insz, revision, "
+                           "at FROM htb");
+    while (htbs.executeStep()) {
+      Op op;
+      op.kind = Action::kAppointHtb;
+      op.kbo = ToU64(htbs.getColumn(0).getString());
+      op.insz = ToU64(htbs.getColumn(1).getString());
+      op.email = htbs.getColumn(2).getString();
+      op.phone = htbs.getColumn(3).getString();
+      graph->Apply(op, prov(htbs, 4));
+    }
+    SQLite::Statement caps(*db_,
+                           "SELECT kbo, capacity, by_insz, revision, at FROM "
+                           "active_capacity");
+    while (caps.executeStep()) {
+      Op op;
+      op.kind = Action::kActivateCapacity;
+      op.kbo = ToU64(caps.getColumn(0).getString());
+      op.capacity = find_cap(caps.getColumn(1).getString());
+      graph->Apply(op, prov(caps, 2));
+    }
+    SQLite::Statement managers(*db_,
+                               "SELECT kbo, capacity, subdivision, insz, role, "
+                               "by_insz, revision, at FROM domain_manager");
+    while (managers.executeStep()) {
+      Op op;
+      op.kind = managers.getColumn(4).getString() == "tb" ? Action::kSetTb
+                                                          : Action::kAddCoTb;
+      op.kbo = ToU64(managers.getColumn(0).getString());
+      op.capacity = find_cap(managers.getColumn(1).getString());
+      op.subdivision =
+          find_sub(managers.getColumn(2).getString(), op.capacity);
+      op.insz = ToU64(managers.getColumn(3).getString());
+      graph->Apply(op, prov(managers, 5));
+    }
+    SQLite::Statement subs(*db_,
+                           "SELECT id, kbo, capacity, subdivision, hco, email, "
+                           "by_insz, revision, at FROM subafdeling ORDER BY id");
+    std::unordered_map<int64_t, uint64_t> subafdeling_kbo;
+    while (subs.executeStep()) {
+      Op op;
+      op.kind = Action::kCreateSubafdeling;
+      op.subafdeling = subs.getColumn(0).getInt64();
+      op.kbo = ToU64(subs.getColumn(1).getString());
+      op.capacity = find_cap(subs.getColumn(2).getString());
+      op.subdivision = find_sub(subs.getColumn(3).getString(), op.capacity);
+      op.hco = subs.getColumn(4).getString();
+      op.email = subs.getColumn(5).getString();
+      subafdeling_kbo[op.subafdeling] = op.kbo;
+      graph->Apply(op, prov(subs, 6));
+    }
+    auto replay = [&](const char* sql, Action kind, bool has_insz,
+                      bool has_app) {
+      SQLite::Statement q(*db_, sql);
+      while (q.executeStep()) {
+        Op op;
+        op.kind = kind;
+        op.subafdeling = q.getColumn(0).getInt64();
+        op.kbo = subafdeling_kbo[op.subafdeling];
+        int col = 1;
+        if (has_insz) op.insz = ToU64(q.getColumn(col++).getString());
+        if (has_app) op.app = find_app(q.getColumn(col++).getString());
+        graph->Apply(op, prov(q, col));
+      }
+    };
+    replay("SELECT subafdeling, application, by_insz, revision, at FROM "
+           "authorization",
+           Action::kAuthorize, false, true);
+    replay("SELECT subafdeling, insz, by_insz, revision, at FROM "
+           "subafdeling_manager",
+           Action::kAddManager, true, false);
+    replay("SELECT subafdeling, insz, by_insz, revision, at FROM user",
+           Action::kAddUser, true, false);
+    replay("SELECT subafdeling, insz, application, by_insz, revision, at FROM "
+           "user_right",
+           Action::kGrantRight, true, true);
+    tx.commit();
+    return revision;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "loading the federation");
+  }
+}
+
+Result<uint64_t> SqliteStore::CurrentRevision() {
+  try {
+    return static_cast<uint64_t>(
+        db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "reading the revision");
+  }
+}
+
+Result<int64_t> SqliteStore::NextSubafdelingId() {
+  try {
+    SQLite::Statement q(*db_,
+                        "SELECT seq FROM sqlite_sequence WHERE name = "
+                        "'subafdeling'");
+    return q.executeStep() ? q.getColumn(0).getInt64() + 1 : int64_t{1};
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "reading the next subafdeling id");
+  }
+}
+
+Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
+  const Catalogue& cat = catalogue_;
+  try {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    const uint64_t stored = static_cast<uint64_t>(
+        db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
+    if (stored != expected_revision) {
+      return Status::Storage(kStaleRevision,
+                             fmt::format("the database is at revision {}, the "
+                                         "engine at {}",
+                                         stored, expected_revision));
+    }
+    const uint64_t revision = expected_revision + 1;
+    const std::string at = FormatUtc(changes->at);
+    const std::string by = InszText(changes->actor);
+    const auto rev = static_cast<int64_t>(revision);
+    for (const Op& op : changes->ops) {
+      const std::string kbo = KboText(op.kbo);
+      const std::string insz = InszText(op.insz);
+      const std::string& cap = cat.capacity(op.capacity).code;
+      const std::string& sub = cat.subdivision(op.subdivision).code;
+      const std::string& app = cat.application(op.app).code;
+      switch (op.kind) {
+        case Action::kAppointHtb: {
+          SQLite::Statement q(
+              *db_,
+              "INSERT INTO htb (kbo, insz, email, phone, by_insz, revision, "
+              "at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kbo) DO UPDATE "
+              "SET insz = excluded.insz, email = excluded.email, phone = "
+              "excluded.phone, by_insz = excluded.by_insz, revision = "
+              "excluded.revision, at = excluded.at");
+          q.bind(1, kbo);
+          q.bind(2, insz);
+          q.bind(3, op.email);
+          q.bind(4, op.phone);
+          q.bind(5, by);
+          q.bind(6, rev);
+          q.bind(7, at);
+          ExecOne(q, "htb.appoint");
+          break;
+        }
+        case Action::kActivateCapacity: {
+          SQLite::Statement q(*db_,
+                              "INSERT INTO active_capacity (kbo, capacity, "
+                              "by_insz, revision, at) VALUES (?, ?, ?, ?, ?)");
+          q.bind(1, kbo);
+          q.bind(2, cap);
+          q.bind(3, by);
+          q.bind(4, rev);
+          q.bind(5, at);
+          ExecOne(q, "hoedanigheid.activate");
+          break;
+        }
+        case Action::kSetTb:
+        case Action::kAddCoTb: {
+          const bool tb = op.kind == Action::kSetTb;
+          if (tb) {
+            SQLite::Statement del(*db_,
+                                  "DELETE FROM domain_manager WHERE kbo = ? "
+                                  "AND capacity = ? AND subdivision = ? AND "
+                                  "role = 'tb'");
+            del.bind(1, kbo);
+            del.bind(2, cap);
+            del.bind(3, sub);
+            del.exec();
+          }
+          SQLite::Statement q(*db_,
+                              "INSERT INTO domain_manager (kbo, capacity, "
+                              "subdivision, insz, role, by_insz, revision, at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+          q.bind(1, kbo);
+          q.bind(2, cap);
+          q.bind(3, sub);
+          q.bind(4, insz);
+          q.bind(5, tb ? "tb" : "co_tb");
+          q.bind(6, by);
+          q.bind(7, rev);
+          q.bind(8, at);
+          ExecOne(q, ActionName(op.kind));
+          break;
+        }
+        case Action::kRemoveCoTb: {
+          SQLite::Statement q(*db_,
+                              "DELETE FROM domain_manager WHERE kbo = ? AND "
+                              "capacity = ? AND subdivision = ? AND insz = ? "
+                              "AND role = 'co_tb'");
+          q.bind(1, kbo);
+          q.bind(2, cap);
+          q.bind(3, sub);
+          q.bind(4, insz);
+          ExecOne(q, "tb.remove-co");
+          break;
+        }
+        case Action::kCreateSubafdeling: {
+          SQLite::Statement q(*db_,
+                              "INSERT INTO subafdeling (id, kbo, capacity, "
+                              "subdivision, hco, email, by_insz, revision, at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          q.bind(1, op.subafdeling);
+          q.bind(2, kbo);
+          q.bind(3, cap);
+          q.bind(4, sub);
+          q.bind(5, op.hco);
+          q.bind(6, op.email);
+          q.bind(7, by);
+          q.bind(8, rev);
+          q.bind(9, at);
+          ExecOne(q, "subafdeling.create");
+          break;
+        }
+        case Action::kRemoveSubafdeling: {
+          SQLite::Statement q(*db_, "DELETE FROM subafdeling WHERE id = ?");
+          q.bind(1, op.subafdeling);
+          ExecOne(q, "subafdeling.remove");
+          break;
+        }
+        case Action::kAuthorize:
+        case Action::kAddManager:
+        case Action::kAddUser: {
+          const char* sql =
+              op.kind == Action::kAuthorize
+                  ? "INSERT INTO authorization (subafdeling, application, "
+                    "by_insz, revision, at) VALUES (?, ?, ?, ?, ?)"
+              : op.kind == Action::kAddManager
+                  ? "INSERT INTO subafdeling_manager (subafdeling, insz, "
+                    "by_insz, revision, at) VALUES (?, ?, ?, ?, ?)"
+                  : "INSERT INTO user (subafdeling, insz, by_insz, revision, "
+                    "at) VALUES (?, ?, ?, ?, ?)";
+          SQLite::Statement q(*db_, sql);
+          q.bind(1, op.subafdeling);
+          q.bind(2, op.kind == Action::kAuthorize ? app : insz);
+          q.bind(3, by);
+          q.bind(4, rev);
+          q.bind(5, at);
+          ExecOne(q, ActionName(op.kind));
+          break;
+        }
+        case Action::kDeauthorize:
+        case Action::kRemoveManager:
+        case Action::kRemoveUser: {
+          const char* sql =
+              op.kind == Action::kDeauthorize
+                  ? "DELETE FROM authorization WHERE subafdeling = ? AND "
+                    "application = ?"
+              : op.kind == Action::kRemoveManager
+                  ? "DELETE FROM subafdeling_manager WHERE subafdeling = ? "
+                    "AND insz = ?"
+                  : "DELETE FROM user WHERE subafdeling = ? AND insz = ?";
+          SQLite::Statement q(*db_, sql);
+          q.bind(1, op.subafdeling);
+          q.bind(2, op.kind == Action::kDeauthorize ? app : insz);
+          ExecOne(q, ActionName(op.kind));
+          break;
+        }
+        case Action::kGrantRight: {
+          SQLite::Statement q(*db_,
+                              "INSERT INTO user_right (subafdeling, insz, "
+                              "application, by_insz, revision, at) VALUES (?, "
+                              "?, ?, ?, ?, ?)");
+          q.bind(1, op.subafdeling);
+          q.bind(2, insz);
+          q.bind(3, app);
+          q.bind(4, by);
+          q.bind(5, rev);
+          q.bind(6, at);
+          ExecOne(q, "user.grant");
+          break;
+        }
+        case Action::kRevokeRight: {
+          SQLite::Statement q(*db_,
+                              "DELETE FROM user_right WHERE subafdeling = ? "
+                              "AND insz = ? AND application = ?");
+          q.bind(1, op.subafdeling);
+          q.bind(2, insz);
+          q.bind(3, app);
+          ExecOne(q, "user.revoke");
+          break;
+        }
+      }
+      InsertAudit(*db_, revision, changes->at, by, ActionName(op.kind), kbo,
+                  OpToJson(op, cat), OpSummary(op, cat));
+    }
+    SQLite::Statement bump(*db_, "UPDATE revision SET value = ? WHERE id = 1");
+    bump.bind(1, rev);
+    bump.exec();
+    tx.commit();
+    changes->revision = revision;
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, fmt::format("committing {}",
+                                     ActionName(changes->action)));
+  } catch (const std::runtime_error& e) {
+    // The rows did not match the plan: another writer got there first.
+    return Status::Storage(kStaleRevision, e.what());
+  }
+}
+
+Status SqliteStore::RecordRefusal(const AuditRecord& r) {
+  try {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO audit (revision, at, actor, action, kbo, "
+                        "outcome, code, detail, message) VALUES (NULL, ?, ?, "
+                        "?, ?, 'refused', ?, ?, ?)");
+    q.bind(1, r.at.empty() ? FormatUtc(NowSeconds()) : r.at);
+    q.bind(2, r.actor);
+    q.bind(3, r.action);
+    q.bind(4, r.kbo);
+    q.bind(5, r.code);
+    q.bind(6, r.detail.empty() ? std::string("{}") : r.detail);
+    q.bind(7, r.message);
+    q.exec();
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "recording a refusal");
+  }
+}
+
+Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(const AuditQuery& query) {
+  try {
+    SQLite::Statement q(
+        *db_,
+        "SELECT seq, revision, at, actor, action, kbo, outcome, code, detail, "
+        "message FROM audit WHERE seq > ? AND (? = '' OR kbo = ?) AND (? = 0 "
+        "OR revision > ?) ORDER BY seq LIMIT ?");
+    q.bind(1, static_cast<int64_t>(query.after_seq));
+    q.bind(2, query.kbo);
+    q.bind(3, query.kbo);
+    q.bind(4, static_cast<int64_t>(query.since_revision));
+    q.bind(5, static_cast<int64_t>(query.since_revision));
+    q.bind(6, static_cast<int64_t>(query.limit));
+    std::vector<AuditRecord> out;
+    while (q.executeStep()) out.push_back(ReadAuditRow(q));
+    return out;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "reading the audit log");
+  }
+}
+
+Result<std::unique_ptr<ImportSession>> SqliteStore::BeginImport() {
+  try {
+    return std::unique_ptr<ImportSession>(
+        std::make_unique<SqliteImportSession>(*db_));
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "starting the import");
+  }
+}
+
+Result<StoreCounts> SqliteStore::Counts() {
+  try {
+    StoreCounts c;
+    auto count = [&](const char* sql) {
+      return static_cast<size_t>(db_->execAndGet(sql).getInt64());
+    };
+    c.enterprises = count("SELECT count(*) FROM enterprise");
+    c.active_enterprises = count("SELECT count(*) FROM enterprise WHERE active");
+    c.persons = count("SELECT count(*) FROM person");
+    c.facilities = count("SELECT count(*) FROM facility");
+    c.htbs = count("SELECT count(*) FROM htb");
+    c.domain_managers = count("SELECT count(*) FROM domain_manager");
+    c.subafdelingen = count("SELECT count(*) FROM subafdeling");
+    c.users = count("SELECT count(*) FROM user");
+    c.rights = count("SELECT count(*) FROM user_right");
+    c.audit_rows = count("SELECT count(*) FROM audit");
+    return c;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "counting");
+  }
+}
+
+Result<std::vector<std::string>> SqliteStore::CheckIntegrity() {
+  try {
+    std::vector<std::string> problems;
+    SQLite::Statement integrity(*db_, "PRAGMA integrity_check");
+    while (integrity.executeStep()) {
+      std::string line = integrity.getColumn(0).getString();
+      if (line != "ok") problems.push_back("sqlite: " + line);
+    }
+    SQLite::Statement fk(*db_, "PRAGMA foreign_key_check");
+    while (fk.executeStep()) {
+      problems.push_back(fmt::format("foreign key: {} row {} refers to a "
+                                     "missing {}",
+                                     fk.getColumn(0).getString(),
+                                     fk.getColumn(1).getInt64(),
+                                     fk.getColumn(2).getString()));
+    }
+    const int64_t revision =
+        db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64();
+    SQLite::Statement revs(*db_,
+                           "SELECT count(DISTINCT revision), "
+                           "coalesce(min(revision), 0), coalesce(max(revision), "
+                           "0) FROM audit WHERE revision IS NOT NULL");
+    revs.executeStep();
+    const int64_t distinct = revs.getColumn(0).getInt64();
+    const int64_t lo = revs.getColumn(1).getInt64();
+    const int64_t hi = revs.getColumn(2).getInt64();
+    if (hi != revision) {
+      problems.push_back(fmt::format("revision is {} but the audit log ends "
+                                     "at {}",
+                                     revision, hi));
+    }
+    if (distinct != hi || (hi > 0 && lo != 1)) {
+      problems.push_back(fmt::format("the audit log has gaps: {} distinct "
+                                     "revisions between {} and {}",
+                                     distinct, lo, hi));
+    }
+    return problems;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "checking the database");
+  }
+}
+
+}  // namespace toegang

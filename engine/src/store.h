@@ -1,0 +1,103 @@
+// Store: the narrow persistence interface of the engine (SPEC 5): load the
+// federation, commit a change set, record a refusal, read the audit/change
+// log, and run registry imports. SqliteStore (sqlite_store.h) is the one
+// implementation today; a PostgreSQL store would implement the same.
+//
+// Every method catches its backend's exceptions and returns a Status:
+// storage_error / io_error (kStorage) for failures of the medium, and the
+// internal code "stale_revision" when another writer committed first.
+//
+// Thread safety: a Store is used by one thread at a time (the engine
+// serializes access with its writer lock).
+#ifndef TOEGANG_STORE_H_
+#define TOEGANG_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalogue.h"
+#include "change_set.h"
+#include "delegation_graph.h"
+#include "import_rows.h"
+#include "toegang/engine.h"
+#include "toegang/status.h"
+
+namespace toegang {
+
+// Code returned by Store::Commit when the database moved past the
+// revision the change set was planned against. Internal: the engine
+// catches up and plans again.
+inline constexpr std::string_view kStaleRevision = "stale_revision";
+
+// One registry import, inside one write transaction. Destroying a session
+// that was not committed rolls everything back.
+class ImportSession {
+ public:
+  enum class Put { kInserted, kUpdated, kUnchanged, kIgnored };
+
+  virtual ~ImportSession() = default;
+
+  // Each Put* writes one validated row. A refusal (e.g. the enterprise of
+  // a facility is unknown) is a kRefused Status for that row only.
+  virtual Result<Put> PutEnterprise(const EnterpriseRow& row) = 0;
+  // Offers a name; the best one per enterprise (official name, Dutch
+  // first) is applied by FinishDenominations().
+  virtual Result<Put> PutDenomination(const DenominationRow& row) = 0;
+  // Applies the names offered; returns how many enterprises known before
+  // this import changed name.
+  virtual Result<size_t> FinishDenominations() = 0;
+  virtual Result<Put> PutPerson(const PersonRow& row) = 0;
+  virtual Result<Put> PutFunction(const FunctionRow& row) = 0;
+  virtual Result<Put> PutFacility(const FacilityRow& row) = 0;
+
+  // The revision this import commits as, if it commits with changes.
+  virtual uint64_t revision() const = 0;
+  // Commits with a summary audit row (action, JSON detail, message) as
+  // revision() when changed is true; otherwise rolls back (nothing to
+  // record). Returns the revision committed, or 0.
+  virtual Result<uint64_t> Commit(const std::string& action,
+                                  const std::string& detail,
+                                  const std::string& message,
+                                  bool changed) = 0;
+};
+
+struct StoreCounts {
+  size_t enterprises = 0, active_enterprises = 0, persons = 0,
+         facilities = 0, htbs = 0, domain_managers = 0, subafdelingen = 0,
+         users = 0, rights = 0, audit_rows = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Status LoadCatalogue(Catalogue* out) = 0;
+  // Fills graph (built on the loaded catalogue) with the whole federation;
+  // returns the revision it reflects.
+  virtual Result<uint64_t> Load(DelegationGraph* graph) = 0;
+  virtual Result<uint64_t> CurrentRevision() = 0;
+  // The id the next created subafdeling gets (ids are never reused).
+  virtual Result<int64_t> NextSubafdelingId() = 0;
+
+  // Writes changes (its ops and one audit row per op) as revision
+  // expected_revision + 1, durably, and sets changes->revision. Fails with
+  // kStaleRevision when the stored revision is not expected_revision.
+  virtual Status Commit(ChangeSet* changes, uint64_t expected_revision) = 0;
+  // Appends a refusal to the audit log.
+  virtual Status RecordRefusal(const AuditRecord& record) = 0;
+  virtual Result<std::vector<AuditRecord>> ReadAudit(
+      const AuditQuery& query) = 0;
+
+  virtual Result<std::unique_ptr<ImportSession>> BeginImport() = 0;
+
+  virtual Result<StoreCounts> Counts() = 0;
+  // Storage-level checks: SQLite integrity and foreign keys, revision and
+  // audit log agree and have no gaps. Returns the problems found.
+  virtual Result<std::vector<std::string>> CheckIntegrity() = 0;
+};
+
+}  // namespace toegang
+
+#endif  // TOEGANG_STORE_H_

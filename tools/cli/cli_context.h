@@ -1,0 +1,76 @@
+// Shared plumbing of the toegang CLI: global options, opening the engine,
+// printing results as text or JSON, and the exit codes of SPEC 7.
+#ifndef TOEGANG_CLI_CONTEXT_H_
+#define TOEGANG_CLI_CONTEXT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "toegang/engine.h"
+#include "toegang/status.h"
+
+namespace toegang::cli {
+
+// SPEC 7 exit codes.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitDenied = 1,
+  kExitUsage = 2,
+  kExitRefused = 3,
+  kExitStorage = 4,
+};
+
+// Thrown inside the CLI for a usage error; main() turns it into exit 2.
+struct UsageError {
+  std::string message;
+};
+
+struct Context {
+  std::string db_path;
+  bool json = false;
+  std::string lang = "en";  // "nl" | "en"
+  // The words after the command (and sub-command), to parse per command.
+  std::vector<std::string> args;
+
+  // Opens the engine on db_path (create: for `init`). On failure prints the
+  // error and returns nullptr with *exit_code set.
+  std::unique_ptr<Engine> OpenEngine(bool create, int* exit_code) const;
+
+  // Prints a failure as text (stderr) or JSON (stdout) and returns its exit
+  // code. extra fields are merged into the JSON object.
+  int Fail(const Status& status,
+           const nlohmann::json& extra = nlohmann::json::object()) const;
+  // Prints a JSON object (when --json) or the text lines.
+  void Print(const nlohmann::json& object,
+             const std::vector<std::string>& text) const;
+};
+
+// Maps a Status kind to the exit code (SPEC 7).
+int ExitCodeFor(const Status& status);
+
+// Parses ctx.args against options (and positional ones, if any); throws
+// UsageError on unknown or malformed options, printing nothing.
+boost::program_options::variables_map ParseArgs(
+    const Context& ctx,
+    const boost::program_options::options_description& options,
+    const boost::program_options::positional_options_description* positional =
+        nullptr);
+
+// Command entry points; each returns the process exit code.
+int RunInit(const Context& ctx);
+int RunImport(const Context& ctx, const std::string& what);
+int RunMutation(const Context& ctx, const std::string& group,
+                const std::string& verb);
+int RunMay(const Context& ctx);
+int RunCheck(const Context& ctx);
+int RunAudit(const Context& ctx, bool changes_only);
+int RunVerify(const Context& ctx);
+int RunStats(const Context& ctx);
+
+}  // namespace toegang::cli
+
+#endif  // TOEGANG_CLI_CONTEXT_H_

@@ -1,0 +1,177 @@
+// check, audit, changes, verify, stats.
+#include <fmt/format.h>
+
+#include "cli_context.h"
+#include "toegang/error_codes.h"
+
+namespace toegang::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+nlohmann::json AuditJson(const AuditRecord& r) {
+  nlohmann::json j = {{"seq", r.seq},         {"at", r.at},
+                      {"actor", r.actor},     {"action", r.action},
+                      {"kbo", r.kbo},         {"outcome", r.outcome},
+                      {"message", r.message}};
+  j["revision"] = r.revision == 0 ? nlohmann::json(nullptr)
+                                  : nlohmann::json(r.revision);
+  if (!r.code.empty()) j["code"] = r.code;
+  nlohmann::json detail = nlohmann::json::parse(r.detail, nullptr, false);
+  if (!detail.is_discarded()) j["detail"] = detail;
+  return j;
+}
+
+}  // namespace
+
+int RunCheck(const Context& ctx) {
+  po::options_description desc("check options");
+  desc.add_options()
+      ("insz", po::value<std::string>(), "INSZ of the person")
+      ("app", po::value<std::string>(), "application code or name")
+      ("hco", po::value<std::string>(), "only through this facility")
+      ("at-least", po::value<uint64_t>(), "demand at least this revision");
+  po::variables_map vm = ParseArgs(ctx, desc);
+  if (!vm.count("insz") || !vm.count("app")) {
+    throw UsageError{"check needs --insz and --app"};
+  }
+  int code = kExitOk;
+  std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
+  if (!engine) return code;
+  const std::string insz = vm["insz"].as<std::string>();
+  const std::string app = vm["app"].as<std::string>();
+  const std::string hco = vm.count("hco") ? vm["hco"].as<std::string>() : "";
+  Result<Decision> d = engine->Check(insz, app, hco);
+  if (!d.ok()) return ctx.Fail(d.status());
+  if (vm.count("at-least") && d->revision < vm["at-least"].as<uint64_t>()) {
+    return ctx.Fail(Status::Storage(
+        code::kRevisionNotReached,
+        fmt::format("the database is at revision {}, not yet at {}; the "
+                    "change you wait for has not been committed",
+                    d->revision, vm["at-least"].as<uint64_t>())));
+  }
+  nlohmann::json j = {{"allowed", d->allowed},
+                      {"revision", d->revision},
+                      {"facilities", d->facilities},
+                      {"insz", insz},
+                      {"app", app}};
+  if (!hco.empty()) j["hco"] = hco;
+  const bool nl = ctx.lang == "nl";
+  std::string line;
+  if (d->allowed) {
+    std::string via;
+    for (const std::string& f : d->facilities) via += (via.empty() ? "" : ", ") + f;
+    line = fmt::format(fmt::runtime(nl ? "TOEGESTAAN: {} mag {} gebruiken via HCO {} "
+                            "(revisie {})"
+                          : "ALLOWED: {} may use {} through HCO {} "
+                            "(revision {})"),
+                       insz, app, via, d->revision);
+  } else {
+    line = fmt::format(fmt::runtime(nl ? "GEWEIGERD: {} mag {} niet gebruiken{} (revisie {})"
+                          : "DENIED: {} may not use {}{} (revision {})"),
+                       insz, app,
+                       hco.empty() ? std::string() : " (HCO " + hco + ")",
+                       d->revision);
+  }
+  ctx.Print(j, {line});
+  return d->allowed ? kExitOk : kExitDenied;
+}
+
+int RunAudit(const Context& ctx, bool changes_only) {
+  po::options_description desc(changes_only ? "changes options"
+                                            : "audit options");
+  desc.add_options()
+      ("since", po::value<uint64_t>(), "only changes after this revision")
+      ("limit", po::value<size_t>()->default_value(100), "rows per page")
+      ("after", po::value<uint64_t>()->default_value(0),
+       "cursor: rows after this sequence number");
+  if (!changes_only) {
+    desc.add_options()("kbo", po::value<std::string>(),
+                       "only rows about this enterprise");
+  }
+  po::variables_map vm = ParseArgs(ctx, desc);
+  if (changes_only && !vm.count("since")) {
+    throw UsageError{"changes needs --since REV"};
+  }
+  AuditQuery q;
+  q.since_revision = vm.count("since") ? vm["since"].as<uint64_t>() : 0;
+  q.limit = std::min<size_t>(vm["limit"].as<size_t>(), 10000);
+  q.after_seq = vm["after"].as<uint64_t>();
+  if (vm.count("kbo")) q.kbo = vm["kbo"].as<std::string>();
+  int code = kExitOk;
+  std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
+  if (!engine) return code;
+  Result<std::vector<AuditRecord>> rows = engine->Audit(q);
+  if (!rows.ok()) return ctx.Fail(rows.status());
+  nlohmann::json list = nlohmann::json::array();
+  std::vector<std::string> text;
+  for (const AuditRecord& r : *rows) {
+    if (changes_only && r.outcome != "ok") continue;
+    list.push_back(AuditJson(r));
+    text.push_back(fmt::format(
+        "#{} {} {} {} {}{}{}: {}", r.seq,
+        r.revision == 0 ? std::string("refused") : fmt::format("r{}", r.revision),
+        r.at, r.action, r.actor.empty() ? "" : "by " + r.actor,
+        r.kbo.empty() ? "" : " kbo " + r.kbo,
+        r.code.empty() ? "" : " [" + r.code + "]", r.message));
+  }
+  nlohmann::json j = {{"rows", list}, {"revision", engine->revision()}};
+  if (!rows->empty() && rows->size() == q.limit) {
+    j["next"] = rows->back().seq;
+    text.push_back(fmt::format("(more: --after {})", rows->back().seq));
+  } else {
+    j["next"] = nullptr;
+  }
+  ctx.Print(j, text);
+  return kExitOk;
+}
+
+int RunVerify(const Context& ctx) {
+  ParseArgs(ctx, po::options_description("verify"));
+  int code = kExitOk;
+  std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
+  if (!engine) return code;
+  Result<std::vector<std::string>> problems = engine->Verify();
+  if (!problems.ok()) return ctx.Fail(problems.status());
+  if (!problems->empty()) {
+    std::string all;
+    for (const std::string& p : *problems) all += "\n  " + p;
+    return ctx.Fail(
+        Status::Storage(code::kVerifyFailed,
+                        fmt::format("{} problem(s):{}", problems->size(), all)),
+        {{"problems", *problems}});
+  }
+  ctx.Print({{"ok", true}, {"revision", engine->revision()}, {"problems",
+             nlohmann::json::array()}},
+            {fmt::format("ok: database and graph agree at revision {}",
+                         engine->revision())});
+  return kExitOk;
+}
+
+int RunStats(const Context& ctx) {
+  ParseArgs(ctx, po::options_description("stats"));
+  int code = kExitOk;
+  std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
+  if (!engine) return code;
+  Result<Stats> s = engine->GetStats();
+  if (!s.ok()) return ctx.Fail(s.status());
+  nlohmann::json j = {{"revision", s->revision},
+                      {"enterprises", s->enterprises},
+                      {"active_enterprises", s->active_enterprises},
+                      {"persons", s->persons},
+                      {"facilities", s->facilities},
+                      {"htbs", s->htbs},
+                      {"domain_managers", s->domain_managers},
+                      {"subafdelingen", s->subafdelingen},
+                      {"users", s->users},
+                      {"rights", s->rights},
+                      {"audit_rows", s->audit_rows},
+                      {"graph_vertices", s->graph_vertices},
+                      {"graph_edges", s->graph_edges}};
+  std::vector<std::string> text;
+  for (const auto& [k, v] : j.items()) text.push_back(fmt::format("{:<20} {}", k, v.dump()));
+  ctx.Print(j, text);
+  return kExitOk;
+}
+
+}  // namespace toegang::cli
