@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# The demo federation: walks the manual's whole procedure (handleiding
+# toegangsbeheer e-loket AMA WVG, chapter 2 and 3) with the toegang CLI,
+# then asks the access questions a gateway and a helpdesk ask.
+#
+#   tools/demo.sh [PATH-TO-toegang]     (make demo builds it first)
+#
+# The database is written to $DEMO_DIR (default: demo-out/) and replaced on
+# every run.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+toegang="${1:-$here/../build/tools/toegang}"
+data="$here/demo"
+out="${DEMO_DIR:-demo-out}"
+mkdir -p "$out"
+export TOEGANG_DB="$out/demo.db"
+rm -f "$TOEGANG_DB" "$TOEGANG_DB-wal" "$TOEGANG_DB-shm"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() {
+  printf '$ toegang %s\n' "$*"
+  "$toegang" "$@"
+}
+# A command whose refusal or denial is the point of the step.
+run_expect() {
+  local want="$1"; shift
+  printf '$ toegang %s\n' "$*"
+  local rc=0
+  "$toegang" "$@" 2>&1 || rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    echo "demo: expected exit $want, got $rc" >&2
+    exit 1
+  fi
+  echo "(exit $rc)"
+}
+
+WV=78051212326      # Greet Willems, WV of vzw Broeders van Bijstand
+HTB=82010124596     # Koen Maes, employee
+TB=69072331112      # Sofie Jacobs, employee
+COTB=90031540289    # Pieter Smet
+USER1=75113051741   # Lotte Aerts
+USER2=88080862668   # Jonas Wuyts
+NOBODY=95021473380  # Elif Yilmaz
+KBO=0412.345.614
+OCMW=0456.789.034
+OCMW_WV=03090114280
+
+step "Set-up: a new database and the registries (KBO, persons, functions, CoBRHA)"
+run init
+run import kbo --enterprises "$data/enterprise.csv" --denominations "$data/denomination.csv"
+run import persons "$data/persons.csv"
+run import functions "$data/functions.csv"
+run import facilities "$data/facilities.csv"
+
+step "Manual 3.2: the legal representative (WV) appoints the HTB"
+run htb appoint --kbo "$KBO" --insz "$HTB" --email koen.maes@broeders.example \
+  --phone "+32 9 123 45 67" --by "$WV"
+
+step "Manual 3.4: the HTB activates the hoedanigheid \"eHealth Gezondheidszorg\""
+run hoedanigheid activate --kbo "$KBO" --hoedanigheid "eHealth Gezondheidszorg" --by "$HTB"
+
+step "Manual 3.5: the HTB appoints a TB and a co-TB for the domain"
+run tb set --kbo "$KBO" --subdivisie Gezondheidszorg --insz "$TB" --by "$HTB"
+run tb add-co --kbo "$KBO" --insz "$COTB" --by "$HTB"
+
+step "Manual 3.6: the TB activates the facility as a subafdeling, authorized for e-loket AMA WVG"
+run subafdeling create --kbo "$KBO" --hco 1100234 --email toegang@broeders.example \
+  --authorize ama-wvg --by "$TB"
+
+step "Manual 3.7: the TB adds users with the right to e-loket AMA WVG"
+run user add --hco 1100234 --insz "$USER1" --right ama-wvg --by "$TB"
+run user add --hco 1100234 --insz "$USER2" --by "$COTB"
+run user grant --hco 1100234 --insz "$USER2" \
+  --right "Departement Welzijn, Volksgezondheid en Gezin: Aanbod van arbeidsmatige activiteiten" --by "$COTB"
+
+step "The gateway asks: may these people use e-loket AMA WVG?"
+run check --insz "$USER1" --app ama-wvg
+run --json check --insz 88.08.08-626.68 --app ama-wvg --hco 1100234
+run_expect 1 check --insz "$NOBODY" --app ama-wvg
+run_expect 1 --lang nl check --insz "$USER1" --app ama-wvg --hco 1100235
+
+step "The rules refuse what the manual does not allow, and say who can fix it"
+echo "# A user who is not an access manager tries to add a colleague:"
+run_expect 3 user add --hco 1100234 --insz "$NOBODY" --right ama-wvg --by "$USER1"
+echo "# An OCMW may carry e-loket AMA WVG only on its 009/010 facility (manual 1.1):"
+run htb appoint --kbo "$OCMW" --insz "$OCMW_WV" --by "$OCMW_WV"
+run hoedanigheid activate --kbo "$OCMW" --by "$OCMW_WV"
+run_expect 3 subafdeling create --kbo "$OCMW" --hco 2200102 --email ocmw@zonnedorp.example \
+  --authorize ama-wvg --by "$OCMW_WV"
+echo "# A stopped enterprise cannot appoint anyone:"
+run_expect 3 htb appoint --kbo 0812.345.603 --insz "$NOBODY" --by "$NOBODY"
+
+step "Asking first: may the co-TB revoke Jonas's right? (changes nothing)"
+run may --action user.revoke --hco 1100234 --insz "$USER2" --right ama-wvg --by "$COTB"
+
+step "Revoking takes effect at once"
+run user revoke --hco 1100234 --insz "$USER2" --right ama-wvg --by "$COTB"
+run_expect 1 check --insz "$USER2" --app ama-wvg
+
+step "The audit log of the enterprise, and a consistency check"
+run audit --kbo "$KBO"
+run verify
+run stats
+echo
+echo "The demo database is $TOEGANG_DB; try: TOEGANG_DB=$TOEGANG_DB $toegang --help"

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs the Debian packages toegang needs to build, test and benchmark,
+# when they are missing. Safe to run again: it installs nothing that is
+# already there. Needs root (or sudo) only when something is missing.
+#
+#   tools/setup-deps.sh            the build, test and demo dependencies
+#   tools/setup-deps.sh --extra    also clang (sanitizers, fuzzing), graphviz
+set -euo pipefail
+
+packages=(
+  build-essential          # g++ 12 (C++20), make
+  cmake                    # the build
+  pkg-config
+  libboost-graph-dev       # the in-memory delegation graph
+  libboost-program-options-dev  # the CLI's option parsing
+  libsqlitecpp-dev         # SQLite access with RAII transactions
+  libsqlite3-dev           # SQLite itself
+  nlohmann-json3-dev       # JSON output and audit details
+  libfmt-dev               # message formatting
+  libgtest-dev             # the test suite
+  libbenchmark-dev         # bench/
+)
+if [ "${1:-}" = "--extra" ]; then
+  packages+=(clang llvm libclang-rt-14-dev graphviz)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-deps: all ${#packages[@]} packages are installed"
+  exit 0
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    sudo_cmd=(sudo)
+  else
+    echo "setup-deps: missing ${missing[*]}; run this script as root" >&2
+    exit 1
+  fi
+fi
+echo "setup-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
