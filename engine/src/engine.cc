@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <shared_mutex>
@@ -70,8 +71,16 @@ class EngineImpl : public Engine {
       if (!s.ok()) return s;
       CommitInfo info;
       info.revision = plan.changes.revision;
-      for (const Op& op : plan.changes.ops) {
-        info.changes.push_back(OpSummary(op, catalogue_));
+      // The mutation itself first (see CommitInfo), then what it caused.
+      // The ops are in store order, where a removal comes after the
+      // revocations and removals it causes.
+      const std::vector<Op>& ops = plan.changes.ops;
+      auto own = std::find_if(ops.begin(), ops.end(), [&](const Op& op) {
+        return op.kind == m.action && op.cause.empty();
+      });
+      if (own != ops.end()) info.changes.push_back(OpSummary(*own, catalogue_));
+      for (auto it = ops.begin(); it != ops.end(); ++it) {
+        if (it != own) info.changes.push_back(OpSummary(*it, catalogue_));
       }
       {
         std::unique_lock<std::shared_mutex> lock(mu_);

@@ -1,5 +1,6 @@
 #include "cli_context.h"
 
+#include <cstdint>
 #include <iostream>
 
 namespace toegang::cli {
@@ -58,13 +59,38 @@ po::variables_map ParseArgs(const Context& ctx,
   try {
     po::command_line_parser parser(ctx.args);
     parser.options(options);
-    if (pos != nullptr) parser.positional(*pos);
+    // Always give a positional description (empty when the command takes
+    // no operands): without one, Boost silently drops stray words, so
+    // `user grant ... --right ama-wvg vipa` would ignore "vipa".
+    static const po::positional_options_description kNone;
+    parser.positional(pos != nullptr ? *pos : kNone);
     po::store(parser.run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throw UsageError{e.what()};
   }
   return vm;
+}
+
+uint64_t UnsignedOption(const po::variables_map& vm, const std::string& name,
+                        uint64_t fallback) {
+  if (!vm.count(name)) return fallback;
+  const std::string& text = vm[name].as<std::string>();
+  constexpr uint64_t kMax = static_cast<uint64_t>(INT64_MAX);
+  uint64_t value = 0;
+  bool ok = !text.empty() && text.size() <= 19;
+  for (char c : text) {
+    if (c < '0' || c > '9') {
+      ok = false;
+      break;
+    }
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (!ok || value > kMax) {
+    throw UsageError{"--" + name + " takes a whole number 0 or more, not `" +
+                     text + "`"};
+  }
+  return value;
 }
 
 }  // namespace toegang::cli

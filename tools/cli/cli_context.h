@@ -60,6 +60,13 @@ boost::program_options::variables_map ParseArgs(
     const boost::program_options::positional_options_description* positional =
         nullptr);
 
+// The value of an unsigned integer option (declared as a string option),
+// or fallback when it is absent. Digits only, at most 2^63 - 1: Boost's own
+// conversion to an unsigned type takes "-1" for 2^64 - 1. Throws
+// UsageError.
+uint64_t UnsignedOption(const boost::program_options::variables_map& vm,
+                        const std::string& name, uint64_t fallback);
+
 // Command entry points; each returns the process exit code.
 int RunInit(const Context& ctx);
 int RunImport(const Context& ctx, const std::string& what);

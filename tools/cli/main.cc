@@ -153,6 +153,8 @@ int main(int argc, char** argv) {
   }
   for (; i < argc; ++i) words.emplace_back(argv[i]);
   if (words.empty()) {
+    // With --json, even this error is one JSON object on stdout.
+    if (ctx.json) return Usage(ctx, "name a command");
     std::cerr << kUsage;
     return toegang::cli::kExitUsage;
   }

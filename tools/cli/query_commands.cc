@@ -30,11 +30,12 @@ int RunCheck(const Context& ctx) {
       ("insz", po::value<std::string>(), "INSZ of the person")
       ("app", po::value<std::string>(), "application code or name")
       ("hco", po::value<std::string>(), "only through this facility")
-      ("at-least", po::value<uint64_t>(), "demand at least this revision");
+      ("at-least", po::value<std::string>(), "demand at least this revision");
   po::variables_map vm = ParseArgs(ctx, desc);
   if (!vm.count("insz") || !vm.count("app")) {
     throw UsageError{"check needs --insz and --app"};
   }
+  const uint64_t at_least = UnsignedOption(vm, "at-least", 0);
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;
@@ -43,12 +44,12 @@ int RunCheck(const Context& ctx) {
   const std::string hco = vm.count("hco") ? vm["hco"].as<std::string>() : "";
   Result<Decision> d = engine->Check(insz, app, hco);
   if (!d.ok()) return ctx.Fail(d.status());
-  if (vm.count("at-least") && d->revision < vm["at-least"].as<uint64_t>()) {
+  if (d->revision < at_least) {
     return ctx.Fail(Status::Storage(
         code::kRevisionNotReached,
         fmt::format("the database is at revision {}, not yet at {}; the "
                     "change you wait for has not been committed",
-                    d->revision, vm["at-least"].as<uint64_t>())));
+                    d->revision, at_least)));
   }
   nlohmann::json j = {{"allowed", d->allowed},
                       {"revision", d->revision},
@@ -81,9 +82,9 @@ int RunAudit(const Context& ctx, bool changes_only) {
   po::options_description desc(changes_only ? "changes options"
                                             : "audit options");
   desc.add_options()
-      ("since", po::value<uint64_t>(), "only changes after this revision")
-      ("limit", po::value<size_t>()->default_value(100), "rows per page")
-      ("after", po::value<uint64_t>()->default_value(0),
+      ("since", po::value<std::string>(), "only changes after this revision")
+      ("limit", po::value<std::string>(), "rows per page (default 100)")
+      ("after", po::value<std::string>(),
        "cursor: rows after this sequence number");
   if (!changes_only) {
     desc.add_options()("kbo", po::value<std::string>(),
@@ -94,9 +95,10 @@ int RunAudit(const Context& ctx, bool changes_only) {
     throw UsageError{"changes needs --since REV"};
   }
   AuditQuery q;
-  q.since_revision = vm.count("since") ? vm["since"].as<uint64_t>() : 0;
-  q.limit = std::min<size_t>(vm["limit"].as<size_t>(), 10000);
-  q.after_seq = vm["after"].as<uint64_t>();
+  q.since_revision = UnsignedOption(vm, "since", 0);
+  q.limit = static_cast<size_t>(
+      std::min<uint64_t>(UnsignedOption(vm, "limit", 100), 10000));
+  q.after_seq = UnsignedOption(vm, "after", 0);
   if (vm.count("kbo")) q.kbo = vm["kbo"].as<std::string>();
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
