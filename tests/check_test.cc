@@ -235,6 +235,36 @@ TEST_F(CheckTest, ClosedFacilityDeniesAndReopenedAllows) {
   ExpectChain(true);
 }
 
+// A facility that CoBRHA moves to another organizer no longer grants
+// through the old enterprise's subafdeling, which takes no new grants
+// either; the move is audited under both enterprises.
+TEST_F(CheckTest, FacilityMovedToAnotherEnterpriseDeniesThroughTheOldOne) {
+  Import("facilities",
+         FacilitiesCsvWith("12345,OCMW Gent,009,0428759497,active"));
+  ExpectChain(false);
+  Result<CommitInfo> add = engine().Apply(
+      M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser2).App("ama-wvg"));
+  ASSERT_FALSE(add.ok());
+  EXPECT_EQ(add.status().code(), code::kFacilityNotOfEnterprise);
+  EXPECT_NE(add.status().message().find("subafdeling remove"),
+            std::string::npos);
+  for (const char* kbo : {kOcmw, kWzc}) {
+    AuditQuery q;
+    q.kbo = kbo;
+    q.limit = 1000;
+    Result<std::vector<AuditRecord>> rows = engine().Audit(q);
+    ASSERT_TRUE(rows.ok());
+    EXPECT_TRUE(std::any_of(rows->begin(), rows->end(), [](const auto& r) {
+      return r.action == "import.facility" &&
+             r.detail.find("12345") != std::string::npos;
+    })) << "no move audited under " << kbo;
+  }
+  // Moved back, the old subafdeling grants again.
+  Import("facilities",
+         FacilitiesCsvWith("12345,OCMW Gent,009,0403019261,active"));
+  ExpectChain(true);
+}
+
 TEST_F(CheckTest, ClosingOneOfTwoFacilitiesLeavesTheOther) {
   BuildWzcChain();
   ASSERT_EQ(Decide(kUser2).facilities,

@@ -420,8 +420,14 @@ TEST_F(CliTest, CheckAnswersWithAllowedRevisionAndFacilities) {
                   0)["allowed"],
             true);
   EXPECT_EQ(Check(kUser1, "ama-wvg", 0, kHcoOcmw)["allowed"], true);
-  // The INSZ in display form is the same person.
-  EXPECT_EQ(Check("81.05.00-035.52", "ama-wvg", 0)["allowed"], true);
+  // The INSZ in display form is the same person, echoed canonically.
+  json display = Check("81.05.00-035.52", "ama-wvg", 0);
+  EXPECT_EQ(display["allowed"], true);
+  EXPECT_EQ(display["insz"], kUser1);
+  // Global options may also follow the command.
+  CliRun late = Run({"check", "--insz", kUser1, "--app", "ama-wvg", "--json"});
+  EXPECT_EQ(late.exit, 0) << Describe(late);
+  EXPECT_EQ(OneObject(late)["allowed"], true);
 
   json no = Check(kUser1, "ama-wvg", 1, kHcoSociaalHuis);
   EXPECT_EQ(no["allowed"], false);

@@ -811,5 +811,55 @@ TEST(ImportTest, ProgressReachesTheFileSize) {
   EXPECT_EQ(calls.back().second, static_cast<uint64_t>(st.st_size));
 }
 
+// The counts of a report add up to its rows, also when a CSV record is
+// malformed or enterprises are renamed; a rejected import reports nothing
+// as kept, and every kind of rejection is audited.
+TEST(ImportTest, ReportCountsAddUpAndRejectionsAreAudited) {
+  FreshDb db;
+  auto sum = [](const ImportReport& r) {
+    return r.inserted + r.updated + r.unchanged + r.ignored + r.invalid;
+  };
+  ImportReport r;
+  ASSERT_TRUE(db.engine()
+                  .ImportKbo(Data("kbo/enterprise.csv"),
+                             Data("kbo/denomination.csv"), {}, &r)
+                  .ok());
+  EXPECT_EQ(sum(r), r.rows) << ReportText(r);
+  // Rename one enterprise known before: one update, counts still add up.
+  std::string renamed = db.dir().Write(
+      "rename.csv",
+      "\"EntityNumber\",\"Language\",\"TypeOfDenomination\","
+      "\"Denomination\"\n\"0403.019.261\",\"2\",\"001\",\"Nieuwe naam\"\n");
+  ASSERT_TRUE(db.engine()
+                  .ImportKbo(Data("kbo/enterprise.csv"), renamed, {}, &r)
+                  .ok());
+  EXPECT_EQ(r.updated, 1u) << ReportText(r);
+  EXPECT_EQ(sum(r), r.rows) << ReportText(r);
+
+  // A malformed CSV record is a row, and the rejected import keeps nothing.
+  const uint64_t before = LastSeq(db.engine());
+  std::string bad = db.dir().Write(
+      "bad.csv", "insz,name\n93051822361,Jan\n85073003328,\"An \"Peeters\n");
+  Status s = db.engine().ImportPersons(bad, {}, &r);
+  EXPECT_EQ(s.code(), code::kImportRejected);
+  EXPECT_EQ(r.rows, 2u) << ReportText(r);
+  EXPECT_EQ(r.invalid, 1u);
+  EXPECT_EQ(r.inserted, 0u);
+  EXPECT_EQ(MustStats(db.engine()).persons, 0u);
+
+  // A wrong header and an empty file are audited as refusals too.
+  std::string header = db.dir().Write("header.csv", "insz,naam,extra\n");
+  std::string empty = db.dir().Write("empty.csv", "");
+  EXPECT_FALSE(db.engine().ImportFacilities(header, {}, &r).ok());
+  EXPECT_FALSE(db.engine().ImportPersons(empty, {}, &r).ok());
+  std::vector<AuditRecord> rows = AuditAfter(db.engine(), before);
+  ASSERT_EQ(rows.size(), 3u);
+  for (const AuditRecord& a : rows) {
+    EXPECT_EQ(a.outcome, "refused");
+    EXPECT_EQ(a.code, code::kImportRejected);
+    EXPECT_EQ(a.revision, 0u);
+  }
+}
+
 }  // namespace
 }  // namespace toegang::testing

@@ -329,6 +329,9 @@ std::vector<std::string> DelegationGraph::GrantingFacilities(
     const FacilityData& f = facility(s.facility);
     if (!f.active || (only != kNoVertex && s.facility != only)) continue;  // 4
     const DomainData& d = domain(s.domain);
+    // 4, continued: a facility that CoBRHA now lists under another
+    // organizer no longer grants through the old enterprise's subafdeling.
+    if (f.enterprise != d.enterprise) continue;
     const EnterpriseData& e = enterprise(d.enterprise);
     if (!e.active) continue;                                    // 1
     if (e.htb == kNoVertex) continue;                           // 2

@@ -152,6 +152,8 @@ class EngineImpl : public Engine {
           if (!s.ok()) return s;
           Result<size_t> renamed = session.FinishDenominations();
           if (!renamed.ok()) return renamed.status();
+          // Each renamed enterprise was counted as an unchanged name row.
+          report->unchanged -= std::min(report->unchanged, *renamed);
           report->updated += *renamed;
           return Status::Ok();
         });
@@ -312,20 +314,29 @@ class EngineImpl : public Engine {
     if (!begun.ok()) return begun.status();
     std::unique_ptr<ImportSession> session = std::move(begun).value();
     Status s = body(*session);
-    if (!s.ok()) return s;  // the session rolls back
-    if (report->invalid > 0 && !options.skip_invalid) {
-      session.reset();  // roll back before recording the refusal
-      AuditRecord r;
-      r.action = std::string(action);
-      r.code = std::string(code::kImportRejected);
-      r.message = fmt::format("{} bad rows; nothing imported",
-                              report->invalid);
-      (void)store_->RecordRefusal(r);
-      return Status::InvalidInput(
+    if (s.ok() && report->invalid > 0 && !options.skip_invalid) {
+      s = Status::InvalidInput(
           code::kImportRejected,
           fmt::format("{} of {} rows are invalid, so nothing was imported; "
                       "fix them, or load the good rows with --skip-invalid",
                       report->invalid, report->rows));
+    }
+    if (!s.ok()) {
+      session.reset();  // roll back before recording the refusal
+      // Nothing was kept: the report says so, but keeps the bad rows.
+      report->inserted = report->updated = report->unchanged = 0;
+      if (s.code() == code::kImportRejected) {
+        AuditRecord r;
+        r.action = std::string(action);
+        r.code = s.code();
+        r.message = s.message();
+        r.detail = nlohmann::json{{"rows", report->rows},
+                                  {"invalid", report->invalid}}
+                       .dump();
+        Status logged = store_->RecordRefusal(r);
+        if (!logged.ok()) return logged;
+      }
+      return s;
     }
     nlohmann::json detail = {{"rows", report->rows},
                              {"inserted", report->inserted},
@@ -375,6 +386,7 @@ class EngineImpl : public Engine {
       CsvReader::Outcome o = reader.Next(&fields, &error);
       if (o == CsvReader::Outcome::kEnd) break;
       if (o == CsvReader::Outcome::kError) {
+        ++report->rows;
         bad(reader.line(), code::kInvalidRow, error);
         first = false;
         continue;
@@ -407,6 +419,12 @@ class EngineImpl : public Engine {
       if (options.progress && (report->rows & 0xffff) == 0) {
         options.progress(reader.bytes_read(), total);
       }
+    }
+    if (in.bad()) {
+      return Status::Storage(code::kIoError,
+                             fmt::format("reading {} failed after line {}; "
+                                         "nothing was imported",
+                                         path, reader.line()));
     }
     if (first) {
       bad(1, code::kInvalidRow, "the file is empty");

@@ -25,8 +25,11 @@ constexpr std::array<std::pair<Action, std::string_view>, 15> kNames = {{
 }};
 
 // The manual's old terms (SPEC 2): VTE for HTB, lokale beheerder for TB.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 2>
-    kOldPrefixes = {{{"vte.", "htb."}, {"lokale-beheerder.", "tb."}}};
+// "gebruiker" is the Dutch word for user, accepted like the CLI accepts it.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 3>
+    kOldPrefixes = {{{"vte.", "htb."},
+                     {"lokale-beheerder.", "tb."},
+                     {"gebruiker.", "user."}}};
 
 }  // namespace
 

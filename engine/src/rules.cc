@@ -426,6 +426,25 @@ class Planner {
     return true;
   }
 
+  // A granting mutation on an existing subafdeling whose facility CoBRHA
+  // now lists under another organizer is refused: the subafdeling no
+  // longer grants access (SPEC 4.5 condition 4) and must be replaced.
+  bool CheckFacilityStillOwned() {
+    const FacilityData& f = g_.facility(g_.subafdeling(subafd_).facility);
+    if (f.enterprise == ent_) return true;
+    return Refuse(
+        code::kFacilityNotOfEnterprise,
+        fmt::format("facility HCO {} ({}) is now organized by {} in CoBRHA, "
+                    "not by {}; this subafdeling grants nothing any more. "
+                    "Remove it (toegang subafdeling remove); the new "
+                    "organizer creates its own (manual 3.6)",
+                    hco_, f.name,
+                    f.enterprise == kNoVertex
+                        ? std::string("no known enterprise")
+                        : KboDisplay(g_.enterprise(f.enterprise).kbo),
+                    EnterpriseLabel()));
+  }
+
   bool CheckAppInCapacity(AppId app) {
     if (cat_.application(app).capacity == cap_) return true;
     return Refuse(code::kApplicationNotInCapacity,
@@ -560,11 +579,14 @@ class Planner {
     }
     if (is_htb || is_tb || is_co) {
       Refuse(code::kAlreadyManager,
-             fmt::format("{} is already {} of the {} of {}; a person is not "
-                         "TB and co-TB of one domain (manual 3.5)",
-                         PersonLabel(subject_v_),
-                         is_htb ? "the HTB and so TB" : is_tb ? "TB" : "co-TB",
-                         DomainLabel(), EnterpriseLabel()));
+             is_htb ? fmt::format("{} is the HTB of {} and as such already TB "
+                                  "of every domain (manual 3.3.2, 3.5)",
+                                  PersonLabel(subject_v_), EnterpriseLabel())
+                    : fmt::format("{} is already {} of the {} of {}; a person "
+                                  "is not TB and co-TB of one domain (manual "
+                                  "3.5)",
+                                  PersonLabel(subject_v_), is_tb ? "TB" : "co-TB",
+                                  DomainLabel(), EnterpriseLabel()));
       return;
     }
     Op op = NewOp(m_.action);
@@ -685,7 +707,7 @@ class Planner {
   void Authorization() {
     if (!ResolveSubafdeling() || !ResolveOneApplication()) return;
     const bool granting = m_.action == Action::kAuthorize;
-    if (granting && !CheckActive()) return;
+    if (granting && (!CheckActive() || !CheckFacilityStillOwned())) return;
     if (!RequireDomainManager(granting ? "authorize a subafdeling (manual 3.6)"
                                        : "deauthorize a subafdeling")) {
       return;
@@ -764,7 +786,7 @@ class Planner {
         !ResolveSubject("subafdeling manager (beheerder)")) {
       return;
     }
-    if (adding && !CheckActive()) return;
+    if (adding && (!CheckActive() || !CheckFacilityStillOwned())) return;
     if (!RequireDomainManager("name the managers of a subafdeling "
                               "(manual 3.6)")) {
       return;
@@ -802,7 +824,7 @@ class Planner {
       apps = *r;
     }
     const bool granting = a == Action::kAddUser || a == Action::kGrantRight;
-    if (granting && !CheckActive()) return;
+    if (granting && (!CheckActive() || !CheckFacilityStillOwned())) return;
     if (!RequireSubafdelingManager(
             "manage the users of this subafdeling")) {
       return;

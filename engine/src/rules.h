@@ -2,8 +2,10 @@
 //
 // Plan() resolves a Mutation's text fields against the graph and the
 // catalogue, checks every rule in the order of the spec, and returns the
-// ChangeSet that the mutation makes (the mutation's own op first, then the
-// ops it causes, such as the rights revoked by a deauthorization). It reads
+// ChangeSet that the mutation makes, in the order the store must apply it:
+// ops that are caused by the mutation (marked with Op::cause, e.g. the
+// rights revoked by a deauthorization) come before the op they make
+// possible, removals after what hangs on them. It reads
 // the graph only; the engine commits the plan to the store and then applies
 // it to the graph. May() is the same evaluation without a commit.
 //

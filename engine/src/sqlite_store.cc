@@ -297,6 +297,15 @@ class SqliteImportSession : public ImportSession {
       upd.exec();
       if (was_active != row.active || old_kbo != kbo ||
           old_type != row.type_code.str()) {
+        // A move is news for both organizers: audit it under each.
+        if (old_kbo != kbo) {
+          InsertAudit(db_, revision_, at_, "", "import.facility", old_kbo,
+                      fmt::format(R"({{"hco":"{}","moved_to":"{}"}})",
+                                  row.hco.str(), kbo),
+                      fmt::format("facility HCO {} moved in CoBRHA to {}; its "
+                                  "subafdelingen here grant nothing any more",
+                                  row.hco.str(), row.kbo.Display()));
+        }
         InsertAudit(
             db_, revision_, at_, "", "import.facility", kbo,
             fmt::format(R"({{"hco":"{}","active":{},"type_code":"{}",)"

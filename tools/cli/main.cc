@@ -151,7 +151,30 @@ int main(int argc, char** argv) {
       return Usage(ctx, e.message);
     }
   }
-  for (; i < argc; ++i) words.emplace_back(argv[i]);
+  // The global options are also accepted after the command (no command
+  // has options of these names), as operators tend to append --json.
+  for (; i < argc; ++i) {
+    std::string a = argv[i];
+    try {
+      if (a == "--json") {
+        ctx.json = true;
+      } else if (a == "--db" || a == "--lang") {
+        if (i + 1 >= argc) throw toegang::cli::UsageError{a + " needs a value"};
+        (a == "--db" ? ctx.db_path : ctx.lang) = argv[++i];
+      } else if (a.rfind("--db=", 0) == 0) {
+        ctx.db_path = a.substr(5);
+      } else if (a.rfind("--lang=", 0) == 0) {
+        ctx.lang = a.substr(7);
+      } else {
+        words.push_back(std::move(a));
+      }
+      if (ctx.lang != "nl" && ctx.lang != "en") {
+        throw toegang::cli::UsageError{"--lang is nl or en"};
+      }
+    } catch (const toegang::cli::UsageError& e) {
+      return Usage(ctx, e.message);
+    }
+  }
   if (words.empty()) {
     // With --json, even this error is one JSON object on stdout.
     if (ctx.json) return Usage(ctx, "name a command");

@@ -3,6 +3,7 @@
 
 #include "cli_context.h"
 #include "toegang/error_codes.h"
+#include "toegang/identifiers.h"
 
 namespace toegang::cli {
 namespace {
@@ -51,10 +52,13 @@ int RunCheck(const Context& ctx) {
                     "change you wait for has not been committed",
                     d->revision, at_least)));
   }
+  // Echo the INSZ in its canonical 11 digits (Check accepted it, so it
+  // parses), whatever form was typed.
+  const std::string canonical = Insz::Parse(insz)->ToString();
   nlohmann::json j = {{"allowed", d->allowed},
                       {"revision", d->revision},
                       {"facilities", d->facilities},
-                      {"insz", insz},
+                      {"insz", canonical},
                       {"app", app}};
   if (!hco.empty()) j["hco"] = hco;
   const bool nl = ctx.lang == "nl";
@@ -66,11 +70,11 @@ int RunCheck(const Context& ctx) {
                             "(revisie {})"
                           : "ALLOWED: {} may use {} through HCO {} "
                             "(revision {})"),
-                       insz, app, via, d->revision);
+                       canonical, app, via, d->revision);
   } else {
     line = fmt::format(fmt::runtime(nl ? "GEWEIGERD: {} mag {} niet gebruiken{} (revisie {})"
                           : "DENIED: {} may not use {}{} (revision {})"),
-                       insz, app,
+                       canonical, app,
                        hco.empty() ? std::string() : " (HCO " + hco + ")",
                        d->revision);
   }
@@ -111,9 +115,9 @@ int RunAudit(const Context& ctx, bool changes_only) {
     if (changes_only && r.outcome != "ok") continue;
     list.push_back(AuditJson(r));
     text.push_back(fmt::format(
-        "#{} {} {} {} {}{}{}: {}", r.seq,
+        "#{} {} {} {}{}{}{}: {}", r.seq,
         r.revision == 0 ? std::string("refused") : fmt::format("r{}", r.revision),
-        r.at, r.action, r.actor.empty() ? "" : "by " + r.actor,
+        r.at, r.action, r.actor.empty() ? "" : " by " + r.actor,
         r.kbo.empty() ? "" : " kbo " + r.kbo,
         r.code.empty() ? "" : " [" + r.code + "]", r.message));
   }

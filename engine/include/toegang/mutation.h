@@ -42,7 +42,8 @@ enum class Action {
 // "user.remove".
 std::string_view ActionName(Action action);
 // The inverse of ActionName; also accepts the old terms ("vte.appoint",
-// "lokale-beheerder.set", ...). nullopt when unknown.
+// "lokale-beheerder.set", ...) and "gebruiker." for "user.". nullopt when
+// unknown.
 std::optional<Action> ActionFromName(std::string_view name);
 
 struct Mutation {
