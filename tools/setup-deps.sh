@@ -4,7 +4,7 @@
 # already there. Needs root (or sudo) only when something is missing.
 #
 #   tools/setup-deps.sh            the build, test and demo dependencies
-#   tools/setup-deps.sh --extra    also clang (sanitizers, fuzzing), graphviz
+#   tools/setup-deps.sh --extra    also clang (sanitizers, fuzzing)
 set -euo pipefail
 
 packages=(
@@ -19,9 +19,10 @@ packages=(
   libfmt-dev               # message formatting
   libgtest-dev             # the test suite
   libbenchmark-dev         # bench/
+  graphviz                 # `dot`, which the tests run on `toegang graph` output
 )
 if [ "${1:-}" = "--extra" ]; then
-  packages+=(clang llvm libclang-rt-14-dev graphviz)
+  packages+=(clang llvm libclang-rt-14-dev)
 fi
 
 missing=()
