@@ -18,7 +18,10 @@
 #include "catalogue.h"
 #include "csv_reader.h"
 #include "delegation_graph.h"
+#include "explain.h"
+#include "graph_dot.h"
 #include "import_rows.h"
+#include "listings.h"
 #include "rules.h"
 #include "sqlite_store.h"
 #include "time_util.h"
@@ -125,6 +128,82 @@ class EngineImpl : public Engine {
     return d;
   }
 
+  Result<Explanation> Explain(std::string_view insz,
+                              std::string_view application,
+                              std::string_view hco, Lang lang) const override {
+    Result<Insz> person = Insz::Parse(insz);
+    if (!person.ok()) return person.status();
+    Result<AppId> app = catalogue_.FindApplication(application);
+    if (!app.ok()) return app.status();
+    std::string hco_text;
+    if (!hco.empty()) {
+      Result<Hco> h = Hco::Parse(hco);
+      if (!h.ok()) return h.status();
+      hco_text = h->str();
+    }
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    return ExplainDecision(*graph_, person->value(), *app, hco_text, lang,
+                           revision_);
+  }
+
+  Result<Page<AccessEntry>> Access(std::string_view insz,
+                                   const PageRequest& page) const override {
+    Result<Insz> person = Insz::Parse(insz);
+    if (!person.ok()) return person.status();
+    Status p = CheckPage(page);
+    if (!p.ok()) return p;
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    return ListAccess(*graph_, person->value(), page, revision_);
+  }
+
+  Result<Page<UserEntry>> Users(std::string_view hco,
+                                std::string_view application,
+                                const PageRequest& page) const override {
+    Result<Hco> h = Hco::Parse(hco);
+    if (!h.ok()) return h.status();
+    std::optional<AppId> app;
+    if (!application.empty()) {
+      Result<AppId> a = catalogue_.FindApplication(application);
+      if (!a.ok()) return a.status();
+      app = *a;
+    }
+    Status p = CheckPage(page);
+    if (!p.ok()) return p;
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    return ListUsers(*graph_, h->str(), app, page, revision_);
+  }
+
+  Result<Page<ManagedEntry>> ManagedBy(std::string_view insz,
+                                       const PageRequest& page) const override {
+    Result<Insz> person = Insz::Parse(insz);
+    if (!person.ok()) return person.status();
+    Status p = CheckPage(page);
+    if (!p.ok()) return p;
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    return ListManagedBy(*graph_, person->value(), page, revision_);
+  }
+
+  Result<WhoReport> Who(std::string_view kbo) const override {
+    Result<Kbo> k = Kbo::Parse(kbo);
+    if (!k.ok()) return k.status();
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    return DescribeEnterprise(*graph_, k->value(), revision_);
+  }
+
+  Result<std::string> GraphDot(std::string_view kbo) const override {
+    Result<Kbo> k = Kbo::Parse(kbo);
+    if (!k.ok()) return k.status();
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    Vertex e = graph_->FindEnterprise(k->value());
+    if (e == kNoVertex) {
+      return Status::Refused(code::kEnterpriseUnknown,
+                             fmt::format("enterprise {} is not in the KBO "
+                                         "registry",
+                                         k->Display()));
+    }
+    return EnterpriseDot(*graph_, e);
+  }
+
   Status ImportKbo(const std::string& enterprises_csv,
                    const std::string& denominations_csv,
                    const ImportOptions& options,
@@ -161,47 +240,23 @@ class EngineImpl : public Engine {
 
   Status ImportPersons(const std::string& csv, const ImportOptions& options,
                        ImportReport* report) override {
-    return RunImport("import.persons", options, report,
-                     [&](ImportSession& session) {
-                       return ReadCsv(
-                           csv, options, report,
-                           OptionalHeader(IsPersonsHeader),
-                           [&](const Fields& f) -> Result<ImportSession::Put> {
-                             Result<PersonRow> row = ParsePersonRow(f);
-                             if (!row.ok()) return row.status();
-                             return session.PutPerson(*row);
-                           });
-                     });
+    return ImportOneFile("import.persons", csv, options, report,
+                         IsPersonsHeader, ParsePersonRow,
+                         &ImportSession::PutPerson);
   }
 
   Status ImportFunctions(const std::string& csv, const ImportOptions& options,
                          ImportReport* report) override {
-    return RunImport("import.functions", options, report,
-                     [&](ImportSession& session) {
-                       return ReadCsv(
-                           csv, options, report,
-                           OptionalHeader(IsFunctionsHeader),
-                           [&](const Fields& f) -> Result<ImportSession::Put> {
-                             Result<FunctionRow> row = ParseFunctionRow(f);
-                             if (!row.ok()) return row.status();
-                             return session.PutFunction(*row);
-                           });
-                     });
+    return ImportOneFile("import.functions", csv, options, report,
+                         IsFunctionsHeader, ParseFunctionRow,
+                         &ImportSession::PutFunction);
   }
 
   Status ImportFacilities(const std::string& csv, const ImportOptions& options,
                           ImportReport* report) override {
-    return RunImport("import.facilities", options, report,
-                     [&](ImportSession& session) {
-                       return ReadCsv(
-                           csv, options, report,
-                           OptionalHeader(IsFacilitiesHeader),
-                           [&](const Fields& f) -> Result<ImportSession::Put> {
-                             Result<FacilityRow> row = ParseFacilityRow(f);
-                             if (!row.ok()) return row.status();
-                             return session.PutFacility(*row);
-                           });
-                     });
+    return ImportOneFile("import.facilities", csv, options, report,
+                         IsFacilitiesHeader, ParseFacilityRow,
+                         &ImportSession::PutFacility);
   }
 
   Result<std::vector<AuditRecord>> Audit(
@@ -272,6 +327,14 @@ class EngineImpl : public Engine {
   }
 
  private:
+  static Status CheckPage(const PageRequest& page) {
+    if (page.limit == 0 || page.limit > 10000) {
+      return Status::InvalidInput(code::kUsage,
+                                  "a page holds 1 to 10000 entries (--limit)");
+    }
+    return Status::Ok();
+  }
+
   using HeaderFn = std::function<Status(const Fields&)>;
   using RowFn = std::function<Result<ImportSession::Put>(const Fields&)>;
 
@@ -301,6 +364,24 @@ class EngineImpl : public Engine {
     Result<uint64_t> stored = store_->CurrentRevision();
     if (!stored.ok()) return stored.status();
     return *stored == revision_ ? Status::Ok() : Reload();
+  }
+
+  // One CSV file with an optional header, parsed by parse and written by
+  // put: the persons, functions and facilities imports.
+  template <typename Row>
+  Status ImportOneFile(
+      std::string_view action, const std::string& csv,
+      const ImportOptions& options, ImportReport* report,
+      bool (*is_header)(const Fields&), Result<Row> (*parse)(const Fields&),
+      Result<ImportSession::Put> (ImportSession::*put)(const Row&)) {
+    return RunImport(action, options, report, [&](ImportSession& session) {
+      return ReadCsv(csv, options, report, OptionalHeader(is_header),
+                     [&](const Fields& f) -> Result<ImportSession::Put> {
+                       Result<Row> row = parse(f);
+                       if (!row.ok()) return row.status();
+                       return (session.*put)(*row);
+                     });
+    });
   }
 
   template <typename Body>
