@@ -76,6 +76,12 @@ int RunMay(const Context& ctx);
 int RunCheck(const Context& ctx);
 int RunAudit(const Context& ctx, bool changes_only);
 int RunVerify(const Context& ctx);
+int RunExplain(const Context& ctx);     // explain_command.cc
+int RunAccess(const Context& ctx);      // helpdesk_commands.cc
+int RunUsers(const Context& ctx);       // helpdesk_commands.cc
+int RunManagedBy(const Context& ctx);   // helpdesk_commands.cc
+int RunWho(const Context& ctx);         // helpdesk_commands.cc
+int RunGraph(const Context& ctx);       // helpdesk_commands.cc
 int RunStats(const Context& ctx);
 
 }  // namespace toegang::cli

@@ -42,6 +42,11 @@ Delegation (each takes --by INSZ, the person acting)
 
 Queries
   check --insz U --app APP [--hco H] [--at-least REV]
+  explain --insz U --app APP [--hco H]     why (not): the chain or the fix
+  access --insz U | users --hco H [--app APP] | managed-by --insz A
+         [--limit N] [--cursor C]
+  who --kbo K                            WVs, HTB, TBs, subafdelingen
+  graph --kbo K                          GraphViz DOT on stdout
   may --by A --action ACTION [the options of that action]
   audit [--since REV] [--kbo K] [--limit N] [--after SEQ]
   changes --since REV [--limit N] [--after SEQ]
@@ -103,6 +108,12 @@ int Dispatch(Context& ctx, const std::vector<std::string>& words) {
   if (command == "changes") return toegang::cli::RunAudit(ctx, true);
   if (command == "verify") return toegang::cli::RunVerify(ctx);
   if (command == "stats") return toegang::cli::RunStats(ctx);
+  if (command == "explain") return toegang::cli::RunExplain(ctx);
+  if (command == "access") return toegang::cli::RunAccess(ctx);
+  if (command == "users") return toegang::cli::RunUsers(ctx);
+  if (command == "managed-by") return toegang::cli::RunManagedBy(ctx);
+  if (command == "who") return toegang::cli::RunWho(ctx);
+  if (command == "graph") return toegang::cli::RunGraph(ctx);
   return Usage(ctx, "unknown command `" + command + "`");
 }
 

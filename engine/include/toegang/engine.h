@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "toegang/mutation.h"
+#include "toegang/queries.h"
 #include "toegang/status.h"
 
 namespace toegang {
@@ -149,6 +150,36 @@ class Engine {
   virtual Result<Decision> Check(std::string_view insz,
                                  std::string_view application,
                                  std::string_view hco = {}) const = 0;
+
+  // explain(insz, application, [hco]) (SPEC 4.5): the decision with its
+  // chain when allowed, or the first failing condition for the closest
+  // candidate with the manual section and the persons who can fix it.
+  // Inputs as for Check.
+  virtual Result<Explanation> Explain(std::string_view insz,
+                                      std::string_view application,
+                                      std::string_view hco,
+                                      Lang lang) const = 0;
+
+  // access(insz): every (application, facility) the person may use, ordered
+  // by (application, hco).
+  virtual Result<Page<AccessEntry>> Access(std::string_view insz,
+                                           const PageRequest& page) const = 0;
+  // users(hco, [application]): who may use the application (any, when
+  // empty) at the facility, ordered by INSZ. An unknown but valid HCO
+  // gives an empty page.
+  virtual Result<Page<UserEntry>> Users(std::string_view hco,
+                                        std::string_view application,
+                                        const PageRequest& page) const = 0;
+  // managed-by(insz): the enterprises (as HTB), domains (as TB/co-TB or
+  // HTB) and subafdelingen (as any of those or as named manager) the person
+  // may administer, ordered by (kbo, kind, capacity, subdivision, hco).
+  virtual Result<Page<ManagedEntry>> ManagedBy(
+      std::string_view insz, const PageRequest& page) const = 0;
+  // who(kbo): the helpdesk view of one enterprise. enterprise_unknown
+  // (kRefused) when the KBO registry does not know it.
+  virtual Result<WhoReport> Who(std::string_view kbo) const = 0;
+  // graph(kbo): the enterprise's delegation graph as GraphViz DOT.
+  virtual Result<std::string> GraphDot(std::string_view kbo) const = 0;
 
   // Registry imports (SPEC 6). Atomic unless options.skip_invalid. Returns
   // ok, or import_rejected (nothing imported; *report lists the bad rows),
