@@ -748,5 +748,33 @@ TEST(StoreTest, TwoEnginesOnOneFileCatchUpBeforeEachMutation) {
   EXPECT_EQ(MustVerify(**fresh), std::vector<std::string>{});
 }
 
+// SPEC 4.7: a reader in another engine demands at least a revision and
+// catches up within the bound, or says it could not.
+TEST(StoreTest, CatchUpReachesAnotherEnginesCommitOrReportsTheBound) {
+  TestFederation fed;
+  Result<std::unique_ptr<Engine>> other = Engine::Open(fed.db_path());
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  Engine& reader = **other;
+  fed.BuildOcmwChain();
+  const uint64_t written = fed.engine().revision();
+  // The reader has not seen the chain yet: it opened before.
+  EXPECT_LT(reader.revision(), written);
+  Result<Decision> stale = reader.Check(kUser1, "ama-wvg");
+  ASSERT_TRUE(stale.ok());
+  EXPECT_FALSE(stale->allowed);
+
+  EXPECT_TRUE(reader.CatchUp(written, std::chrono::milliseconds(1000)).ok());
+  EXPECT_EQ(reader.revision(), written);
+  Result<Decision> fresh = reader.Check(kUser1, "ama-wvg");
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(fresh->allowed);
+  EXPECT_EQ(fresh->revision, written);
+
+  Status beyond = reader.CatchUp(written + 1, std::chrono::milliseconds(30));
+  EXPECT_EQ(beyond.code(), code::kRevisionNotReached);
+  EXPECT_EQ(beyond.kind(), Status::Kind::kStorage);
+  EXPECT_NE(beyond.message().find(std::to_string(written)), std::string::npos);
+}
+
 }  // namespace
 }  // namespace toegang::testing

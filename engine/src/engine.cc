@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <fstream>
 #include <mutex>
+#include <thread>
 #include <shared_mutex>
 
 #include <fmt/format.h>
@@ -324,6 +325,26 @@ class EngineImpl : public Engine {
   uint64_t revision() const override {
     std::shared_lock<std::shared_mutex> lock(mu_);
     return revision_;
+  }
+
+  Status CatchUp(uint64_t revision, std::chrono::milliseconds bound) override {
+    const auto deadline = std::chrono::steady_clock::now() + bound;
+    for (;;) {
+      {
+        std::lock_guard<std::mutex> writer(write_mu_);
+        Status s = CatchUpLocked();
+        if (!s.ok()) return s;
+        if (revision_ >= revision) return Status::Ok();
+      }
+      if (std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return Status::Storage(
+        code::kRevisionNotReached,
+        fmt::format("the database is at revision {}, not yet at {}, after "
+                    "waiting {} ms; the change waited for has not been "
+                    "committed",
+                    this->revision(), revision, bound.count()));
   }
 
  private:

@@ -31,27 +31,28 @@ int RunCheck(const Context& ctx) {
       ("insz", po::value<std::string>(), "INSZ of the person")
       ("app", po::value<std::string>(), "application code or name")
       ("hco", po::value<std::string>(), "only through this facility")
-      ("at-least", po::value<std::string>(), "demand at least this revision");
+      ("at-least", po::value<std::string>(), "demand at least this revision")
+      ("wait-ms", po::value<std::string>(),
+       "with --at-least: how long to wait for it (default 1000)");
   po::variables_map vm = ParseArgs(ctx, desc);
   if (!vm.count("insz") || !vm.count("app")) {
     throw UsageError{"check needs --insz and --app"};
   }
   const uint64_t at_least = UnsignedOption(vm, "at-least", 0);
+  const uint64_t wait_ms = UnsignedOption(vm, "wait-ms", 1000);
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;
   const std::string insz = vm["insz"].as<std::string>();
   const std::string app = vm["app"].as<std::string>();
   const std::string hco = vm.count("hco") ? vm["hco"].as<std::string>() : "";
+  if (at_least > 0) {
+    Status caught = engine->CatchUp(
+        at_least, std::chrono::milliseconds(std::min<uint64_t>(wait_ms, 600000)));
+    if (!caught.ok()) return ctx.Fail(caught);
+  }
   Result<Decision> d = engine->Check(insz, app, hco);
   if (!d.ok()) return ctx.Fail(d.status());
-  if (d->revision < at_least) {
-    return ctx.Fail(Status::Storage(
-        code::kRevisionNotReached,
-        fmt::format("the database is at revision {}, not yet at {}; the "
-                    "change you wait for has not been committed",
-                    d->revision, at_least)));
-  }
   // Echo the INSZ in its canonical 11 digits (Check accepted it, so it
   // parses), whatever form was typed.
   const std::string canonical = Insz::Parse(insz)->ToString();

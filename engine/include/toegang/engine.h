@@ -22,6 +22,7 @@
 #ifndef TOEGANG_ENGINE_H_
 #define TOEGANG_ENGINE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -211,6 +212,15 @@ class Engine {
 
   // The revision of the in-memory model.
   virtual uint64_t revision() const = 0;
+
+  // Read-your-writes across processes (SPEC 4.7): catches up with commits
+  // other processes made to the database until the in-memory model is at
+  // least at `revision`, or `bound` has passed. Returns ok, or
+  // revision_not_reached (kStorage) naming the revision reached. Catching
+  // up reloads the model from the database today; queries go on meanwhile
+  // on the previous model.
+  virtual Status CatchUp(uint64_t revision,
+                         std::chrono::milliseconds bound) = 0;
 };
 
 }  // namespace toegang
