@@ -77,8 +77,7 @@ Federation& Fed() {
     for (int e = 0; e < kEnterprises; ++e) {
       ent << fmt::format("\"{}\",\"AC\",\"000\",\"2\",\"017\",\"\",\"\"\n",
                          KboFor(e));
-      fun << fmt::format("{},{},legal_representative\n", KboFor(e),
-                         InszFor(e));
+      fun << fmt::format("{},{},legal_representative\n", KboFor(e), InszFor(e));
       fac << fmt::format("{},Facility {},094,{},active\n", 100000 + e, e,
                          KboFor(e));
     }

@@ -8,14 +8,14 @@
 // loading side: the test removes the row from the database file, as a
 // database written by another tool or an older version could hold it, and
 // reopens the engine; the public API then makes the condition true again.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <gtest/gtest.h>
 
 #include "test_federation.h"
 #include "toegang/engine.h"
@@ -254,10 +254,13 @@ TEST_F(CheckTest, FacilityMovedToAnotherEnterpriseDeniesThroughTheOldOne) {
     q.limit = 1000;
     Result<std::vector<AuditRecord>> rows = engine().Audit(q);
     ASSERT_TRUE(rows.ok());
-    EXPECT_TRUE(std::any_of(rows->begin(), rows->end(), [](const auto& r) {
-      return r.action == "import.facility" &&
-             r.detail.find("12345") != std::string::npos;
-    })) << "no move audited under " << kbo;
+    EXPECT_TRUE(std::any_of(rows->begin(), rows->end(),
+                            [](const auto& r) {
+                              return r.action == "import.facility" &&
+                                     r.detail.find("12345") !=
+                                         std::string::npos;
+                            }))
+        << "no move audited under " << kbo;
   }
   // Moved back, the old subafdeling grants again.
   Import("facilities",

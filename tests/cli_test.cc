@@ -1,7 +1,10 @@
 // The real `toegang` binary (SPEC 7): every command, its exit code, its
 // --json output, the database options, aliases, languages, imports with
 // and without --skip-invalid, and audit / changes paging.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -11,15 +14,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "test_federation.h"
 

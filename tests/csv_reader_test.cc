@@ -79,17 +79,13 @@ TEST(CsvReaderTest, PlainFields) {
 }
 
 TEST(CsvReaderTest, LastRecordWithoutLineBreak) {
-  EXPECT_EQ(Records("a,b\nc,d"),
-            (std::vector<Fields>{{"a", "b"}, {"c", "d"}}));
+  EXPECT_EQ(Records("a,b\nc,d"), (std::vector<Fields>{{"a", "b"}, {"c", "d"}}));
 }
 
 TEST(CsvReaderTest, EmptyFields) {
   EXPECT_EQ(Records("a,,b\n,\n\"\"\n,\"\",\na,\n"),
-            (std::vector<Fields>{{"a", "", "b"},
-                                 {"", ""},
-                                 {""},
-                                 {"", "", ""},
-                                 {"a", ""}}));
+            (std::vector<Fields>{
+                {"a", "", "b"}, {"", ""}, {""}, {"", "", ""}, {"a", ""}}));
 }
 
 TEST(CsvReaderTest, SpacesAreKept) {
@@ -122,8 +118,7 @@ TEST(CsvReaderTest, QuoteInsideUnquotedFieldIsLiteral) {
 
 TEST(CsvReaderTest, Utf8IsKept) {
   EXPECT_EQ(Records("\"Société coopérative\",Ærø,Łódź\n"),
-            (std::vector<Fields>{
-                {"Société coopérative", "Ærø", "Łódź"}}));
+            (std::vector<Fields>{{"Société coopérative", "Ærø", "Łódź"}}));
 }
 
 TEST(CsvReaderTest, ByteOrderMarkIsSkipped) {
@@ -143,8 +138,11 @@ TEST(CsvReaderTest, PartialByteOrderMarkIsData) {
 }
 
 TEST(CsvReaderTest, ByteOrderMarkOnlyAtStart) {
-  EXPECT_EQ(Records("a\n\xEF\xBB\xBF" "b\n"),
-            (std::vector<Fields>{{"a"}, {"\xEF\xBB\xBF" "b"}}));
+  EXPECT_EQ(Records("a\n\xEF\xBB\xBF"
+                    "b\n"),
+            (std::vector<Fields>{{"a"},
+                                 {"\xEF\xBB\xBF"
+                                  "b"}}));
 }
 
 TEST(CsvReaderTest, EmptyLinesAreSkippedAndLinesCounted) {
@@ -212,8 +210,7 @@ TEST(CsvReaderTest, LoneCarriageReturnAfterClosingQuoteIsAnError) {
   std::vector<Step> steps = ReadAll("\"a\"\rb\nc\n");
   ASSERT_EQ(steps.size(), 3u);
   EXPECT_EQ(steps[0].outcome, kError);
-  EXPECT_NE(steps[0].error.find("\\x0D"), std::string::npos)
-      << steps[0].error;
+  EXPECT_NE(steps[0].error.find("\\x0D"), std::string::npos) << steps[0].error;
   EXPECT_EQ(steps[1].fields, Fields{"c"});
 }
 
@@ -290,7 +287,9 @@ TEST(CsvReaderTest, HugeInputInConstantPieces) {
 }
 
 TEST(CsvReaderTest, BytesReadCountsEverything) {
-  const std::string text = "\xEF\xBB\xBF" "a,\"b\"\r\n\n";
+  const std::string text =
+      "\xEF\xBB\xBF"
+      "a,\"b\"\r\n\n";
   std::istringstream in(text);
   CsvReader reader(in);
   Fields fields;

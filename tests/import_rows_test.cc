@@ -50,10 +50,10 @@ void ExpectHeaderFailure(const Status& status,
 
 // --- enterprise.csv ------------------------------------------------------
 
-const Fields kEnterpriseHeader = {
-    "EnterpriseNumber", "Status",           "JuridicalSituation",
-    "TypeOfEnterprise", "JuridicalForm",    "JuridicalFormCAC",
-    "StartDate"};
+const Fields kEnterpriseHeader = {"EnterpriseNumber",   "Status",
+                                  "JuridicalSituation", "TypeOfEnterprise",
+                                  "JuridicalForm",      "JuridicalFormCAC",
+                                  "StartDate"};
 
 Fields Enterprise(std::string number, std::string status, std::string date) {
   return {std::move(number), std::move(status), "000", "2", "017", "",
@@ -132,9 +132,8 @@ TEST(ImportRowsTest, EnterpriseStatus) {
     std::string status;
     bool active;
   };
-  for (const Case& c : {Case{"AC", true}, Case{"ac", true},
-                        Case{"ST", false}, Case{"XX", false},
-                        Case{"ACT", false}}) {
+  for (const Case& c : {Case{"AC", true}, Case{"ac", true}, Case{"ST", false},
+                        Case{"XX", false}, Case{"ACT", false}}) {
     Result<EnterpriseRow> row =
         ParseEnterpriseRow(Enterprise("0884303369", c.status, ""));
     ASSERT_TRUE(row.ok()) << c.status << ": " << row.status().ToString();
@@ -151,14 +150,13 @@ TEST(ImportRowsTest, EnterpriseBadNumberKeepsItsCode) {
   ExpectFailure(
       ParseEnterpriseRow(Enterprise("0403.019.262", "AC", "")),
       code::kInvalidKbo,
-      {"column \"EnterpriseNumber\": KBO number", "0403.019.262",
-       "checksum"});
+      {"column \"EnterpriseNumber\": KBO number", "0403.019.262", "checksum"});
   // An establishment unit is not an enterprise.
   ExpectFailure(ParseEnterpriseRow(Enterprise("2.123.456.791", "AC", "")),
                 code::kInvalidKbo,
                 {"column \"EnterpriseNumber\": KBO number", "2.123.456.791"});
-  ExpectFailure(ParseEnterpriseRow(Enterprise("", "AC", "")),
-                code::kInvalidKbo, {"column \"EnterpriseNumber\": KBO number"});
+  ExpectFailure(ParseEnterpriseRow(Enterprise("", "AC", "")), code::kInvalidKbo,
+                {"column \"EnterpriseNumber\": KBO number"});
 }
 
 TEST(ImportRowsTest, EnterpriseColumnCount) {
@@ -178,11 +176,10 @@ TEST(ImportRowsTest, EnterpriseRealDates) {
     std::string date;
     std::string iso;
   };
-  for (const Case& c : {Case{"29-02-2000", "2000-02-29"},
-                        Case{"29-02-2008", "2008-02-29"},
-                        Case{"31-12-1999", "1999-12-31"},
-                        Case{"30-04-2013", "2013-04-30"},
-                        Case{"01-01-0001", "0001-01-01"}}) {
+  for (const Case& c :
+       {Case{"29-02-2000", "2000-02-29"}, Case{"29-02-2008", "2008-02-29"},
+        Case{"31-12-1999", "1999-12-31"}, Case{"30-04-2013", "2013-04-30"},
+        Case{"01-01-0001", "0001-01-01"}}) {
     Result<EnterpriseRow> row =
         ParseEnterpriseRow(Enterprise("0403019261", "AC", c.date));
     ASSERT_TRUE(row.ok()) << c.date << ": " << row.status().ToString();
@@ -194,17 +191,16 @@ TEST(ImportRowsTest, EnterpriseBadDates) {
   for (const std::string date :
        {"29-02-1900", "29-02-2001", "31-04-2013", "32-01-2000", "00-01-2000",
         "01-00-2000", "01-13-2000", "01-01-0000"}) {
-    ExpectFailure(ParseEnterpriseRow(Enterprise("0403019261", "AC", date)),
-                  code::kInvalidRow,
-                  {"column \"StartDate\"", "\"" + date + "\"",
-                   "not a real date"});
+    ExpectFailure(
+        ParseEnterpriseRow(Enterprise("0403019261", "AC", date)),
+        code::kInvalidRow,
+        {"column \"StartDate\"", "\"" + date + "\"", "not a real date"});
   }
   for (const std::string date :
        {"1999-12-31", "1-1-2000", "01/01/2000", "01-01-20000", "01-01-200",
         "0a-01-2000", "01-01-2000x", "01 -01-2000", "+1-01-2000"}) {
     ExpectFailure(ParseEnterpriseRow(Enterprise("0403019261", "AC", date)),
-                  code::kInvalidRow,
-                  {"column \"StartDate\"", "dd-mm-yyyy"});
+                  code::kInvalidRow, {"column \"StartDate\"", "dd-mm-yyyy"});
   }
 }
 
@@ -227,12 +223,10 @@ TEST(ImportRowsTest, DenominationHeader) {
   Fields extra = kDenominationHeader;
   extra.push_back("Extra");
   ExpectHeaderFailure(CheckDenominationHeader(extra), {"got 5"});
-  ExpectHeaderFailure(
-      CheckDenominationHeader({"EntityNumber", "Language", "Type",
-                               "Denomination"}),
-      {"column 3", "\"Type\"", "\"TypeOfDenomination\""});
-  ExpectHeaderFailure(CheckDenominationHeader(kEnterpriseHeader),
-                      {"got 7"});
+  ExpectHeaderFailure(CheckDenominationHeader(
+                          {"EntityNumber", "Language", "Type", "Denomination"}),
+                      {"column 3", "\"Type\"", "\"TypeOfDenomination\""});
+  ExpectHeaderFailure(CheckDenominationHeader(kEnterpriseHeader), {"got 7"});
 }
 
 TEST(ImportRowsTest, DenominationRow) {
@@ -257,8 +251,8 @@ TEST(ImportRowsTest, DenominationIsTrimmedAndKeepsUtf8) {
 }
 
 TEST(ImportRowsTest, DenominationEstablishmentUnitIsSkipped) {
-  for (const std::string number : {"2.123.456.791", "2123456791",
-                                   " 2.200.123.415 "}) {
+  for (const std::string number :
+       {"2.123.456.791", "2123456791", " 2.200.123.415 "}) {
     Result<DenominationRow> row =
         ParseDenominationRow({number, "2", "003", "Vestiging"});
     ASSERT_TRUE(row.ok()) << number << ": " << row.status().ToString();
@@ -292,9 +286,8 @@ TEST(ImportRowsTest, DenominationLanguages) {
         code::kInvalidRow,
         {"column \"Language\"", "\"" + language + "\"", "4 (EN)"});
   }
-  ExpectFailure(
-      ParseDenominationRow({"0403019261", " ", "001", "OCMW Gent"}),
-      code::kInvalidRow, {"column \"Language\": is empty", "4 (EN)"});
+  ExpectFailure(ParseDenominationRow({"0403019261", " ", "001", "OCMW Gent"}),
+                code::kInvalidRow, {"column \"Language\": is empty", "4 (EN)"});
 }
 
 TEST(ImportRowsTest, DenominationEmptyTypeOrName) {
@@ -349,16 +342,21 @@ TEST(ImportRowsTest, PersonBadInsz) {
 }
 
 TEST(ImportRowsTest, PersonNameWithControlCharacter) {
-  const std::vector<std::string> names = {
-      "Marie\nClaes", "Marie\tClaes", "Marie\rClaes", "Marie\x7F",
-      std::string("Marie\0Claes", 11), "Marie\xC2\x85" "Claes"};
+  const std::vector<std::string> names = {"Marie\nClaes",
+                                          "Marie\tClaes",
+                                          "Marie\rClaes",
+                                          "Marie\x7F",
+                                          std::string("Marie\0Claes", 11),
+                                          "Marie\xC2\x85"
+                                          "Claes"};
   for (const std::string& name : names) {
     ExpectFailure(ParsePersonRow({"75060898009", name}), code::kInvalidRow,
                   {"column \"name\"", "control character", "Marie"});
   }
   // U+00A0 and other non-ASCII text are not control characters.
-  Result<PersonRow> row =
-      ParsePersonRow({"75060898009", "Marie\xC2\xA0" "Claes \xE2\x82\xAC"});
+  Result<PersonRow> row = ParsePersonRow({"75060898009",
+                                          "Marie\xC2\xA0"
+                                          "Claes \xE2\x82\xAC"});
   EXPECT_TRUE(row.ok()) << row.status().ToString();
 }
 
@@ -383,16 +381,15 @@ TEST(ImportRowsTest, FunctionRoles) {
     std::string role;
     FunctionRole expected;
   };
-  for (const Case& c : {Case{"legal_representative",
-                             FunctionRole::kLegalRepresentative},
-                        Case{"LEGAL_Representative",
-                             FunctionRole::kLegalRepresentative},
-                        Case{"wv", FunctionRole::kLegalRepresentative},
-                        Case{" WV ", FunctionRole::kLegalRepresentative},
-                        Case{"employee", FunctionRole::kEmployee},
-                        Case{"Employee", FunctionRole::kEmployee},
-                        Case{"werknemer", FunctionRole::kEmployee},
-                        Case{"WERKNEMER", FunctionRole::kEmployee}}) {
+  for (const Case& c :
+       {Case{"legal_representative", FunctionRole::kLegalRepresentative},
+        Case{"LEGAL_Representative", FunctionRole::kLegalRepresentative},
+        Case{"wv", FunctionRole::kLegalRepresentative},
+        Case{" WV ", FunctionRole::kLegalRepresentative},
+        Case{"employee", FunctionRole::kEmployee},
+        Case{"Employee", FunctionRole::kEmployee},
+        Case{"werknemer", FunctionRole::kEmployee},
+        Case{"WERKNEMER", FunctionRole::kEmployee}}) {
     Result<FunctionRow> row =
         ParseFunctionRow({"0403.019.261", "93051822361", c.role});
     ASSERT_TRUE(row.ok()) << c.role << ": " << row.status().ToString();
@@ -403,8 +400,8 @@ TEST(ImportRowsTest, FunctionRoles) {
 }
 
 TEST(ImportRowsTest, FunctionUnknownRole) {
-  for (const std::string role : {"manager", "legal representative",
-                                 "employees"}) {
+  for (const std::string role :
+       {"manager", "legal representative", "employees"}) {
     ExpectFailure(ParseFunctionRow({"0403019261", "93051822361", role}),
                   code::kInvalidRow,
                   {"column \"role\"", "\"" + role + "\" is not a role",
@@ -430,16 +427,16 @@ TEST(ImportRowsTest, FunctionColumnCount) {
 // --- facilities ----------------------------------------------------------
 
 TEST(ImportRowsTest, FacilitiesHeader) {
-  EXPECT_TRUE(IsFacilitiesHeader(
-      {"hco", "name", "type_code", "kbo", "status"}));
+  EXPECT_TRUE(
+      IsFacilitiesHeader({"hco", "name", "type_code", "kbo", "status"}));
   EXPECT_TRUE(IsFacilitiesHeader({" HCO "}));
   EXPECT_FALSE(IsFacilitiesHeader({"12345", "OCMW Gent"}));
 }
 
 TEST(ImportRowsTest, FacilityRow) {
-  Result<FacilityRow> row = ParseFacilityRow(
-      {" 0012345 ", " Woonzorgcentrum \"De Linde\" ", " 034 ",
-       "0428.759.497", " Actief "});
+  Result<FacilityRow> row =
+      ParseFacilityRow({" 0012345 ", " Woonzorgcentrum \"De Linde\" ", " 034 ",
+                        "0428.759.497", " Actief "});
   ASSERT_TRUE(row.ok()) << row.status().ToString();
   EXPECT_EQ(row->hco.str(), "0012345");
   EXPECT_EQ(row->name, "Woonzorgcentrum \"De Linde\"");
@@ -455,10 +452,10 @@ TEST(ImportRowsTest, FacilityStatuses) {
   };
   for (const Case& c :
        {Case{"active", true}, Case{"ACTIVE", true}, Case{"actief", true},
-        Case{"closed", false}, Case{"Closed", false},
-        Case{"gesloten", false}, Case{"GESLOTEN", false}}) {
-    Result<FacilityRow> row = ParseFacilityRow(
-        {"12345", "OCMW Gent", "009", "0403019261", c.status});
+        Case{"closed", false}, Case{"Closed", false}, Case{"gesloten", false},
+        Case{"GESLOTEN", false}}) {
+    Result<FacilityRow> row =
+        ParseFacilityRow({"12345", "OCMW Gent", "009", "0403019261", c.status});
     ASSERT_TRUE(row.ok()) << c.status << ": " << row.status().ToString();
     EXPECT_EQ(row->active, c.active) << c.status;
   }
@@ -474,18 +471,14 @@ TEST(ImportRowsTest, FacilityStatuses) {
 }
 
 TEST(ImportRowsTest, FacilityBadFields) {
-  ExpectFailure(
-      ParseFacilityRow({"12A45", "X", "009", "0403019261", "active"}),
-      code::kInvalidHco, {"column \"hco\"", "12A45"});
-  ExpectFailure(ParseFacilityRow({"12345", " ", "009", "0403019261",
-                                  "active"}),
+  ExpectFailure(ParseFacilityRow({"12A45", "X", "009", "0403019261", "active"}),
+                code::kInvalidHco, {"column \"hco\"", "12A45"});
+  ExpectFailure(ParseFacilityRow({"12345", " ", "009", "0403019261", "active"}),
                 code::kInvalidRow, {"column \"name\"", "empty"});
-  ExpectFailure(
-      ParseFacilityRow({"12345", "X", "34", "0403019261", "active"}),
-      code::kInvalidTypeCode, {"column \"type_code\"", "34"});
-  ExpectFailure(
-      ParseFacilityRow({"12345", "X", "009", "0353456321", "active"}),
-      code::kInvalidKbo, {"column \"kbo\"", "0353456321"});
+  ExpectFailure(ParseFacilityRow({"12345", "X", "34", "0403019261", "active"}),
+                code::kInvalidTypeCode, {"column \"type_code\"", "34"});
+  ExpectFailure(ParseFacilityRow({"12345", "X", "009", "0353456321", "active"}),
+                code::kInvalidKbo, {"column \"kbo\"", "0353456321"});
   ExpectFailure(ParseFacilityRow({"12345", "X", "009", "0403019261"}),
                 code::kInvalidRow, {"expected 5 columns", "got 4"});
 }
@@ -539,8 +532,13 @@ TEST(ImportRowsTest, RandomFieldsNeverThrow) {
 
 // --- the sample files under tests/data -----------------------------------
 
-enum class Format { kEnterprise, kDenomination, kPersons, kFunctions,
-                    kFacilities };
+enum class Format {
+  kEnterprise,
+  kDenomination,
+  kPersons,
+  kFunctions,
+  kFacilities
+};
 
 // What importing one file would report: per bad line its error code
 // ("csv" for a record the CSV reader refused).
@@ -673,8 +671,7 @@ INSTANTIATE_TEST_SUITE_P(
     ImportRowsTest, DataFileTest,
     ::testing::Values(
         DataFileCase{"kbo/enterprise.csv", Format::kEnterprise, 8, 0, {}},
-        DataFileCase{"kbo/denomination.csv", Format::kDenomination, 14, 2,
-                     {}},
+        DataFileCase{"kbo/denomination.csv", Format::kDenomination, 14, 2, {}},
         DataFileCase{"persons.csv", Format::kPersons, 11, 0, {}},
         DataFileCase{"functions.csv", Format::kFunctions, 11, 0, {}},
         DataFileCase{"facilities.csv", Format::kFacilities, 9, 0, {}},
@@ -705,18 +702,17 @@ INSTANTIATE_TEST_SUITE_P(
                      0,
                      0,
                      {{1, std::string(code::kInvalidHeader)}}},
-        DataFileCase{"bad/persons.csv",
-                     Format::kPersons,
-                     4,
-                     0,
-                     {{3, kInsz}, {5, kRow}, {6, kRow}, {8, kRow},
-                      {10, kInsz}}},
+        DataFileCase{
+            "bad/persons.csv",
+            Format::kPersons,
+            4,
+            0,
+            {{3, kInsz}, {5, kRow}, {6, kRow}, {8, kRow}, {10, kInsz}}},
         DataFileCase{"bad/functions.csv",
                      Format::kFunctions,
                      3,
                      0,
-                     {{3, kRow}, {4, kKbo}, {5, kInsz}, {6, kRow},
-                      {8, kRow}}},
+                     {{3, kRow}, {4, kKbo}, {5, kInsz}, {6, kRow}, {8, kRow}}},
         DataFileCase{"bad/facilities.csv",
                      Format::kFacilities,
                      2,
@@ -730,8 +726,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<DataFileCase>& param_info) {
       std::string name;
       for (char ch : param_info.param.name) {
-        name += (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ? ch
-                                                                     : '_';
+        name += (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ? ch : '_';
       }
       return name;
     });

@@ -1,6 +1,9 @@
 // Registry imports through Engine::Import* (SPEC 6): the sample files of
 // tests/data (see tests/data/README.md for what each line holds), re-import,
 // atomic refusal and --skip-invalid, status changes, and broken files.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <cstdint>
@@ -8,10 +11,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "test_federation.h"
 #include "toegang/engine.h"
@@ -830,9 +829,8 @@ TEST(ImportTest, ReportCountsAddUpAndRejectionsAreAudited) {
       "rename.csv",
       "\"EntityNumber\",\"Language\",\"TypeOfDenomination\","
       "\"Denomination\"\n\"0403.019.261\",\"2\",\"001\",\"Nieuwe naam\"\n");
-  ASSERT_TRUE(db.engine()
-                  .ImportKbo(Data("kbo/enterprise.csv"), renamed, {}, &r)
-                  .ok());
+  ASSERT_TRUE(
+      db.engine().ImportKbo(Data("kbo/enterprise.csv"), renamed, {}, &r).ok());
   EXPECT_EQ(r.updated, 1u) << ReportText(r);
   EXPECT_EQ(sum(r), r.rows) << ReportText(r);
 

@@ -12,14 +12,14 @@
 // subdivision_not_in_capacity and application_not_in_capacity need a
 // second capacity, and the catalogue (schema migration 0001) has only one
 // and no API extends it.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <ostream>
 #include <string>
 #include <string_view>
 #include <tuple>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "test_federation.h"
 #include "toegang/engine.h"

@@ -2,7 +2,10 @@
 // reopened database gives back, Verify(), file modes, files that are not
 // (our) databases, revisions without gaps, a read-only file, and two
 // engines (processes) on one file.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <linux/capability.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -21,10 +24,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "test_federation.h"
 #include "toegang/engine.h"

@@ -26,6 +26,7 @@
 #ifndef TOEGANG_TESTS_TEST_FEDERATION_H_
 #define TOEGANG_TESTS_TEST_FEDERATION_H_
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -34,8 +35,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "toegang/engine.h"
 #include "toegang/mutation.h"
@@ -60,11 +59,11 @@ inline constexpr const char* kUser2 = "75460898095";
 inline constexpr const char* kUser3 = "92200006963";
 inline constexpr const char* kOutsider = "19082416188";
 
-inline constexpr const char* kHcoOcmw = "12345";        // 009, active
-inline constexpr const char* kHcoSociaalHuis = "45678"; // 089, active
-inline constexpr const char* kHcoOcmwClosed = "10001";  // 009, closed
-inline constexpr const char* kHcoWzc = "0012345";       // 034, active
-inline constexpr const char* kHcoWzcOost = "0012346";   // 034, active
+inline constexpr const char* kHcoOcmw = "12345";         // 009, active
+inline constexpr const char* kHcoSociaalHuis = "45678";  // 089, active
+inline constexpr const char* kHcoOcmwClosed = "10001";   // 009, closed
+inline constexpr const char* kHcoWzc = "0012345";        // 034, active
+inline constexpr const char* kHcoWzcOost = "0012346";    // 034, active
 inline constexpr const char* kHcoStoppedClosed = "200431";
 inline constexpr const char* kHcoStopped = "200432";
 inline constexpr const char* kHcoOther = "31415";
@@ -167,15 +166,42 @@ struct M {
     m.action = a;
     m.actor = std::move(by);
   }
-  M& Kbo(std::string v) { m.kbo = std::move(v); return *this; }
-  M& Cap(std::string v) { m.capacity = std::move(v); return *this; }
-  M& Sub(std::string v) { m.subdivision = std::move(v); return *this; }
-  M& Hco(std::string v) { m.hco = std::move(v); return *this; }
-  M& Insz(std::string v) { m.insz = std::move(v); return *this; }
-  M& Email(std::string v) { m.email = std::move(v); return *this; }
-  M& Phone(std::string v) { m.phone = std::move(v); return *this; }
-  M& App(std::string v) { m.applications.push_back(std::move(v)); return *this; }
-  M& Manager(std::string v) { m.managers.push_back(std::move(v)); return *this; }
+  M& Kbo(std::string v) {
+    m.kbo = std::move(v);
+    return *this;
+  }
+  M& Cap(std::string v) {
+    m.capacity = std::move(v);
+    return *this;
+  }
+  M& Sub(std::string v) {
+    m.subdivision = std::move(v);
+    return *this;
+  }
+  M& Hco(std::string v) {
+    m.hco = std::move(v);
+    return *this;
+  }
+  M& Insz(std::string v) {
+    m.insz = std::move(v);
+    return *this;
+  }
+  M& Email(std::string v) {
+    m.email = std::move(v);
+    return *this;
+  }
+  M& Phone(std::string v) {
+    m.phone = std::move(v);
+    return *this;
+  }
+  M& App(std::string v) {
+    m.applications.push_back(std::move(v));
+    return *this;
+  }
+  M& Manager(std::string v) {
+    m.managers.push_back(std::move(v));
+    return *this;
+  }
   operator const Mutation&() const { return m; }  // NOLINT
 };
 
@@ -228,14 +254,22 @@ class TestFederation {
   // subafdeling 12345 authorized for ama-wvg with kUser3 as manager, and
   // adds kUser1 with the ama-wvg right.
   void BuildOcmwChain() {
-    MustApply(M(Action::kAppointHtb, kWvOcmw).Kbo(kOcmw).Insz(kEmpOcmw)
-                  .Email("htb@ocmw.gent").Phone("+32 9 266 99 00"));
+    MustApply(M(Action::kAppointHtb, kWvOcmw)
+                  .Kbo(kOcmw)
+                  .Insz(kEmpOcmw)
+                  .Email("htb@ocmw.gent")
+                  .Phone("+32 9 266 99 00"));
     MustApply(M(Action::kActivateCapacity, kEmpOcmw).Kbo(kOcmw));
     MustApply(M(Action::kSetTb, kEmpOcmw).Kbo(kOcmw).Insz(kEmp2Ocmw));
-    MustApply(M(Action::kCreateSubafdeling, kEmp2Ocmw).Kbo(kOcmw)
-                  .Hco(kHcoOcmw).Email("toegang@ocmw.gent").App("ama-wvg")
+    MustApply(M(Action::kCreateSubafdeling, kEmp2Ocmw)
+                  .Kbo(kOcmw)
+                  .Hco(kHcoOcmw)
+                  .Email("toegang@ocmw.gent")
+                  .App("ama-wvg")
                   .Manager(kUser3));
-    MustApply(M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser1)
+    MustApply(M(Action::kAddUser, kEmp2Ocmw)
+                  .Hco(kHcoOcmw)
+                  .Insz(kUser1)
                   .App("ama-wvg"));
   }
 
@@ -247,9 +281,7 @@ class TestFederation {
   }
 
  private:
-  static void Expect(const Status& s) {
-    EXPECT_TRUE(s.ok()) << s.ToString();
-  }
+  static void Expect(const Status& s) { EXPECT_TRUE(s.ok()) << s.ToString(); }
 
   TempDir dir_;
   std::string db_path_;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo federation: walks the manual's whole procedure (handleiding
 # toegangsbeheer e-loket AMA WVG, chapter 2 and 3) with the toegang CLI,
-# then asks the access questions a gateway and a helpdesk ask.
+# then asks the access questions a gateway and a helpdesk ask: check,
+# explain (in Dutch and English), who, managed-by, users, graph.
 #
 #   tools/demo.sh [PATH-TO-toegang]     (make demo builds it first)
 #
@@ -97,6 +98,18 @@ run may --action user.revoke --hco 1100234 --insz "$USER2" --right ama-wvg --by 
 step "Revoking takes effect at once"
 run user revoke --hco 1100234 --insz "$USER2" --right ama-wvg --by "$COTB"
 run_expect 1 check --insz "$USER2" --app ama-wvg
+
+step "The helpdesk: why can't they log in, and who can fix it? (manual 2.1, 3.8)"
+run_expect 1 --lang nl explain --insz "$USER2" --app ama-wvg
+run_expect 1 explain --insz "$USER1" --app ama-wvg --hco 1100235
+run explain --insz "$USER1" --app ama-wvg
+
+step "The helpdesk: who is the HTB / TB of the enterprise?"
+run who --kbo "$KBO"
+run managed-by --insz "$COTB"
+run users --hco 1100234 --app ama-wvg
+run graph --kbo "$KBO" > "$out/broeders.dot"
+echo "(the delegation graph in GraphViz DOT: $out/broeders.dot; render it with: dot -Tsvg $out/broeders.dot)"
 
 step "The audit log of the enterprise, and a consistency check"
 run audit --kbo "$KBO"

@@ -1,9 +1,9 @@
 #include "catalogue.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 
 #include "toegang/error_codes.h"
 
@@ -84,9 +84,8 @@ bool Catalogue::AddApplication(ApplicationEntry e) {
 
 void Catalogue::AddFacilityRule(AppId app, std::string trigger,
                                 std::string allowed) {
-  auto it = std::find_if(rules_.begin(), rules_.end(), [&](const auto& r) {
-    return r.application == app;
-  });
+  auto it = std::find_if(rules_.begin(), rules_.end(),
+                         [&](const auto& r) { return r.application == app; });
   if (it == rules_.end()) {
     rules_.push_back(FacilityRule{app, {}, {}});
     it = rules_.end() - 1;
@@ -99,8 +98,9 @@ void Catalogue::AddFacilityRule(AppId app, std::string trigger,
 }
 
 Result<CapacityId> Catalogue::FindCapacity(std::string_view text) const {
-  return Find(capacities_, text, [](size_t) { return true; }, "hoedanigheid",
-              code::kUnknownCapacity);
+  return Find(
+      capacities_, text, [](size_t) { return true; }, "hoedanigheid",
+      code::kUnknownCapacity);
 }
 
 Result<SubdivisionId> Catalogue::FindSubdivision(std::string_view text,
@@ -117,8 +117,9 @@ Result<AppId> Catalogue::FindApplication(std::string_view text) const {
                                 "name the application (toepassing), e.g. "
                                 "ama-wvg");
   }
-  return Find(applications_, text, [](size_t) { return true; }, "toepassing",
-              code::kUnknownApplication);
+  return Find(
+      applications_, text, [](size_t) { return true; }, "toepassing",
+      code::kUnknownApplication);
 }
 
 Result<std::vector<AppId>> Catalogue::FindApplications(

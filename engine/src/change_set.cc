@@ -1,6 +1,7 @@
 #include "change_set.h"
 
 #include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 
 namespace toegang {

@@ -113,8 +113,7 @@ CsvReader::Outcome CsvReader::Next(std::vector<std::string>* fields,
     const int c = Get();
     if (c == kEof) {
       if (state == State::kQuoted) {
-        return refuse("unterminated quoted field (missing closing '\"')",
-                      true);
+        return refuse("unterminated quoted field (missing closing '\"')", true);
       }
       if (state == State::kFieldStart && fields->empty()) return Outcome::kEnd;
       return finish();
@@ -130,9 +129,9 @@ CsvReader::Outcome CsvReader::Next(std::vector<std::string>* fields,
     }
 
     if (++record_bytes > kMaxRecordBytes) {
-      return refuse("record longer than " + std::to_string(kMaxRecordBytes) +
-                        " bytes",
-                    c == '\n');
+      return refuse(
+          "record longer than " + std::to_string(kMaxRecordBytes) + " bytes",
+          c == '\n');
     }
 
     switch (state) {

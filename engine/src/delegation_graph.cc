@@ -1,8 +1,8 @@
 #include "delegation_graph.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace toegang {
 namespace {
@@ -20,8 +20,8 @@ Vertex DelegationGraph::EnsurePerson(uint64_t insz) {
   auto it = person_by_insz_.find(insz);
   if (it != person_by_insz_.end()) return it->second;
   persons_.push_back(PersonData{insz, {}});
-  Vertex v = AddNode(NodeKind::kPerson,
-                     static_cast<uint32_t>(persons_.size() - 1));
+  Vertex v =
+      AddNode(NodeKind::kPerson, static_cast<uint32_t>(persons_.size() - 1));
   person_by_insz_.emplace(insz, v);
   return v;
 }
@@ -325,7 +325,7 @@ std::vector<std::string> DelegationGraph::GrantingFacilities(
     // Conditions 6 and 7: a right edge exists only for a user (invariant 4).
     if (l.kind != LinkKind::kRight || l.app != app) continue;
     const SubafdelingData& s = subafdeling(boost::target(*it, graph_));
-    if ((s.authorizations & bit) == 0) continue;                // 5
+    if ((s.authorizations & bit) == 0) continue;  // 5
     const FacilityData& f = facility(s.facility);
     if (!f.active || (only != kNoVertex && s.facility != only)) continue;  // 4
     const DomainData& d = domain(s.domain);
@@ -333,8 +333,8 @@ std::vector<std::string> DelegationGraph::GrantingFacilities(
     // organizer no longer grants through the old enterprise's subafdeling.
     if (f.enterprise != d.enterprise) continue;
     const EnterpriseData& e = enterprise(d.enterprise);
-    if (!e.active) continue;                                    // 1
-    if (e.htb == kNoVertex) continue;                           // 2
+    if (!e.active) continue;                                        // 1
+    if (e.htb == kNoVertex) continue;                               // 2
     if (((e.active_capacities >> d.capacity) & 1U) == 0) continue;  // 3
     out.push_back(f.hco);
   }
@@ -365,14 +365,15 @@ std::vector<std::string> DelegationGraph::Dump() const {
                                 e.start_date, e.name));
     for (size_t c = 0; c < cat.capacity_count(); ++c) {
       if ((e.active_capacities >> c) & 1U) {
-        lines.push_back(fmt::format("capacity {} {}", KboText(e.kbo),
-                                    cat.capacity(static_cast<CapacityId>(c)).code));
+        lines.push_back(
+            fmt::format("capacity {} {}", KboText(e.kbo),
+                        cat.capacity(static_cast<CapacityId>(c)).code));
       }
     }
     if (e.htb != kNoVertex) {
-      lines.push_back(fmt::format("htb {} {} email={} phone={}",
-                                  KboText(e.kbo), InszText(person(e.htb).insz),
-                                  e.htb_email, e.htb_phone));
+      lines.push_back(fmt::format("htb {} {} email={} phone={}", KboText(e.kbo),
+                                  InszText(person(e.htb).insz), e.htb_email,
+                                  e.htb_phone));
     }
   }
   for (const FacilityData& f : facilities_) {
@@ -410,20 +411,20 @@ std::vector<std::string> DelegationGraph::Dump() const {
         lines.push_back(fmt::format(
             "function {} {} {}", KboText(enterprise(to).kbo),
             InszText(person(from).insz),
-            l.kind == LinkKind::kEmployee ? "employee" : "legal_representative"));
+            l.kind == LinkKind::kEmployee ? "employee"
+                                          : "legal_representative"));
         break;
       case LinkKind::kTb:
       case LinkKind::kCoTb:
-        lines.push_back(fmt::format("{} {} {}",
-                                    l.kind == LinkKind::kTb ? "tb" : "co_tb",
-                                    domain_text(to), InszText(person(from).insz)));
+        lines.push_back(
+            fmt::format("{} {} {}", l.kind == LinkKind::kTb ? "tb" : "co_tb",
+                        domain_text(to), InszText(person(from).insz)));
         break;
       case LinkKind::kManager:
       case LinkKind::kUser:
-        lines.push_back(fmt::format("{} {} {}",
-                                    l.kind == LinkKind::kUser ? "user" : "manager",
-                                    subafdeling(to).id,
-                                    InszText(person(from).insz)));
+        lines.push_back(fmt::format(
+            "{} {} {}", l.kind == LinkKind::kUser ? "user" : "manager",
+            subafdeling(to).id, InszText(person(from).insz)));
         break;
       case LinkKind::kRight:
         lines.push_back(fmt::format("right {} {} {}", subafdeling(to).id,
@@ -460,8 +461,9 @@ std::vector<std::string> DelegationGraph::CheckInvariants() const {
     }
     for (Vertex co : Sources(dv, LinkKind::kCoTb)) {
       if (co == d.tb) {
-        problems.push_back(fmt::format("person {} is TB and co-TB of one domain",
-                                       InszText(person(co).insz)));
+        problems.push_back(
+            fmt::format("person {} is TB and co-TB of one domain",
+                        InszText(person(co).insz)));
       }
     }
   }
@@ -472,8 +474,9 @@ std::vector<std::string> DelegationGraph::CheckInvariants() const {
     Vertex s = boost::target(*it, graph_);
     const SubafdelingData& sub = subafdeling(s);
     if (!HasLink(p, s, LinkKind::kUser)) {
-      problems.push_back(fmt::format("right of {} at subafdeling {} without user",
-                                     InszText(person(p).insz), sub.id));
+      problems.push_back(
+          fmt::format("right of {} at subafdeling {} without user",
+                      InszText(person(p).insz), sub.id));
     }
     if (((sub.authorizations >> l.app) & 1U) == 0) {
       problems.push_back(fmt::format(

@@ -32,6 +32,7 @@
 #ifndef TOEGANG_DELEGATION_GRAPH_H_
 #define TOEGANG_DELEGATION_GRAPH_H_
 
+#include <boost/graph/adjacency_list.hpp>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -39,8 +40,6 @@
 #include <tuple>
 #include <unordered_map>
 #include <vector>
-
-#include <boost/graph/adjacency_list.hpp>
 
 #include "catalogue.h"
 #include "change_set.h"
@@ -178,18 +177,14 @@ class DelegationGraph {
   // Targets of out-links of a kind (e.g. a domain's subafdelingen).
   std::vector<Vertex> Targets(Vertex from, LinkKind kind) const;
 
-  const PersonData& person(Vertex v) const {
-    return persons_[graph_[v].index];
-  }
+  const PersonData& person(Vertex v) const { return persons_[graph_[v].index]; }
   const EnterpriseData& enterprise(Vertex v) const {
     return enterprises_[graph_[v].index];
   }
   const FacilityData& facility(Vertex v) const {
     return facilities_[graph_[v].index];
   }
-  const DomainData& domain(Vertex v) const {
-    return domains_[graph_[v].index];
-  }
+  const DomainData& domain(Vertex v) const { return domains_[graph_[v].index]; }
   const SubafdelingData& subafdeling(Vertex v) const {
     return subafdelingen_[graph_[v].index];
   }
@@ -239,7 +234,8 @@ class DelegationGraph {
   std::unordered_map<uint64_t, Vertex> person_by_insz_;
   std::unordered_map<uint64_t, Vertex> enterprise_by_kbo_;
   std::unordered_map<std::string, Vertex> facility_by_hco_;
-  std::map<std::tuple<Vertex, CapacityId, SubdivisionId>, Vertex> domain_by_key_;
+  std::map<std::tuple<Vertex, CapacityId, SubdivisionId>, Vertex>
+      domain_by_key_;
   std::unordered_map<int64_t, Vertex> subafdeling_by_id_;
   int64_t max_subafdeling_id_ = 0;
 };

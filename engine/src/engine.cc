@@ -5,16 +5,15 @@
 // read the graph under a shared lock. See docs/architecture.md.
 #include "toegang/engine.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <fstream>
 #include <mutex>
-#include <thread>
-#include <shared_mutex>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <shared_mutex>
+#include <thread>
 
 #include "catalogue.h"
 #include "csv_reader.h"
@@ -210,8 +209,7 @@ class EngineImpl : public Engine {
                    const ImportOptions& options,
                    ImportReport* report) override {
     return RunImport(
-        "import.kbo", options, report,
-        [&](ImportSession& session) -> Status {
+        "import.kbo", options, report, [&](ImportSession& session) -> Status {
           Status s = ReadCsv(
               enterprises_csv, options, report,
               [](const Fields& f) { return CheckEnterpriseHeader(f); },
@@ -432,20 +430,18 @@ class EngineImpl : public Engine {
         r.action = std::string(action);
         r.code = s.code();
         r.message = s.message();
-        r.detail = nlohmann::json{{"rows", report->rows},
-                                  {"invalid", report->invalid}}
-                       .dump();
+        r.detail =
+            nlohmann::json{{"rows", report->rows}, {"invalid", report->invalid}}
+                .dump();
         Status logged = store_->RecordRefusal(r);
         if (!logged.ok()) return logged;
       }
       return s;
     }
-    nlohmann::json detail = {{"rows", report->rows},
-                             {"inserted", report->inserted},
-                             {"updated", report->updated},
-                             {"unchanged", report->unchanged},
-                             {"ignored", report->ignored},
-                             {"invalid", report->invalid}};
+    nlohmann::json detail = {
+        {"rows", report->rows},       {"inserted", report->inserted},
+        {"updated", report->updated}, {"unchanged", report->unchanged},
+        {"ignored", report->ignored}, {"invalid", report->invalid}};
     const bool changed = report->inserted + report->updated > 0;
     Result<uint64_t> rev = session->Commit(
         std::string(action), detail.dump(),
@@ -462,13 +458,13 @@ class EngineImpl : public Engine {
 
   // Streams one CSV file through row, recording bad rows in *report.
   Status ReadCsv(const std::string& path, const ImportOptions& options,
-                 ImportReport* report,
-                 const HeaderFn& header, const RowFn& row) {
+                 ImportReport* report, const HeaderFn& header,
+                 const RowFn& row) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-      return Status::Storage(code::kIoError,
-                             fmt::format("cannot read {}: {}", path,
-                                         std::strerror(errno)));
+      return Status::Storage(
+          code::kIoError,
+          fmt::format("cannot read {}: {}", path, std::strerror(errno)));
     }
     struct stat st {};
     const uint64_t total =
@@ -513,10 +509,18 @@ class EngineImpl : public Engine {
         continue;
       }
       switch (*put) {
-        case ImportSession::Put::kInserted: ++report->inserted; break;
-        case ImportSession::Put::kUpdated: ++report->updated; break;
-        case ImportSession::Put::kUnchanged: ++report->unchanged; break;
-        case ImportSession::Put::kIgnored: ++report->ignored; break;
+        case ImportSession::Put::kInserted:
+          ++report->inserted;
+          break;
+        case ImportSession::Put::kUpdated:
+          ++report->updated;
+          break;
+        case ImportSession::Put::kUnchanged:
+          ++report->unchanged;
+          break;
+        case ImportSession::Put::kIgnored:
+          ++report->ignored;
+          break;
       }
       if (options.progress && (report->rows & 0xffff) == 0) {
         options.progress(reader.bytes_read(), total);
@@ -550,8 +554,9 @@ class EngineImpl : public Engine {
     put("insz", m.insz);
     if (!m.applications.empty()) j["apps"] = m.applications;
     if (!m.managers.empty()) j["beheerders"] = m.managers;
-    return j.is_null() ? "{}" : j.dump(-1, ' ', false,
-                                       nlohmann::json::error_handler_t::replace);
+    return j.is_null() ? "{}"
+                       : j.dump(-1, ' ', false,
+                                nlohmann::json::error_handler_t::replace);
   }
 
   std::unique_ptr<SqliteStore> store_;  // guarded by write_mu_

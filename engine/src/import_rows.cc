@@ -23,8 +23,8 @@ namespace {
 constexpr size_t kMaxEchoLength = 60;
 
 constexpr std::array<std::string_view, 7> kEnterpriseColumns = {
-    "EnterpriseNumber", "Status",           "JuridicalSituation",
-    "TypeOfEnterprise", "JuridicalForm",    "JuridicalFormCAC",
+    "EnterpriseNumber", "Status",        "JuridicalSituation",
+    "TypeOfEnterprise", "JuridicalForm", "JuridicalFormCAC",
     "StartDate"};
 constexpr std::array<std::string_view, 4> kDenominationColumns = {
     "EntityNumber", "Language", "TypeOfDenomination", "Denomination"};
@@ -54,10 +54,9 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 bool IsOneOf(std::string_view value,
              std::initializer_list<std::string_view> accepted) {
-  return std::any_of(accepted.begin(), accepted.end(),
-                     [value](std::string_view a) {
-                       return EqualsIgnoreCase(value, a);
-                     });
+  return std::any_of(
+      accepted.begin(), accepted.end(),
+      [value](std::string_view a) { return EqualsIgnoreCase(value, a); });
 }
 
 std::string_view Trim(std::string_view text) {
@@ -125,19 +124,18 @@ Status RowError(std::string_view column, const std::string& problem) {
 
 // An identifier's own failure, placed in its column; the code is kept.
 Status InColumn(std::string_view column, const Status& status) {
-  return Status::InvalidInput(
-      status.code(),
-      "column \"" + std::string(column) + "\": " + status.message());
+  return Status::InvalidInput(status.code(), "column \"" + std::string(column) +
+                                                 "\": " + status.message());
 }
 
 template <size_t N>
 Status CheckColumnCount(const Fields& fields,
                         const std::array<std::string_view, N>& columns) {
   if (fields.size() == N) return Status::Ok();
-  return Status::InvalidInput(
-      code::kInvalidRow, "expected " + std::to_string(N) + " columns (" +
-                             JoinColumns(columns) + "), got " +
-                             std::to_string(fields.size()));
+  return Status::InvalidInput(code::kInvalidRow,
+                              "expected " + std::to_string(N) + " columns (" +
+                                  JoinColumns(columns) + "), got " +
+                                  std::to_string(fields.size()));
 }
 
 template <size_t N>
@@ -149,18 +147,18 @@ Status CheckHeader(const Fields& header,
     expected += "\"" + std::string(columns[i]) + "\"";
   }
   if (header.size() != N) {
-    return Status::InvalidInput(
-        code::kInvalidHeader, expected + " (" + std::to_string(N) +
-                                  " columns), got " +
-                                  std::to_string(header.size()) + " columns");
+    return Status::InvalidInput(code::kInvalidHeader,
+                                expected + " (" + std::to_string(N) +
+                                    " columns), got " +
+                                    std::to_string(header.size()) + " columns");
   }
   for (size_t i = 0; i < N; ++i) {
     if (!EqualsIgnoreCase(HeaderName(header[i]), columns[i])) {
       return Status::InvalidInput(
-          code::kInvalidHeader,
-          expected + "; column " + std::to_string(i + 1) + " is " +
-              Quote(header[i]) + " instead of \"" + std::string(columns[i]) +
-              "\"");
+          code::kInvalidHeader, expected + "; column " + std::to_string(i + 1) +
+                                    " is " + Quote(header[i]) +
+                                    " instead of \"" + std::string(columns[i]) +
+                                    "\"");
     }
   }
   return Status::Ok();
@@ -175,8 +173,7 @@ Result<std::string> NonEmpty(std::string_view column, std::string_view field,
                              std::string_view what) {
   const std::string_view value = Trim(field);
   if (value.empty()) {
-    return RowError(column, "is empty; " + std::string(what) +
-                                " is required");
+    return RowError(column, "is empty; " + std::string(what) + " is required");
   }
   return std::string(value);
 }
@@ -230,9 +227,8 @@ Result<std::string> ParseKboDate(std::string_view column,
                     " " + std::string(text.substr(6, 4)) + " has " +
                     std::to_string(days) + " days)");
   }
-  return std::string(text.substr(6, 4)) + "-" +
-         std::string(text.substr(3, 2)) + "-" +
-         std::string(text.substr(0, 2));
+  return std::string(text.substr(6, 4)) + "-" + std::string(text.substr(3, 2)) +
+         "-" + std::string(text.substr(0, 2));
 }
 
 // Where the first control character (C0, DEL, or C1 encoded in UTF-8)
@@ -310,8 +306,8 @@ Result<DenominationRow> ParseDenominationRow(const Fields& fields) {
   }
   row.language = language[0] - '0';
 
-  Result<std::string> type = NonEmpty(
-      kDenominationColumns[2], fields[2], "a denomination type such as 001");
+  Result<std::string> type = NonEmpty(kDenominationColumns[2], fields[2],
+                                      "a denomination type such as 001");
   if (!type.ok()) return type.status();
   row.type = std::move(type).value();
 
@@ -409,8 +405,7 @@ Result<FacilityRow> ParseFacilityRow(const Fields& fields) {
                         "gesloten)");
   }
   FacilityRow row{std::move(hco).value(), std::move(name).value(),
-                  std::move(type_code).value(), std::move(kbo).value(),
-                  active};
+                  std::move(type_code).value(), std::move(kbo).value(), active};
   return row;
 }
 

@@ -45,11 +45,11 @@ Result<EnterpriseRow> ParseEnterpriseRow(const Fields& fields);
 // Rows whose EntityNumber is an establishment-unit number are not errors:
 // the result has skip = true.
 struct DenominationRow {
-  bool skip = false;            // establishment unit: not an enterprise
-  std::optional<Kbo> kbo;       // set unless skip
-  int language = 0;             // 0 unknown, 1 FR, 2 NL, 3 DE, 4 EN
-  std::string type;             // "001" official name, "002", "003" ...
-  std::string denomination;     // non-empty
+  bool skip = false;         // establishment unit: not an enterprise
+  std::optional<Kbo> kbo;    // set unless skip
+  int language = 0;          // 0 unknown, 1 FR, 2 NL, 3 DE, 4 EN
+  std::string type;          // "001" official name, "002", "003" ...
+  std::string denomination;  // non-empty
 };
 Status CheckDenominationHeader(const Fields& header);
 Result<DenominationRow> ParseDenominationRow(const Fields& fields);

@@ -28,12 +28,11 @@ Result<Page<UserEntry>> ListUsers(const DelegationGraph& graph,
                                   std::optional<AppId> app,
                                   const PageRequest& page, uint64_t revision);
 Result<Page<ManagedEntry>> ListManagedBy(const DelegationGraph& graph,
-                                         uint64_t insz,
-                                         const PageRequest& page,
+                                         uint64_t insz, const PageRequest& page,
                                          uint64_t revision);
 // enterprise_unknown (kRefused) when the KBO is not in the graph.
-Result<WhoReport> DescribeEnterprise(const DelegationGraph& graph,
-                                     uint64_t kbo, uint64_t revision);
+Result<WhoReport> DescribeEnterprise(const DelegationGraph& graph, uint64_t kbo,
+                                     uint64_t revision);
 
 }  // namespace toegang
 

@@ -44,8 +44,8 @@ std::optional<Action> ActionFromName(std::string_view name) {
   std::string modern(name);
   for (const auto& [old_prefix, new_prefix] : kOldPrefixes) {
     if (name.substr(0, old_prefix.size()) == old_prefix) {
-      modern = std::string(new_prefix) +
-               std::string(name.substr(old_prefix.size()));
+      modern =
+          std::string(new_prefix) + std::string(name.substr(old_prefix.size()));
     }
   }
   for (const auto& [a, n] : kNames) {

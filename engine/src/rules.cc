@@ -1,10 +1,10 @@
 #include "rules.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "toegang/error_codes.h"
 #include "toegang/identifiers.h"
@@ -25,9 +25,11 @@ bool LooksLikeEmail(std::string_view s) {
   size_t dot = domain.find('.');
   if (dot == std::string_view::npos || dot == 0 || domain.back() == '.')
     return false;
-  return std::none_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isspace(c) || std::iscntrl(c);
-  }) && s.size() <= 254;
+  return std::none_of(s.begin(), s.end(),
+                      [](unsigned char c) {
+                        return std::isspace(c) || std::iscntrl(c);
+                      }) &&
+         s.size() <= 254;
 }
 
 bool LooksLikePhone(std::string_view s) {
@@ -137,7 +139,8 @@ class Planner {
       return fmt::format(
           "{} has no HTB yet: a legal representative (WV: {}) appoints one "
           "first (manual 3.2)",
-          EnterpriseLabel(), People(g_.Sources(ent_, LinkKind::kLegalRepresentative)));
+          EnterpriseLabel(),
+          People(g_.Sources(ent_, LinkKind::kLegalRepresentative)));
     }
     return fmt::format("the HTB of {} is {}", EnterpriseLabel(),
                        PersonLabel(e.htb));
@@ -166,7 +169,8 @@ class Planner {
     }
     Result<Insz> a = Insz::Parse(m_.actor);
     if (!a.ok()) {
-      return Invalid(a.status().code(), "actor (--by): " + a.status().message());
+      return Invalid(a.status().code(),
+                     "actor (--by): " + a.status().message());
     }
     actor_ = a->value();
     plan_.actor = a->ToString();
@@ -225,14 +229,14 @@ class Planner {
       Result<SubdivisionId> other =
           cat_.FindSubdivision(m_.subdivision, static_cast<CapacityId>(c));
       if (other.ok()) {
-        return Refuse(code::kSubdivisionNotInCapacity,
-                      fmt::format("subdivisie \"{}\" belongs to hoedanigheid "
-                                  "\"{}\", not to \"{}\"; pick a subdivisie "
-                                  "of \"{}\" (manual 3.5)",
-                                  cat_.subdivision(*other).name,
-                                  cat_.capacity(static_cast<CapacityId>(c)).name,
-                                  cat_.capacity(cap_).name,
-                                  cat_.capacity(cap_).name));
+        return Refuse(
+            code::kSubdivisionNotInCapacity,
+            fmt::format("subdivisie \"{}\" belongs to hoedanigheid "
+                        "\"{}\", not to \"{}\"; pick a subdivisie "
+                        "of \"{}\" (manual 3.5)",
+                        cat_.subdivision(*other).name,
+                        cat_.capacity(static_cast<CapacityId>(c)).name,
+                        cat_.capacity(cap_).name, cat_.capacity(cap_).name));
       }
     }
     return Fail(within.status());
@@ -245,8 +249,8 @@ class Planner {
     }
     Result<Insz> p = Insz::Parse(m_.insz);
     if (!p.ok()) {
-      return Invalid(p.status().code(),
-                     fmt::format("{} (--insz): {}", what, p.status().message()));
+      return Invalid(p.status().code(), fmt::format("{} (--insz): {}", what,
+                                                    p.status().message()));
     }
     subject_ = p->value();
     subject_v_ = g_.FindPerson(subject_);
@@ -302,14 +306,16 @@ class Planner {
     }
     if (found.empty()) {
       if (want_kbo) plan_.kbo = fmt::format("{:010}", *want_kbo);
-      return Refuse(code::kSubafdelingUnknown,
-                    fmt::format("there is no subafdeling for facility HCO {}{}; "
-                                "the HTB or a TB of the domain creates it "
-                                "first (toegang subafdeling create, manual "
-                                "3.6)",
-                                hco_, f == kNoVertex ? " (the facility is not "
-                                                       "in CoBRHA)"
-                                                     : ""));
+      return Refuse(
+          code::kSubafdelingUnknown,
+          fmt::format("there is no subafdeling for facility HCO {}{}; "
+                      "the HTB or a TB of the domain creates it "
+                      "first (toegang subafdeling create, manual "
+                      "3.6)",
+                      hco_,
+                      f == kNoVertex ? " (the facility is not "
+                                       "in CoBRHA)"
+                                     : ""));
     }
     if (found.size() > 1) {
       return Invalid(code::kAmbiguous,
@@ -375,12 +381,12 @@ class Planner {
 
   bool CheckCapacityActive() {
     if (g_.CapacityActive(ent_, cap_)) return true;
-    return Refuse(code::kCapacityInactive,
-                  fmt::format("hoedanigheid \"{}\" is not active for {}; the "
-                              "HTB activates it first (toegang hoedanigheid "
-                              "activate, manual 3.4); {}",
-                              cat_.capacity(cap_).name, EnterpriseLabel(),
-                              HtbText()));
+    return Refuse(
+        code::kCapacityInactive,
+        fmt::format("hoedanigheid \"{}\" is not active for {}; the "
+                    "HTB activates it first (toegang hoedanigheid "
+                    "activate, manual 3.4); {}",
+                    cat_.capacity(cap_).name, EnterpriseLabel(), HtbText()));
   }
 
   // Application facility rule (SPEC 4.1): an enterprise with a facility of
@@ -447,23 +453,24 @@ class Planner {
 
   bool CheckAppInCapacity(AppId app) {
     if (cat_.application(app).capacity == cap_) return true;
-    return Refuse(code::kApplicationNotInCapacity,
-                  fmt::format("application \"{}\" is not part of hoedanigheid "
-                              "\"{}\"; it belongs to \"{}\"",
-                              cat_.application(app).name,
-                              cat_.capacity(cap_).name,
-                              cat_.capacity(cat_.application(app).capacity).name));
+    return Refuse(
+        code::kApplicationNotInCapacity,
+        fmt::format("application \"{}\" is not part of hoedanigheid "
+                    "\"{}\"; it belongs to \"{}\"",
+                    cat_.application(app).name, cat_.capacity(cap_).name,
+                    cat_.capacity(cat_.application(app).capacity).name));
   }
 
   bool CheckAuthorized(AppId app) {
     if ((g_.subafdeling(subafd_).authorizations >> app) & 1U) return true;
-    return Refuse(code::kApplicationNotAuthorized,
-                  fmt::format("subafdeling HCO {} is not authorized for \"{}\"; "
-                              "the HTB or a TB of the domain authorizes it "
-                              "first (toegang subafdeling authorize, manual "
-                              "3.6); they are: {}",
-                              hco_, cat_.application(app).name,
-                              People(DomainManagers())));
+    return Refuse(
+        code::kApplicationNotAuthorized,
+        fmt::format("subafdeling HCO {} is not authorized for \"{}\"; "
+                    "the HTB or a TB of the domain authorizes it "
+                    "first (toegang subafdeling authorize, manual "
+                    "3.6); they are: {}",
+                    hco_, cat_.application(app).name,
+                    People(DomainManagers())));
   }
 
   // --- ops --------------------------------------------------------------
@@ -498,8 +505,7 @@ class Planner {
       return;
     }
     if (!CheckActive()) return;
-    std::vector<Vertex> wvs =
-        g_.Sources(ent_, LinkKind::kLegalRepresentative);
+    std::vector<Vertex> wvs = g_.Sources(ent_, LinkKind::kLegalRepresentative);
     if (actor_v_ == kNoVertex ||
         !std::binary_search(wvs.begin(), wvs.end(), actor_v_)) {
       Refuse(code::kNotAuthorized,
@@ -561,8 +567,8 @@ class Planner {
     }
     if (!removing && !CheckCapacityActive()) return;
     Vertex d = g_.FindDomain(ent_, cap_, sub_);
-    const bool is_htb = subject_v_ != kNoVertex &&
-                        g_.enterprise(ent_).htb == subject_v_;
+    const bool is_htb =
+        subject_v_ != kNoVertex && g_.enterprise(ent_).htb == subject_v_;
     const bool is_tb = d != kNoVertex && subject_v_ != kNoVertex &&
                        g_.HasLink(subject_v_, d, LinkKind::kTb);
     const bool is_co = d != kNoVertex && subject_v_ != kNoVertex &&
@@ -579,14 +585,15 @@ class Planner {
     }
     if (is_htb || is_tb || is_co) {
       Refuse(code::kAlreadyManager,
-             is_htb ? fmt::format("{} is the HTB of {} and as such already TB "
-                                  "of every domain (manual 3.3.2, 3.5)",
-                                  PersonLabel(subject_v_), EnterpriseLabel())
-                    : fmt::format("{} is already {} of the {} of {}; a person "
-                                  "is not TB and co-TB of one domain (manual "
-                                  "3.5)",
-                                  PersonLabel(subject_v_), is_tb ? "TB" : "co-TB",
-                                  DomainLabel(), EnterpriseLabel()));
+             is_htb
+                 ? fmt::format("{} is the HTB of {} and as such already TB "
+                               "of every domain (manual 3.3.2, 3.5)",
+                               PersonLabel(subject_v_), EnterpriseLabel())
+                 : fmt::format("{} is already {} of the {} of {}; a person "
+                               "is not TB and co-TB of one domain (manual "
+                               "3.5)",
+                               PersonLabel(subject_v_), is_tb ? "TB" : "co-TB",
+                               DomainLabel(), EnterpriseLabel()));
       return;
     }
     Op op = NewOp(m_.action);
@@ -628,8 +635,8 @@ class Planner {
     for (const std::string& text : m_.managers) {
       Result<Insz> p = Insz::Parse(text);
       if (!p.ok()) {
-        Invalid(p.status().code(), "subafdeling manager (--beheerder): " +
-                                       p.status().message());
+        Invalid(p.status().code(),
+                "subafdeling manager (--beheerder): " + p.status().message());
         return;
       }
       if (std::find(managers.begin(), managers.end(), p->value()) ==
@@ -642,13 +649,14 @@ class Planner {
     if (!CheckCapacityActive()) return;
     Vertex f = g_.FindFacility(hco_);
     if (f == kNoVertex) {
-      Refuse(code::kFacilityUnknown,
-             fmt::format("facility HCO {} is not in CoBRHA; look the HCO number "
-                         "up in CoBRHA and import the facilities file. A "
-                         "maatwerkbedrijf that is not yet known in CoBRHA "
-                         "first contacts zorgenwerk.zorg@vlaanderen.be "
-                         "(manual 1.1)",
-                         hco_));
+      Refuse(
+          code::kFacilityUnknown,
+          fmt::format("facility HCO {} is not in CoBRHA; look the HCO number "
+                      "up in CoBRHA and import the facilities file. A "
+                      "maatwerkbedrijf that is not yet known in CoBRHA "
+                      "first contacts zorgenwerk.zorg@vlaanderen.be "
+                      "(manual 1.1)",
+                      hco_));
       return;
     }
     const FacilityData& fd = g_.facility(f);
@@ -825,8 +833,7 @@ class Planner {
     }
     const bool granting = a == Action::kAddUser || a == Action::kGrantRight;
     if (granting && (!CheckActive() || !CheckFacilityStillOwned())) return;
-    if (!RequireSubafdelingManager(
-            "manage the users of this subafdeling")) {
+    if (!RequireSubafdelingManager("manage the users of this subafdeling")) {
       return;
     }
     const bool is_user = subject_v_ != kNoVertex &&
@@ -860,8 +867,8 @@ class Planner {
     if (a == Action::kRemoveUser) {
       Op remove = NewOp(Action::kRemoveUser);
       Emit(remove);
-      for (auto [it, end] = boost::out_edges(subject_v_, g_.graph());
-           it != end; ++it) {
+      for (auto [it, end] = boost::out_edges(subject_v_, g_.graph()); it != end;
+           ++it) {
         const Link& l = g_.graph()[*it];
         if (l.kind != LinkKind::kRight ||
             boost::target(*it, g_.graph()) != subafd_) {
@@ -874,15 +881,14 @@ class Planner {
       }
       return;
     }
-    const bool holds =
-        g_.HasLink(subject_v_, subafd_, LinkKind::kRight, app_);
+    const bool holds = g_.HasLink(subject_v_, subafd_, LinkKind::kRight, app_);
     if (a == Action::kGrantRight) {
       if (!CheckAuthorized(app_)) return;
       if (holds) {
         Refuse(code::kAlreadyGranted,
                fmt::format("{} already holds \"{}\" at subafdeling HCO {}",
-                           PersonLabel(subject_v_),
-                           cat_.application(app_).name, hco_));
+                           PersonLabel(subject_v_), cat_.application(app_).name,
+                           hco_));
         return;
       }
     } else if (!holds) {

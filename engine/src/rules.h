@@ -24,11 +24,11 @@
 namespace toegang {
 
 struct Plan {
-  Status status;       // ok, or why the mutation is refused / invalid
-  ChangeSet changes;   // when ok: what to commit (revision not yet set)
+  Status status;      // ok, or why the mutation is refused / invalid
+  ChangeSet changes;  // when ok: what to commit (revision not yet set)
   // What the audit row of a refusal names, as far as it was resolved.
-  std::string actor;   // INSZ digits, or the text given
-  std::string kbo;     // KBO digits, or empty
+  std::string actor;  // INSZ digits, or the text given
+  std::string kbo;    // KBO digits, or empty
 };
 
 // Plans mutation against graph. now: unix seconds for the change set.

@@ -1,14 +1,13 @@
 #include "sqlite_store.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <system_error>
-
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <fmt/format.h>
 
 #include "migrations.h"
 #include "time_util.h"
@@ -36,25 +35,30 @@ Status FromSqlite(const SQLite::Exception& e, std::string_view doing) {
   switch (rc) {
     case SQLITE_NOTADB:
       return Status::Storage(code::kNotADatabase,
-                             what + "; the file is not a toegang database "
-                                    "(check --db / TOEGANG_DB)");
+                             what +
+                                 "; the file is not a toegang database "
+                                 "(check --db / TOEGANG_DB)");
     case SQLITE_CORRUPT:
       return Status::Storage(code::kNotADatabase,
-                             what + "; the database file is damaged: restore "
-                                    "it from a backup");
+                             what +
+                                 "; the database file is damaged: restore "
+                                 "it from a backup");
     case SQLITE_FULL:
       return Status::Storage(code::kStorageError,
-                             what + "; the disk is full: free space and try "
-                                    "again (nothing was changed)");
+                             what +
+                                 "; the disk is full: free space and try "
+                                 "again (nothing was changed)");
     case SQLITE_READONLY:
       return Status::Storage(code::kStorageError,
-                             what + "; the database is read-only: check the "
-                                    "file's permissions (nothing was changed)");
+                             what +
+                                 "; the database is read-only: check the "
+                                 "file's permissions (nothing was changed)");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return Status::Storage(code::kStorageError,
-                             what + "; another process holds the database "
-                                    "lock: try again when it is done");
+                             what +
+                                 "; another process holds the database "
+                                 "lock: try again when it is done");
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_PERM:
@@ -113,7 +117,8 @@ class SqliteImportSession : public ImportSession {
   // Takes the write lock (IMMEDIATE) before reading the revision, so no
   // other writer can commit the same number.
   explicit SqliteImportSession(SQLite::Database& db)
-      : db_(db), tx_(db, SQLite::TransactionBehavior::IMMEDIATE),
+      : db_(db),
+        tx_(db, SQLite::TransactionBehavior::IMMEDIATE),
         revision_(static_cast<uint64_t>(
                       db.execAndGet("SELECT value FROM revision WHERE id = 1")
                           .getInt64()) +
@@ -123,7 +128,8 @@ class SqliteImportSession : public ImportSession {
         "CREATE TEMP TABLE IF NOT EXISTS import_name (kbo TEXT PRIMARY KEY, "
         "rank INTEGER NOT NULL, name TEXT NOT NULL)");
     db_.exec("DELETE FROM import_name");
-    db_.exec("CREATE TEMP TABLE IF NOT EXISTS import_new (kbo TEXT PRIMARY KEY)");
+    db_.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS import_new (kbo TEXT PRIMARY KEY)");
     db_.exec("DELETE FROM import_new");
   }
 
@@ -135,15 +141,17 @@ class SqliteImportSession : public ImportSession {
                             "enterprise WHERE kbo = ?");
       get.bind(1, kbo);
       if (!get.executeStep()) {
-        SQLite::Statement ins(db_,
-                              "INSERT INTO enterprise (kbo, active, "
-                              "juridical_form, start_date) VALUES (?, ?, ?, ?)");
+        SQLite::Statement ins(
+            db_,
+            "INSERT INTO enterprise (kbo, active, "
+            "juridical_form, start_date) VALUES (?, ?, ?, ?)");
         ins.bind(1, kbo);
         ins.bind(2, row.active ? 1 : 0);
         ins.bind(3, row.juridical_form);
         ins.bind(4, row.start_date);
         ins.exec();
-        SQLite::Statement mark(db_, "INSERT OR IGNORE INTO import_new VALUES (?)");
+        SQLite::Statement mark(db_,
+                               "INSERT OR IGNORE INTO import_new VALUES (?)");
         mark.bind(1, kbo);
         mark.exec();
         return Put::kInserted;
@@ -163,12 +171,11 @@ class SqliteImportSession : public ImportSession {
       upd.bind(4, kbo);
       upd.exec();
       if (was_active != row.active) {
-        InsertAudit(db_, revision_, at_, "", "import.enterprise", kbo,
-                    fmt::format(R"({{"kbo":"{}","active":{}}})", kbo,
-                                row.active),
-                    fmt::format("enterprise {} {} in the KBO",
-                                row.kbo.Display(),
-                                row.active ? "active again" : "stopped"));
+        InsertAudit(
+            db_, revision_, at_, "", "import.enterprise", kbo,
+            fmt::format(R"({{"kbo":"{}","active":{}}})", kbo, row.active),
+            fmt::format("enterprise {} {} in the KBO", row.kbo.Display(),
+                        row.active ? "active again" : "stopped"));
       }
       return Put::kUpdated;
     });
@@ -367,9 +374,10 @@ class SqliteImportSession : public ImportSession {
   // Lower is better: the official name before a commercial name before an
   // abbreviation; Dutch, then French, German, English, unknown.
   static int Rank(const DenominationRow& row) {
-    int type_rank = row.type == "001" ? 0 : row.type == "003" ? 1
-                                        : row.type == "002" ? 2
-                                                            : 3;
+    int type_rank = row.type == "001"   ? 0
+                    : row.type == "003" ? 1
+                    : row.type == "002" ? 2
+                                        : 3;
     static constexpr int kLanguageRank[] = {4, 1, 0, 2, 3};
     int lang = row.language >= 0 && row.language <= 4
                    ? kLanguageRank[row.language]
@@ -386,8 +394,7 @@ class SqliteImportSession : public ImportSession {
 }  // namespace
 
 // ---------------------------------------------------------------------
-SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db,
-                         std::string path)
+SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db, std::string path)
     : db_(std::move(db)), path_(std::move(path)) {}
 
 SqliteStore::~SqliteStore() = default;
@@ -396,8 +403,8 @@ int SqliteStore::LatestSchemaVersion() {
   return static_cast<int>(Migrations().size());
 }
 
-Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
-    const std::string& path, bool create_if_missing) {
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                       bool create_if_missing) {
   std::error_code ec;
   const bool exists = std::filesystem::exists(path, ec);
   if (!exists) {
@@ -409,12 +416,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
                       path));
     }
     // Create the file ourselves so that it is 0600 whatever the umask.
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-                    0600);
+    int fd =
+        ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
-      return Status::Storage(code::kIoError,
-                             fmt::format("cannot create {}: {}", path,
-                                         std::strerror(errno)));
+      return Status::Storage(
+          code::kIoError,
+          fmt::format("cannot create {}: {}", path, std::strerror(errno)));
     }
     ::close(fd);
   } else if (std::filesystem::is_directory(path, ec)) {
@@ -424,8 +431,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
                                        path));
   }
   try {
-    auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE,
-                                                 5000);
+    auto db =
+        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE, 5000);
     // Reading the schema fails with SQLITE_NOTADB on a foreign file.
     const int version = db->execAndGet("PRAGMA user_version").getInt();
     const int tables =
@@ -461,8 +468,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
       db->exec(fmt::format("PRAGMA user_version = {}", v + 1));
       tx.commit();
     }
-    auto store = std::unique_ptr<SqliteStore>(
-        new SqliteStore(std::move(db), path));
+    auto store =
+        std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), path));
     Status s = store->LoadCatalogue(&store->catalogue_);
     if (!s.ok()) return s;
     return store;
@@ -474,10 +481,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(
 Status SqliteStore::LoadCatalogue(Catalogue* out) {
   try {
     *out = Catalogue();
-    SQLite::Statement caps(*db_, "SELECT code, name FROM capacity ORDER BY rowid");
+    SQLite::Statement caps(*db_,
+                           "SELECT code, name FROM capacity ORDER BY rowid");
     while (caps.executeStep()) {
-      out->AddCapacity({caps.getColumn(0).getString(),
-                        caps.getColumn(1).getString()});
+      out->AddCapacity(
+          {caps.getColumn(0).getString(), caps.getColumn(1).getString()});
     }
     auto capacity_id = [&](const std::string& code) -> CapacityId {
       for (size_t i = 0; i < out->capacity_count(); ++i) {
@@ -532,11 +540,10 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
                            "SELECT kbo, name, active, juridical_form, "
                            "start_date FROM enterprise");
     while (ents.executeStep()) {
-      graph->UpsertEnterprise(ToU64(ents.getColumn(0).getString()),
-                              ents.getColumn(1).getString(),
-                              ents.getColumn(2).getInt() != 0,
-                              ents.getColumn(3).getString(),
-                              ents.getColumn(4).getString());
+      graph->UpsertEnterprise(
+          ToU64(ents.getColumn(0).getString()), ents.getColumn(1).getString(),
+          ents.getColumn(2).getInt() != 0, ents.getColumn(3).getString(),
+          ents.getColumn(4).getString());
     }
     SQLite::Statement persons(*db_, "SELECT insz, name FROM person");
     while (persons.executeStep()) {
@@ -555,11 +562,10 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
                            "SELECT hco, name, type_code, kbo, active FROM "
                            "facility");
     while (facs.executeStep()) {
-      graph->UpsertFacility(facs.getColumn(0).getString(),
-                            facs.getColumn(1).getString(),
-                            facs.getColumn(2).getString(),
-                            ToU64(facs.getColumn(3).getString()),
-                            facs.getColumn(4).getInt() != 0);
+      graph->UpsertFacility(
+          facs.getColumn(0).getString(), facs.getColumn(1).getString(),
+          facs.getColumn(2).getString(), ToU64(facs.getColumn(3).getString()),
+          facs.getColumn(4).getInt() != 0);
     }
 
     // The delegation state replays as ops, through the same code path as
@@ -613,14 +619,14 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
                                                           : Action::kAddCoTb;
       op.kbo = ToU64(managers.getColumn(0).getString());
       op.capacity = find_cap(managers.getColumn(1).getString());
-      op.subdivision =
-          find_sub(managers.getColumn(2).getString(), op.capacity);
+      op.subdivision = find_sub(managers.getColumn(2).getString(), op.capacity);
       op.insz = ToU64(managers.getColumn(3).getString());
       graph->Apply(op, prov(managers, 5));
     }
-    SQLite::Statement subs(*db_,
-                           "SELECT id, kbo, capacity, subdivision, hco, email, "
-                           "by_insz, revision, at FROM subafdeling ORDER BY id");
+    SQLite::Statement subs(
+        *db_,
+        "SELECT id, kbo, capacity, subdivision, hco, email, "
+        "by_insz, revision, at FROM subafdeling ORDER BY id");
     std::unordered_map<int64_t, uint64_t> subafdeling_kbo;
     while (subs.executeStep()) {
       Op op;
@@ -648,17 +654,20 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
         graph->Apply(op, prov(q, col));
       }
     };
-    replay("SELECT subafdeling, application, by_insz, revision, at FROM "
-           "authorization",
-           Action::kAuthorize, false, true);
-    replay("SELECT subafdeling, insz, by_insz, revision, at FROM "
-           "subafdeling_manager",
-           Action::kAddManager, true, false);
+    replay(
+        "SELECT subafdeling, application, by_insz, revision, at FROM "
+        "authorization",
+        Action::kAuthorize, false, true);
+    replay(
+        "SELECT subafdeling, insz, by_insz, revision, at FROM "
+        "subafdeling_manager",
+        Action::kAddManager, true, false);
     replay("SELECT subafdeling, insz, by_insz, revision, at FROM user",
            Action::kAddUser, true, false);
-    replay("SELECT subafdeling, insz, application, by_insz, revision, at FROM "
-           "user_right",
-           Action::kGrantRight, true, true);
+    replay(
+        "SELECT subafdeling, insz, application, by_insz, revision, at FROM "
+        "user_right",
+        Action::kGrantRight, true, true);
     tx.commit();
     return revision;
   } catch (const SQLite::Exception& e) {
@@ -875,8 +884,8 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
     changes->revision = revision;
     return Status::Ok();
   } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, fmt::format("committing {}",
-                                     ActionName(changes->action)));
+    return FromSqlite(
+        e, fmt::format("committing {}", ActionName(changes->action)));
   } catch (const std::runtime_error& e) {
     // The rows did not match the plan: another writer got there first.
     return Status::Storage(kStaleRevision, e.what());
@@ -903,7 +912,8 @@ Status SqliteStore::RecordRefusal(const AuditRecord& r) {
   }
 }
 
-Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(const AuditQuery& query) {
+Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
+    const AuditQuery& query) {
   try {
     SQLite::Statement q(
         *db_,
@@ -940,7 +950,8 @@ Result<StoreCounts> SqliteStore::Counts() {
       return static_cast<size_t>(db_->execAndGet(sql).getInt64());
     };
     c.enterprises = count("SELECT count(*) FROM enterprise");
-    c.active_enterprises = count("SELECT count(*) FROM enterprise WHERE active");
+    c.active_enterprises =
+        count("SELECT count(*) FROM enterprise WHERE active");
     c.persons = count("SELECT count(*) FROM person");
     c.facilities = count("SELECT count(*) FROM facility");
     c.htbs = count("SELECT count(*) FROM htb");
@@ -965,31 +976,34 @@ Result<std::vector<std::string>> SqliteStore::CheckIntegrity() {
     }
     SQLite::Statement fk(*db_, "PRAGMA foreign_key_check");
     while (fk.executeStep()) {
-      problems.push_back(fmt::format("foreign key: {} row {} refers to a "
-                                     "missing {}",
-                                     fk.getColumn(0).getString(),
-                                     fk.getColumn(1).getInt64(),
-                                     fk.getColumn(2).getString()));
+      problems.push_back(
+          fmt::format("foreign key: {} row {} refers to a "
+                      "missing {}",
+                      fk.getColumn(0).getString(), fk.getColumn(1).getInt64(),
+                      fk.getColumn(2).getString()));
     }
     const int64_t revision =
         db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64();
-    SQLite::Statement revs(*db_,
-                           "SELECT count(DISTINCT revision), "
-                           "coalesce(min(revision), 0), coalesce(max(revision), "
-                           "0) FROM audit WHERE revision IS NOT NULL");
+    SQLite::Statement revs(
+        *db_,
+        "SELECT count(DISTINCT revision), "
+        "coalesce(min(revision), 0), coalesce(max(revision), "
+        "0) FROM audit WHERE revision IS NOT NULL");
     revs.executeStep();
     const int64_t distinct = revs.getColumn(0).getInt64();
     const int64_t lo = revs.getColumn(1).getInt64();
     const int64_t hi = revs.getColumn(2).getInt64();
     if (hi != revision) {
-      problems.push_back(fmt::format("revision is {} but the audit log ends "
-                                     "at {}",
-                                     revision, hi));
+      problems.push_back(
+          fmt::format("revision is {} but the audit log ends "
+                      "at {}",
+                      revision, hi));
     }
     if (distinct != hi || (hi > 0 && lo != 1)) {
-      problems.push_back(fmt::format("the audit log has gaps: {} distinct "
-                                     "revisions between {} and {}",
-                                     distinct, lo, hi));
+      problems.push_back(
+          fmt::format("the audit log has gaps: {} distinct "
+                      "revisions between {} and {}",
+                      distinct, lo, hi));
     }
     return problems;
   } catch (const SQLite::Exception& e) {

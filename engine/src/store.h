@@ -59,14 +59,13 @@ class ImportSession {
   // record). Returns the revision committed, or 0.
   virtual Result<uint64_t> Commit(const std::string& action,
                                   const std::string& detail,
-                                  const std::string& message,
-                                  bool changed) = 0;
+                                  const std::string& message, bool changed) = 0;
 };
 
 struct StoreCounts {
-  size_t enterprises = 0, active_enterprises = 0, persons = 0,
-         facilities = 0, htbs = 0, domain_managers = 0, subafdelingen = 0,
-         users = 0, rights = 0, audit_rows = 0;
+  size_t enterprises = 0, active_enterprises = 0, persons = 0, facilities = 0,
+         htbs = 0, domain_managers = 0, subafdelingen = 0, users = 0,
+         rights = 0, audit_rows = 0;
 };
 
 class Store {

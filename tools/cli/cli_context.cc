@@ -9,10 +9,14 @@ namespace po = boost::program_options;
 
 int ExitCodeFor(const Status& status) {
   switch (status.kind()) {
-    case Status::Kind::kOk: return kExitOk;
-    case Status::Kind::kInvalidInput: return kExitUsage;
-    case Status::Kind::kRefused: return kExitRefused;
-    case Status::Kind::kStorage: return kExitStorage;
+    case Status::Kind::kOk:
+      return kExitOk;
+    case Status::Kind::kInvalidInput:
+      return kExitUsage;
+    case Status::Kind::kRefused:
+      return kExitRefused;
+    case Status::Kind::kStorage:
+      return kExitStorage;
   }
   return kExitStorage;
 }
@@ -30,9 +34,11 @@ std::unique_ptr<Engine> Context::OpenEngine(bool create, int* exit_code) const {
 
 int Context::Fail(const Status& status, const nlohmann::json& extra) const {
   if (json) {
-    nlohmann::json j = {{"error", status.code()}, {"message", status.message()}};
+    nlohmann::json j = {{"error", status.code()},
+                        {"message", status.message()}};
     j.update(extra);
-    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+    std::cout << j.dump(-1, ' ', false,
+                        nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {
     std::cerr << "toegang: " << status.code() << ": " << status.message()

@@ -3,12 +3,11 @@
 #ifndef TOEGANG_CLI_CONTEXT_H_
 #define TOEGANG_CLI_CONTEXT_H_
 
+#include <boost/program_options.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <boost/program_options.hpp>
-#include <nlohmann/json.hpp>
 
 #include "toegang/engine.h"
 #include "toegang/status.h"
@@ -76,12 +75,12 @@ int RunMay(const Context& ctx);
 int RunCheck(const Context& ctx);
 int RunAudit(const Context& ctx, bool changes_only);
 int RunVerify(const Context& ctx);
-int RunExplain(const Context& ctx);     // explain_command.cc
-int RunAccess(const Context& ctx);      // helpdesk_commands.cc
-int RunUsers(const Context& ctx);       // helpdesk_commands.cc
-int RunManagedBy(const Context& ctx);   // helpdesk_commands.cc
-int RunWho(const Context& ctx);         // helpdesk_commands.cc
-int RunGraph(const Context& ctx);       // helpdesk_commands.cc
+int RunExplain(const Context& ctx);    // explain_command.cc
+int RunAccess(const Context& ctx);     // helpdesk_commands.cc
+int RunUsers(const Context& ctx);      // helpdesk_commands.cc
+int RunManagedBy(const Context& ctx);  // helpdesk_commands.cc
+int RunWho(const Context& ctx);        // helpdesk_commands.cc
+int RunGraph(const Context& ctx);      // helpdesk_commands.cc
 int RunStats(const Context& ctx);
 
 }  // namespace toegang::cli

@@ -1,8 +1,126 @@
-// Placeholder until explain is built (issue 3).
+// explain: why a person may or may not use an application (SPEC 4.5, 7).
+#include <fmt/format.h>
+
 #include "cli_context.h"
+#include "toegang/identifiers.h"
+#include "toegang/queries.h"
 
 namespace toegang::cli {
+namespace {
 
-int RunExplain(const Context&) { throw UsageError{"explain is not built yet"}; }
+namespace po = boost::program_options;
+
+nlohmann::json PersonJson(const PersonRef& p) {
+  return {{"insz", p.insz}, {"name", p.name}};
+}
+
+nlohmann::json OptionalPersonJson(const std::optional<PersonRef>& p) {
+  return p ? PersonJson(*p) : nlohmann::json(nullptr);
+}
+
+nlohmann::json ExplanationJson(const Explanation& e) {
+  nlohmann::json chain = nlohmann::json::array();
+  for (const ChainLink& l : e.chain) {
+    chain.push_back({{"step", l.step},
+                     {"person", OptionalPersonJson(l.person)},
+                     {"made_by", OptionalPersonJson(l.made_by)},
+                     {"revision", l.revision},
+                     {"at", l.at},
+                     {"text", l.text}});
+  }
+  nlohmann::json fixers = nlohmann::json::array();
+  for (const PersonRef& p : e.fixers) fixers.push_back(PersonJson(p));
+  return {{"allowed", e.allowed},
+          {"revision", e.revision},
+          {"facilities", e.facilities},
+          {"chain", chain},
+          {"reason", e.reason},
+          {"condition", e.condition},
+          {"manual", e.manual},
+          {"candidate_kbo", e.candidate_kbo},
+          {"candidate_hco", e.candidate_hco},
+          {"fixers", fixers},
+          {"where_to_ask", e.where_to_ask},
+          {"summary", e.summary}};
+}
+
+// "Name (85.07.30-033.28)", or the display form alone.
+std::string PersonText(const PersonRef& p) {
+  Result<Insz> i = Insz::Parse(p.insz);
+  const std::string id = i.ok() ? i->Display() : p.insz;
+  return p.name.empty() ? id : fmt::format("{} ({})", p.name, id);
+}
+
+std::string KboText(const std::string& kbo) {
+  Result<Kbo> k = Kbo::Parse(kbo);
+  return k.ok() ? k->Display() : kbo;
+}
+
+std::vector<std::string> ExplanationText(const Explanation& e, bool nl) {
+  std::vector<std::string> lines = {e.summary};
+  if (e.allowed) {
+    lines.push_back(nl ? "Keten:" : "Chain:");
+    for (const ChainLink& l : e.chain) {
+      lines.push_back(fmt::format("  {:<12} {}", l.step, l.text));
+    }
+    return lines;
+  }
+  std::string candidate;
+  if (!e.candidate_kbo.empty()) candidate = "KBO " + KboText(e.candidate_kbo);
+  if (!e.candidate_hco.empty()) {
+    candidate += (candidate.empty() ? "" : ", ") + ("HCO " + e.candidate_hco);
+  }
+  lines.push_back(
+      fmt::format(fmt::runtime(nl ? "Reden: {} (voorwaarde {}, handleiding {})"
+                                  : "Reason: {} (condition {}, manual {})"),
+                  e.reason, e.condition, e.manual));
+  if (!candidate.empty()) {
+    lines.push_back((nl ? "Kandidaat: " : "Candidate: ") + candidate);
+  }
+  if (!e.where_to_ask.empty()) {
+    std::string where;
+    for (const std::string& k : e.where_to_ask) {
+      where += (where.empty() ? "KBO " : ", KBO ") + KboText(k);
+    }
+    lines.push_back((nl ? "Waar vragen: " : "Where to ask: ") + where);
+  }
+  if (e.fixers.empty()) {
+    lines.push_back(nl ? "Wie kan het oplossen: niemand in het toegangsbeheer"
+                       : "Who can fix it: nobody in access management");
+  } else {
+    lines.push_back(nl ? "Wie kan het oplossen:" : "Who can fix it:");
+    for (const PersonRef& p : e.fixers) {
+      lines.push_back("  " + PersonText(p));
+    }
+  }
+  return lines;
+}
+
+}  // namespace
+
+int RunExplain(const Context& ctx) {
+  po::options_description desc("explain options");
+  // clang-format off
+  desc.add_options()
+      ("insz", po::value<std::string>(), "INSZ of the person")
+      ("app", po::value<std::string>(), "application code or name")
+      ("hco", po::value<std::string>(), "only through this facility");
+  // clang-format on
+  po::variables_map vm = ParseArgs(ctx, desc);
+  if (!vm.count("insz") || !vm.count("app")) {
+    throw UsageError{"explain needs --insz and --app"};
+  }
+  int code = kExitOk;
+  std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
+  if (!engine) return code;
+  const std::string hco = vm.count("hco") ? vm["hco"].as<std::string>() : "";
+  const bool nl = ctx.lang == "nl";
+  Result<Explanation> e =
+      engine->Explain(vm["insz"].as<std::string>(), vm["app"].as<std::string>(),
+                      hco, nl ? Lang::kNl : Lang::kEn);
+  if (!e.ok()) return ctx.Fail(e.status());
+  ctx.Print(ExplanationJson(*e), ExplanationText(*e, nl));
+  return e->allowed ? kExitOk : kExitDenied;
+}
 
 }  // namespace toegang::cli

@@ -1,9 +1,8 @@
 // init and the registry imports.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "cli_context.h"
 
@@ -20,10 +19,10 @@ std::function<void(uint64_t, uint64_t)> ProgressBar(const Context& ctx,
     const int pct = total == 0 ? 100 : static_cast<int>(done * 100 / total);
     const int width = 30;
     const int filled = pct * width / 100;
-    std::cerr << fmt::format("\r{:<24} [{}{}] {:3}%", label,
-                             std::string(static_cast<size_t>(filled), '#'),
-                             std::string(static_cast<size_t>(width - filled), ' '),
-                             pct)
+    std::cerr << fmt::format(
+                     "\r{:<24} [{}{}] {:3}%", label,
+                     std::string(static_cast<size_t>(filled), '#'),
+                     std::string(static_cast<size_t>(width - filled), ' '), pct)
               << (done >= total ? "\n" : "") << std::flush;
   };
 }
@@ -49,9 +48,10 @@ int Report(const Context& ctx, const std::string& what, const Status& status,
                                e.message);
     }
     if (r.invalid > shown) {
-      std::cerr << fmt::format("... and {} more bad rows (--json lists up to "
-                               "{})\n",
-                               r.invalid - shown, ImportReport::kMaxListedErrors);
+      std::cerr << fmt::format(
+          "... and {} more bad rows (--json lists up to "
+          "{})\n",
+          r.invalid - shown, ImportReport::kMaxListedErrors);
     }
   }
   if (!status.ok()) return ctx.Fail(status, counts);
@@ -73,28 +73,28 @@ int RunInit(const Context& ctx) {
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(true, &code);
   if (!engine) return code;
-  ctx.Print({{"ok", true}, {"db", ctx.db_path}, {"revision", engine->revision()}},
-            {fmt::format("ok: {} is ready (revision {})", ctx.db_path,
-                         engine->revision())});
+  ctx.Print(
+      {{"ok", true}, {"db", ctx.db_path}, {"revision", engine->revision()}},
+      {fmt::format("ok: {} is ready (revision {})", ctx.db_path,
+                   engine->revision())});
   return kExitOk;
 }
 
 int RunImport(const Context& ctx, const std::string& what) {
   po::options_description desc("import options");
-  desc.add_options()("skip-invalid",
-                     "load the good rows, report the bad ones");
+  desc.add_options()("skip-invalid", "load the good rows, report the bad ones");
   po::positional_options_description pos;
   if (what == "kbo") {
-    desc.add_options()
-        ("enterprises", po::value<std::string>(), "KBO enterprise.csv")
-        ("denominations", po::value<std::string>(), "KBO denomination.csv");
-  } else if (what == "persons" || what == "functions" ||
-             what == "facilities") {
+    desc.add_options()("enterprises", po::value<std::string>(),
+                       "KBO enterprise.csv")(
+        "denominations", po::value<std::string>(), "KBO denomination.csv");
+  } else if (what == "persons" || what == "functions" || what == "facilities") {
     desc.add_options()("file", po::value<std::string>(), "the CSV file");
     pos.add("file", 1);
   } else {
-    throw UsageError{"import what? kbo, persons, functions or facilities (not `" +
-                     what + "`)"};
+    throw UsageError{
+        "import what? kbo, persons, functions or facilities (not `" + what +
+        "`)"};
   }
   po::variables_map vm = ParseArgs(ctx, desc, &pos);
   ImportOptions options;

@@ -17,7 +17,8 @@ namespace {
 
 using toegang::cli::Context;
 
-constexpr const char* kUsage = R"(usage: toegang [--db PATH] [--json] [--lang nl|en] COMMAND ...
+constexpr const char* kUsage =
+    R"(usage: toegang [--db PATH] [--json] [--lang nl|en] COMMAND ...
 
 Set-up and registries
   init                                   create the database (mode 0600)
@@ -88,8 +89,10 @@ int Dispatch(Context& ctx, const std::vector<std::string>& words) {
     return toegang::cli::RunInit(ctx);
   }
   if (command == "import") {
-    if (words.size() < 2) return Usage(ctx, "import what? kbo, persons, "
-                                            "functions or facilities");
+    if (words.size() < 2)
+      return Usage(ctx,
+                   "import what? kbo, persons, "
+                   "functions or facilities");
     ctx.args = rest(2);
     return toegang::cli::RunImport(ctx, words[1]);
   }

@@ -28,8 +28,7 @@ std::set<std::string> With(std::set<std::string> base,
 
 const std::map<std::string, ActionSpec>& Specs() {
   static const std::map<std::string, ActionSpec> kSpecs = {
-      {"htb.appoint",
-       {Action::kAppointHtb, {"kbo", "insz", "email", "phone"}}},
+      {"htb.appoint", {Action::kAppointHtb, {"kbo", "insz", "email", "phone"}}},
       {"hoedanigheid.activate",
        {Action::kActivateCapacity, {"kbo", "hoedanigheid"}}},
       {"tb.set", {Action::kSetTb, With(kPick, {"insz"})}},
@@ -42,7 +41,8 @@ const std::map<std::string, ActionSpec>& Specs() {
        {Action::kAuthorize, With(kPick, {"hco", "app"})}},
       {"subafdeling.deauthorize",
        {Action::kDeauthorize, With(kPick, {"hco", "app"})}},
-      {"subafdeling.remove", {Action::kRemoveSubafdeling, With(kPick, {"hco"})}},
+      {"subafdeling.remove",
+       {Action::kRemoveSubafdeling, With(kPick, {"hco"})}},
       {"subafdeling.add-beheerder",
        {Action::kAddManager, With(kPick, {"hco", "insz"})}},
       {"subafdeling.remove-beheerder",
@@ -170,7 +170,8 @@ int RunMay(const Context& ctx) {
   std::string action_name;
   for (size_t i = 0; i < ctx.args.size(); ++i) {
     const std::string& a = ctx.args[i];
-    if (a == "--action" && i + 1 < ctx.args.size()) action_name = ctx.args[i + 1];
+    if (a == "--action" && i + 1 < ctx.args.size())
+      action_name = ctx.args[i + 1];
     if (a.rfind("--action=", 0) == 0) action_name = a.substr(9);
   }
   if (action_name.empty()) {
@@ -200,10 +201,10 @@ int RunMay(const Context& ctx) {
     j["code"] = s.code();
     j["message"] = s.message();
   }
-  ctx.Print(j, {allowed ? std::string("allowed: ") +
-                              std::string(ActionName(m.action)) +
-                              " would be accepted"
-                        : "refused: " + s.code() + ": " + s.message()});
+  ctx.Print(
+      j, {allowed ? std::string("allowed: ") +
+                        std::string(ActionName(m.action)) + " would be accepted"
+                  : "refused: " + s.code() + ": " + s.message()});
   return allowed ? kExitOk : kExitDenied;
 }
 

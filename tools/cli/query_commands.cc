@@ -11,12 +11,12 @@ namespace {
 namespace po = boost::program_options;
 
 nlohmann::json AuditJson(const AuditRecord& r) {
-  nlohmann::json j = {{"seq", r.seq},         {"at", r.at},
-                      {"actor", r.actor},     {"action", r.action},
-                      {"kbo", r.kbo},         {"outcome", r.outcome},
+  nlohmann::json j = {{"seq", r.seq},        {"at", r.at},
+                      {"actor", r.actor},    {"action", r.action},
+                      {"kbo", r.kbo},        {"outcome", r.outcome},
                       {"message", r.message}};
-  j["revision"] = r.revision == 0 ? nlohmann::json(nullptr)
-                                  : nlohmann::json(r.revision);
+  j["revision"] =
+      r.revision == 0 ? nlohmann::json(nullptr) : nlohmann::json(r.revision);
   if (!r.code.empty()) j["code"] = r.code;
   nlohmann::json detail = nlohmann::json::parse(r.detail, nullptr, false);
   if (!detail.is_discarded()) j["detail"] = detail;
@@ -27,13 +27,12 @@ nlohmann::json AuditJson(const AuditRecord& r) {
 
 int RunCheck(const Context& ctx) {
   po::options_description desc("check options");
-  desc.add_options()
-      ("insz", po::value<std::string>(), "INSZ of the person")
-      ("app", po::value<std::string>(), "application code or name")
-      ("hco", po::value<std::string>(), "only through this facility")
-      ("at-least", po::value<std::string>(), "demand at least this revision")
-      ("wait-ms", po::value<std::string>(),
-       "with --at-least: how long to wait for it (default 1000)");
+  desc.add_options()("insz", po::value<std::string>(), "INSZ of the person")(
+      "app", po::value<std::string>(), "application code or name")(
+      "hco", po::value<std::string>(), "only through this facility")(
+      "at-least", po::value<std::string>(), "demand at least this revision")(
+      "wait-ms", po::value<std::string>(),
+      "with --at-least: how long to wait for it (default 1000)");
   po::variables_map vm = ParseArgs(ctx, desc);
   if (!vm.count("insz") || !vm.count("app")) {
     throw UsageError{"check needs --insz and --app"};
@@ -48,7 +47,8 @@ int RunCheck(const Context& ctx) {
   const std::string hco = vm.count("hco") ? vm["hco"].as<std::string>() : "";
   if (at_least > 0) {
     Status caught = engine->CatchUp(
-        at_least, std::chrono::milliseconds(std::min<uint64_t>(wait_ms, 600000)));
+        at_least,
+        std::chrono::milliseconds(std::min<uint64_t>(wait_ms, 600000)));
     if (!caught.ok()) return ctx.Fail(caught);
   }
   Result<Decision> d = engine->Check(insz, app, hco);
@@ -66,18 +66,20 @@ int RunCheck(const Context& ctx) {
   std::string line;
   if (d->allowed) {
     std::string via;
-    for (const std::string& f : d->facilities) via += (via.empty() ? "" : ", ") + f;
-    line = fmt::format(fmt::runtime(nl ? "TOEGESTAAN: {} mag {} gebruiken via HCO {} "
-                            "(revisie {})"
-                          : "ALLOWED: {} may use {} through HCO {} "
-                            "(revision {})"),
-                       canonical, app, via, d->revision);
+    for (const std::string& f : d->facilities)
+      via += (via.empty() ? "" : ", ") + f;
+    line = fmt::format(
+        fmt::runtime(nl ? "TOEGESTAAN: {} mag {} gebruiken via HCO {} "
+                          "(revisie {})"
+                        : "ALLOWED: {} may use {} through HCO {} "
+                          "(revision {})"),
+        canonical, app, via, d->revision);
   } else {
-    line = fmt::format(fmt::runtime(nl ? "GEWEIGERD: {} mag {} niet gebruiken{} (revisie {})"
-                          : "DENIED: {} may not use {}{} (revision {})"),
-                       canonical, app,
-                       hco.empty() ? std::string() : " (HCO " + hco + ")",
-                       d->revision);
+    line = fmt::format(
+        fmt::runtime(nl ? "GEWEIGERD: {} mag {} niet gebruiken{} (revisie {})"
+                        : "DENIED: {} may not use {}{} (revision {})"),
+        canonical, app, hco.empty() ? std::string() : " (HCO " + hco + ")",
+        d->revision);
   }
   ctx.Print(j, {line});
   return d->allowed ? kExitOk : kExitDenied;
@@ -86,11 +88,11 @@ int RunCheck(const Context& ctx) {
 int RunAudit(const Context& ctx, bool changes_only) {
   po::options_description desc(changes_only ? "changes options"
                                             : "audit options");
-  desc.add_options()
-      ("since", po::value<std::string>(), "only changes after this revision")
-      ("limit", po::value<std::string>(), "rows per page (default 100)")
-      ("after", po::value<std::string>(),
-       "cursor: rows after this sequence number");
+  desc.add_options()("since", po::value<std::string>(),
+                     "only changes after this revision")(
+      "limit", po::value<std::string>(), "rows per page (default 100)")(
+      "after", po::value<std::string>(),
+      "cursor: rows after this sequence number");
   if (!changes_only) {
     desc.add_options()("kbo", po::value<std::string>(),
                        "only rows about this enterprise");
@@ -115,12 +117,13 @@ int RunAudit(const Context& ctx, bool changes_only) {
   for (const AuditRecord& r : *rows) {
     if (changes_only && r.outcome != "ok") continue;
     list.push_back(AuditJson(r));
-    text.push_back(fmt::format(
-        "#{} {} {} {}{}{}{}: {}", r.seq,
-        r.revision == 0 ? std::string("refused") : fmt::format("r{}", r.revision),
-        r.at, r.action, r.actor.empty() ? "" : " by " + r.actor,
-        r.kbo.empty() ? "" : " kbo " + r.kbo,
-        r.code.empty() ? "" : " [" + r.code + "]", r.message));
+    text.push_back(
+        fmt::format("#{} {} {} {}{}{}{}: {}", r.seq,
+                    r.revision == 0 ? std::string("refused")
+                                    : fmt::format("r{}", r.revision),
+                    r.at, r.action, r.actor.empty() ? "" : " by " + r.actor,
+                    r.kbo.empty() ? "" : " kbo " + r.kbo,
+                    r.code.empty() ? "" : " [" + r.code + "]", r.message));
   }
   nlohmann::json j = {{"rows", list}, {"revision", engine->revision()}};
   if (!rows->empty() && rows->size() == q.limit) {
@@ -148,8 +151,9 @@ int RunVerify(const Context& ctx) {
                         fmt::format("{} problem(s):{}", problems->size(), all)),
         {{"problems", *problems}});
   }
-  ctx.Print({{"ok", true}, {"revision", engine->revision()}, {"problems",
-             nlohmann::json::array()}},
+  ctx.Print({{"ok", true},
+             {"revision", engine->revision()},
+             {"problems", nlohmann::json::array()}},
             {fmt::format("ok: database and graph agree at revision {}",
                          engine->revision())});
   return kExitOk;
@@ -176,7 +180,8 @@ int RunStats(const Context& ctx) {
                       {"graph_vertices", s->graph_vertices},
                       {"graph_edges", s->graph_edges}};
   std::vector<std::string> text;
-  for (const auto& [k, v] : j.items()) text.push_back(fmt::format("{:<20} {}", k, v.dump()));
+  for (const auto& [k, v] : j.items())
+    text.push_back(fmt::format("{:<20} {}", k, v.dump()));
   ctx.Print(j, text);
   return kExitOk;
 }

@@ -75,14 +75,14 @@ struct RowError {
 };
 
 struct ImportReport {
-  uint64_t revision = 0;   // revision committed, 0 when nothing changed
-  size_t rows = 0;         // data rows read
+  uint64_t revision = 0;  // revision committed, 0 when nothing changed
+  size_t rows = 0;        // data rows read
   size_t inserted = 0;
   size_t updated = 0;
   size_t unchanged = 0;
-  size_t ignored = 0;      // rows that are not for this registry (e.g.
-                           // establishment units in denomination.csv)
-  size_t invalid = 0;      // bad rows (all of them, even if not all listed)
+  size_t ignored = 0;  // rows that are not for this registry (e.g.
+                       // establishment units in denomination.csv)
+  size_t invalid = 0;  // bad rows (all of them, even if not all listed)
   std::vector<RowError> errors;  // the first kMaxListedErrors bad rows
   static constexpr size_t kMaxListedErrors = 1000;
 };

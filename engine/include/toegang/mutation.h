@@ -17,21 +17,21 @@ namespace toegang {
 
 // The mutations of SPEC 4.4, with the manual section that describes each.
 enum class Action {
-  kAppointHtb,          // 3.2   htb appoint
-  kActivateCapacity,    // 3.4   hoedanigheid activate
-  kSetTb,               // 3.5.1 tb set
-  kAddCoTb,             // 3.5.2 tb add-co
-  kRemoveCoTb,          // 3.5.2 tb remove-co
-  kCreateSubafdeling,   // 3.6   subafdeling create
-  kAuthorize,           // 3.6   subafdeling authorize
-  kDeauthorize,         // 3.6   subafdeling deauthorize
-  kRemoveSubafdeling,   //       subafdeling remove
-  kAddManager,          // 3.6   subafdeling add-beheerder
-  kRemoveManager,       //       subafdeling remove-beheerder
-  kAddUser,             // 3.7   user add
-  kGrantRight,          // 3.7   user grant
-  kRevokeRight,         // 3.7   user revoke
-  kRemoveUser,          // 3.7   user remove
+  kAppointHtb,         // 3.2   htb appoint
+  kActivateCapacity,   // 3.4   hoedanigheid activate
+  kSetTb,              // 3.5.1 tb set
+  kAddCoTb,            // 3.5.2 tb add-co
+  kRemoveCoTb,         // 3.5.2 tb remove-co
+  kCreateSubafdeling,  // 3.6   subafdeling create
+  kAuthorize,          // 3.6   subafdeling authorize
+  kDeauthorize,        // 3.6   subafdeling deauthorize
+  kRemoveSubafdeling,  //       subafdeling remove
+  kAddManager,         // 3.6   subafdeling add-beheerder
+  kRemoveManager,      //       subafdeling remove-beheerder
+  kAddUser,            // 3.7   user add
+  kGrantRight,         // 3.7   user grant
+  kRevokeRight,        // 3.7   user revoke
+  kRemoveUser,         // 3.7   user remove
 };
 
 // Stable name of an action, as written in the audit log: "htb.appoint",

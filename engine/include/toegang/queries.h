@@ -50,14 +50,14 @@ struct Explanation {
 
   // Denied: the first failing condition of SPEC 4.5 for the closest
   // candidate.
-  std::string reason;        // enterprise_inactive, no_htb,
-                             // capacity_inactive, facility_inactive,
-                             // no_subafdeling, application_not_authorized,
-                             // not_a_user, right_missing
-  int condition = 0;         // 1..7 as numbered in SPEC 4.5
-  std::string manual;        // manual section that fixes it, e.g. "3.7"
-  std::string candidate_kbo;  // enterprise of the candidate (10 digits)
-  std::string candidate_hco;  // facility of the candidate subafdeling
+  std::string reason;             // enterprise_inactive, no_htb,
+                                  // capacity_inactive, facility_inactive,
+                                  // no_subafdeling, application_not_authorized,
+                                  // not_a_user, right_missing
+  int condition = 0;              // 1..7 as numbered in SPEC 4.5
+  std::string manual;             // manual section that fixes it, e.g. "3.7"
+  std::string candidate_kbo;      // enterprise of the candidate (10 digits)
+  std::string candidate_hco;      // facility of the candidate subafdeling
   std::vector<PersonRef> fixers;  // who can fix it, by name and INSZ
   // Not a user anywhere: enterprises the person administers or works for,
   // where to ask (KBO numbers, 10 digits).
@@ -67,8 +67,8 @@ struct Explanation {
 };
 
 struct PageRequest {
-  size_t limit = 100;   // at most this many items (1..10000)
-  std::string cursor;   // empty for the first page
+  size_t limit = 100;  // at most this many items (1..10000)
+  std::string cursor;  // empty for the first page
 };
 
 template <typename T>
@@ -83,7 +83,7 @@ struct AccessEntry {
   std::string application;  // code
   std::string hco;
   std::string facility_name;
-  std::string kbo;           // the facility's enterprise
+  std::string kbo;  // the facility's enterprise
 };
 
 // users(hco, [app]): one person who may use the application(s) there.
