@@ -105,32 +105,6 @@ class CheckTest : public ::testing::Test {
     EXPECT_EQ(Decide(kUser1, "ama-wvg", kHcoOcmw).facilities, through);
   }
 
-  // kWzc: kEmpWzc HTB; subafdelingen 0012346 (ama-wvg, vipa) and 0012345
-  // (ama-wvg), created in that order; kUser2 holds ama-wvg at both and
-  // vipa at 0012346.
-  void BuildWzcChain() {
-    fed_.MustApply(M(Action::kAppointHtb, kWvWzc).Kbo(kWzc).Insz(kEmpWzc));
-    fed_.MustApply(M(Action::kActivateCapacity, kEmpWzc).Kbo(kWzc));
-    fed_.MustApply(M(Action::kCreateSubafdeling, kEmpWzc)
-                       .Kbo(kWzc)
-                       .Hco(kHcoWzcOost)
-                       .Email("oost@delinde.be")
-                       .App("ama-wvg")
-                       .App("vipa"));
-    fed_.MustApply(M(Action::kCreateSubafdeling, kEmpWzc)
-                       .Kbo(kWzc)
-                       .Hco(kHcoWzc)
-                       .Email("toegang@delinde.be")
-                       .App("ama-wvg"));
-    fed_.MustApply(M(Action::kAddUser, kEmpWzc)
-                       .Hco(kHcoWzcOost)
-                       .Insz(kUser2)
-                       .App("vipa")
-                       .App("ama-wvg"));
-    fed_.MustApply(
-        M(Action::kAddUser, kEmpWzc).Hco(kHcoWzc).Insz(kUser2).App("ama-wvg"));
-  }
-
   void Import(const std::string& what, const std::string& csv) {
     ImportReport report;
     const std::string path =
@@ -190,7 +164,7 @@ class CheckTest : public ::testing::Test {
 // --- 1. the enterprise is known in the KBO and active ------------------
 
 TEST_F(CheckTest, EnterpriseStoppedDeniesAndActiveAgainAllows) {
-  BuildWzcChain();
+  fed_.BuildWzcChain();
   Import("kbo", EnterpriseCsvWithOcmw("ST"));
   ExpectChain(false);
   EXPECT_TRUE(Allowed(kUser2));  // another enterprise is not affected
@@ -205,7 +179,7 @@ TEST_F(CheckTest, EnterpriseStoppedDeniesAndActiveAgainAllows) {
 // --- 2. the enterprise has an HTB ---------------------------------------
 
 TEST_F(CheckTest, NoHtbDeniesAndAnAppointedHtbAllows) {
-  BuildWzcChain();
+  fed_.BuildWzcChain();
   DeleteRowAndReopen("DELETE FROM htb WHERE kbo = ?", kOcmw);
   ExpectChain(false);
   EXPECT_TRUE(Allowed(kUser2));
@@ -216,7 +190,7 @@ TEST_F(CheckTest, NoHtbDeniesAndAnAppointedHtbAllows) {
 // --- 3. the capacity is active for the enterprise -----------------------
 
 TEST_F(CheckTest, InactiveCapacityDeniesAndActivationAllows) {
-  BuildWzcChain();
+  fed_.BuildWzcChain();
   DeleteRowAndReopen("DELETE FROM active_capacity WHERE kbo = ?", kOcmw);
   ExpectChain(false);
   EXPECT_TRUE(Allowed(kUser2));
@@ -269,7 +243,7 @@ TEST_F(CheckTest, FacilityMovedToAnotherEnterpriseDeniesThroughTheOldOne) {
 }
 
 TEST_F(CheckTest, ClosingOneOfTwoFacilitiesLeavesTheOther) {
-  BuildWzcChain();
+  fed_.BuildWzcChain();
   ASSERT_EQ(Decide(kUser2).facilities,
             (std::vector<std::string>{kHcoWzc, kHcoWzcOost}));
   Import("facilities",
@@ -383,7 +357,7 @@ TEST_F(CheckTest, RevisionIsTheEnginesRevision) {
 }
 
 TEST_F(CheckTest, FacilitiesListEveryGrantingFacilitySorted) {
-  BuildWzcChain();
+  fed_.BuildWzcChain();
   // Created 0012346 first; listed in HCO order.
   EXPECT_EQ(Decide(kUser2).facilities,
             (std::vector<std::string>{kHcoWzc, kHcoWzcOost}));
@@ -448,7 +422,7 @@ TEST_F(CheckTest, InvalidInputIsInvalidInput) {
 }
 
 TEST_F(CheckTest, ApplicationByNameIsAmaWvg) {
-  BuildWzcChain();
+  fed_.BuildWzcChain();
   const std::vector<std::string> by_code = Answers("ama-wvg");
   std::string upper = kAmaWvgName;
   std::transform(upper.begin(), upper.end(), upper.begin(),
@@ -490,7 +464,7 @@ TEST_F(CheckTest, VipaAndAmaWvgAreIndependent) {
 }
 
 TEST_F(CheckTest, SameAnswersAfterReopen) {
-  BuildWzcChain();
+  fed_.BuildWzcChain();
   fed_.MustApply(M(Action::kAuthorize, kEmpOcmw).Hco(kHcoOcmw).App("vipa"));
   fed_.MustApply(
       M(Action::kAddUser, kUser3).Hco(kHcoOcmw).Insz(kUser2).App("vipa"));

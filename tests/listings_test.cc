@@ -131,26 +131,7 @@ class ListingsTest : public ::testing::Test {
   // kUser3 is a user at 0012345 without any right.
   void BuildTwoChains() {
     fed_.BuildOcmwChain();
-    fed_.MustApply(M(Action::kAppointHtb, kWvWzc).Kbo(kWzc).Insz(kEmpWzc));
-    fed_.MustApply(M(Action::kActivateCapacity, kEmpWzc).Kbo(kWzc));
-    fed_.MustApply(M(Action::kCreateSubafdeling, kEmpWzc)
-                       .Kbo(kWzc)
-                       .Hco(kHcoWzcOost)
-                       .Email("oost@delinde.be")
-                       .App("ama-wvg")
-                       .App("vipa"));
-    fed_.MustApply(M(Action::kCreateSubafdeling, kEmpWzc)
-                       .Kbo(kWzc)
-                       .Hco(kHcoWzc)
-                       .Email("toegang@delinde.be")
-                       .App("ama-wvg"));
-    fed_.MustApply(M(Action::kAddUser, kEmpWzc)
-                       .Hco(kHcoWzcOost)
-                       .Insz(kUser2)
-                       .App("vipa")
-                       .App("ama-wvg"));
-    fed_.MustApply(
-        M(Action::kAddUser, kEmpWzc).Hco(kHcoWzc).Insz(kUser2).App("ama-wvg"));
+    fed_.BuildWzcChain();
     fed_.MustApply(M(Action::kAddUser, kEmpWzc).Hco(kHcoWzc).Insz(kUser3));
   }
 

@@ -22,7 +22,8 @@
 //   persons kUser1, kUser2, kUser3, kOutsider: no functions anywhere.
 //
 // Nothing is delegated yet: tests build the delegation they need, or call
-// BuildOcmwChain() for the manual's whole procedure on kOcmw.
+// BuildOcmwChain() for the manual's whole procedure on kOcmw and
+// BuildWzcChain() for a second enterprise with two subafdelingen.
 #ifndef TOEGANG_TESTS_TEST_FEDERATION_H_
 #define TOEGANG_TESTS_TEST_FEDERATION_H_
 
@@ -271,6 +272,33 @@ class TestFederation {
                   .Hco(kHcoOcmw)
                   .Insz(kUser1)
                   .App("ama-wvg"));
+  }
+
+  // A second chain, on kWzc: the WV appoints kEmpWzc as HTB, who activates
+  // the capacity and creates subafdelingen 0012346 (ama-wvg, vipa) and
+  // 0012345 (ama-wvg), in that order; kUser2 holds ama-wvg at both and vipa
+  // at 0012346.
+  void BuildWzcChain() {
+    MustApply(M(Action::kAppointHtb, kWvWzc).Kbo(kWzc).Insz(kEmpWzc));
+    MustApply(M(Action::kActivateCapacity, kEmpWzc).Kbo(kWzc));
+    MustApply(M(Action::kCreateSubafdeling, kEmpWzc)
+                  .Kbo(kWzc)
+                  .Hco(kHcoWzcOost)
+                  .Email("oost@delinde.be")
+                  .App("ama-wvg")
+                  .App("vipa"));
+    MustApply(M(Action::kCreateSubafdeling, kEmpWzc)
+                  .Kbo(kWzc)
+                  .Hco(kHcoWzc)
+                  .Email("toegang@delinde.be")
+                  .App("ama-wvg"));
+    MustApply(M(Action::kAddUser, kEmpWzc)
+                  .Hco(kHcoWzcOost)
+                  .Insz(kUser2)
+                  .App("vipa")
+                  .App("ama-wvg"));
+    MustApply(
+        M(Action::kAddUser, kEmpWzc).Hco(kHcoWzc).Insz(kUser2).App("ama-wvg"));
   }
 
   bool Allowed(const std::string& insz, const std::string& app = "ama-wvg",
