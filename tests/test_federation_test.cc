@@ -20,5 +20,27 @@ TEST(TestFederationTest, ImportsAndChainGrantAccess) {
   EXPECT_FALSE(fed.Allowed(kUser2));
 }
 
+// No exception crosses the API, even for text that is not UTF-8: an e-mail
+// address with a Latin-1 byte is stored and audited (with the byte
+// replaced in the JSON detail) instead of throwing from the JSON writer.
+TEST(TestFederationTest, NonUtf8EmailDoesNotThrowThroughTheApi) {
+  TestFederation fed;
+  Result<CommitInfo> r = fed.engine().Apply(
+      M(Action::kAppointHtb, kWvOcmw)
+          .Kbo(kOcmw)
+          .Insz(kEmpOcmw)
+          .Email("h\xe9l\xe8ne@ocmw.gent"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  AuditQuery q;
+  q.since_revision = r->revision - 1;
+  Result<std::vector<AuditRecord>> rows = fed.engine().Audit(q);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_NE(rows->front().detail.find("ocmw.gent"), std::string::npos);
+  Result<std::vector<std::string>> problems = fed.engine().Verify();
+  ASSERT_TRUE(problems.ok());
+  EXPECT_TRUE(problems->empty());
+}
+
 }  // namespace
 }  // namespace toegang::testing

@@ -50,7 +50,9 @@ std::string OpToJson(const Op& op, const Catalogue& catalogue) {
   if (!op.phone.empty()) j["phone"] = op.phone;
   if (op.previous != 0) j["previous"] = fmt::format("{:011}", op.previous);
   if (!op.cause.empty()) j["cause"] = op.cause;
-  return j.dump();
+  // An e-mail address may hold bytes that are not UTF-8; replace them rather
+  // than let nlohmann throw (no exception crosses the engine's API).
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string OpSummary(const Op& op, const Catalogue& catalogue) {
