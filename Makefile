@@ -3,9 +3,10 @@
 #   make test   set up a fresh machine, build, run the whole test suite
 BUILD ?= build
 JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTOEGANG_WERROR=ON
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps build demo test test-asan test-tsan fuzz bench clean
 
 all: build
 
@@ -22,10 +23,27 @@ demo: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DTOEGANG_WERROR=ON -DTOEGANG_SANITIZE=address
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+
+# The concurrency tests under ThreadSanitizer.
+test-tsan: deps
+	cmake -S . -B $(BUILD)-tsan -DCMAKE_BUILD_TYPE=Debug -DTOEGANG_WERROR=ON -DTOEGANG_SANITIZE=thread
+	cmake --build $(BUILD)-tsan -j $(JOBS) --target toegang_tests
+	TSAN_OPTIONS=halt_on_error=1 $(BUILD)-tsan/tests/toegang_tests --gtest_filter='Concurrency*'
+
+# libFuzzer targets (clang) on copies of tests/fuzz/corpus, FUZZ_SECONDS each.
+fuzz:
+	tools/setup-deps.sh --extra
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)-fuzz
+
 bench: deps
 	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DTOEGANG_BUILD_BENCH=ON -DTOEGANG_BUILD_TESTS=OFF
 	cmake --build $(BUILD)-bench -j $(JOBS)
 	$(BUILD)-bench/bench/toegang_bench
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-bench demo-out
+	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan $(BUILD)-tsan $(BUILD)-fuzz demo-out
