@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "text_forms.h"
+
 namespace toegang {
 namespace {
 
@@ -33,7 +35,7 @@ bool HasApp(Action k) {
 std::string OpToJson(const Op& op, const Catalogue& catalogue) {
   nlohmann::json j;
   j["op"] = ActionName(op.kind);
-  j["kbo"] = fmt::format("{:010}", op.kbo);
+  j["kbo"] = KboDigits(op.kbo);
   if (HasDomain(op.kind) || op.kind == Action::kActivateCapacity) {
     j["hoedanigheid"] = catalogue.capacity(op.capacity).code;
   }
@@ -44,11 +46,11 @@ std::string OpToJson(const Op& op, const Catalogue& catalogue) {
     j["subafdeling"] = op.subafdeling;
     j["hco"] = op.hco;
   }
-  if (HasPerson(op.kind)) j["insz"] = fmt::format("{:011}", op.insz);
+  if (HasPerson(op.kind)) j["insz"] = InszDigits(op.insz);
   if (HasApp(op.kind)) j["app"] = catalogue.application(op.app).code;
   if (!op.email.empty()) j["email"] = op.email;
   if (!op.phone.empty()) j["phone"] = op.phone;
-  if (op.previous != 0) j["previous"] = fmt::format("{:011}", op.previous);
+  if (op.previous != 0) j["previous"] = InszDigits(op.previous);
   if (!op.cause.empty()) j["cause"] = op.cause;
   // An e-mail address may hold bytes that are not UTF-8; replace them rather
   // than let nlohmann throw (no exception crosses the engine's API).

@@ -4,13 +4,10 @@
 
 #include <algorithm>
 
+#include "text_forms.h"
+
 namespace toegang {
-namespace {
-
-std::string InszText(uint64_t v) { return fmt::format("{:011}", v); }
-std::string KboText(uint64_t v) { return fmt::format("{:010}", v); }
-
-}  // namespace
+namespace {}  // namespace
 
 Vertex DelegationGraph::AddNode(NodeKind kind, uint32_t index) {
   return boost::add_vertex(Node{kind, index}, graph_);
@@ -356,36 +353,36 @@ std::vector<std::string> DelegationGraph::Dump() const {
   std::vector<std::string> lines;
   for (const PersonData& p : persons_) {
     if (!p.name.empty()) {
-      lines.push_back(fmt::format("person {} {}", InszText(p.insz), p.name));
+      lines.push_back(fmt::format("person {} {}", InszDigits(p.insz), p.name));
     }
   }
   for (const EnterpriseData& e : enterprises_) {
     lines.push_back(fmt::format("enterprise {} active={} form={} start={} {}",
-                                KboText(e.kbo), e.active, e.juridical_form,
+                                KboDigits(e.kbo), e.active, e.juridical_form,
                                 e.start_date, e.name));
     for (size_t c = 0; c < cat.capacity_count(); ++c) {
       if ((e.active_capacities >> c) & 1U) {
         lines.push_back(
-            fmt::format("capacity {} {}", KboText(e.kbo),
+            fmt::format("capacity {} {}", KboDigits(e.kbo),
                         cat.capacity(static_cast<CapacityId>(c)).code));
       }
     }
     if (e.htb != kNoVertex) {
-      lines.push_back(fmt::format("htb {} {} email={} phone={}", KboText(e.kbo),
-                                  InszText(person(e.htb).insz), e.htb_email,
-                                  e.htb_phone));
+      lines.push_back(fmt::format(
+          "htb {} {} email={} phone={}", KboDigits(e.kbo),
+          InszDigits(person(e.htb).insz), e.htb_email, e.htb_phone));
     }
   }
   for (const FacilityData& f : facilities_) {
     lines.push_back(fmt::format(
         "facility {} type={} kbo={} active={} {}", f.hco, f.type_code,
         f.enterprise == kNoVertex ? std::string("-")
-                                  : KboText(enterprise(f.enterprise).kbo),
+                                  : KboDigits(enterprise(f.enterprise).kbo),
         f.active, f.name));
   }
   auto domain_text = [&](Vertex d) {
     const DomainData& dd = domain(d);
-    return fmt::format("{}/{}/{}", KboText(enterprise(dd.enterprise).kbo),
+    return fmt::format("{}/{}/{}", KboDigits(enterprise(dd.enterprise).kbo),
                        cat.capacity(dd.capacity).code,
                        cat.subdivision(dd.subdivision).code);
   };
@@ -409,8 +406,8 @@ std::vector<std::string> DelegationGraph::Dump() const {
       case LinkKind::kLegalRepresentative:
       case LinkKind::kEmployee:
         lines.push_back(fmt::format(
-            "function {} {} {}", KboText(enterprise(to).kbo),
-            InszText(person(from).insz),
+            "function {} {} {}", KboDigits(enterprise(to).kbo),
+            InszDigits(person(from).insz),
             l.kind == LinkKind::kEmployee ? "employee"
                                           : "legal_representative"));
         break;
@@ -418,17 +415,17 @@ std::vector<std::string> DelegationGraph::Dump() const {
       case LinkKind::kCoTb:
         lines.push_back(
             fmt::format("{} {} {}", l.kind == LinkKind::kTb ? "tb" : "co_tb",
-                        domain_text(to), InszText(person(from).insz)));
+                        domain_text(to), InszDigits(person(from).insz)));
         break;
       case LinkKind::kManager:
       case LinkKind::kUser:
         lines.push_back(fmt::format(
             "{} {} {}", l.kind == LinkKind::kUser ? "user" : "manager",
-            subafdeling(to).id, InszText(person(from).insz)));
+            subafdeling(to).id, InszDigits(person(from).insz)));
         break;
       case LinkKind::kRight:
         lines.push_back(fmt::format("right {} {} {}", subafdeling(to).id,
-                                    InszText(person(from).insz),
+                                    InszDigits(person(from).insz),
                                     cat.application(l.app).code));
         break;
       default:
@@ -447,7 +444,7 @@ std::vector<std::string> DelegationGraph::CheckInvariants() const {
     if (htbs.size() > 1 || (htbs.size() == 1) != (e.htb != kNoVertex) ||
         (e.htb != kNoVertex && htbs.front() != e.htb)) {
       problems.push_back(
-          fmt::format("enterprise {}: HTB links disagree", KboText(e.kbo)));
+          fmt::format("enterprise {}: HTB links disagree", KboDigits(e.kbo)));
     }
   }
   for (size_t i = 0; i < domains_.size(); ++i) {
@@ -457,13 +454,13 @@ std::vector<std::string> DelegationGraph::CheckInvariants() const {
     std::vector<Vertex> tbs = Sources(dv, LinkKind::kTb);
     if (tbs.size() > 1 || (tbs.size() == 1) != (d.tb != kNoVertex)) {
       problems.push_back(fmt::format("domain of {}: TB links disagree",
-                                     KboText(enterprise(d.enterprise).kbo)));
+                                     KboDigits(enterprise(d.enterprise).kbo)));
     }
     for (Vertex co : Sources(dv, LinkKind::kCoTb)) {
       if (co == d.tb) {
         problems.push_back(
             fmt::format("person {} is TB and co-TB of one domain",
-                        InszText(person(co).insz)));
+                        InszDigits(person(co).insz)));
       }
     }
   }
@@ -476,12 +473,12 @@ std::vector<std::string> DelegationGraph::CheckInvariants() const {
     if (!HasLink(p, s, LinkKind::kUser)) {
       problems.push_back(
           fmt::format("right of {} at subafdeling {} without user",
-                      InszText(person(p).insz), sub.id));
+                      InszDigits(person(p).insz), sub.id));
     }
     if (((sub.authorizations >> l.app) & 1U) == 0) {
       problems.push_back(fmt::format(
           "right {} of {} at subafdeling {} is not authorized there",
-          catalogue_->application(l.app).code, InszText(person(p).insz),
+          catalogue_->application(l.app).code, InszDigits(person(p).insz),
           sub.id));
     }
   }

@@ -39,6 +39,7 @@
 #include <utility>
 #include <vector>
 
+#include "text_forms.h"
 #include "time_util.h"
 #include "toegang/identifiers.h"
 
@@ -383,22 +384,13 @@ class Explainer {
     return fmt::format(fmt::runtime(L(nl, en)), std::forward<Args>(args)...);
   }
 
-  static std::string InszDisplay(uint64_t insz) {
-    Result<Insz> i = Insz::FromValue(insz);
-    return i.ok() ? i->Display() : fmt::format("{:011}", insz);
-  }
-  static std::string KboDisplay(uint64_t kbo) {
-    Result<Kbo> k = Kbo::FromValue(kbo);
-    return k.ok() ? k->Display() : fmt::format("{:010}", kbo);
-  }
-
   PersonRef Ref(Vertex p) const {
     const PersonData& d = g_.person(p);
-    return PersonRef{fmt::format("{:011}", d.insz), d.name};
+    return PersonRef{InszDigits(d.insz), d.name};
   }
   PersonRef RefByInsz(uint64_t insz) const {
     Vertex p = g_.FindPerson(insz);
-    return p != kNoVertex ? Ref(p) : PersonRef{fmt::format("{:011}", insz), ""};
+    return p != kNoVertex ? Ref(p) : PersonRef{InszDigits(insz), ""};
   }
   std::string InszLabel(uint64_t insz) const {
     const PersonRef r = RefByInsz(insz);
@@ -1079,8 +1071,7 @@ class Explainer {
     } else {
       v.reason = Reason::kNotAUser;  // a user nowhere
       for (Vertex e : ties.enterprises) {
-        out->where_to_ask.push_back(
-            fmt::format("{:010}", g_.enterprise(e).kbo));
+        out->where_to_ask.push_back(KboDigits(g_.enterprise(e).kbo));
       }
     }
     // Every condition holds only when check allows (Evaluate mirrors
@@ -1091,8 +1082,7 @@ class Explainer {
     out->condition = info.condition;
     out->manual = info.manual;
     if (v.enterprise != kNoVertex) {
-      out->candidate_kbo =
-          fmt::format("{:010}", g_.enterprise(v.enterprise).kbo);
+      out->candidate_kbo = KboDigits(g_.enterprise(v.enterprise).kbo);
     }
     if (v.facility != kNoVertex) {
       out->candidate_hco = g_.facility(v.facility).hco;

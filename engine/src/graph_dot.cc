@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "text_forms.h"
 #include "toegang/identifiers.h"
 
 namespace toegang {
@@ -97,11 +98,6 @@ std::string Quoted(const std::vector<std::string>& lines) {
 std::string MaskedInsz(uint64_t insz) {
   Result<Insz> i = Insz::FromValue(insz);
   return i.ok() ? i->Masked() : std::string("**.**.**-***.**");
-}
-
-std::string KboDisplay(uint64_t kbo) {
-  Result<Kbo> k = Kbo::FromValue(kbo);
-  return k.ok() ? k->Display() : fmt::format("{:010}", kbo);
 }
 
 constexpr const char* kBroken = ", color=red, fontcolor=red, penwidth=2";

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "text_forms.h"
 #include "time_util.h"
 #include "toegang/error_codes.h"
 #include "toegang/identifiers.h"
@@ -29,19 +30,16 @@
 namespace toegang {
 namespace {
 
-std::string InszText(uint64_t v) { return fmt::format("{:011}", v); }
-std::string KboText(uint64_t v) { return fmt::format("{:010}", v); }
-
 PersonRef Ref(const DelegationGraph& g, Vertex p) {
   const PersonData& d = g.person(p);
-  return PersonRef{InszText(d.insz), d.name};
+  return PersonRef{InszDigits(d.insz), d.name};
 }
 
 // A person named by INSZ only (e.g. who made a link): the name when the
 // graph knows the person.
 PersonRef RefByInsz(const DelegationGraph& g, uint64_t insz) {
   Vertex p = g.FindPerson(insz);
-  return p == kNoVertex ? PersonRef{InszText(insz), {}} : Ref(g, p);
+  return p == kNoVertex ? PersonRef{InszDigits(insz), {}} : Ref(g, p);
 }
 
 std::vector<PersonRef> Refs(const DelegationGraph& g,
@@ -319,7 +317,7 @@ using ManagedKey =
     std::tuple<uint64_t, int, std::string, std::string, std::string>;
 
 std::string ManagedCursor(const ManagedKey& k) {
-  return JoinCursor({KboText(std::get<0>(k)), std::to_string(std::get<1>(k)),
+  return JoinCursor({KboDigits(std::get<0>(k)), std::to_string(std::get<1>(k)),
                      std::get<2>(k), std::get<3>(k), std::get<4>(k)});
 }
 
@@ -364,7 +362,7 @@ Result<Page<AccessEntry>> ListAccess(const DelegationGraph& graph,
         e.hco = hco;
         e.facility_name = f.name;
         if (f.enterprise != kNoVertex) {
-          e.kbo = KboText(graph.enterprise(f.enterprise).kbo);
+          e.kbo = KboDigits(graph.enterprise(f.enterprise).kbo);
         }
         entries.emplace_back(std::move(key), std::move(e));
       }
@@ -484,7 +482,7 @@ Result<Page<ManagedEntry>> ListManagedBy(const DelegationGraph& graph,
           continue;  // not reachable along administrative links
       }
       const EnterpriseData& ed = graph.enterprise(ent);
-      e.kbo = KboText(ed.kbo);
+      e.kbo = KboDigits(ed.kbo);
       e.enterprise_name = ed.name;
       ManagedKey key{ed.kbo, kind, e.capacity, e.subdivision, e.hco};
       if (after && key <= *after) continue;
@@ -505,12 +503,12 @@ Result<WhoReport> DescribeEnterprise(const DelegationGraph& graph, uint64_t kbo,
         code::kEnterpriseUnknown,
         fmt::format("enterprise {} is not in the KBO registry; import the "
                     "KBO Open Data that lists it (toegang import kbo)",
-                    k.ok() ? k->Display() : KboText(kbo)));
+                    k.ok() ? k->Display() : KboDigits(kbo)));
   }
   const Catalogue& cat = graph.catalogue();
   const EnterpriseData& ed = graph.enterprise(e);
   WhoReport r;
-  r.kbo = KboText(ed.kbo);
+  r.kbo = KboDigits(ed.kbo);
   r.name = ed.name;
   r.active = ed.active;
   r.revision = revision;

@@ -6,16 +6,12 @@
 #include <cctype>
 #include <optional>
 
+#include "text_forms.h"
 #include "toegang/error_codes.h"
 #include "toegang/identifiers.h"
 
 namespace toegang {
 namespace {
-
-std::string KboDisplay(uint64_t kbo) {
-  Result<Kbo> k = Kbo::FromValue(kbo);
-  return k.ok() ? k->Display() : fmt::format("{:010}", kbo);
-}
 
 bool LooksLikeEmail(std::string_view s) {
   size_t at = s.find('@');
@@ -111,8 +107,7 @@ class Planner {
   // --- text for messages ------------------------------------------------
   std::string PersonLabel(Vertex p) const {
     const PersonData& d = g_.person(p);
-    Result<Insz> i = Insz::FromValue(d.insz);
-    std::string id = i.ok() ? i->Display() : fmt::format("{:011}", d.insz);
+    const std::string id = InszDisplay(d.insz);
     return d.name.empty() ? id : fmt::format("{} ({})", d.name, id);
   }
   std::string People(const std::vector<Vertex>& vs) const {
@@ -305,7 +300,7 @@ class Planner {
       }
     }
     if (found.empty()) {
-      if (want_kbo) plan_.kbo = fmt::format("{:010}", *want_kbo);
+      if (want_kbo) plan_.kbo = KboDigits(*want_kbo);
       return Refuse(
           code::kSubafdelingUnknown,
           fmt::format("there is no subafdeling for facility HCO {}{}; "
@@ -329,7 +324,7 @@ class Planner {
     const DomainData& d = g_.domain(s.domain);
     ent_ = d.enterprise;
     kbo_ = g_.enterprise(ent_).kbo;
-    plan_.kbo = fmt::format("{:010}", kbo_);
+    plan_.kbo = KboDigits(kbo_);
     cap_ = d.capacity;
     sub_ = d.subdivision;
     return true;

@@ -10,14 +10,13 @@
 #include <system_error>
 
 #include "migrations.h"
+#include "text_forms.h"
 #include "time_util.h"
 #include "toegang/error_codes.h"
 
 namespace toegang {
 namespace {
 
-std::string KboText(uint64_t v) { return fmt::format("{:010}", v); }
-std::string InszText(uint64_t v) { return fmt::format("{:011}", v); }
 
 uint64_t ToU64(const std::string& digits) {
   uint64_t v = 0;
@@ -709,11 +708,11 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
     }
     const uint64_t revision = expected_revision + 1;
     const std::string at = FormatUtc(changes->at);
-    const std::string by = InszText(changes->actor);
+    const std::string by = InszDigits(changes->actor);
     const auto rev = static_cast<int64_t>(revision);
     for (const Op& op : changes->ops) {
-      const std::string kbo = KboText(op.kbo);
-      const std::string insz = InszText(op.insz);
+      const std::string kbo = KboDigits(op.kbo);
+      const std::string insz = InszDigits(op.insz);
       const std::string& cap = cat.capacity(op.capacity).code;
       const std::string& sub = cat.subdivision(op.subdivision).code;
       const std::string& app = cat.application(op.app).code;
