@@ -25,11 +25,11 @@ TEST(TestFederationTest, ImportsAndChainGrantAccess) {
 // replaced in the JSON detail) instead of throwing from the JSON writer.
 TEST(TestFederationTest, NonUtf8EmailDoesNotThrowThroughTheApi) {
   TestFederation fed;
-  Result<CommitInfo> r = fed.engine().Apply(
-      M(Action::kAppointHtb, kWvOcmw)
-          .Kbo(kOcmw)
-          .Insz(kEmpOcmw)
-          .Email("h\xe9l\xe8ne@ocmw.gent"));
+  Result<CommitInfo> r =
+      fed.engine().Apply(M(Action::kAppointHtb, kWvOcmw)
+                             .Kbo(kOcmw)
+                             .Insz(kEmpOcmw)
+                             .Email("h\xe9l\xe8ne@ocmw.gent"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   AuditQuery q;
   q.since_revision = r->revision - 1;

@@ -17,7 +17,6 @@
 namespace toegang {
 namespace {
 
-
 uint64_t ToU64(const std::string& digits) {
   uint64_t v = 0;
   for (char c : digits) {
