@@ -38,14 +38,6 @@ const std::vector<std::string>& Persons() {
   return v;
 }
 
-const std::vector<std::string>& Hcos() {
-  static const std::vector<std::string> v = {
-      "",        kHcoOcmw,    kHcoSociaalHuis,   kHcoOcmwClosed,
-      kHcoWzc,   kHcoWzcOost, kHcoStoppedClosed, kHcoStopped,
-      kHcoOther, kHcoUnknown};
-  return v;
-}
-
 std::string Join(const std::vector<std::string>& v) {
   std::string out;
   for (const std::string& s : v) out += (out.empty() ? "" : ",") + s;
@@ -118,20 +110,6 @@ class CheckTest : public ::testing::Test {
     EXPECT_EQ(report.revision, engine().revision());
   }
 
-  // Runs a DELETE of exactly one row (sql, with one parameter) on the
-  // database file behind the engine's back, with foreign keys not
-  // enforced, then reopens the engine.
-  void DeleteRowAndReopen(const std::string& sql, const std::string& param) {
-    {
-      SQLite::Database db(fed_.db_path(), SQLite::OPEN_READWRITE, 5000);
-      db.exec("PRAGMA foreign_keys = OFF");
-      SQLite::Statement q(db, sql);
-      q.bind(1, param);
-      ASSERT_EQ(q.exec(), 1);
-    }
-    fed_.Reopen();
-  }
-
   std::vector<std::string> Problems() {
     Result<std::vector<std::string>> p = engine().Verify();
     EXPECT_TRUE(p.ok()) << p.status().ToString();
@@ -142,7 +120,7 @@ class CheckTest : public ::testing::Test {
   std::vector<std::string> Answers(const std::string& app) {
     std::vector<std::string> out;
     for (const std::string& p : Persons()) {
-      for (const std::string& hco : Hcos()) {
+      for (const std::string& hco : AllHcos()) {
         Result<Decision> d = engine().Check(p, app, hco);
         std::string line = p + " " + hco + ": ";
         if (!d.ok()) {
@@ -180,7 +158,7 @@ TEST_F(CheckTest, EnterpriseStoppedDeniesAndActiveAgainAllows) {
 
 TEST_F(CheckTest, NoHtbDeniesAndAnAppointedHtbAllows) {
   fed_.BuildWzcChain();
-  DeleteRowAndReopen("DELETE FROM htb WHERE kbo = ?", kOcmw);
+  fed_.DeleteRowAndReopen("DELETE FROM htb WHERE kbo = ?", kOcmw);
   ExpectChain(false);
   EXPECT_TRUE(Allowed(kUser2));
   fed_.MustApply(M(Action::kAppointHtb, kWvOcmw).Kbo(kOcmw).Insz(kEmpOcmw));
@@ -191,7 +169,7 @@ TEST_F(CheckTest, NoHtbDeniesAndAnAppointedHtbAllows) {
 
 TEST_F(CheckTest, InactiveCapacityDeniesAndActivationAllows) {
   fed_.BuildWzcChain();
-  DeleteRowAndReopen("DELETE FROM active_capacity WHERE kbo = ?", kOcmw);
+  fed_.DeleteRowAndReopen("DELETE FROM active_capacity WHERE kbo = ?", kOcmw);
   ExpectChain(false);
   EXPECT_TRUE(Allowed(kUser2));
   fed_.MustApply(M(Action::kActivateCapacity, kEmpOcmw).Kbo(kOcmw));
@@ -290,7 +268,7 @@ TEST_F(CheckTest, RightWithoutAuthorizationDenies) {
   // the rights (above). A database where a right outlived its
   // authorization (foreign keys not enforced by whoever wrote it) must
   // still deny.
-  DeleteRowAndReopen(
+  fed_.DeleteRowAndReopen(
       "DELETE FROM authorization WHERE application = 'ama-wvg' AND "
       "subafdeling = (SELECT id FROM subafdeling WHERE hco = ?)",
       kHcoOcmw);

@@ -177,17 +177,6 @@ class ExplainTest : public ::testing::Test {
     ASSERT_EQ(report.invalid, 0u);
   }
 
-  void DeleteRowAndReopen(const std::string& sql, const std::string& param) {
-    {
-      SQLite::Database db(fed_.db_path(), SQLite::OPEN_READWRITE, 5000);
-      db.exec("PRAGMA foreign_keys = OFF");
-      SQLite::Statement q(db, sql);
-      q.bind(1, param);
-      ASSERT_EQ(q.exec(), 1);
-    }
-    fed_.Reopen();
-  }
-
   TestFederation fed_;
   int imports_ = 0;
 };
@@ -244,7 +233,7 @@ TEST_F(ExplainTest, NoHtbWithHco) {
 
 TEST_F(ExplainTest, NoHtbWithoutHco) {
   fed_.BuildOcmwChain();
-  DeleteRowAndReopen("DELETE FROM htb WHERE kbo = ?", kOcmw);
+  fed_.DeleteRowAndReopen("DELETE FROM htb WHERE kbo = ?", kOcmw);
   const Denial want{"no_htb", 2, "3.2", kOcmw, kHcoOcmw, {kWvOcmw}};
   ExpectDenied(kUser1, "ama-wvg", "", want);
   ExpectDenied(kUser1, "ama-wvg", kHcoOcmw, want);
@@ -264,7 +253,7 @@ TEST_F(ExplainTest, CapacityInactiveWithHco) {
 
 TEST_F(ExplainTest, CapacityInactiveWithoutHco) {
   fed_.BuildOcmwChain();
-  DeleteRowAndReopen("DELETE FROM active_capacity WHERE kbo = ?", kOcmw);
+  fed_.DeleteRowAndReopen("DELETE FROM active_capacity WHERE kbo = ?", kOcmw);
   const Denial want{"capacity_inactive", 3, "3.4", kOcmw, kHcoOcmw, {kEmpOcmw}};
   ExpectDenied(kUser1, "ama-wvg", "", want);
   ExpectDenied(kUser1, "ama-wvg", kHcoOcmw, want);
@@ -595,7 +584,7 @@ TEST_F(ExplainTest, AllowedChainWithHtbAsTbAndCoTb) {
 // An HTB appointed by a WV who is no longer one: no WV link.
 TEST_F(ExplainTest, AllowedChainWithoutWvWhenTheAppointerIsNoWv) {
   fed_.BuildOcmwChain();
-  DeleteRowAndReopen(
+  fed_.DeleteRowAndReopen(
       "DELETE FROM function WHERE kbo = ? AND role = 'legal_representative'",
       kOcmw);
   const Explanation e = Explain(kUser1, "ama-wvg", "", Lang::kEn);

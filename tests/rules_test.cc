@@ -62,14 +62,6 @@ const std::vector<std::string>& Everyone() {
   return v;
 }
 
-const std::vector<std::string>& EveryHco() {
-  static const std::vector<std::string> v = {
-      "",        kHcoOcmw,    kHcoSociaalHuis,   kHcoOcmwClosed,
-      kHcoWzc,   kHcoWzcOost, kHcoStoppedClosed, kHcoStopped,
-      kHcoOther, kHcoUnknown};
-  return v;
-}
-
 std::string Canonical(const std::string& insz) {
   Result<Insz> i = Insz::Parse(insz);
   return i.ok() ? i->ToString() : insz;
@@ -106,7 +98,7 @@ std::vector<std::string> Fingerprint(const Engine& e) {
   }
   for (const std::string& p : Everyone()) {
     for (const char* app : {"ama-wvg", "vipa"}) {
-      for (const std::string& hco : EveryHco()) {
+      for (const std::string& hco : AllHcos()) {
         Result<Decision> d = e.Check(p, app, hco);
         std::string line = "check " + p + " " + app + " " + hco + ": ";
         if (!d.ok()) {

@@ -27,6 +27,7 @@
 #ifndef TOEGANG_TESTS_TEST_FEDERATION_H_
 #define TOEGANG_TESTS_TEST_FEDERATION_H_
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -100,6 +101,15 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// Every HCO of the cast, the unknown one, and "" (no facility asked).
+inline const std::vector<std::string>& AllHcos() {
+  static const std::vector<std::string> v = {
+      "",        kHcoOcmw,    kHcoSociaalHuis,   kHcoOcmwClosed,
+      kHcoWzc,   kHcoWzcOost, kHcoStoppedClosed, kHcoStopped,
+      kHcoOther, kHcoUnknown};
+  return v;
+}
 
 inline std::string EnterpriseCsv() {
   return "\"EnterpriseNumber\",\"Status\",\"JuridicalSituation\","
@@ -299,6 +309,21 @@ class TestFederation {
                   .App("ama-wvg"));
     MustApply(
         M(Action::kAddUser, kEmpWzc).Hco(kHcoWzc).Insz(kUser2).App("ama-wvg"));
+  }
+
+  // Runs a DELETE of exactly one row (sql, with one parameter) on the
+  // database file behind the engine's back, with foreign keys not
+  // enforced, then reopens the engine: how tests reach states the public
+  // API cannot make (an enterprise without HTB, a capacity switched off).
+  void DeleteRowAndReopen(const std::string& sql, const std::string& param) {
+    {
+      SQLite::Database db(db_path_, SQLite::OPEN_READWRITE, 5000);
+      db.exec("PRAGMA foreign_keys = OFF");
+      SQLite::Statement q(db, sql);
+      q.bind(1, param);
+      ASSERT_EQ(q.exec(), 1);
+    }
+    Reopen();
   }
 
   bool Allowed(const std::string& insz, const std::string& app = "ama-wvg",

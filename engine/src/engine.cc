@@ -105,25 +105,17 @@ class EngineImpl : public Engine {
 
   Result<Decision> Check(std::string_view insz, std::string_view application,
                          std::string_view hco) const override {
-    Result<Insz> person = Insz::Parse(insz);
-    if (!person.ok()) return person.status();
-    Result<AppId> app = catalogue_.FindApplication(application);
-    if (!app.ok()) return app.status();
-    std::string hco_text;
-    if (!hco.empty()) {
-      Result<Hco> h = Hco::Parse(hco);
-      if (!h.ok()) return h.status();
-      hco_text = h->str();
-    }
+    Result<Question> q = ParseQuestion(insz, application, hco);
+    if (!q.ok()) return q.status();
     std::shared_lock<std::shared_mutex> lock(mu_);
     Decision d;
     d.revision = revision_;
     Vertex only = kNoVertex;
-    if (!hco_text.empty()) {
-      only = graph_->FindFacility(hco_text);
+    if (!q->hco.empty()) {
+      only = graph_->FindFacility(q->hco);
       if (only == kNoVertex) return d;  // unknown facility: denied
     }
-    d.facilities = graph_->GrantingFacilities(person->value(), *app, only);
+    d.facilities = graph_->GrantingFacilities(q->insz, q->app, only);
     d.allowed = !d.facilities.empty();
     return d;
   }
@@ -131,19 +123,10 @@ class EngineImpl : public Engine {
   Result<Explanation> Explain(std::string_view insz,
                               std::string_view application,
                               std::string_view hco, Lang lang) const override {
-    Result<Insz> person = Insz::Parse(insz);
-    if (!person.ok()) return person.status();
-    Result<AppId> app = catalogue_.FindApplication(application);
-    if (!app.ok()) return app.status();
-    std::string hco_text;
-    if (!hco.empty()) {
-      Result<Hco> h = Hco::Parse(hco);
-      if (!h.ok()) return h.status();
-      hco_text = h->str();
-    }
+    Result<Question> q = ParseQuestion(insz, application, hco);
+    if (!q.ok()) return q.status();
     std::shared_lock<std::shared_mutex> lock(mu_);
-    return ExplainDecision(*graph_, person->value(), *app, hco_text, lang,
-                           revision_);
+    return ExplainDecision(*graph_, q->insz, q->app, q->hco, lang, revision_);
   }
 
   Result<Page<AccessEntry>> Access(std::string_view insz,
@@ -346,6 +329,28 @@ class EngineImpl : public Engine {
   }
 
  private:
+  // The validated inputs of check and explain.
+  struct Question {
+    uint64_t insz = 0;
+    AppId app = 0;
+    std::string hco;  // canonical, or empty
+  };
+  Result<Question> ParseQuestion(std::string_view insz,
+                                 std::string_view application,
+                                 std::string_view hco) const {
+    Result<Insz> person = Insz::Parse(insz);
+    if (!person.ok()) return person.status();
+    Result<AppId> app = catalogue_.FindApplication(application);
+    if (!app.ok()) return app.status();
+    Question q{person->value(), *app, {}};
+    if (!hco.empty()) {
+      Result<Hco> h = Hco::Parse(hco);
+      if (!h.ok()) return h.status();
+      q.hco = h->str();
+    }
+    return q;
+  }
+
   static Status CheckPage(const PageRequest& page) {
     if (page.limit == 0 || page.limit > 10000) {
       return Status::InvalidInput(code::kUsage,
