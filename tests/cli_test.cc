@@ -791,6 +791,16 @@ TEST_F(CliTest, ChangesSinceListsOnlyCommittedRowsAfterIt) {
   std::set<uint64_t> want;
   for (uint64_t r = since + 1; r <= revision_; ++r) want.insert(r);
   EXPECT_EQ(revisions, want);
+  // Filtered by enterprise: exactly the rows of that KBO.
+  std::vector<json> of_ocmw;
+  for (const json& row : expected) {
+    if (row["kbo"] == kOcmw) of_ocmw.push_back(row);
+  }
+  EXPECT_FALSE(of_ocmw.empty());
+  json filtered = Json(
+      {"changes", "--since", std::to_string(since), "--kbo", "0403.019.261"});
+  EXPECT_EQ(std::vector<json>(filtered["rows"].begin(), filtered["rows"].end()),
+            of_ocmw);
   // Nothing after the last revision; everything committed since 0.
   EXPECT_TRUE(
       Json({"changes", "--since", std::to_string(revision_)})["rows"].empty());

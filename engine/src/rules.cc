@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <unordered_map>
 
+#include "administration.h"
 #include "text_forms.h"
 #include "toegang/error_codes.h"
 #include "toegang/identifiers.h"
@@ -331,20 +333,23 @@ class Planner {
   }
 
   // --- actor checks -----------------------------------------------------
-  bool ActorIsHtb() const {
-    return actor_v_ != kNoVertex && g_.enterprise(ent_).htb == actor_v_;
+  // What the actor administers, from the same visit over the
+  // administrative edges as managed-by (administration.h); computed once
+  // per mutation, on first use.
+  Role ActorRoleOn(Vertex v) const {
+    if (actor_v_ == kNoVertex || v == kNoVertex) return Role::kNone;
+    if (!administered_) administered_ = Administered(g_, actor_v_);
+    auto it = administered_->find(v);
+    return it == administered_->end() ? Role::kNone : it->second;
   }
+  bool ActorIsHtb() const { return ActorRoleOn(ent_) == Role::kHtb; }
+  // The HTB is TB of every domain, also of one no TB was set for yet.
   bool ActorManagesDomain() const {
-    if (ActorIsHtb()) return true;
-    if (actor_v_ == kNoVertex) return false;
-    Vertex d = g_.FindDomain(ent_, cap_, sub_);
-    return d != kNoVertex && (g_.HasLink(actor_v_, d, LinkKind::kTb) ||
-                              g_.HasLink(actor_v_, d, LinkKind::kCoTb));
+    return ActorIsHtb() ||
+           ActorRoleOn(g_.FindDomain(ent_, cap_, sub_)) >= Role::kCoTb;
   }
   bool ActorManagesSubafdeling() const {
-    return ActorManagesDomain() ||
-           (actor_v_ != kNoVertex &&
-            g_.HasLink(actor_v_, subafd_, LinkKind::kManager));
+    return ActorManagesDomain() || ActorRoleOn(subafd_) >= Role::kManager;
   }
 
   bool RequireHtb(std::string_view what) {
@@ -914,6 +919,7 @@ class Planner {
   std::string hco_;
   Vertex subafd_ = kNoVertex;
   AppId app_ = 0;
+  mutable std::optional<std::unordered_map<Vertex, Role>> administered_;
 };
 
 }  // namespace

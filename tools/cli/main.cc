@@ -50,7 +50,7 @@ Queries
   graph --kbo K                          GraphViz DOT on stdout
   may --by A --action ACTION [the options of that action]
   audit [--since REV] [--kbo K] [--limit N] [--after SEQ]
-  changes --since REV [--limit N] [--after SEQ]
+  changes --since REV [--kbo K] [--limit N] [--after SEQ]
   verify | stats
 
 Exit codes: 0 ok/allowed, 1 denied, 2 usage or invalid input, 3 refused by a

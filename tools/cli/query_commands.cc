@@ -93,10 +93,8 @@ int RunAudit(const Context& ctx, bool changes_only) {
       "limit", po::value<std::string>(), "rows per page (default 100)")(
       "after", po::value<std::string>(),
       "cursor: rows after this sequence number");
-  if (!changes_only) {
-    desc.add_options()("kbo", po::value<std::string>(),
-                       "only rows about this enterprise");
-  }
+  desc.add_options()("kbo", po::value<std::string>(),
+                     "only rows about this enterprise");
   po::variables_map vm = ParseArgs(ctx, desc);
   if (changes_only && !vm.count("since")) {
     throw UsageError{"changes needs --since REV"};

@@ -1,0 +1,35 @@
+// Who may administer what (manual 3.2-3.7): a breadth-first visit from a
+// person over the administrative edges of the delegation graph (htb,
+// domain, tb, co_tb, subafdeling, manager), through a filtered view, with a
+// visitor that records what it reaches. Used by managed-by (listings.cc)
+// and by the rules' actor checks (rules.cc).
+//
+// REQUIRES: the caller holds the graph's read lock for the whole call.
+#ifndef TOEGANG_ADMINISTRATION_H_
+#define TOEGANG_ADMINISTRATION_H_
+
+#include <cstdint>
+#include <unordered_map>
+
+#include "delegation_graph.h"
+
+namespace toegang {
+
+// The roles that let a person administer something, weakest first: when
+// several apply, the strongest counts.
+enum class Role : uint8_t { kNone, kManager, kCoTb, kTb, kHtb };
+
+// "htb", "tb", "co_tb", "manager", or "" for kNone.
+const char* AdminRoleName(Role role);
+
+// Every enterprise, domain and subafdeling the person administers, with the
+// strongest role: HTB of an enterprise (and so of its domains and
+// subafdelingen), TB/co-TB of a domain (and its subafdelingen), named
+// manager of a subafdeling. The visit costs what it reaches, not the size
+// of the federation.
+std::unordered_map<Vertex, Role> Administered(const DelegationGraph& graph,
+                                              Vertex person);
+
+}  // namespace toegang
+
+#endif  // TOEGANG_ADMINISTRATION_H_
