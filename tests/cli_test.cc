@@ -33,12 +33,6 @@ std::string Data(const std::string& relative) {
   return std::string(TOEGANG_TESTDATA_DIR) + "/" + relative;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
-}
-
 struct CliRun {
   int exit = -1;
   std::string out;

@@ -719,12 +719,6 @@ struct ExplainRun {
   std::string out;
 };
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
-}
-
 // Runs the toegang binary with args; stdout is captured in a file of dir,
 // stderr discarded.
 ExplainRun Toegang(const TempDir& dir, std::vector<std::string> args) {
@@ -753,7 +747,7 @@ ExplainRun Toegang(const TempDir& dir, std::vector<std::string> args) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   run.exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  run.out = Slurp(out_path);
+  run.out = ReadFile(out_path);
   return run;
 }
 

@@ -26,24 +26,6 @@ namespace {
 
 constexpr const char* kDot = "/usr/bin/dot";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
-}
-
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
 // Runs a shell command line under bash with pipefail; its exit status.
 int Shell(const std::string& command) {
   const std::string line = "/bin/bash -o pipefail -c " + ShellQuote(command);

@@ -682,18 +682,6 @@ struct CliRun {
   std::string out;
 };
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
 // Runs the toegang binary with args; stdout captured, stderr dropped.
 CliRun Cli(const std::vector<std::string>& args) {
   std::string cmd = ShellQuote(TOEGANG_CLI_PATH);

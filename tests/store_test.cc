@@ -112,12 +112,6 @@ std::vector<std::string> MustVerify(const Engine& engine) {
                        : std::vector<std::string>{"Verify() failed"};
 }
 
-std::string ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
-}
-
 // After BuildOcmwChain: more of the manual's procedures on kOcmw and kWzc,
 // including every kind of removal, so that a reload has to reproduce
 // additions and removals alike.
@@ -342,7 +336,7 @@ std::vector<std::string> DirectoryListing(const std::string& dir) {
 // Opening path (with and without create_if_missing) fails with code and
 // leaves the file, and its directory, as they were.
 void ExpectRefusedUntouched(const std::string& path, std::string_view code) {
-  const std::string before = ReadBytes(path);
+  const std::string before = ReadFile(path);
   ASSERT_FALSE(before.empty());
   const std::string dir = std::filesystem::path(path).parent_path().string();
   const std::vector<std::string> listing = DirectoryListing(dir);
@@ -355,7 +349,7 @@ void ExpectRefusedUntouched(const std::string& path, std::string_view code) {
     EXPECT_EQ(e.status().kind(), Status::Kind::kStorage);
     EXPECT_FALSE(e.status().message().empty());
   }
-  EXPECT_EQ(ReadBytes(path), before) << "the file was changed";
+  EXPECT_EQ(ReadFile(path), before) << "the file was changed";
   EXPECT_EQ(DirectoryListing(dir), listing) << "files were left behind";
 }
 

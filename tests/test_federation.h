@@ -34,6 +34,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,6 +71,26 @@ inline constexpr const char* kHcoStoppedClosed = "200431";
 inline constexpr const char* kHcoStopped = "200432";
 inline constexpr const char* kHcoOther = "31415";
 inline constexpr const char* kHcoUnknown = "999999";
+
+// The whole content of a file (empty when it cannot be read).
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in),
+                     std::istreambuf_iterator<char>());
+}
+
+// s quoted for /bin/sh.
+inline std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
 
 // A unique temporary directory, removed with the object.
 class TempDir {

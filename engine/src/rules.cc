@@ -126,6 +126,12 @@ class Planner {
     return e.name.empty() ? KboDisplay(e.kbo)
                           : fmt::format("{} ({})", e.name, KboDisplay(e.kbo));
   }
+  // The enterprise CoBRHA lists as the facility's organizer.
+  std::string OrganizerLabel(const FacilityData& f) const {
+    return f.enterprise == kNoVertex
+               ? std::string("no known enterprise")
+               : KboDisplay(g_.enterprise(f.enterprise).kbo);
+  }
   std::string DomainLabel() const {
     return fmt::format("domain {} / {}", cat_.capacity(cap_).name,
                        cat_.subdivision(sub_).name);
@@ -444,11 +450,7 @@ class Planner {
                     "not by {}; this subafdeling grants nothing any more. "
                     "Remove it (toegang subafdeling remove); the new "
                     "organizer creates its own (manual 3.6)",
-                    hco_, f.name,
-                    f.enterprise == kNoVertex
-                        ? std::string("no known enterprise")
-                        : KboDisplay(g_.enterprise(f.enterprise).kbo),
-                    EnterpriseLabel()));
+                    hco_, f.name, OrganizerLabel(f), EnterpriseLabel()));
   }
 
   bool CheckAppInCapacity(AppId app) {
@@ -665,11 +667,7 @@ class Planner {
              fmt::format("facility HCO {} ({}) is organized by {}, not by {}; "
                          "a subafdeling is created by the organizing "
                          "enterprise (manual 2.1 step 2C)",
-                         hco_, fd.name,
-                         fd.enterprise == kNoVertex
-                             ? std::string("no known enterprise")
-                             : KboDisplay(g_.enterprise(fd.enterprise).kbo),
-                         EnterpriseLabel()));
+                         hco_, fd.name, OrganizerLabel(fd), EnterpriseLabel()));
       return;
     }
     if (!fd.active) {
