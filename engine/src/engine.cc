@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -39,10 +40,28 @@ class EngineImpl : public Engine {
   explicit EngineImpl(std::unique_ptr<SqliteStore> store)
       : store_(std::move(store)) {}
 
-  Status Init() {
+  ~EngineImpl() override {
+    if (follower_.joinable()) {
+      {
+        std::lock_guard<std::mutex> lock(follow_mu_);
+        stopping_ = true;
+      }
+      follow_cv_.notify_all();
+      follower_.join();
+    }
+  }
+
+  Status Init(const OpenOptions& options) {
     Status s = store_->LoadCatalogue(&catalogue_);
     if (!s.ok()) return s;
-    return Reload();
+    s = Reload();
+    if (!s.ok()) return s;
+    if (options.follow_interval.count() > 0) {
+      follower_ = std::thread([this, every = options.follow_interval] {
+        Follow(every);
+      });
+    }
+    return Status::Ok();
   }
 
   Result<CommitInfo> Apply(const Mutation& m) override {
@@ -308,6 +327,18 @@ class EngineImpl : public Engine {
     return revision_;
   }
 
+  Status Refresh() override {
+    std::lock_guard<std::mutex> writer(write_mu_);
+    return CatchUpLocked();
+  }
+
+  FollowState follow_state() const override {
+    std::lock_guard<std::mutex> lock(follow_mu_);
+    FollowState f = follow_;
+    f.revision = revision();
+    return f;
+  }
+
   Status CatchUp(uint64_t revision, std::chrono::milliseconds bound) override {
     const auto deadline = std::chrono::steady_clock::now() + bound;
     for (;;) {
@@ -386,8 +417,31 @@ class EngineImpl : public Engine {
 
   Status CatchUpLocked() {
     Result<uint64_t> stored = store_->CurrentRevision();
-    if (!stored.ok()) return stored.status();
-    return *stored == revision_ ? Status::Ok() : Reload();
+    Status s = stored.ok() ? Status::Ok() : stored.status();
+    const bool behind = stored.ok() && *stored != revision_;
+    if (behind) s = Reload();
+    std::lock_guard<std::mutex> lock(follow_mu_);
+    follow_.last_catch_up_ms = NowMillis();
+    if (!s.ok()) {
+      ++follow_.failures;
+      follow_.last_error = s.message();
+    } else if (behind) {
+      ++follow_.catch_ups;
+    }
+    return s;
+  }
+
+  // The follower thread: catches up every `every` until the engine closes.
+  void Follow(std::chrono::milliseconds every) {
+    std::unique_lock<std::mutex> lock(follow_mu_);
+    while (!follow_cv_.wait_for(lock, every, [this] { return stopping_; })) {
+      lock.unlock();
+      {
+        std::lock_guard<std::mutex> writer(write_mu_);
+        (void)CatchUpLocked();  // a failure is counted in follow_
+      }
+      lock.lock();
+    }
   }
 
   // One CSV file with an optional header, parsed by parse and written by
@@ -575,6 +629,14 @@ class EngineImpl : public Engine {
   mutable std::shared_mutex mu_;
   std::unique_ptr<DelegationGraph> graph_;
   uint64_t revision_ = 0;
+
+  // The follower (OpenOptions::follow_interval) and its bookkeeping.
+  // Lock order: write_mu_ before follow_mu_.
+  mutable std::mutex follow_mu_;
+  std::condition_variable follow_cv_;
+  bool stopping_ = false;
+  FollowState follow_;
+  std::thread follower_;
 };
 
 }  // namespace
@@ -585,7 +647,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
       SqliteStore::Open(path, options.create_if_missing);
   if (!store.ok()) return store.status();
   auto engine = std::make_unique<EngineImpl>(std::move(store).value());
-  Status s = engine->Init();
+  Status s = engine->Init(options);
   if (!s.ok()) return s;
   return std::unique_ptr<Engine>(std::move(engine));
 }

@@ -10,6 +10,8 @@ namespace toegang {
 
 // Seconds since the Unix epoch, now.
 int64_t NowSeconds();
+// Milliseconds since the Unix epoch, now.
+int64_t NowMillis();
 // "2026-11-28T17:41:53Z".
 std::string FormatUtc(int64_t seconds);
 // The inverse of FormatUtc; 0 when text is not in that form.

@@ -40,6 +40,22 @@ struct OpenOptions {
   // Create the database file (mode 0600) and its schema when missing.
   // When false, a missing file is an error (code not_initialized).
   bool create_if_missing = false;
+  // When above zero, a background thread looks at the database this often
+  // and applies the commits other processes made (the CLI, an admin tool),
+  // so that queries see them within about this bound. Zero: the engine
+  // catches up only in Apply, the imports, CatchUp() and Refresh().
+  std::chrono::milliseconds follow_interval{0};
+};
+
+// Where the engine stands with the change log (for health checks and
+// metrics).
+struct FollowState {
+  uint64_t revision = 0;            // revision of the in-memory model
+  int64_t last_catch_up_ms = 0;     // unix ms of the last look at the
+                                    // database, 0 when never
+  uint64_t catch_ups = 0;           // looks that applied something
+  uint64_t failures = 0;            // looks that failed (storage errors)
+  std::string last_error;           // message of the last failure
 };
 
 // The answer to check(insz, application, [hco]) (SPEC 4.5).
@@ -221,6 +237,11 @@ class Engine {
   // on the previous model.
   virtual Status CatchUp(uint64_t revision,
                          std::chrono::milliseconds bound) = 0;
+
+  // Applies whatever other processes have committed by now.
+  virtual Status Refresh() = 0;
+
+  virtual FollowState follow_state() const = 0;
 };
 
 }  // namespace toegang
