@@ -57,6 +57,64 @@ std::string OpToJson(const Op& op, const Catalogue& catalogue) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::optional<Op> OpFromJson(std::string_view json,
+                             const Catalogue& catalogue) {
+  const nlohmann::json j = nlohmann::json::parse(json, nullptr, false);
+  if (!j.is_object() || !j.contains("op") || !j["op"].is_string()) {
+    return std::nullopt;
+  }
+  std::optional<Action> kind = ActionFromName(j["op"].get<std::string>());
+  if (!kind) return std::nullopt;
+  Op op;
+  op.kind = *kind;
+  // Each field is text of digits or a catalogue code; anything else means
+  // the row is not one this build wrote.
+  auto text = [&](const char* key) -> std::string {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+  };
+  auto number = [&](const char* key, uint64_t* out) {
+    const std::string t = text(key);
+    if (t.empty()) return true;
+    uint64_t v = 0;
+    for (char c : t) {
+      if (c < '0' || c > '9') return false;
+      v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+    *out = v;
+    return true;
+  };
+  if (!number("kbo", &op.kbo) || !number("insz", &op.insz) ||
+      !number("previous", &op.previous)) {
+    return std::nullopt;
+  }
+  if (j.contains("hoedanigheid")) {
+    Result<CapacityId> c = catalogue.FindCapacity(text("hoedanigheid"));
+    if (!c.ok()) return std::nullopt;
+    op.capacity = *c;
+  }
+  if (j.contains("subdivisie")) {
+    Result<SubdivisionId> s =
+        catalogue.FindSubdivision(text("subdivisie"), op.capacity);
+    if (!s.ok()) return std::nullopt;
+    op.subdivision = *s;
+  }
+  if (j.contains("app")) {
+    Result<AppId> a = catalogue.FindApplication(text("app"));
+    if (!a.ok()) return std::nullopt;
+    op.app = *a;
+  }
+  if (auto it = j.find("subafdeling"); it != j.end()) {
+    if (!it->is_number_integer()) return std::nullopt;
+    op.subafdeling = it->get<int64_t>();
+  }
+  op.hco = text("hco");
+  op.email = text("email");
+  op.phone = text("phone");
+  op.cause = text("cause");
+  return op;
+}
+
 std::string OpSummary(const Op& op, const Catalogue& catalogue) {
   std::string s(ActionName(op.kind));
   s += fmt::format(" kbo={:010}", op.kbo);

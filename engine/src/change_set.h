@@ -9,7 +9,9 @@
 #define TOEGANG_CHANGE_SET_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalogue.h"
@@ -48,6 +50,10 @@ struct ChangeSet {
 // The op as a JSON object (audit detail), with identifiers in their text
 // forms and catalogue entries by code.
 std::string OpToJson(const Op& op, const Catalogue& catalogue);
+// The inverse of OpToJson; nullopt when json is not an op this catalogue
+// can hold (then the change log cannot be replayed and the caller loads
+// from the tables instead).
+std::optional<Op> OpFromJson(std::string_view json, const Catalogue& catalogue);
 // One readable line: "user.grant 85073003328 ama-wvg at 12345".
 std::string OpSummary(const Op& op, const Catalogue& catalogue);
 

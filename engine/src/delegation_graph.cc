@@ -46,9 +46,11 @@ Vertex DelegationGraph::UpsertEnterprise(uint64_t kbo, const std::string& name,
   }
   EnterpriseData& e = enterprises_[graph_[v].index];
   e.name = name;
+  const bool was_active = e.active;
   e.active = active;
   e.juridical_form = juridical_form;
   e.start_date = start_date;
+  if (was_active != active) RefreshEnterprise(v);
   return v;
 }
 
@@ -84,8 +86,10 @@ Vertex DelegationGraph::UpsertFacility(const std::string& hco,
   }
   f.name = name;
   f.type_code = type_code;
+  const bool changed = f.enterprise != e || f.active != active;
   f.enterprise = e;
   f.active = active;
+  if (changed) RefreshFacility(v);
   return v;
 }
 
@@ -105,6 +109,9 @@ Vertex DelegationGraph::EnsureDomain(Vertex enterprise, CapacityId c,
 void DelegationGraph::AddLink(Vertex from, Vertex to, LinkKind kind,
                               const Provenance& prov, AppId app) {
   boost::add_edge(from, to, Link{kind, app, prov}, graph_);
+  if (kind == LinkKind::kRight) {
+    index_.AddRight(person(from).insz, graph_[to].index, app);
+  }
 }
 
 bool DelegationGraph::RemoveLink(Vertex from, Vertex to, LinkKind kind,
@@ -112,7 +119,41 @@ bool DelegationGraph::RemoveLink(Vertex from, Vertex to, LinkKind kind,
   std::optional<Edge> e = FindLink(from, to, kind, app);
   if (!e) return false;
   boost::remove_edge(*e, graph_);
+  if (kind == LinkKind::kRight) {
+    index_.RemoveRight(person(from).insz, graph_[to].index, app);
+  }
   return true;
+}
+
+uint32_t DelegationGraph::SubafdelingGrants(Vertex s) const {
+  const SubafdelingData& sub = subafdeling(s);
+  if (sub.removed) return 0;
+  const FacilityData& f = facility(sub.facility);
+  if (!f.active) return 0;  // 4
+  const DomainData& d = domain(sub.domain);
+  // 4, continued: a facility that CoBRHA now lists under another organizer
+  // no longer grants through the old enterprise's subafdeling.
+  if (f.enterprise != d.enterprise) return 0;
+  const EnterpriseData& e = enterprise(d.enterprise);
+  if (!e.active) return 0;                                        // 1
+  if (e.htb == kNoVertex) return 0;                               // 2
+  if (((e.active_capacities >> d.capacity) & 1U) == 0) return 0;  // 3
+  return static_cast<uint32_t>(sub.authorizations);               // 5
+}
+
+void DelegationGraph::RefreshSubafdeling(Vertex s) {
+  index_.SetSubafdeling(graph_[s].index, SubafdelingGrants(s),
+                        graph_[subafdeling(s).facility].index);
+}
+
+void DelegationGraph::RefreshEnterprise(Vertex enterprise) {
+  for (Vertex d : Targets(enterprise, LinkKind::kDomain)) {
+    for (Vertex s : Targets(d, LinkKind::kSubafdeling)) RefreshSubafdeling(s);
+  }
+}
+
+void DelegationGraph::RefreshFacility(Vertex facility) {
+  for (Vertex s : SubafdelingenAt(facility)) RefreshSubafdeling(s);
 }
 
 std::optional<Edge> DelegationGraph::FindLink(Vertex from, Vertex to,
@@ -205,11 +246,13 @@ bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
       ent.htb = p;
       ent.htb_email = op.email;
       ent.htb_phone = op.phone;
+      RefreshEnterprise(e);
       return true;
     }
     case Action::kActivateCapacity:
       ent.active_capacities |= uint64_t{1} << op.capacity;
       ent.capacity_prov.emplace_back(op.capacity, prov);
+      RefreshEnterprise(e);
       return true;
     case Action::kSetTb: {
       Vertex d = EnsureDomain(e, op.capacity, op.subdivision);
@@ -250,6 +293,7 @@ bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
       max_subafdeling_id_ = std::max(max_subafdeling_id_, op.subafdeling);
       AddLink(d, s, LinkKind::kSubafdeling, prov);
       AddLink(s, f, LinkKind::kAt, prov);
+      RefreshSubafdeling(s);
       return true;
     }
     default:
@@ -265,18 +309,30 @@ bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
     case Action::kAuthorize:
       sub.authorizations |= bit;
       sub.authorization_prov.emplace_back(op.app, prov);
+      RefreshSubafdeling(s);
       return true;
     case Action::kDeauthorize:
       sub.authorizations &= ~bit;
       std::erase_if(sub.authorization_prov,
                     [&](const auto& p) { return p.first == op.app; });
+      RefreshSubafdeling(s);
       return true;
     case Action::kRemoveSubafdeling:
+      // The rights go with the subafdeling (normally revoked by earlier
+      // ops of the same change; any left are dropped from the index here).
+      for (auto [it, end] = boost::in_edges(s, graph_); it != end; ++it) {
+        const Link& l = graph_[*it];
+        if (l.kind == LinkKind::kRight) {
+          index_.RemoveRight(person(boost::source(*it, graph_)).insz,
+                             graph_[s].index, l.app);
+        }
+      }
       boost::clear_vertex(s, graph_);
       sub.removed = true;
       sub.authorizations = 0;
       sub.authorization_prov.clear();
       subafdeling_by_id_.erase(op.subafdeling);
+      RefreshSubafdeling(s);
       return true;
     case Action::kAddManager:
       AddLink(EnsurePerson(op.insz), s, LinkKind::kManager, prov);
@@ -312,6 +368,21 @@ bool DelegationGraph::ApplyAll(const ChangeSet& changes) {
 }
 
 std::vector<std::string> DelegationGraph::GrantingFacilities(
+    uint64_t insz, AppId app, Vertex only) const {
+  std::vector<std::string> out;
+  const uint32_t wanted =
+      only == kNoVertex ? CheckIndex::kAnyFacility : graph_[only].index;
+  index_.ForEachGranting(insz, app, [&](uint32_t f) {
+    if (wanted == CheckIndex::kAnyFacility || f == wanted) {
+      out.push_back(facilities_[f].hco);
+    }
+  });
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::vector<std::string> DelegationGraph::GrantingFacilitiesByTraversal(
     uint64_t insz, AppId app, Vertex only) const {
   std::vector<std::string> out;
   Vertex p = FindPerson(insz);
@@ -488,6 +559,41 @@ std::vector<std::string> DelegationGraph::CheckInvariants() const {
       problems.push_back(
           fmt::format("subafdeling {}: index disagrees with state", s.id));
     }
+  }
+  // Invariant 7: the check index is what the graph says.
+  for (auto [it, end] = boost::vertices(graph_); it != end; ++it) {
+    const Vertex v = *it;
+    if (graph_[v].kind == NodeKind::kSubafdeling &&
+        index_.grantable(graph_[v].index) != SubafdelingGrants(v)) {
+      problems.push_back(fmt::format(
+          "check index: subafdeling {} grants {:#x}, the graph says {:#x}",
+          subafdeling(v).id, index_.grantable(graph_[v].index),
+          SubafdelingGrants(v)));
+    }
+  }
+  size_t rights = 0;
+  for (const PersonData& p : persons_) {
+    std::map<uint32_t, uint32_t> want;  // subafdeling index -> apps
+    for (auto [it, end] = boost::out_edges(FindPerson(p.insz), graph_);
+         it != end; ++it) {
+      const Link& l = graph_[*it];
+      if (l.kind != LinkKind::kRight) continue;
+      want[graph_[boost::target(*it, graph_)].index] |= 1U << l.app;
+      ++rights;
+    }
+    std::map<uint32_t, uint32_t> have;
+    for (const CheckIndex::Grant& g : index_.GrantsOf(p.insz)) {
+      have[g.sub] |= g.apps;
+    }
+    if (want != have) {
+      problems.push_back(
+          fmt::format("check index: the rights of {} differ from the graph's",
+                      InszDigits(p.insz)));
+    }
+  }
+  if (rights != index_.grants()) {
+    problems.push_back(fmt::format("check index: {} rights, the graph has {}",
+                                   index_.grants(), rights));
   }
   return problems;
 }

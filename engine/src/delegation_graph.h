@@ -26,6 +26,8 @@
 //     authorizations (rights are a subset of authorizations).
 //  5. A removed subafdeling has no edges and is not in the id index.
 //  6. Vertices are never removed, so vertex descriptors stay valid.
+//  7. The check index (check_index.h) holds exactly the right edges, and
+//     for each subafdeling exactly what SubafdelingGrants() computes.
 //
 // Thread safety: not synchronized. Const methods may run concurrently with
 // each other; any non-const call needs exclusive access (the engine's lock).
@@ -43,6 +45,7 @@
 
 #include "catalogue.h"
 #include "change_set.h"
+#include "check_index.h"
 #include "toegang/engine.h"
 
 namespace toegang {
@@ -195,10 +198,27 @@ class DelegationGraph {
   bool CapacityActive(Vertex enterprise, CapacityId c) const;
 
   // --- the access decision (SPEC 4.5) -----------------------------------
+  // Whether the person may use the application (at facility `only` unless
+  // it is kNoVertex). Reads the check index only: no allocation.
+  bool Allowed(uint64_t insz, AppId app, Vertex only) const {
+    return index_.Allowed(
+        insz, app,
+        only == kNoVertex ? CheckIndex::kAnyFacility : graph_[only].index);
+  }
   // Facilities (HCO numbers, sorted, unique) through which the person may
   // use the application; only facility `only` when it is not kNoVertex.
+  // From the check index.
   std::vector<std::string> GrantingFacilities(uint64_t insz, AppId app,
                                               Vertex only) const;
+  // The same answer found by walking the graph (conditions 1-7 edge by
+  // edge); the reference the index is tested and verified against.
+  std::vector<std::string> GrantingFacilitiesByTraversal(uint64_t insz,
+                                                         AppId app,
+                                                         Vertex only) const;
+  // The applications subafdeling s can grant now: its authorizations when
+  // conditions 1-4 of SPEC 4.5 hold for it, else none.
+  uint32_t SubafdelingGrants(Vertex s) const;
+  const CheckIndex& check_index() const { return index_; }
 
   // --- whole-model views ------------------------------------------------
   // Every fact of the model as sorted text lines, without provenance times;
@@ -222,6 +242,11 @@ class DelegationGraph {
   void AddLink(Vertex from, Vertex to, LinkKind kind, const Provenance& prov,
                AppId app = 0);
   bool RemoveLink(Vertex from, Vertex to, LinkKind kind, AppId app = 0);
+  // Bring the check index's view of subafdeling s (or of every subafdeling
+  // of the enterprise, or at the facility) up to date.
+  void RefreshSubafdeling(Vertex s);
+  void RefreshEnterprise(Vertex enterprise);
+  void RefreshFacility(Vertex facility);
 
   const Catalogue* catalogue_;
   Graph graph_;
@@ -238,6 +263,7 @@ class DelegationGraph {
       domain_by_key_;
   std::unordered_map<int64_t, Vertex> subafdeling_by_id_;
   int64_t max_subafdeling_id_ = 0;
+  CheckIndex index_;
 };
 
 }  // namespace toegang

@@ -1,19 +1,20 @@
 // EngineImpl: ties the store, the graph and the rules together.
 //
 // A mutation: plan against the graph (rules.cc) -> commit the plan to the
-// store in one transaction -> apply the same ops to the graph. A check:
-// read the graph under a shared lock. See docs/architecture.md.
+// store in one transaction -> apply the same ops to both instances of the
+// model (left_right.h). A query reads the instance the writer is not
+// touching, without a lock. See docs/architecture.md.
 #include "toegang/engine.h"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <shared_mutex>
 #include <thread>
 
 #include "catalogue.h"
@@ -22,6 +23,7 @@
 #include "explain.h"
 #include "graph_dot.h"
 #include "import_rows.h"
+#include "left_right.h"
 #include "listings.h"
 #include "rules.h"
 #include "sqlite_store.h"
@@ -34,6 +36,14 @@ namespace {
 
 // How often Apply plans again after another process committed first.
 constexpr int kMaxStaleRetries = 5;
+
+// What queries read: the graph (with its check index) and the revision it
+// reflects. Two copies live in a LeftRight.
+struct Model {
+  DelegationGraph graph;
+  uint64_t revision = 0;
+};
+using ModelPtr = std::unique_ptr<Model>;
 
 class EngineImpl : public Engine {
  public:
@@ -57,9 +67,8 @@ class EngineImpl : public Engine {
     s = Reload();
     if (!s.ok()) return s;
     if (options.follow_interval.count() > 0) {
-      follower_ = std::thread([this, every = options.follow_interval] {
-        Follow(every);
-      });
+      follower_ = std::thread(
+          [this, every = options.follow_interval] { Follow(every); });
     }
     return Status::Ok();
   }
@@ -71,9 +80,9 @@ class EngineImpl : public Engine {
       if (!fresh.ok()) return fresh;
       Result<int64_t> next_id = store_->NextSubafdelingId();
       if (!next_id.ok()) return next_id.status();
-      // Only this thread changes the graph (write_mu_), so reading it here
-      // needs no shared lock.
-      Plan plan = PlanMutation(*graph_, m, NowSeconds(), *next_id);
+      // Only this thread changes the model (write_mu_), so it may read it
+      // without announcing itself.
+      Plan plan = PlanMutation(Writer().graph, m, NowSeconds(), *next_id);
       if (!plan.status.ok()) {
         if (plan.status.kind() == Status::Kind::kRefused) {
           AuditRecord r;
@@ -88,7 +97,7 @@ class EngineImpl : public Engine {
         }
         return plan.status;
       }
-      Status s = store_->Commit(&plan.changes, revision_);
+      Status s = store_->Commit(&plan.changes, Writer().revision);
       if (s.code() == kStaleRevision) continue;  // someone else went first
       if (!s.ok()) return s;
       CommitInfo info;
@@ -104,11 +113,7 @@ class EngineImpl : public Engine {
       for (auto it = ops.begin(); it != ops.end(); ++it) {
         if (it != own) info.changes.push_back(OpSummary(*it, catalogue_));
       }
-      {
-        std::unique_lock<std::shared_mutex> lock(mu_);
-        graph_->ApplyAll(plan.changes);
-        revision_ = plan.changes.revision;
-      }
+      Publish({plan.changes});
       return info;
     }
     return Status::Storage(code::kStorageError,
@@ -116,27 +121,46 @@ class EngineImpl : public Engine {
   }
 
   Status May(const Mutation& m) const override {
-    std::shared_lock<std::shared_mutex> lock(mu_);
-    return PlanMutation(*graph_, m, NowSeconds(),
-                        graph_->max_subafdeling_id() + 1)
-        .status;
+    return model_->Read([&](const ModelPtr& model) {
+      return PlanMutation(model->graph, m, NowSeconds(),
+                          model->graph.max_subafdeling_id() + 1)
+          .status;
+    });
   }
 
   Result<Decision> Check(std::string_view insz, std::string_view application,
                          std::string_view hco) const override {
     Result<Question> q = ParseQuestion(insz, application, hco);
     if (!q.ok()) return q.status();
-    std::shared_lock<std::shared_mutex> lock(mu_);
-    Decision d;
-    d.revision = revision_;
-    Vertex only = kNoVertex;
-    if (!q->hco.empty()) {
-      only = graph_->FindFacility(q->hco);
-      if (only == kNoVertex) return d;  // unknown facility: denied
-    }
-    d.facilities = graph_->GrantingFacilities(q->insz, q->app, only);
-    d.allowed = !d.facilities.empty();
-    return d;
+    return model_->Read([&](const ModelPtr& model) -> Result<Decision> {
+      Decision d;
+      d.revision = model->revision;
+      Vertex only = kNoVertex;
+      if (!q->hco.empty()) {
+        only = model->graph.FindFacility(q->hco);
+        if (only == kNoVertex) return d;  // unknown facility: denied
+      }
+      if (!model->graph.Allowed(q->insz, q->app, only)) return d;
+      d.facilities = model->graph.GrantingFacilities(q->insz, q->app, only);
+      d.allowed = true;
+      return d;
+    });
+  }
+
+  Result<bool> Allowed(std::string_view insz, std::string_view application,
+                       std::string_view hco,
+                       uint64_t* revision) const override {
+    Result<Question> q = ParseQuestion(insz, application, hco);
+    if (!q.ok()) return q.status();
+    return model_->Read([&](const ModelPtr& model) {
+      if (revision != nullptr) *revision = model->revision;
+      Vertex only = kNoVertex;
+      if (!q->hco.empty()) {
+        only = model->graph.FindFacility(q->hco);
+        if (only == kNoVertex) return false;
+      }
+      return model->graph.Allowed(q->insz, q->app, only);
+    });
   }
 
   Result<Explanation> Explain(std::string_view insz,
@@ -144,8 +168,10 @@ class EngineImpl : public Engine {
                               std::string_view hco, Lang lang) const override {
     Result<Question> q = ParseQuestion(insz, application, hco);
     if (!q.ok()) return q.status();
-    std::shared_lock<std::shared_mutex> lock(mu_);
-    return ExplainDecision(*graph_, q->insz, q->app, q->hco, lang, revision_);
+    return model_->Read([&](const ModelPtr& model) {
+      return ExplainDecision(model->graph, q->insz, q->app, q->hco, lang,
+                             model->revision);
+    });
   }
 
   Result<Page<AccessEntry>> Access(std::string_view insz,
@@ -154,8 +180,9 @@ class EngineImpl : public Engine {
     if (!person.ok()) return person.status();
     Status p = CheckPage(page);
     if (!p.ok()) return p;
-    std::shared_lock<std::shared_mutex> lock(mu_);
-    return ListAccess(*graph_, person->value(), page, revision_);
+    return model_->Read([&](const ModelPtr& model) {
+      return ListAccess(model->graph, person->value(), page, model->revision);
+    });
   }
 
   Result<Page<UserEntry>> Users(std::string_view hco,
@@ -171,8 +198,9 @@ class EngineImpl : public Engine {
     }
     Status p = CheckPage(page);
     if (!p.ok()) return p;
-    std::shared_lock<std::shared_mutex> lock(mu_);
-    return ListUsers(*graph_, h->str(), app, page, revision_);
+    return model_->Read([&](const ModelPtr& model) {
+      return ListUsers(model->graph, h->str(), app, page, model->revision);
+    });
   }
 
   Result<Page<ManagedEntry>> ManagedBy(std::string_view insz,
@@ -181,29 +209,33 @@ class EngineImpl : public Engine {
     if (!person.ok()) return person.status();
     Status p = CheckPage(page);
     if (!p.ok()) return p;
-    std::shared_lock<std::shared_mutex> lock(mu_);
-    return ListManagedBy(*graph_, person->value(), page, revision_);
+    return model_->Read([&](const ModelPtr& model) {
+      return ListManagedBy(model->graph, person->value(), page,
+                           model->revision);
+    });
   }
 
   Result<WhoReport> Who(std::string_view kbo) const override {
     Result<Kbo> k = Kbo::Parse(kbo);
     if (!k.ok()) return k.status();
-    std::shared_lock<std::shared_mutex> lock(mu_);
-    return DescribeEnterprise(*graph_, k->value(), revision_);
+    return model_->Read([&](const ModelPtr& model) {
+      return DescribeEnterprise(model->graph, k->value(), model->revision);
+    });
   }
 
   Result<std::string> GraphDot(std::string_view kbo) const override {
     Result<Kbo> k = Kbo::Parse(kbo);
     if (!k.ok()) return k.status();
-    std::shared_lock<std::shared_mutex> lock(mu_);
-    Vertex e = graph_->FindEnterprise(k->value());
-    if (e == kNoVertex) {
-      return Status::Refused(code::kEnterpriseUnknown,
-                             fmt::format("enterprise {} is not in the KBO "
-                                         "registry",
-                                         k->Display()));
-    }
-    return EnterpriseDot(*graph_, e);
+    return model_->Read([&](const ModelPtr& model) -> Result<std::string> {
+      Vertex e = model->graph.FindEnterprise(k->value());
+      if (e == kNoVertex) {
+        return Status::Refused(code::kEnterpriseUnknown,
+                               fmt::format("enterprise {} is not in the KBO "
+                                           "registry",
+                                           k->Display()));
+      }
+      return EnterpriseDot(model->graph, e);
+    });
   }
 
   Status ImportKbo(const std::string& enterprises_csv,
@@ -277,15 +309,16 @@ class EngineImpl : public Engine {
     Result<std::vector<std::string>> storage = store_->CheckIntegrity();
     if (!storage.ok()) return storage.status();
     std::vector<std::string> problems = *storage;
-    for (const std::string& p : graph_->CheckInvariants()) {
+    const Model& mine_model = Writer();
+    for (const std::string& p : mine_model.graph.CheckInvariants()) {
       problems.push_back("graph: " + p);
     }
     // The graph in memory must equal one freshly loaded from the database.
     auto fresh = std::make_unique<DelegationGraph>(&catalogue_);
     Result<uint64_t> rev = store_->Load(fresh.get());
     if (!rev.ok()) return rev.status();
-    if (*rev == revision_) {
-      std::vector<std::string> mine = graph_->Dump();
+    if (*rev == mine_model.revision) {
+      std::vector<std::string> mine = mine_model.graph.Dump();
       std::vector<std::string> theirs = fresh->Dump();
       if (mine != theirs) {
         problems.push_back(fmt::format(
@@ -315,16 +348,16 @@ class EngineImpl : public Engine {
     s.users = c->users;
     s.rights = c->rights;
     s.audit_rows = c->audit_rows;
-    std::shared_lock<std::shared_mutex> lock(mu_);
-    s.revision = revision_;
-    s.graph_vertices = boost::num_vertices(graph_->graph());
-    s.graph_edges = boost::num_edges(graph_->graph());
+    const Model& model = Writer();
+    s.revision = model.revision;
+    s.graph_vertices = boost::num_vertices(model.graph.graph());
+    s.graph_edges = boost::num_edges(model.graph.graph());
+    s.index_bytes = model.graph.check_index().MemoryBytes();
     return s;
   }
 
   uint64_t revision() const override {
-    std::shared_lock<std::shared_mutex> lock(mu_);
-    return revision_;
+    return published_revision_.load(std::memory_order_acquire);
   }
 
   Status Refresh() override {
@@ -346,7 +379,7 @@ class EngineImpl : public Engine {
         std::lock_guard<std::mutex> writer(write_mu_);
         Status s = CatchUpLocked();
         if (!s.ok()) return s;
-        if (revision_ >= revision) return Status::Ok();
+        if (Writer().revision >= revision) return Status::Ok();
       }
       if (std::chrono::steady_clock::now() >= deadline) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -406,20 +439,129 @@ class EngineImpl : public Engine {
   // or when another process committed). Readers keep the old graph until
   // the new one is swapped in.
   Status Reload() {
-    auto fresh = std::make_unique<DelegationGraph>(&catalogue_);
-    Result<uint64_t> rev = store_->Load(fresh.get());
+    auto fresh =
+        std::make_unique<Model>(Model{DelegationGraph(&catalogue_), 0});
+    Result<uint64_t> rev = store_->Load(&fresh->graph);
     if (!rev.ok()) return rev.status();
-    std::unique_lock<std::shared_mutex> lock(mu_);
-    graph_ = std::move(fresh);
-    revision_ = *rev;
+    fresh->revision = *rev;
+    if (model_ == nullptr) {  // opening: no reader yet
+      auto second = std::make_unique<Model>(*fresh);
+      model_ = std::make_unique<LeftRight<ModelPtr>>(std::move(fresh),
+                                                     std::move(second));
+    } else {
+      // The fresh model goes where no reader is; the other instance becomes
+      // a copy of it once its readers have left.
+      const Model* first = nullptr;
+      model_->Write([&](ModelPtr& m) {
+        if (first == nullptr) {
+          m = std::move(fresh);
+          first = m.get();
+        } else {
+          m = std::make_unique<Model>(*first);
+        }
+      });
+    }
+    published_revision_.store(*rev, std::memory_order_release);
+    return Status::Ok();
+  }
+
+  // Applies committed change sets to both instances of the model.
+  void Publish(const std::vector<ChangeSet>& changes) {
+    if (changes.empty()) return;
+    model_->Write([&](ModelPtr& m) {
+      for (const ChangeSet& c : changes) {
+        m->graph.ApplyAll(c);
+        m->revision = c.revision;
+      }
+    });
+    published_revision_.store(changes.back().revision,
+                              std::memory_order_release);
+  }
+
+  // The model as the writer sees it. REQUIRES: write_mu_ held.
+  const Model& Writer() const { return *model_->WriterView(); }
+
+  // Reads the change log after revision `from` as change sets, one per
+  // revision in order. Returns nullopt when the log cannot be replayed
+  // (an import, whose rows are not in the log, or rows this build cannot
+  // read): then the caller loads from the tables.
+  Result<std::optional<std::vector<ChangeSet>>> ReadChangesSince(
+      uint64_t from) {
+    std::vector<ChangeSet> out;
+    AuditQuery q;
+    q.since_revision = from;
+    q.limit = 1000;
+    for (;;) {
+      Result<std::vector<AuditRecord>> rows = store_->ReadAudit(q);
+      if (!rows.ok()) return rows.status();
+      if (rows->empty()) break;
+      for (const AuditRecord& r : *rows) {
+        q.after_seq = r.seq;
+        std::optional<Op> op = r.action.rfind("import.", 0) == 0
+                                   ? std::nullopt
+                                   : OpFromJson(r.detail, catalogue_);
+        if (!op) return std::optional<std::vector<ChangeSet>>();
+        if (out.empty() || out.back().revision != r.revision) {
+          // Revisions follow each other without gaps (the store's
+          // invariant); anything else is not replayable.
+          const uint64_t expected =
+              out.empty() ? from + 1 : out.back().revision + 1;
+          if (r.revision != expected) {
+            return std::optional<std::vector<ChangeSet>>();
+          }
+          ChangeSet c;
+          c.revision = r.revision;
+          c.at = ParseUtc(r.at);
+          c.actor = ParseDigits(r.actor);
+          out.push_back(std::move(c));
+        }
+        out.back().ops.push_back(std::move(*op));
+      }
+    }
+    return std::optional<std::vector<ChangeSet>>(std::move(out));
+  }
+
+  static uint64_t ParseDigits(const std::string& digits) {
+    uint64_t v = 0;
+    for (char c : digits) {
+      if (c >= '0' && c <= '9') v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return v;
+  }
+
+  // Brings the model up to the database's revision: by replaying the
+  // change log when it can, else by loading everything again.
+  Status CatchUpFrom(uint64_t stored) {
+    const uint64_t mine = Writer().revision;
+    if (stored < mine) {  // a different database file now
+      {
+        std::lock_guard<std::mutex> lock(follow_mu_);
+        ++follow_.reloads;
+      }
+      return Reload();
+    }
+    Result<std::optional<std::vector<ChangeSet>>> changes =
+        ReadChangesSince(mine);
+    if (!changes.ok()) return changes.status();
+    if (!changes->has_value() || (*changes)->empty() ||
+        (*changes)->back().revision < stored) {
+      {
+        std::lock_guard<std::mutex> lock(follow_mu_);
+        ++follow_.reloads;
+      }
+      return Reload();
+    }
+    Publish(**changes);
+    std::lock_guard<std::mutex> lock(follow_mu_);
+    follow_.replayed += (*changes)->size();
     return Status::Ok();
   }
 
   Status CatchUpLocked() {
     Result<uint64_t> stored = store_->CurrentRevision();
     Status s = stored.ok() ? Status::Ok() : stored.status();
-    const bool behind = stored.ok() && *stored != revision_;
-    if (behind) s = Reload();
+    const bool behind = stored.ok() && *stored != Writer().revision;
+    if (behind) s = CatchUpFrom(*stored);
     std::lock_guard<std::mutex> lock(follow_mu_);
     follow_.last_catch_up_ms = NowMillis();
     if (!s.ok()) {
@@ -621,14 +763,12 @@ class EngineImpl : public Engine {
   std::unique_ptr<SqliteStore> store_;  // guarded by write_mu_
   Catalogue catalogue_;                 // immutable after Init
 
-  // Serializes writers (mutations, imports, reloads) and every use of
-  // store_. Lock order: write_mu_ before mu_.
+  // Serializes writers (mutations, imports, catch-ups) and every use of
+  // store_.
   mutable std::mutex write_mu_;
-  // Guards graph_ and revision_: shared for queries, exclusive for the
-  // short moment a writer applies a change or swaps in a reloaded graph.
-  mutable std::shared_mutex mu_;
-  std::unique_ptr<DelegationGraph> graph_;
-  uint64_t revision_ = 0;
+  // The model, read by queries without a lock; written under write_mu_.
+  std::unique_ptr<LeftRight<ModelPtr>> model_;
+  std::atomic<uint64_t> published_revision_{0};
 
   // The follower (OpenOptions::follow_interval) and its bookkeeping.
   // Lock order: write_mu_ before follow_mu_.

@@ -15,10 +15,13 @@
 //
 // Thread safety: an Engine is thread-safe. Any number of threads may call
 // the const query methods while one thread calls Apply() or an import;
-// writers are serialized. (The present build guards the in-memory model
-// with a reader/writer lock; see docs/architecture.md.)
+// writers are serialized. Queries never wait for a writer and take no
+// lock: the model is held twice and a writer changes the copy no query is
+// reading (left-right; see docs/architecture.md). A query that starts
+// after Apply() returns sees the change.
 // Several processes may open the same database file: before each mutation
-// the engine catches up with commits made by others.
+// (and, with OpenOptions::follow_interval, in the background) the engine
+// catches up with commits made by others by replaying the change log.
 #ifndef TOEGANG_ENGINE_H_
 #define TOEGANG_ENGINE_H_
 
@@ -50,12 +53,15 @@ struct OpenOptions {
 // Where the engine stands with the change log (for health checks and
 // metrics).
 struct FollowState {
-  uint64_t revision = 0;            // revision of the in-memory model
-  int64_t last_catch_up_ms = 0;     // unix ms of the last look at the
-                                    // database, 0 when never
-  uint64_t catch_ups = 0;           // looks that applied something
-  uint64_t failures = 0;            // looks that failed (storage errors)
-  std::string last_error;           // message of the last failure
+  uint64_t revision = 0;         // revision of the in-memory model
+  int64_t last_catch_up_ms = 0;  // unix ms of the last look at the
+                                 // database, 0 when never
+  uint64_t catch_ups = 0;        // looks that applied something
+  uint64_t replayed = 0;         // revisions applied from the change log
+  uint64_t reloads = 0;          // catch-ups that loaded everything
+                                 // (an import in the log)
+  uint64_t failures = 0;         // looks that failed (storage errors)
+  std::string last_error;        // message of the last failure
 };
 
 // The answer to check(insz, application, [hco]) (SPEC 4.5).
@@ -138,6 +144,7 @@ struct Stats {
   size_t rights = 0;
   size_t audit_rows = 0;
   size_t graph_vertices = 0, graph_edges = 0;
+  size_t index_bytes = 0;  // the check index (one of the two instances)
 };
 
 class Engine {
@@ -167,6 +174,14 @@ class Engine {
   virtual Result<Decision> Check(std::string_view insz,
                                  std::string_view application,
                                  std::string_view hco = {}) const = 0;
+
+  // The verdict of Check alone, for gateways on the hot path: no
+  // allocation when the inputs are valid. *revision (when not null) gets
+  // the revision decided at. Same inputs and errors as Check.
+  virtual Result<bool> Allowed(std::string_view insz,
+                               std::string_view application,
+                               std::string_view hco = {},
+                               uint64_t* revision = nullptr) const = 0;
 
   // explain(insz, application, [hco]) (SPEC 4.5): the decision with its
   // chain when allowed, or the first failing condition for the closest
@@ -233,8 +248,8 @@ class Engine {
   // other processes made to the database until the in-memory model is at
   // least at `revision`, or `bound` has passed. Returns ok, or
   // revision_not_reached (kStorage) naming the revision reached. Catching
-  // up reloads the model from the database today; queries go on meanwhile
-  // on the previous model.
+  // up replays the change log (a registry import in it makes the engine
+  // load the federation again); queries go on meanwhile.
   virtual Status CatchUp(uint64_t revision,
                          std::chrono::milliseconds bound) = 0;
 

@@ -1,0 +1,305 @@
+// The read path of SPEC 5 (Concurrency), shown by behaviour, not timings:
+// readers are not held up by a writer, a commit is visible to every query
+// that starts after it returns, another process's commit is picked up from
+// the change log, and an engine after a long run of mutations (its own and
+// another's) equals one freshly loaded from the same database.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "left_right.h"
+#include "test_federation.h"
+
+namespace toegang::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+// Waits (bounded) until pred() holds; returns whether it did.
+template <typename Pred>
+bool Eventually(Pred pred, milliseconds bound = milliseconds(5000)) {
+  const auto deadline = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+  return pred();
+}
+
+// Runs the CLI in a child process; returns its exit code.
+int RunCli(const std::vector<std::string>& args) {
+  std::string cmd = ShellQuote(TOEGANG_CLI_PATH);
+  for (const std::string& a : args) cmd += " " + ShellQuote(a);
+  cmd += " >/dev/null 2>&1";
+  const int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+TEST(LeftRightTest, ReadersGoOnWhileTheWriterIsInsideAChange) {
+  LeftRight<int> lr(0);
+  std::atomic<bool> inside{false}, release{false}, written{false};
+  std::thread writer([&] {
+    bool first = true;
+    lr.Write([&](int& v) {
+      if (first) {  // the change to the instance no reader reads
+        first = false;
+        inside = true;
+        while (!release.load()) std::this_thread::yield();
+      }
+      v = 1;
+    });
+    written = true;
+  });
+  while (!inside.load()) std::this_thread::yield();
+  // The writer is stuck inside its change; reads still complete, and see
+  // the state before it.
+  for (int i = 0; i < 10000; ++i) {
+    ASSERT_EQ(lr.Read([](const int& v) { return v; }), 0);
+  }
+  EXPECT_FALSE(written.load());
+  release = true;
+  writer.join();
+  EXPECT_EQ(lr.Read([](const int& v) { return v; }), 1);
+  EXPECT_EQ(lr.WriterView(), 1);
+}
+
+TEST(LeftRightTest, ManyReadersNeverSeeAHalfWrittenPair) {
+  // Each write changes both halves of a pair; a reader that ever saw them
+  // differ would have read an instance being written.
+  LeftRight<std::pair<int, int>> lr(std::make_pair(0, 0));
+  std::atomic<bool> done{false};
+  std::atomic<int> torn{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&] {
+      while (!done.load()) {
+        lr.Read([&](const std::pair<int, int>& p) {
+          if (p.first != p.second) ++torn;
+          return 0;
+        });
+      }
+    });
+  }
+  for (int i = 1; i <= 2000; ++i) {
+    lr.Write([&](std::pair<int, int>& p) {
+      p.first = i;
+      p.second = i;
+    });
+  }
+  done = true;
+  for (std::thread& t : readers) t.join();
+  EXPECT_EQ(torn.load(), 0);
+  EXPECT_EQ(lr.Read([](const auto& p) { return p.first; }), 2000);
+}
+
+TEST(ReadPathTest, QueriesAnswerWhileAMutationWaitsForTheDatabase) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  // Another connection holds the database's write lock, so the next
+  // mutation is stuck inside Apply (holding the engine's writer side).
+  SQLite::Database other(fed.db_path(), SQLite::OPEN_READWRITE);
+  other.exec("BEGIN IMMEDIATE");
+  std::atomic<bool> applied{false};
+  std::thread writer([&] {
+    Result<CommitInfo> r = fed.engine().Apply(M(Action::kGrantRight, kEmp2Ocmw)
+                                                  .Hco(kHcoOcmw)
+                                                  .Insz(kUser1)
+                                                  .App("vipa"));
+    // vipa is not authorized at 12345: refused, after the lock is gone.
+    EXPECT_FALSE(r.ok());
+    applied = true;
+  });
+  int answered = 0;
+  for (int i = 0; i < 2000; ++i) {
+    Result<Decision> d = fed.engine().Check(kUser1, "ama-wvg");
+    ASSERT_TRUE(d.ok());
+    EXPECT_TRUE(d->allowed);
+    Result<Explanation> e =
+        fed.engine().Explain(kUser1, "vipa", kHcoOcmw, Lang::kEn);
+    ASSERT_TRUE(e.ok());
+    ++answered;
+  }
+  // The writer could not have finished: the database is still locked.
+  EXPECT_FALSE(applied.load());
+  EXPECT_EQ(answered, 2000);
+  other.exec("ROLLBACK");
+  writer.join();
+  EXPECT_TRUE(applied.load());
+}
+
+TEST(ReadPathTest, ACommitIsVisibleToEveryQueryStartedAfterItReturns) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  fed.MustApply(M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser2));
+  for (int i = 0; i < 200; ++i) {
+    const bool grant = i % 2 == 0;
+    Result<CommitInfo> r = fed.engine().Apply(
+        M(grant ? Action::kGrantRight : Action::kRevokeRight, kEmp2Ocmw)
+            .Hco(kHcoOcmw)
+            .Insz(kUser2)
+            .App("ama-wvg"));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    // Asked from another thread, after Apply returned.
+    Decision d = std::async(std::launch::async, [&] {
+                   return fed.engine().Check(kUser2, "ama-wvg").value();
+                 }).get();
+    ASSERT_EQ(d.allowed, grant) << "after commit " << r->revision;
+    ASSERT_GE(d.revision, r->revision);
+    bool allowed = true;
+    Result<bool> a = fed.engine().Allowed(kUser2, "ama-wvg", kHcoOcmw);
+    ASSERT_TRUE(a.ok());
+    allowed = *a;
+    ASSERT_EQ(allowed, grant);
+  }
+}
+
+TEST(ReadPathTest, AnotherProcessesCommitIsReplayedFromTheChangeLog) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  OpenOptions follow;
+  follow.follow_interval = milliseconds(20);
+  Result<std::unique_ptr<Engine>> opened = Engine::Open(fed.db_path(), follow);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Engine& gateway = **opened;
+  ASSERT_TRUE(gateway.Check(kUser1, "ama-wvg")->allowed);
+  const FollowState before = gateway.follow_state();
+
+  // The CLI, a separate process, revokes the right.
+  ASSERT_EQ(RunCli({"--db", fed.db_path(), "user", "revoke", "--hco", kHcoOcmw,
+                    "--insz", kUser1, "--right", "ama-wvg", "--by", kEmp2Ocmw}),
+            0);
+  // Only queries are made on the gateway's engine: the follower catches up.
+  EXPECT_TRUE(
+      Eventually([&] { return !gateway.Check(kUser1, "ama-wvg")->allowed; }));
+  const FollowState after = gateway.follow_state();
+  EXPECT_EQ(after.replayed, before.replayed + 1);
+  EXPECT_EQ(after.reloads, before.reloads);
+  EXPECT_GT(after.last_catch_up_ms, 0);
+
+  // An import is not in the change log row by row: the engine loads again.
+  const std::string persons =
+      fed.dir().Write("more.csv", "insz,name\n93051822361,Wendy Nieuwnaam\n");
+  ASSERT_EQ(RunCli({"--db", fed.db_path(), "import", "persons", persons}), 0);
+  EXPECT_TRUE(Eventually(
+      [&] { return gateway.follow_state().reloads == before.reloads + 1; }));
+  Result<WhoReport> who = gateway.Who(kOcmw);
+  ASSERT_TRUE(who.ok());
+  ASSERT_FALSE(who->legal_representatives.empty());
+  EXPECT_NE(who->legal_representatives.front().name.find("Nieuwnaam"),
+            std::string::npos);
+  Result<std::vector<std::string>> problems = gateway.Verify();
+  ASSERT_TRUE(problems.ok());
+  EXPECT_TRUE(problems->empty()) << problems->front();
+}
+
+TEST(ReadPathTest, ALongRunEqualsAFreshLoad) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  fed.BuildWzcChain();
+  // A second engine on the same file stands for another process; its
+  // commits reach the first through the change log.
+  Result<std::unique_ptr<Engine>> second_open = Engine::Open(fed.db_path());
+  ASSERT_TRUE(second_open.ok());
+  Engine& second = **second_open;
+
+  struct Place {
+    const char* kbo;
+    const char* hco;
+    const char* actor;
+  };
+  const std::vector<Place> places = {
+      {kOcmw, kHcoOcmw, kEmpOcmw},       {kOcmw, kHcoSociaalHuis, kEmpOcmw},
+      {kOcmw, kHcoOcmwClosed, kEmpOcmw}, {kWzc, kHcoWzc, kEmpWzc},
+      {kWzc, kHcoWzcOost, kEmpWzc},
+  };
+  const std::vector<const char*> people = {kUser1, kUser2, kUser3, kOutsider,
+                                           kEmp2Ocmw};
+  const std::vector<const char*> apps = {"ama-wvg", "vipa"};
+  const std::vector<Action> actions = {
+      Action::kAddUser,           Action::kGrantRight,
+      Action::kGrantRight,        Action::kRevokeRight,
+      Action::kRemoveUser,        Action::kAuthorize,
+      Action::kDeauthorize,       Action::kAddManager,
+      Action::kRemoveManager,     Action::kCreateSubafdeling,
+      Action::kRemoveSubafdeling, Action::kAddCoTb,
+      Action::kRemoveCoTb};
+  std::mt19937 rng(20261128);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  int committed = 0;
+  for (int i = 0; i < 400; ++i) {
+    const Place& p = places[pick(places.size())];
+    const Action a = actions[pick(actions.size())];
+    M m(a, p.actor);
+    switch (a) {
+      case Action::kCreateSubafdeling:
+        m.Kbo(p.kbo).Hco(p.hco).Email("x@example.be").App(apps[pick(2)]);
+        break;
+      case Action::kAddCoTb:
+      case Action::kRemoveCoTb:
+        m.Kbo(p.kbo).Insz(people[pick(people.size())]);
+        break;
+      case Action::kAuthorize:
+      case Action::kDeauthorize:
+        m.Hco(p.hco).App(apps[pick(2)]);
+        break;
+      case Action::kRemoveSubafdeling:
+        if (pick(4) != 0) continue;  // rarely: it takes everything with it
+        m.Hco(p.hco);
+        break;
+      case Action::kGrantRight:
+      case Action::kRevokeRight:
+        m.Hco(p.hco).Insz(people[pick(people.size())]).App(apps[pick(2)]);
+        break;
+      default:
+        m.Hco(p.hco).Insz(people[pick(people.size())]);
+        if (a == Action::kAddUser && pick(2) == 0) m.App(apps[pick(2)]);
+        break;
+    }
+    Engine& by = pick(3) == 0 ? second : fed.engine();
+    if (by.Apply(m).ok()) ++committed;
+  }
+  ASSERT_GT(committed, 50);  // the run did change things
+
+  ASSERT_TRUE(fed.engine().Refresh().ok());
+  Result<std::vector<std::string>> problems = fed.engine().Verify();
+  ASSERT_TRUE(problems.ok());
+  EXPECT_TRUE(problems->empty()) << problems->front();
+
+  Result<std::unique_ptr<Engine>> fresh_open = Engine::Open(fed.db_path());
+  ASSERT_TRUE(fresh_open.ok());
+  Engine& fresh = **fresh_open;
+  ASSERT_EQ(fed.engine().revision(), fresh.revision());
+  std::vector<const char*> everyone = people;
+  everyone.insert(everyone.end(), {kEmpOcmw, kEmpWzc, kWvOcmw});
+  int allowed = 0;
+  for (const char* who : everyone) {
+    for (const char* app : apps) {
+      for (const std::string& hco : AllHcos()) {
+        Result<Decision> mine = fed.engine().Check(who, app, hco);
+        Result<Decision> theirs = fresh.Check(who, app, hco);
+        ASSERT_TRUE(mine.ok() && theirs.ok());
+        EXPECT_EQ(mine->allowed, theirs->allowed)
+            << who << " " << app << " @" << hco;
+        EXPECT_EQ(mine->facilities, theirs->facilities);
+        allowed += mine->allowed ? 1 : 0;
+      }
+    }
+    Result<Page<AccessEntry>> a1 = fed.engine().Access(who, {});
+    Result<Page<AccessEntry>> a2 = fresh.Access(who, {});
+    ASSERT_TRUE(a1.ok() && a2.ok());
+    EXPECT_EQ(a1->items.size(), a2->items.size());
+  }
+  EXPECT_GT(allowed, 0);
+}
+
+}  // namespace
+}  // namespace toegang::testing
