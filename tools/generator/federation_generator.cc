@@ -757,6 +757,11 @@ Status GenerateFederation(const GenerateOptions& options,
     status = Status::Storage(code::kStorageError,
                              "out of memory while generating: ask for fewer "
                              "--persons");
+  } catch (const std::exception& e) {
+    // Nothing may cross the public API; a throwing progress callback ends
+    // up here too.
+    status = Status::Storage(code::kStorageError,
+                             fmt::format("generating {}: {}", out, e.what()));
   }
   if (status.ok()) status = Place(tmp, out, options.overwrite);
   if (!status.ok()) {
