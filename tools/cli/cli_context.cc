@@ -1,5 +1,8 @@
 #include "cli_context.h"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <iostream>
 
@@ -56,6 +59,21 @@ void Context::Print(const nlohmann::json& object,
     return;
   }
   for (const std::string& line : text) std::cout << line << "\n";
+}
+
+std::function<void(uint64_t, uint64_t)> ProgressBar(const Context& ctx,
+                                                    const std::string& label) {
+  if (ctx.json || !::isatty(STDERR_FILENO)) return nullptr;
+  return [label](uint64_t done, uint64_t total) {
+    const int pct = total == 0 ? 100 : static_cast<int>(done * 100 / total);
+    const int width = 30;
+    const int filled = pct * width / 100;
+    std::cerr << fmt::format(
+                     "\r{:<24} [{}{}] {:3}%", label,
+                     std::string(static_cast<size_t>(filled), '#'),
+                     std::string(static_cast<size_t>(width - filled), ' '), pct)
+              << (done >= total ? "\n" : "") << std::flush;
+  };
 }
 
 po::variables_map ParseArgs(const Context& ctx,

@@ -4,6 +4,8 @@
 #define TOEGANG_CLI_CONTEXT_H_
 
 #include <boost/program_options.hpp>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -48,6 +50,11 @@ struct Context {
              const std::vector<std::string>& text) const;
 };
 
+// A progress line on stderr, when stderr is a terminal and not in --json
+// mode (nullptr otherwise): label, a bar and the percentage of done/total.
+std::function<void(uint64_t done, uint64_t total)> ProgressBar(
+    const Context& ctx, const std::string& label);
+
 // Maps a Status kind to the exit code (SPEC 7).
 int ExitCodeFor(const Status& status);
 
@@ -82,6 +89,7 @@ int RunManagedBy(const Context& ctx);  // helpdesk_commands.cc
 int RunWho(const Context& ctx);        // helpdesk_commands.cc
 int RunGraph(const Context& ctx);      // helpdesk_commands.cc
 int RunStats(const Context& ctx);
+int RunGenerate(const Context& ctx);  // generate_command.cc
 
 }  // namespace toegang::cli
 

@@ -1,6 +1,5 @@
 // init and the registry imports.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <iostream>
 
@@ -10,22 +9,6 @@ namespace toegang::cli {
 namespace {
 
 namespace po = boost::program_options;
-
-// A progress line on stderr when it is a terminal (and not in --json mode).
-std::function<void(uint64_t, uint64_t)> ProgressBar(const Context& ctx,
-                                                    const std::string& label) {
-  if (ctx.json || !::isatty(STDERR_FILENO)) return nullptr;
-  return [label](uint64_t done, uint64_t total) {
-    const int pct = total == 0 ? 100 : static_cast<int>(done * 100 / total);
-    const int width = 30;
-    const int filled = pct * width / 100;
-    std::cerr << fmt::format(
-                     "\r{:<24} [{}{}] {:3}%", label,
-                     std::string(static_cast<size_t>(filled), '#'),
-                     std::string(static_cast<size_t>(width - filled), ' '), pct)
-              << (done >= total ? "\n" : "") << std::flush;
-  };
-}
 
 int Report(const Context& ctx, const std::string& what, const Status& status,
            const ImportReport& r) {

@@ -52,6 +52,7 @@ Queries
   audit [--since REV] [--kbo K] [--limit N] [--after SEQ]
   changes --since REV [--kbo K] [--limit N] [--after SEQ]
   verify | stats
+  generate --persons N [--seed S] --out FILE [--force]   test federation
 
 Exit codes: 0 ok/allowed, 1 denied, 2 usage or invalid input, 3 refused by a
 rule, 4 storage or I/O error. The database is --db, else $TOEGANG_DB, else
@@ -117,6 +118,7 @@ int Dispatch(Context& ctx, const std::vector<std::string>& words) {
   if (command == "managed-by") return toegang::cli::RunManagedBy(ctx);
   if (command == "who") return toegang::cli::RunWho(ctx);
   if (command == "graph") return toegang::cli::RunGraph(ctx);
+  if (command == "generate") return toegang::cli::RunGenerate(ctx);
   return Usage(ctx, "unknown command `" + command + "`");
 }
 

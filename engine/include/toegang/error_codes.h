@@ -67,6 +67,8 @@ inline constexpr std::string_view kNotADatabase = "not_a_database";
 inline constexpr std::string_view kRevisionNotReached = "revision_not_reached";
 // verify found problems.
 inline constexpr std::string_view kVerifyFailed = "verify_failed";
+// generate --out names a file that exists (and --force was not given).
+inline constexpr std::string_view kFileExists = "file_exists";
 
 // --- reasons a check denies (SPEC 4.5); also used by explain -------------
 inline constexpr std::string_view kNoHtb = "no_htb";
