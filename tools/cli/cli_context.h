@@ -82,6 +82,7 @@ int RunManagedBy(const Context& ctx);  // helpdesk_commands.cc
 int RunWho(const Context& ctx);        // helpdesk_commands.cc
 int RunGraph(const Context& ctx);      // helpdesk_commands.cc
 int RunStats(const Context& ctx);
+int RunServe(const Context& ctx);      // serve_command.cc
 
 }  // namespace toegang::cli
 

@@ -53,6 +53,13 @@ Queries
   changes --since REV [--kbo K] [--limit N] [--after SEQ]
   verify | stats
 
+Gateway
+  serve [--listen ADDR:PORT] [--threads N] [--insz-header NAME] [--app APP]
+        [--follow-ms MS] [--max-wait-ms MS]
+                                         the HTTP decision service for nginx
+                                         auth_request and Envoy ext_authz
+                                         (docs/embedding.md)
+
 Exit codes: 0 ok/allowed, 1 denied, 2 usage or invalid input, 3 refused by a
 rule, 4 storage or I/O error. The database is --db, else $TOEGANG_DB, else
 ./toegang.db. See docs/cli.md.
@@ -117,6 +124,7 @@ int Dispatch(Context& ctx, const std::vector<std::string>& words) {
   if (command == "managed-by") return toegang::cli::RunManagedBy(ctx);
   if (command == "who") return toegang::cli::RunWho(ctx);
   if (command == "graph") return toegang::cli::RunGraph(ctx);
+  if (command == "serve") return toegang::cli::RunServe(ctx);
   return Usage(ctx, "unknown command `" + command + "`");
 }
 
