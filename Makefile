@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTOEGANG_WERROR=ON
 
-.PHONY: all deps build demo test test-asan test-tsan fuzz bench clean
+.PHONY: all deps build demo test test-asan test-tsan fuzz bench bench-http clean
 
 all: build
 
@@ -44,6 +44,12 @@ bench: deps
 	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DTOEGANG_BUILD_BENCH=ON -DTOEGANG_BUILD_TESTS=OFF
 	cmake --build $(BUILD)-bench -j $(JOBS)
 	$(BUILD)-bench/bench/toegang_bench
+
+# The HTTP decision service under wrk, direct and behind nginx
+# (docs/benchmarks.md, "HTTP decision service").
+bench-http: build
+	tools/setup-deps.sh --extra
+	bench/http_load.sh $(BUILD)/tools/toegang
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-bench $(BUILD)-asan $(BUILD)-tsan $(BUILD)-fuzz demo-out

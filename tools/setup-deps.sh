@@ -4,7 +4,8 @@
 # already there. Needs root (or sudo) only when something is missing.
 #
 #   tools/setup-deps.sh            the build, test and demo dependencies
-#   tools/setup-deps.sh --extra    also clang (sanitizers, fuzzing)
+#   tools/setup-deps.sh --extra    also clang (sanitizers, fuzzing) and wrk
+#                                  (the HTTP load figures, bench/http_load.sh)
 set -euo pipefail
 
 packages=(
@@ -20,9 +21,12 @@ packages=(
   libgtest-dev             # the test suite
   libbenchmark-dev         # bench/
   graphviz                 # `dot`, which the tests run on `toegang graph` output
+  libboost-dev             # Boost.Beast and Boost.Asio (header-only): toegang serve
+  nginx                    # the gateway test (tests/e2e/nginx_auth_request.sh)
+  curl                     # ... and its browser
 )
 if [ "${1:-}" = "--extra" ]; then
-  packages+=(clang llvm libclang-rt-14-dev)
+  packages+=(clang llvm libclang-rt-14-dev wrk)
 fi
 
 missing=()

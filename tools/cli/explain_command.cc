@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli_context.h"
+#include "toegang/explanation_json.h"
 #include "toegang/identifiers.h"
 #include "toegang/queries.h"
 
@@ -9,40 +10,6 @@ namespace toegang::cli {
 namespace {
 
 namespace po = boost::program_options;
-
-nlohmann::json PersonJson(const PersonRef& p) {
-  return {{"insz", p.insz}, {"name", p.name}};
-}
-
-nlohmann::json OptionalPersonJson(const std::optional<PersonRef>& p) {
-  return p ? PersonJson(*p) : nlohmann::json(nullptr);
-}
-
-nlohmann::json ExplanationJson(const Explanation& e) {
-  nlohmann::json chain = nlohmann::json::array();
-  for (const ChainLink& l : e.chain) {
-    chain.push_back({{"step", l.step},
-                     {"person", OptionalPersonJson(l.person)},
-                     {"made_by", OptionalPersonJson(l.made_by)},
-                     {"revision", l.revision},
-                     {"at", l.at},
-                     {"text", l.text}});
-  }
-  nlohmann::json fixers = nlohmann::json::array();
-  for (const PersonRef& p : e.fixers) fixers.push_back(PersonJson(p));
-  return {{"allowed", e.allowed},
-          {"revision", e.revision},
-          {"facilities", e.facilities},
-          {"chain", chain},
-          {"reason", e.reason},
-          {"condition", e.condition},
-          {"manual", e.manual},
-          {"candidate_kbo", e.candidate_kbo},
-          {"candidate_hco", e.candidate_hco},
-          {"fixers", fixers},
-          {"where_to_ask", e.where_to_ask},
-          {"summary", e.summary}};
-}
 
 // "Name (85.07.30-033.28)", or the display form alone.
 std::string PersonText(const PersonRef& p) {
@@ -119,7 +86,8 @@ int RunExplain(const Context& ctx) {
       engine->Explain(vm["insz"].as<std::string>(), vm["app"].as<std::string>(),
                       hco, nl ? Lang::kNl : Lang::kEn);
   if (!e.ok()) return ctx.Fail(e.status());
-  ctx.Print(ExplanationJson(*e), ExplanationText(*e, nl));
+  ctx.Print(nlohmann::json::parse(ExplanationToJson(*e)),
+            ExplanationText(*e, nl));
   return e->allowed ? kExitOk : kExitDenied;
 }
 

@@ -54,6 +54,13 @@ Queries
   verify | stats
   generate --persons N [--seed S] --out FILE [--force]   test federation
 
+Gateway
+  serve [--listen ADDR:PORT] [--threads N] [--insz-header NAME] [--app APP]
+        [--follow-ms MS] [--max-wait-ms MS]
+                                         the HTTP decision service for nginx
+                                         auth_request and Envoy ext_authz
+                                         (docs/embedding.md)
+
 Exit codes: 0 ok/allowed, 1 denied, 2 usage or invalid input, 3 refused by a
 rule, 4 storage or I/O error. The database is --db, else $TOEGANG_DB, else
 ./toegang.db. See docs/cli.md.
@@ -119,6 +126,7 @@ int Dispatch(Context& ctx, const std::vector<std::string>& words) {
   if (command == "who") return toegang::cli::RunWho(ctx);
   if (command == "graph") return toegang::cli::RunGraph(ctx);
   if (command == "generate") return toegang::cli::RunGenerate(ctx);
+  if (command == "serve") return toegang::cli::RunServe(ctx);
   return Usage(ctx, "unknown command `" + command + "`");
 }
 

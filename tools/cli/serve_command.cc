@@ -1,0 +1,122 @@
+// serve: the HTTP decision service (tools/serve/) on the CLI's database,
+// until SIGINT or SIGTERM.
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+
+#include "cli_context.h"
+#include "decision_service.h"
+#include "http_server.h"
+#include "toegang/error_codes.h"
+
+namespace toegang::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+// "127.0.0.1:8080", "[::1]:8080", ":8080" (loopback) -> address and port.
+void ParseListen(const std::string& text, serve::ServerOptions* options) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    throw UsageError{"--listen is ADDRESS:PORT, e.g. 127.0.0.1:8080"};
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  options->address = host.empty() ? "127.0.0.1" : host;
+  const std::string port = text.substr(colon + 1);
+  unsigned value = 0;
+  auto [end, ec] =
+      std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() ||
+      value > 65535) {
+    throw UsageError{"--listen: `" + port + "` is not a port (0-65535)"};
+  }
+  options->port = static_cast<uint16_t>(value);
+}
+
+}  // namespace
+
+int RunServe(const Context& ctx) {
+  po::options_description desc("serve options");
+  // clang-format off
+  desc.add_options()
+      ("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
+       "ADDRESS:PORT to listen on (port 0: any free port)")
+      ("threads", po::value<std::string>(), "threads answering requests "
+       "(default 2)")
+      ("insz-header", po::value<std::string>()->default_value("X-Insz"),
+       "request header with the person's INSZ (/v1/auth, /v1/ext_authz)")
+      ("app", po::value<std::string>()->default_value("ama-wvg"),
+       "application of /v1/auth and /v1/ext_authz when the request names "
+       "none")
+      ("follow-ms", po::value<std::string>(), "look for other processes' "
+       "commits this often (default 50; 0: never)")
+      ("max-wait-ms", po::value<std::string>(), "longest wait for an "
+       "at_least revision (default 1000)");
+  // clang-format on
+  po::variables_map vm = ParseArgs(ctx, desc);
+  serve::ServerOptions server_options;
+  ParseListen(vm["listen"].as<std::string>(), &server_options);
+  server_options.threads = static_cast<int>(
+      std::min<uint64_t>(UnsignedOption(vm, "threads", 2), 1000));
+  serve::ServiceOptions service_options;
+  service_options.insz_header = vm["insz-header"].as<std::string>();
+  service_options.default_app = vm["app"].as<std::string>();
+  service_options.follow_interval = std::chrono::milliseconds(
+      std::min<uint64_t>(UnsignedOption(vm, "follow-ms", 50), 3600000));
+  service_options.max_wait = std::chrono::milliseconds(
+      std::min<uint64_t>(UnsignedOption(vm, "max-wait-ms", 1000), 600000));
+  if (service_options.insz_header.empty()) {
+    throw UsageError{"--insz-header must name a header"};
+  }
+
+  // Every thread started from here on (the engine's follower, the server's
+  // pool) inherits the blocked signals; this thread waits for them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  OpenOptions open_options;
+  open_options.follow_interval = service_options.follow_interval;
+  Result<std::unique_ptr<Engine>> engine =
+      Engine::Open(ctx.db_path, open_options);
+  if (!engine.ok()) return ctx.Fail(engine.status());
+
+  serve::DecisionService service(engine->get(), service_options);
+  Result<std::unique_ptr<serve::HttpServer>> server =
+      serve::HttpServer::Start(server_options, &service);
+  if (!server.ok()) return ctx.Fail(server.status());
+
+  const std::string host = server_options.address.find(':') == std::string::npos
+                               ? server_options.address
+                               : "[" + server_options.address + "]";
+  ctx.Print(
+      {{"listening", fmt::format("http://{}:{}", host, (*server)->port())},
+       {"port", (*server)->port()},
+       {"threads", server_options.threads},
+       {"revision", (*engine)->revision()},
+       {"follow_ms", service_options.follow_interval.count()}},
+      {fmt::format("toegang serve: listening on http://{}:{} ({} threads, "
+                   "revision {}, following every {} ms)",
+                   host, (*server)->port(), server_options.threads,
+                   (*engine)->revision(),
+                   service_options.follow_interval.count())});
+  std::cout.flush();
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  std::cerr << "toegang serve: "
+            << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
+            << ", stopping\n";
+  (*server)->Stop();
+  return kExitOk;
+}
+
+}  // namespace toegang::cli
