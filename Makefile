@@ -40,10 +40,18 @@ fuzz:
 	tools/setup-deps.sh --extra
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)-fuzz
 
+# SPEC 8 benchmarks at BENCH_SCALES (S,M by default; add L on request, it
+# needs ~20 GB of memory and ~10 minutes to generate). Federations are
+# generated once into BENCH_DIR and reused; BENCH_FLAGS go to Google
+# Benchmark (e.g. --benchmark_filter=Check).
+BENCH_SCALES ?= S,M
+BENCH_DIR ?= $(BUILD)-bench/data
+BENCH_FLAGS ?= --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 bench: deps
 	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DTOEGANG_BUILD_BENCH=ON -DTOEGANG_BUILD_TESTS=OFF
 	cmake --build $(BUILD)-bench -j $(JOBS)
-	$(BUILD)-bench/bench/toegang_bench
+	TOEGANG_BENCH_SCALES=$(BENCH_SCALES) TOEGANG_BENCH_DIR=$(BENCH_DIR) \
+	  $(BUILD)-bench/bench/toegang_bench $(BENCH_FLAGS)
 
 # The HTTP decision service under wrk, direct and behind nginx
 # (docs/benchmarks.md, "HTTP decision service").

@@ -35,21 +35,28 @@ Result<uint8_t> Find(const std::vector<Entry>& entries, std::string_view text,
                      Keep keep, std::string_view what,
                      std::string_view unknown_code) {
   text = Trim(text);
+  // The common case first, without building anything: the exact code.
+  if (!text.empty()) {
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (entries[i].code == text && keep(i)) return static_cast<uint8_t>(i);
+    }
+  }
   std::vector<uint8_t> candidates;
   for (size_t i = 0; i < entries.size(); ++i) {
     if (keep(i)) candidates.push_back(static_cast<uint8_t>(i));
   }
-  std::string known;
-  for (uint8_t i : candidates) {
-    if (!known.empty()) known += ", ";
-    known += fmt::format("{} (\"{}\")", entries[i].code, entries[i].name);
-  }
+  auto known = [&] {
+    std::string list;
+    for (uint8_t i : candidates) {
+      if (!list.empty()) list += ", ";
+      list += fmt::format("{} (\"{}\")", entries[i].code, entries[i].name);
+    }
+    return list.empty() ? std::string("(none)") : list;
+  };
   if (text.empty()) {
     if (candidates.size() == 1) return candidates.front();
     return Status::InvalidInput(
-        code::kUsage,
-        fmt::format("name the {}: one of {}", what,
-                    known.empty() ? std::string("(none)") : known));
+        code::kUsage, fmt::format("name the {}: one of {}", what, known()));
   }
   for (uint8_t i : candidates) {
     if (EqualsIgnoreCase(entries[i].code, text) ||
@@ -58,8 +65,8 @@ Result<uint8_t> Find(const std::vector<Entry>& entries, std::string_view text,
     }
   }
   return Status::InvalidInput(
-      unknown_code, fmt::format("unknown {} \"{}\"; known: {}", what, text,
-                                known.empty() ? std::string("(none)") : known));
+      unknown_code,
+      fmt::format("unknown {} \"{}\"; known: {}", what, text, known()));
 }
 
 }  // namespace

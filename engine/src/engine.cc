@@ -13,6 +13,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -51,6 +52,7 @@ class EngineImpl : public Engine {
       : store_(std::move(store)) {}
 
   ~EngineImpl() override {
+    if (twin_.valid()) twin_.wait();  // it reads the model
     if (follower_.joinable()) {
       {
         std::lock_guard<std::mutex> lock(follow_mu_);
@@ -444,11 +446,16 @@ class EngineImpl : public Engine {
     Result<uint64_t> rev = store_->Load(&fresh->graph);
     if (!rev.ok()) return rev.status();
     fresh->revision = *rev;
-    if (model_ == nullptr) {  // opening: no reader yet
-      auto second = std::make_unique<Model>(*fresh);
-      model_ = std::make_unique<LeftRight<ModelPtr>>(std::move(fresh),
-                                                     std::move(second));
+    if (model_ == nullptr) {
+      // Opening: queries can start on the loaded model at once; its twin,
+      // which only writers need, is copied in the background (see
+      // TwinReady).
+      const Model* loaded = fresh.get();
+      model_ = std::make_unique<LeftRight<ModelPtr>>(std::move(fresh), nullptr);
+      twin_ = std::async(std::launch::async,
+                         [loaded] { return std::make_unique<Model>(*loaded); });
     } else {
+      TwinReady();
       // The fresh model goes where no reader is; the other instance becomes
       // a copy of it once its readers have left.
       const Model* first = nullptr;
@@ -465,9 +472,16 @@ class EngineImpl : public Engine {
     return Status::Ok();
   }
 
+  // Waits for the background copy made at opening and puts it in place as
+  // the instance no query reads. REQUIRES: write_mu_ held (or opening).
+  void TwinReady() {
+    if (twin_.valid()) model_->Idle() = twin_.get();
+  }
+
   // Applies committed change sets to both instances of the model.
   void Publish(const std::vector<ChangeSet>& changes) {
     if (changes.empty()) return;
+    TwinReady();
     model_->Write([&](ModelPtr& m) {
       for (const ChangeSet& c : changes) {
         m->graph.ApplyAll(c);
@@ -768,6 +782,8 @@ class EngineImpl : public Engine {
   mutable std::mutex write_mu_;
   // The model, read by queries without a lock; written under write_mu_.
   std::unique_ptr<LeftRight<ModelPtr>> model_;
+  // The second instance while it is being copied after opening.
+  std::future<ModelPtr> twin_;
   std::atomic<uint64_t> published_revision_{0};
 
   // The follower (OpenOptions::follow_interval) and its bookkeeping.

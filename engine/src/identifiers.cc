@@ -405,6 +405,13 @@ std::string DigitsOnlyProblem(std::string_view text, std::size_t max_digits,
 // --- Insz ----------------------------------------------------------------
 
 Result<Insz> Insz::Parse(std::string_view text) {
+  // The form gateways send: exactly 11 digits, nothing to strip.
+  if (text.size() == kInszDigits &&
+      std::all_of(text.begin(), text.end(), IsDigit)) {
+    const std::string problem = InszProblem(text);
+    if (!problem.empty()) return InvalidInsz(Echo(text), problem);
+    return Insz(ToNumber(text));
+  }
   if (text.size() > kMaxInputLength) {
     return InvalidInsz(Echo(text),
                        "input is too long; " + std::string(kInszForm));

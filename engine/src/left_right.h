@@ -75,6 +75,13 @@ class LeftRight {
     return instances_[left_right_.load(std::memory_order_relaxed)];
   }
 
+  // The instance no reader reads, for the writer to fill in when it was
+  // built later than the other (e.g. a copy made after opening).
+  // REQUIRES: called by the (only) writer, between writes.
+  T& Idle() {
+    return instances_[1 - left_right_.load(std::memory_order_relaxed)];
+  }
+
  private:
   static constexpr size_t kStripes = 32;
   struct alignas(128) Stripe {

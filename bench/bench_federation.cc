@@ -1,0 +1,293 @@
+#include "bench_federation.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <stdexcept>
+
+#include "federation_generator.h"
+
+namespace toegang::bench {
+namespace {
+
+// Queries per stream: enough that at M and L the persons asked about do not
+// all stay in the cache (a gateway sees the whole population).
+constexpr size_t kStream = 1 << 20;
+
+uint64_t Digits(const std::string& s) {
+  uint64_t v = 0;
+  for (char c : s) v = v * 10 + static_cast<uint64_t>(c - '0');
+  return v;
+}
+
+double Since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+      .count();
+}
+
+[[noreturn]] void Die(const std::string& what) {
+  fmt::print(stderr, "bench: {}\n", what);
+  std::exit(1);
+}
+
+}  // namespace
+
+size_t ResidentBytes() {
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  unsigned long pages = 0, resident = 0;
+  const int n = std::fscanf(f, "%lu %lu", &pages, &resident);
+  std::fclose(f);
+  return n == 2 ? resident * static_cast<size_t>(sysconf(_SC_PAGESIZE)) : 0;
+}
+
+// --- baseline (a) -------------------------------------------------------
+
+void HashMapBaseline::Build(SQLite::Database& db) {
+  std::unordered_map<std::string, uint32_t> enterprise;
+  {
+    SQLite::Statement q(db,
+                        "SELECT e.kbo, e.active, h.kbo IS NOT NULL, c.kbo IS "
+                        "NOT NULL FROM enterprise e LEFT JOIN htb h ON h.kbo "
+                        "= e.kbo LEFT JOIN active_capacity c ON c.kbo = e.kbo");
+    while (q.executeStep()) {
+      auto [it, added] = enterprise.emplace(
+          q.getColumn(0).getString(), static_cast<uint32_t>(enterprise.size()));
+      if (!added) continue;
+      enterprise_ok_.push_back(q.getColumn(1).getInt() != 0 &&
+                               q.getColumn(2).getInt() != 0 &&
+                               q.getColumn(3).getInt() != 0);
+    }
+  }
+  {
+    SQLite::Statement q(db, "SELECT hco, active, kbo FROM facility");
+    while (q.executeStep()) {
+      facility_by_hco_.emplace(q.getColumn(0).getString(),
+                               static_cast<uint32_t>(facility_active_.size()));
+      facility_active_.push_back(q.getColumn(1).getInt() != 0);
+      facility_organizer_.push_back(enterprise.at(q.getColumn(2).getString()));
+    }
+  }
+  SQLite::Statement q(
+      db,
+      "SELECT r.insz, r.application, s.hco, s.kbo FROM user_right r JOIN "
+      "subafdeling s ON s.id = r.subafdeling JOIN authorization a ON "
+      "a.subafdeling = r.subafdeling AND a.application = r.application");
+  while (q.executeStep()) {
+    grants_[Digits(q.getColumn(0).getString())].push_back(
+        Grant{facility_by_hco_.at(q.getColumn(2).getString()),
+              enterprise.at(q.getColumn(3).getString()),
+              static_cast<uint8_t>(q.getColumn(1).getString() == "vipa")});
+  }
+}
+
+bool HashMapBaseline::Allowed(const Query& q) const {
+  const uint8_t app = q.app == "vipa" ? 1 : 0;
+  uint32_t only = UINT32_MAX;
+  if (!q.hco.empty()) {
+    auto f = facility_by_hco_.find(q.hco);
+    if (f == facility_by_hco_.end()) return false;
+    only = f->second;
+  }
+  auto it = grants_.find(Digits(q.insz));
+  if (it == grants_.end()) return false;
+  for (const Grant& g : it->second) {
+    if (g.app == app && (only == UINT32_MAX || g.facility == only) &&
+        facility_active_[g.facility] &&
+        facility_organizer_[g.facility] == g.enterprise &&
+        enterprise_ok_[g.enterprise]) {
+      return true;
+    }
+  }
+  return false;
+}
+
+size_t HashMapBaseline::MemoryBytes() const {
+  // Nodes of the map (key, vector, next pointer, cached hash) plus buckets
+  // plus the vectors' heap blocks; the facility index alike.
+  size_t bytes =
+      grants_.bucket_count() * sizeof(void*) +
+      grants_.size() *
+          (sizeof(uint64_t) + sizeof(std::vector<Grant>) + 2 * sizeof(void*));
+  for (const auto& [insz, v] : grants_) bytes += v.capacity() * sizeof(Grant);
+  bytes += facility_by_hco_.bucket_count() * sizeof(void*) +
+           facility_by_hco_.size() * (sizeof(std::string) + 16 + 16);
+  bytes += facility_active_.capacity() + enterprise_ok_.capacity() +
+           facility_organizer_.capacity() * sizeof(uint32_t);
+  return bytes;
+}
+
+// --- baseline (b) -------------------------------------------------------
+
+namespace {
+constexpr const char* kSqlCheck =
+    "SELECT 1 FROM user_right r JOIN subafdeling s ON s.id = r.subafdeling "
+    "JOIN authorization a ON a.subafdeling = r.subafdeling AND "
+    "a.application = r.application JOIN facility f ON f.hco = s.hco AND "
+    "f.kbo = s.kbo AND f.active = 1 JOIN enterprise e ON e.kbo = s.kbo AND "
+    "e.active = 1 JOIN htb h ON h.kbo = s.kbo JOIN active_capacity c ON "
+    "c.kbo = s.kbo AND c.capacity = s.capacity WHERE r.insz = ?1 AND "
+    "r.application = ?2";
+}  // namespace
+
+SqliteBaseline::SqliteBaseline(const std::string& path)
+    : db_([&] {
+        {
+          // The covering index the query wants (kept in the bench file).
+          SQLite::Database w(path, SQLite::OPEN_READWRITE, 60000);
+          w.exec(
+              "CREATE INDEX IF NOT EXISTS bench_right ON user_right(insz, "
+              "application, subafdeling)");
+        }
+        return SQLite::Database(path, SQLite::OPEN_READONLY);
+      }()),
+      any_(db_, std::string(kSqlCheck) + " LIMIT 1"),
+      at_(db_, std::string(kSqlCheck) + " AND s.hco = ?3 LIMIT 1") {
+  db_.exec("PRAGMA mmap_size = 4294967296");
+  db_.exec("PRAGMA cache_size = -1048576");
+}
+
+bool SqliteBaseline::Allowed(const Query& q) {
+  SQLite::Statement& s = q.hco.empty() ? any_ : at_;
+  s.reset();
+  s.bind(1, q.insz);
+  s.bind(2, q.app);
+  if (!q.hco.empty()) s.bind(3, q.hco);
+  return s.executeStep();
+}
+
+// --- the federation -----------------------------------------------------
+
+uint64_t BenchFederation::PersonsOf(const std::string& scale) {
+  if (scale == "S") return 10'000;
+  if (scale == "M") return 1'000'000;
+  if (scale == "L") return 10'000'000;
+  Die("unknown scale " + scale);
+}
+
+BenchFederation& BenchFederation::Get(const std::string& scale) {
+  static std::map<std::string, std::unique_ptr<BenchFederation>> cache;
+  std::unique_ptr<BenchFederation>& slot = cache[scale];
+  if (slot) return *slot;
+  slot = std::make_unique<BenchFederation>();
+  BenchFederation& f = *slot;
+  f.scale = scale;
+  f.persons = PersonsOf(scale);
+  const char* dir_env = std::getenv("TOEGANG_BENCH_DIR");
+  const std::string dir = dir_env != nullptr ? dir_env : "bench-data";
+  std::filesystem::create_directories(dir);
+  f.path = fmt::format("{}/federation-{}.db", dir, scale);
+
+  if (!std::filesystem::exists(f.path)) {
+    fmt::print(stderr, "bench: generating {} ({} persons) ...\n", f.path,
+               f.persons);
+    auto t0 = std::chrono::steady_clock::now();
+    GenerateOptions o;
+    o.persons = f.persons;
+    o.seed = 8;
+    o.out_path = f.path;
+    GenerateSummary summary;
+    Status s = GenerateFederation(o, &summary);
+    if (!s.ok()) Die(s.ToString());
+    f.generate_seconds = Since(t0);
+  }
+  // Baseline (b) first: it adds its covering index to the file.
+  f.baseline_b = std::make_unique<SqliteBaseline>(f.path);
+  {
+    const size_t rss0 = ResidentBytes();
+    auto t0 = std::chrono::steady_clock::now();
+    OpenOptions o;
+    o.follow_interval = std::chrono::milliseconds(kFollowMs);
+    Result<std::unique_ptr<Engine>> e = Engine::Open(f.path, o);
+    if (!e.ok()) Die(e.status().ToString());
+    f.engine = std::move(e).value();
+    f.open_seconds = Since(t0);
+    f.engine_rss_bytes = ResidentBytes() - rss0;
+  }
+
+  // The query stream: rights that exist (mostly allowed), and random
+  // persons, applications and facilities (mostly denied), labelled by the
+  // engine and mixed half and half.
+  SQLite::Database db(f.path, SQLite::OPEN_READONLY);
+  const size_t rss0 = ResidentBytes();
+  f.baseline_a.Build(db);
+  f.baseline_a_rss_bytes = ResidentBytes() - rss0;
+  std::mt19937_64 rng(20261128);
+  std::vector<Query> rights;
+  {
+    SQLite::Statement q(db,
+                        "SELECT r.insz, r.application, s.hco FROM user_right "
+                        "r JOIN subafdeling s ON s.id = r.subafdeling");
+    while (q.executeStep()) {
+      Query x;
+      x.insz = q.getColumn(0).getString();
+      x.app = q.getColumn(1).getString();
+      x.hco = q.getColumn(2).getString();
+      rights.push_back(std::move(x));
+    }
+  }
+  f.rights = rights.size();
+  std::vector<std::string> persons, hcos;
+  {
+    SQLite::Statement q(db, "SELECT insz FROM person");
+    while (q.executeStep()) persons.push_back(q.getColumn(0).getString());
+    SQLite::Statement h(db, "SELECT hco FROM facility");
+    while (h.executeStep()) hcos.push_back(h.getColumn(0).getString());
+  }
+  if (rights.empty() || persons.empty()) Die("empty federation");
+  auto label = [&](Query q) {
+    q.insz_number = Digits(q.insz);
+    Result<bool> a = f.engine->Allowed(q.insz, q.app, q.hco);
+    if (!a.ok()) Die(a.status().ToString());
+    q.allowed = *a;
+    return q;
+  };
+  auto fill = [&](std::vector<Query>* out, bool with_hco) {
+    size_t yes = 0, no = 0;
+    while (yes + no < kStream) {
+      const bool want_allowed = yes <= no;
+      Query q;
+      if (want_allowed) {
+        q = rights[rng() % rights.size()];
+      } else {
+        q.insz = persons[rng() % persons.size()];
+        q.app = rng() % 2 == 0 ? "ama-wvg" : "vipa";
+        q.hco = hcos[rng() % hcos.size()];
+      }
+      if (!with_hco) q.hco.clear();
+      q = label(std::move(q));
+      if (q.allowed != want_allowed) continue;
+      (want_allowed ? yes : no)++;
+      out->push_back(std::move(q));
+    }
+    std::shuffle(out->begin(), out->end(), rng);
+  };
+  fill(&f.mixed, false);
+  fill(&f.with_hco, true);
+  for (const Query& q : f.mixed) {
+    (q.allowed ? f.allowed_only : f.denied_only).push_back(q);
+  }
+  // The baselines must agree with the engine before anything is timed.
+  for (const std::vector<Query>* stream : {&f.mixed, &f.with_hco}) {
+    for (const Query& q : *stream) {
+      if (f.baseline_a.Allowed(q) != q.allowed) {
+        Die(fmt::format("baseline (a) disagrees with the engine on {} {} {}",
+                        q.insz, q.app, q.hco));
+      }
+      if (f.baseline_b->Allowed(q) != q.allowed) {
+        Die(fmt::format("baseline (b) disagrees with the engine on {} {} {}",
+                        q.insz, q.app, q.hco));
+      }
+    }
+  }
+  return f;
+}
+
+}  // namespace toegang::bench

@@ -1,0 +1,96 @@
+// A generated federation at one scale of SPEC 8, with what every benchmark
+// of bench/ needs around it: the engine opened on it, a query stream (50 %
+// allowed) and the two baselines of SPEC 8 built from the same database:
+//  (a) std::unordered_map from the INSZ (a 64-bit number) to a vector of
+//      (facility, enterprise, application) grants, with flag arrays for
+//      facilities and enterprises;
+//  (b) the best indexed SQLite query (prepared statement, covering index,
+//      WAL, mmap) over the same file.
+// Both baselines are checked to give the engine's answer on the whole
+// stream before anything is timed.
+//
+// Thread safety: Get() builds each scale once (not thread-safe: call it
+// from the benchmark setup); the engine and baseline (a) may then be read
+// from any thread; baseline (b) only from one.
+#ifndef TOEGANG_BENCH_BENCH_FEDERATION_H_
+#define TOEGANG_BENCH_BENCH_FEDERATION_H_
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "toegang/engine.h"
+
+namespace toegang::bench {
+
+struct Query {
+  std::string insz, app, hco;  // as a gateway gets them; hco may be empty
+  uint64_t insz_number = 0;
+  bool allowed = false;  // the engine's answer
+};
+
+// Baseline (a).
+class HashMapBaseline {
+ public:
+  bool Allowed(const Query& q) const;
+  size_t MemoryBytes() const;
+  void Build(SQLite::Database& db);
+
+ private:
+  struct Grant {
+    uint32_t facility, enterprise;
+    uint8_t app;
+  };
+  std::unordered_map<uint64_t, std::vector<Grant>> grants_;
+  std::unordered_map<std::string, uint32_t> facility_by_hco_;
+  std::vector<uint8_t> facility_active_;
+  std::vector<uint32_t> facility_organizer_;
+  std::vector<uint8_t> enterprise_ok_;  // active, rooted, capacity active
+};
+
+// Baseline (b).
+class SqliteBaseline {
+ public:
+  explicit SqliteBaseline(const std::string& path);
+  bool Allowed(const Query& q);
+
+ private:
+  SQLite::Database db_;
+  SQLite::Statement any_, at_;
+};
+
+// Resident set size of this process now, in bytes.
+size_t ResidentBytes();
+
+struct BenchFederation {
+  std::string scale;  // "S", "M", "L"
+  uint64_t persons = 0;
+  std::string path;
+  double generate_seconds = 0;  // 0 when the file was reused
+  double open_seconds = 0;
+  // Growth of the resident set while opening the engine and while
+  // building baseline (a).
+  size_t engine_rss_bytes = 0, baseline_a_rss_bytes = 0;
+  std::unique_ptr<Engine> engine;
+  // 50 % allowed each: without a facility, and with one.
+  std::vector<Query> mixed, with_hco;
+  std::vector<Query> allowed_only, denied_only;
+  HashMapBaseline baseline_a;
+  std::unique_ptr<SqliteBaseline> baseline_b;
+  size_t rights = 0;
+
+  // The federation of a scale, generated into $TOEGANG_BENCH_DIR (default
+  // ./bench-data) on first use and reused after.
+  static BenchFederation& Get(const std::string& scale);
+  static uint64_t PersonsOf(const std::string& scale);
+  // The engine follows other processes' commits every this often.
+  static constexpr int kFollowMs = 10;
+};
+
+}  // namespace toegang::bench
+
+#endif  // TOEGANG_BENCH_BENCH_FEDERATION_H_
