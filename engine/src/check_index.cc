@@ -1,9 +1,31 @@
 #include "check_index.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <new>
 #include <utility>
 
 namespace toegang {
+namespace {
+constexpr size_t kHugePage = size_t{2} << 20;
+}  // namespace
+
+void* AllocateHuge(size_t bytes) {
+  if (bytes < kHugePage) return ::operator new(bytes);
+  const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  void* p = ::operator new (rounded, std::align_val_t{kHugePage});
+  ::madvise(p, rounded, MADV_HUGEPAGE);  // a hint; failure is harmless
+  return p;
+}
+
+void FreeHuge(void* p, size_t bytes) {
+  if (bytes < kHugePage) {
+    ::operator delete(p);
+  } else {
+    ::operator delete (p, std::align_val_t{kHugePage});
+  }
+}
 
 CheckIndex::CheckIndex() : slots_(16), mask_(15) {}
 
@@ -20,7 +42,7 @@ CheckIndex::Slot& CheckIndex::InsertSlot(uint64_t insz) {
 }
 
 void CheckIndex::Grow() {
-  std::vector<Slot> old = std::move(slots_);
+  std::vector<Slot, HugePageAllocator<Slot>> old = std::move(slots_);
   slots_.assign(old.size() * 2, Slot{});
   mask_ = slots_.size() - 1;
   for (const Slot& s : old) {

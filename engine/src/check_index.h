@@ -24,6 +24,36 @@
 
 namespace toegang {
 
+// Allocates large tables on 2 MiB boundaries and asks the kernel for
+// transparent huge pages (Linux madvise mode), so that a probe into a
+// table of tens of megabytes does not also miss the TLB. Small tables
+// come from operator new as usual.
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <typename U>
+  explicit HugePageAllocator(const HugePageAllocator<U>&) {}
+  T* allocate(size_t n);
+  void deallocate(T* p, size_t n);
+  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) {
+    return true;
+  }
+};
+
+// Out of line: the system calls behind it stay in check_index.cc.
+void* AllocateHuge(size_t bytes);
+void FreeHuge(void* p, size_t bytes);
+
+template <typename T>
+T* HugePageAllocator<T>::allocate(size_t n) {
+  return static_cast<T*>(AllocateHuge(n * sizeof(T)));
+}
+template <typename T>
+void HugePageAllocator<T>::deallocate(T* p, size_t n) {
+  FreeHuge(p, n * sizeof(T));
+}
+
 class CheckIndex {
  public:
   static constexpr uint32_t kAnyFacility = UINT32_MAX;
@@ -125,7 +155,7 @@ class CheckIndex {
   Slot& InsertSlot(uint64_t insz);
   void Grow();
 
-  std::vector<Slot> slots_;
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
   size_t mask_ = 0;
   size_t used_ = 0;    // slots holding a person
   size_t grants_ = 0;  // (person, subafdeling, application) rights
