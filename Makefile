@@ -4,9 +4,12 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 15
+ROUNDS ?= 200
+CRASH_SEED ?= 1
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTOEGANG_WERROR=ON
 
-.PHONY: all deps build demo test test-asan test-tsan fuzz bench clean
+.PHONY: all deps build demo test test-asan test-tsan crash fuzz fuzz-smoke bench clean
 
 all: build
 
@@ -35,10 +38,21 @@ test-tsan: deps
 	cmake --build $(BUILD)-tsan -j $(JOBS) --target toegang_tests
 	TSAN_OPTIONS=halt_on_error=1 $(BUILD)-tsan/tests/toegang_tests --gtest_filter='Concurrency*'
 
+# The crash test, long: ROUNDS kills of a writer process (the suite runs
+# six). CRASH_SEED picks the sequence of mutations and imports.
+crash: build
+	TOEGANG_CRASH_ROUNDS=$(ROUNDS) TOEGANG_CRASH_SEED=$(CRASH_SEED) \
+	  $(BUILD)/tests/toegang_tests --gtest_filter='CrashTest.*'
+
 # libFuzzer targets (clang) on copies of tests/fuzz/corpus, FUZZ_SECONDS each.
 fuzz:
 	tools/setup-deps.sh --extra
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)-fuzz
+
+# Every fuzz target briefly (CI).
+fuzz-smoke:
+	tools/setup-deps.sh --extra
+	tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(BUILD)-fuzz
 
 bench: deps
 	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DTOEGANG_BUILD_BENCH=ON -DTOEGANG_BUILD_TESTS=OFF
