@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -57,6 +58,12 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
                     std::string("/toegang-cli-fuzz-XXXXXX");
   Check(::mkdtemp(dir.data()) != nullptr);
   Check(::chdir(dir.c_str()) == 0);
+  // libFuzzer ends with exit(): the directory goes with the process.
+  static const std::string kDir = dir;
+  std::atexit([] {
+    std::error_code ec;
+    std::filesystem::remove_all(kDir, ec);
+  });
   // A fuzzed `import persons /dev/stdin` reads nothing, not forever.
   const int null_fd = ::open("/dev/null", O_RDONLY);
   Check(null_fd >= 0 && ::dup2(null_fd, STDIN_FILENO) == STDIN_FILENO);

@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -40,6 +41,13 @@ std::string WorkDir() {
     std::string tmpl = (::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp") +
                        std::string("/toegang-import-fuzz-XXXXXX");
     Check(::mkdtemp(tmpl.data()) != nullptr);
+    // libFuzzer ends with exit(): the directory goes with the process.
+    // (A copy that outlives the static strings' destructors.)
+    static const std::string* const kDir = new std::string(tmpl);
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove_all(*kDir, ec);
+    });
     return tmpl;
   }();
   return dir;
