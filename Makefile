@@ -4,9 +4,12 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+ROUNDS ?= 200
+CRASH_SEED ?= 1
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTOEGANG_WERROR=ON
 
-.PHONY: all deps build demo test test-asan test-tsan fuzz bench bench-http clean
+.PHONY: all deps build demo test test-asan test-tsan crash fuzz fuzz-smoke bench bench-http clean
 
 all: build
 
@@ -33,12 +36,23 @@ test-asan: deps
 test-tsan: deps
 	cmake -S . -B $(BUILD)-tsan -DCMAKE_BUILD_TYPE=Debug -DTOEGANG_WERROR=ON -DTOEGANG_SANITIZE=thread
 	cmake --build $(BUILD)-tsan -j $(JOBS) --target toegang_tests
-	TSAN_OPTIONS=halt_on_error=1 $(BUILD)-tsan/tests/toegang_tests --gtest_filter='Concurrency*'
+	TSAN_OPTIONS=halt_on_error=1 $(BUILD)-tsan/tests/toegang_tests --gtest_filter='Concurrency*:ReadPath*:LeftRight*'
+
+# The crash test, long: ROUNDS kills of a writer process (the suite runs
+# six). CRASH_SEED picks the sequence of mutations and imports.
+crash: build
+	TOEGANG_CRASH_ROUNDS=$(ROUNDS) TOEGANG_CRASH_SEED=$(CRASH_SEED) \
+	  $(BUILD)/tests/toegang_tests --gtest_filter='CrashTest.*'
 
 # libFuzzer targets (clang) on copies of tests/fuzz/corpus, FUZZ_SECONDS each.
 fuzz:
 	tools/setup-deps.sh --extra
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)-fuzz
+
+# Every fuzz target briefly (CI).
+fuzz-smoke:
+	tools/setup-deps.sh --extra
+	tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(BUILD)-fuzz
 
 # SPEC 8 benchmarks at BENCH_SCALES (S,M by default; add L on request, it
 # needs ~20 GB of memory and ~10 minutes to generate). Federations are

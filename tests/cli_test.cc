@@ -20,107 +20,14 @@
 #include <string>
 #include <vector>
 
+#include "cli_runner.h"
 #include "test_federation.h"
-
-extern char** environ;
 
 namespace toegang::testing {
 namespace {
 
-using nlohmann::json;
-
 std::string Data(const std::string& relative) {
   return std::string(TOEGANG_TESTDATA_DIR) + "/" + relative;
-}
-
-struct CliRun {
-  int exit = -1;
-  std::string out;
-  std::string err;
-  std::string command;  // for messages
-};
-
-// Runs the CLI with args in directory cwd, with TOEGANG_DB set to env_db
-// (or removed from the environment when nullopt); stdout and stderr go to
-// files in cwd.
-CliRun Spawn(const std::vector<std::string>& args, const std::string& cwd,
-             const std::optional<std::string>& env_db) {
-  CliRun run;
-  run.command = "toegang";
-  for (const std::string& a : args) run.command += " " + a;
-  static int counter = 0;
-  const std::string out_path = fmt::format("{}/.out{}", cwd, counter);
-  const std::string err_path = fmt::format("{}/.err{}", cwd, counter);
-  ++counter;
-
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (std::strncmp(*e, "TOEGANG_DB=", 11) != 0) env.emplace_back(*e);
-  }
-  if (env_db) env.push_back("TOEGANG_DB=" + *env_db);
-  std::vector<char*> envp;
-  for (std::string& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  std::vector<std::string> argv_s = {TOEGANG_CLI_PATH};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                   O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-  pid_t pid = 0;
-  const int rc =
-      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    ADD_FAILURE() << "posix_spawn " << TOEGANG_CLI_PATH << ": "
-                  << std::strerror(rc);
-    return run;
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  run.exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.out = ReadFile(out_path);
-  run.err = ReadFile(err_path);
-  std::filesystem::remove(out_path);
-  std::filesystem::remove(err_path);
-  return run;
-}
-
-std::string Describe(const CliRun& r) {
-  return fmt::format("$ {}\nexit {}\nstdout: {}\nstderr: {}", r.command, r.exit,
-                     r.out, r.err);
-}
-
-// The one JSON object a --json run printed: the whole of stdout must be
-// exactly one object on one line.
-json OneObject(const CliRun& r) {
-  json j = json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << "not one JSON value\n" << Describe(r);
-  EXPECT_TRUE(j.is_object()) << Describe(r);
-  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << Describe(r);
-  return j.is_discarded() ? json::object() : j;
-}
-
-// An error object: {"error": CODE, "message": TEXT, ...}.
-void ExpectError(const CliRun& r, int exit, const std::string& code) {
-  EXPECT_EQ(r.exit, exit) << Describe(r);
-  json j = OneObject(r);
-  ASSERT_TRUE(j.contains("error")) << Describe(r);
-  ASSERT_TRUE(j["error"].is_string()) << Describe(r);
-  EXPECT_EQ(j["error"], code) << Describe(r);
-  ASSERT_TRUE(j.contains("message")) << Describe(r);
-  ASSERT_TRUE(j["message"].is_string());
-  EXPECT_FALSE(j["message"].get<std::string>().empty());
 }
 
 class CliTest : public ::testing::Test {

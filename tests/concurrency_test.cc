@@ -1,10 +1,14 @@
-// Queries from several threads while one thread mutates: every answer is
-// consistent and no reader sees the revision go backwards. Run under
-// ThreadSanitizer by `make test-tsan`, which catches data races that a
-// plain run would not show.
+// Queries from several threads while one thread mutates, and while
+// another process writes to the same file: every answer is consistent and
+// no reader sees the revision go backwards. Run under ThreadSanitizer by
+// `make test-tsan`, which catches data races that a plain run would not
+// show.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -67,6 +71,96 @@ TEST(ConcurrencyTest, ReadersSeeConsistentAnswersWhileOneThreadWrites) {
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(fed.engine().revision(), start + kWrites);
   EXPECT_FALSE(fed.Allowed(kUser2));  // an even number of flips: revoked
+  Result<std::vector<std::string>> problems = fed.engine().Verify();
+  ASSERT_TRUE(problems.ok());
+  EXPECT_TRUE(problems->empty());
+}
+
+// A second process (forked before any thread starts, so that it is a plain
+// single-threaded writer) commits to the same file while this process's
+// readers query and its writer commits: this process's writer catches up
+// with the other's commits before each of its own (a reload of the model
+// while readers run), and in the end both processes' changes are there.
+TEST(ConcurrencyTest, ReadersWhileThisProcessAndAnotherProcessWrite) {
+  constexpr int kOtherWrites = 30;
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  fed.MustApply(M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser2));
+  fed.MustApply(M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kOutsider));
+  const uint64_t start = fed.engine().revision();
+
+  int go[2];
+  ASSERT_EQ(::pipe(go), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // The other process: flips kOutsider's right kOtherWrites times.
+    ::close(go[1]);
+    Result<std::unique_ptr<Engine>> other = Engine::Open(fed.db_path());
+    if (!other.ok()) ::_exit(10);
+    char byte = 0;
+    if (::read(go[0], &byte, 1) != 1) ::_exit(11);
+    for (int i = 0; i < kOtherWrites; ++i) {
+      Action a = i % 2 == 0 ? Action::kGrantRight : Action::kRevokeRight;
+      Result<CommitInfo> r = (*other)->Apply(
+          M(a, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kOutsider).App("ama-wvg"));
+      if (!r.ok()) ::_exit(12);
+    }
+    ::_exit(0);
+  }
+  ::close(go[0]);
+
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < kReaders; ++r) {
+    readers.emplace_back([&] {
+      uint64_t last = 0;
+      while (!done.load()) {
+        Result<Decision> d = fed.engine().Check(kUser1, "ama-wvg");
+        if (!d.ok() || !d->allowed || d->revision < last) ++failures;
+        if (d.ok()) last = d->revision;
+        for (const char* who : {kUser2, kOutsider}) {
+          Result<Decision> flip = fed.engine().Check(who, "ama-wvg");
+          if (!flip.ok() || flip->allowed != !flip->facilities.empty()) {
+            ++failures;
+          }
+        }
+        Result<Page<UserEntry>> users = fed.engine().Users(kHcoOcmw, "", {});
+        if (!users.ok() || users->items.empty()) ++failures;
+      }
+    });
+  }
+  ASSERT_EQ(::write(go[1], "g", 1), 1);
+  ::close(go[1]);
+  int writer_failures = 0;
+  for (int i = 0; i < kWrites; ++i) {
+    Action a = i % 2 == 0 ? Action::kGrantRight : Action::kRevokeRight;
+    Result<CommitInfo> r = fed.engine().Apply(
+        M(a, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser2).App("ama-wvg"));
+    if (!r.ok()) {
+      ++writer_failures;
+      ADD_FAILURE() << r.status().ToString();
+    }
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  // This process's readers go on while it catches up with the last of
+  // the other's commits.
+  ASSERT_TRUE(fed.engine()
+                  .CatchUp(start + kWrites + kOtherWrites,
+                           std::chrono::milliseconds(5000))
+                  .ok());
+  done = true;
+  for (std::thread& t : readers) t.join();
+
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "the other process failed, status " << status;
+  EXPECT_EQ(writer_failures, 0);
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(fed.engine().revision(), start + kWrites + kOtherWrites);
+  EXPECT_FALSE(fed.Allowed(kUser2));  // an even number of flips each
+  EXPECT_FALSE(fed.Allowed(kOutsider));
   Result<std::vector<std::string>> problems = fed.engine().Verify();
   ASSERT_TRUE(problems.ok());
   EXPECT_TRUE(problems->empty());

@@ -1,12 +1,15 @@
 // Persistence and storage faults, through the public Engine API: what a
 // reopened database gives back, Verify(), file modes, files that are not
-// (our) databases, revisions without gaps, a read-only file, and two
-// engines (processes) on one file.
+// (our) databases, revisions without gaps, a read-only file, a full disk,
+// a database locked by another process, and two engines (processes) on
+// one file.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <linux/capability.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -20,11 +23,15 @@
 #include <functional>
 #include <iterator>
 #include <map>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli_runner.h"
+#include "db_content.h"
+#include "random_identifiers.h"
 #include "test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"
@@ -402,6 +409,13 @@ TEST(StoreTest, NewerSchemaIsSchemaTooNewAndIsLeftUntouched) {
   // Closing the last connection checkpoints the WAL into the file.
   ASSERT_FALSE(std::filesystem::exists(path + "-wal"));
   ExpectRefusedUntouched(path, code::kSchemaTooNew);
+  const std::string bytes = ReadFile(path);
+  ExpectError(
+      Spawn({"--json", "--db", path, "stats"}, dir.path(), std::nullopt), 4,
+      "schema_too_new");
+  ExpectError(Spawn({"--json", "--db", path, "init"}, dir.path(), std::nullopt),
+              4, "schema_too_new");
+  EXPECT_EQ(ReadFile(path), bytes);
   SQLite::Database db(path, SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), version + 1);
 }
@@ -539,17 +553,15 @@ bool DropFileCapabilities() {
   return ::syscall(SYS_capset, &header, data) == 0;
 }
 
-// Runs body in a child process (a process without the capabilities that
-// bypass file permissions) and returns what it wrote to its pipe.
-std::string InChildWithoutFileCapabilities(
-    const std::function<std::string()>& body) {
+// Runs body in a child process and returns what it wrote to its pipe.
+std::string InChild(const std::function<std::string()>& body) {
   int fds[2];
   if (::pipe(fds) != 0) return "pipe failed";
   const pid_t pid = ::fork();
   if (pid < 0) return "fork failed";
   if (pid == 0) {
     ::close(fds[0]);
-    std::string out = DropFileCapabilities() ? body() : "cannot drop caps";
+    std::string out = body();
     size_t done = 0;
     while (done < out.size()) {
       const ssize_t w = ::write(fds[1], out.data() + done, out.size() - done);
@@ -570,6 +582,25 @@ std::string InChildWithoutFileCapabilities(
   int status = 0;
   ::waitpid(pid, &status, 0);
   return out;
+}
+
+// InChild, in a process without the capabilities that bypass file
+// permissions.
+std::string InChildWithoutFileCapabilities(
+    const std::function<std::string()>& body) {
+  return InChild(
+      [&] { return DropFileCapabilities() ? body() : "cannot drop caps"; });
+}
+
+// The "name=value" lines of a child's report.
+std::map<std::string, std::string> ReportLines(const std::string& report) {
+  std::map<std::string, std::string> got;
+  std::istringstream lines(report);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t eq = line.find('=');
+    if (eq != std::string::npos) got[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return got;
 }
 
 TEST(StoreTest, ReadOnlyDatabaseFileRefusesWritesAndStaysIntact) {
@@ -618,12 +649,7 @@ TEST(StoreTest, ReadOnlyDatabaseFileRefusesWritesAndStaysIntact) {
   });
   ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
 
-  std::map<std::string, std::string> got;
-  std::istringstream lines(report);
-  for (std::string line; std::getline(lines, line);) {
-    const size_t eq = line.find('=');
-    if (eq != std::string::npos) got[line.substr(0, eq)] = line.substr(eq + 1);
-  }
+  std::map<std::string, std::string> got = ReportLines(report);
   ASSERT_NE(report, "cannot drop caps");
   // The precondition: the child really cannot write the file.
   ASSERT_EQ(got["writable"], "0") << report;
@@ -648,6 +674,145 @@ TEST(StoreTest, ReadOnlyDatabaseFileRefusesWritesAndStaysIntact) {
   EXPECT_EQ(fed.engine().revision(), revision);
   EXPECT_EQ(CheckAnswers(fed.engine()), checks);
   EXPECT_FALSE(fed.Allowed(kUser2));
+  EXPECT_EQ(MustVerify(fed.engine()), std::vector<std::string>{});
+}
+
+// --- a full disk ----------------------------------------------------------
+
+// The disk fills up under a writer: in a child process no file may grow
+// past 24 KiB (RLIMIT_FSIZE; writes beyond fail with EFBIG as on a full
+// disk). A large import fails as a storage error, changing nothing; the
+// engine goes on answering; a small mutation either commits (and is then
+// there after a reopen) or fails the same way. The file stays whole.
+TEST(StoreTest, FullDiskRefusesTheWriteAndDamagesNothing) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  fed.Close();
+  const std::string path = fed.db_path();
+  const std::vector<std::string> before = DbContent(path);
+  std::mt19937_64 rng(3);
+  std::string csv = "insz,name\n";
+  for (int i = 0; i < 3000; ++i) {
+    csv += RandomInsz(rng) + "," + std::string(150, 'n') + "\n";
+  }
+  const std::string big = fed.dir().Write("many.csv", csv);
+
+  const std::string report = InChild([&] {
+    std::ostringstream out;
+    Result<std::unique_ptr<Engine>> e = Engine::Open(path);
+    if (!e.ok()) return "open=" + e.status().code() + "\n";
+    Engine& engine = **e;
+    ::signal(SIGXFSZ, SIG_IGN);  // a failing write, not a killed process
+    const rlim_t limit = 24 * 1024;
+    const rlimit full{limit, limit};
+    if (::setrlimit(RLIMIT_FSIZE, &full) != 0) return std::string("rlimit");
+    const uint64_t revision = engine.revision();
+    ImportReport ir;
+    Status s = engine.ImportPersons(big, {}, &ir);
+    out << "import=" << (s.ok() ? "ok" : s.code()) << "\n";
+    out << "import_kind=" << static_cast<int>(s.kind()) << "\n";
+    out << "import_message=" << !s.message().empty() << "\n";
+    out << "revision_same=" << (engine.revision() == revision) << "\n";
+    out << "check=" << engine.Check(kUser1, "ama-wvg")->allowed << "\n";
+    Result<CommitInfo> r = engine.Apply(M(Action::kAddUser, kEmp2Ocmw)
+                                            .Hco(kHcoOcmw)
+                                            .Insz(kUser2)
+                                            .App("ama-wvg"));
+    out << "apply=" << (r.ok() ? "ok" : r.status().code()) << "\n";
+    out << "apply_kind=" << static_cast<int>(r.status().kind()) << "\n";
+    return out.str();
+  });
+  std::map<std::string, std::string> got = ReportLines(report);
+  const std::string storage =
+      std::to_string(static_cast<int>(Status::Kind::kStorage));
+  // SQLite reports EFBIG as an I/O error (a real ENOSPC is SQLITE_FULL,
+  // storage_error); either way a storage kind, exit 4.
+  EXPECT_EQ(got["import"], "io_error") << report;
+  EXPECT_EQ(got["import_kind"], storage) << report;
+  EXPECT_EQ(got["import_message"], "1") << report;
+  EXPECT_EQ(got["revision_same"], "1") << report;
+  EXPECT_EQ(got["check"], "1") << report;
+  ASSERT_TRUE(got["apply"] == "ok" || got["apply_kind"] == storage) << report;
+
+  fed.Reopen();
+  Result<std::vector<std::string>> problems = fed.engine().Verify();
+  ASSERT_TRUE(problems.ok());
+  EXPECT_EQ(*problems, std::vector<std::string>{});
+  EXPECT_EQ(MustStats(fed.engine()).persons, 11u);
+  if (got["apply"] == "ok") {
+    // Acknowledged, so it is there.
+    EXPECT_TRUE(fed.Allowed(kUser2, "ama-wvg", kHcoOcmw));
+  } else {
+    EXPECT_EQ(DbContent(path), before);
+  }
+  // With room again, the same import goes through.
+  ImportReport ir;
+  ASSERT_TRUE(fed.engine().ImportPersons(big, {}, &ir).ok());
+  EXPECT_EQ(ir.inserted, 3000u);
+}
+
+// --- a database locked by another process --------------------------------
+
+// Another process holds a write transaction (BEGIN EXCLUSIVE) on the file.
+// Queries go on; a mutation waits out the busy timeout and fails as a
+// storage error naming the lock, through the API and the CLI (exit 4),
+// changing nothing; once the lock is gone the same mutation commits.
+TEST(StoreTest, DatabaseLockedByAnotherProcessIsAStorageErrorUntilReleased) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  const std::string path = fed.db_path();
+  const uint64_t revision = fed.engine().revision();
+  int locked[2], release[2];
+  ASSERT_EQ(::pipe(locked), 0);
+  ASSERT_EQ(::pipe(release), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(locked[0]);
+    ::close(release[1]);
+    try {
+      SQLite::Database db(path, SQLite::OPEN_READWRITE);
+      db.exec("BEGIN EXCLUSIVE");
+      if (::write(locked[1], "L", 1) != 1) ::_exit(2);
+      char byte = 0;
+      if (::read(release[0], &byte, 1) != 1) ::_exit(3);
+      db.exec("ROLLBACK");
+    } catch (const SQLite::Exception&) {
+      ::_exit(4);
+    }
+    ::_exit(0);
+  }
+  ::close(locked[1]);
+  ::close(release[0]);
+  char byte = 0;
+  ASSERT_EQ(::read(locked[0], &byte, 1), 1) << "the child did not lock";
+
+  EXPECT_TRUE(fed.Allowed(kUser1, "ama-wvg", kHcoOcmw));
+  const Mutation add =
+      M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser2).App("ama-wvg");
+  Result<CommitInfo> r = fed.engine().Apply(add);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().kind(), Status::Kind::kStorage);
+  EXPECT_EQ(r.status().code(), code::kStorageError);
+  EXPECT_NE(r.status().message().find("lock"), std::string::npos)
+      << r.status().message();
+  EXPECT_EQ(fed.engine().revision(), revision);
+  const CliRun cli = Spawn({"--json", "--db", path, "user", "add", "--hco",
+                            kHcoOcmw, "--insz", kUser2, "--by", kEmp2Ocmw},
+                           fed.dir().path(), std::nullopt);
+  ExpectError(cli, 4, "storage_error");
+
+  ASSERT_EQ(::write(release[1], "R", 1), 1);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  ::close(locked[0]);
+  ::close(release[1]);
+  EXPECT_FALSE(fed.Allowed(kUser2));
+  r = fed.engine().Apply(add);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->revision, revision + 1);
+  EXPECT_TRUE(fed.Allowed(kUser2));
   EXPECT_EQ(MustVerify(fed.engine()), std::vector<std::string>{});
 }
 

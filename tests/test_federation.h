@@ -265,6 +265,9 @@ class TestFederation {
   const std::string& db_path() const { return db_path_; }
   const TempDir& dir() const { return dir_; }
 
+  // Closes the engine (the file stays); Reopen() opens it again.
+  void Close() { engine_.reset(); }
+
   // Closes and reopens the engine on the same file.
   void Reopen() {
     engine_.reset();

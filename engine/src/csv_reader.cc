@@ -13,6 +13,7 @@
 //   - inside quotes, line breaks are kept exactly as written (LF or CRLF).
 #include "csv_reader.h"
 
+#include <exception>
 #include <string>
 #include <utility>
 
@@ -55,6 +56,25 @@ int CsvReader::Get() {
 
 CsvReader::Outcome CsvReader::Next(std::vector<std::string>* fields,
                                    std::string* error) {
+  if (failed_) {
+    fields->clear();
+    return Outcome::kEnd;
+  }
+  try {
+    return ReadRecord(fields, error);
+  } catch (const std::exception& e) {
+    // std::filebuf throws from underflow on a read error (EISDIR, EIO),
+    // whatever the stream's exception mask.
+    failed_ = true;
+    fields->clear();
+    *error = std::string("cannot read the file: ") + e.what();
+    record_line_ = current_line_;
+    return Outcome::kError;
+  }
+}
+
+CsvReader::Outcome CsvReader::ReadRecord(std::vector<std::string>* fields,
+                                         std::string* error) {
   fields->clear();
   error->clear();
   std::string field;

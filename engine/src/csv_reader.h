@@ -33,7 +33,9 @@ class CsvReader {
   };
 
   // Reads the next record into *fields (cleared first). Completely empty
-  // lines are skipped.
+  // lines are skipped. When the stream itself fails (a directory opened
+  // as a file, an I/O error), the call returns kError with the reason and
+  // every later call kEnd; no exception leaves the reader.
   Outcome Next(std::vector<std::string>* fields, std::string* error);
 
   // 1-based line number on which the record last returned (or refused) starts.
@@ -42,6 +44,7 @@ class CsvReader {
   uint64_t bytes_read() const { return bytes_; }
 
  private:
+  Outcome ReadRecord(std::vector<std::string>* fields, std::string* error);
   int Get();  // next byte or EOF, counting lines and bytes
 
   std::istream& in_;
@@ -49,6 +52,7 @@ class CsvReader {
   size_t record_line_ = 0;
   uint64_t bytes_ = 0;
   bool started_ = false;
+  bool failed_ = false;  // the stream threw: nothing more to read
 };
 
 }  // namespace toegang

@@ -3,6 +3,8 @@
 #
 #   tests/fuzz/run.sh SECONDS [BUILD_DIR]
 #
+# Every target of tests/fuzz/CMakeLists.txt runs SECONDS (`make fuzz`:
+# FUZZ_SECONDS, default 60; `make fuzz-smoke`: 15, in CI).
 # BUILD_DIR defaults to build-fuzz in the repository root (ignored by git).
 # Each target runs on a copy of its seed corpus under BUILD_DIR/fuzz-corpus;
 # new inputs and crash artifacts stay in BUILD_DIR, never in the repository.
@@ -23,12 +25,26 @@ build=${2:-$repo/build-fuzz}
 source_dir=${TOEGANG_FUZZ_CMAKE_SOURCE:-$repo}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-CC=clang CXX=clang++ cmake -S "$source_dir" -B "$build" \
+CC=clang CXX=clang++ cmake -S "$source_dir" -B "$build" -DTOEGANG_WERROR=ON \
   -DTOEGANG_BUILD_FUZZ=ON -DTOEGANG_BUILD_TESTS=OFF
 build=$(cd "$build" && pwd)
 
 # target name -> seed corpus directory name
 targets=(toegang_identifiers_fuzz:identifiers toegang_csv_import_fuzz:csv)
+for reader in kbo_enterprises kbo_denominations persons functions facilities; do
+  targets+=("toegang_import_${reader}_fuzz:import_${reader}")
+done
+targets+=(toegang_cli_fuzz:cli)
+# TOEGANG_FUZZ_TARGETS="name ..." runs only those.
+if [[ -n ${TOEGANG_FUZZ_TARGETS:-} ]]; then
+  chosen=()
+  for t in "${targets[@]}"; do
+    for want in $TOEGANG_FUZZ_TARGETS; do
+      [[ ${t%%:*} == "$want" ]] && chosen+=("$t")
+    done
+  done
+  targets=("${chosen[@]}")
+fi
 names=()
 for t in "${targets[@]}"; do names+=("${t%%:*}"); done
 cmake --build "$build" -j "$jobs" --target "${names[@]}"
@@ -54,7 +70,7 @@ for t in "${targets[@]}"; do
   start=$(date +%s.%N)
   rc=0
   (cd "$build" && "$exe" -max_total_time="$seconds" -max_len=4096 \
-      -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus") \
+      -print_final_stats=1 -print_funcs=0 -artifact_prefix="$artifacts/" "$corpus") \
       >"$log" 2>&1 || rc=$?
   end=$(date +%s.%N)
   elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')

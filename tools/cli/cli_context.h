@@ -73,6 +73,11 @@ boost::program_options::variables_map ParseArgs(
 uint64_t UnsignedOption(const boost::program_options::variables_map& vm,
                         const std::string& name, uint64_t fallback);
 
+// The whole CLI: global options, then the command (main.cc). Returns
+// the process exit code; main() (toegang_main.cc) and the CLI fuzz
+// target call it.
+int RunToegang(int argc, char** argv);
+
 // Command entry points; each returns the process exit code.
 int RunInit(const Context& ctx);
 int RunImport(const Context& ctx, const std::string& what);

@@ -1,4 +1,4 @@
-// toegang: the admin CLI (SPEC 7).
+// toegang: the admin CLI (SPEC 7), as RunToegang().
 //
 //   toegang [--db PATH] [--json] [--lang nl|en] COMMAND [SUBCOMMAND] ...
 //
@@ -132,7 +132,9 @@ int Dispatch(Context& ctx, const std::vector<std::string>& words) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace toegang::cli {
+
+int RunToegang(int argc, char** argv) {
   Context ctx;
   const char* env_db = std::getenv("TOEGANG_DB");
   ctx.db_path = env_db != nullptr && *env_db != '\0' ? env_db : "toegang.db";
@@ -213,3 +215,5 @@ int main(int argc, char** argv) {
     return ctx.Fail(toegang::Status::Storage("io_error", e.what()));
   }
 }
+
+}  // namespace toegang::cli
