@@ -209,6 +209,8 @@ BenchFederation& BenchFederation::Get(const std::string& scale) {
     if (!e.ok()) Die(e.status().ToString());
     f.engine = std::move(e).value();
     f.open_seconds = Since(t0);
+    // Both instances of the model, before anything else is measured.
+    if (!f.engine->Refresh().ok()) Die("refresh failed");
     f.engine_rss_bytes = ResidentBytes() - rss0;
   }
 

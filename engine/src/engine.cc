@@ -572,6 +572,7 @@ class EngineImpl : public Engine {
   }
 
   Status CatchUpLocked() {
+    TwinReady();  // a catch-up may write; and Refresh() promises both
     Result<uint64_t> stored = store_->CurrentRevision();
     Status s = stored.ok() ? Status::Ok() : stored.status();
     const bool behind = stored.ok() && *stored != Writer().revision;

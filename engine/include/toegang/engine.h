@@ -253,7 +253,10 @@ class Engine {
   virtual Status CatchUp(uint64_t revision,
                          std::chrono::milliseconds bound) = 0;
 
-  // Applies whatever other processes have committed by now.
+  // Applies whatever other processes have committed by now. Also waits
+  // until the engine is fully built (after Open, the second instance of
+  // the model that writers need is copied in the background while
+  // queries already run).
   virtual Status Refresh() = 0;
 
   virtual FollowState follow_state() const = 0;
