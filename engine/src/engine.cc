@@ -52,7 +52,6 @@ class EngineImpl : public Engine {
       : store_(std::move(store)) {}
 
   ~EngineImpl() override {
-    if (twin_.valid()) twin_.wait();  // it reads the model
     if (follower_.joinable()) {
       {
         std::lock_guard<std::mutex> lock(follow_mu_);
@@ -61,6 +60,8 @@ class EngineImpl : public Engine {
       follow_cv_.notify_all();
       follower_.join();
     }
+    // The follower may have taken the twin; with it gone, twin_ is ours.
+    if (twin_.valid()) twin_.wait();  // the copy reads the model
   }
 
   Status Init(const OpenOptions& options) {
