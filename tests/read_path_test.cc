@@ -180,6 +180,9 @@ TEST(ReadPathTest, AnotherProcessesCommitIsReplayedFromTheChangeLog) {
   // Only queries are made on the gateway's engine: the follower catches up.
   EXPECT_TRUE(
       Eventually([&] { return !gateway.Check(kUser1, "ama-wvg")->allowed; }));
+  // The counters move just after the change is published.
+  EXPECT_TRUE(Eventually(
+      [&] { return gateway.follow_state().replayed == before.replayed + 1; }));
   const FollowState after = gateway.follow_state();
   EXPECT_EQ(after.replayed, before.replayed + 1);
   EXPECT_EQ(after.reloads, before.reloads);

@@ -544,27 +544,27 @@ class EngineImpl : public Engine {
     return v;
   }
 
+  // Reload() for a catch-up, counted in follow_state() once it is visible.
+  Status ReloadCounted() {
+    Status s = Reload();
+    if (s.ok()) {
+      std::lock_guard<std::mutex> lock(follow_mu_);
+      ++follow_.reloads;
+    }
+    return s;
+  }
+
   // Brings the model up to the database's revision: by replaying the
   // change log when it can, else by loading everything again.
   Status CatchUpFrom(uint64_t stored) {
     const uint64_t mine = Writer().revision;
-    if (stored < mine) {  // a different database file now
-      {
-        std::lock_guard<std::mutex> lock(follow_mu_);
-        ++follow_.reloads;
-      }
-      return Reload();
-    }
+    if (stored < mine) return ReloadCounted();  // a different file now
     Result<std::optional<std::vector<ChangeSet>>> changes =
         ReadChangesSince(mine);
     if (!changes.ok()) return changes.status();
     if (!changes->has_value() || (*changes)->empty() ||
         (*changes)->back().revision < stored) {
-      {
-        std::lock_guard<std::mutex> lock(follow_mu_);
-        ++follow_.reloads;
-      }
-      return Reload();
+      return ReloadCounted();
     }
     Publish(**changes);
     std::lock_guard<std::mutex> lock(follow_mu_);
