@@ -179,12 +179,10 @@ class EngineImpl : public Engine {
 
   Result<Page<AccessEntry>> Access(std::string_view insz,
                                    const PageRequest& page) const override {
-    Result<Insz> person = Insz::Parse(insz);
+    Result<uint64_t> person = PersonAndPage(insz, page);
     if (!person.ok()) return person.status();
-    Status p = CheckPage(page);
-    if (!p.ok()) return p;
     return model_->Read([&](const ModelPtr& model) {
-      return ListAccess(model->graph, person->value(), page, model->revision);
+      return ListAccess(model->graph, *person, page, model->revision);
     });
   }
 
@@ -208,13 +206,10 @@ class EngineImpl : public Engine {
 
   Result<Page<ManagedEntry>> ManagedBy(std::string_view insz,
                                        const PageRequest& page) const override {
-    Result<Insz> person = Insz::Parse(insz);
+    Result<uint64_t> person = PersonAndPage(insz, page);
     if (!person.ok()) return person.status();
-    Status p = CheckPage(page);
-    if (!p.ok()) return p;
     return model_->Read([&](const ModelPtr& model) {
-      return ListManagedBy(model->graph, person->value(), page,
-                           model->revision);
+      return ListManagedBy(model->graph, *person, page, model->revision);
     });
   }
 
@@ -416,6 +411,16 @@ class EngineImpl : public Engine {
       q.hco = h->str();
     }
     return q;
+  }
+
+  // The inputs of access(insz) and managed-by(insz).
+  static Result<uint64_t> PersonAndPage(std::string_view insz,
+                                        const PageRequest& page) {
+    Result<Insz> person = Insz::Parse(insz);
+    if (!person.ok()) return person.status();
+    Status p = CheckPage(page);
+    if (!p.ok()) return p;
+    return person->value();
   }
 
   static Status CheckPage(const PageRequest& page) {

@@ -95,7 +95,7 @@ int RunWho(const Context& ctx);        // helpdesk_commands.cc
 int RunGraph(const Context& ctx);      // helpdesk_commands.cc
 int RunStats(const Context& ctx);
 int RunGenerate(const Context& ctx);  // generate_command.cc
-int RunServe(const Context& ctx);      // serve_command.cc
+int RunServe(const Context& ctx);     // serve_command.cc
 
 }  // namespace toegang::cli
 
