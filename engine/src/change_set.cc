@@ -75,14 +75,10 @@ std::optional<Op> OpFromJson(std::string_view json,
   };
   auto number = [&](const char* key, uint64_t* out) {
     const std::string t = text(key);
-    if (t.empty()) return true;
-    uint64_t v = 0;
-    for (char c : t) {
-      if (c < '0' || c > '9') return false;
-      v = v * 10 + static_cast<uint64_t>(c - '0');
-    }
-    *out = v;
-    return true;
+    if (t.empty()) return true;  // not carried by this op kind
+    std::optional<uint64_t> v = FromDigits(t);
+    if (v) *out = *v;
+    return v.has_value();
   };
   if (!number("kbo", &op.kbo) || !number("insz", &op.insz) ||
       !number("previous", &op.previous)) {

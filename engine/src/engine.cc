@@ -28,6 +28,7 @@
 #include "listings.h"
 #include "rules.h"
 #include "sqlite_store.h"
+#include "text_forms.h"
 #include "time_util.h"
 #include "toegang/error_codes.h"
 #include "toegang/identifiers.h"
@@ -143,9 +144,9 @@ class EngineImpl : public Engine {
         only = model->graph.FindFacility(q->hco);
         if (only == kNoVertex) return d;  // unknown facility: denied
       }
-      if (!model->graph.Allowed(q->insz, q->app, only)) return d;
+      // One pass over the index; a denial allocates nothing.
       d.facilities = model->graph.GrantingFacilities(q->insz, q->app, only);
-      d.allowed = true;
+      d.allowed = !d.facilities.empty();
       return d;
     });
   }
@@ -532,21 +533,13 @@ class EngineImpl : public Engine {
           ChangeSet c;
           c.revision = r.revision;
           c.at = ParseUtc(r.at);
-          c.actor = ParseDigits(r.actor);
+          c.actor = FromDigits(r.actor).value_or(0);  // none for imports
           out.push_back(std::move(c));
         }
         out.back().ops.push_back(std::move(*op));
       }
     }
     return std::optional<std::vector<ChangeSet>>(std::move(out));
-  }
-
-  static uint64_t ParseDigits(const std::string& digits) {
-    uint64_t v = 0;
-    for (char c : digits) {
-      if (c >= '0' && c <= '9') v = v * 10 + static_cast<uint64_t>(c - '0');
-    }
-    return v;
   }
 
   // Reload() for a catch-up, counted in follow_state() once it is visible.

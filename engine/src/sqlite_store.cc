@@ -18,12 +18,7 @@ namespace toegang {
 namespace {
 
 uint64_t ToU64(const std::string& digits) {
-  uint64_t v = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return 0;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return v;
+  return FromDigits(digits).value_or(0);
 }
 
 // Turns a SQLite failure into a Status with a remedy an operator can use.

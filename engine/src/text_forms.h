@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "toegang/identifiers.h"
 
@@ -29,6 +31,18 @@ inline std::string InszDisplay(uint64_t insz) {
 inline std::string KboDisplay(uint64_t kbo) {
   Result<Kbo> k = Kbo::FromValue(kbo);
   return k.ok() ? k->Display() : KboDigits(kbo);
+}
+
+// The inverse of the digit forms above: the number, or nullopt when text is
+// empty or holds anything but digits.
+inline std::optional<uint64_t> FromDigits(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return v;
 }
 
 }  // namespace toegang

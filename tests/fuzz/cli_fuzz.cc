@@ -26,12 +26,11 @@
 #include <vector>
 
 #include "cli_context.h"
+#include "fuzz_guard.h"
 
 namespace {
 
-void Check(bool condition) {
-  if (!condition) __builtin_trap();
-}
+using toegang::fuzz::Check;
 
 int Run(std::vector<std::string> words) {
   words.insert(words.begin(), "toegang");
@@ -121,16 +120,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const std::string& w : words) {
     if (w == "serve" || w == "generate") return 0;
   }
-  try {
+  toegang::fuzz::WithoutEscapes("RunToegang", [&] {
     const int exit_code = Run(words);
     Check(exit_code >= 0 && exit_code <= 4);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "exception escaped RunToegang: %s\n", e.what());
-    __builtin_trap();
-  } catch (...) {
-    std::fprintf(stderr, "unknown exception escaped RunToegang\n");
-    __builtin_trap();
-  }
+  });
   Sink();  // drop what the command printed
   return 0;
 }

@@ -18,15 +18,14 @@
 #include <vector>
 
 #include "csv_reader.h"
+#include "fuzz_guard.h"
 #include "import_rows.h"
 #include "toegang/identifiers.h"
 #include "toegang/status.h"
 
 namespace {
 
-void Check(bool condition) {
-  if (!condition) __builtin_trap();
-}
+using toegang::fuzz::Check;
 
 void CheckStatus(const toegang::Status& status) {
   if (!status.ok()) Check(!status.code().empty());
@@ -145,15 +144,6 @@ void FuzzStream(const uint8_t* data, size_t size) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  try {
-    FuzzStream(data, size);
-  } catch (const std::exception& e) {
-    // The engine promises that no exception crosses its API.
-    std::fprintf(stderr, "exception escaped the engine: %s\n", e.what());
-    __builtin_trap();
-  } catch (...) {
-    std::fprintf(stderr, "unknown exception escaped the engine\n");
-    __builtin_trap();
-  }
+  toegang::fuzz::WithoutEscapes("the engine", [&] { FuzzStream(data, size); });
   return 0;
 }

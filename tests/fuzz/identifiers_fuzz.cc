@@ -11,13 +11,12 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_guard.h"
 #include "toegang/identifiers.h"
 
 namespace {
 
-void Check(bool condition) {
-  if (!condition) __builtin_trap();
-}
+using toegang::fuzz::Check;
 
 void FuzzInsz(std::string_view text) {
   const toegang::Result<toegang::Insz> insz = toegang::Insz::Parse(text);
@@ -110,19 +109,12 @@ void FuzzEstablishmentUnit(std::string_view text) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  try {
+  toegang::fuzz::WithoutEscapes("the engine", [&] {
     FuzzInsz(text);
     FuzzKbo(text);
     FuzzHco(text);
     FuzzTypeCode(text);
     FuzzEstablishmentUnit(text);
-  } catch (const std::exception& e) {
-    // The engine promises that no exception crosses its API.
-    std::fprintf(stderr, "exception escaped the engine: %s\n", e.what());
-    __builtin_trap();
-  } catch (...) {
-    std::fprintf(stderr, "unknown exception escaped the engine\n");
-    __builtin_trap();
-  }
+  });
   return 0;
 }

@@ -28,13 +28,12 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_guard.h"
 #include "toegang/engine.h"
 
 namespace {
 
-void Check(bool condition) {
-  if (!condition) __builtin_trap();
-}
+using toegang::fuzz::Check;
 
 std::string WorkDir() {
   static const std::string dir = [] {
@@ -142,14 +141,6 @@ void FuzzImport(const uint8_t* data, size_t size) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  try {
-    FuzzImport(data, size);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "exception escaped the engine: %s\n", e.what());
-    __builtin_trap();
-  } catch (...) {
-    std::fprintf(stderr, "unknown exception escaped the engine\n");
-    __builtin_trap();
-  }
+  toegang::fuzz::WithoutEscapes("the engine", [&] { FuzzImport(data, size); });
   return 0;
 }
