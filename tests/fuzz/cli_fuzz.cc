@@ -118,7 +118,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Commands that run until stopped or write files as large as asked
   // (other branches add them) are not for a fuzzer's argv.
   for (const std::string& w : words) {
-    if (w == "serve" || w == "generate") return 0;
+    // As argv sees it: up to the first NUL byte.
+    const std::string arg = w.c_str();
+    if (arg == "serve" || arg == "generate") return 0;
   }
   toegang::fuzz::WithoutEscapes("RunToegang", [&] {
     const int exit_code = Run(words);
