@@ -32,7 +32,7 @@ CheckIndex::CheckIndex() : slots_(16), mask_(15) {}
 CheckIndex::Slot& CheckIndex::InsertSlot(uint64_t insz) {
   // Keep the table at most 70% full so probes stay short.
   if ((used_ + 1) * 10 > slots_.size() * 7) Grow();
-  size_t i = Hash(insz) & mask_;
+  size_t i = check_layout::Hash(insz) & mask_;
   while (slots_[i].insz != 0 && slots_[i].insz != insz) i = (i + 1) & mask_;
   if (slots_[i].insz == 0) {
     slots_[i].insz = insz;
@@ -47,7 +47,7 @@ void CheckIndex::Grow() {
   mask_ = slots_.size() - 1;
   for (const Slot& s : old) {
     if (s.insz == 0) continue;
-    size_t i = Hash(s.insz) & mask_;
+    size_t i = check_layout::Hash(s.insz) & mask_;
     while (slots_[i].insz != 0) i = (i + 1) & mask_;
     slots_[i] = s;
   }
@@ -127,7 +127,7 @@ void CheckIndex::SetSubafdeling(uint32_t sub, uint32_t grantable,
 std::vector<CheckIndex::Grant> CheckIndex::GrantsOf(uint64_t insz) const {
   const Slot* s = FindSlot(insz);
   if (s == nullptr) return {};
-  const Grant* g = Grants(*s);
+  const Grant* g = SlotGrants(*s);
   return std::vector<Grant>(g, g + s->count);
 }
 

@@ -369,16 +369,16 @@ bool DelegationGraph::ApplyAll(const ChangeSet& changes) {
 
 std::vector<std::string> DelegationGraph::GrantingFacilities(
     uint64_t insz, AppId app, Vertex only) const {
-  std::vector<std::string> out;
-  const uint32_t wanted =
-      only == kNoVertex ? CheckIndex::kAnyFacility : graph_[only].index;
-  index_.ForEachGranting(insz, app, [&](uint32_t f) {
-    if (wanted == CheckIndex::kAnyFacility || f == wanted) {
-      out.push_back(facilities_[f].hco);
-    }
-  });
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return index_.GrantingHcos(
+      insz, app,
+      only == kNoVertex ? CheckIndex::kAnyFacility : graph_[only].index,
+      [&](uint32_t f) -> const std::string& { return facilities_[f].hco; });
+}
+
+std::vector<std::string_view> DelegationGraph::FacilityHcos() const {
+  std::vector<std::string_view> out;
+  out.reserve(facilities_.size());
+  for (const FacilityData& f : facilities_) out.emplace_back(f.hco);
   return out;
 }
 

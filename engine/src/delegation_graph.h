@@ -39,6 +39,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -219,6 +220,9 @@ class DelegationGraph {
   // conditions 1-4 of SPEC 4.5 hold for it, else none.
   uint32_t SubafdelingGrants(Vertex s) const;
   const CheckIndex& check_index() const { return index_; }
+  // The HCO numbers of the facilities by index (the check index's facility
+  // numbers), for an index snapshot.
+  std::vector<std::string_view> FacilityHcos() const;
 
   // --- whole-model views ------------------------------------------------
   // Every fact of the model as sorted text lines, without provenance times;

@@ -3,7 +3,9 @@
 // A mutation: plan against the graph (rules.cc) -> commit the plan to the
 // store in one transaction -> apply the same ops to both instances of the
 // model (left_right.h). A query reads the instance the writer is not
-// touching, without a lock. See docs/architecture.md.
+// touching, without a lock. Until the model is loaded after opening, checks
+// may read a mapped index snapshot (index_snapshot.h). See
+// docs/architecture.md.
 #include "toegang/engine.h"
 
 #include <fmt/format.h>
@@ -17,6 +19,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <type_traits>
 
 #include "catalogue.h"
 #include "csv_reader.h"
@@ -24,6 +27,7 @@
 #include "explain.h"
 #include "graph_dot.h"
 #include "import_rows.h"
+#include "index_snapshot.h"
 #include "left_right.h"
 #include "listings.h"
 #include "rules.h"
@@ -49,30 +53,41 @@ using ModelPtr = std::unique_ptr<Model>;
 
 class EngineImpl : public Engine {
  public:
-  explicit EngineImpl(std::unique_ptr<SqliteStore> store)
-      : store_(std::move(store)) {}
+  EngineImpl(std::unique_ptr<SqliteStore> store, std::string path,
+             const OpenOptions& options)
+      : store_(std::move(store)),
+        path_(std::move(path)),
+        options_(options),
+        lazy_(options.one_shot && options.follow_interval.count() == 0) {}
 
   ~EngineImpl() override {
-    if (follower_.joinable()) {
+    if (background_.joinable()) {
       {
         std::lock_guard<std::mutex> lock(follow_mu_);
         stopping_ = true;
       }
       follow_cv_.notify_all();
-      follower_.join();
+      background_.join();
     }
     // The follower may have taken the twin; with it gone, twin_ is ours.
     if (twin_.valid()) twin_.wait();  // the copy reads the model
+    // Leave a current snapshot for the next start (a cache: errors are
+    // ignored).
+    if (model_ready_.load()) WriteSnapshot(/*only_if_stale=*/true);
   }
 
-  Status Init(const OpenOptions& options) {
+  Status Init() {
     Status s = store_->LoadCatalogue(&catalogue_);
     if (!s.ok()) return s;
-    s = Reload();
-    if (!s.ok()) return s;
-    if (options.follow_interval.count() > 0) {
-      follower_ = std::thread(
-          [this, every = options.follow_interval] { Follow(every); });
+    if (options_.index_snapshot) StartFromSnapshot();
+    if (startup_ == nullptr) {
+      std::lock_guard<std::mutex> writer(write_mu_);
+      s = ModelLocked();
+      if (!s.ok()) return s;
+    }
+    if (!lazy_ &&
+        (startup_ != nullptr || options_.follow_interval.count() > 0)) {
+      background_ = std::thread([this] { Background(); });
     }
     return Status::Ok();
   }
@@ -125,6 +140,8 @@ class EngineImpl : public Engine {
   }
 
   Status May(const Mutation& m) const override {
+    Status ready = ModelForQuery();
+    if (!ready.ok()) return ready;
     return model_->Read([&](const ModelPtr& model) {
       return PlanMutation(model->graph, m, NowSeconds(),
                           model->graph.max_subafdeling_id() + 1)
@@ -136,19 +153,34 @@ class EngineImpl : public Engine {
                          std::string_view hco) const override {
     Result<Question> q = ParseQuestion(insz, application, hco);
     if (!q.ok()) return q.status();
-    return model_->Read([&](const ModelPtr& model) -> Result<Decision> {
-      Decision d;
-      d.revision = model->revision;
-      Vertex only = kNoVertex;
-      if (!q->hco.empty()) {
-        only = model->graph.FindFacility(q->hco);
-        if (only == kNoVertex) return d;  // unknown facility: denied
-      }
-      // One pass over the index; a denial allocates nothing.
-      d.facilities = model->graph.GrantingFacilities(q->insz, q->app, only);
-      d.allowed = !d.facilities.empty();
-      return d;
-    });
+    return Decide(
+        [&](const MappedCheckIndex& index) -> Result<Decision> {
+          Decision d;
+          d.revision = index.stamp().revision;
+          uint32_t only = CheckIndex::kAnyFacility;
+          if (!q->hco.empty()) {
+            std::optional<uint32_t> f = index.FindFacility(q->hco);
+            if (!f) return d;  // unknown facility: denied
+            only = *f;
+          }
+          d.facilities = index.GrantingHcos(
+              q->insz, q->app, only, [&](uint32_t i) { return index.hco(i); });
+          d.allowed = !d.facilities.empty();
+          return d;
+        },
+        [&](const ModelPtr& model) -> Result<Decision> {
+          Decision d;
+          d.revision = model->revision;
+          Vertex only = kNoVertex;
+          if (!q->hco.empty()) {
+            only = model->graph.FindFacility(q->hco);
+            if (only == kNoVertex) return d;  // unknown facility: denied
+          }
+          // One pass over the index; a denial allocates nothing.
+          d.facilities = model->graph.GrantingFacilities(q->insz, q->app, only);
+          d.allowed = !d.facilities.empty();
+          return d;
+        });
   }
 
   Result<bool> Allowed(std::string_view insz, std::string_view application,
@@ -156,15 +188,26 @@ class EngineImpl : public Engine {
                        uint64_t* revision) const override {
     Result<Question> q = ParseQuestion(insz, application, hco);
     if (!q.ok()) return q.status();
-    return model_->Read([&](const ModelPtr& model) {
-      if (revision != nullptr) *revision = model->revision;
-      Vertex only = kNoVertex;
-      if (!q->hco.empty()) {
-        only = model->graph.FindFacility(q->hco);
-        if (only == kNoVertex) return false;
-      }
-      return model->graph.Allowed(q->insz, q->app, only);
-    });
+    return Decide(
+        [&](const MappedCheckIndex& index) -> Result<bool> {
+          if (revision != nullptr) *revision = index.stamp().revision;
+          uint32_t only = CheckIndex::kAnyFacility;
+          if (!q->hco.empty()) {
+            std::optional<uint32_t> f = index.FindFacility(q->hco);
+            if (!f) return false;
+            only = *f;
+          }
+          return index.Allowed(q->insz, q->app, only);
+        },
+        [&](const ModelPtr& model) -> Result<bool> {
+          if (revision != nullptr) *revision = model->revision;
+          Vertex only = kNoVertex;
+          if (!q->hco.empty()) {
+            only = model->graph.FindFacility(q->hco);
+            if (only == kNoVertex) return false;
+          }
+          return model->graph.Allowed(q->insz, q->app, only);
+        });
   }
 
   Result<Explanation> Explain(std::string_view insz,
@@ -172,6 +215,8 @@ class EngineImpl : public Engine {
                               std::string_view hco, Lang lang) const override {
     Result<Question> q = ParseQuestion(insz, application, hco);
     if (!q.ok()) return q.status();
+    Status ready = ModelForQuery();
+    if (!ready.ok()) return ready;
     return model_->Read([&](const ModelPtr& model) {
       return ExplainDecision(model->graph, q->insz, q->app, q->hco, lang,
                              model->revision);
@@ -182,6 +227,8 @@ class EngineImpl : public Engine {
                                    const PageRequest& page) const override {
     Result<uint64_t> person = PersonAndPage(insz, page);
     if (!person.ok()) return person.status();
+    Status ready = ModelForQuery();
+    if (!ready.ok()) return ready;
     return model_->Read([&](const ModelPtr& model) {
       return ListAccess(model->graph, *person, page, model->revision);
     });
@@ -200,6 +247,8 @@ class EngineImpl : public Engine {
     }
     Status p = CheckPage(page);
     if (!p.ok()) return p;
+    Status ready = ModelForQuery();
+    if (!ready.ok()) return ready;
     return model_->Read([&](const ModelPtr& model) {
       return ListUsers(model->graph, h->str(), app, page, model->revision);
     });
@@ -209,6 +258,8 @@ class EngineImpl : public Engine {
                                        const PageRequest& page) const override {
     Result<uint64_t> person = PersonAndPage(insz, page);
     if (!person.ok()) return person.status();
+    Status ready = ModelForQuery();
+    if (!ready.ok()) return ready;
     return model_->Read([&](const ModelPtr& model) {
       return ListManagedBy(model->graph, *person, page, model->revision);
     });
@@ -217,6 +268,8 @@ class EngineImpl : public Engine {
   Result<WhoReport> Who(std::string_view kbo) const override {
     Result<Kbo> k = Kbo::Parse(kbo);
     if (!k.ok()) return k.status();
+    Status ready = ModelForQuery();
+    if (!ready.ok()) return ready;
     return model_->Read([&](const ModelPtr& model) {
       return DescribeEnterprise(model->graph, k->value(), model->revision);
     });
@@ -225,6 +278,8 @@ class EngineImpl : public Engine {
   Result<std::string> GraphDot(std::string_view kbo) const override {
     Result<Kbo> k = Kbo::Parse(kbo);
     if (!k.ok()) return k.status();
+    Status ready = ModelForQuery();
+    if (!ready.ok()) return ready;
     return model_->Read([&](const ModelPtr& model) -> Result<std::string> {
       Vertex e = model->graph.FindEnterprise(k->value());
       if (e == kNoVertex) {
@@ -305,6 +360,8 @@ class EngineImpl : public Engine {
 
   Result<std::vector<std::string>> Verify() const override {
     std::lock_guard<std::mutex> writer(write_mu_);
+    Status ready = self().ModelLocked();
+    if (!ready.ok()) return ready;
     Result<std::vector<std::string>> storage = store_->CheckIntegrity();
     if (!storage.ok()) return storage.status();
     std::vector<std::string> problems = *storage;
@@ -334,6 +391,8 @@ class EngineImpl : public Engine {
 
   Result<Stats> GetStats() const override {
     std::lock_guard<std::mutex> writer(write_mu_);
+    Status ready = self().ModelLocked();
+    if (!ready.ok()) return ready;
     Result<StoreCounts> c = store_->Counts();
     if (!c.ok()) return c.status();
     Stats s;
@@ -362,6 +421,13 @@ class EngineImpl : public Engine {
   Status Refresh() override {
     std::lock_guard<std::mutex> writer(write_mu_);
     return CatchUpLocked();
+  }
+
+  StartupInfo startup() const override {
+    std::lock_guard<std::mutex> lock(follow_mu_);
+    StartupInfo s = startup_info_;
+    s.model_loaded = model_ready_.load(std::memory_order_acquire);
+    return s;
   }
 
   FollowState follow_state() const override {
@@ -448,19 +514,30 @@ class EngineImpl : public Engine {
   // or when another process committed). Readers keep the old graph until
   // the new one is swapped in.
   Status Reload() {
+    const auto started = std::chrono::steady_clock::now();
     auto fresh =
         std::make_unique<Model>(Model{DelegationGraph(&catalogue_), 0});
     Result<uint64_t> rev = store_->Load(&fresh->graph);
     if (!rev.ok()) return rev.status();
     fresh->revision = *rev;
+    {
+      std::lock_guard<std::mutex> lock(follow_mu_);
+      startup_info_.load_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(
+              std::chrono::steady_clock::now() - started)
+              .count();
+    }
     if (model_ == nullptr) {
       // Opening: queries can start on the loaded model at once; its twin,
       // which only writers need, is copied in the background (see
-      // TwinReady).
+      // TwinReady), or by the first write of a one-shot engine.
       const Model* loaded = fresh.get();
       model_ = std::make_unique<LeftRight<ModelPtr>>(std::move(fresh), nullptr);
-      twin_ = std::async(std::launch::async,
-                         [loaded] { return std::make_unique<Model>(*loaded); });
+      if (!lazy_) {
+        twin_ = std::async(std::launch::async, [loaded] {
+          return std::make_unique<Model>(*loaded);
+        });
+      }
     } else {
       TwinReady();
       // The fresh model goes where no reader is; the other instance becomes
@@ -479,10 +556,15 @@ class EngineImpl : public Engine {
     return Status::Ok();
   }
 
-  // Waits for the background copy made at opening and puts it in place as
-  // the instance no query reads. REQUIRES: write_mu_ held (or opening).
+  // Waits for the background copy made at opening (or, in a one-shot
+  // engine, makes it) and puts it in place as the instance no query reads.
+  // REQUIRES: write_mu_ held, the model loaded.
   void TwinReady() {
-    if (twin_.valid()) model_->Idle() = twin_.get();
+    if (twin_.valid()) {
+      model_->Idle() = twin_.get();
+    } else if (model_->Idle() == nullptr) {
+      model_->Idle() = std::make_unique<Model>(Writer());
+    }
   }
 
   // Applies committed change sets to both instances of the model.
@@ -571,6 +653,8 @@ class EngineImpl : public Engine {
   }
 
   Status CatchUpLocked() {
+    Status ready = ModelLocked();
+    if (!ready.ok()) return ready;
     TwinReady();  // a catch-up may write; and Refresh() promises both
     Result<uint64_t> stored = store_->CurrentRevision();
     Status s = stored.ok() ? Status::Ok() : stored.status();
@@ -587,9 +671,29 @@ class EngineImpl : public Engine {
     return s;
   }
 
-  // The follower thread: catches up every `every` until the engine closes.
-  void Follow(std::chrono::milliseconds every) {
+  // The background thread: loads the model when opening started from a
+  // snapshot (retrying a failed load every second), then, with a follow
+  // interval, catches up that often until the engine closes.
+  void Background() {
     std::unique_lock<std::mutex> lock(follow_mu_);
+    while (!stopping_ && !model_ready_.load()) {
+      lock.unlock();
+      Status s;
+      {
+        std::lock_guard<std::mutex> writer(write_mu_);
+        s = ModelLocked();
+      }
+      lock.lock();
+      load_failed_.store(!s.ok(), std::memory_order_release);
+      if (!s.ok()) {
+        ++follow_.failures;
+        follow_.last_error = s.message();
+        follow_cv_.wait_for(lock, std::chrono::seconds(1),
+                            [this] { return stopping_; });
+      }
+    }
+    const std::chrono::milliseconds every = options_.follow_interval;
+    if (every.count() <= 0) return;
     while (!follow_cv_.wait_for(lock, every, [this] { return stopping_; })) {
       lock.unlock();
       {
@@ -599,6 +703,142 @@ class EngineImpl : public Engine {
       lock.lock();
     }
   }
+
+  // --- start-up from an index snapshot ---------------------------------
+
+  // The stamp of the database state at `revision`: a digest of that
+  // revision's change-log rows (committed with it, never changed after)
+  // and of the catalogue.
+  Result<SnapshotStamp> StampOf(uint64_t revision) {
+    StampHasher h;
+    h.Add(CatalogueDigest(catalogue_));
+    h.Add(revision);
+    AuditQuery q;
+    q.since_revision = revision == 0 ? 0 : revision - 1;
+    q.limit = 256;
+    for (bool more = revision != 0; more;) {
+      Result<std::vector<AuditRecord>> rows = store_->ReadAudit(q);
+      if (!rows.ok()) return rows.status();
+      more = rows->size() == q.limit;
+      for (const AuditRecord& r : *rows) {
+        q.after_seq = r.seq;
+        if (r.revision > revision) more = false;
+        if (r.revision != revision) continue;
+        h.Add(r.seq);
+        h.Add(r.at);
+        h.Add(r.action);
+        h.Add(r.detail);
+      }
+    }
+    return SnapshotStamp{revision, h.value()};
+  }
+
+  // Maps the index snapshot when it was taken from the database's current
+  // state; otherwise notes why not.
+  void StartFromSnapshot() {
+    const auto started = std::chrono::steady_clock::now();
+    Result<uint64_t> revision = store_->CurrentRevision();
+    Result<SnapshotStamp> stamp =
+        revision.ok() ? StampOf(*revision)
+                      : Result<SnapshotStamp>(revision.status());
+    std::string note;
+    if (!stamp.ok()) {
+      note = stamp.status().message();
+    } else {
+      Result<std::unique_ptr<MappedCheckIndex>> mapped =
+          MappedCheckIndex::Open(IndexSnapshotPath(path_));
+      if (!mapped.ok()) {
+        note = mapped.status().message();
+      } else if ((*mapped)->stamp() != *stamp) {
+        note = fmt::format(
+            "the index snapshot is of revision {}, the database "
+            "is at {} (or was rewritten)",
+            (*mapped)->stamp().revision, stamp->revision);
+      } else {
+        startup_ = std::move(mapped).value();
+        published_revision_.store(stamp->revision, std::memory_order_release);
+      }
+    }
+    std::lock_guard<std::mutex> lock(follow_mu_);
+    startup_info_.from_snapshot = startup_ != nullptr;
+    startup_info_.snapshot_note = std::move(note);
+    startup_info_.snapshot_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started)
+            .count();
+  }
+
+  // Loads the model unless it is in memory already; then checks stop
+  // reading the snapshot. REQUIRES: write_mu_ held.
+  Status ModelLocked() {
+    if (model_ready_.load(std::memory_order_relaxed)) return Status::Ok();
+    Status s = Reload();
+    if (!s.ok()) return s;
+    // Dekker-style hand-over with Decide(): a check that missed this store
+    // has announced itself on startup_readers_ before looking, so once the
+    // count is zero no check can be reading the snapshot.
+    model_ready_.store(true, std::memory_order_seq_cst);
+    while (startup_readers_.load(std::memory_order_seq_cst) != 0) {
+      std::this_thread::yield();
+    }
+    startup_.reset();
+    // Always after a full load: a snapshot with a current stamp but other
+    // content (the database edited behind toegang's back) heals here.
+    WriteSnapshot(/*only_if_stale=*/false);
+    return Status::Ok();
+  }
+
+  // For queries that need the graph: loads it if opening left that for
+  // later (the only time a query waits for the writer lock).
+  Status ModelForQuery() const {
+    if (model_ready_.load(std::memory_order_acquire)) return Status::Ok();
+    std::lock_guard<std::mutex> writer(write_mu_);
+    return self().ModelLocked();
+  }
+
+  // Runs a check on the snapshot while the model is not loaded, else on
+  // the model. Takes no lock.
+  template <typename FromSnapshot, typename FromModel>
+  std::invoke_result_t<FromSnapshot, const MappedCheckIndex&> Decide(
+      FromSnapshot from_snapshot, FromModel from_model) const {
+    if (!model_ready_.load(std::memory_order_acquire)) {
+      startup_readers_.fetch_add(1, std::memory_order_seq_cst);
+      struct Leave {
+        std::atomic<int>& readers;
+        ~Leave() { readers.fetch_sub(1, std::memory_order_release); }
+      } leave{startup_readers_};
+      if (!model_ready_.load(std::memory_order_seq_cst)) {
+        if (load_failed_.load(std::memory_order_acquire)) {
+          // Fail closed: the snapshot would go stale unnoticed.
+          return std::invoke_result_t<FromSnapshot, const MappedCheckIndex&>(
+              Status::Storage(code::kStorageError,
+                              "the federation could not be loaded after "
+                              "opening; the engine retries every second (see "
+                              "follow_state().last_error)"));
+        }
+        return from_snapshot(*startup_);
+      }
+    }
+    return model_->Read(from_model);
+  }
+
+  // Writes the index snapshot of the model (when only_if_stale, only if
+  // the file on disk is not of the model's state). A cache: failures are
+  // ignored. REQUIRES: write_mu_ held (or closing), model loaded.
+  void WriteSnapshot(bool only_if_stale) {
+    if (!options_.index_snapshot) return;
+    const Model& m = Writer();
+    Result<SnapshotStamp> stamp = StampOf(m.revision);
+    if (!stamp.ok()) return;
+    const std::string path = IndexSnapshotPath(path_);
+    if (only_if_stale && ReadSnapshotStamp(path) == *stamp) return;
+    (void)WriteIndexSnapshot(path, *stamp, m.graph.check_index(),
+                             m.graph.FacilityHcos());
+  }
+
+  // Const queries may have to load the model (ModelForQuery); the engine
+  // object itself is never const.
+  EngineImpl& self() const { return const_cast<EngineImpl&>(*this); }
 
   // One CSV file with an optional header, parsed by parse and written by
   // put: the persons, functions and facilities imports.
@@ -775,7 +1015,10 @@ class EngineImpl : public Engine {
   }
 
   std::unique_ptr<SqliteStore> store_;  // guarded by write_mu_
-  Catalogue catalogue_;                 // immutable after Init
+  const std::string path_;
+  const OpenOptions options_;
+  const bool lazy_;      // one-shot: load and copy only when needed
+  Catalogue catalogue_;  // immutable after Init
 
   // Serializes writers (mutations, imports, catch-ups) and every use of
   // store_.
@@ -785,6 +1028,12 @@ class EngineImpl : public Engine {
   // The second instance while it is being copied after opening.
   std::future<ModelPtr> twin_;
   std::atomic<uint64_t> published_revision_{0};
+  // Until the model is loaded (model_ready_), checks read the mapped
+  // snapshot, announcing themselves on startup_readers_ (see Decide).
+  std::atomic<bool> model_ready_{false};
+  std::atomic<bool> load_failed_{false};  // the background load failed
+  std::unique_ptr<MappedCheckIndex> startup_;
+  mutable std::atomic<int> startup_readers_{0};
 
   // The follower (OpenOptions::follow_interval) and its bookkeeping.
   // Lock order: write_mu_ before follow_mu_.
@@ -792,7 +1041,9 @@ class EngineImpl : public Engine {
   std::condition_variable follow_cv_;
   bool stopping_ = false;
   FollowState follow_;
-  std::thread follower_;
+  StartupInfo startup_info_;
+  // Loads the model after a snapshot start, then follows (Background()).
+  std::thread background_;
 };
 
 }  // namespace
@@ -802,8 +1053,9 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
   Result<std::unique_ptr<SqliteStore>> store =
       SqliteStore::Open(path, options.create_if_missing);
   if (!store.ok()) return store.status();
-  auto engine = std::make_unique<EngineImpl>(std::move(store).value());
-  Status s = engine->Init(options);
+  auto engine =
+      std::make_unique<EngineImpl>(std::move(store).value(), path, options);
+  Status s = engine->Init();
   if (!s.ok()) return s;
   return std::unique_ptr<Engine>(std::move(engine));
 }

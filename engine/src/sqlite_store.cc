@@ -908,19 +908,34 @@ Status SqliteStore::RecordRefusal(const AuditRecord& r) {
 Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
     const AuditQuery& query) {
   try {
-    SQLite::Statement q(
-        *db_,
-        "SELECT seq, revision, at, actor, action, kbo, outcome, code, detail, "
-        "message FROM audit WHERE seq > ? AND (? = '' OR kbo = ?) AND (? = 0 "
-        "OR revision > ?) ORDER BY seq LIMIT ?");
-    q.bind(1, static_cast<int64_t>(query.after_seq));
-    q.bind(2, query.kbo);
-    q.bind(3, query.kbo);
-    q.bind(4, static_cast<int64_t>(query.since_revision));
-    q.bind(5, static_cast<int64_t>(query.since_revision));
-    q.bind(6, static_cast<int64_t>(query.limit));
     std::vector<AuditRecord> out;
-    while (q.executeStep()) out.push_back(ReadAuditRow(q));
+    auto run = [&](SQLite::Statement& q, int col) {
+      q.bind(col++, static_cast<int64_t>(query.after_seq));
+      q.bind(col++, query.kbo);
+      q.bind(col++, query.kbo);
+      q.bind(col, static_cast<int64_t>(query.limit));
+      while (q.executeStep()) out.push_back(ReadAuditRow(q));
+    };
+    if (query.since_revision == 0) {
+      SQLite::Statement q(*db_,
+                          "SELECT seq, revision, at, actor, action, kbo, "
+                          "outcome, code, detail, message FROM audit WHERE "
+                          "seq > ? AND (? = '' OR kbo = ?) ORDER BY seq "
+                          "LIMIT ?");
+      run(q, 1);
+      return out;
+    }
+    // From a revision on, the revision index finds the rows (the follower
+    // asks this often; walking the log from its first row would cost time
+    // in proportion to its length). Revisions grow with seq, so (revision,
+    // seq) order is seq order.
+    SQLite::Statement q(*db_,
+                        "SELECT seq, revision, at, actor, action, kbo, "
+                        "outcome, code, detail, message FROM audit WHERE "
+                        "revision > ? AND seq > ? AND (? = '' OR kbo = ?) "
+                        "ORDER BY revision, seq LIMIT ?");
+    q.bind(1, static_cast<int64_t>(query.since_revision));
+    run(q, 2);
     return out;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "reading the audit log");

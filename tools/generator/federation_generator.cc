@@ -612,9 +612,11 @@ Status FileExists(const std::string& path) {
 // overwrite), and makes the move durable.
 Status Place(const std::string& tmp, const std::string& out, bool overwrite) {
   if (overwrite) {
-    // A stale WAL of the file being replaced must not be applied to ours.
+    // A stale WAL of the file being replaced must not be applied to ours,
+    // and its index snapshot (index_snapshot.h) is of another federation.
     ::unlink((out + "-wal").c_str());
     ::unlink((out + "-shm").c_str());
+    ::unlink((out + "-index").c_str());
     if (::rename(tmp.c_str(), out.c_str()) != 0) {
       return Status::Storage(code::kIoError,
                              fmt::format("cannot move {} to {}: {}", tmp, out,
@@ -666,6 +668,7 @@ Status Fill(const std::string& tmp, const Plan& plan, const InszMaker& insz,
     // The engine creates the file: schema, catalogue, mode 0600, WAL.
     OpenOptions open;
     open.create_if_missing = true;
+    open.index_snapshot = false;  // of an empty federation: of no use
     Result<std::unique_ptr<Engine>> engine = Engine::Open(tmp, open);
     if (!engine.ok()) return engine.status();
   }

@@ -19,6 +19,9 @@
 // lock: the model is held twice and a writer changes the copy no query is
 // reading (left-right; see docs/architecture.md). A query that starts
 // after Apply() returns sees the change.
+// After Open, checks may be answered from an index snapshot while the graph
+// loads in the background (OpenOptions::index_snapshot); other calls then
+// wait for the load.
 // Several processes may open the same database file: before each mutation
 // (and, with OpenOptions::follow_interval, in the background) the engine
 // catches up with commits made by others by replaying the change log.
@@ -48,6 +51,31 @@ struct OpenOptions {
   // so that queries see them within about this bound. Zero: the engine
   // catches up only in Apply, the imports, CatchUp() and Refresh().
   std::chrono::milliseconds follow_interval{0};
+  // Index snapshot (docs/architecture.md, "Start-up"): at opening, when the
+  // file `<path>-index` was taken from exactly the database's current state,
+  // checks are answered from it (mapped, in milliseconds) until the graph
+  // is loaded; the engine writes that file after a full load and when it
+  // closes, whenever the file on disk is out of date. The file is a cache:
+  // a stale, damaged or foreign one is ignored. False: neither read nor
+  // written.
+  bool index_snapshot = true;
+  // The engine answers a few calls and closes (a CLI command). Then, with a
+  // current snapshot, the graph is loaded only when a call other than a
+  // check needs it, and the second model instance (left-right) only when
+  // the first write needs it. False (a service): both are built in the
+  // background at once. A follower (follow_interval) implies false.
+  bool one_shot = false;
+};
+
+// How the engine started (health checks, metrics, benchmarks).
+struct StartupInfo {
+  // Checks were answered from an index snapshot until the graph was loaded.
+  bool from_snapshot = false;
+  // Why no snapshot was used (empty when one was, or when switched off).
+  std::string snapshot_note;
+  bool model_loaded = false;  // the graph is in memory (now)
+  int64_t snapshot_ms = 0;    // mapping and validating the snapshot
+  int64_t load_ms = 0;        // the last full load of the graph, 0 if none
 };
 
 // Where the engine stands with the change log (for health checks and
@@ -258,6 +286,9 @@ class Engine {
   // the model that writers need is copied in the background while
   // queries already run).
   virtual Status Refresh() = 0;
+
+  // How the engine started; see StartupInfo.
+  virtual StartupInfo startup() const = 0;
 
   virtual FollowState follow_state() const = 0;
 };

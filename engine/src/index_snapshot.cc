@@ -1,0 +1,418 @@
+#include "index_snapshot.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <numeric>
+#include <random>
+
+#include "catalogue.h"
+#include "toegang/error_codes.h"
+
+namespace toegang {
+namespace {
+
+using check_layout::Grant;
+using check_layout::kAnyFacility;
+using check_layout::kInline;
+using check_layout::Slot;
+using check_layout::SubEntry;
+
+constexpr char kMagic[8] = {'T', 'O', 'E', 'G', 'I', 'D', 'X', '1'};
+constexpr uint32_t kByteOrder = 0x01020304;
+constexpr uint32_t kFormat = 1;
+constexpr size_t kAlign = 64;
+// Bounds that keep every size computation far from overflow.
+constexpr uint64_t kMaxEntries = uint64_t{1} << 40;
+
+struct FileHeader {
+  char magic[8];
+  uint32_t byte_order;
+  uint32_t format;
+  uint64_t revision, digest;
+  uint64_t persons, grants;
+  uint64_t slot_count, spill_count, sub_count, facility_count, hco_bytes;
+  uint64_t body_hash;
+  uint64_t reserved[4];
+};
+static_assert(sizeof(FileHeader) == 128);
+
+constexpr uint64_t AlignUp(uint64_t n) {
+  return (n + kAlign - 1) / kAlign * kAlign;
+}
+
+// Where each section starts, from the counts in the header.
+struct Sections {
+  uint64_t slots, spill, subs, hco_offsets, hco_chars, by_hco, end;
+};
+Sections Locate(const FileHeader& h) {
+  Sections s{};
+  s.slots = sizeof(FileHeader);
+  s.spill = AlignUp(s.slots + h.slot_count * sizeof(Slot));
+  s.subs = AlignUp(s.spill + h.spill_count * sizeof(Grant));
+  s.hco_offsets = AlignUp(s.subs + h.sub_count * sizeof(SubEntry));
+  s.hco_chars =
+      AlignUp(s.hco_offsets + (h.facility_count + 1) * sizeof(uint32_t));
+  s.by_hco = AlignUp(s.hco_chars + h.hco_bytes);
+  s.end = AlignUp(s.by_hco + h.facility_count * sizeof(uint32_t));
+  return s;
+}
+
+// The body hash: 64-bit words (the body is a multiple of 64 bytes).
+uint64_t HashWords(uint64_t h, const unsigned char* p, size_t n) {
+  for (size_t i = 0; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = std::rotl(h ^ (w * 0x9e3779b97f4a7c15ULL), 29) * 0xbf58476d1ce4e5b9ULL;
+  }
+  return h;
+}
+constexpr uint64_t kHashSeed = 0x6a09e667f3bcc908ULL;
+
+// Streams the body to a file descriptor in 1 MiB chunks, hashing it.
+class BodyWriter {
+ public:
+  explicit BodyWriter(int fd) : fd_(fd), buf_(kChunk) {}
+  bool Put(const void* data, size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    while (n > 0) {
+      const size_t take = std::min(n, kChunk - used_);
+      std::memcpy(buf_.data() + used_, p, take);
+      used_ += take;
+      written_ += take;
+      p += take;
+      n -= take;
+      if (used_ == kChunk && !Flush()) return false;
+    }
+    return true;
+  }
+  bool PadTo(uint64_t offset) {  // offset counted from the file's start
+    static const unsigned char kZeros[kAlign] = {};
+    while (sizeof(FileHeader) + written_ < offset) {
+      const size_t n =
+          std::min<uint64_t>(kAlign, offset - sizeof(FileHeader) - written_);
+      if (!Put(kZeros, n)) return false;
+    }
+    return true;
+  }
+  bool Flush() {
+    hash_ = HashWords(hash_, buf_.data(), used_);
+    size_t done = 0;
+    while (done < used_) {
+      const ssize_t w = ::write(fd_, buf_.data() + done, used_ - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) return false;
+      done += static_cast<size_t>(w);
+    }
+    used_ = 0;
+    return true;
+  }
+  uint64_t hash() const { return hash_; }
+
+ private:
+  static constexpr size_t kChunk = size_t{1} << 20;
+  int fd_;
+  std::vector<unsigned char> buf_;
+  size_t used_ = 0;
+  uint64_t written_ = 0;
+  uint64_t hash_ = kHashSeed;
+};
+
+Status IoError(const std::string& what, const std::string& path) {
+  return Status::Storage(code::kIoError, fmt::format("{} {}: {}", what, path,
+                                                     std::strerror(errno)));
+}
+
+Status Invalid(const std::string& path, std::string_view why) {
+  return Status::Storage(kSnapshotInvalid,
+                         fmt::format("index snapshot {}: {}", path, why));
+}
+
+}  // namespace
+
+std::string IndexSnapshotPath(const std::string& db_path) {
+  return db_path + "-index";
+}
+
+void StampHasher::Add(std::string_view bytes) {
+  Add(static_cast<uint64_t>(bytes.size()));
+  for (unsigned char c : bytes) {
+    h_ = (h_ ^ c) * 0x100000001b3ULL;
+  }
+}
+
+void StampHasher::Add(uint64_t value) {
+  h_ = std::rotl(h_ ^ (value * 0x9e3779b97f4a7c15ULL), 31) *
+       0xbf58476d1ce4e5b9ULL;
+}
+
+uint64_t CatalogueDigest(const Catalogue& catalogue) {
+  StampHasher h;
+  h.Add(uint64_t{kFormat});
+  for (size_t i = 0; i < catalogue.application_count(); ++i) {
+    h.Add(catalogue.application(static_cast<AppId>(i)).code);
+  }
+  for (size_t i = 0; i < catalogue.capacity_count(); ++i) {
+    h.Add(catalogue.capacity(static_cast<CapacityId>(i)).code);
+  }
+  for (size_t i = 0; i < catalogue.subdivision_count(); ++i) {
+    h.Add(catalogue.subdivision(static_cast<SubdivisionId>(i)).code);
+  }
+  return h.value();
+}
+
+Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
+                          const CheckIndex& index,
+                          const std::vector<std::string_view>& hcos) {
+  FileHeader h{};
+  std::memcpy(h.magic, kMagic, sizeof kMagic);
+  h.byte_order = kByteOrder;
+  h.format = kFormat;
+  h.revision = stamp.revision;
+  h.digest = stamp.digest;
+  h.persons = index.persons();
+  h.grants = index.grants();
+  h.slot_count = index.slot_count();
+  h.sub_count = index.sub_count();
+  h.facility_count = hcos.size();
+  for (size_t i = 0; i < index.slot_count(); ++i) {
+    const Slot& s = index.slot(i);
+    if (s.insz != 0 && s.count > kInline) h.spill_count += s.count;
+  }
+  for (std::string_view hco : hcos) h.hco_bytes += hco.size();
+  if (h.hco_bytes >= UINT32_MAX) {
+    return Status::Storage(code::kIoError, "too many facilities to snapshot");
+  }
+  const Sections at = Locate(h);
+
+  // A fresh name in the same directory, so that the rename is atomic.
+  std::random_device rd;
+  const std::string tmp =
+      fmt::format("{}.tmp-{}-{:08x}", path, ::getpid(), rd());
+  const int fd =
+      ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return IoError("cannot create", tmp);
+  auto fail = [&](const char* what) {
+    Status s = IoError(what, tmp);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return s;
+  };
+  if (::pwrite(fd, &h, sizeof h, 0) != static_cast<ssize_t>(sizeof h) ||
+      ::lseek(fd, sizeof h, SEEK_SET) < 0) {
+    return fail("cannot write");
+  }
+  BodyWriter out(fd);
+  bool ok = true;
+  // Slots, with a spilled person's list given as an offset into the spill
+  // section (lists in slot order).
+  uint32_t next_spill = 0;
+  for (size_t i = 0; ok && i < index.slot_count(); ++i) {
+    Slot s = index.slot(i);
+    if (s.insz != 0 && s.count > kInline) {
+      s.spill = next_spill;
+      next_spill += s.count;
+    }
+    ok = out.Put(&s, sizeof s);
+  }
+  ok = ok && out.PadTo(at.spill);
+  for (size_t i = 0; ok && i < index.slot_count(); ++i) {
+    const Slot& s = index.slot(i);
+    if (s.insz != 0 && s.count > kInline) {
+      ok = out.Put(index.SlotGrants(s), s.count * sizeof(Grant));
+    }
+  }
+  ok = ok && out.PadTo(at.subs);
+  for (size_t i = 0; ok && i < index.sub_count(); ++i) {
+    ok = out.Put(&index.sub(static_cast<uint32_t>(i)), sizeof(SubEntry));
+  }
+  ok = ok && out.PadTo(at.hco_offsets);
+  uint32_t offset = 0;
+  for (size_t f = 0; ok && f <= hcos.size(); ++f) {
+    ok = out.Put(&offset, sizeof offset);
+    if (f < hcos.size()) offset += static_cast<uint32_t>(hcos[f].size());
+  }
+  ok = ok && out.PadTo(at.hco_chars);
+  for (size_t f = 0; ok && f < hcos.size(); ++f) {
+    ok = out.Put(hcos[f].data(), hcos[f].size());
+  }
+  ok = ok && out.PadTo(at.by_hco);
+  std::vector<uint32_t> by_hco(hcos.size());
+  std::iota(by_hco.begin(), by_hco.end(), 0U);
+  std::sort(by_hco.begin(), by_hco.end(),
+            [&](uint32_t a, uint32_t b) { return hcos[a] < hcos[b]; });
+  ok = ok && out.Put(by_hco.data(), by_hco.size() * sizeof(uint32_t));
+  ok = ok && out.PadTo(at.end) && out.Flush();
+  if (!ok) return fail("cannot write");
+  h.body_hash = out.hash();
+  if (::pwrite(fd, &h, sizeof h, 0) != static_cast<ssize_t>(sizeof h)) {
+    return fail("cannot write");
+  }
+  // No fsync: a snapshot lost or torn by a power cut fails validation and
+  // the engine loads the graph instead.
+  if (::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return IoError("cannot write", tmp);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    Status s = IoError("cannot move into place", path);
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  return Status::Ok();
+}
+
+std::optional<SnapshotStamp> ReadSnapshotStamp(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  FileHeader h{};
+  const ssize_t n = ::pread(fd, &h, sizeof h, 0);
+  ::close(fd);
+  if (n != static_cast<ssize_t>(sizeof h) ||
+      std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 ||
+      h.byte_order != kByteOrder || h.format != kFormat) {
+    return std::nullopt;
+  }
+  return SnapshotStamp{h.revision, h.digest};
+}
+
+Result<std::unique_ptr<MappedCheckIndex>> MappedCheckIndex::Open(
+    const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return IoError("cannot open", path);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    Status s = IoError("cannot stat", path);
+    ::close(fd);
+    return s;
+  }
+  // Only a file this user wrote and nobody else can change is trusted.
+  if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid() ||
+      (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    ::close(fd);
+    errno = EPERM;
+    return IoError("not a private regular file of this user:", path);
+  }
+  const auto size = static_cast<size_t>(st.st_size);
+  if (size < sizeof(FileHeader)) {
+    ::close(fd);
+    return Invalid(path, "shorter than its header");
+  }
+  void* base =
+      ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  ::close(fd);
+  if (base == MAP_FAILED) return IoError("cannot map", path);
+  std::unique_ptr<MappedCheckIndex> m(new MappedCheckIndex());
+  m->base_ = base;
+  m->size_ = size;
+  Status s = m->Validate();
+  if (!s.ok()) {
+    return Status::Storage(
+        s.code(), fmt::format("index snapshot {}: {}", path, s.message()));
+  }
+  return m;
+}
+
+MappedCheckIndex::~MappedCheckIndex() {
+  if (base_ != nullptr) ::munmap(base_, size_);
+}
+
+Status MappedCheckIndex::Validate() {
+  auto bad = [](std::string_view why) {
+    return Status::Storage(kSnapshotInvalid, std::string(why));
+  };
+  const auto* bytes = static_cast<const unsigned char*>(base_);
+  FileHeader h;
+  std::memcpy(&h, bytes, sizeof h);
+  if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0) {
+    return bad("not a toegang index snapshot");
+  }
+  if (h.byte_order != kByteOrder || h.format != kFormat) {
+    return bad("written by another build (format or byte order)");
+  }
+  if (h.slot_count == 0 || h.slot_count > kMaxEntries ||
+      !std::has_single_bit(h.slot_count) || h.spill_count > kMaxEntries ||
+      h.sub_count > kMaxEntries || h.facility_count > kMaxEntries ||
+      h.hco_bytes > kMaxEntries) {
+    return bad("impossible table sizes");
+  }
+  const Sections at = Locate(h);
+  if (at.end != size_) return bad("truncated or padded");
+  if (HashWords(kHashSeed, bytes + sizeof h, size_ - sizeof h) != h.body_hash) {
+    return bad("its hash does not match (damaged)");
+  }
+  stamp_ = SnapshotStamp{h.revision, h.digest};
+  slots_ = reinterpret_cast<const Slot*>(bytes + at.slots);
+  slot_count_ = h.slot_count;
+  mask_ = slot_count_ - 1;
+  spill_ = reinterpret_cast<const Grant*>(bytes + at.spill);
+  spill_count_ = h.spill_count;
+  subs_ = reinterpret_cast<const SubEntry*>(bytes + at.subs);
+  sub_count_ = h.sub_count;
+  hco_offsets_ = reinterpret_cast<const uint32_t*>(bytes + at.hco_offsets);
+  hco_chars_ = reinterpret_cast<const char*>(bytes + at.hco_chars);
+  hco_bytes_ = h.hco_bytes;
+  by_hco_ = reinterpret_cast<const uint32_t*>(bytes + at.by_hco);
+  facilities_ = h.facility_count;
+
+  // Every reference stays inside the file, so no lookup can stray.
+  uint64_t persons = 0, grants = 0;
+  for (size_t i = 0; i < slot_count_; ++i) {
+    const Slot& s = slots_[i];
+    if (s.insz == 0) continue;
+    ++persons;
+    if (s.count > kInline && uint64_t{s.spill} + s.count > spill_count_) {
+      return bad("a person's grants lie outside the file");
+    }
+    const Grant* g = SlotGrants(s);
+    for (uint32_t k = 0; k < s.count; ++k) {
+      if (g[k].sub >= sub_count_) return bad("a grant names no subafdeling");
+      grants += static_cast<uint64_t>(std::popcount(g[k].apps));
+    }
+  }
+  if (persons != h.persons || grants != h.grants) {
+    return bad("its counts do not match its tables");
+  }
+  if (persons >= slot_count_) return bad("the person table has no free slot");
+  for (size_t i = 0; i < sub_count_; ++i) {
+    if (subs_[i].facility != kAnyFacility && subs_[i].facility >= facilities_) {
+      return bad("a subafdeling names no facility");
+    }
+  }
+  if (hco_offsets_[0] != 0 || hco_offsets_[facilities_] != hco_bytes_) {
+    return bad("the HCO table is inconsistent");
+  }
+  for (size_t f = 0; f < facilities_; ++f) {
+    if (hco_offsets_[f] > hco_offsets_[f + 1]) {
+      return bad("the HCO table is inconsistent");
+    }
+  }
+  for (size_t k = 0; k < facilities_; ++k) {
+    if (by_hco_[k] >= facilities_ ||
+        (k > 0 && !(hco(by_hco_[k - 1]) < hco(by_hco_[k])))) {
+      return bad("the HCO order is inconsistent");
+    }
+  }
+  persons_ = persons;
+  grants_ = grants;
+  return Status::Ok();
+}
+
+std::optional<uint32_t> MappedCheckIndex::FindFacility(
+    std::string_view hco_text) const {
+  const uint32_t* end = by_hco_ + facilities_;
+  const uint32_t* it = std::lower_bound(
+      by_hco_, end, hco_text,
+      [&](uint32_t f, std::string_view want) { return hco(f) < want; });
+  if (it == end || hco(*it) != hco_text) return std::nullopt;
+  return *it;
+}
+
+}  // namespace toegang

@@ -1,0 +1,143 @@
+// Index snapshot: the check index (check_index.h) and the facilities' HCO
+// numbers written to a file next to the database, so that an engine opening
+// a large federation answers checks from the mapped file within
+// milliseconds while it loads the graph in the background
+// (docs/architecture.md, "Start-up").
+//
+// A snapshot is a cache and never the truth: it carries the stamp of the
+// database state it was taken from (the revision, and a digest of that
+// revision's change-log rows and of the catalogue), and the engine uses it
+// only when the database is at exactly that state. A file that is missing,
+// stale, truncated, corrupt, from another build or owned by someone else is
+// refused with the reason, and the engine loads the graph as before.
+//
+// File layout (native byte order, which the header records): a 128-byte
+// header, then 64-byte aligned sections: the slot table, the spill grants
+// (persons with more than two subafdelingen), the subafdeling entries, the
+// facilities' HCO offsets and characters, and the facility indexes in HCO
+// order. A 64-bit hash of everything after the header is in the header.
+//
+// Thread safety: MappedCheckIndex is immutable once opened; its const
+// methods may run concurrently. WriteIndexSnapshot may run concurrently
+// with readers of the index it writes, not with changes to it.
+#ifndef TOEGANG_INDEX_SNAPSHOT_H_
+#define TOEGANG_INDEX_SNAPSHOT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "check_index.h"
+#include "toegang/status.h"
+
+namespace toegang {
+
+class Catalogue;
+
+// Why a snapshot file was refused (internal: the engine then loads the
+// graph; the code shows in Engine::startup(), never as a command's error).
+inline constexpr std::string_view kSnapshotInvalid = "snapshot_invalid";
+
+// The database state a snapshot reflects.
+struct SnapshotStamp {
+  uint64_t revision = 0;
+  uint64_t digest = 0;  // of the revision's change-log rows and the catalogue
+  friend bool operator==(const SnapshotStamp&, const SnapshotStamp&) = default;
+};
+
+// Where the snapshot of the database at db_path lives.
+std::string IndexSnapshotPath(const std::string& db_path);
+
+// Folds the catalogue's codes (applications, capacities, subdivisions, in id
+// order) into a digest: the index stores application ids, which mean
+// something only with the same catalogue.
+uint64_t CatalogueDigest(const Catalogue& catalogue);
+
+// Incremental 64-bit hash for stamps (not cryptographic: it tells states
+// apart, it does not authenticate them).
+class StampHasher {
+ public:
+  void Add(std::string_view bytes);
+  void Add(uint64_t value);
+  uint64_t value() const { return h_; }
+
+ private:
+  uint64_t h_ = 0x9e3779b97f4a7c15ULL;
+};
+
+// Writes the snapshot to `path`: a new file (mode 0600) in the same
+// directory, moved over `path` when complete, so that a reader sees the old
+// file or the new one. `hcos[f]` is the HCO of facility index f. Failure
+// codes: io_error.
+Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
+                          const CheckIndex& index,
+                          const std::vector<std::string_view>& hcos);
+
+// The stamp in the header of the snapshot at path, without validating the
+// rest; nullopt when there is no readable snapshot header.
+std::optional<SnapshotStamp> ReadSnapshotStamp(const std::string& path);
+
+class MappedCheckIndex : public check_layout::Reader<MappedCheckIndex> {
+ public:
+  // Maps and validates the snapshot at path: every slot, grant and entry
+  // points inside the file, the slot table has an empty slot, the hash
+  // matches. Failure codes: io_error (missing, unreadable, not owned by
+  // this user or writable by others), snapshot_invalid (anything else), with
+  // the reason in the message.
+  static Result<std::unique_ptr<MappedCheckIndex>> Open(
+      const std::string& path);
+  ~MappedCheckIndex();
+  MappedCheckIndex(const MappedCheckIndex&) = delete;
+  MappedCheckIndex& operator=(const MappedCheckIndex&) = delete;
+
+  const SnapshotStamp& stamp() const { return stamp_; }
+  size_t persons() const { return persons_; }
+  size_t grants() const { return grants_; }
+  size_t file_bytes() const { return size_; }
+
+  // The facility index of a canonical HCO number, or nullopt.
+  std::optional<uint32_t> FindFacility(std::string_view hco) const;
+  // The HCO number of facility index f. REQUIRES: f < facility_count().
+  std::string_view hco(uint32_t f) const {
+    return {hco_chars_ + hco_offsets_[f],
+            hco_offsets_[f + 1] - hco_offsets_[f]};
+  }
+  size_t facility_count() const { return facilities_; }
+
+  // The layout accessors of check_layout::Reader.
+  const check_layout::Slot& slot(size_t i) const { return slots_[i]; }
+  size_t mask() const { return mask_; }
+  const check_layout::Grant* SlotGrants(const check_layout::Slot& s) const {
+    return s.count <= check_layout::kInline ? s.inline_grants
+                                            : spill_ + s.spill;
+  }
+  const check_layout::SubEntry& sub(uint32_t i) const { return subs_[i]; }
+
+ private:
+  MappedCheckIndex() = default;
+  Status Validate();
+
+  void* base_ = nullptr;
+  size_t size_ = 0;
+  SnapshotStamp stamp_;
+  size_t persons_ = 0, grants_ = 0;
+  const check_layout::Slot* slots_ = nullptr;
+  size_t slot_count_ = 0, mask_ = 0;
+  const check_layout::Grant* spill_ = nullptr;
+  size_t spill_count_ = 0;
+  const check_layout::SubEntry* subs_ = nullptr;
+  size_t sub_count_ = 0;
+  const uint32_t* hco_offsets_ = nullptr;  // facilities_ + 1 entries
+  const char* hco_chars_ = nullptr;
+  size_t hco_bytes_ = 0;
+  const uint32_t* by_hco_ = nullptr;  // facility indexes in HCO order
+  size_t facilities_ = 0;
+};
+
+}  // namespace toegang
+
+#endif  // TOEGANG_INDEX_SNAPSHOT_H_

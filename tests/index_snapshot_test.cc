@@ -1,0 +1,412 @@
+// Start-up from an index snapshot (index_snapshot.h, OpenOptions::
+// index_snapshot): the mapped file answers exactly as the live index it was
+// written from; the engine uses it only for the database state it was
+// taken from, refuses damaged, foreign or stale files, hands over to the
+// loaded model without a wrong answer, and leaves a current file behind.
+#include "index_snapshot.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "check_index.h"
+#include "federation_generator.h"
+#include "test_federation.h"
+#include "toegang/engine.h"
+#include "toegang/error_codes.h"
+
+namespace toegang::testing {
+namespace {
+
+// --- the file against the live index ------------------------------------
+
+struct LiveIndex {
+  CheckIndex index;
+  std::vector<std::string> hco_text;
+  std::vector<std::string_view> hcos;
+};
+
+// A random index: persons with zero to six grants (so some spill), rights
+// added and removed, subafdelingen that can grant some apps or none.
+void Fill(LiveIndex* live, uint32_t seed) {
+  std::mt19937 rng(seed);
+  constexpr uint32_t kFacilities = 40, kSubs = 90, kPersons = 3000;
+  for (uint32_t f = 0; f < kFacilities; ++f) {
+    live->hco_text.push_back(std::to_string(10000000 + rng() % 89999999));
+  }
+  std::sort(live->hco_text.begin(), live->hco_text.end());
+  live->hco_text.erase(
+      std::unique(live->hco_text.begin(), live->hco_text.end()),
+      live->hco_text.end());
+  std::shuffle(live->hco_text.begin(), live->hco_text.end(), rng);
+  for (const std::string& h : live->hco_text) live->hcos.emplace_back(h);
+  const auto facilities = static_cast<uint32_t>(live->hcos.size());
+  for (uint32_t s = 0; s < kSubs; ++s) {
+    // A subafdeling is always at a facility; a removed one grants nothing.
+    const bool removed = rng() % 10 == 0;
+    live->index.SetSubafdeling(
+        s, removed || rng() % 5 == 0 ? 0 : rng() & 0x3f,
+        removed ? CheckIndex::kAnyFacility : rng() % facilities);
+  }
+  for (int step = 0; step < 20000; ++step) {
+    const uint64_t insz = 1 + rng() % kPersons;
+    const uint32_t sub = rng() % kSubs;
+    const unsigned app = rng() % 6;
+    if (rng() % 4 == 0) {
+      live->index.RemoveRight(insz, sub, app);
+    } else {
+      live->index.AddRight(insz, sub, app);
+    }
+  }
+}
+
+TEST(IndexSnapshotFileTest, AnswersExactlyAsTheIndexItWasWrittenFrom) {
+  TempDir dir;
+  LiveIndex live;
+  Fill(&live, 7);
+  const std::string path = dir.File("x.db-index");
+  const SnapshotStamp stamp{42, 0x1234};
+  ASSERT_TRUE(WriteIndexSnapshot(path, stamp, live.index, live.hcos).ok());
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600U);
+  EXPECT_EQ(ReadSnapshotStamp(path), stamp);
+
+  Result<std::unique_ptr<MappedCheckIndex>> mapped =
+      MappedCheckIndex::Open(path);
+  ASSERT_TRUE(mapped.ok()) << mapped.status().ToString();
+  const MappedCheckIndex& m = **mapped;
+  EXPECT_EQ(m.stamp(), stamp);
+  EXPECT_EQ(m.persons(), live.index.persons());
+  EXPECT_EQ(m.grants(), live.index.grants());
+  ASSERT_EQ(m.facility_count(), live.hcos.size());
+  for (uint32_t f = 0; f < live.hcos.size(); ++f) {
+    EXPECT_EQ(m.hco(f), live.hcos[f]);
+    EXPECT_EQ(m.FindFacility(live.hcos[f]), f);
+  }
+  EXPECT_EQ(m.FindFacility("99999999x"), std::nullopt);
+  size_t allowed = 0;
+  for (uint64_t insz = 0; insz <= 3100; ++insz) {
+    for (unsigned app = 0; app < 6; ++app) {
+      for (uint32_t f : {CheckIndex::kAnyFacility, 0U, 3U, 17U}) {
+        const bool want = live.index.Allowed(insz, app, f);
+        ASSERT_EQ(m.Allowed(insz, app, f), want) << insz << " " << app;
+        allowed += want ? 1 : 0;
+        auto text = [&](uint32_t i) { return std::string(live.hcos[i]); };
+        ASSERT_EQ(m.GrantingHcos(insz, app, f, text),
+                  live.index.GrantingHcos(insz, app, f, text));
+      }
+    }
+  }
+  EXPECT_GT(allowed, 1000U);  // the comparison saw both answers
+}
+
+TEST(IndexSnapshotFileTest, RefusesDamagedTruncatedForeignAndOpenFiles) {
+  TempDir dir;
+  LiveIndex live;
+  Fill(&live, 8);
+  const std::string good = dir.File("good");
+  ASSERT_TRUE(
+      WriteIndexSnapshot(good, SnapshotStamp{1, 2}, live.index, live.hcos)
+          .ok());
+  const std::string bytes = ReadFile(good);
+  auto refused = [&](const std::string& content, std::string_view code) {
+    const std::string path = dir.Write("bad", content);
+    ::chmod(path.c_str(), 0600);
+    Result<std::unique_ptr<MappedCheckIndex>> m = MappedCheckIndex::Open(path);
+    return !m.ok() && m.status().code() == code;
+  };
+  // One flipped bit anywhere: header fields or body.
+  std::mt19937 rng(3);
+  for (int i = 0; i < 200; ++i) {
+    std::string flipped = bytes;
+    flipped[rng() % flipped.size()] ^= static_cast<char>(1 << (rng() % 8));
+    EXPECT_TRUE(refused(flipped, kSnapshotInvalid)) << i;
+  }
+  EXPECT_TRUE(refused(bytes.substr(0, bytes.size() - 64), kSnapshotInvalid));
+  EXPECT_TRUE(refused(bytes.substr(0, 100), kSnapshotInvalid));
+  EXPECT_TRUE(refused(bytes + std::string(64, '\0'), kSnapshotInvalid));
+  EXPECT_TRUE(
+      refused("SQLite format 3" + std::string(200, 'x'), kSnapshotInvalid));
+  EXPECT_EQ(ReadSnapshotStamp(dir.File("none")), std::nullopt);
+  EXPECT_FALSE(MappedCheckIndex::Open(dir.File("none")).ok());
+  // Writable by others: not trusted, whatever it holds.
+  ASSERT_EQ(::chmod(good.c_str(), 0620), 0);
+  Result<std::unique_ptr<MappedCheckIndex>> open = MappedCheckIndex::Open(good);
+  ASSERT_FALSE(open.ok());
+  EXPECT_EQ(open.status().code(), code::kIoError);
+}
+
+// --- the engine ------------------------------------------------------------
+
+constexpr uint64_t kPersons = 2500;
+
+std::string Generated(const TempDir& dir, uint64_t seed = 5) {
+  GenerateOptions o;
+  o.persons = kPersons;
+  o.seed = seed;
+  o.out_path = dir.File("federation.db");
+  GenerateSummary summary;
+  Status s = GenerateFederation(o, &summary);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return o.out_path;
+}
+
+std::unique_ptr<Engine> OpenEngine(const std::string& path, bool snapshot,
+                                   bool one_shot = true) {
+  OpenOptions o;
+  o.index_snapshot = snapshot;
+  o.one_shot = one_shot;
+  Result<std::unique_ptr<Engine>> e = Engine::Open(path, o);
+  EXPECT_TRUE(e.ok()) << e.status().ToString();
+  return e.ok() ? std::move(e).value() : nullptr;
+}
+
+struct Question {
+  std::string insz, app, hco;
+};
+
+// Questions over the whole federation: every right held (with and without
+// its facility, and at a facility chosen at random), and persons without.
+std::vector<Question> Questions(const std::string& db_path) {
+  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+  std::vector<std::string> hcos;
+  SQLite::Statement f(db, "SELECT hco FROM facility");
+  while (f.executeStep()) hcos.push_back(f.getColumn(0).getString());
+  std::vector<Question> out;
+  std::mt19937 rng(1);
+  SQLite::Statement q(db,
+                      "SELECT r.insz, r.application, s.hco FROM user_right r "
+                      "JOIN subafdeling s ON s.id = r.subafdeling");
+  while (q.executeStep()) {
+    const std::string insz = q.getColumn(0).getString();
+    const std::string app = q.getColumn(1).getString();
+    out.push_back({insz, app, ""});
+    out.push_back({insz, app, q.getColumn(2).getString()});
+    out.push_back({insz, app, hcos[rng() % hcos.size()]});
+  }
+  SQLite::Statement p(db, "SELECT insz FROM person LIMIT 500");
+  while (p.executeStep())
+    out.push_back({p.getColumn(0).getString(), "ama-wvg", ""});
+  return out;
+}
+
+using Answer = std::tuple<bool, uint64_t, std::vector<std::string>>;
+Answer Ask(const Engine& e, const Question& q) {
+  Result<Decision> d = e.Check(q.insz, q.app, q.hco);
+  EXPECT_TRUE(d.ok()) << d.status().ToString();
+  if (!d.ok()) return {};
+  Result<bool> verdict = e.Allowed(q.insz, q.app, q.hco);
+  EXPECT_TRUE(verdict.ok());
+  EXPECT_EQ(verdict.ok() && *verdict, d->allowed);
+  return {d->allowed, d->revision, d->facilities};
+}
+
+TEST(IndexSnapshotEngineTest, ChecksFromTheSnapshotEqualTheLoadedModel) {
+  TempDir dir;
+  const std::string db = Generated(dir);
+  const std::string snapshot = IndexSnapshotPath(db);
+  { auto first = OpenEngine(db, true); }  // loads, then writes the file
+  ASSERT_TRUE(std::filesystem::exists(snapshot));
+
+  auto reference = OpenEngine(db, false);
+  auto fast = OpenEngine(db, true);
+  ASSERT_TRUE(reference && fast);
+  EXPECT_FALSE(reference->startup().from_snapshot);
+  ASSERT_TRUE(fast->startup().from_snapshot) << fast->startup().snapshot_note;
+  EXPECT_FALSE(fast->startup().model_loaded);
+  EXPECT_EQ(fast->revision(), reference->revision());
+  size_t allowed = 0;
+  const std::vector<Question> questions = Questions(db);
+  for (const Question& q : questions) {
+    const Answer a = Ask(*fast, q);
+    ASSERT_EQ(a, Ask(*reference, q)) << q.insz << " " << q.app << " " << q.hco;
+    allowed += std::get<0>(a) ? 1 : 0;
+  }
+  EXPECT_GT(allowed, questions.size() / 4);
+  // A one-shot engine answered all that without loading the graph.
+  EXPECT_FALSE(fast->startup().model_loaded);
+  // Anything else loads it first.
+  Result<Explanation> why =
+      fast->Explain(questions[0].insz, questions[0].app, "", Lang::kEn);
+  ASSERT_TRUE(why.ok()) << why.status().ToString();
+  EXPECT_TRUE(fast->startup().model_loaded);
+  EXPECT_EQ(Ask(*fast, questions[0]), Ask(*reference, questions[0]));
+}
+
+TEST(IndexSnapshotEngineTest, AStaleSnapshotIsNotUsedAndIsReplacedAtClose) {
+  TempDir dir;
+  const std::string db = Generated(dir);
+  { auto first = OpenEngine(db, true); }
+  const std::optional<SnapshotStamp> before =
+      ReadSnapshotStamp(IndexSnapshotPath(db));
+  ASSERT_TRUE(before.has_value());
+
+  // Another process changes the database without touching the snapshot:
+  // it revokes a right that the snapshot still holds.
+  Question revoked;
+  {
+    std::vector<std::pair<Question, std::string>> rights;  // and who granted
+    {
+      SQLite::Database raw(db, SQLite::OPEN_READONLY);
+      SQLite::Statement q(raw,
+                          "SELECT r.insz, r.application, s.hco, r.by_insz "
+                          "FROM user_right r JOIN subafdeling s ON s.id = "
+                          "r.subafdeling LIMIT 200");
+      while (q.executeStep()) {
+        rights.push_back(
+            {{q.getColumn(0).getString(), q.getColumn(1).getString(),
+              q.getColumn(2).getString()},
+             q.getColumn(3).getString()});
+      }
+    }
+    auto writer = OpenEngine(db, false);
+    bool done = false;
+    for (const auto& [q, by] : rights) {
+      if (!std::get<0>(Ask(*writer, q))) continue;
+      Mutation m;
+      m.action = Action::kRevokeRight;
+      m.actor = by;  // who granted it manages the subafdeling
+      m.hco = q.hco;
+      m.insz = q.insz;
+      m.applications = {q.app};
+      if (writer->Apply(m).ok()) {
+        revoked = q;
+        done = true;
+        break;
+      }
+    }
+    ASSERT_TRUE(done);
+  }
+  EXPECT_EQ(ReadSnapshotStamp(IndexSnapshotPath(db)), before);  // untouched
+
+  auto e = OpenEngine(db, true);
+  ASSERT_TRUE(e);
+  EXPECT_FALSE(e->startup().from_snapshot);
+  EXPECT_NE(e->startup().snapshot_note.find("revision"), std::string::npos)
+      << e->startup().snapshot_note;
+  EXPECT_TRUE(e->startup().model_loaded);
+  // The revoked right is gone, whatever other way the person may have.
+  Result<Decision> d = e->Check(revoked.insz, revoked.app, revoked.hco);
+  ASSERT_TRUE(d.ok());
+  auto reference = OpenEngine(db, false);
+  EXPECT_EQ(Ask(*e, revoked), Ask(*reference, revoked));
+  // The engine wrote a current snapshot after its full load.
+  const std::optional<SnapshotStamp> after =
+      ReadSnapshotStamp(IndexSnapshotPath(db));
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->revision, e->revision());
+  e.reset();
+  auto again = OpenEngine(db, true);
+  EXPECT_TRUE(again->startup().from_snapshot) << again->startup().snapshot_note;
+  EXPECT_EQ(Ask(*again, revoked), Ask(*reference, revoked));
+}
+
+TEST(IndexSnapshotEngineTest,
+     ASnapshotOfAnotherDatabaseAtTheSameRevisionIsRefused) {
+  // Two databases generated with different seeds, renumbered to the same
+  // revision: only the digest tells them apart.
+  TempDir a_dir, b_dir;
+  const std::string a = Generated(a_dir, 5);
+  const std::string b = Generated(b_dir, 6);
+  {
+    SQLite::Database da(a, SQLite::OPEN_READWRITE);
+    SQLite::Database db(b, SQLite::OPEN_READWRITE);
+    const int64_t rev =
+        std::max(da.execAndGet("SELECT value FROM revision").getInt64(),
+                 db.execAndGet("SELECT value FROM revision").getInt64());
+    for (SQLite::Database* d : {&da, &db}) {
+      const int64_t mine =
+          d->execAndGet("SELECT value FROM revision").getInt64();
+      d->exec("UPDATE revision SET value = " + std::to_string(rev));
+      d->exec("UPDATE audit SET revision = " + std::to_string(rev) +
+              " WHERE revision = " + std::to_string(mine));
+    }
+  }
+  { auto e = OpenEngine(a, true); }
+  std::filesystem::copy_file(IndexSnapshotPath(a), IndexSnapshotPath(b));
+  auto e = OpenEngine(b, true);
+  ASSERT_TRUE(e);
+  EXPECT_FALSE(e->startup().from_snapshot);
+  EXPECT_EQ(ReadSnapshotStamp(IndexSnapshotPath(a))->revision, e->revision());
+}
+
+TEST(IndexSnapshotEngineTest, ADamagedSnapshotIsIgnoredAndRewritten) {
+  TempDir dir;
+  const std::string db = Generated(dir);
+  { auto first = OpenEngine(db, true); }
+  const std::string path = IndexSnapshotPath(db);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4096);
+    f.put('\x55');
+  }
+  auto e = OpenEngine(db, true);
+  ASSERT_TRUE(e);
+  EXPECT_FALSE(e->startup().from_snapshot);
+  EXPECT_NE(e->startup().snapshot_note.find("hash"), std::string::npos)
+      << e->startup().snapshot_note;
+  EXPECT_TRUE(MappedCheckIndex::Open(path).ok());  // replaced after the load
+}
+
+TEST(IndexSnapshotEngineTest, SwitchedOffNothingIsReadOrWritten) {
+  TempDir dir;
+  const std::string db = Generated(dir);
+  { auto e = OpenEngine(db, false); }
+  EXPECT_FALSE(std::filesystem::exists(IndexSnapshotPath(db)));
+}
+
+TEST(IndexSnapshotEngineTest, ChecksAnswerThroughTheHandOverToTheModel) {
+  // A service start: checks run from the snapshot while the graph loads in
+  // the background; readers hammering Check across the hand-over always
+  // get the reference answer, and a write afterwards works.
+  TempDir dir;
+  const std::string db = Generated(dir);
+  { auto first = OpenEngine(db, true); }
+  auto reference = OpenEngine(db, false);
+  const std::vector<Question> questions = Questions(db);
+  std::vector<Answer> expected;
+  for (const Question& q : questions) expected.push_back(Ask(*reference, q));
+
+  auto e = OpenEngine(db, true, /*one_shot=*/false);
+  ASSERT_TRUE(e);
+  ASSERT_TRUE(e->startup().from_snapshot) << e->startup().snapshot_note;
+  std::atomic<int> wrong{0};
+  std::atomic<size_t> asked{0};
+  auto reader = [&](size_t start) {
+    size_t i = start;
+    do {
+      for (int k = 0; k < 200; ++k, ++i) {
+        const size_t n = i % questions.size();
+        if (Ask(*e, questions[n]) != expected[n]) ++wrong;
+        ++asked;
+      }
+    } while (!e->startup().model_loaded);
+    for (int k = 0; k < 2000; ++k, ++i) {  // and on the model after it
+      const size_t n = i % questions.size();
+      if (Ask(*e, questions[n]) != expected[n]) ++wrong;
+    }
+  };
+  std::thread r1(reader, 0), r2(reader, questions.size() / 2);
+  r1.join();
+  r2.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_GT(asked.load(), 0U);
+  EXPECT_TRUE(e->Refresh().ok());
+  EXPECT_TRUE(e->startup().model_loaded);
+  Result<std::vector<std::string>> problems = e->Verify();
+  ASSERT_TRUE(problems.ok());
+  EXPECT_TRUE(problems->empty());
+}
+
+}  // namespace
+}  // namespace toegang::testing
