@@ -36,7 +36,7 @@ test-asan: deps
 test-tsan: deps
 	cmake -S . -B $(BUILD)-tsan -DCMAKE_BUILD_TYPE=Debug -DTOEGANG_WERROR=ON -DTOEGANG_SANITIZE=thread
 	cmake --build $(BUILD)-tsan -j $(JOBS) --target toegang_tests
-	TSAN_OPTIONS=halt_on_error=1 $(BUILD)-tsan/tests/toegang_tests --gtest_filter='Concurrency*:ReadPath*:LeftRight*'
+	TSAN_OPTIONS=halt_on_error=1 $(BUILD)-tsan/tests/toegang_tests --gtest_filter='Concurrency*:ReadPath*:LeftRight*:IndexSnapshotEngine*'
 
 # The crash test, long: ROUNDS kills of a writer process (the suite runs
 # six). CRASH_SEED picks the sequence of mutations and imports.

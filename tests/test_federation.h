@@ -349,8 +349,8 @@ class TestFederation {
       ASSERT_EQ(q.exec(), 1);
     }
     // An edit behind toegang's back keeps the revision, so the index
-    // snapshot would still look current: remove it, as docs/operations.md
-    // tells an administrator to.
+    // snapshot would still look current: remove it, as docs/architecture.md
+    // ("Start-up") tells an administrator to.
     std::filesystem::remove(db_path_ + "-index");
     Reopen();
   }

@@ -421,8 +421,12 @@ HttpResponse DecisionService::Explain(const HttpRequest& request,
 
 HttpResponse DecisionService::Health() const {
   const FollowState follow = engine_->follow_state();
+  const StartupInfo startup = engine_->startup();
   bool healthy = true;
-  if (options_.follow_interval.count() > 0) {
+  // Loading the graph after a start from an index snapshot: checks are
+  // answered (at the snapshot's revision), the follower starts after it.
+  const bool loading = !startup.model_loaded;
+  if (!loading && options_.follow_interval.count() > 0) {
     const int64_t now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::system_clock::now().time_since_epoch())
@@ -436,8 +440,12 @@ HttpResponse DecisionService::Health() const {
         std::max<int64_t>(5000, 50 * options_.follow_interval.count());
     healthy = now_ms - since <= limit;
   }
-  nlohmann::json j = {{"status", healthy ? "ok" : "stale"},
+  nlohmann::json j = {{"status", loading   ? "loading"
+                                 : healthy ? "ok"
+                                           : "stale"},
                       {"revision", follow.revision},
+                      {"model_loaded", startup.model_loaded},
+                      {"from_snapshot", startup.from_snapshot},
                       {"last_catch_up_ms", follow.last_catch_up_ms},
                       {"catch_ups", follow.catch_ups},
                       {"follow_failures", follow.failures}};
