@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "huge_pages.h"
 #include "text_forms.h"
 
 namespace toegang {
@@ -13,37 +14,53 @@ Vertex DelegationGraph::AddNode(NodeKind kind, uint32_t index) {
   return boost::add_vertex(Node{kind, index}, graph_);
 }
 
+void DelegationGraph::Reserve(size_t persons, size_t enterprises,
+                              size_t facilities, size_t subafdelingen) {
+  persons_.reserve(persons);
+  person_by_insz_.Reserve(persons);
+  enterprises_.reserve(enterprises);
+  enterprise_by_kbo_.Reserve(enterprises);
+  facilities_.reserve(facilities);
+  facility_by_hco_.reserve(facilities);
+  subafdelingen_.reserve(subafdelingen);
+  subafdeling_by_id_.reserve(subafdelingen);
+  // A domain per enterprise at most, in practice. Boost's vecS vertex
+  // storage has no reserve of its own; m_vertices is its public vector.
+  graph_.m_vertices.reserve(persons + 2 * enterprises + facilities +
+                            subafdelingen);
+  // Links reach persons and vertices at random while loading and checking.
+  AdviseHugePages(graph_.m_vertices.data(),
+                  graph_.m_vertices.capacity() *
+                      sizeof(decltype(graph_.m_vertices)::value_type));
+  AdviseHugePages(persons_.data(), persons_.capacity() * sizeof(PersonData));
+}
+
 Vertex DelegationGraph::EnsurePerson(uint64_t insz) {
-  auto it = person_by_insz_.find(insz);
-  if (it != person_by_insz_.end()) return it->second;
+  auto [v, inserted] = person_by_insz_.Insert(insz, kNoVertex);
+  if (!inserted) return *v;
   persons_.push_back(PersonData{insz, {}});
-  Vertex v =
-      AddNode(NodeKind::kPerson, static_cast<uint32_t>(persons_.size() - 1));
-  person_by_insz_.emplace(insz, v);
-  return v;
+  *v = AddNode(NodeKind::kPerson, static_cast<uint32_t>(persons_.size() - 1));
+  return *v;
 }
 
-Vertex DelegationGraph::UpsertPerson(uint64_t insz, const std::string* name) {
+Vertex DelegationGraph::UpsertPerson(uint64_t insz, std::string_view name) {
   Vertex v = EnsurePerson(insz);
-  if (name != nullptr) persons_[graph_[v].index].name = *name;
+  persons_[graph_[v].index].name = name;
   return v;
 }
 
-Vertex DelegationGraph::UpsertEnterprise(uint64_t kbo, const std::string& name,
+Vertex DelegationGraph::UpsertEnterprise(uint64_t kbo, std::string_view name,
                                          bool active,
-                                         const std::string& juridical_form,
-                                         const std::string& start_date) {
-  Vertex v;
-  auto it = enterprise_by_kbo_.find(kbo);
-  if (it != enterprise_by_kbo_.end()) {
-    v = it->second;
-  } else {
+                                         std::string_view juridical_form,
+                                         std::string_view start_date) {
+  auto [slot, inserted] = enterprise_by_kbo_.Insert(kbo, kNoVertex);
+  if (inserted) {
     enterprises_.push_back(EnterpriseData{});
     enterprises_.back().kbo = kbo;
-    v = AddNode(NodeKind::kEnterprise,
-                static_cast<uint32_t>(enterprises_.size() - 1));
-    enterprise_by_kbo_.emplace(kbo, v);
+    *slot = AddNode(NodeKind::kEnterprise,
+                    static_cast<uint32_t>(enterprises_.size() - 1));
   }
+  const Vertex v = *slot;
   EnterpriseData& e = enterprises_[graph_[v].index];
   e.name = name;
   const bool was_active = e.active;
@@ -108,10 +125,17 @@ Vertex DelegationGraph::EnsureDomain(Vertex enterprise, CapacityId c,
 
 void DelegationGraph::AddLink(Vertex from, Vertex to, LinkKind kind,
                               const Provenance& prov, AppId app) {
-  boost::add_edge(from, to, Link{kind, app, prov}, graph_);
   if (kind == LinkKind::kRight) {
-    index_.AddRight(person(from).insz, graph_[to].index, app);
+    AddRightLink(from, person(from).insz, to, prov, app);
+    return;
   }
+  boost::add_edge(from, to, Link{kind, app, prov}, graph_);
+}
+
+void DelegationGraph::AddRightLink(Vertex person, uint64_t insz, Vertex to,
+                                   const Provenance& prov, AppId app) {
+  boost::add_edge(person, to, Link{LinkKind::kRight, app, prov}, graph_);
+  index_.AddRight(insz, graph_[to].index, app);
 }
 
 bool DelegationGraph::RemoveLink(Vertex from, Vertex to, LinkKind kind,
@@ -194,13 +218,13 @@ std::vector<Vertex> DelegationGraph::Targets(Vertex from, LinkKind kind) const {
 }
 
 Vertex DelegationGraph::FindPerson(uint64_t insz) const {
-  auto it = person_by_insz_.find(insz);
-  return it == person_by_insz_.end() ? kNoVertex : it->second;
+  const Vertex* v = person_by_insz_.Find(insz);
+  return v == nullptr ? kNoVertex : *v;
 }
 
 Vertex DelegationGraph::FindEnterprise(uint64_t kbo) const {
-  auto it = enterprise_by_kbo_.find(kbo);
-  return it == enterprise_by_kbo_.end() ? kNoVertex : it->second;
+  const Vertex* v = enterprise_by_kbo_.Find(kbo);
+  return v == nullptr ? kNoVertex : *v;
 }
 
 Vertex DelegationGraph::FindFacility(const std::string& hco) const {
@@ -345,7 +369,7 @@ bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
       AddLink(EnsurePerson(op.insz), s, LinkKind::kUser, prov);
       return true;
     case Action::kGrantRight:
-      AddLink(EnsurePerson(op.insz), s, LinkKind::kRight, prov, op.app);
+      AddRightLink(EnsurePerson(op.insz), op.insz, s, prov, op.app);
       return true;
     case Action::kRevokeRight: {
       Vertex p = FindPerson(op.insz);

@@ -47,6 +47,7 @@
 #include "catalogue.h"
 #include "change_set.h"
 #include "check_index.h"
+#include "flat_u64_map.h"
 #include "toegang/engine.h"
 
 namespace toegang {
@@ -144,10 +145,16 @@ class DelegationGraph {
       : catalogue_(catalogue) {}
 
   // --- building (registry rows, used while loading and importing) -------
-  Vertex UpsertPerson(uint64_t insz, const std::string* name);
-  Vertex UpsertEnterprise(uint64_t kbo, const std::string& name, bool active,
-                          const std::string& juridical_form,
-                          const std::string& start_date);
+  // Makes room for about this many of each kind, so that a full load does
+  // not grow the tables and indexes row by row. Only capacity changes; the
+  // counts may be estimates.
+  void Reserve(size_t persons, size_t enterprises, size_t facilities,
+               size_t subafdelingen);
+  // Adds the person unless known, and sets the name.
+  Vertex UpsertPerson(uint64_t insz, std::string_view name);
+  Vertex UpsertEnterprise(uint64_t kbo, std::string_view name, bool active,
+                          std::string_view juridical_form,
+                          std::string_view start_date);
   // REQUIRES: the enterprise exists.
   void AddFunction(uint64_t kbo, uint64_t insz, LinkKind role);
   // REQUIRES: the enterprise exists.
@@ -245,6 +252,10 @@ class DelegationGraph {
   Vertex EnsureDomain(Vertex enterprise, CapacityId c, SubdivisionId s);
   void AddLink(Vertex from, Vertex to, LinkKind kind, const Provenance& prov,
                AppId app = 0);
+  // AddLink for a right(app) edge of the person with this INSZ (known to
+  // the caller, which saves reading the person's record).
+  void AddRightLink(Vertex person, uint64_t insz, Vertex to,
+                    const Provenance& prov, AppId app);
   bool RemoveLink(Vertex from, Vertex to, LinkKind kind, AppId app = 0);
   // Bring the check index's view of subafdeling s (or of every subafdeling
   // of the enterprise, or at the facility) up to date.
@@ -260,8 +271,8 @@ class DelegationGraph {
   std::vector<DomainData> domains_;
   std::vector<SubafdelingData> subafdelingen_;
 
-  std::unordered_map<uint64_t, Vertex> person_by_insz_;
-  std::unordered_map<uint64_t, Vertex> enterprise_by_kbo_;
+  FlatU64Map<Vertex> person_by_insz_;
+  FlatU64Map<Vertex> enterprise_by_kbo_;
   std::unordered_map<std::string, Vertex> facility_by_hco_;
   std::map<std::tuple<Vertex, CapacityId, SubdivisionId>, Vertex>
       domain_by_key_;

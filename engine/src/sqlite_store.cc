@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <string_view>
 #include <system_error>
+#include <unordered_map>
 
 #include "migrations.h"
 #include "text_forms.h"
@@ -17,8 +19,16 @@
 namespace toegang {
 namespace {
 
-uint64_t ToU64(const std::string& digits) {
-  return FromDigits(digits).value_or(0);
+// A text column of the current row, without copying it. Valid until the
+// statement steps or resets.
+std::string_view Text(const SQLite::Statement& q, int col) {
+  const SQLite::Column c = q.getColumn(col);
+  const char* text = c.getText();  // before getBytes, as SQLite asks
+  return {text, static_cast<size_t>(c.getBytes())};
+}
+
+uint64_t U64Column(const SQLite::Statement& q, int col) {
+  return FromDigits(Text(q, col)).value_or(0);
 }
 
 // Turns a SQLite failure into a Status with a remedy an operator can use.
@@ -424,8 +434,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                        path));
   }
   try {
-    auto db =
-        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE, 5000);
+    // No SQLite mutex: a Store is used by one thread at a time (store.h),
+    // and a full load makes millions of calls that would each take it.
+    auto db = std::make_unique<SQLite::Database>(
+        path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, 5000);
     // Reading the schema fails with SQLITE_NOTADB on a foreign file.
     const int version = db->execAndGet("PRAGMA user_version").getInt();
     const int tables =
@@ -529,25 +541,33 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
         db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
     const Catalogue& cat = graph->catalogue();
 
+    // Room for what follows, so the tables and indexes do not grow row by
+    // row (persons also arrive through functions and links; those few
+    // grow as usual).
+    auto count = [&](const char* sql) {
+      return static_cast<size_t>(db_->execAndGet(sql).getInt64());
+    };
+    graph->Reserve(count("SELECT count(*) FROM person"),
+                   count("SELECT count(*) FROM enterprise"),
+                   count("SELECT count(*) FROM facility"),
+                   count("SELECT count(*) FROM subafdeling"));
+
     SQLite::Statement ents(*db_,
                            "SELECT kbo, name, active, juridical_form, "
                            "start_date FROM enterprise");
     while (ents.executeStep()) {
-      graph->UpsertEnterprise(
-          ToU64(ents.getColumn(0).getString()), ents.getColumn(1).getString(),
-          ents.getColumn(2).getInt() != 0, ents.getColumn(3).getString(),
-          ents.getColumn(4).getString());
+      graph->UpsertEnterprise(U64Column(ents, 0), Text(ents, 1),
+                              ents.getColumn(2).getInt() != 0, Text(ents, 3),
+                              Text(ents, 4));
     }
     SQLite::Statement persons(*db_, "SELECT insz, name FROM person");
     while (persons.executeStep()) {
-      std::string name = persons.getColumn(1).getString();
-      graph->UpsertPerson(ToU64(persons.getColumn(0).getString()), &name);
+      graph->UpsertPerson(U64Column(persons, 0), Text(persons, 1));
     }
     SQLite::Statement funcs(*db_, "SELECT kbo, insz, role FROM function");
     while (funcs.executeStep()) {
-      graph->AddFunction(ToU64(funcs.getColumn(0).getString()),
-                         ToU64(funcs.getColumn(1).getString()),
-                         funcs.getColumn(2).getString() == "employee"
+      graph->AddFunction(U64Column(funcs, 0), U64Column(funcs, 1),
+                         Text(funcs, 2) == "employee"
                              ? LinkKind::kEmployee
                              : LinkKind::kLegalRepresentative);
     }
@@ -555,28 +575,28 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
                            "SELECT hco, name, type_code, kbo, active FROM "
                            "facility");
     while (facs.executeStep()) {
-      graph->UpsertFacility(
-          facs.getColumn(0).getString(), facs.getColumn(1).getString(),
-          facs.getColumn(2).getString(), ToU64(facs.getColumn(3).getString()),
-          facs.getColumn(4).getInt() != 0);
+      graph->UpsertFacility(facs.getColumn(0).getString(),
+                            facs.getColumn(1).getString(),
+                            facs.getColumn(2).getString(), U64Column(facs, 3),
+                            facs.getColumn(4).getInt() != 0);
     }
 
     // The delegation state replays as ops, through the same code path as
     // live mutations.
     auto prov = [](SQLite::Statement& q, int col) {
-      return Provenance{ToU64(q.getColumn(col).getString()),
+      return Provenance{U64Column(q, col),
                         static_cast<uint64_t>(q.getColumn(col + 1).getInt64()),
-                        ParseUtc(q.getColumn(col + 2).getString())};
+                        ParseUtc(Text(q, col + 2))};
     };
-    auto find_cap = [&](const std::string& code) {
+    auto find_cap = [&](std::string_view code) {
       Result<CapacityId> c = cat.FindCapacity(code);
       return c.ok() ? *c : CapacityId{0};
     };
-    auto find_sub = [&](const std::string& code, CapacityId c) {
+    auto find_sub = [&](std::string_view code, CapacityId c) {
       Result<SubdivisionId> s = cat.FindSubdivision(code, c);
       return s.ok() ? *s : SubdivisionId{0};
     };
-    auto find_app = [&](const std::string& code) {
+    auto find_app = [&](std::string_view code) {
       Result<AppId> a = cat.FindApplication(code);
       return a.ok() ? *a : AppId{0};
     };
@@ -587,10 +607,10 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
     while (htbs.executeStep()) {
       Op op;
       op.kind = Action::kAppointHtb;
-      op.kbo = ToU64(htbs.getColumn(0).getString());
-      op.insz = ToU64(htbs.getColumn(1).getString());
-      op.email = htbs.getColumn(2).getString();
-      op.phone = htbs.getColumn(3).getString();
+      op.kbo = U64Column(htbs, 0);
+      op.insz = U64Column(htbs, 1);
+      op.email = Text(htbs, 2);
+      op.phone = Text(htbs, 3);
       graph->Apply(op, prov(htbs, 4));
     }
     SQLite::Statement caps(*db_,
@@ -599,8 +619,8 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
     while (caps.executeStep()) {
       Op op;
       op.kind = Action::kActivateCapacity;
-      op.kbo = ToU64(caps.getColumn(0).getString());
-      op.capacity = find_cap(caps.getColumn(1).getString());
+      op.kbo = U64Column(caps, 0);
+      op.capacity = find_cap(Text(caps, 1));
       graph->Apply(op, prov(caps, 2));
     }
     SQLite::Statement managers(*db_,
@@ -608,12 +628,11 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
                                "by_insz, revision, at FROM domain_manager");
     while (managers.executeStep()) {
       Op op;
-      op.kind = managers.getColumn(4).getString() == "tb" ? Action::kSetTb
-                                                          : Action::kAddCoTb;
-      op.kbo = ToU64(managers.getColumn(0).getString());
-      op.capacity = find_cap(managers.getColumn(1).getString());
-      op.subdivision = find_sub(managers.getColumn(2).getString(), op.capacity);
-      op.insz = ToU64(managers.getColumn(3).getString());
+      op.kind = Text(managers, 4) == "tb" ? Action::kSetTb : Action::kAddCoTb;
+      op.kbo = U64Column(managers, 0);
+      op.capacity = find_cap(Text(managers, 1));
+      op.subdivision = find_sub(Text(managers, 2), op.capacity);
+      op.insz = U64Column(managers, 3);
       graph->Apply(op, prov(managers, 5));
     }
     SQLite::Statement subs(
@@ -625,25 +644,33 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
       Op op;
       op.kind = Action::kCreateSubafdeling;
       op.subafdeling = subs.getColumn(0).getInt64();
-      op.kbo = ToU64(subs.getColumn(1).getString());
-      op.capacity = find_cap(subs.getColumn(2).getString());
-      op.subdivision = find_sub(subs.getColumn(3).getString(), op.capacity);
-      op.hco = subs.getColumn(4).getString();
-      op.email = subs.getColumn(5).getString();
+      op.kbo = U64Column(subs, 1);
+      op.capacity = find_cap(Text(subs, 2));
+      op.subdivision = find_sub(Text(subs, 3), op.capacity);
+      op.hco = Text(subs, 4);
+      op.email = Text(subs, 5);
       subafdeling_kbo[op.subafdeling] = op.kbo;
       graph->Apply(op, prov(subs, 6));
     }
+    // The ops below carry no text: one Op serves every row.
     auto replay = [&](const char* sql, Action kind, bool has_insz,
                       bool has_app) {
       SQLite::Statement q(*db_, sql);
+      Op op;
+      op.kind = kind;
+      int64_t last_subafdeling = 0;
+      uint64_t last_kbo = 0;
       while (q.executeStep()) {
-        Op op;
-        op.kind = kind;
         op.subafdeling = q.getColumn(0).getInt64();
-        op.kbo = subafdeling_kbo[op.subafdeling];
+        // Rows come grouped by subafdeling: look its enterprise up once.
+        if (op.subafdeling != last_subafdeling || last_subafdeling == 0) {
+          last_subafdeling = op.subafdeling;
+          last_kbo = subafdeling_kbo[op.subafdeling];
+        }
+        op.kbo = last_kbo;
         int col = 1;
-        if (has_insz) op.insz = ToU64(q.getColumn(col++).getString());
-        if (has_app) op.app = find_app(q.getColumn(col++).getString());
+        if (has_insz) op.insz = U64Column(q, col++);
+        if (has_app) op.app = find_app(Text(q, col++));
         graph->Apply(op, prov(q, col));
       }
     };

@@ -1,5 +1,7 @@
 // GenerateFederation: plans the federation in memory (federation_plan.cc),
-// then writes every table with prepared statements in one transaction.
+// then writes every table with prepared statements in one transaction; the
+// four big tables (persons, functions, users, rights) through multi-row
+// INSERTs (batch_insert.h), which halves the time per row.
 //
 // Why the file is written this way:
 //  - Engine::Open creates it, so the schema, the catalogue and the 0600
@@ -33,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "batch_insert.h"
 #include "federation_plan.h"
 #include "identifier_maker.h"
 #include "random_source.h"
@@ -43,6 +46,7 @@
 namespace toegang {
 namespace {
 
+using generator::BatchInsert;
 using generator::DateFromDays;
 using generator::EnterpriseKind;
 using generator::FacilityState;
@@ -154,6 +158,11 @@ class Writer {
   void Exec(SQLite::Statement& q, const char* phase) {
     q.exec();
     q.reset();
+    Tick(phase);
+  }
+  // Ends a row of a batched table (written when its batch is full).
+  void Add(BatchInsert& q, const char* phase) {
+    q.EndRow();
     Tick(phase);
   }
   void Audit(uint32_t revision, int64_t at, const std::string& action,
@@ -286,14 +295,15 @@ void Writer::WritePersons() {
   std::vector<uint64_t> all(plan_.persons);
   for (uint64_t i = 0; i < plan_.persons; ++i) all[i] = insz_.Make(i);
   std::sort(all.begin(), all.end());
-  SQLite::Statement q(db_, "INSERT INTO person (insz, name) VALUES (?, ?)");
+  BatchInsert q(db_, "INSERT INTO person (insz, name) VALUES", 2);
   std::string insz;
   for (uint64_t v : all) {
     PutDigits(&insz, v, 11);
-    q.bindNoCopy(1, insz);
-    q.bind(2, generator::PersonName(v, plan_.seed));
-    Exec(q, "persons");
+    q.Text(insz);
+    q.Text(generator::PersonName(v, plan_.seed));
+    Add(q, "persons");
   }
+  q.Flush();
 }
 
 void Writer::WriteFunctions() {
@@ -302,9 +312,7 @@ void Writer::WriteFunctions() {
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
     return plan_.enterprises[a].kbo < plan_.enterprises[b].kbo;
   });
-  SQLite::Statement q(db_,
-                      "INSERT INTO function (kbo, insz, role) VALUES (?, ?, "
-                      "?)");
+  BatchInsert q(db_, "INSERT INTO function (kbo, insz, role) VALUES", 3);
   std::string kbo, insz;
   std::vector<std::pair<uint64_t, bool>> members;  // (INSZ, is WV)
   for (uint32_t i : order) {
@@ -317,12 +325,13 @@ void Writer::WriteFunctions() {
     PutDigits(&kbo, e.kbo, 10);
     for (const auto& [person, wv] : members) {
       PutDigits(&insz, person, 11);
-      q.bindNoCopy(1, kbo);
-      q.bindNoCopy(2, insz);
-      q.bindNoCopy(3, wv ? "legal_representative" : "employee");
-      Exec(q, "functions");
+      q.Text(kbo);
+      q.Text(insz);
+      q.Text(wv ? "legal_representative" : "employee");
+      Add(q, "functions");
     }
   }
+  q.Flush();
 }
 
 void Writer::WriteFacilities() {
@@ -462,13 +471,17 @@ void Writer::WriteDelegation() {
 // Users and their rights, in (subafdeling, INSZ) order. A user is added by
 // the subafdeling's named manager when it has one, else by its creator.
 void Writer::WriteUsers() {
-  SQLite::Statement user(db_,
-                         "INSERT INTO user (subafdeling, insz, by_insz, "
-                         "revision, at) VALUES (?, ?, ?, ?, ?)");
-  SQLite::Statement right(db_,
-                          "INSERT INTO user_right (subafdeling, insz, "
-                          "application, by_insz, revision, at) VALUES (?, ?, "
-                          "?, ?, ?, ?)");
+  // Each table's rows in the order one INSERT per row would give; the
+  // connection does not enforce foreign keys, so a batch of rights may be
+  // written before the batch holding their users.
+  BatchInsert user(db_,
+                   "INSERT INTO user (subafdeling, insz, by_insz, revision, "
+                   "at) VALUES",
+                   5);
+  BatchInsert right(db_,
+                    "INSERT INTO user_right (subafdeling, insz, application, "
+                    "by_insz, revision, at) VALUES",
+                    6);
   std::string person, by, at;
   uint32_t current = 0;
   int64_t rev = 0;
@@ -486,24 +499,26 @@ void Writer::WriteUsers() {
       at = Utc(clock_.Delegation(e.revision));
     }
     PutDigits(&person, generator::LinkInsz(key), 11);
-    user.bind(1, static_cast<int64_t>(s));
-    user.bindNoCopy(2, person);
-    user.bindNoCopy(3, by);
-    user.bind(4, rev);
-    user.bindNoCopy(5, at);
-    Exec(user, "users");
+    user.Int(static_cast<int64_t>(s));
+    user.Text(person);
+    user.Text(by);
+    user.Int(rev);
+    user.Text(at);
+    Add(user, "users");
     const uint8_t rights = generator::LinkRights(key);
     for (uint8_t bit : {kAmaWvg, kVipa}) {
       if ((rights & bit) == 0) continue;
-      right.bind(1, static_cast<int64_t>(s));
-      right.bindNoCopy(2, person);
-      right.bindNoCopy(3, bit == kAmaWvg ? kAmaWvgCode : kVipaCode);
-      right.bindNoCopy(4, by);
-      right.bind(5, rev);
-      right.bindNoCopy(6, at);
-      Exec(right, "users");
+      right.Int(static_cast<int64_t>(s));
+      right.Text(person);
+      right.Text(bit == kAmaWvg ? kAmaWvgCode : kVipaCode);
+      right.Text(by);
+      right.Int(rev);
+      right.Text(at);
+      Add(right, "users");
     }
   }
+  user.Flush();
+  right.Flush();
 }
 
 // The change log: what each revision did, in revision order.
@@ -679,6 +694,7 @@ Status Fill(const std::string& tmp, const Plan& plan, const InszMaker& insz,
     db.exec("PRAGMA locking_mode = EXCLUSIVE");
     db.exec("PRAGMA cache_size = -524288");  // 512 MiB
     db.exec("PRAGMA temp_store = MEMORY");
+    db.exec("PRAGMA foreign_keys = OFF");  // batches of rights before users
     Writer writer(db, plan, insz, options, summary);
     writer.Count();
     {
