@@ -1,32 +1,9 @@
 #include "check_index.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
-#include <new>
 #include <utility>
 
 namespace toegang {
-namespace {
-constexpr size_t kHugePage = size_t{2} << 20;
-}  // namespace
-
-void* AllocateHuge(size_t bytes) {
-  if (bytes < kHugePage) return ::operator new(bytes);
-  const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-  void* p = ::operator new (rounded, std::align_val_t{kHugePage});
-  ::madvise(p, rounded, MADV_HUGEPAGE);  // a hint; failure is harmless
-  return p;
-}
-
-void FreeHuge(void* p, size_t bytes) {
-  if (bytes < kHugePage) {
-    ::operator delete(p);
-  } else {
-    ::operator delete (p, std::align_val_t{kHugePage});
-  }
-}
-
 CheckIndex::CheckIndex() : slots_(16), mask_(15) {}
 
 CheckIndex::Slot& CheckIndex::InsertSlot(uint64_t insz) {

@@ -24,37 +24,9 @@
 #include <string>
 #include <vector>
 
+#include "huge_pages.h"
+
 namespace toegang {
-
-// Allocates large tables on 2 MiB boundaries and asks the kernel for
-// transparent huge pages (Linux madvise mode), so that a probe into a
-// table of tens of megabytes does not also miss the TLB. Small tables
-// come from operator new as usual.
-template <typename T>
-struct HugePageAllocator {
-  using value_type = T;
-  HugePageAllocator() = default;
-  template <typename U>
-  explicit HugePageAllocator(const HugePageAllocator<U>&) {}
-  T* allocate(size_t n);
-  void deallocate(T* p, size_t n);
-  friend bool operator==(const HugePageAllocator&, const HugePageAllocator&) {
-    return true;
-  }
-};
-
-// Out of line: the system calls behind it stay in check_index.cc.
-void* AllocateHuge(size_t bytes);
-void FreeHuge(void* p, size_t bytes);
-
-template <typename T>
-T* HugePageAllocator<T>::allocate(size_t n) {
-  return static_cast<T*>(AllocateHuge(n * sizeof(T)));
-}
-template <typename T>
-void HugePageAllocator<T>::deallocate(T* p, size_t n) {
-  FreeHuge(p, n * sizeof(T));
-}
 
 // The layout the check reads, shared by the live index (CheckIndex) and a
 // mapped snapshot of it (index_snapshot.h).
@@ -83,12 +55,7 @@ struct SubEntry {
 static_assert(sizeof(Slot) == 32 && sizeof(Grant) == 8 &&
               sizeof(SubEntry) == 8);
 
-inline size_t Hash(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  return static_cast<size_t>(x);
-}
+inline size_t Hash(uint64_t insz) { return MixU64(insz); }
 
 // The decision over any table with this layout. Tables provides
 //   const Slot& slot(size_t i) const;   size_t mask() const;

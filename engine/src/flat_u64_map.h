@@ -22,7 +22,7 @@
 #include <utility>
 #include <vector>
 
-#include "check_index.h"  // HugePageAllocator
+#include "huge_pages.h"
 
 namespace toegang {
 
@@ -86,12 +86,7 @@ class FlatU64Map {
     V value{};
   };
 
-  static size_t Hash(uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    return static_cast<size_t>(x);
-  }
+  static size_t Hash(uint64_t key) { return MixU64(key); }
 
   // REQUIRES: slot_count is a power of two holding used_ keys.
   void Rehash(size_t slot_count) {
