@@ -32,12 +32,12 @@ double Since(std::chrono::steady_clock::time_point t0) {
       .count();
 }
 
-[[noreturn]] void Die(const std::string& what) {
+}  // namespace
+
+void Die(const std::string& what) {
   fmt::print(stderr, "bench: {}\n", what);
   std::exit(1);
 }
-
-}  // namespace
 
 size_t ResidentBytes() {
   FILE* f = std::fopen("/proc/self/statm", "r");
@@ -172,6 +172,29 @@ uint64_t BenchFederation::PersonsOf(const std::string& scale) {
   Die("unknown scale " + scale);
 }
 
+std::string BenchFederation::Path(const std::string& scale,
+                                  double* generated_seconds) {
+  const char* dir_env = std::getenv("TOEGANG_BENCH_DIR");
+  const std::string dir = dir_env != nullptr ? dir_env : "bench-data";
+  std::filesystem::create_directories(dir);
+  const std::string path = fmt::format("{}/federation-{}.db", dir, scale);
+  if (generated_seconds != nullptr) *generated_seconds = 0;
+  if (!std::filesystem::exists(path)) {
+    fmt::print(stderr, "bench: generating {} ({} persons) ...\n", path,
+               PersonsOf(scale));
+    auto t0 = std::chrono::steady_clock::now();
+    GenerateOptions o;
+    o.persons = PersonsOf(scale);
+    o.seed = 8;
+    o.out_path = path;
+    GenerateSummary summary;
+    Status s = GenerateFederation(o, &summary);
+    if (!s.ok()) Die(s.ToString());
+    if (generated_seconds != nullptr) *generated_seconds = Since(t0);
+  }
+  return path;
+}
+
 BenchFederation& BenchFederation::Get(const std::string& scale) {
   static std::map<std::string, std::unique_ptr<BenchFederation>> cache;
   std::unique_ptr<BenchFederation>& slot = cache[scale];
@@ -180,24 +203,7 @@ BenchFederation& BenchFederation::Get(const std::string& scale) {
   BenchFederation& f = *slot;
   f.scale = scale;
   f.persons = PersonsOf(scale);
-  const char* dir_env = std::getenv("TOEGANG_BENCH_DIR");
-  const std::string dir = dir_env != nullptr ? dir_env : "bench-data";
-  std::filesystem::create_directories(dir);
-  f.path = fmt::format("{}/federation-{}.db", dir, scale);
-
-  if (!std::filesystem::exists(f.path)) {
-    fmt::print(stderr, "bench: generating {} ({} persons) ...\n", f.path,
-               f.persons);
-    auto t0 = std::chrono::steady_clock::now();
-    GenerateOptions o;
-    o.persons = f.persons;
-    o.seed = 8;
-    o.out_path = f.path;
-    GenerateSummary summary;
-    Status s = GenerateFederation(o, &summary);
-    if (!s.ok()) Die(s.ToString());
-    f.generate_seconds = Since(t0);
-  }
+  f.path = Path(scale, &f.generate_seconds);
   // Baseline (b) first: it adds its covering index to the file.
   f.baseline_b = std::make_unique<SqliteBaseline>(f.path);
   {

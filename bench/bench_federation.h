@@ -63,6 +63,9 @@ class SqliteBaseline {
   SQLite::Statement any_, at_;
 };
 
+// Prints what went wrong and ends the benchmark program (setup failures).
+[[noreturn]] void Die(const std::string& what);
+
 // Resident set size of this process now, in bytes.
 size_t ResidentBytes();
 
@@ -86,6 +89,11 @@ struct BenchFederation {
   // The federation of a scale, generated into $TOEGANG_BENCH_DIR (default
   // ./bench-data) on first use and reused after.
   static BenchFederation& Get(const std::string& scale);
+  // Only the database file of a scale (generated on first use, like Get),
+  // for benchmarks that open their own engines; `generated_seconds` (when
+  // not null) gets the generation time, 0 when the file was reused.
+  static std::string Path(const std::string& scale,
+                          double* generated_seconds = nullptr);
   static uint64_t PersonsOf(const std::string& scale);
   // The engine follows other processes' commits every this often.
   static constexpr int kFollowMs = 10;
