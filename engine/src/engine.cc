@@ -707,11 +707,13 @@ class EngineImpl : public Engine {
   // --- start-up from an index snapshot ---------------------------------
 
   // The stamp of the database state at `revision`: a digest of that
-  // revision's change-log rows (committed with it, never changed after)
-  // and of the catalogue.
+  // revision's change-log rows (committed with it, never changed after),
+  // of the catalogue and of the schema version.
   Result<SnapshotStamp> StampOf(uint64_t revision) {
     StampHasher h;
     h.Add(CatalogueDigest(catalogue_));
+    // A migration may rewrite rows without a revision of its own.
+    h.Add(static_cast<uint64_t>(SqliteStore::LatestSchemaVersion()));
     h.Add(revision);
     AuditQuery q;
     q.since_revision = revision == 0 ? 0 : revision - 1;
