@@ -8,6 +8,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -108,6 +110,30 @@ TEST(IndexSnapshotFileTest, AnswersExactlyAsTheIndexItWasWrittenFrom) {
     }
   }
   EXPECT_GT(allowed, 1000U);  // the comparison saw both answers
+}
+
+TEST(IndexSnapshotFileTest, AWriterKilledMidWayLeavesNothingForLong) {
+  TempDir dir;
+  LiveIndex live;
+  Fill(&live, 9);
+  const std::string path = dir.File("x.db-index");
+  // A process that has gone (reaped), and this one (alive).
+  const pid_t gone = ::fork();
+  if (gone == 0) ::_exit(0);
+  ASSERT_GT(gone, 0);
+  ASSERT_EQ(::waitpid(gone, nullptr, 0), gone);
+  const std::string orphan = dir.Write(
+      "x.db-index.tmp-" + std::to_string(gone) + "-0badf00d", "half a file");
+  const std::string busy = dir.Write(
+      "x.db-index.tmp-" + std::to_string(::getpid()) + "-0badf00d", "writing");
+  const std::string other = dir.Write("y.db-index.tmp-1-0", "not ours");
+  ASSERT_TRUE(
+      WriteIndexSnapshot(path, SnapshotStamp{1, 2}, live.index, live.hcos)
+          .ok());
+  EXPECT_FALSE(std::filesystem::exists(orphan));
+  EXPECT_TRUE(std::filesystem::exists(busy));
+  EXPECT_TRUE(std::filesystem::exists(other));
+  EXPECT_TRUE(MappedCheckIndex::Open(path).ok());
 }
 
 TEST(IndexSnapshotFileTest, RefusesDamagedTruncatedForeignAndOpenFiles) {

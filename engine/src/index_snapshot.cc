@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,10 +11,12 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <numeric>
 #include <random>
 
 #include "catalogue.h"
+#include "text_forms.h"
 #include "toegang/error_codes.h"
 
 namespace toegang {
@@ -135,6 +138,30 @@ Status Invalid(const std::string& path, std::string_view why) {
                          fmt::format("index snapshot {}: {}", path, why));
 }
 
+// A writer killed in the middle of a snapshot leaves its temporary file
+// (hundreds of MB at L); remove those of processes that are gone.
+void RemoveOrphanedTemporaries(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const std::string prefix = target.filename().string() + ".tmp-";
+  const fs::path dir =
+      target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string_view rest = std::string_view(name).substr(prefix.size());
+    const std::optional<uint64_t> pid =
+        FromDigits(rest.substr(0, rest.find('-')));
+    if (!pid || *pid == 0 || *pid > INT32_MAX) continue;
+    if (::kill(static_cast<pid_t>(*pid), 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;
+      fs::remove(it->path(), ignored);
+    }
+  }
+}
+
 }  // namespace
 
 std::string IndexSnapshotPath(const std::string& db_path) {
@@ -192,6 +219,7 @@ Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
   }
   const Sections at = Locate(h);
 
+  RemoveOrphanedTemporaries(path);
   // A fresh name in the same directory, so that the rename is atomic.
   std::random_device rd;
   const std::string tmp =

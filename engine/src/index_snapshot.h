@@ -71,8 +71,9 @@ class StampHasher {
 
 // Writes the snapshot to `path`: a new file (mode 0600) in the same
 // directory, moved over `path` when complete, so that a reader sees the old
-// file or the new one. `hcos[f]` is the HCO of facility index f. Failure
-// codes: io_error.
+// file or the new one. Temporary files left by writers that were killed
+// (their process is gone) are removed first. `hcos[f]` is the HCO of facility
+// index f. Failure codes: io_error.
 Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
                           const CheckIndex& index,
                           const std::vector<std::string_view>& hcos);
