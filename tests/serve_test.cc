@@ -400,6 +400,9 @@ TEST_F(ServeTest, HealthAndMetricsReportTheDecisions) {
   EXPECT_TRUE(
       has(R"(toegang_decision_duration_seconds_count{endpoint="check"} 4)"));
   EXPECT_TRUE(has("toegang_revision " + std::to_string(served_->revision())));
+  EXPECT_TRUE(has("toegang_model_loaded 1"));
+  EXPECT_TRUE(has(std::string("toegang_started_from_snapshot ") +
+                  (served_->startup().from_snapshot ? "1" : "0")));
   EXPECT_NE(m.find("# TYPE toegang_decision_duration_seconds histogram"),
             std::string::npos);
   EXPECT_NE(m.find("toegang_follow_last_catch_up_timestamp_seconds "),

@@ -150,7 +150,8 @@ HttpResponse DecisionService::Handle(const HttpRequest& request) {
       response = Health();
     } else if (path == "/metrics") {
       response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      response.body = metrics_.Render(engine_->follow_state());
+      response.body =
+          metrics_.Render(engine_->follow_state(), engine_->startup());
     } else {
       response = ErrorResponse(
           404, "not_found",

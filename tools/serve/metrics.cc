@@ -39,7 +39,8 @@ uint64_t Metrics::decisions(Endpoint endpoint, Outcome outcome) const {
       .load(std::memory_order_relaxed);
 }
 
-std::string Metrics::Render(const FollowState& follow) const {
+std::string Metrics::Render(const FollowState& follow,
+                            const StartupInfo& startup) const {
   fmt::memory_buffer out;
   auto it = std::back_inserter(out);
   fmt::format_to(it,
@@ -109,6 +110,22 @@ std::string Metrics::Render(const FollowState& follow) const {
       "toegang_follow_failures_total {}\n",
       follow.revision, static_cast<double>(follow.last_catch_up_ms) / 1000.0,
       follow.catch_ups, follow.failures);
+  fmt::format_to(
+      it,
+      "# HELP toegang_model_loaded 1 when the graph is in memory; 0 while it "
+      "loads after a start from an index snapshot.\n"
+      "# TYPE toegang_model_loaded gauge\n"
+      "toegang_model_loaded {}\n"
+      "# HELP toegang_started_from_snapshot 1 when checks were answered from "
+      "an index snapshot until the graph was loaded.\n"
+      "# TYPE toegang_started_from_snapshot gauge\n"
+      "toegang_started_from_snapshot {}\n"
+      "# HELP toegang_model_load_seconds How long the last full load of the "
+      "graph took.\n"
+      "# TYPE toegang_model_load_seconds gauge\n"
+      "toegang_model_load_seconds {:.3f}\n",
+      startup.model_loaded ? 1 : 0, startup.from_snapshot ? 1 : 0,
+      static_cast<double>(startup.load_ms) / 1000.0);
   return fmt::to_string(out);
 }
 

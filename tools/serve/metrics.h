@@ -54,7 +54,8 @@ class Metrics {
   uint64_t decisions(Endpoint endpoint, Outcome outcome) const;
 
   // The exposition text; follow is the engine's follow_state().
-  std::string Render(const FollowState& follow) const;
+  std::string Render(const FollowState& follow,
+                     const StartupInfo& startup) const;
 
  private:
   static constexpr size_t kEndpoints = static_cast<size_t>(Endpoint::kCount);
