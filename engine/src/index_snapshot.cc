@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <filesystem>
 #include <numeric>
@@ -297,6 +298,17 @@ Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
   return Status::Ok();
 }
 
+void SealIndexSnapshot(std::string* file_bytes) {
+  if (file_bytes->size() < sizeof(FileHeader)) return;
+  const auto* body =
+      reinterpret_cast<const unsigned char*>(file_bytes->data()) +
+      sizeof(FileHeader);
+  const uint64_t hash =
+      HashWords(kHashSeed, body, file_bytes->size() - sizeof(FileHeader));
+  std::memcpy(file_bytes->data() + offsetof(FileHeader, body_hash), &hash,
+              sizeof hash);
+}
+
 std::optional<SnapshotStamp> ReadSnapshotStamp(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
@@ -394,7 +406,11 @@ Status MappedCheckIndex::Validate() {
   uint64_t persons = 0, grants = 0;
   for (size_t i = 0; i < slot_count_; ++i) {
     const Slot& s = slots_[i];
-    if (s.insz == 0) continue;
+    if (s.insz == 0) {
+      // Empty; a probe for the key 0 (no valid INSZ) ends on one.
+      if (s.count != 0) return bad("an empty slot holds grants");
+      continue;
+    }
     ++persons;
     if (s.count > kInline && uint64_t{s.spill} + s.count > spill_count_) {
       return bad("a person's grants lie outside the file");

@@ -34,7 +34,7 @@ targets=(toegang_identifiers_fuzz:identifiers toegang_csv_import_fuzz:csv)
 for reader in kbo_enterprises kbo_denominations persons functions facilities; do
   targets+=("toegang_import_${reader}_fuzz:import_${reader}")
 done
-targets+=(toegang_cli_fuzz:cli)
+targets+=(toegang_index_snapshot_fuzz:index_snapshot toegang_cli_fuzz:cli)
 # TOEGANG_FUZZ_TARGETS="name ..." runs only those.
 if [[ -n ${TOEGANG_FUZZ_TARGETS:-} ]]; then
   chosen=()
