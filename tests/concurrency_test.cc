@@ -96,7 +96,13 @@ TEST(ConcurrencyTest, ReadersWhileThisProcessAndAnotherProcessWrite) {
   if (pid == 0) {
     // The other process: flips kOutsider's right kOtherWrites times.
     ::close(go[1]);
-    Result<std::unique_ptr<Engine>> other = Engine::Open(fed.db_path());
+    // One-shot: no thread of its own (no background copy, no snapshot
+    // writer), so that it stays the single-threaded writer it is meant to
+    // be, also when it leaves by _exit.
+    OpenOptions single_threaded;
+    single_threaded.one_shot = true;
+    Result<std::unique_ptr<Engine>> other =
+        Engine::Open(fed.db_path(), single_threaded);
     if (!other.ok()) ::_exit(10);
     char byte = 0;
     if (::read(go[0], &byte, 1) != 1) ::_exit(11);

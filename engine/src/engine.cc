@@ -18,6 +18,7 @@
 #include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 #include <type_traits>
 
@@ -73,7 +74,7 @@ class EngineImpl : public Engine {
     if (twin_.valid()) twin_.wait();  // the copy reads the model
     // Leave a current snapshot for the next start (a cache: errors are
     // ignored).
-    if (model_ready_.load()) WriteSnapshot(/*only_if_stale=*/true);
+    if (model_ready_.load()) WriteSnapshot(/*only_if_stale=*/!snapshot_due_);
   }
 
   Status Init() {
@@ -534,8 +535,24 @@ class EngineImpl : public Engine {
       const Model* loaded = fresh.get();
       model_ = std::make_unique<LeftRight<ModelPtr>>(std::move(fresh), nullptr);
       if (!lazy_) {
-        twin_ = std::async(std::launch::async, [loaded] {
-          return std::make_unique<Model>(*loaded);
+        // The same task writes the index snapshot of this load, always (a
+        // snapshot with a current stamp but other content, the database
+        // edited behind toegang's back, heals so), off the path to the
+        // first check. Nothing changes the loaded instance until
+        // TwinReady() has waited for the task.
+        std::optional<SnapshotStamp> stamp;
+        if (options_.index_snapshot) {
+          Result<SnapshotStamp> st = StampOf(*rev);
+          if (st.ok()) stamp = *st;
+        }
+        twin_ = std::async(std::launch::async, [this, loaded, stamp] {
+          auto twin = std::make_unique<Model>(*loaded);
+          if (stamp) {
+            (void)WriteIndexSnapshot(IndexSnapshotPath(path_), *stamp,
+                                     loaded->graph.check_index(),
+                                     loaded->graph.FacilityHcos());
+          }
+          return twin;
         });
       }
     } else {
@@ -784,9 +801,9 @@ class EngineImpl : public Engine {
       std::this_thread::yield();
     }
     startup_.reset();
-    // Always after a full load: a snapshot with a current stamp but other
-    // content (the database edited behind toegang's back) heals here.
-    WriteSnapshot(/*only_if_stale=*/false);
+    // The snapshot of this load is written by the twin's task (Reload), or
+    // when a one-shot engine, which has none, closes.
+    snapshot_due_ = options_.index_snapshot && lazy_;
     return Status::Ok();
   }
 
@@ -1036,6 +1053,9 @@ class EngineImpl : public Engine {
   std::atomic<bool> load_failed_{false};  // the background load failed
   std::unique_ptr<MappedCheckIndex> startup_;
   mutable std::atomic<int> startup_readers_{0};
+  // A one-shot engine's full load whose index snapshot is written at
+  // closing. Guarded by write_mu_.
+  bool snapshot_due_ = false;
 
   // The follower (OpenOptions::follow_interval) and its bookkeeping.
   // Lock order: write_mu_ before follow_mu_.
