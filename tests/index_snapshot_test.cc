@@ -73,6 +73,18 @@ void Fill(LiveIndex* live, uint32_t seed) {
   }
 }
 
+// Writes the snapshot of a random index (Fill(seed)) as dir/name, stamped
+// {1, 2}; returns its path.
+std::string WriteFilled(const TempDir& dir, uint32_t seed,
+                        const std::string& name, LiveIndex* live) {
+  Fill(live, seed);
+  const std::string path = dir.File(name);
+  Status s =
+      WriteIndexSnapshot(path, SnapshotStamp{1, 2}, live->index, live->hcos);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return path;
+}
+
 TEST(IndexSnapshotFileTest, AnswersExactlyAsTheIndexItWasWrittenFrom) {
   TempDir dir;
   LiveIndex live;
@@ -141,11 +153,7 @@ TEST(IndexSnapshotFileTest, AWriterKilledMidWayLeavesNothingForLong) {
 TEST(IndexSnapshotFileTest, RefusesDamagedTruncatedForeignAndOpenFiles) {
   TempDir dir;
   LiveIndex live;
-  Fill(&live, 8);
-  const std::string good = dir.File("good");
-  ASSERT_TRUE(
-      WriteIndexSnapshot(good, SnapshotStamp{1, 2}, live.index, live.hcos)
-          .ok());
+  const std::string good = WriteFilled(dir, 8, "good", &live);
   const std::string bytes = ReadFile(good);
   auto refused = [&](const std::string& content, std::string_view code) {
     const std::string path = dir.Write("bad", content);
@@ -182,11 +190,7 @@ TEST(IndexSnapshotFileTest,
   // it (ASan runs this in CI).
   TempDir dir;
   LiveIndex live;
-  Fill(&live, 10);
-  const std::string good = dir.File("good");
-  ASSERT_TRUE(
-      WriteIndexSnapshot(good, SnapshotStamp{1, 2}, live.index, live.hcos)
-          .ok());
+  const std::string good = WriteFilled(dir, 10, "good", &live);
   const std::string bytes = ReadFile(good);
   auto open = [&](std::string content) {
     SealIndexSnapshot(&content);

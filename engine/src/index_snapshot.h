@@ -104,7 +104,6 @@ class MappedCheckIndex : public check_layout::Reader<MappedCheckIndex> {
   const SnapshotStamp& stamp() const { return stamp_; }
   size_t persons() const { return persons_; }
   size_t grants() const { return grants_; }
-  size_t file_bytes() const { return size_; }
 
   // The facility index of a canonical HCO number, or nullopt.
   std::optional<uint32_t> FindFacility(std::string_view hco) const;
