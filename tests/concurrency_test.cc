@@ -172,5 +172,69 @@ TEST(ConcurrencyTest, ReadersWhileThisProcessAndAnotherProcessWrite) {
   EXPECT_TRUE(problems->empty());
 }
 
+// Three processes write to the same file as fast as they can. None may
+// give up: a writer plans under the database's write lock, so another
+// process's commits can delay it but never make it plan again and again.
+// Every flip of every process is in the change log, and each engine ends
+// equal to the file.
+TEST(ConcurrencyTest, WritersInThreeProcessesAllCommit) {
+  constexpr int kFlips = 120;
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  const char* const users[] = {kUser2, kOutsider, kUser3};
+  for (const char* u : users) {
+    fed.MustApply(M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(u));
+  }
+  const uint64_t start = fed.engine().revision();
+
+  auto flip = [&](Engine& engine, const char* who) {
+    int failed = 0;
+    for (int i = 0; i < kFlips; ++i) {
+      Action a = i % 2 == 0 ? Action::kGrantRight : Action::kRevokeRight;
+      Result<CommitInfo> r =
+          engine.Apply(M(a, kEmp2Ocmw).Hco(kHcoOcmw).Insz(who).App("ama-wvg"));
+      if (!r.ok()) ++failed;
+    }
+    return failed;
+  };
+  int go[2];
+  ASSERT_EQ(::pipe(go), 0);
+  std::vector<pid_t> children;
+  for (int c = 1; c <= 2; ++c) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::close(go[1]);
+      OpenOptions single_threaded;  // see the test above
+      single_threaded.one_shot = true;
+      Result<std::unique_ptr<Engine>> other =
+          Engine::Open(fed.db_path(), single_threaded);
+      if (!other.ok()) ::_exit(10);
+      char byte = 0;
+      if (::read(go[0], &byte, 1) != 1) ::_exit(11);
+      ::_exit(flip(**other, users[c]) == 0 ? 0 : 12);
+    }
+    children.push_back(pid);
+  }
+  ::close(go[0]);
+  ASSERT_EQ(::write(go[1], "gg", 2), 2);
+  ::close(go[1]);
+  EXPECT_EQ(flip(fed.engine(), users[0]), 0);
+  for (pid_t pid : children) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << "a writer process failed, status " << status;
+  }
+  ASSERT_TRUE(fed.engine()
+                  .CatchUp(start + 3 * kFlips, std::chrono::milliseconds(5000))
+                  .ok());
+  EXPECT_EQ(fed.engine().revision(), start + 3 * kFlips);
+  for (const char* u : users) EXPECT_FALSE(fed.Allowed(u)) << u;
+  Result<std::vector<std::string>> problems = fed.engine().Verify();
+  ASSERT_TRUE(problems.ok());
+  EXPECT_TRUE(problems->empty());
+}
+
 }  // namespace
 }  // namespace toegang::testing

@@ -32,6 +32,7 @@
 #include "cli_runner.h"
 #include "db_content.h"
 #include "random_identifiers.h"
+#include "sqlite_store.h"
 #include "test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"
@@ -814,6 +815,57 @@ TEST(StoreTest, DatabaseLockedByAnotherProcessIsAStorageErrorUntilReleased) {
   EXPECT_EQ(r->revision, revision + 1);
   EXPECT_TRUE(fed.Allowed(kUser2));
   EXPECT_EQ(MustVerify(fed.engine()), std::vector<std::string>{});
+}
+
+// Store::BeginWrite: what is written under the lock becomes durable at
+// the lock's Commit, and not at all when the lock is dropped; a second
+// lock on the same store is refused rather than deadlocking; and while
+// the lock is held another connection cannot write.
+TEST(StoreTest, WriteLockCommitsOrRollsBackWhatWasWrittenUnderIt) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  Result<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open(fed.db_path(), /*create_if_missing=*/false);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto audit_rows = [&] {
+    Result<StoreCounts> c = (*store)->Counts();
+    EXPECT_TRUE(c.ok());
+    return c.ok() ? c->audit_rows : size_t{0};
+  };
+  AuditRecord refusal;
+  refusal.action = "user.add";
+  refusal.code = "not_a_manager";
+  refusal.detail = "{}";
+  refusal.message = "test";
+  const size_t before = audit_rows();
+  {
+    Result<std::unique_ptr<WriteLock>> lock = (*store)->BeginWrite();
+    ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+    Result<std::unique_ptr<WriteLock>> again = (*store)->BeginWrite();
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.status().code(), code::kStorageError);
+    ASSERT_TRUE((*store)->RecordRefusal(refusal).ok());
+    EXPECT_EQ(audit_rows(), before + 1);  // this connection sees its own
+    SQLite::Database other(fed.db_path(), SQLite::OPEN_READWRITE, 0);
+    EXPECT_THROW(other.exec("BEGIN IMMEDIATE"), SQLite::Exception);
+  }  // dropped: rolled back
+  EXPECT_EQ(audit_rows(), before);
+  {
+    Result<std::unique_ptr<WriteLock>> lock = (*store)->BeginWrite();
+    ASSERT_TRUE(lock.ok()) << lock.status().ToString();
+    ASSERT_TRUE((*store)->RecordRefusal(refusal).ok());
+    ASSERT_TRUE((*lock)->Commit().ok());
+  }
+  EXPECT_EQ(audit_rows(), before + 1);
+  // Without a lock, a write is its own transaction again.
+  ASSERT_TRUE((*store)->RecordRefusal(refusal).ok());
+  EXPECT_EQ(audit_rows(), before + 2);
+  Result<std::vector<AuditRecord>> seen = fed.engine().Audit(AuditQuery{});
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(
+      std::count_if(seen->begin(), seen->end(),
+                    [](const AuditRecord& r) { return r.message == "test"; }),
+      2);
 }
 
 // --- two engines on one file --------------------------------------------

@@ -41,9 +41,6 @@
 namespace toegang {
 namespace {
 
-// How often Apply plans again after another process committed first.
-constexpr int kMaxStaleRetries = 5;
-
 // What queries read: the graph (with its check index) and the revision it
 // reflects. Two copies live in a LeftRight.
 struct Model {
@@ -95,49 +92,65 @@ class EngineImpl : public Engine {
 
   Result<CommitInfo> Apply(const Mutation& m) override {
     std::lock_guard<std::mutex> writer(write_mu_);
-    for (int attempt = 0; attempt <= kMaxStaleRetries; ++attempt) {
-      Status fresh = CatchUpLocked();
-      if (!fresh.ok()) return fresh;
-      Result<int64_t> next_id = store_->NextSubafdelingId();
-      if (!next_id.ok()) return next_id.status();
-      // Only this thread changes the model (write_mu_), so it may read it
-      // without announcing itself.
-      Plan plan = PlanMutation(Writer().graph, m, NowSeconds(), *next_id);
-      if (!plan.status.ok()) {
-        if (plan.status.kind() == Status::Kind::kRefused) {
-          AuditRecord r;
-          r.actor = plan.actor;
-          r.action = std::string(ActionName(m.action));
-          r.kbo = plan.kbo;
-          r.code = plan.status.code();
-          r.message = plan.status.message();
-          r.detail = RequestJson(m);
-          Status logged = store_->RecordRefusal(r);
-          if (!logged.ok()) return logged;
-        }
-        return plan.status;
+    // The model and its second instance first, so that a first load does
+    // not hold the database's write lock.
+    Status ready = ModelLocked();
+    if (!ready.ok()) return ready;
+    TwinReady();
+    // Then plan and commit under the database's write lock: no other
+    // process can commit between the catch-up and the commit, so a busy
+    // writer elsewhere cannot starve this one (it waits its turn, up to the
+    // store's busy timeout).
+    Result<std::unique_ptr<WriteLock>> lock = store_->BeginWrite();
+    if (!lock.ok()) return lock.status();
+    Status fresh = CatchUpLocked();
+    if (!fresh.ok()) return fresh;
+    Result<int64_t> next_id = store_->NextSubafdelingId();
+    if (!next_id.ok()) return next_id.status();
+    // Only this thread changes the model (write_mu_), so it may read it
+    // without announcing itself.
+    Plan plan = PlanMutation(Writer().graph, m, NowSeconds(), *next_id);
+    if (!plan.status.ok()) {
+      if (plan.status.kind() == Status::Kind::kRefused) {
+        AuditRecord r;
+        r.actor = plan.actor;
+        r.action = std::string(ActionName(m.action));
+        r.kbo = plan.kbo;
+        r.code = plan.status.code();
+        r.message = plan.status.message();
+        r.detail = RequestJson(m);
+        Status logged = store_->RecordRefusal(r);
+        if (logged.ok()) logged = (*lock)->Commit();
+        if (!logged.ok()) return logged;
       }
-      Status s = store_->Commit(&plan.changes, Writer().revision);
-      if (s.code() == kStaleRevision) continue;  // someone else went first
-      if (!s.ok()) return s;
-      CommitInfo info;
-      info.revision = plan.changes.revision;
-      // The mutation itself first (see CommitInfo), then what it caused.
-      // The ops are in store order, where a removal comes after the
-      // revocations and removals it causes.
-      const std::vector<Op>& ops = plan.changes.ops;
-      auto own = std::find_if(ops.begin(), ops.end(), [&](const Op& op) {
-        return op.kind == m.action && op.cause.empty();
-      });
-      if (own != ops.end()) info.changes.push_back(OpSummary(*own, catalogue_));
-      for (auto it = ops.begin(); it != ops.end(); ++it) {
-        if (it != own) info.changes.push_back(OpSummary(*it, catalogue_));
-      }
-      Publish({plan.changes});
-      return info;
+      return plan.status;
     }
-    return Status::Storage(code::kStorageError,
-                           "other processes kept committing; try again");
+    Status s = store_->Commit(&plan.changes, Writer().revision);
+    if (s.code() == kStaleRevision) {
+      return Status::Storage(
+          code::kStorageError,
+          fmt::format("the database does not hold what this engine loaded "
+                      "({}); was it edited with another tool? Run `toegang "
+                      "verify`, delete the -index file and try again",
+                      s.message()));
+    }
+    if (s.ok()) s = (*lock)->Commit();
+    if (!s.ok()) return s;
+    CommitInfo info;
+    info.revision = plan.changes.revision;
+    // The mutation itself first (see CommitInfo), then what it caused.
+    // The ops are in store order, where a removal comes after the
+    // revocations and removals it causes.
+    const std::vector<Op>& ops = plan.changes.ops;
+    auto own = std::find_if(ops.begin(), ops.end(), [&](const Op& op) {
+      return op.kind == m.action && op.cause.empty();
+    });
+    if (own != ops.end()) info.changes.push_back(OpSummary(*own, catalogue_));
+    for (auto it = ops.begin(); it != ops.end(); ++it) {
+      if (it != own) info.changes.push_back(OpSummary(*it, catalogue_));
+    }
+    Publish({plan.changes});
+    return info;
   }
 
   Status May(const Mutation& m) const override {

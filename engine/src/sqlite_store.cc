@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
@@ -113,6 +115,31 @@ void ExecOne(SQLite::Statement& q, std::string_view what) {
     throw std::runtime_error(fmt::format("{} changed no row", what));
   }
 }
+
+// ---------------------------------------------------------------------
+// BEGIN IMMEDIATE until Commit; *held tells the store's Commit not to open
+// a transaction of its own meanwhile.
+class SqliteWriteLock : public WriteLock {
+ public:
+  SqliteWriteLock(SQLite::Database& db, bool* held)
+      : tx_(db, SQLite::TransactionBehavior::IMMEDIATE), held_(held) {
+    *held_ = true;
+  }
+  ~SqliteWriteLock() override { *held_ = false; }  // tx_ rolls back if open
+
+  Status Commit() override {
+    try {
+      tx_.commit();
+      return Status::Ok();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "committing");
+    }
+  }
+
+ private:
+  SQLite::Transaction tx_;
+  bool* held_;
+};
 
 // ---------------------------------------------------------------------
 class SqliteImportSession : public ImportSession {
@@ -535,8 +562,10 @@ Status SqliteStore::LoadCatalogue(Catalogue* out) {
 
 Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
   try {
-    // One read transaction, so the load sees one consistent revision.
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::DEFERRED);
+    // One read transaction, so the load sees one consistent revision (the
+    // write lock's transaction, when one is held).
+    std::optional<SQLite::Transaction> tx;
+    if (!write_held_) tx.emplace(*db_, SQLite::TransactionBehavior::DEFERRED);
     const uint64_t revision = static_cast<uint64_t>(
         db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
     const Catalogue& cat = graph->catalogue();
@@ -688,7 +717,7 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
         "SELECT subafdeling, insz, application, by_insz, revision, at FROM "
         "user_right",
         Action::kGrantRight, true, true);
-    tx.commit();
+    if (tx) tx->commit();
     return revision;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "loading the federation");
@@ -715,10 +744,26 @@ Result<int64_t> SqliteStore::NextSubafdelingId() {
   }
 }
 
+Result<std::unique_ptr<WriteLock>> SqliteStore::BeginWrite() {
+  if (write_held_) {
+    return Status::Storage(code::kStorageError,
+                           "internal: the write lock is already held");
+  }
+  try {
+    return std::unique_ptr<WriteLock>(
+        std::make_unique<SqliteWriteLock>(*db_, &write_held_));
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "taking the write lock");
+  }
+}
+
 Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
   const Catalogue& cat = catalogue_;
   try {
-    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    // Under a WriteLock the rows join its transaction (which the lock's
+    // owner rolls back if this fails); otherwise this is one transaction.
+    std::optional<SQLite::Transaction> tx;
+    if (!write_held_) tx.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     const uint64_t stored = static_cast<uint64_t>(
         db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
     if (stored != expected_revision) {
@@ -900,7 +945,7 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
     SQLite::Statement bump(*db_, "UPDATE revision SET value = ? WHERE id = 1");
     bump.bind(1, rev);
     bump.exec();
-    tx.commit();
+    if (tx) tx->commit();
     changes->revision = revision;
     return Status::Ok();
   } catch (const SQLite::Exception& e) {

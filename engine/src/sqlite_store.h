@@ -34,6 +34,7 @@ class SqliteStore : public Store {
   Result<uint64_t> Load(DelegationGraph* graph) override;
   Result<uint64_t> CurrentRevision() override;
   Result<int64_t> NextSubafdelingId() override;
+  Result<std::unique_ptr<WriteLock>> BeginWrite() override;
   Status Commit(ChangeSet* changes, uint64_t expected_revision) override;
   Status RecordRefusal(const AuditRecord& record) override;
   Result<std::vector<AuditRecord>> ReadAudit(const AuditQuery& query) override;
@@ -49,7 +50,8 @@ class SqliteStore : public Store {
 
   std::unique_ptr<SQLite::Database> db_;
   std::string path_;
-  Catalogue catalogue_;  // for writing ops by code
+  Catalogue catalogue_;      // for writing ops by code
+  bool write_held_ = false;  // a WriteLock of this store is open
 };
 
 }  // namespace toegang

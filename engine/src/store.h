@@ -5,7 +5,8 @@
 //
 // Every method catches its backend's exceptions and returns a Status:
 // storage_error / io_error (kStorage) for failures of the medium, and the
-// internal code "stale_revision" when another writer committed first.
+// internal code "stale_revision" when the database does not hold what a
+// change set was planned against.
 //
 // Thread safety: a Store is used by one thread at a time (the engine
 // serializes access with its writer lock).
@@ -27,9 +28,22 @@
 namespace toegang {
 
 // Code returned by Store::Commit when the database moved past the
-// revision the change set was planned against. Internal: the engine
-// catches up and plans again.
+// revision the change set was planned against, or its rows are not what
+// the plan expected. Internal: the engine plans under a WriteLock, so it
+// only sees this when the file was edited behind toegang's back.
 inline constexpr std::string_view kStaleRevision = "stale_revision";
+
+// The database's write lock, held from BeginWrite until Commit or
+// destruction (which rolls back what was written under it). While it is
+// held, no other process or connection can commit, the store's reads see
+// the latest committed state (Load reads inside it too), and Store::Commit /
+// RecordRefusal write inside it: they become durable, together, at
+// WriteLock::Commit. BeginImport may not be called while it is held.
+class WriteLock {
+ public:
+  virtual ~WriteLock() = default;
+  virtual Status Commit() = 0;
+};
 
 // One registry import, inside one write transaction. Destroying a session
 // that was not committed rolls everything back.
@@ -80,11 +94,15 @@ class Store {
   // The id the next created subafdeling gets (ids are never reused).
   virtual Result<int64_t> NextSubafdelingId() = 0;
 
+  // Takes the write lock, waiting for another writer up to the store's
+  // busy timeout (then storage_error). One at a time per store.
+  virtual Result<std::unique_ptr<WriteLock>> BeginWrite() = 0;
   // Writes changes (its ops and one audit row per op) as revision
-  // expected_revision + 1, durably, and sets changes->revision. Fails with
+  // expected_revision + 1 and sets changes->revision: durably on its own,
+  // or at WriteLock::Commit when a write lock is held. Fails with
   // kStaleRevision when the stored revision is not expected_revision.
   virtual Status Commit(ChangeSet* changes, uint64_t expected_revision) = 0;
-  // Appends a refusal to the audit log.
+  // Appends a refusal to the audit log (under the write lock, if held).
   virtual Status RecordRefusal(const AuditRecord& record) = 0;
   virtual Result<std::vector<AuditRecord>> ReadAudit(
       const AuditQuery& query) = 0;
