@@ -868,6 +868,31 @@ TEST(StoreTest, WriteLockCommitsOrRollsBackWhatWasWrittenUnderIt) {
       2);
 }
 
+// Edges keep 48 bits of revision (delegation_graph.h, Link): at the last
+// revision a build can hold a mutation is refused as a storage error, and
+// nothing changes.
+TEST(StoreTest, MutationAtTheHighestRevisionIsRefusedAndChangesNothing) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  fed.DeleteRowAndReopen("UPDATE revision SET value = ? WHERE id = 1",
+                         std::to_string((uint64_t{1} << 48) - 1));
+  const uint64_t revision = fed.engine().revision();
+  ASSERT_EQ(revision, (uint64_t{1} << 48) - 1);
+  Result<CommitInfo> r = fed.engine().Apply(
+      M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser2));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), code::kStorageError);
+  EXPECT_NE(r.status().message().find("highest revision"), std::string::npos)
+      << r.status().ToString();
+  EXPECT_EQ(fed.engine().revision(), revision);
+  fed.Reopen();
+  EXPECT_EQ(fed.engine().revision(), revision);
+  Result<Page<UserEntry>> users = fed.engine().Users(kHcoOcmw, "", {});
+  ASSERT_TRUE(users.ok());
+  ASSERT_FALSE(users->items.empty());
+  for (const UserEntry& u : users->items) EXPECT_NE(u.person.insz, kUser2);
+}
+
 // --- two engines on one file --------------------------------------------
 
 TEST(StoreTest, TwoEnginesOnOneFileCatchUpBeforeEachMutation) {
