@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "migrations.h"
+#include "statement_cache.h"
 #include "text_forms.h"
 #include "time_util.h"
 #include "toegang/error_codes.h"
@@ -90,14 +91,14 @@ AuditRecord ReadAuditRow(SQLite::Statement& q) {
   return r;
 }
 
-void InsertAudit(SQLite::Database& db, uint64_t revision, int64_t at,
+void InsertAudit(StatementCache& statements, uint64_t revision, int64_t at,
                  const std::string& actor, std::string_view action,
                  const std::string& kbo, const std::string& detail,
                  const std::string& message) {
-  SQLite::Statement q(db,
-                      "INSERT INTO audit (revision, at, actor, action, kbo, "
-                      "outcome, detail, message) VALUES (?, ?, ?, ?, ?, 'ok', "
-                      "?, ?)");
+  StatementCache::Use use = statements.Get(
+      "INSERT INTO audit (revision, at, actor, action, kbo, outcome, detail, "
+      "message) VALUES (?, ?, ?, ?, ?, 'ok', ?, ?)");
+  SQLite::Statement& q = *use;
   q.bind(1, static_cast<int64_t>(revision));
   q.bind(2, FormatUtc(at));
   q.bind(3, actor);
@@ -106,6 +107,13 @@ void InsertAudit(SQLite::Database& db, uint64_t revision, int64_t at,
   q.bind(6, detail);
   q.bind(7, message);
   q.exec();
+}
+
+uint64_t StoredRevision(StatementCache& statements) {
+  StatementCache::Use q =
+      statements.Get("SELECT value FROM revision WHERE id = 1");
+  if (!q->executeStep()) throw std::runtime_error("the revision row is gone");
+  return static_cast<uint64_t>(q->getColumn(0).getInt64());
 }
 
 // Runs a statement that must change exactly one row; a different count
@@ -146,13 +154,11 @@ class SqliteImportSession : public ImportSession {
  public:
   // Takes the write lock (IMMEDIATE) before reading the revision, so no
   // other writer can commit the same number.
-  explicit SqliteImportSession(SQLite::Database& db)
+  SqliteImportSession(SQLite::Database& db, StatementCache& statements)
       : db_(db),
+        statements_(statements),
         tx_(db, SQLite::TransactionBehavior::IMMEDIATE),
-        revision_(static_cast<uint64_t>(
-                      db.execAndGet("SELECT value FROM revision WHERE id = 1")
-                          .getInt64()) +
-                  1),
+        revision_(StoredRevision(statements) + 1),
         at_(NowSeconds()) {
     db_.exec(
         "CREATE TEMP TABLE IF NOT EXISTS import_name (kbo TEXT PRIMARY KEY, "
@@ -166,22 +172,24 @@ class SqliteImportSession : public ImportSession {
   Result<Put> PutEnterprise(const EnterpriseRow& row) override {
     return Guard("enterprise", [&]() -> Result<Put> {
       const std::string kbo = row.kbo.ToString();
-      SQLite::Statement get(db_,
-                            "SELECT active, juridical_form, start_date FROM "
-                            "enterprise WHERE kbo = ?");
+      StatementCache::Use get_use = statements_.Get(
+          "SELECT active, juridical_form, start_date FROM "
+          "enterprise WHERE kbo = ?");
+      SQLite::Statement& get = *get_use;
       get.bind(1, kbo);
       if (!get.executeStep()) {
-        SQLite::Statement ins(
-            db_,
+        StatementCache::Use ins_use = statements_.Get(
             "INSERT INTO enterprise (kbo, active, "
             "juridical_form, start_date) VALUES (?, ?, ?, ?)");
+        SQLite::Statement& ins = *ins_use;
         ins.bind(1, kbo);
         ins.bind(2, row.active ? 1 : 0);
         ins.bind(3, row.juridical_form);
         ins.bind(4, row.start_date);
         ins.exec();
-        SQLite::Statement mark(db_,
-                               "INSERT OR IGNORE INTO import_new VALUES (?)");
+        StatementCache::Use mark_use =
+            statements_.Get("INSERT OR IGNORE INTO import_new VALUES (?)");
+        SQLite::Statement& mark = *mark_use;
         mark.bind(1, kbo);
         mark.exec();
         return Put::kInserted;
@@ -192,9 +200,10 @@ class SqliteImportSession : public ImportSession {
           get.getColumn(2).getString() == row.start_date) {
         return Put::kUnchanged;
       }
-      SQLite::Statement upd(db_,
-                            "UPDATE enterprise SET active = ?, juridical_form "
-                            "= ?, start_date = ? WHERE kbo = ?");
+      StatementCache::Use upd_use = statements_.Get(
+          "UPDATE enterprise SET active = ?, juridical_form "
+          "= ?, start_date = ? WHERE kbo = ?");
+      SQLite::Statement& upd = *upd_use;
       upd.bind(1, row.active ? 1 : 0);
       upd.bind(2, row.juridical_form);
       upd.bind(3, row.start_date);
@@ -202,7 +211,7 @@ class SqliteImportSession : public ImportSession {
       upd.exec();
       if (was_active != row.active) {
         InsertAudit(
-            db_, revision_, at_, "", "import.enterprise", kbo,
+            statements_, revision_, at_, "", "import.enterprise", kbo,
             fmt::format(R"({{"kbo":"{}","active":{}}})", kbo, row.active),
             fmt::format("enterprise {} {} in the KBO", row.kbo.Display(),
                         row.active ? "active again" : "stopped"));
@@ -215,14 +224,16 @@ class SqliteImportSession : public ImportSession {
     if (row.skip || !row.kbo) return Put::kIgnored;
     return Guard("denomination", [&]() -> Result<Put> {
       const std::string kbo = row.kbo->ToString();
-      SQLite::Statement known(db_, "SELECT 1 FROM enterprise WHERE kbo = ?");
+      StatementCache::Use known_use =
+          statements_.Get("SELECT 1 FROM enterprise WHERE kbo = ?");
+      SQLite::Statement& known = *known_use;
       known.bind(1, kbo);
       if (!known.executeStep()) return Put::kIgnored;
-      SQLite::Statement offer(
-          db_,
+      StatementCache::Use offer_use = statements_.Get(
           "INSERT INTO import_name (kbo, rank, name) VALUES (?, ?, ?) ON "
           "CONFLICT (kbo) DO UPDATE SET rank = excluded.rank, name = "
           "excluded.name WHERE excluded.rank < import_name.rank");
+      SQLite::Statement& offer = *offer_use;
       offer.bind(1, kbo);
       offer.bind(2, Rank(row));
       offer.bind(3, row.denomination);
@@ -241,12 +252,12 @@ class SqliteImportSession : public ImportSession {
                  "e.kbo = n.kbo WHERE e.name IS NOT n.name AND n.kbo NOT IN "
                  "(SELECT kbo FROM import_new)")
               .getInt64());
-      SQLite::Statement apply(
-          db_,
+      StatementCache::Use apply_use = statements_.Get(
           "UPDATE enterprise SET name = (SELECT n.name FROM import_name n "
           "WHERE n.kbo = enterprise.kbo) WHERE kbo IN (SELECT kbo FROM "
           "import_name) AND name IS NOT (SELECT n.name FROM import_name n "
           "WHERE n.kbo = enterprise.kbo)");
+      SQLite::Statement& apply = *apply_use;
       apply.exec();
       return renamed;
     } catch (const SQLite::Exception& e) {
@@ -257,11 +268,14 @@ class SqliteImportSession : public ImportSession {
   Result<Put> PutPerson(const PersonRow& row) override {
     return Guard("person", [&]() -> Result<Put> {
       const std::string insz = row.insz.ToString();
-      SQLite::Statement get(db_, "SELECT name FROM person WHERE insz = ?");
+      StatementCache::Use get_use =
+          statements_.Get("SELECT name FROM person WHERE insz = ?");
+      SQLite::Statement& get = *get_use;
       get.bind(1, insz);
       if (!get.executeStep()) {
-        SQLite::Statement ins(db_,
-                              "INSERT INTO person (insz, name) VALUES (?, ?)");
+        StatementCache::Use ins_use =
+            statements_.Get("INSERT INTO person (insz, name) VALUES (?, ?)");
+        SQLite::Statement& ins = *ins_use;
         ins.bind(1, insz);
         ins.bind(2, row.name);
         ins.exec();
@@ -271,7 +285,9 @@ class SqliteImportSession : public ImportSession {
       if (row.name.empty() || get.getColumn(0).getString() == row.name) {
         return Put::kUnchanged;
       }
-      SQLite::Statement upd(db_, "UPDATE person SET name = ? WHERE insz = ?");
+      StatementCache::Use upd_use =
+          statements_.Get("UPDATE person SET name = ? WHERE insz = ?");
+      SQLite::Statement& upd = *upd_use;
       upd.bind(1, row.name);
       upd.bind(2, insz);
       upd.exec();
@@ -283,9 +299,10 @@ class SqliteImportSession : public ImportSession {
     return Guard("function", [&]() -> Result<Put> {
       const std::string kbo = row.kbo.ToString();
       if (!EnterpriseKnown(kbo)) return UnknownEnterprise(row.kbo);
-      SQLite::Statement ins(db_,
-                            "INSERT OR IGNORE INTO function (kbo, insz, role) "
-                            "VALUES (?, ?, ?)");
+      StatementCache::Use ins_use = statements_.Get(
+          "INSERT OR IGNORE INTO function (kbo, insz, role) "
+          "VALUES (?, ?, ?)");
+      SQLite::Statement& ins = *ins_use;
       ins.bind(1, kbo);
       ins.bind(2, row.insz.ToString());
       ins.bind(3, row.role == FunctionRole::kLegalRepresentative
@@ -299,14 +316,16 @@ class SqliteImportSession : public ImportSession {
     return Guard("facility", [&]() -> Result<Put> {
       const std::string kbo = row.kbo.ToString();
       if (!EnterpriseKnown(kbo)) return UnknownEnterprise(row.kbo);
-      SQLite::Statement get(db_,
-                            "SELECT name, type_code, kbo, active FROM facility "
-                            "WHERE hco = ?");
+      StatementCache::Use get_use = statements_.Get(
+          "SELECT name, type_code, kbo, active FROM facility "
+          "WHERE hco = ?");
+      SQLite::Statement& get = *get_use;
       get.bind(1, row.hco.str());
       if (!get.executeStep()) {
-        SQLite::Statement ins(db_,
-                              "INSERT INTO facility (hco, name, type_code, "
-                              "kbo, active) VALUES (?, ?, ?, ?, ?)");
+        StatementCache::Use ins_use = statements_.Get(
+            "INSERT INTO facility (hco, name, type_code, "
+            "kbo, active) VALUES (?, ?, ?, ?, ?)");
+        SQLite::Statement& ins = *ins_use;
         ins.bind(1, row.hco.str());
         ins.bind(2, row.name);
         ins.bind(3, row.type_code.str());
@@ -323,9 +342,10 @@ class SqliteImportSession : public ImportSession {
           was_active == row.active) {
         return Put::kUnchanged;
       }
-      SQLite::Statement upd(db_,
-                            "UPDATE facility SET name = ?, type_code = ?, kbo "
-                            "= ?, active = ? WHERE hco = ?");
+      StatementCache::Use upd_use = statements_.Get(
+          "UPDATE facility SET name = ?, type_code = ?, kbo "
+          "= ?, active = ? WHERE hco = ?");
+      SQLite::Statement& upd = *upd_use;
       upd.bind(1, row.name);
       upd.bind(2, row.type_code.str());
       upd.bind(3, kbo);
@@ -336,7 +356,8 @@ class SqliteImportSession : public ImportSession {
           old_type != row.type_code.str()) {
         // A move is news for both organizers: audit it under each.
         if (old_kbo != kbo) {
-          InsertAudit(db_, revision_, at_, "", "import.facility", old_kbo,
+          InsertAudit(statements_, revision_, at_, "", "import.facility",
+                      old_kbo,
                       fmt::format(R"({{"hco":"{}","moved_to":"{}"}})",
                                   row.hco.str(), kbo),
                       fmt::format("facility HCO {} moved in CoBRHA to {}; its "
@@ -344,7 +365,7 @@ class SqliteImportSession : public ImportSession {
                                   row.hco.str(), row.kbo.Display()));
         }
         InsertAudit(
-            db_, revision_, at_, "", "import.facility", kbo,
+            statements_, revision_, at_, "", "import.facility", kbo,
             fmt::format(R"({{"hco":"{}","active":{},"type_code":"{}",)"
                         R"("kbo":"{}","previous_kbo":"{}"}})",
                         row.hco.str(), row.active, row.type_code.str(), kbo,
@@ -367,10 +388,12 @@ class SqliteImportSession : public ImportSession {
                           const std::string& message, bool changed) override {
     try {
       if (!changed) return uint64_t{0};  // the destructor rolls back
-      SQLite::Statement rev(db_, "UPDATE revision SET value = ? WHERE id = 1");
+      StatementCache::Use rev_use =
+          statements_.Get("UPDATE revision SET value = ? WHERE id = 1");
+      SQLite::Statement& rev = *rev_use;
       rev.bind(1, static_cast<int64_t>(revision_));
       rev.exec();
-      InsertAudit(db_, revision_, at_, "", action, "", detail, message);
+      InsertAudit(statements_, revision_, at_, "", action, "", detail, message);
       tx_.commit();
       return revision_;
     } catch (const SQLite::Exception& e) {
@@ -389,7 +412,9 @@ class SqliteImportSession : public ImportSession {
   }
 
   bool EnterpriseKnown(const std::string& kbo) {
-    SQLite::Statement q(db_, "SELECT 1 FROM enterprise WHERE kbo = ?");
+    StatementCache::Use q_use =
+        statements_.Get("SELECT 1 FROM enterprise WHERE kbo = ?");
+    SQLite::Statement& q = *q_use;
     q.bind(1, kbo);
     return q.executeStep();
   }
@@ -416,6 +441,7 @@ class SqliteImportSession : public ImportSession {
   }
 
   SQLite::Database& db_;
+  StatementCache& statements_;  // the store's
   SQLite::Transaction tx_;
   const uint64_t revision_;
   const int64_t at_;
@@ -425,7 +451,9 @@ class SqliteImportSession : public ImportSession {
 
 // ---------------------------------------------------------------------
 SqliteStore::SqliteStore(std::unique_ptr<SQLite::Database> db, std::string path)
-    : db_(std::move(db)), path_(std::move(path)) {}
+    : db_(std::move(db)),
+      statements_(std::make_unique<StatementCache>(*db_)),
+      path_(std::move(path)) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -726,18 +754,20 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
 
 Result<uint64_t> SqliteStore::CurrentRevision() {
   try {
-    return static_cast<uint64_t>(
-        db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
+    return StoredRevision(*statements_);
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "reading the revision");
+  } catch (const std::runtime_error& e) {
+    return Status::Storage(code::kStorageError, e.what());
   }
 }
 
 Result<int64_t> SqliteStore::NextSubafdelingId() {
   try {
-    SQLite::Statement q(*db_,
-                        "SELECT seq FROM sqlite_sequence WHERE name = "
-                        "'subafdeling'");
+    StatementCache::Use q_use = statements_->Get(
+        "SELECT seq FROM sqlite_sequence WHERE name = "
+        "'subafdeling'");
+    SQLite::Statement& q = *q_use;
     return q.executeStep() ? q.getColumn(0).getInt64() + 1 : int64_t{1};
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "reading the next subafdeling id");
@@ -764,8 +794,7 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
     // owner rolls back if this fails); otherwise this is one transaction.
     std::optional<SQLite::Transaction> tx;
     if (!write_held_) tx.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    const uint64_t stored = static_cast<uint64_t>(
-        db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
+    const uint64_t stored = StoredRevision(*statements_);
     if (stored != expected_revision) {
       return Status::Storage(kStaleRevision,
                              fmt::format("the database is at revision {}, the "
@@ -784,13 +813,13 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
       const std::string& app = cat.application(op.app).code;
       switch (op.kind) {
         case Action::kAppointHtb: {
-          SQLite::Statement q(
-              *db_,
+          StatementCache::Use q_use = statements_->Get(
               "INSERT INTO htb (kbo, insz, email, phone, by_insz, revision, "
               "at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kbo) DO UPDATE "
               "SET insz = excluded.insz, email = excluded.email, phone = "
               "excluded.phone, by_insz = excluded.by_insz, revision = "
               "excluded.revision, at = excluded.at");
+          SQLite::Statement& q = *q_use;
           q.bind(1, kbo);
           q.bind(2, insz);
           q.bind(3, op.email);
@@ -802,9 +831,10 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
           break;
         }
         case Action::kActivateCapacity: {
-          SQLite::Statement q(*db_,
-                              "INSERT INTO active_capacity (kbo, capacity, "
-                              "by_insz, revision, at) VALUES (?, ?, ?, ?, ?)");
+          StatementCache::Use q_use = statements_->Get(
+              "INSERT INTO active_capacity (kbo, capacity, "
+              "by_insz, revision, at) VALUES (?, ?, ?, ?, ?)");
+          SQLite::Statement& q = *q_use;
           q.bind(1, kbo);
           q.bind(2, cap);
           q.bind(3, by);
@@ -817,19 +847,21 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
         case Action::kAddCoTb: {
           const bool tb = op.kind == Action::kSetTb;
           if (tb) {
-            SQLite::Statement del(*db_,
-                                  "DELETE FROM domain_manager WHERE kbo = ? "
-                                  "AND capacity = ? AND subdivision = ? AND "
-                                  "role = 'tb'");
+            StatementCache::Use del_use = statements_->Get(
+                "DELETE FROM domain_manager WHERE kbo = ? "
+                "AND capacity = ? AND subdivision = ? AND "
+                "role = 'tb'");
+            SQLite::Statement& del = *del_use;
             del.bind(1, kbo);
             del.bind(2, cap);
             del.bind(3, sub);
             del.exec();
           }
-          SQLite::Statement q(*db_,
-                              "INSERT INTO domain_manager (kbo, capacity, "
-                              "subdivision, insz, role, by_insz, revision, at) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+          StatementCache::Use q_use = statements_->Get(
+              "INSERT INTO domain_manager (kbo, capacity, "
+              "subdivision, insz, role, by_insz, revision, at) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+          SQLite::Statement& q = *q_use;
           q.bind(1, kbo);
           q.bind(2, cap);
           q.bind(3, sub);
@@ -842,10 +874,11 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
           break;
         }
         case Action::kRemoveCoTb: {
-          SQLite::Statement q(*db_,
-                              "DELETE FROM domain_manager WHERE kbo = ? AND "
-                              "capacity = ? AND subdivision = ? AND insz = ? "
-                              "AND role = 'co_tb'");
+          StatementCache::Use q_use = statements_->Get(
+              "DELETE FROM domain_manager WHERE kbo = ? AND "
+              "capacity = ? AND subdivision = ? AND insz = ? "
+              "AND role = 'co_tb'");
+          SQLite::Statement& q = *q_use;
           q.bind(1, kbo);
           q.bind(2, cap);
           q.bind(3, sub);
@@ -854,10 +887,11 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
           break;
         }
         case Action::kCreateSubafdeling: {
-          SQLite::Statement q(*db_,
-                              "INSERT INTO subafdeling (id, kbo, capacity, "
-                              "subdivision, hco, email, by_insz, revision, at) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          StatementCache::Use q_use = statements_->Get(
+              "INSERT INTO subafdeling (id, kbo, capacity, "
+              "subdivision, hco, email, by_insz, revision, at) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          SQLite::Statement& q = *q_use;
           q.bind(1, op.subafdeling);
           q.bind(2, kbo);
           q.bind(3, cap);
@@ -871,7 +905,9 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
           break;
         }
         case Action::kRemoveSubafdeling: {
-          SQLite::Statement q(*db_, "DELETE FROM subafdeling WHERE id = ?");
+          StatementCache::Use q_use =
+              statements_->Get("DELETE FROM subafdeling WHERE id = ?");
+          SQLite::Statement& q = *q_use;
           q.bind(1, op.subafdeling);
           ExecOne(q, "subafdeling.remove");
           break;
@@ -888,7 +924,8 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
                     "by_insz, revision, at) VALUES (?, ?, ?, ?, ?)"
                   : "INSERT INTO user (subafdeling, insz, by_insz, revision, "
                     "at) VALUES (?, ?, ?, ?, ?)";
-          SQLite::Statement q(*db_, sql);
+          StatementCache::Use q_use = statements_->Get(sql);
+          SQLite::Statement& q = *q_use;
           q.bind(1, op.subafdeling);
           q.bind(2, op.kind == Action::kAuthorize ? app : insz);
           q.bind(3, by);
@@ -908,17 +945,19 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
                   ? "DELETE FROM subafdeling_manager WHERE subafdeling = ? "
                     "AND insz = ?"
                   : "DELETE FROM user WHERE subafdeling = ? AND insz = ?";
-          SQLite::Statement q(*db_, sql);
+          StatementCache::Use q_use = statements_->Get(sql);
+          SQLite::Statement& q = *q_use;
           q.bind(1, op.subafdeling);
           q.bind(2, op.kind == Action::kDeauthorize ? app : insz);
           ExecOne(q, ActionName(op.kind));
           break;
         }
         case Action::kGrantRight: {
-          SQLite::Statement q(*db_,
-                              "INSERT INTO user_right (subafdeling, insz, "
-                              "application, by_insz, revision, at) VALUES (?, "
-                              "?, ?, ?, ?, ?)");
+          StatementCache::Use q_use = statements_->Get(
+              "INSERT INTO user_right (subafdeling, insz, "
+              "application, by_insz, revision, at) VALUES (?, "
+              "?, ?, ?, ?, ?)");
+          SQLite::Statement& q = *q_use;
           q.bind(1, op.subafdeling);
           q.bind(2, insz);
           q.bind(3, app);
@@ -929,9 +968,10 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
           break;
         }
         case Action::kRevokeRight: {
-          SQLite::Statement q(*db_,
-                              "DELETE FROM user_right WHERE subafdeling = ? "
-                              "AND insz = ? AND application = ?");
+          StatementCache::Use q_use = statements_->Get(
+              "DELETE FROM user_right WHERE subafdeling = ? "
+              "AND insz = ? AND application = ?");
+          SQLite::Statement& q = *q_use;
           q.bind(1, op.subafdeling);
           q.bind(2, insz);
           q.bind(3, app);
@@ -939,10 +979,12 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
           break;
         }
       }
-      InsertAudit(*db_, revision, changes->at, by, ActionName(op.kind), kbo,
-                  OpToJson(op, cat), OpSummary(op, cat));
+      InsertAudit(*statements_, revision, changes->at, by, ActionName(op.kind),
+                  kbo, OpToJson(op, cat), OpSummary(op, cat));
     }
-    SQLite::Statement bump(*db_, "UPDATE revision SET value = ? WHERE id = 1");
+    StatementCache::Use bump_use =
+        statements_->Get("UPDATE revision SET value = ? WHERE id = 1");
+    SQLite::Statement& bump = *bump_use;
     bump.bind(1, rev);
     bump.exec();
     if (tx) tx->commit();
@@ -959,10 +1001,11 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
 
 Status SqliteStore::RecordRefusal(const AuditRecord& r) {
   try {
-    SQLite::Statement q(*db_,
-                        "INSERT INTO audit (revision, at, actor, action, kbo, "
-                        "outcome, code, detail, message) VALUES (NULL, ?, ?, "
-                        "?, ?, 'refused', ?, ?, ?)");
+    StatementCache::Use q_use = statements_->Get(
+        "INSERT INTO audit (revision, at, actor, action, kbo, "
+        "outcome, code, detail, message) VALUES (NULL, ?, ?, "
+        "?, ?, 'refused', ?, ?, ?)");
+    SQLite::Statement& q = *q_use;
     q.bind(1, r.at.empty() ? FormatUtc(NowSeconds()) : r.at);
     q.bind(2, r.actor);
     q.bind(3, r.action);
@@ -989,11 +1032,12 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
       while (q.executeStep()) out.push_back(ReadAuditRow(q));
     };
     if (query.since_revision == 0) {
-      SQLite::Statement q(*db_,
-                          "SELECT seq, revision, at, actor, action, kbo, "
-                          "outcome, code, detail, message FROM audit WHERE "
-                          "seq > ? AND (? = '' OR kbo = ?) ORDER BY seq "
-                          "LIMIT ?");
+      StatementCache::Use q_use = statements_->Get(
+          "SELECT seq, revision, at, actor, action, kbo, "
+          "outcome, code, detail, message FROM audit WHERE "
+          "seq > ? AND (? = '' OR kbo = ?) ORDER BY seq "
+          "LIMIT ?");
+      SQLite::Statement& q = *q_use;
       run(q, 1);
       return out;
     }
@@ -1001,11 +1045,12 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
     // asks this often; walking the log from its first row would cost time
     // in proportion to its length). Revisions grow with seq, so (revision,
     // seq) order is seq order.
-    SQLite::Statement q(*db_,
-                        "SELECT seq, revision, at, actor, action, kbo, "
-                        "outcome, code, detail, message FROM audit WHERE "
-                        "revision > ? AND seq > ? AND (? = '' OR kbo = ?) "
-                        "ORDER BY revision, seq LIMIT ?");
+    StatementCache::Use q_use = statements_->Get(
+        "SELECT seq, revision, at, actor, action, kbo, "
+        "outcome, code, detail, message FROM audit WHERE "
+        "revision > ? AND seq > ? AND (? = '' OR kbo = ?) "
+        "ORDER BY revision, seq LIMIT ?");
+    SQLite::Statement& q = *q_use;
     q.bind(1, static_cast<int64_t>(query.since_revision));
     run(q, 2);
     return out;
@@ -1017,9 +1062,11 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
 Result<std::unique_ptr<ImportSession>> SqliteStore::BeginImport() {
   try {
     return std::unique_ptr<ImportSession>(
-        std::make_unique<SqliteImportSession>(*db_));
+        std::make_unique<SqliteImportSession>(*db_, *statements_));
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "starting the import");
+  } catch (const std::runtime_error& e) {
+    return Status::Storage(code::kStorageError, e.what());
   }
 }
 

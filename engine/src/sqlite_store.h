@@ -20,6 +20,8 @@ class Database;
 
 namespace toegang {
 
+class StatementCache;
+
 class SqliteStore : public Store {
  public:
   // Opens path, creating it (0600) with the schema when create_if_missing,
@@ -49,6 +51,9 @@ class SqliteStore : public Store {
   SqliteStore(std::unique_ptr<SQLite::Database> db, std::string path);
 
   std::unique_ptr<SQLite::Database> db_;
+  // Prepared statements of the commit, audit and import paths; declared
+  // after db_, so destroyed before the connection closes.
+  std::unique_ptr<StatementCache> statements_;
   std::string path_;
   Catalogue catalogue_;      // for writing ops by code
   bool write_held_ = false;  // a WriteLock of this store is open
