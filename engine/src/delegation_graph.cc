@@ -86,13 +86,13 @@ Vertex DelegationGraph::UpsertFacility(const std::string& hco,
   Vertex v;
   auto it = facility_by_hco_.find(hco);
   if (it != facility_by_hco_.end()) {
-    v = it->second;
+    v = it->second.vertex;
   } else {
     facilities_.push_back(FacilityData{});
     facilities_.back().hco = hco;
-    v = AddNode(NodeKind::kFacility,
-                static_cast<uint32_t>(facilities_.size() - 1));
-    facility_by_hco_.emplace(hco, v);
+    const auto index = static_cast<uint32_t>(facilities_.size() - 1);
+    v = AddNode(NodeKind::kFacility, index);
+    facility_by_hco_.emplace(hco, FacilityRef{v, index});
   }
   FacilityData& f = facilities_[graph_[v].index];
   if (f.enterprise != e && f.enterprise != kNoVertex) {
@@ -229,7 +229,14 @@ Vertex DelegationGraph::FindEnterprise(uint64_t kbo) const {
 
 Vertex DelegationGraph::FindFacility(const std::string& hco) const {
   auto it = facility_by_hco_.find(hco);
-  return it == facility_by_hco_.end() ? kNoVertex : it->second;
+  return it == facility_by_hco_.end() ? kNoVertex : it->second.vertex;
+}
+
+std::optional<uint32_t> DelegationGraph::FindFacilityIndex(
+    const std::string& hco) const {
+  auto it = facility_by_hco_.find(hco);
+  if (it == facility_by_hco_.end()) return std::nullopt;
+  return it->second.index;
 }
 
 Vertex DelegationGraph::FindDomain(Vertex enterprise, CapacityId c,
@@ -393,9 +400,15 @@ bool DelegationGraph::ApplyAll(const ChangeSet& changes) {
 
 std::vector<std::string> DelegationGraph::GrantingFacilities(
     uint64_t insz, AppId app, Vertex only) const {
-  return index_.GrantingHcos(
+  return GrantingFacilitiesAt(
       insz, app,
-      only == kNoVertex ? CheckIndex::kAnyFacility : graph_[only].index,
+      only == kNoVertex ? CheckIndex::kAnyFacility : graph_[only].index);
+}
+
+std::vector<std::string> DelegationGraph::GrantingFacilitiesAt(
+    uint64_t insz, AppId app, uint32_t facility) const {
+  return index_.GrantingHcos(
+      insz, app, facility,
       [&](uint32_t f) -> const std::string& { return facilities_[f].hco; });
 }
 

@@ -202,6 +202,11 @@ class DelegationGraph {
   Vertex FindPerson(uint64_t insz) const;
   Vertex FindEnterprise(uint64_t kbo) const;
   Vertex FindFacility(const std::string& hco) const;
+  // The facility's number in the facility table (the check index's
+  // facility numbers), found without reading the vertex table: the check
+  // path's lookup (the vertex table is tens of MB at M; a facility's vertex
+  // is a cache miss that the check does not need).
+  std::optional<uint32_t> FindFacilityIndex(const std::string& hco) const;
   Vertex FindDomain(Vertex enterprise, CapacityId c, SubdivisionId s) const;
   Vertex FindSubafdeling(int64_t id) const;
   // Live subafdelingen of a facility (any domain).
@@ -238,15 +243,23 @@ class DelegationGraph {
   // Whether the person may use the application (at facility `only` unless
   // it is kNoVertex). Reads the check index only: no allocation.
   bool Allowed(uint64_t insz, AppId app, Vertex only) const {
-    return index_.Allowed(
+    return AllowedAt(
         insz, app,
         only == kNoVertex ? CheckIndex::kAnyFacility : graph_[only].index);
+  }
+  // The same with the facility by its number (FindFacilityIndex), or
+  // CheckIndex::kAnyFacility.
+  bool AllowedAt(uint64_t insz, AppId app, uint32_t facility) const {
+    return index_.Allowed(insz, app, facility);
   }
   // Facilities (HCO numbers, sorted, unique) through which the person may
   // use the application; only facility `only` when it is not kNoVertex.
   // From the check index.
   std::vector<std::string> GrantingFacilities(uint64_t insz, AppId app,
                                               Vertex only) const;
+  // The same with the facility by its number, or CheckIndex::kAnyFacility.
+  std::vector<std::string> GrantingFacilitiesAt(uint64_t insz, AppId app,
+                                                uint32_t facility) const;
   // The same answer found by walking the graph (conditions 1-7 edge by
   // edge); the reference the index is tested and verified against.
   std::vector<std::string> GrantingFacilitiesByTraversal(uint64_t insz,
@@ -302,7 +315,11 @@ class DelegationGraph {
 
   FlatU64Map<Vertex> person_by_insz_;
   FlatU64Map<Vertex> enterprise_by_kbo_;
-  std::unordered_map<std::string, Vertex> facility_by_hco_;
+  struct FacilityRef {
+    Vertex vertex;
+    uint32_t index;  // into facilities_
+  };
+  std::unordered_map<std::string, FacilityRef> facility_by_hco_;
   std::map<std::tuple<Vertex, CapacityId, SubdivisionId>, Vertex>
       domain_by_key_;
   std::unordered_map<int64_t, Vertex> subafdeling_by_id_;

@@ -190,13 +190,15 @@ class EngineImpl : public Engine {
         [&](const ModelPtr& model) -> Result<Decision> {
           Decision d;
           d.revision = model->revision;
-          Vertex only = kNoVertex;
+          uint32_t only = CheckIndex::kAnyFacility;
           if (!q->hco.empty()) {
-            only = model->graph.FindFacility(q->hco);
-            if (only == kNoVertex) return d;  // unknown facility: denied
+            std::optional<uint32_t> f = model->graph.FindFacilityIndex(q->hco);
+            if (!f) return d;  // unknown facility: denied
+            only = *f;
           }
           // One pass over the index; a denial allocates nothing.
-          d.facilities = model->graph.GrantingFacilities(q->insz, q->app, only);
+          d.facilities =
+              model->graph.GrantingFacilitiesAt(q->insz, q->app, only);
           d.allowed = !d.facilities.empty();
           return d;
         });
@@ -220,12 +222,13 @@ class EngineImpl : public Engine {
         },
         [&](const ModelPtr& model) -> Result<bool> {
           if (revision != nullptr) *revision = model->revision;
-          Vertex only = kNoVertex;
+          uint32_t only = CheckIndex::kAnyFacility;
           if (!q->hco.empty()) {
-            only = model->graph.FindFacility(q->hco);
-            if (only == kNoVertex) return false;
+            std::optional<uint32_t> f = model->graph.FindFacilityIndex(q->hco);
+            if (!f) return false;
+            only = *f;
           }
-          return model->graph.Allowed(q->insz, q->app, only);
+          return model->graph.AllowedAt(q->insz, q->app, only);
         });
   }
 
