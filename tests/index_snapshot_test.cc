@@ -445,6 +445,8 @@ TEST(IndexSnapshotEngineTest,
   auto e = OpenEngine(b, true);
   ASSERT_TRUE(e);
   EXPECT_FALSE(e->startup().from_snapshot);
+  EXPECT_NE(e->startup().snapshot_note.find("another state"), std::string::npos)
+      << e->startup().snapshot_note;
   EXPECT_EQ(ReadSnapshotStamp(IndexSnapshotPath(a))->revision, e->revision());
 }
 

@@ -789,11 +789,16 @@ class EngineImpl : public Engine {
           MappedCheckIndex::Open(IndexSnapshotPath(path_));
       if (!mapped.ok()) {
         note = mapped.status().message();
+      } else if ((*mapped)->stamp().revision != stamp->revision) {
+        note = fmt::format(
+            "the index snapshot is of revision {}, the database is at {}",
+            (*mapped)->stamp().revision, stamp->revision);
       } else if ((*mapped)->stamp() != *stamp) {
         note = fmt::format(
-            "the index snapshot is of revision {}, the database "
-            "is at {} (or was rewritten)",
-            (*mapped)->stamp().revision, stamp->revision);
+            "the index snapshot is of revision {} but of another state: "
+            "another federation's file, an edit behind toegang's back, or a "
+            "build that stamps differently",
+            stamp->revision);
       } else {
         startup_ = std::move(mapped).value();
         published_revision_.store(stamp->revision, std::memory_order_release);
