@@ -2,11 +2,13 @@
 """Check latency against federation size, from `make bench` JSON output.
 
     build-bench/bench/toegang_bench --benchmark_out=run.json ...
-    bench/plot_latency.py run.json docs/check-latency.svg
+    bench/plot_latency.py run.json [more.json ...] docs/check-latency.svg
 
 Plots the median CPU time per check of the engine and of baselines (a) and
 (b) on the mixed stream (50 % allowed, no facility) for each scale in the
-file, on log-log axes, as a plain SVG (no plotting library needed).
+files (an L run is usually a file of its own; the first file that has a
+benchmark gives its figure), on log-log axes, as a plain SVG (no plotting
+library needed).
 """
 import json
 import math
@@ -32,9 +34,12 @@ def medians(path):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3:
         sys.exit(__doc__)
-    m = medians(sys.argv[1])
+    m = {}
+    for path in sys.argv[1:-1]:
+        for name, ns in medians(path).items():
+            m.setdefault(name, ns)
     scales = [s for s in ("S", "M", "L") if any(
         p.format(s) in m for _, p, _ in SERIES)]
     w, h, left, bottom, top, right = 560, 340, 70, 50, 20, 170
@@ -80,7 +85,7 @@ def main():
                      f'height="4" fill="{colour}"/>')
         parts.append(f'<text x="{w - right + 30}" y="{ly - 3}">{label}</text>')
     parts.append("</svg>")
-    with open(sys.argv[2], "w") as f:
+    with open(sys.argv[-1], "w") as f:
         f.write("\n".join(parts) + "\n")
 
 
