@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -19,6 +21,21 @@ namespace {
 
 constexpr int kReaders = 3;
 constexpr int kWrites = 40;
+
+// In a forked child: opens a one-shot engine on path and waits for the
+// parent's go byte on go_fd; leaves the child (exit 10, 11) on failure.
+// One-shot, so the engine starts no thread of its own (no background copy,
+// no snapshot writer) and stays the single-threaded writer it is meant to
+// be, also when the child leaves by _exit.
+std::unique_ptr<Engine> ChildWriterEngine(const std::string& path, int go_fd) {
+  OpenOptions single_threaded;
+  single_threaded.one_shot = true;
+  Result<std::unique_ptr<Engine>> e = Engine::Open(path, single_threaded);
+  if (!e.ok()) ::_exit(10);
+  char byte = 0;
+  if (::read(go_fd, &byte, 1) != 1) ::_exit(11);
+  return std::move(e).value();
+}
 
 TEST(ConcurrencyTest, ReadersSeeConsistentAnswersWhileOneThreadWrites) {
   TestFederation fed;
@@ -96,19 +113,10 @@ TEST(ConcurrencyTest, ReadersWhileThisProcessAndAnotherProcessWrite) {
   if (pid == 0) {
     // The other process: flips kOutsider's right kOtherWrites times.
     ::close(go[1]);
-    // One-shot: no thread of its own (no background copy, no snapshot
-    // writer), so that it stays the single-threaded writer it is meant to
-    // be, also when it leaves by _exit.
-    OpenOptions single_threaded;
-    single_threaded.one_shot = true;
-    Result<std::unique_ptr<Engine>> other =
-        Engine::Open(fed.db_path(), single_threaded);
-    if (!other.ok()) ::_exit(10);
-    char byte = 0;
-    if (::read(go[0], &byte, 1) != 1) ::_exit(11);
+    std::unique_ptr<Engine> other = ChildWriterEngine(fed.db_path(), go[0]);
     for (int i = 0; i < kOtherWrites; ++i) {
       Action a = i % 2 == 0 ? Action::kGrantRight : Action::kRevokeRight;
-      Result<CommitInfo> r = (*other)->Apply(
+      Result<CommitInfo> r = other->Apply(
           M(a, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kOutsider).App("ama-wvg"));
       if (!r.ok()) ::_exit(12);
     }
@@ -205,14 +213,8 @@ TEST(ConcurrencyTest, WritersInThreeProcessesAllCommit) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       ::close(go[1]);
-      OpenOptions single_threaded;  // see the test above
-      single_threaded.one_shot = true;
-      Result<std::unique_ptr<Engine>> other =
-          Engine::Open(fed.db_path(), single_threaded);
-      if (!other.ok()) ::_exit(10);
-      char byte = 0;
-      if (::read(go[0], &byte, 1) != 1) ::_exit(11);
-      ::_exit(flip(**other, users[c]) == 0 ? 0 : 12);
+      std::unique_ptr<Engine> other = ChildWriterEngine(fed.db_path(), go[0]);
+      ::_exit(flip(*other, users[c]) == 0 ? 0 : 12);
     }
     children.push_back(pid);
   }
