@@ -240,16 +240,10 @@ class DelegationGraph {
   bool CapacityActive(Vertex enterprise, CapacityId c) const;
 
   // --- the access decision (SPEC 4.5) -----------------------------------
-  // Whether the person may use the application (at facility `only` unless
-  // it is kNoVertex). Reads the check index only: no allocation.
-  bool Allowed(uint64_t insz, AppId app, Vertex only) const {
-    return AllowedAt(
-        insz, app,
-        only == kNoVertex ? CheckIndex::kAnyFacility : graph_[only].index);
-  }
-  // The same with the facility by its number (FindFacilityIndex), or
-  // CheckIndex::kAnyFacility.
-  bool AllowedAt(uint64_t insz, AppId app, uint32_t facility) const {
+  // Whether the person may use the application, at the facility with this
+  // number (FindFacilityIndex) unless it is CheckIndex::kAnyFacility. Reads
+  // the check index only: no allocation.
+  bool Allowed(uint64_t insz, AppId app, uint32_t facility) const {
     return index_.Allowed(insz, app, facility);
   }
   // Facilities (HCO numbers, sorted, unique) through which the person may

@@ -228,7 +228,7 @@ class EngineImpl : public Engine {
             if (!f) return false;
             only = *f;
           }
-          return model->graph.AllowedAt(q->insz, q->app, only);
+          return model->graph.Allowed(q->insz, q->app, only);
         });
   }
 
