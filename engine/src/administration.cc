@@ -74,8 +74,7 @@ class AdministrationRecorder : public boost::default_bfs_visitor {
   template <typename G>
   void examine_edge(typename boost::graph_traits<G>::edge_descriptor e,
                     const G& g) const {
-    reached_->push_back(
-        Reach{boost::source(e, g), boost::target(e, g), g[e].kind});
+    reached_->push_back(Reach{source(e, g), target(e, g), g[e].kind});
   }
 
  private:

@@ -11,7 +11,7 @@ namespace toegang {
 namespace {}  // namespace
 
 Vertex DelegationGraph::AddNode(NodeKind kind, uint32_t index) {
-  return boost::add_vertex(Node{kind, index}, graph_);
+  return graph_.AddVertex(Node{kind, index});
 }
 
 void DelegationGraph::Reserve(size_t persons, size_t enterprises,
@@ -24,14 +24,10 @@ void DelegationGraph::Reserve(size_t persons, size_t enterprises,
   facility_by_hco_.reserve(facilities);
   subafdelingen_.reserve(subafdelingen);
   subafdeling_by_id_.reserve(subafdelingen);
-  // A domain per enterprise at most, in practice. Boost's vecS vertex
-  // storage has no reserve of its own; m_vertices is its public vector.
-  graph_.m_vertices.reserve(persons + 2 * enterprises + facilities +
-                            subafdelingen);
-  // Links reach persons and vertices at random while loading and checking.
-  AdviseHugePages(graph_.m_vertices.data(),
-                  graph_.m_vertices.capacity() *
-                      sizeof(decltype(graph_.m_vertices)::value_type));
+  // A domain per enterprise at most, in practice.
+  graph_.ReserveVertices(persons + 2 * enterprises + facilities +
+                         subafdelingen);
+  // Links reach persons at random while loading and checking.
   AdviseHugePages(persons_.data(), persons_.capacity() * sizeof(PersonData));
 }
 
@@ -129,12 +125,12 @@ void DelegationGraph::AddLink(Vertex from, Vertex to, LinkKind kind,
     AddRightLink(from, person(from).insz, to, prov, app);
     return;
   }
-  boost::add_edge(from, to, Link{kind, app, prov}, graph_);
+  graph_.AddEdge(from, to, Link{kind, app, prov});
 }
 
 void DelegationGraph::AddRightLink(Vertex person, uint64_t insz, Vertex to,
                                    const Provenance& prov, AppId app) {
-  boost::add_edge(person, to, Link{LinkKind::kRight, app, prov}, graph_);
+  graph_.AddEdge(person, to, Link{LinkKind::kRight, app, prov});
   index_.AddRight(insz, graph_[to].index, app);
 }
 
@@ -142,7 +138,7 @@ bool DelegationGraph::RemoveLink(Vertex from, Vertex to, LinkKind kind,
                                  AppId app) {
   std::optional<Edge> e = FindLink(from, to, kind, app);
   if (!e) return false;
-  boost::remove_edge(*e, graph_);
+  graph_.RemoveEdge(*e);
   if (kind == LinkKind::kRight) {
     index_.RemoveRight(person(from).insz, graph_[to].index, app);
   }
@@ -182,9 +178,9 @@ void DelegationGraph::RefreshFacility(Vertex facility) {
 
 std::optional<Edge> DelegationGraph::FindLink(Vertex from, Vertex to,
                                               LinkKind kind, AppId app) const {
-  for (auto [it, end] = boost::out_edges(from, graph_); it != end; ++it) {
+  for (auto [it, end] = out_edges(from, graph_); it != end; ++it) {
     const Link& l = graph_[*it];
-    if (boost::target(*it, graph_) == to && l.kind == kind &&
+    if (target(*it, graph_) == to && l.kind == kind &&
         (kind != LinkKind::kRight || l.app == app)) {
       return *it;
     }
@@ -199,8 +195,8 @@ bool DelegationGraph::HasLink(Vertex from, Vertex to, LinkKind kind,
 
 std::vector<Vertex> DelegationGraph::Sources(Vertex to, LinkKind kind) const {
   std::vector<Vertex> out;
-  for (auto [it, end] = boost::in_edges(to, graph_); it != end; ++it) {
-    if (graph_[*it].kind == kind) out.push_back(boost::source(*it, graph_));
+  for (auto [it, end] = in_edges(to, graph_); it != end; ++it) {
+    if (graph_[*it].kind == kind) out.push_back(source(*it, graph_));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -209,8 +205,8 @@ std::vector<Vertex> DelegationGraph::Sources(Vertex to, LinkKind kind) const {
 
 std::vector<Vertex> DelegationGraph::Targets(Vertex from, LinkKind kind) const {
   std::vector<Vertex> out;
-  for (auto [it, end] = boost::out_edges(from, graph_); it != end; ++it) {
-    if (graph_[*it].kind == kind) out.push_back(boost::target(*it, graph_));
+  for (auto [it, end] = out_edges(from, graph_); it != end; ++it) {
+    if (graph_[*it].kind == kind) out.push_back(target(*it, graph_));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -351,14 +347,14 @@ bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
     case Action::kRemoveSubafdeling:
       // The rights go with the subafdeling (normally revoked by earlier
       // ops of the same change; any left are dropped from the index here).
-      for (auto [it, end] = boost::in_edges(s, graph_); it != end; ++it) {
+      for (auto [it, end] = in_edges(s, graph_); it != end; ++it) {
         const Link& l = graph_[*it];
         if (l.kind == LinkKind::kRight) {
-          index_.RemoveRight(person(boost::source(*it, graph_)).insz,
-                             graph_[s].index, l.app);
+          index_.RemoveRight(person(source(*it, graph_)).insz, graph_[s].index,
+                             l.app);
         }
       }
-      boost::clear_vertex(s, graph_);
+      graph_.ClearVertex(s);
       sub.removed = true;
       sub.authorizations = 0;
       sub.authorization_prov.clear();
@@ -425,11 +421,11 @@ std::vector<std::string> DelegationGraph::GrantingFacilitiesByTraversal(
   Vertex p = FindPerson(insz);
   if (p == kNoVertex) return out;
   const uint64_t bit = uint64_t{1} << app;
-  for (auto [it, end] = boost::out_edges(p, graph_); it != end; ++it) {
+  for (auto [it, end] = out_edges(p, graph_); it != end; ++it) {
     const Link& l = graph_[*it];
     // Conditions 6 and 7: a right edge exists only for a user (invariant 4).
     if (l.kind != LinkKind::kRight || l.app != app) continue;
-    const SubafdelingData& s = subafdeling(boost::target(*it, graph_));
+    const SubafdelingData& s = subafdeling(target(*it, graph_));
     if ((s.authorizations & bit) == 0) continue;  // 5
     const FacilityData& f = facility(s.facility);
     if (!f.active || (only != kNoVertex && s.facility != only)) continue;  // 4
@@ -450,7 +446,7 @@ std::vector<std::string> DelegationGraph::GrantingFacilitiesByTraversal(
 
 size_t DelegationGraph::CountLinks(LinkKind kind) const {
   size_t n = 0;
-  for (auto [it, end] = boost::edges(graph_); it != end; ++it) {
+  for (auto [it, end] = edges(graph_); it != end; ++it) {
     if (graph_[*it].kind == kind) ++n;
   }
   return n;
@@ -506,10 +502,10 @@ std::vector<std::string> DelegationGraph::Dump() const {
                                 s.id, domain_text(s.domain),
                                 facility(s.facility).hco, s.email, apps));
   }
-  for (auto [it, end] = boost::edges(graph_); it != end; ++it) {
+  for (auto [it, end] = edges(graph_); it != end; ++it) {
     const Link& l = graph_[*it];
-    Vertex from = boost::source(*it, graph_);
-    Vertex to = boost::target(*it, graph_);
+    Vertex from = source(*it, graph_);
+    Vertex to = target(*it, graph_);
     switch (l.kind) {
       case LinkKind::kLegalRepresentative:
       case LinkKind::kEmployee:
@@ -572,11 +568,11 @@ std::vector<std::string> DelegationGraph::CheckInvariants() const {
       }
     }
   }
-  for (auto [it, end] = boost::edges(graph_); it != end; ++it) {
+  for (auto [it, end] = edges(graph_); it != end; ++it) {
     const Link& l = graph_[*it];
     if (l.kind != LinkKind::kRight) continue;
-    Vertex p = boost::source(*it, graph_);
-    Vertex s = boost::target(*it, graph_);
+    Vertex p = source(*it, graph_);
+    Vertex s = target(*it, graph_);
     const SubafdelingData& sub = subafdeling(s);
     if (!HasLink(p, s, LinkKind::kUser)) {
       problems.push_back(
@@ -598,7 +594,7 @@ std::vector<std::string> DelegationGraph::CheckInvariants() const {
     }
   }
   // Invariant 7: the check index is what the graph says.
-  for (auto [it, end] = boost::vertices(graph_); it != end; ++it) {
+  for (auto [it, end] = vertices(graph_); it != end; ++it) {
     const Vertex v = *it;
     if (graph_[v].kind == NodeKind::kSubafdeling &&
         index_.grantable(graph_[v].index) != SubafdelingGrants(v)) {
@@ -611,11 +607,11 @@ std::vector<std::string> DelegationGraph::CheckInvariants() const {
   size_t rights = 0;
   for (const PersonData& p : persons_) {
     std::map<uint32_t, uint32_t> want;  // subafdeling index -> apps
-    for (auto [it, end] = boost::out_edges(FindPerson(p.insz), graph_);
-         it != end; ++it) {
+    for (auto [it, end] = out_edges(FindPerson(p.insz), graph_); it != end;
+         ++it) {
       const Link& l = graph_[*it];
       if (l.kind != LinkKind::kRight) continue;
-      want[graph_[boost::target(*it, graph_)].index] |= 1U << l.app;
+      want[graph_[target(*it, graph_)].index] |= 1U << l.app;
       ++rights;
     }
     std::map<uint32_t, uint32_t> have;

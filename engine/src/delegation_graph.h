@@ -1,6 +1,7 @@
 // DelegationGraph: the one in-memory model of a federation, a Boost.Graph
-// adjacency list of persons, enterprises, facilities, domains and
-// subafdelingen, linked by the relations of SPEC 4.2-4.3:
+// (LinkGraph, link_graph.h: a compact shared base plus this copy's changes)
+// of persons, enterprises, facilities, domains and subafdelingen, linked by
+// the relations of SPEC 4.2-4.3:
 //
 //   person --wv / employee--> enterprise          (KBO functions)
 //   person --htb--> enterprise                     (3.2)
@@ -34,7 +35,6 @@
 #ifndef TOEGANG_DELEGATION_GRAPH_H_
 #define TOEGANG_DELEGATION_GRAPH_H_
 
-#include <boost/graph/adjacency_list.hpp>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -48,83 +48,12 @@
 #include "change_set.h"
 #include "check_index.h"
 #include "flat_u64_map.h"
+#include "link_graph.h"
 #include "toegang/engine.h"
 
 namespace toegang {
 
-enum class NodeKind : uint8_t {
-  kPerson,
-  kEnterprise,
-  kFacility,
-  kDomain,
-  kSubafdeling
-};
-
-enum class LinkKind : uint8_t {
-  kLegalRepresentative,  // person -> enterprise
-  kEmployee,             // person -> enterprise
-  kHtb,                  // person -> enterprise
-  kOrganizes,            // enterprise -> facility
-  kDomain,               // enterprise -> domain
-  kTb,                   // person -> domain
-  kCoTb,                 // person -> domain
-  kSubafdeling,          // domain -> subafdeling
-  kAt,                   // subafdeling -> facility
-  kManager,              // person -> subafdeling
-  kUser,                 // person -> subafdeling
-  kRight,                // person -> subafdeling, for Link::app
-};
-
-// Who made a link, at which revision and when (unix seconds). Zero for
-// links that come from a registry import.
-struct Provenance {
-  uint64_t by = 0;
-  uint64_t revision = 0;
-  int64_t at = 0;
-};
-
-struct Node {
-  NodeKind kind = NodeKind::kPerson;
-  uint32_t index = 0;  // into the table of its kind
-};
-
-// An edge's property. 24 bytes rather than the 32 of {kind, app,
-// Provenance}: Boost keeps each edge in a list node of two pointers, the
-// source, the target and this, and a 56-byte node is a 64-byte heap block
-// where a 64-byte node is an 80-byte one (glibc), 16 bytes less per edge in
-// each model instance. The price is a revision limit of 2^48 (at a
-// thousand commits a second, some 8,900 years).
-struct Link {
-  static constexpr uint64_t kMaxRevision = (uint64_t{1} << 48) - 1;
-
-  Link() = default;
-  // REQUIRES: prov.revision <= kMaxRevision.
-  Link(LinkKind k, AppId a, const Provenance& prov)
-      : kind(k),
-        app(a),
-        revision_high_(static_cast<uint16_t>(prov.revision >> 32)),
-        revision_low_(static_cast<uint32_t>(prov.revision)),
-        by_(prov.by),
-        at_(prov.at) {}
-
-  Provenance prov() const {
-    return Provenance{by_, (uint64_t{revision_high_} << 32) | revision_low_,
-                      at_};
-  }
-
-  LinkKind kind = LinkKind::kUser;
-  AppId app = 0;  // kRight only
-
- private:
-  uint16_t revision_high_ = 0;
-  uint32_t revision_low_ = 0;
-  uint64_t by_ = 0;
-  int64_t at_ = 0;
-};
-static_assert(sizeof(Link) == 24);
-
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS,
-                                    boost::bidirectionalS, Node, Link>;
+using Graph = LinkGraph;
 using Vertex = Graph::vertex_descriptor;
 using Edge = Graph::edge_descriptor;
 inline constexpr Vertex kNoVertex = static_cast<Vertex>(-1);
@@ -190,6 +119,11 @@ class DelegationGraph {
   Vertex UpsertFacility(const std::string& hco, const std::string& name,
                         const std::string& type_code, uint64_t kbo,
                         bool active);
+
+  // Folds the graph's changes into a compact base that copies of this
+  // graph share (LinkGraph::Compact): call it on a loaded model before
+  // copying it. Changes nothing a query sees.
+  void Compact() { graph_.Compact(); }
 
   // --- delegation state -------------------------------------------------
   // Applies one primitive op. REQUIRES: the op was planned against this

@@ -27,6 +27,7 @@
 #include "delegation_graph.h"
 #include "explain.h"
 #include "graph_dot.h"
+#include "huge_pages.h"
 #include "import_rows.h"
 #include "index_snapshot.h"
 #include "left_right.h"
@@ -430,8 +431,8 @@ class EngineImpl : public Engine {
     s.audit_rows = c->audit_rows;
     const Model& model = Writer();
     s.revision = model.revision;
-    s.graph_vertices = boost::num_vertices(model.graph.graph());
-    s.graph_edges = boost::num_edges(model.graph.graph());
+    s.graph_vertices = num_vertices(model.graph.graph());
+    s.graph_edges = num_edges(model.graph.graph());
     s.index_bytes = model.graph.check_index().MemoryBytes();
     return s;
   }
@@ -542,6 +543,12 @@ class EngineImpl : public Engine {
     Result<uint64_t> rev = store_->Load(&fresh->graph);
     if (!rev.ok()) return rev.status();
     fresh->revision = *rev;
+    if (!lazy_) {
+      // Both instances will share the compact base; a one-shot engine
+      // copies its model only for a write, if ever, and skips the rebuild.
+      fresh->graph.Compact();
+      ReturnFreedMemory();
+    }
     {
       std::lock_guard<std::mutex> lock(follow_mu_);
       startup_info_.load_ms =

@@ -110,7 +110,7 @@ struct LinkFilter {
     const Link& l = g[e];
     if ((kinds & Bit(l.kind)) == 0) return false;
     if (l.kind == LinkKind::kDomain && capacity >= 0) {
-      return model->domain(boost::target(e, g)).capacity == capacity;
+      return model->domain(target(e, g)).capacity == capacity;
     }
     return true;
   }
@@ -132,7 +132,7 @@ class TiesRecorder : public boost::default_dfs_visitor {
 
   template <typename G>
   void examine_edge(Edge e, const G& g) const {
-    const Vertex to = boost::target(e, g);
+    const Vertex to = target(e, g);
     switch (model_->graph()[e].kind) {
       case LinkKind::kUser:
         out_->user_of.push_back(to);
@@ -206,11 +206,11 @@ class SubtreeRecorder : public boost::default_bfs_visitor {
   void examine_edge(Edge e, const G& g) const {
     switch (model_->graph()[e].kind) {
       case LinkKind::kDomain:
-        out_->domains.push_back(boost::target(e, g));
+        out_->domains.push_back(target(e, g));
         break;
       case LinkKind::kAt:
-        if (boost::target(e, g) == facility_) {
-          out_->at_facility.push_back(boost::source(e, g));
+        if (target(e, g) == facility_) {
+          out_->at_facility.push_back(source(e, g));
         }
         break;
       default:

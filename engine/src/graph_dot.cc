@@ -120,7 +120,7 @@ bool Grants(const DelegationGraph& g, Vertex s, AppId app) {
 class EnterpriseVertices {
  public:
   EnterpriseVertices(const DelegationGraph& g, Vertex enterprise)
-      : keep_(boost::num_vertices(g.graph()), false) {
+      : keep_(num_vertices(g.graph()), false) {
     Keep(enterprise);
     for (Vertex p : g.Sources(enterprise, LinkKind::kLegalRepresentative)) {
       Keep(p);
@@ -286,7 +286,7 @@ class EdgeWriter {
         break;
       case LinkKind::kRight:
         label = "right: " + g_.catalogue().application(l.app).code;
-        broken = !Grants(g_, boost::target(e, g_.graph()), l.app);
+        broken = !Grants(g_, target(e, g_.graph()), l.app);
         break;
     }
     out << "[label=" << Quoted({label}) << ", style=" << style
@@ -331,7 +331,7 @@ std::string EnterpriseDot(const DelegationGraph& graph, Vertex enterprise) {
   std::lock_guard<std::mutex> lock(writing);
   boost::write_graphviz(out, view, VertexWriter(graph), EdgeWriter(graph),
                         GraphWriter(graph, enterprise),
-                        boost::get(boost::vertex_index, graph.graph()));
+                        boost::typed_identity_property_map<Vertex>());
   return out.str();
 }
 

@@ -1,6 +1,9 @@
 #include "huge_pages.h"
 
 #include <sys/mman.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <cstdint>
 #include <new>
@@ -32,6 +35,12 @@ void AdviseHugePages(const void* data, size_t bytes) {
   const uintptr_t last = (begin + bytes) & ~(kHugePage - 1);
   if (data == nullptr || last <= first) return;
   ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+}
+
+void ReturnFreedMemory() {
+#if defined(__GLIBC__)
+  ::malloc_trim(0);
+#endif
 }
 
 }  // namespace toegang

@@ -4,8 +4,8 @@
 //    its 2 MiB-aligned part; small buffers are left alone);
 //  - HugePageAllocator allocates large tables on 2 MiB boundaries and asks
 //    for them (small tables come from operator new as usual).
-// The advice is a hint: failure is harmless and not reported. Also the
-// 64-bit mix the identifier tables hash with.
+// The advice is a hint: failure is harmless and not reported. Also
+// ReturnFreedMemory, and the 64-bit mix the identifier tables hash with.
 //
 // Thread safety: thread-safe (system calls and pure functions).
 #ifndef TOEGANG_HUGE_PAGES_H_
@@ -17,6 +17,11 @@
 namespace toegang {
 
 void AdviseHugePages(const void* data, size_t bytes);
+
+// Hands the heap's free pages back to the system (glibc's malloc_trim;
+// nothing elsewhere). After a load frees millions of small blocks (the
+// graph's build-time overlay), glibc would otherwise keep them resident.
+void ReturnFreedMemory();
 
 // A std allocator for large, randomly probed tables (see above).
 template <typename T>

@@ -198,7 +198,7 @@ Result<Page<AccessEntry>> ListAccess(const DelegationGraph& graph,
     // decision then says through which facilities each is usable.
     uint64_t apps = 0;
     const Graph& g = graph.graph();
-    for (auto [it, end] = boost::out_edges(p, g); it != end; ++it) {
+    for (auto [it, end] = out_edges(p, g); it != end; ++it) {
       if (g[*it].kind == LinkKind::kRight) apps |= uint64_t{1} << g[*it].app;
     }
     const Catalogue& cat = graph.catalogue();
@@ -247,10 +247,10 @@ Result<Page<UserEntry>> ListUsers(const DelegationGraph& graph,
   const Graph& g = graph.graph();
   std::map<uint64_t, uint64_t> candidates;  // insz -> application bits
   for (Vertex s : graph.SubafdelingenAt(f)) {
-    for (auto [it, end] = boost::in_edges(s, g); it != end; ++it) {
+    for (auto [it, end] = in_edges(s, g); it != end; ++it) {
       const Link& l = g[*it];
       if (l.kind != LinkKind::kRight || (app && l.app != *app)) continue;
-      const uint64_t insz = graph.person(boost::source(*it, g)).insz;
+      const uint64_t insz = graph.person(source(*it, g)).insz;
       if (insz <= after) continue;
       candidates[insz] |= uint64_t{1} << l.app;
     }

@@ -755,12 +755,11 @@ class Planner {
     if (!RequireDomainManager("remove a subafdeling")) return;
     const std::string cause(ActionName(m_.action));
     // Take down everything that hangs on it first, each step audited.
-    for (auto [it, end] = boost::in_edges(subafd_, g_.graph()); it != end;
-         ++it) {
+    for (auto [it, end] = in_edges(subafd_, g_.graph()); it != end; ++it) {
       const Link& l = g_.graph()[*it];
       if (l.kind != LinkKind::kRight) continue;
       Op op = NewOp(Action::kRevokeRight);
-      op.insz = g_.person(boost::source(*it, g_.graph())).insz;
+      op.insz = g_.person(source(*it, g_.graph())).insz;
       op.app = l.app;
       op.cause = cause;
       Emit(std::move(op));
@@ -865,11 +864,10 @@ class Planner {
     if (a == Action::kRemoveUser) {
       Op remove = NewOp(Action::kRemoveUser);
       Emit(remove);
-      for (auto [it, end] = boost::out_edges(subject_v_, g_.graph()); it != end;
+      for (auto [it, end] = out_edges(subject_v_, g_.graph()); it != end;
            ++it) {
         const Link& l = g_.graph()[*it];
-        if (l.kind != LinkKind::kRight ||
-            boost::target(*it, g_.graph()) != subafd_) {
+        if (l.kind != LinkKind::kRight || target(*it, g_.graph()) != subafd_) {
           continue;
         }
         Op revoke = NewOp(Action::kRevokeRight);

@@ -1,0 +1,176 @@
+#include "link_graph.h"
+
+#include <limits>
+
+namespace toegang {
+
+LinkGraph::LinkGraph() : base_(std::make_shared<const Base>()) {}
+
+LinkGraph::vertex_descriptor LinkGraph::AddVertex(const Node& node) {
+  added_nodes_.push_back(node);
+  return base_vertices_ + added_nodes_.size() - 1;
+}
+
+void LinkGraph::ReserveVertices(size_t n) {
+  if (n > base_vertices_) added_nodes_.reserve(n - base_vertices_);
+}
+
+LinkGraph::Overlay::vertex_descriptor LinkGraph::EnsureLocal(
+    vertex_descriptor v) {
+  auto [local, inserted] = local_.Insert(v, kNoLocal);
+  if (inserted) *local = static_cast<uint32_t>(boost::add_vertex(v, overlay_));
+  return *local;
+}
+
+void LinkGraph::AddEdge(vertex_descriptor from, vertex_descriptor to,
+                        const Link& link) {
+  const auto f = EnsureLocal(from);
+  const auto t = EnsureLocal(to);
+  boost::add_edge(f, t, link, overlay_);
+}
+
+void LinkGraph::RemoveEdge(const LinkEdge& e) {
+  if (e.base_index == LinkEdge::kNotBase) {
+    boost::remove_edge(e.overlay, overlay_);
+    return;
+  }
+  if (removed_.empty()) removed_.resize((boost::num_edges(*base_) + 63) / 64);
+  uint64_t& word = removed_[e.base_index / 64];
+  const uint64_t bit = uint64_t{1} << (e.base_index % 64);
+  if ((word & bit) == 0) {
+    word |= bit;
+    ++removed_count_;
+  }
+}
+
+void LinkGraph::ClearVertex(vertex_descriptor v) {
+  std::vector<LinkEdge> doomed;
+  for (auto [it, end] = out_edges(v, *this); it != end; ++it) {
+    if (it->base_index != LinkEdge::kNotBase) doomed.push_back(*it);
+  }
+  for (auto [it, end] = in_edges(v, *this); it != end; ++it) {
+    if (it->base_index != LinkEdge::kNotBase) doomed.push_back(*it);
+  }
+  for (const LinkEdge& e : doomed) RemoveEdge(e);
+  const uint32_t local = LocalOf(v);
+  if (local != kNoLocal) boost::clear_vertex(local, overlay_);
+}
+
+void LinkGraph::Compact() {
+  const size_t n = vertex_count();
+  const size_t m = edge_count();
+  if (n >= std::numeric_limits<uint32_t>::max() ||
+      m >= std::numeric_limits<uint32_t>::max()) {
+    return;
+  }
+  // Edges in out-edge order, vertex by vertex: the base keeps that order
+  // (Boost places unsorted edges stably, by source).
+  std::vector<std::pair<uint32_t, uint32_t>> ends;
+  std::vector<Link> links;
+  ends.reserve(m);
+  links.reserve(m);
+  for (size_t v = 0; v < n; ++v) {
+    for (auto [it, end] = out_edges(v, *this); it != end; ++it) {
+      const LinkEdge e = *it;
+      ends.emplace_back(static_cast<uint32_t>(v),
+                        static_cast<uint32_t>(e.target));
+      links.push_back(*e.link);
+    }
+  }
+  auto fresh = std::make_shared<Base>(boost::edges_are_unsorted_multi_pass,
+                                      ends.begin(), ends.end(), links.begin(),
+                                      static_cast<uint32_t>(n));
+  for (size_t v = 0; v < n; ++v) {
+    (*fresh)[static_cast<uint32_t>(v)] = (*this)[v];
+  }
+  // Free the build's buffers before the old parts go.
+  std::vector<std::pair<uint32_t, uint32_t>>().swap(ends);
+  std::vector<Link>().swap(links);
+  base_ = std::move(fresh);
+  base_vertices_ = n;
+  std::vector<uint64_t>().swap(removed_);
+  removed_count_ = 0;
+  std::vector<Node>().swap(added_nodes_);
+  overlay_ = Overlay();
+  local_ = FlatU64Map<uint32_t>();
+}
+
+size_t LinkGraph::base_bytes() const {
+  const size_t n = base_vertices_;
+  const size_t m = boost::num_edges(*base_);
+  // Forward: row starts, targets, Links; backward: row starts, sources,
+  // forward edge numbers; and a Node per vertex.
+  return 2 * (n + 1) * sizeof(uint32_t) +
+         m * (sizeof(uint32_t) + sizeof(Link)) + m * 2 * sizeof(uint32_t) +
+         n * sizeof(Node);
+}
+
+std::pair<LinkGraph::out_edge_iterator, LinkGraph::out_edge_iterator> out_edges(
+    LinkGraph::vertex_descriptor v, const LinkGraph& g) {
+  using BaseIt = LinkGraph::Base::out_edge_iterator;
+  BaseIt base_begin(LinkGraph::Base::edge_descriptor(0, 0));
+  BaseIt base_end = base_begin;
+  if (v < g.base_vertices_) {
+    std::tie(base_begin, base_end) =
+        boost::out_edges(static_cast<uint32_t>(v), *g.base_);
+  }
+  const uint32_t local = g.LocalOf(v);
+  if (local == LinkGraph::kNoLocal) {
+    return {
+        LinkGraph::out_edge_iterator(&g, base_begin, base_end, false, {}, {}),
+        LinkGraph::out_edge_iterator(&g, base_end, base_end, false, {}, {})};
+  }
+  auto [over_begin, over_end] = boost::out_edges(local, g.overlay_);
+  return {LinkGraph::out_edge_iterator(&g, base_begin, base_end, true,
+                                       over_begin, over_end),
+          LinkGraph::out_edge_iterator(&g, base_end, base_end, true, over_end,
+                                       over_end)};
+}
+
+std::pair<LinkGraph::in_edge_iterator, LinkGraph::in_edge_iterator> in_edges(
+    LinkGraph::vertex_descriptor v, const LinkGraph& g) {
+  using BaseIt = LinkGraph::Base::in_edge_iterator;
+  BaseIt base_begin(*g.base_, 0);
+  BaseIt base_end = base_begin;
+  if (v < g.base_vertices_) {
+    std::tie(base_begin, base_end) =
+        boost::in_edges(static_cast<uint32_t>(v), *g.base_);
+  }
+  const uint32_t local = g.LocalOf(v);
+  if (local == LinkGraph::kNoLocal) {
+    return {
+        LinkGraph::in_edge_iterator(&g, base_begin, base_end, false, {}, {}),
+        LinkGraph::in_edge_iterator(&g, base_end, base_end, false, {}, {})};
+  }
+  auto [over_begin, over_end] = boost::in_edges(local, g.overlay_);
+  return {LinkGraph::in_edge_iterator(&g, base_begin, base_end, true,
+                                      over_begin, over_end),
+          LinkGraph::in_edge_iterator(&g, base_end, base_end, true, over_end,
+                                      over_end)};
+}
+
+size_t out_degree(LinkGraph::vertex_descriptor v, const LinkGraph& g) {
+  size_t n = 0;
+  for (auto [it, end] = out_edges(v, g); it != end; ++it) ++n;
+  return n;
+}
+
+size_t in_degree(LinkGraph::vertex_descriptor v, const LinkGraph& g) {
+  size_t n = 0;
+  for (auto [it, end] = in_edges(v, g); it != end; ++it) ++n;
+  return n;
+}
+
+LinkGraph::edge_iterator::edge_iterator(const LinkGraph* g, size_t v)
+    : g_(g), v_(v), n_(g->vertex_count()) {
+  SkipEmpty();
+}
+
+void LinkGraph::edge_iterator::SkipEmpty() {
+  for (; v_ < n_; ++v_) {
+    std::tie(at_, end_) = out_edges(v_, *g_);
+    if (at_ != end_) return;
+  }
+}
+
+}  // namespace toegang

@@ -1,0 +1,398 @@
+// LinkGraph: the delegation graph's vertices and edges, as one Boost.Graph
+// (IncidenceGraph, BidirectionalGraph, VertexListGraph, EdgeListGraph) made
+// of two parts:
+//
+//  - a base: Boost's compressed_sparse_row_graph (bidirectional, 32-bit
+//    vertex and edge numbers), immutable once built and shared, through a
+//    shared_ptr, by every copy of the graph. An edge costs it 36 bytes (its
+//    target, its Link, and the reverse entry), where a Boost adjacency list
+//    spends about 100 (a heap list node, an out-edge and an in-edge entry);
+//  - an overlay: what changed since the base was built. Edges added since
+//    live in a Boost adjacency_list over the vertices they touch (a local
+//    number per touched vertex); base edges removed since are bits in a
+//    set; vertices added since have their Node in a vector.
+//
+// A freshly constructed graph has an empty base, so everything added goes to
+// the overlay; Compact() folds the merged graph into a new base and empties
+// the overlay. The engine compacts each loaded model before it copies it
+// for the left-right read path, so the two instances share one base and
+// each holds only the changes made since the load.
+//
+// Traversal sees the merged graph: out_edges(v) lists v's base edges that
+// are not removed, in base order, then its overlay edges in the order they
+// were added; in_edges(v) the same. A vertex's number never changes, not
+// even by Compact().
+//
+// Thread safety: not synchronized. Const methods (and the free functions,
+// which are const) may run concurrently with each other; a non-const call
+// needs exclusive access to this graph object. Copies share the base, which
+// nothing ever writes, so copies may be used from different threads freely.
+#ifndef TOEGANG_LINK_GRAPH_H_
+#define TOEGANG_LINK_GRAPH_H_
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/iterator/counting_iterator.hpp>
+#include <boost/iterator/iterator_facade.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "catalogue.h"
+#include "flat_u64_map.h"
+
+namespace toegang {
+
+enum class NodeKind : uint8_t {
+  kPerson,
+  kEnterprise,
+  kFacility,
+  kDomain,
+  kSubafdeling
+};
+
+enum class LinkKind : uint8_t {
+  kLegalRepresentative,  // person -> enterprise
+  kEmployee,             // person -> enterprise
+  kHtb,                  // person -> enterprise
+  kOrganizes,            // enterprise -> facility
+  kDomain,               // enterprise -> domain
+  kTb,                   // person -> domain
+  kCoTb,                 // person -> domain
+  kSubafdeling,          // domain -> subafdeling
+  kAt,                   // subafdeling -> facility
+  kManager,              // person -> subafdeling
+  kUser,                 // person -> subafdeling
+  kRight,                // person -> subafdeling, for Link::app
+};
+
+// Who made a link, at which revision and when (unix seconds). Zero for
+// links that come from a registry import.
+struct Provenance {
+  uint64_t by = 0;
+  uint64_t revision = 0;
+  int64_t at = 0;
+};
+
+struct Node {
+  NodeKind kind = NodeKind::kPerson;
+  uint32_t index = 0;  // into the table of its kind
+};
+
+// An edge's property, 24 bytes (the revision kept in 48 bits): it is most
+// of what an edge costs in the base. The price is a revision limit of 2^48
+// (at a thousand commits a second, some 8,900 years).
+struct Link {
+  static constexpr uint64_t kMaxRevision = (uint64_t{1} << 48) - 1;
+
+  Link() = default;
+  // REQUIRES: prov.revision <= kMaxRevision.
+  Link(LinkKind k, AppId a, const Provenance& prov)
+      : kind(k),
+        app(a),
+        revision_high_(static_cast<uint16_t>(prov.revision >> 32)),
+        revision_low_(static_cast<uint32_t>(prov.revision)),
+        by_(prov.by),
+        at_(prov.at) {}
+
+  Provenance prov() const {
+    return Provenance{by_, (uint64_t{revision_high_} << 32) | revision_low_,
+                      at_};
+  }
+
+  LinkKind kind = LinkKind::kUser;
+  AppId app = 0;  // kRight only
+
+ private:
+  uint16_t revision_high_ = 0;
+  uint32_t revision_low_ = 0;
+  uint64_t by_ = 0;
+  int64_t at_ = 0;
+};
+static_assert(sizeof(Link) == 24);
+
+class LinkGraph;
+
+// An edge of a LinkGraph: its ends, its Link, and where it lives. Valid
+// until the graph is next changed.
+struct LinkEdge {
+  using Overlay = boost::adjacency_list<boost::vecS, boost::vecS,
+                                        boost::bidirectionalS, size_t, Link>;
+  static constexpr uint32_t kNotBase = UINT32_MAX;
+
+  size_t source = 0;
+  size_t target = 0;
+  const Link* link = nullptr;
+  uint32_t base_index = kNotBase;      // the base edge's number, or kNotBase
+  Overlay::edge_descriptor overlay{};  // when base_index == kNotBase
+
+  friend bool operator==(const LinkEdge& a, const LinkEdge& b) {
+    return a.link == b.link;
+  }
+  friend bool operator!=(const LinkEdge& a, const LinkEdge& b) {
+    return !(a == b);
+  }
+};
+
+class LinkGraph {
+ public:
+  using Base = boost::compressed_sparse_row_graph<boost::bidirectionalS, Node,
+                                                  Link, boost::no_property,
+                                                  uint32_t, uint32_t>;
+  using Overlay = LinkEdge::Overlay;
+
+  // --- Boost.Graph traits -------------------------------------------------
+  using vertex_descriptor = size_t;
+  using edge_descriptor = LinkEdge;
+  using directed_category = boost::bidirectional_tag;
+  using edge_parallel_category = boost::allow_parallel_edge_tag;
+  struct traversal_category : boost::bidirectional_graph_tag,
+                              boost::vertex_list_graph_tag,
+                              boost::edge_list_graph_tag {};
+  using vertices_size_type = size_t;
+  using edges_size_type = size_t;
+  using degree_size_type = size_t;
+  using vertex_bundled = Node;
+  using edge_bundled = Link;
+  using graph_bundled = boost::no_property;
+  using vertex_property_type = Node;
+  using edge_property_type = Link;
+  using graph_property_type = boost::no_property;
+  static vertex_descriptor null_vertex() { return static_cast<size_t>(-1); }
+
+  class out_edge_iterator;
+  class in_edge_iterator;
+  class edge_iterator;
+  using vertex_iterator = boost::counting_iterator<size_t>;
+
+  LinkGraph();
+
+  // --- changes (to the overlay) ---------------------------------------------
+  // Adds a vertex; returns its number (the number of vertices before).
+  vertex_descriptor AddVertex(const Node& node);
+  // Makes room for this many vertices in all.
+  void ReserveVertices(size_t n);
+  void AddEdge(vertex_descriptor from, vertex_descriptor to, const Link& link);
+  // REQUIRES: e is an edge of this graph, found since its last change.
+  void RemoveEdge(const LinkEdge& e);
+  // Removes every edge into or out of v.
+  void ClearVertex(vertex_descriptor v);
+
+  // Folds the overlay into a new base (an O(V + E) rebuild) and empties
+  // it. Copies made before keep the old base. Does nothing when the graph
+  // outgrows the base's 32-bit numbers (it then stays in the overlay).
+  void Compact();
+
+  // --- reading ----------------------------------------------------------
+  const Node& operator[](vertex_descriptor v) const {
+    const size_t n = base_vertices_;
+    return v < n ? (*base_)[static_cast<uint32_t>(v)] : added_nodes_[v - n];
+  }
+  const Link& operator[](const LinkEdge& e) const { return *e.link; }
+
+  size_t vertex_count() const { return base_vertices_ + added_nodes_.size(); }
+  size_t edge_count() const {
+    return boost::num_edges(*base_) - removed_count_ +
+           boost::num_edges(overlay_);
+  }
+  // Edges in the overlay (added since the base was built) and base edges
+  // removed since: what Compact() would fold in.
+  size_t overlay_edge_count() const { return boost::num_edges(overlay_); }
+  size_t removed_base_edge_count() const { return removed_count_; }
+  // Bytes the base and the overlay hold, about (for stats and benchmarks).
+  size_t base_bytes() const;
+
+ private:
+  friend class out_edge_iterator;
+  friend class in_edge_iterator;
+  friend std::pair<out_edge_iterator, out_edge_iterator> out_edges(
+      vertex_descriptor v, const LinkGraph& g);
+  friend std::pair<in_edge_iterator, in_edge_iterator> in_edges(
+      vertex_descriptor v, const LinkGraph& g);
+
+  static constexpr uint32_t kNoLocal = UINT32_MAX;
+
+  bool BaseRemoved(uint32_t index) const {
+    const size_t word = index / 64;
+    return word < removed_.size() && ((removed_[word] >> (index % 64)) & 1U);
+  }
+  // The overlay's number for v, or kNoLocal.
+  uint32_t LocalOf(vertex_descriptor v) const {
+    const uint32_t* l = local_.Find(v);
+    return l == nullptr ? kNoLocal : *l;
+  }
+  Overlay::vertex_descriptor EnsureLocal(vertex_descriptor v);
+  LinkEdge OverlayEdge(Overlay::edge_descriptor e) const {
+    return LinkEdge{overlay_[boost::source(e, overlay_)],
+                    overlay_[boost::target(e, overlay_)], &overlay_[e],
+                    LinkEdge::kNotBase, e};
+  }
+  LinkEdge BaseEdge(Base::edge_descriptor e) const {
+    return LinkEdge{boost::source(e, *base_),
+                    boost::target(e, *base_),
+                    &(*base_)[e],
+                    e.idx,
+                    {}};
+  }
+
+  std::shared_ptr<const Base> base_;
+  size_t base_vertices_ = 0;
+  std::vector<uint64_t> removed_;  // bit per base edge
+  size_t removed_count_ = 0;
+  std::vector<Node> added_nodes_;  // vertices from base_vertices_ on
+  Overlay overlay_;                // vertex property: the vertex's number
+  FlatU64Map<uint32_t> local_;     // vertex number -> overlay vertex
+
+ public:
+  // Iterators: forward only; each holds the base range and the overlay
+  // range of one vertex.
+  class out_edge_iterator
+      : public boost::iterator_facade<out_edge_iterator, LinkEdge,
+                                      boost::forward_traversal_tag, LinkEdge> {
+   public:
+    out_edge_iterator() = default;
+    out_edge_iterator(const LinkGraph* g, Base::out_edge_iterator base,
+                      Base::out_edge_iterator base_end, bool has_overlay,
+                      Overlay::out_edge_iterator over,
+                      Overlay::out_edge_iterator over_end)
+        : g_(g),
+          base_(base),
+          base_end_(base_end),
+          has_overlay_(has_overlay),
+          over_(over),
+          over_end_(over_end) {
+      SkipRemoved();
+    }
+
+   private:
+    friend class boost::iterator_core_access;
+    void SkipRemoved() {
+      while (base_ != base_end_ && g_->BaseRemoved((*base_).idx)) ++base_;
+    }
+    LinkEdge dereference() const {
+      return base_ != base_end_ ? g_->BaseEdge(*base_)
+                                : g_->OverlayEdge(*over_);
+    }
+    void increment() {
+      if (base_ != base_end_) {
+        ++base_;
+        SkipRemoved();
+      } else {
+        ++over_;
+      }
+    }
+    bool equal(const out_edge_iterator& o) const {
+      return base_ == o.base_ && (!has_overlay_ || over_ == o.over_);
+    }
+
+    const LinkGraph* g_ = nullptr;
+    Base::out_edge_iterator base_, base_end_;
+    bool has_overlay_ = false;
+    Overlay::out_edge_iterator over_, over_end_;
+  };
+
+  class in_edge_iterator
+      : public boost::iterator_facade<in_edge_iterator, LinkEdge,
+                                      boost::forward_traversal_tag, LinkEdge> {
+   public:
+    in_edge_iterator() = default;
+    in_edge_iterator(const LinkGraph* g, Base::in_edge_iterator base,
+                     Base::in_edge_iterator base_end, bool has_overlay,
+                     Overlay::in_edge_iterator over,
+                     Overlay::in_edge_iterator over_end)
+        : g_(g),
+          base_(base),
+          base_end_(base_end),
+          has_overlay_(has_overlay),
+          over_(over),
+          over_end_(over_end) {
+      SkipRemoved();
+    }
+
+   private:
+    friend class boost::iterator_core_access;
+    void SkipRemoved() {
+      while (base_ != base_end_ && g_->BaseRemoved((*base_).idx)) ++base_;
+    }
+    LinkEdge dereference() const {
+      return base_ != base_end_ ? g_->BaseEdge(*base_)
+                                : g_->OverlayEdge(*over_);
+    }
+    void increment() {
+      if (base_ != base_end_) {
+        ++base_;
+        SkipRemoved();
+      } else {
+        ++over_;
+      }
+    }
+    bool equal(const in_edge_iterator& o) const {
+      return base_ == o.base_ && (!has_overlay_ || over_ == o.over_);
+    }
+
+    const LinkGraph* g_ = nullptr;
+    Base::in_edge_iterator base_, base_end_;
+    bool has_overlay_ = false;
+    Overlay::in_edge_iterator over_, over_end_;
+  };
+
+  // Every edge, vertex by vertex in out-edge order.
+  class edge_iterator
+      : public boost::iterator_facade<edge_iterator, LinkEdge,
+                                      boost::forward_traversal_tag, LinkEdge> {
+   public:
+    edge_iterator() = default;
+    edge_iterator(const LinkGraph* g, size_t v);
+
+   private:
+    friend class boost::iterator_core_access;
+    void SkipEmpty();
+    LinkEdge dereference() const { return *at_; }
+    void increment() {
+      ++at_;
+      if (at_ == end_) {
+        ++v_;
+        SkipEmpty();
+      }
+    }
+    bool equal(const edge_iterator& o) const {
+      return v_ == o.v_ && (v_ == n_ || at_ == o.at_);
+    }
+
+    const LinkGraph* g_ = nullptr;
+    size_t v_ = 0;
+    size_t n_ = 0;
+    out_edge_iterator at_, end_;
+  };
+};
+
+// --- the Boost.Graph free functions (found by argument-dependent lookup) ---
+std::pair<LinkGraph::out_edge_iterator, LinkGraph::out_edge_iterator> out_edges(
+    LinkGraph::vertex_descriptor v, const LinkGraph& g);
+std::pair<LinkGraph::in_edge_iterator, LinkGraph::in_edge_iterator> in_edges(
+    LinkGraph::vertex_descriptor v, const LinkGraph& g);
+size_t out_degree(LinkGraph::vertex_descriptor v, const LinkGraph& g);
+size_t in_degree(LinkGraph::vertex_descriptor v, const LinkGraph& g);
+inline size_t degree(LinkGraph::vertex_descriptor v, const LinkGraph& g) {
+  return out_degree(v, g) + in_degree(v, g);
+}
+inline size_t source(const LinkEdge& e, const LinkGraph&) { return e.source; }
+inline size_t target(const LinkEdge& e, const LinkGraph&) { return e.target; }
+inline std::pair<LinkGraph::vertex_iterator, LinkGraph::vertex_iterator>
+vertices(const LinkGraph& g) {
+  return {LinkGraph::vertex_iterator(0),
+          LinkGraph::vertex_iterator(g.vertex_count())};
+}
+inline size_t num_vertices(const LinkGraph& g) { return g.vertex_count(); }
+inline std::pair<LinkGraph::edge_iterator, LinkGraph::edge_iterator> edges(
+    const LinkGraph& g) {
+  return {LinkGraph::edge_iterator(&g, 0),
+          LinkGraph::edge_iterator(&g, g.vertex_count())};
+}
+inline size_t num_edges(const LinkGraph& g) { return g.edge_count(); }
+
+}  // namespace toegang
+
+#endif  // TOEGANG_LINK_GRAPH_H_

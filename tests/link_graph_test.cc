@@ -1,0 +1,251 @@
+// LinkGraph (link_graph.h): the compact edge property, and the merged
+// graph of a shared base and an overlay, checked against a plain Boost
+// adjacency list given the same changes.
+#include "link_graph.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/filtered_graph.hpp>
+#include <boost/graph/graph_concepts.hpp>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <tuple>
+#include <vector>
+
+namespace toegang::testing {
+namespace {
+
+TEST(LinkTest, ProvenanceRoundTripsAcrossTheRevisionBits) {
+  const uint64_t revisions[] = {0,
+                                1,
+                                (uint64_t{1} << 32) - 1,
+                                uint64_t{1} << 32,
+                                (uint64_t{1} << 40) + 12345,
+                                Link::kMaxRevision};
+  for (uint64_t revision : revisions) {
+    const Provenance in{99123199978, revision, -86400};
+    const Link link(LinkKind::kRight, 7, in);
+    const Provenance out = link.prov();
+    EXPECT_EQ(out.by, in.by) << revision;
+    EXPECT_EQ(out.revision, revision);
+    EXPECT_EQ(out.at, in.at) << revision;
+    EXPECT_EQ(link.kind, LinkKind::kRight);
+    EXPECT_EQ(link.app, 7);
+  }
+  const Provenance extreme{std::numeric_limits<uint64_t>::max(),
+                           Link::kMaxRevision,
+                           std::numeric_limits<int64_t>::min()};
+  const Provenance back = Link(LinkKind::kUser, 0, extreme).prov();
+  EXPECT_EQ(back.by, extreme.by);
+  EXPECT_EQ(back.revision, extreme.revision);
+  EXPECT_EQ(back.at, extreme.at);
+  const Provenance none = Link().prov();
+  EXPECT_EQ(none.by, 0u);
+  EXPECT_EQ(none.revision, 0u);
+  EXPECT_EQ(none.at, 0);
+}
+
+BOOST_CONCEPT_ASSERT((boost::IncidenceGraphConcept<LinkGraph>));
+BOOST_CONCEPT_ASSERT((boost::BidirectionalGraphConcept<LinkGraph>));
+BOOST_CONCEPT_ASSERT((boost::VertexListGraphConcept<LinkGraph>));
+BOOST_CONCEPT_ASSERT((boost::EdgeListGraphConcept<LinkGraph>));
+
+// The reference: what LinkGraph replaced.
+using Plain = boost::adjacency_list<boost::vecS, boost::vecS,
+                                    boost::bidirectionalS, Node, Link>;
+
+// An edge as the tests compare it: ends, kind, app, and the revision (each
+// edge gets its own, so equal tuples are the same edge).
+using Fact = std::tuple<size_t, size_t, LinkKind, AppId, uint64_t>;
+
+template <typename G>
+Fact FactOf(const G& g, const typename G::edge_descriptor& e) {
+  const Link& l = g[e];
+  return {source(e, g), target(e, g), l.kind, l.app, l.prov().revision};
+}
+
+std::vector<Fact> OutFacts(const LinkGraph& g, size_t v) {
+  std::vector<Fact> out;
+  for (auto [it, end] = out_edges(v, g); it != end; ++it) {
+    out.push_back(FactOf(g, *it));
+  }
+  return out;
+}
+std::vector<Fact> OutFacts(const Plain& g, size_t v) {
+  std::vector<Fact> out;
+  for (auto [it, end] = boost::out_edges(v, g); it != end; ++it) {
+    out.push_back(FactOf(g, *it));
+  }
+  return out;
+}
+std::vector<Fact> SortedInFacts(const LinkGraph& g, size_t v) {
+  std::vector<Fact> in;
+  for (auto [it, end] = in_edges(v, g); it != end; ++it) {
+    in.push_back(FactOf(g, *it));
+  }
+  std::sort(in.begin(), in.end());
+  return in;
+}
+std::vector<Fact> SortedInFacts(const Plain& g, size_t v) {
+  std::vector<Fact> in;
+  for (auto [it, end] = boost::in_edges(v, g); it != end; ++it) {
+    in.push_back(FactOf(g, *it));
+  }
+  std::sort(in.begin(), in.end());
+  return in;
+}
+
+// Out-edges in the same order (base order, then the overlay in order of
+// addition, is the adjacency list's order of addition); in-edges as sets
+// (the base lists them by source); the same vertices and Nodes; and every
+// edge once through edges().
+void ExpectSameGraph(const LinkGraph& g, const Plain& want) {
+  ASSERT_EQ(num_vertices(g), boost::num_vertices(want));
+  ASSERT_EQ(num_edges(g), boost::num_edges(want));
+  for (size_t v = 0; v < boost::num_vertices(want); ++v) {
+    EXPECT_EQ(g[v].kind, want[v].kind) << v;
+    EXPECT_EQ(g[v].index, want[v].index) << v;
+    EXPECT_EQ(OutFacts(g, v), OutFacts(want, v)) << "out-edges of " << v;
+    EXPECT_EQ(SortedInFacts(g, v), SortedInFacts(want, v))
+        << "in-edges of " << v;
+    EXPECT_EQ(out_degree(v, g), boost::out_degree(v, want)) << v;
+    EXPECT_EQ(in_degree(v, g), boost::in_degree(v, want)) << v;
+  }
+  std::vector<Fact> all;
+  for (auto [it, end] = edges(g); it != end; ++it)
+    all.push_back(FactOf(g, *it));
+  std::vector<Fact> want_all;
+  for (auto [it, end] = boost::edges(want); it != end; ++it) {
+    want_all.push_back(FactOf(want, *it));
+  }
+  std::sort(all.begin(), all.end());
+  std::sort(want_all.begin(), want_all.end());
+  EXPECT_EQ(all, want_all);
+}
+
+Link NumberedLink(LinkKind kind, AppId app, uint64_t revision) {
+  return Link(kind, app, Provenance{0, revision, 0});
+}
+
+// Random additions and removals of vertices and (parallel) edges, with a
+// compaction now and then and copies taken along the way: after every
+// step the merged graph equals the adjacency list, and a copy taken
+// earlier still equals the reference as it was then.
+TEST(LinkGraphTest, MergedGraphEqualsAnAdjacencyListUnderRandomChanges) {
+  std::mt19937_64 rng(20261129);
+  LinkGraph g;
+  Plain want;
+  uint64_t revision = 0;
+  std::vector<std::pair<LinkGraph, Plain>> copies;
+  for (int step = 0; step < 3000; ++step) {
+    const unsigned choice = rng() % 100;
+    const size_t n = boost::num_vertices(want);
+    if (n < 2 || choice < 10) {
+      const Node node{static_cast<NodeKind>(rng() % 5),
+                      static_cast<uint32_t>(rng() % 1000)};
+      ASSERT_EQ(g.AddVertex(node), boost::add_vertex(node, want));
+    } else if (choice < 60) {
+      const size_t from = rng() % n;
+      const size_t to = rng() % n;
+      const Link l = NumberedLink(static_cast<LinkKind>(rng() % 12),
+                                  static_cast<AppId>(rng() % 4), ++revision);
+      g.AddEdge(from, to, l);
+      boost::add_edge(from, to, l, want);
+    } else if (choice < 90) {
+      // Remove the k-th out-edge of a vertex from both.
+      const size_t v = rng() % n;
+      const size_t degree = boost::out_degree(v, want);
+      if (degree == 0) continue;
+      const size_t k = rng() % degree;
+      auto it = out_edges(v, g).first;
+      std::advance(it, k);
+      auto wit = boost::out_edges(v, want).first;
+      std::advance(wit, k);
+      ASSERT_EQ(FactOf(g, *it), FactOf(want, *wit));
+      g.RemoveEdge(*it);
+      boost::remove_edge(*wit, want);
+    } else if (choice < 93) {
+      const size_t v = rng() % n;
+      g.ClearVertex(v);
+      boost::clear_vertex(v, want);
+    } else if (choice < 97) {
+      g.Compact();
+      EXPECT_EQ(g.overlay_edge_count(), 0u);
+      EXPECT_EQ(g.removed_base_edge_count(), 0u);
+    } else {
+      copies.emplace_back(g, want);
+    }
+    if (step % 100 == 0) ExpectSameGraph(g, want);
+    if (::testing::Test::HasFailure()) return;
+  }
+  ExpectSameGraph(g, want);
+  ASSERT_FALSE(copies.empty());
+  for (const auto& [copy, then] : copies) ExpectSameGraph(copy, then);
+}
+
+TEST(LinkGraphTest, CopiesShareTheBaseAndKeepTheirOwnChanges) {
+  LinkGraph g;
+  const size_t a = g.AddVertex(Node{NodeKind::kPerson, 0});
+  const size_t b = g.AddVertex(Node{NodeKind::kSubafdeling, 0});
+  g.AddEdge(a, b, NumberedLink(LinkKind::kUser, 0, 1));
+  g.AddEdge(a, b, NumberedLink(LinkKind::kRight, 2, 2));
+  g.Compact();
+  LinkGraph copy = g;
+  EXPECT_EQ(copy.base_bytes(), g.base_bytes());
+
+  // The copy loses the right and gains a vertex and an edge; g is as it was.
+  auto it = out_edges(a, copy).first;
+  ++it;
+  ASSERT_EQ(copy[*it].kind, LinkKind::kRight);
+  ASSERT_NE(it->base_index, LinkEdge::kNotBase);
+  copy.RemoveEdge(*it);
+  const size_t c = copy.AddVertex(Node{NodeKind::kFacility, 0});
+  copy.AddEdge(b, c, NumberedLink(LinkKind::kAt, 0, 3));
+
+  EXPECT_EQ(num_edges(copy), 2u);
+  EXPECT_EQ(num_vertices(copy), 3u);
+  EXPECT_EQ(copy.removed_base_edge_count(), 1u);
+  EXPECT_EQ(copy.overlay_edge_count(), 1u);
+  EXPECT_EQ(num_edges(g), 2u);
+  EXPECT_EQ(num_vertices(g), 2u);
+  EXPECT_EQ(out_degree(a, g), 2u);
+  EXPECT_EQ(in_degree(b, g), 2u);
+  EXPECT_EQ(out_degree(a, copy), 1u);
+  EXPECT_EQ(in_degree(b, copy), 1u);
+  EXPECT_EQ(copy[c].kind, NodeKind::kFacility);
+}
+
+// The generic algorithms the engine runs on it (explain, the
+// administration view) work through filtered_graph.
+TEST(LinkGraphTest,
+     BreadthFirstSearchThroughAFilteredViewCrossesBaseAndOverlay) {
+  LinkGraph g;
+  for (int i = 0; i < 5; ++i) g.AddVertex(Node{NodeKind::kDomain, 0});
+  g.AddEdge(0, 1, NumberedLink(LinkKind::kDomain, 0, 1));
+  g.AddEdge(1, 2, NumberedLink(LinkKind::kRight, 0, 2));  // filtered out
+  g.Compact();
+  g.AddEdge(1, 3, NumberedLink(LinkKind::kDomain, 0, 3));
+  g.AddEdge(3, 4, NumberedLink(LinkKind::kDomain, 0, 4));
+  struct NoRights {
+    const LinkGraph* g = nullptr;
+    bool operator()(const LinkEdge& e) const {
+      return (*g)[e].kind != LinkKind::kRight;
+    }
+  };
+  boost::filtered_graph<LinkGraph, NoRights> view(g, NoRights{&g});
+  std::vector<boost::default_color_type> colors(num_vertices(g),
+                                                boost::white_color);
+  boost::queue<size_t> queue;
+  boost::breadth_first_visit(view, size_t{0}, queue,
+                             boost::default_bfs_visitor(), colors.data());
+  EXPECT_NE(colors[1], boost::white_color);
+  EXPECT_EQ(colors[2], boost::white_color);
+  EXPECT_NE(colors[3], boost::white_color);
+  EXPECT_NE(colors[4], boost::white_color);
+}
+
+}  // namespace
+}  // namespace toegang::testing
