@@ -122,8 +122,9 @@ class DelegationGraph {
 
   // Folds the graph's changes into a compact base that copies of this
   // graph share (LinkGraph::Compact): call it on a loaded model before
-  // copying it. Changes nothing a query sees.
-  void Compact() { graph_.Compact(); }
+  // copying it. Changes nothing a query sees. Returns the old overlay, for
+  // the caller to free off the path to the first query.
+  std::unique_ptr<LinkGraph::Overlay> Compact() { return graph_.Compact(); }
 
   // --- delegation state -------------------------------------------------
   // Applies one primitive op. REQUIRES: the op was planned against this

@@ -433,6 +433,8 @@ class EngineImpl : public Engine {
     s.revision = model.revision;
     s.graph_vertices = num_vertices(model.graph.graph());
     s.graph_edges = num_edges(model.graph.graph());
+    s.graph_overlay_edges = model.graph.graph().overlay_edge_count();
+    s.graph_base_edges = s.graph_edges - s.graph_overlay_edges;
     s.index_bytes = model.graph.check_index().MemoryBytes();
     return s;
   }
@@ -543,12 +545,12 @@ class EngineImpl : public Engine {
     Result<uint64_t> rev = store_->Load(&fresh->graph);
     if (!rev.ok()) return rev.status();
     fresh->revision = *rev;
-    if (!lazy_) {
-      // Both instances will share the compact base; a one-shot engine
-      // copies its model only for a write, if ever, and skips the rebuild.
-      fresh->graph.Compact();
-      ReturnFreedMemory();
-    }
+    // Both instances will share the compact base; a one-shot engine copies
+    // its model only for a write, if ever, and skips the rebuild. The
+    // build-time overlay (millions of small blocks) is freed off the path
+    // to the first query: by the twin's task when opening, else below.
+    std::unique_ptr<LinkGraph::Overlay> retired;
+    if (!lazy_) retired = fresh->graph.Compact();
     {
       std::lock_guard<std::mutex> lock(follow_mu_);
       startup_info_.load_ms =
@@ -573,17 +575,22 @@ class EngineImpl : public Engine {
           Result<SnapshotStamp> st = StampOf(*rev);
           if (st.ok()) stamp = *st;
         }
-        twin_ = std::async(std::launch::async, [this, loaded, stamp] {
-          auto twin = std::make_unique<Model>(*loaded);
-          if (stamp) {
-            (void)WriteIndexSnapshot(IndexSnapshotPath(path_), *stamp,
-                                     loaded->graph.check_index(),
-                                     loaded->graph.FacilityHcos());
-          }
-          return twin;
-        });
+        twin_ = std::async(
+            std::launch::async,
+            [this, loaded, stamp, retired = std::move(retired)]() mutable {
+              retired.reset();
+              ReturnFreedMemory();
+              auto twin = std::make_unique<Model>(*loaded);
+              if (stamp) {
+                (void)WriteIndexSnapshot(IndexSnapshotPath(path_), *stamp,
+                                         loaded->graph.check_index(),
+                                         loaded->graph.FacilityHcos());
+              }
+              return twin;
+            });
       }
     } else {
+      retired.reset();
       TwinReady();
       // The fresh model goes where no reader is; the other instance becomes
       // a copy of it once its readers have left.
@@ -596,6 +603,7 @@ class EngineImpl : public Engine {
           m = std::make_unique<Model>(*first);
         }
       });
+      ReturnFreedMemory();  // the two old instances and the overlay
     }
     published_revision_.store(*rev, std::memory_order_release);
     return Status::Ok();

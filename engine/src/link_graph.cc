@@ -1,24 +1,48 @@
 #include "link_graph.h"
 
 #include <limits>
+#include <utility>
 
 namespace toegang {
 
-LinkGraph::LinkGraph() : base_(std::make_shared<const Base>()) {}
+LinkGraph::LinkGraph()
+    : base_(std::make_shared<const Base>()),
+      overlay_(std::make_unique<Overlay>()) {}
+
+LinkGraph::LinkGraph(const LinkGraph& other)
+    : base_(other.base_),
+      base_vertices_(other.base_vertices_),
+      removed_(other.removed_),
+      removed_count_(other.removed_count_),
+      added_nodes_(other.added_nodes_),
+      overlay_(std::make_unique<Overlay>(*other.overlay_)),
+      dense_(other.dense_),
+      local_(other.local_) {}
+
+LinkGraph& LinkGraph::operator=(const LinkGraph& other) {
+  if (this != &other) *this = LinkGraph(other);
+  return *this;
+}
 
 LinkGraph::vertex_descriptor LinkGraph::AddVertex(const Node& node) {
   added_nodes_.push_back(node);
-  return base_vertices_ + added_nodes_.size() - 1;
+  const vertex_descriptor v = base_vertices_ + added_nodes_.size() - 1;
+  if (dense_) boost::add_vertex(v, *overlay_);
+  return v;
 }
 
 void LinkGraph::ReserveVertices(size_t n) {
   if (n > base_vertices_) added_nodes_.reserve(n - base_vertices_);
+  // Boost's vecS vertex storage has no reserve of its own; m_vertices is
+  // its public vector.
+  if (dense_) overlay_->m_vertices.reserve(n);
 }
 
 LinkGraph::Overlay::vertex_descriptor LinkGraph::EnsureLocal(
     vertex_descriptor v) {
+  if (dense_) return v;
   auto [local, inserted] = local_.Insert(v, kNoLocal);
-  if (inserted) *local = static_cast<uint32_t>(boost::add_vertex(v, overlay_));
+  if (inserted) *local = static_cast<uint32_t>(boost::add_vertex(v, *overlay_));
   return *local;
 }
 
@@ -26,12 +50,12 @@ void LinkGraph::AddEdge(vertex_descriptor from, vertex_descriptor to,
                         const Link& link) {
   const auto f = EnsureLocal(from);
   const auto t = EnsureLocal(to);
-  boost::add_edge(f, t, link, overlay_);
+  boost::add_edge(f, t, link, *overlay_);
 }
 
 void LinkGraph::RemoveEdge(const LinkEdge& e) {
   if (e.base_index == LinkEdge::kNotBase) {
-    boost::remove_edge(e.overlay, overlay_);
+    boost::remove_edge(e.overlay, *overlay_);
     return;
   }
   if (removed_.empty()) removed_.resize((boost::num_edges(*base_) + 63) / 64);
@@ -53,15 +77,15 @@ void LinkGraph::ClearVertex(vertex_descriptor v) {
   }
   for (const LinkEdge& e : doomed) RemoveEdge(e);
   const uint32_t local = LocalOf(v);
-  if (local != kNoLocal) boost::clear_vertex(local, overlay_);
+  if (local != kNoLocal) boost::clear_vertex(local, *overlay_);
 }
 
-void LinkGraph::Compact() {
+std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact() {
   const size_t n = vertex_count();
   const size_t m = edge_count();
   if (n >= std::numeric_limits<uint32_t>::max() ||
       m >= std::numeric_limits<uint32_t>::max()) {
-    return;
+    return nullptr;
   }
   // Edges in out-edge order, vertex by vertex: the base keeps that order
   // (Boost places unsorted edges stably, by source).
@@ -91,8 +115,11 @@ void LinkGraph::Compact() {
   std::vector<uint64_t>().swap(removed_);
   removed_count_ = 0;
   std::vector<Node>().swap(added_nodes_);
-  overlay_ = Overlay();
+  std::unique_ptr<Overlay> old =
+      std::exchange(overlay_, std::make_unique<Overlay>());
+  dense_ = false;
   local_ = FlatU64Map<uint32_t>();
+  return old;
 }
 
 size_t LinkGraph::base_bytes() const {
@@ -120,7 +147,7 @@ std::pair<LinkGraph::out_edge_iterator, LinkGraph::out_edge_iterator> out_edges(
         LinkGraph::out_edge_iterator(&g, base_begin, base_end, false, {}, {}),
         LinkGraph::out_edge_iterator(&g, base_end, base_end, false, {}, {})};
   }
-  auto [over_begin, over_end] = boost::out_edges(local, g.overlay_);
+  auto [over_begin, over_end] = boost::out_edges(local, *g.overlay_);
   return {LinkGraph::out_edge_iterator(&g, base_begin, base_end, true,
                                        over_begin, over_end),
           LinkGraph::out_edge_iterator(&g, base_end, base_end, true, over_end,
@@ -142,7 +169,7 @@ std::pair<LinkGraph::in_edge_iterator, LinkGraph::in_edge_iterator> in_edges(
         LinkGraph::in_edge_iterator(&g, base_begin, base_end, false, {}, {}),
         LinkGraph::in_edge_iterator(&g, base_end, base_end, false, {}, {})};
   }
-  auto [over_begin, over_end] = boost::in_edges(local, g.overlay_);
+  auto [over_begin, over_end] = boost::in_edges(local, *g.overlay_);
   return {LinkGraph::in_edge_iterator(&g, base_begin, base_end, true,
                                       over_begin, over_end),
           LinkGraph::in_edge_iterator(&g, base_end, base_end, true, over_end,

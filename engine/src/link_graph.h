@@ -13,10 +13,12 @@
 //    set; vertices added since have their Node in a vector.
 //
 // A freshly constructed graph has an empty base, so everything added goes to
-// the overlay; Compact() folds the merged graph into a new base and empties
-// the overlay. The engine compacts each loaded model before it copies it
-// for the left-right read path, so the two instances share one base and
-// each holds only the changes made since the load.
+// the overlay, which until then is a plain adjacency list over every
+// vertex; Compact() folds the merged graph into a new base and empties the
+// overlay, which from then on holds only the vertices that changes touch. The
+// engine compacts each loaded model before it copies it for the left-right read
+// path, so the two instances share one base and each holds only the changes
+// made since the load.
 //
 // Traversal sees the merged graph: out_edges(v) lists v's base edges that
 // are not removed, in base order, then its overlay edges in the order they
@@ -168,6 +170,12 @@ class LinkGraph {
   using vertex_iterator = boost::counting_iterator<size_t>;
 
   LinkGraph();
+  // A copy shares the base and copies the overlay.
+  LinkGraph(const LinkGraph& other);
+  LinkGraph& operator=(const LinkGraph& other);
+  LinkGraph(LinkGraph&&) noexcept = default;
+  LinkGraph& operator=(LinkGraph&&) noexcept = default;
+  ~LinkGraph() = default;
 
   // --- changes (to the overlay) ---------------------------------------------
   // Adds a vertex; returns its number (the number of vertices before).
@@ -183,7 +191,9 @@ class LinkGraph {
   // Folds the overlay into a new base (an O(V + E) rebuild) and empties
   // it. Copies made before keep the old base. Does nothing when the graph
   // outgrows the base's 32-bit numbers (it then stays in the overlay).
-  void Compact();
+  // Returns the old overlay, so that the caller may free its millions of
+  // small blocks where that costs nobody a wait (or just drop it).
+  std::unique_ptr<Overlay> Compact();
 
   // --- reading ----------------------------------------------------------
   const Node& operator[](vertex_descriptor v) const {
@@ -195,11 +205,11 @@ class LinkGraph {
   size_t vertex_count() const { return base_vertices_ + added_nodes_.size(); }
   size_t edge_count() const {
     return boost::num_edges(*base_) - removed_count_ +
-           boost::num_edges(overlay_);
+           boost::num_edges(*overlay_);
   }
   // Edges in the overlay (added since the base was built) and base edges
   // removed since: what Compact() would fold in.
-  size_t overlay_edge_count() const { return boost::num_edges(overlay_); }
+  size_t overlay_edge_count() const { return boost::num_edges(*overlay_); }
   size_t removed_base_edge_count() const { return removed_count_; }
   // Bytes the base and the overlay hold, about (for stats and benchmarks).
   size_t base_bytes() const;
@@ -218,15 +228,18 @@ class LinkGraph {
     const size_t word = index / 64;
     return word < removed_.size() && ((removed_[word] >> (index % 64)) & 1U);
   }
-  // The overlay's number for v, or kNoLocal.
+  // The overlay's number for v, or kNoLocal. Until the first Compact()
+  // the overlay holds every vertex under its own number (a graph being
+  // loaded touches them all), so the lookup is the identity.
   uint32_t LocalOf(vertex_descriptor v) const {
+    if (dense_) return static_cast<uint32_t>(v);
     const uint32_t* l = local_.Find(v);
     return l == nullptr ? kNoLocal : *l;
   }
   Overlay::vertex_descriptor EnsureLocal(vertex_descriptor v);
   LinkEdge OverlayEdge(Overlay::edge_descriptor e) const {
-    return LinkEdge{overlay_[boost::source(e, overlay_)],
-                    overlay_[boost::target(e, overlay_)], &overlay_[e],
+    const Overlay& o = *overlay_;
+    return LinkEdge{o[boost::source(e, o)], o[boost::target(e, o)], &o[e],
                     LinkEdge::kNotBase, e};
   }
   LinkEdge BaseEdge(Base::edge_descriptor e) const {
@@ -242,8 +255,11 @@ class LinkGraph {
   std::vector<uint64_t> removed_;  // bit per base edge
   size_t removed_count_ = 0;
   std::vector<Node> added_nodes_;  // vertices from base_vertices_ on
-  Overlay overlay_;                // vertex property: the vertex's number
-  FlatU64Map<uint32_t> local_;     // vertex number -> overlay vertex
+  // Vertex property: the vertex's number. Held by pointer because Boost's
+  // adjacency_list has no move and its swap() copies.
+  std::unique_ptr<Overlay> overlay_;
+  bool dense_ = true;           // overlay vertex i is vertex i (all)
+  FlatU64Map<uint32_t> local_;  // vertex number -> overlay vertex
 
  public:
   // Iterators: forward only; each holds the base range and the overlay

@@ -176,7 +176,9 @@ int RunStats(const Context& ctx) {
                       {"rights", s->rights},
                       {"audit_rows", s->audit_rows},
                       {"graph_vertices", s->graph_vertices},
-                      {"graph_edges", s->graph_edges}};
+                      {"graph_edges", s->graph_edges},
+                      {"graph_base_edges", s->graph_base_edges},
+                      {"graph_overlay_edges", s->graph_overlay_edges}};
   std::vector<std::string> text;
   for (const auto& [k, v] : j.items())
     text.push_back(fmt::format("{:<20} {}", k, v.dump()));

@@ -172,6 +172,12 @@ struct Stats {
   size_t rights = 0;
   size_t audit_rows = 0;
   size_t graph_vertices = 0, graph_edges = 0;
+  // How the graph holds its edges (link_graph.h): in the compact base built
+  // when the model was loaded (less those removed since), and in the
+  // overlay of edges added since. A long-running engine compacts each load
+  // and reload; a one-shot engine (the CLI) holds everything in the
+  // overlay.
+  size_t graph_base_edges = 0, graph_overlay_edges = 0;
   size_t index_bytes = 0;  // the check index (one of the two instances)
 };
 
