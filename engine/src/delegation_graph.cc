@@ -16,8 +16,7 @@ Vertex DelegationGraph::AddNode(NodeKind kind, uint32_t index) {
 
 void DelegationGraph::Reserve(size_t persons, size_t enterprises,
                               size_t facilities, size_t subafdelingen) {
-  persons_.reserve(persons);
-  person_by_insz_.Reserve(persons);
+  persons_.Reserve(persons);
   enterprises_.reserve(enterprises);
   enterprise_by_kbo_.Reserve(enterprises);
   facilities_.reserve(facilities);
@@ -27,21 +26,19 @@ void DelegationGraph::Reserve(size_t persons, size_t enterprises,
   // A domain per enterprise at most, in practice.
   graph_.ReserveVertices(persons + 2 * enterprises + facilities +
                          subafdelingen);
-  // Links reach persons at random while loading and checking.
-  AdviseHugePages(persons_.data(), persons_.capacity() * sizeof(PersonData));
 }
 
 Vertex DelegationGraph::EnsurePerson(uint64_t insz) {
-  auto [v, inserted] = person_by_insz_.Insert(insz, kNoVertex);
-  if (!inserted) return *v;
-  persons_.push_back(PersonData{insz, {}});
-  *v = AddNode(NodeKind::kPerson, static_cast<uint32_t>(persons_.size() - 1));
-  return *v;
+  if (const Vertex* known = persons_.Find(insz)) return *known;
+  const Vertex v =
+      AddNode(NodeKind::kPerson, static_cast<uint32_t>(persons_.size()));
+  persons_.Add(insz, v);
+  return v;
 }
 
 Vertex DelegationGraph::UpsertPerson(uint64_t insz, std::string_view name) {
   Vertex v = EnsurePerson(insz);
-  persons_[graph_[v].index].name = name;
+  persons_.SetName(graph_[v].index, name);
   return v;
 }
 
@@ -214,7 +211,7 @@ std::vector<Vertex> DelegationGraph::Targets(Vertex from, LinkKind kind) const {
 }
 
 Vertex DelegationGraph::FindPerson(uint64_t insz) const {
-  const Vertex* v = person_by_insz_.Find(insz);
+  const Vertex* v = persons_.Find(insz);
   return v == nullptr ? kNoVertex : *v;
 }
 
@@ -455,7 +452,8 @@ size_t DelegationGraph::CountLinks(LinkKind kind) const {
 std::vector<std::string> DelegationGraph::Dump() const {
   const Catalogue& cat = *catalogue_;
   std::vector<std::string> lines;
-  for (const PersonData& p : persons_) {
+  for (uint32_t i = 0; i < persons_.size(); ++i) {
+    const PersonData& p = persons_[i];
     if (!p.name.empty()) {
       lines.push_back(fmt::format("person {} {}", InszDigits(p.insz), p.name));
     }
@@ -605,7 +603,8 @@ std::vector<std::string> DelegationGraph::CheckInvariants() const {
     }
   }
   size_t rights = 0;
-  for (const PersonData& p : persons_) {
+  for (uint32_t i = 0; i < persons_.size(); ++i) {
+    const PersonData& p = persons_[i];
     std::map<uint32_t, uint32_t> want;  // subafdeling index -> apps
     for (auto [it, end] = out_edges(FindPerson(p.insz), graph_); it != end;
          ++it) {

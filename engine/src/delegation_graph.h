@@ -49,6 +49,7 @@
 #include "check_index.h"
 #include "flat_u64_map.h"
 #include "link_graph.h"
+#include "person_table.h"
 #include "toegang/engine.h"
 
 namespace toegang {
@@ -58,10 +59,6 @@ using Vertex = Graph::vertex_descriptor;
 using Edge = Graph::edge_descriptor;
 inline constexpr Vertex kNoVertex = static_cast<Vertex>(-1);
 
-struct PersonData {
-  uint64_t insz = 0;
-  std::string name;
-};
 struct EnterpriseData {
   uint64_t kbo = 0;
   std::string name;
@@ -120,11 +117,15 @@ class DelegationGraph {
                         const std::string& type_code, uint64_t kbo,
                         bool active);
 
-  // Folds the graph's changes into a compact base that copies of this
-  // graph share (LinkGraph::Compact): call it on a loaded model before
-  // copying it. Changes nothing a query sees. Returns the old overlay, for
-  // the caller to free off the path to the first query.
-  std::unique_ptr<LinkGraph::Overlay> Compact() { return graph_.Compact(); }
+  // Folds the graph's changes and the person table's into compact bases
+  // that copies of this graph share (LinkGraph::Compact,
+  // PersonTable::Compact): call it on a loaded model before copying it.
+  // Changes nothing a query sees. Returns the graph's old overlay, for the
+  // caller to free off the path to the first query.
+  std::unique_ptr<LinkGraph::Overlay> Compact() {
+    persons_.Compact();
+    return graph_.Compact();
+  }
 
   // --- delegation state -------------------------------------------------
   // Applies one primitive op. REQUIRES: the op was planned against this
@@ -236,13 +237,12 @@ class DelegationGraph {
 
   const Catalogue* catalogue_;
   Graph graph_;
-  std::vector<PersonData> persons_;
+  PersonTable persons_;
   std::vector<EnterpriseData> enterprises_;
   std::vector<FacilityData> facilities_;
   std::vector<DomainData> domains_;
   std::vector<SubafdelingData> subafdelingen_;
 
-  FlatU64Map<Vertex> person_by_insz_;
   FlatU64Map<Vertex> enterprise_by_kbo_;
   struct FacilityRef {
     Vertex vertex;
