@@ -615,6 +615,15 @@ class EngineImpl : public Engine {
   void TwinReady() {
     if (twin_.valid()) {
       model_->Idle() = twin_.get();
+      // The loaded instance's small records lie scattered among the blocks
+      // its load freed, pinning those pages; queries move to the twin and
+      // the loaded instance makes way for a fresh copy, so that its heap
+      // can go back to the system.
+      const Model* twin = model_->Idle().get();
+      model_->Write([twin](ModelPtr& m) {
+        if (m.get() != twin) m = std::make_unique<Model>(*twin);
+      });
+      ReturnFreedMemory();
     } else if (model_->Idle() == nullptr) {
       model_->Idle() = std::make_unique<Model>(Writer());
     }
