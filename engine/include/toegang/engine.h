@@ -63,7 +63,9 @@ struct OpenOptions {
   // current snapshot, the graph is loaded only when a call other than a
   // check needs it, and the second model instance (left-right) only when
   // the first write needs it. False (a service): both are built in the
-  // background at once. A follower (follow_interval) implies false.
+  // background at once, and each load's graph is first compacted into a
+  // base the two instances share (about 0.4 s at M; a one-shot engine
+  // skips it). A follower (follow_interval) implies false.
   bool one_shot = false;
 };
 
