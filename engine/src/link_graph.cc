@@ -132,48 +132,38 @@ size_t LinkGraph::base_bytes() const {
          n * sizeof(Node);
 }
 
+template <typename It, typename BaseIt, typename RangeFn>
+std::pair<It, It> LinkGraph::Incident(vertex_descriptor v, BaseIt empty,
+                                      RangeFn range) const {
+  BaseIt base_begin = empty;
+  BaseIt base_end = empty;
+  if (v < base_vertices_) {
+    std::tie(base_begin, base_end) = range(static_cast<uint32_t>(v), *base_);
+  }
+  const uint32_t local = LocalOf(v);
+  if (local == kNoLocal) {
+    return {It(this, base_begin, base_end, false, {}, {}),
+            It(this, base_end, base_end, false, {}, {})};
+  }
+  auto [over_begin, over_end] = range(local, *overlay_);
+  return {It(this, base_begin, base_end, true, over_begin, over_end),
+          It(this, base_end, base_end, true, over_end, over_end)};
+}
+
 std::pair<LinkGraph::out_edge_iterator, LinkGraph::out_edge_iterator> out_edges(
     LinkGraph::vertex_descriptor v, const LinkGraph& g) {
-  using BaseIt = LinkGraph::Base::out_edge_iterator;
-  BaseIt base_begin(LinkGraph::Base::edge_descriptor(0, 0));
-  BaseIt base_end = base_begin;
-  if (v < g.base_vertices_) {
-    std::tie(base_begin, base_end) =
-        boost::out_edges(static_cast<uint32_t>(v), *g.base_);
-  }
-  const uint32_t local = g.LocalOf(v);
-  if (local == LinkGraph::kNoLocal) {
-    return {
-        LinkGraph::out_edge_iterator(&g, base_begin, base_end, false, {}, {}),
-        LinkGraph::out_edge_iterator(&g, base_end, base_end, false, {}, {})};
-  }
-  auto [over_begin, over_end] = boost::out_edges(local, *g.overlay_);
-  return {LinkGraph::out_edge_iterator(&g, base_begin, base_end, true,
-                                       over_begin, over_end),
-          LinkGraph::out_edge_iterator(&g, base_end, base_end, true, over_end,
-                                       over_end)};
+  return g.Incident<LinkGraph::out_edge_iterator>(
+      v,
+      LinkGraph::Base::out_edge_iterator(
+          LinkGraph::Base::edge_descriptor(0, 0)),
+      [](auto u, const auto& graph) { return boost::out_edges(u, graph); });
 }
 
 std::pair<LinkGraph::in_edge_iterator, LinkGraph::in_edge_iterator> in_edges(
     LinkGraph::vertex_descriptor v, const LinkGraph& g) {
-  using BaseIt = LinkGraph::Base::in_edge_iterator;
-  BaseIt base_begin(*g.base_, 0);
-  BaseIt base_end = base_begin;
-  if (v < g.base_vertices_) {
-    std::tie(base_begin, base_end) =
-        boost::in_edges(static_cast<uint32_t>(v), *g.base_);
-  }
-  const uint32_t local = g.LocalOf(v);
-  if (local == LinkGraph::kNoLocal) {
-    return {
-        LinkGraph::in_edge_iterator(&g, base_begin, base_end, false, {}, {}),
-        LinkGraph::in_edge_iterator(&g, base_end, base_end, false, {}, {})};
-  }
-  auto [over_begin, over_end] = boost::in_edges(local, *g.overlay_);
-  return {LinkGraph::in_edge_iterator(&g, base_begin, base_end, true,
-                                      over_begin, over_end),
-          LinkGraph::in_edge_iterator(&g, base_end, base_end, true, over_end,
-                                      over_end)};
+  return g.Incident<LinkGraph::in_edge_iterator>(
+      v, LinkGraph::Base::in_edge_iterator(*g.base_, 0),
+      [](auto u, const auto& graph) { return boost::in_edges(u, graph); });
 }
 
 size_t out_degree(LinkGraph::vertex_descriptor v, const LinkGraph& g) {

@@ -164,8 +164,12 @@ class LinkGraph {
   using graph_property_type = boost::no_property;
   static vertex_descriptor null_vertex() { return static_cast<size_t>(-1); }
 
-  class out_edge_iterator;
-  class in_edge_iterator;
+  template <typename BaseIt, typename OverIt>
+  class IncidentIterator;
+  using out_edge_iterator =
+      IncidentIterator<Base::out_edge_iterator, Overlay::out_edge_iterator>;
+  using in_edge_iterator =
+      IncidentIterator<Base::in_edge_iterator, Overlay::in_edge_iterator>;
   class edge_iterator;
   using vertex_iterator = boost::counting_iterator<size_t>;
 
@@ -215,8 +219,8 @@ class LinkGraph {
   size_t base_bytes() const;
 
  private:
-  friend class out_edge_iterator;
-  friend class in_edge_iterator;
+  template <typename BaseIt, typename OverIt>
+  friend class IncidentIterator;
   friend std::pair<out_edge_iterator, out_edge_iterator> out_edges(
       vertex_descriptor v, const LinkGraph& g);
   friend std::pair<in_edge_iterator, in_edge_iterator> in_edges(
@@ -242,6 +246,12 @@ class LinkGraph {
     return LinkEdge{o[boost::source(e, o)], o[boost::target(e, o)], &o[e],
                     LinkEdge::kNotBase, e};
   }
+  // v's edges as a pair of It: the base's range (empty, an empty one, for
+  // a vertex added since the base) then the overlay's; range(u, graph)
+  // gives Boost's out- or in-edges of u in the base or the overlay.
+  template <typename It, typename BaseIt, typename RangeFn>
+  std::pair<It, It> Incident(vertex_descriptor v, BaseIt empty,
+                             RangeFn range) const;
   LinkEdge BaseEdge(Base::edge_descriptor e) const {
     return LinkEdge{boost::source(e, *base_),
                     boost::target(e, *base_),
@@ -262,17 +272,18 @@ class LinkGraph {
   FlatU64Map<uint32_t> local_;  // vertex number -> overlay vertex
 
  public:
-  // Iterators: forward only; each holds the base range and the overlay
-  // range of one vertex.
-  class out_edge_iterator
-      : public boost::iterator_facade<out_edge_iterator, LinkEdge,
-                                      boost::forward_traversal_tag, LinkEdge> {
+  // The edges at one vertex: its base range (skipping removed edges), then
+  // its overlay range. Forward only. BaseIt and OverIt are Boost's out- or
+  // in-edge iterators of the base and the overlay.
+  template <typename BaseIt, typename OverIt>
+  class IncidentIterator
+      : public boost::iterator_facade<IncidentIterator<BaseIt, OverIt>,
+                                      LinkEdge, boost::forward_traversal_tag,
+                                      LinkEdge> {
    public:
-    out_edge_iterator() = default;
-    out_edge_iterator(const LinkGraph* g, Base::out_edge_iterator base,
-                      Base::out_edge_iterator base_end, bool has_overlay,
-                      Overlay::out_edge_iterator over,
-                      Overlay::out_edge_iterator over_end)
+    IncidentIterator() = default;
+    IncidentIterator(const LinkGraph* g, BaseIt base, BaseIt base_end,
+                     bool has_overlay, OverIt over, OverIt over_end)
         : g_(g),
           base_(base),
           base_end_(base_end),
@@ -299,59 +310,14 @@ class LinkGraph {
         ++over_;
       }
     }
-    bool equal(const out_edge_iterator& o) const {
+    bool equal(const IncidentIterator& o) const {
       return base_ == o.base_ && (!has_overlay_ || over_ == o.over_);
     }
 
     const LinkGraph* g_ = nullptr;
-    Base::out_edge_iterator base_, base_end_;
-    bool has_overlay_ = false;
-    Overlay::out_edge_iterator over_, over_end_;
-  };
-
-  class in_edge_iterator
-      : public boost::iterator_facade<in_edge_iterator, LinkEdge,
-                                      boost::forward_traversal_tag, LinkEdge> {
-   public:
-    in_edge_iterator() = default;
-    in_edge_iterator(const LinkGraph* g, Base::in_edge_iterator base,
-                     Base::in_edge_iterator base_end, bool has_overlay,
-                     Overlay::in_edge_iterator over,
-                     Overlay::in_edge_iterator over_end)
-        : g_(g),
-          base_(base),
-          base_end_(base_end),
-          has_overlay_(has_overlay),
-          over_(over),
-          over_end_(over_end) {
-      SkipRemoved();
-    }
-
-   private:
-    friend class boost::iterator_core_access;
-    void SkipRemoved() {
-      while (base_ != base_end_ && g_->BaseRemoved((*base_).idx)) ++base_;
-    }
-    LinkEdge dereference() const {
-      return base_ != base_end_ ? g_->BaseEdge(*base_)
-                                : g_->OverlayEdge(*over_);
-    }
-    void increment() {
-      if (base_ != base_end_) {
-        ++base_;
-        SkipRemoved();
-      } else {
-        ++over_;
-      }
-    }
-    bool equal(const in_edge_iterator& o) const {
-      return base_ == o.base_ && (!has_overlay_ || over_ == o.over_);
-    }
-
-    const LinkGraph* g_ = nullptr;
-    Base::in_edge_iterator base_, base_end_;
-    bool has_overlay_ = false;
-    Overlay::in_edge_iterator over_, over_end_;
+    BaseIt base_, base_end_;
+    bool has_overlay_ = false;  // false: over_ and over_end_ are unset
+    OverIt over_, over_end_;
   };
 
   // Every edge, vertex by vertex in out-edge order.
