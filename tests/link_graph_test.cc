@@ -194,7 +194,7 @@ TEST(LinkGraphTest, CopiesShareTheBaseAndKeepTheirOwnChanges) {
   g.AddEdge(a, b, NumberedLink(LinkKind::kRight, 2, 2));
   g.Compact();
   LinkGraph copy = g;
-  EXPECT_EQ(copy.base_bytes(), g.base_bytes());
+  EXPECT_TRUE(copy.SharesBaseWith(g));
 
   // The copy loses the right and gains a vertex and an edge; g is as it was.
   auto it = out_edges(a, copy).first;
@@ -216,6 +216,14 @@ TEST(LinkGraphTest, CopiesShareTheBaseAndKeepTheirOwnChanges) {
   EXPECT_EQ(out_degree(a, copy), 1u);
   EXPECT_EQ(in_degree(b, copy), 1u);
   EXPECT_EQ(copy[c].kind, NodeKind::kFacility);
+
+  // Compacting the copy gives it a base of its own; g keeps the old one.
+  copy.Compact();
+  EXPECT_FALSE(copy.SharesBaseWith(g));
+  EXPECT_EQ(num_edges(copy), 2u);
+  EXPECT_EQ(copy.overlay_edge_count(), 0u);
+  EXPECT_EQ(num_edges(g), 2u);
+  EXPECT_EQ(out_degree(a, g), 2u);
 }
 
 // The generic algorithms the engine runs on it (explain, the

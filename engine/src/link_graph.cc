@@ -122,16 +122,6 @@ std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact() {
   return old;
 }
 
-size_t LinkGraph::base_bytes() const {
-  const size_t n = base_vertices_;
-  const size_t m = boost::num_edges(*base_);
-  // Forward: row starts, targets, Links; backward: row starts, sources,
-  // forward edge numbers; and a Node per vertex.
-  return 2 * (n + 1) * sizeof(uint32_t) +
-         m * (sizeof(uint32_t) + sizeof(Link)) + m * 2 * sizeof(uint32_t) +
-         n * sizeof(Node);
-}
-
 template <typename It, typename BaseIt, typename RangeFn>
 std::pair<It, It> LinkGraph::Incident(vertex_descriptor v, BaseIt empty,
                                       RangeFn range) const {

@@ -215,8 +215,11 @@ class LinkGraph {
   // removed since: what Compact() would fold in.
   size_t overlay_edge_count() const { return boost::num_edges(*overlay_); }
   size_t removed_base_edge_count() const { return removed_count_; }
-  // Bytes the base and the overlay hold, about (for stats and benchmarks).
-  size_t base_bytes() const;
+  // Whether the two graphs read the same base (a copy does, until one of
+  // them compacts).
+  bool SharesBaseWith(const LinkGraph& other) const {
+    return base_ == other.base_;
+  }
 
  private:
   template <typename BaseIt, typename OverIt>
