@@ -591,7 +591,9 @@ class EngineImpl : public Engine {
       }
     } else {
       retired.reset();
-      TwinReady();
+      // Both instances are replaced below: a twin still being copied from
+      // the loaded instance is waited for and dropped, not put in place.
+      if (twin_.valid()) twin_.get();
       // The fresh model goes where no reader is; the other instance becomes
       // a copy of it once its readers have left.
       const Model* first = nullptr;

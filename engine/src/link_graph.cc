@@ -58,13 +58,8 @@ void LinkGraph::RemoveEdge(const LinkEdge& e) {
     boost::remove_edge(e.overlay, *overlay_);
     return;
   }
-  if (removed_.empty()) removed_.resize((boost::num_edges(*base_) + 63) / 64);
-  uint64_t& word = removed_[e.base_index / 64];
-  const uint64_t bit = uint64_t{1} << (e.base_index % 64);
-  if ((word & bit) == 0) {
-    word |= bit;
-    ++removed_count_;
-  }
+  if (removed_.empty()) removed_.resize(boost::num_edges(*base_));
+  if (!removed_.test_set(e.base_index)) ++removed_count_;
 }
 
 void LinkGraph::ClearVertex(vertex_descriptor v) {
@@ -112,7 +107,7 @@ std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact() {
   std::vector<Link>().swap(links);
   base_ = std::move(fresh);
   base_vertices_ = n;
-  std::vector<uint64_t>().swap(removed_);
+  removed_ = {};
   removed_count_ = 0;
   std::vector<Node>().swap(added_nodes_);
   std::unique_ptr<Overlay> old =

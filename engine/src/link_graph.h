@@ -32,6 +32,7 @@
 #ifndef TOEGANG_LINK_GRAPH_H_
 #define TOEGANG_LINK_GRAPH_H_
 
+#include <boost/dynamic_bitset.hpp>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/iterator/counting_iterator.hpp>
@@ -232,8 +233,7 @@ class LinkGraph {
   static constexpr uint32_t kNoLocal = UINT32_MAX;
 
   bool BaseRemoved(uint32_t index) const {
-    const size_t word = index / 64;
-    return word < removed_.size() && ((removed_[word] >> (index % 64)) & 1U);
+    return index < removed_.size() && removed_.test(index);
   }
   // The overlay's number for v, or kNoLocal. Until the first Compact()
   // the overlay holds every vertex under its own number (a graph being
@@ -265,9 +265,9 @@ class LinkGraph {
 
   std::shared_ptr<const Base> base_;
   size_t base_vertices_ = 0;
-  std::vector<uint64_t> removed_;  // bit per base edge
-  size_t removed_count_ = 0;
-  std::vector<Node> added_nodes_;  // vertices from base_vertices_ on
+  boost::dynamic_bitset<uint64_t> removed_;  // a bit per base edge, or empty
+  size_t removed_count_ = 0;                 // removed_.count(), kept
+  std::vector<Node> added_nodes_;            // vertices from base_vertices_ on
   // Vertex property: the vertex's number. Held by pointer because Boost's
   // adjacency_list has no move and its swap() copies.
   std::unique_ptr<Overlay> overlay_;
