@@ -1,11 +1,13 @@
 // CheckIndex on its own: grants move between the inline slot and a spill
-// list and back, the table grows, and every answer matches a plain model
-// of the same rights kept beside it.
+// list and back, the table grows, persons move from the shared base into a
+// copy's own table, and every answer matches a plain model of the same
+// rights kept beside it.
 #include "check_index.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <tuple>
@@ -36,29 +38,62 @@ TEST(CheckIndexTest, AnswersFollowRightsAndWhatSubafdelingenGrant) {
   EXPECT_EQ(index.GrantsOf(p).size(), 1u);
 }
 
-TEST(CheckIndexTest, MatchesAPlainModelUnderRandomChanges) {
-  CheckIndex index;
+// A plain model of the rights and subafdelingen, answering like the index.
+struct PlainModel {
   std::set<std::tuple<uint64_t, uint32_t, unsigned>> rights;
   std::map<uint32_t, std::pair<uint32_t, uint32_t>> subs;  // grants, facility
-  std::mt19937_64 rng(42);
-  const uint32_t kSubs = 40;
-  for (uint32_t s = 0; s < kSubs; ++s) {
-    subs[s] = {static_cast<uint32_t>(rng() % 4), s % 9};
-    index.SetSubafdeling(s, subs[s].first, subs[s].second);
-  }
-  auto expected = [&](uint64_t p, unsigned app, uint32_t facility) {
+
+  bool Allowed(uint64_t p, unsigned app, uint32_t facility) const {
     for (const auto& [person, sub, a] : rights) {
-      if (person == p && a == app && ((subs[sub].first >> app) & 1U) &&
-          (facility == CheckIndex::kAnyFacility ||
-           subs[sub].second == facility)) {
+      const auto& [grants, at] = subs.at(sub);
+      if (person == p && a == app && ((grants >> app) & 1U) &&
+          (facility == CheckIndex::kAnyFacility || at == facility)) {
         return true;
       }
     }
     return false;
-  };
+  }
+  size_t RightsOf(uint64_t p) const {
+    size_t n = 0;
+    for (const auto& r : rights) n += std::get<0>(r) == p ? 1 : 0;
+    return n;
+  }
+};
+
+size_t RightsHeld(const CheckIndex& index, uint64_t p) {
+  size_t held = 0;
+  for (const CheckIndex::Grant& g : index.GrantsOf(p)) {
+    held += static_cast<size_t>(__builtin_popcount(g.apps));
+  }
+  return held;
+}
+
+// 20000 random changes, each followed by a check against the plain model.
+// With compact_every > 0 the index is compacted that often, and a copy
+// taken halfway must keep answering as the model did then.
+void RunRandomChanges(int compact_every) {
+  CheckIndex index;
+  PlainModel model;
+  std::mt19937_64 rng(42);
+  const uint32_t kSubs = 40;
+  for (uint32_t s = 0; s < kSubs; ++s) {
+    model.subs[s] = {static_cast<uint32_t>(rng() % 4), s % 9};
+    index.SetSubafdeling(s, model.subs[s].first, model.subs[s].second);
+  }
+  std::optional<CheckIndex> copy;
+  PlainModel at_copy;
   // Few persons with many subafdelingen each, so grant lists spill over
   // and come back inline; many persons, so the table grows.
   for (int step = 0; step < 20000; ++step) {
+    if (compact_every > 0 && step % compact_every == compact_every - 1) {
+      index.Compact();
+      ASSERT_EQ(index.own_persons(), 0u);
+    }
+    if (compact_every > 0 && step == 10000) {
+      copy.emplace(index);
+      at_copy = model;
+      EXPECT_TRUE(copy->SharesBaseWith(index));
+    }
     const uint64_t p = 1 + rng() % (step < 10000 ? 5 : 3000);
     const uint32_t sub = static_cast<uint32_t>(rng() % kSubs);
     const unsigned app = static_cast<unsigned>(rng() % 2);
@@ -66,33 +101,74 @@ TEST(CheckIndexTest, MatchesAPlainModelUnderRandomChanges) {
       case 0:
       case 1:
         index.AddRight(p, sub, app);
-        rights.emplace(p, sub, app);
+        model.rights.emplace(p, sub, app);
         break;
       case 2:
         index.RemoveRight(p, sub, app);
-        rights.erase({p, sub, app});
+        model.rights.erase({p, sub, app});
         break;
       default: {
         const uint32_t s = static_cast<uint32_t>(rng() % kSubs);
-        subs[s].first = static_cast<uint32_t>(rng() % 4);
-        index.SetSubafdeling(s, subs[s].first, subs[s].second);
+        model.subs[s].first = static_cast<uint32_t>(rng() % 4);
+        index.SetSubafdeling(s, model.subs[s].first, model.subs[s].second);
       }
     }
     const uint32_t facility = rng() % 3 == 0 ? CheckIndex::kAnyFacility
                                              : static_cast<uint32_t>(rng() % 9);
-    ASSERT_EQ(index.Allowed(p, app, facility), expected(p, app, facility))
+    ASSERT_EQ(index.Allowed(p, app, facility), model.Allowed(p, app, facility))
         << "step " << step;
   }
-  EXPECT_EQ(index.grants(), rights.size());
-  for (uint64_t p = 1; p <= 5; ++p) {
-    size_t held = 0;
-    for (const CheckIndex::Grant& g : index.GrantsOf(p)) {
-      held += static_cast<size_t>(__builtin_popcount(g.apps));
-    }
-    size_t want = 0;
-    for (const auto& r : rights) want += std::get<0>(r) == p ? 1 : 0;
-    EXPECT_EQ(held, want) << p;
+  EXPECT_EQ(index.grants(), model.rights.size());
+  for (uint64_t p = 1; p <= 3000; ++p) {
+    ASSERT_EQ(RightsHeld(index, p), model.RightsOf(p)) << p;
   }
+  if (copy) {
+    EXPECT_FALSE(copy->SharesBaseWith(index));  // compacted since
+    EXPECT_EQ(copy->grants(), at_copy.rights.size());
+    for (uint64_t p = 1; p <= 5; ++p) {
+      EXPECT_EQ(RightsHeld(*copy, p), at_copy.RightsOf(p)) << p;
+      for (unsigned app = 0; app < 2; ++app) {
+        EXPECT_EQ(copy->Allowed(p, app, CheckIndex::kAnyFacility),
+                  at_copy.Allowed(p, app, CheckIndex::kAnyFacility));
+      }
+    }
+  }
+}
+
+TEST(CheckIndexTest, MatchesAPlainModelUnderRandomChanges) {
+  RunRandomChanges(/*compact_every=*/0);
+}
+
+TEST(CheckIndexTest, MatchesAPlainModelAcrossCompactionsAndCopies) {
+  RunRandomChanges(/*compact_every=*/1700);
+}
+
+TEST(CheckIndexTest, AChangedPersonLeavesTheSharedBaseAlone) {
+  CheckIndex index;
+  index.SetSubafdeling(0, 0b1, 1);
+  index.SetSubafdeling(1, 0b1, 2);
+  const uint64_t p = 85073003328, q = 71010100149;
+  for (uint32_t sub = 0; sub < 2; ++sub) index.AddRight(p, sub, 0);
+  index.AddRight(q, 0, 0);
+  index.Compact();
+  const CheckIndex twin = index;
+  ASSERT_TRUE(twin.SharesBaseWith(index));
+  index.RemoveRight(p, 1, 0);
+  index.RemoveRight(q, 1, 0);  // q holds nothing there: not copied
+  EXPECT_EQ(index.own_persons(), 1u);
+  EXPECT_FALSE(index.Allowed(p, 0, 2));
+  EXPECT_TRUE(twin.Allowed(p, 0, 2));
+  EXPECT_EQ(index.persons(), 2u);
+  EXPECT_EQ(index.grants(), 2u);
+  EXPECT_EQ(twin.grants(), 3u);
+  // The flat view (what a snapshot writes) merges the change in.
+  CheckIndex::Table scratch;
+  const CheckIndex::Table& flat = index.Flat(&scratch);
+  const CheckIndex::Slot* s = flat.Find(p);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->count, 1u);
+  EXPECT_EQ(flat.used(), 2u);
+  EXPECT_EQ(&twin.Flat(&scratch), &twin.Flat(nullptr));  // the base itself
 }
 
 }  // namespace

@@ -4,21 +4,27 @@
 #include <utility>
 
 namespace toegang {
-CheckIndex::CheckIndex() : slots_(16), mask_(15) {}
 
-CheckIndex::Slot& CheckIndex::InsertSlot(uint64_t insz) {
+using check_layout::kInline;
+
+// --- Table -------------------------------------------------------------
+
+CheckIndex::Table::Table() : slots_(16), mask_(15) {}
+
+CheckIndex::Slot& CheckIndex::Table::Insert(uint64_t insz, bool* added) {
   // Keep the table at most 70% full so probes stay short.
   if ((used_ + 1) * 10 > slots_.size() * 7) Grow();
   size_t i = check_layout::Hash(insz) & mask_;
   while (slots_[i].insz != 0 && slots_[i].insz != insz) i = (i + 1) & mask_;
-  if (slots_[i].insz == 0) {
+  *added = slots_[i].insz == 0;
+  if (*added) {
     slots_[i].insz = insz;
     ++used_;
   }
   return slots_[i];
 }
 
-void CheckIndex::Grow() {
+void CheckIndex::Table::Grow() {
   std::vector<Slot, HugePageAllocator<Slot>> old = std::move(slots_);
   slots_.assign(old.size() * 2, Slot{});
   mask_ = slots_.size() - 1;
@@ -30,69 +36,145 @@ void CheckIndex::Grow() {
   }
 }
 
-void CheckIndex::AddRight(uint64_t insz, uint32_t sub, unsigned app) {
-  const uint32_t bit = 1U << app;
-  Slot& s = InsertSlot(insz);
+// Moves the kInline grants of a full slot out to a spill list.
+void CheckIndex::Table::Spill(Slot& s) {
+  uint32_t spill;
+  if (!free_spills_.empty()) {
+    spill = free_spills_.back();
+    free_spills_.pop_back();
+  } else {
+    spill = static_cast<uint32_t>(spills_.size());
+    spills_.emplace_back();
+  }
+  spills_[spill].assign(s.inline_grants, s.inline_grants + s.count);
+  s.spill = spill;
+}
+
+// Moves the grants of a spilled slot (count <= kInline) back inline.
+void CheckIndex::Table::Unspill(Slot& s) {
+  std::vector<Grant>& list = spills_[s.spill];
+  std::copy(list.begin(), list.begin() + s.count, s.inline_grants);
+  list.clear();
+  list.shrink_to_fit();
+  free_spills_.push_back(s.spill);
+  s.spill = 0;
+}
+
+bool CheckIndex::Table::Add(Slot& s, uint32_t sub, uint32_t bit) {
   Grant* g = MutableGrants(s);
   for (uint32_t i = 0; i < s.count; ++i) {
     if (g[i].sub == sub) {
-      if ((g[i].apps & bit) == 0) ++grants_;
+      if ((g[i].apps & bit) != 0) return false;
       g[i].apps |= bit;
-      return;
+      return true;
     }
   }
-  ++grants_;
   const Grant added{sub, bit};
   if (s.count < kInline) {
     s.inline_grants[s.count++] = added;
-    return;
+    return true;
   }
-  if (s.count == kInline) {  // move the inline grants out to a spill list
-    uint32_t spill;
-    if (!free_spills_.empty()) {
-      spill = free_spills_.back();
-      free_spills_.pop_back();
-    } else {
-      spill = static_cast<uint32_t>(spills_.size());
-      spills_.emplace_back();
-    }
-    spills_[spill].assign(s.inline_grants, s.inline_grants + kInline);
-    s.spill = spill;
-  }
+  if (s.count == kInline) Spill(s);
   spills_[s.spill].push_back(added);
   ++s.count;
+  return true;
+}
+
+bool CheckIndex::Table::Remove(Slot& s, uint32_t sub, uint32_t bit) {
+  Grant* g = MutableGrants(s);
+  for (uint32_t i = 0; i < s.count; ++i) {
+    if (g[i].sub != sub) continue;
+    if ((g[i].apps & bit) == 0) return false;
+    g[i].apps &= ~bit;
+    if (g[i].apps != 0) return true;
+    // No right left at this subafdeling: drop the grant.
+    if (s.count <= kInline) {
+      g[i] = g[s.count - 1];
+      --s.count;
+      return true;
+    }
+    std::vector<Grant>& list = spills_[s.spill];
+    list[i] = list.back();
+    list.pop_back();
+    if (--s.count == kInline) Unspill(s);
+    return true;
+  }
+  return false;
+}
+
+void CheckIndex::Table::Assign(Slot& s, const Grant* g, uint32_t n) {
+  if (s.count > kInline) {
+    s.count = 0;
+    Unspill(s);
+  }
+  s.count = 0;
+  if (n <= kInline) {
+    std::copy(g, g + n, s.inline_grants);
+    s.count = n;
+    return;
+  }
+  Spill(s);  // an empty list to fill
+  spills_[s.spill].assign(g, g + n);
+  s.count = n;
+}
+
+void CheckIndex::Table::Freeze() {
+  size_t spilled = 0;
+  for (const std::vector<Grant>& list : spills_) spilled += list.size();
+  std::vector<Grant> flat;
+  flat.reserve(spilled);
+  for (Slot& s : slots_) {
+    if (s.insz == 0 || s.count <= kInline) continue;
+    const std::vector<Grant>& list = spills_[s.spill];
+    s.spill = static_cast<uint32_t>(flat.size());
+    flat.insert(flat.end(), list.begin(), list.end());
+  }
+  spills_ = {};
+  free_spills_ = {};
+  flat_spills_ = std::move(flat);
+  frozen_ = true;
+}
+
+size_t CheckIndex::Table::MemoryBytes() const {
+  size_t bytes = slots_.capacity() * sizeof(Slot) +
+                 flat_spills_.capacity() * sizeof(Grant) +
+                 spills_.capacity() * sizeof(std::vector<Grant>) +
+                 free_spills_.capacity() * sizeof(uint32_t);
+  for (const std::vector<Grant>& list : spills_) {
+    bytes += list.capacity() * sizeof(Grant);
+  }
+  return bytes;
+}
+
+// --- CheckIndex ----------------------------------------------------------
+
+CheckIndex::Slot& CheckIndex::OwnSlot(uint64_t insz) {
+  bool added = false;
+  Slot& s = own_.Insert(insz, &added);
+  if (!added) return s;
+  const Slot* in_base = base_ != nullptr ? base_->Find(insz) : nullptr;
+  if (in_base != nullptr) {
+    own_.Assign(s, base_->Grants(*in_base), in_base->count);
+  } else {
+    ++persons_;
+  }
+  return s;
+}
+
+void CheckIndex::AddRight(uint64_t insz, uint32_t sub, unsigned app) {
+  if (own_.Add(OwnSlot(insz), sub, 1U << app)) ++grants_;
 }
 
 void CheckIndex::RemoveRight(uint64_t insz, uint32_t sub, unsigned app) {
+  // Nothing to remove: leave the person where it is (no copy of it).
   const uint32_t bit = 1U << app;
-  Slot* s = const_cast<Slot*>(FindSlot(insz));
-  if (s == nullptr) return;
-  Grant* g = MutableGrants(*s);
-  for (uint32_t i = 0; i < s->count; ++i) {
-    if (g[i].sub != sub) continue;
-    if ((g[i].apps & bit) == 0) return;
-    g[i].apps &= ~bit;
-    --grants_;
-    if (g[i].apps != 0) return;
-    // No right left at this subafdeling: drop the grant.
-    if (s->count <= kInline) {
-      g[i] = g[s->count - 1];
-      --s->count;
-      return;
-    }
-    std::vector<Grant>& list = spills_[s->spill];
-    list[i] = list.back();
-    list.pop_back();
-    --s->count;
-    if (s->count == kInline) {  // back inline
-      std::copy(list.begin(), list.end(), s->inline_grants);
-      list.clear();
-      list.shrink_to_fit();
-      free_spills_.push_back(s->spill);
-      s->spill = 0;
-    }
+  const GrantSpan held = Find(insz);
+  if (std::none_of(held.data, held.data + held.count, [&](const Grant& g) {
+        return g.sub == sub && (g.apps & bit) != 0;
+      })) {
     return;
   }
+  if (own_.Remove(OwnSlot(insz), sub, bit)) --grants_;
 }
 
 void CheckIndex::SetSubafdeling(uint32_t sub, uint32_t grantable,
@@ -101,22 +183,46 @@ void CheckIndex::SetSubafdeling(uint32_t sub, uint32_t grantable,
   subs_[sub] = SubEntry{grantable, facility};
 }
 
+CheckIndex::Table CheckIndex::Merged() const {
+  // A fresh table (the base is frozen): this copy's persons, then the
+  // base's others.
+  Table merged;
+  for (const Table* from : {&own_, base_.get()}) {
+    for (size_t i = 0; i < from->slot_count(); ++i) {
+      const Slot& s = from->slot(i);
+      if (s.insz == 0) continue;
+      bool added = false;
+      Slot& into = merged.Insert(s.insz, &added);
+      if (added) merged.Assign(into, from->Grants(s), s.count);
+    }
+  }
+  return merged;
+}
+
+void CheckIndex::Compact() {
+  if (base_ != nullptr && own_.used() == 0) return;
+  auto base =
+      std::make_shared<Table>(base_ == nullptr ? std::move(own_) : Merged());
+  base->Freeze();
+  base_ = std::move(base);
+  own_ = Table();
+}
+
+const CheckIndex::Table& CheckIndex::Flat(Table* scratch) const {
+  if (base_ == nullptr) return own_;
+  if (own_.used() == 0) return *base_;
+  *scratch = Merged();
+  return *scratch;
+}
+
 std::vector<CheckIndex::Grant> CheckIndex::GrantsOf(uint64_t insz) const {
-  const Slot* s = FindSlot(insz);
-  if (s == nullptr) return {};
-  const Grant* g = SlotGrants(*s);
-  return std::vector<Grant>(g, g + s->count);
+  const GrantSpan held = Find(insz);
+  return std::vector<Grant>(held.data, held.data + held.count);
 }
 
 size_t CheckIndex::MemoryBytes() const {
-  size_t bytes = slots_.capacity() * sizeof(Slot) +
-                 subs_.capacity() * sizeof(SubEntry) +
-                 spills_.capacity() * sizeof(std::vector<Grant>) +
-                 free_spills_.capacity() * sizeof(uint32_t);
-  for (const std::vector<Grant>& list : spills_) {
-    bytes += list.capacity() * sizeof(Grant);
-  }
-  return bytes;
+  return own_.MemoryBytes() + (base_ != nullptr ? base_->MemoryBytes() : 0) +
+         subs_.capacity() * sizeof(SubEntry);
 }
 
 }  // namespace toegang

@@ -12,6 +12,9 @@
 //    fails) and the facility it is at.
 // A check is then one probe into the person table (one cache line for most
 // persons) and a bit test per grant into the small subafdeling array.
+// Copies of a compacted index share its person table; what a copy changes
+// after that goes to a small table of its own, probed first (see
+// CheckIndex).
 //
 // Thread safety: not synchronized; like the graph, const methods may run
 // concurrently with each other, changes need exclusive access.
@@ -21,6 +24,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -57,24 +61,39 @@ static_assert(sizeof(Slot) == 32 && sizeof(Grant) == 8 &&
 
 inline size_t Hash(uint64_t insz) { return MixU64(insz); }
 
-// The decision over any table with this layout. Tables provides
-//   const Slot& slot(size_t i) const;   size_t mask() const;
-//   const Grant* SlotGrants(const Slot&) const;
+// A person's grants as a lookup finds them: count 0 for nobody.
+struct GrantSpan {
+  const Grant* data = nullptr;
+  uint32_t count = 0;
+};
+
+// The slot of insz in an open-addressing table of mask + 1 slots, or
+// nullptr. REQUIRES: the table has at least one empty slot.
+inline const Slot* ProbeSlots(const Slot* slots, size_t mask, uint64_t insz) {
+  size_t i = Hash(insz) & mask;
+  for (;;) {
+    const Slot& s = slots[i];
+    if (s.insz == insz) return &s;
+    if (s.insz == 0) return nullptr;
+    i = (i + 1) & mask;
+  }
+}
+
+// The decision over any tables with this layout. Tables provides
+//   GrantSpan Find(uint64_t insz) const;
 //   const SubEntry& sub(uint32_t i) const;
-// REQUIRES: the slot table has at least one empty slot.
 template <typename Tables>
 class Reader {
  public:
   // True when the person holds the right for app at a subafdeling that can
   // grant it, at `facility` unless that is kAnyFacility.
   bool Allowed(uint64_t insz, unsigned app, uint32_t facility) const {
-    const Slot* s = FindSlot(insz);
-    if (s == nullptr) return false;
+    const GrantSpan found = tables().Find(insz);
     const uint32_t bit = 1U << app;
-    const Grant* g = tables().SlotGrants(*s);
-    for (uint32_t i = 0; i < s->count; ++i) {
-      if ((g[i].apps & bit) == 0) continue;
-      const SubEntry& e = tables().sub(g[i].sub);
+    for (uint32_t i = 0; i < found.count; ++i) {
+      const Grant& g = found.data[i];
+      if ((g.apps & bit) == 0) continue;
+      const SubEntry& e = tables().sub(g.sub);
       if ((e.grantable & bit) != 0 &&
           (facility == kAnyFacility || e.facility == facility)) {
         return true;
@@ -88,13 +107,12 @@ class Reader {
   // subafdelingen).
   template <typename Fn>
   void ForEachGranting(uint64_t insz, unsigned app, Fn fn) const {
-    const Slot* s = FindSlot(insz);
-    if (s == nullptr) return;
+    const GrantSpan found = tables().Find(insz);
     const uint32_t bit = 1U << app;
-    const Grant* g = tables().SlotGrants(*s);
-    for (uint32_t i = 0; i < s->count; ++i) {
-      const SubEntry& e = tables().sub(g[i].sub);
-      if ((g[i].apps & bit) != 0 && (e.grantable & bit) != 0) fn(e.facility);
+    for (uint32_t i = 0; i < found.count; ++i) {
+      const Grant& g = found.data[i];
+      const SubEntry& e = tables().sub(g.sub);
+      if ((g.apps & bit) != 0 && (e.grantable & bit) != 0) fn(e.facility);
     }
   }
 
@@ -116,29 +134,80 @@ class Reader {
     return out;
   }
 
- protected:
-  const Slot* FindSlot(uint64_t insz) const {
-    const size_t mask = tables().mask();
-    size_t i = Hash(insz) & mask;
-    for (;;) {
-      const Slot& s = tables().slot(i);
-      if (s.insz == insz) return &s;
-      if (s.insz == 0) return nullptr;
-      i = (i + 1) & mask;
-    }
-  }
-
  private:
   const Tables& tables() const { return static_cast<const Tables&>(*this); }
 };
 }  // namespace check_layout
 
+// Held as a shared base plus an overlay. Compact() freezes everything
+// into the base, which copies of the index then share (like LinkGraph and
+// PersonTable: the two model instances of the read path hold it once);
+// a person changed after that is copied into this index's own table, which
+// a lookup tries first. Until the first Compact() there is no base.
 class CheckIndex : public check_layout::Reader<CheckIndex> {
  public:
   static constexpr uint32_t kAnyFacility = check_layout::kAnyFacility;
   using Grant = check_layout::Grant;
+  using Slot = check_layout::Slot;
+  using SubEntry = check_layout::SubEntry;
+  using GrantSpan = check_layout::GrantSpan;
 
-  CheckIndex();
+  // One open-addressing table of persons and their grants (at most 70%
+  // full), with the lists of persons that have more than kInline grants.
+  class Table {
+   public:
+    Table();
+    const Slot& slot(size_t i) const { return slots_[i]; }
+    size_t slot_count() const { return slots_.size(); }
+    size_t used() const { return used_; }
+    const Slot* Find(uint64_t insz) const {
+      return check_layout::ProbeSlots(slots_.data(), mask_, insz);
+    }
+    const Grant* Grants(const Slot& s) const {
+      if (s.count <= check_layout::kInline) return s.inline_grants;
+      return frozen_ ? flat_spills_.data() + s.spill : spills_[s.spill].data();
+    }
+    size_t MemoryBytes() const;
+
+    // Moves the spill lists into one array (slot.spill becomes an offset
+    // into it), for a table that will not change again: a base. Live small
+    // blocks scattered over a heap keep its pages resident.
+    void Freeze();
+
+    // --- changes; REQUIRES: not frozen ---
+    // The slot of insz, added empty (*added set) when it has none. The
+    // reference is valid until the next Insert.
+    Slot& Insert(uint64_t insz, bool* added);
+    // Adds bit to the grant at sub (a new grant when there is none);
+    // false when it was there.
+    bool Add(Slot& s, uint32_t sub, uint32_t bit);
+    // Clears bit of the grant at sub, dropping a grant left empty; false
+    // when it was not set.
+    bool Remove(Slot& s, uint32_t sub, uint32_t bit);
+    // Replaces the slot's grants by a copy of n grants at g.
+    void Assign(Slot& s, const Grant* g, uint32_t n);
+
+   private:
+    Grant* MutableGrants(Slot& s) {
+      return s.count <= check_layout::kInline ? s.inline_grants
+                                              : spills_[s.spill].data();
+    }
+    void Spill(Slot& s);
+    void Unspill(Slot& s);
+    void Grow();
+
+    std::vector<Slot, HugePageAllocator<Slot>> slots_;
+    size_t mask_ = 0;
+    size_t used_ = 0;  // slots holding a person
+    // Free lists are reused.
+    std::vector<std::vector<Grant>> spills_;
+    std::vector<uint32_t> free_spills_;
+    // After Freeze(): the spilled grants, slot by slot; no changes.
+    bool frozen_ = false;
+    std::vector<Grant> flat_spills_;
+  };
+
+  CheckIndex() = default;
 
   // --- kept in step by DelegationGraph --------------------------------
   void AddRight(uint64_t insz, uint32_t sub, unsigned app);
@@ -147,7 +216,26 @@ class CheckIndex : public check_layout::Reader<CheckIndex> {
   // facility it is at.
   void SetSubafdeling(uint32_t sub, uint32_t grantable, uint32_t facility);
 
+  // Moves every person into a base that copies of this index share (the
+  // old base is merged, not changed: other copies keep it).
+  void Compact();
+  bool SharesBaseWith(const CheckIndex& other) const {
+    return base_ != nullptr && base_ == other.base_;
+  }
+
   // --- the decision: Allowed() and ForEachGranting() of the Reader -----
+  GrantSpan Find(uint64_t insz) const {
+    if (own_.used() != 0) {
+      if (const Slot* s = own_.Find(insz)) return {own_.Grants(*s), s->count};
+    }
+    if (base_ != nullptr) {
+      if (const Slot* s = base_->Find(insz)) {
+        return {base_->Grants(*s), s->count};
+      }
+    }
+    return {};
+  }
+  const SubEntry& sub(uint32_t i) const { return subs_[i]; }
 
   // The person's grants (for tests and verify), in no particular order.
   std::vector<Grant> GrantsOf(uint64_t insz) const;
@@ -155,42 +243,32 @@ class CheckIndex : public check_layout::Reader<CheckIndex> {
     return sub < subs_.size() ? subs_[sub].grantable : 0;
   }
 
-  size_t persons() const { return used_; }
+  // Persons ever granted a right (a person whose rights all went keeps a
+  // slot) and (person, subafdeling, application) rights.
+  size_t persons() const { return persons_; }
   size_t grants() const { return grants_; }
-  // Bytes held by the index's tables.
+  // Bytes held by the index's tables, the shared base included.
   size_t MemoryBytes() const;
+  // Persons held in this copy's own table (all of them before the first
+  // Compact()).
+  size_t own_persons() const { return own_.used(); }
 
-  // --- the tables, as the Reader and a snapshot writer see them ---------
-  using Slot = check_layout::Slot;
-  using SubEntry = check_layout::SubEntry;
-  const Slot& slot(size_t i) const { return slots_[i]; }
-  size_t mask() const { return mask_; }
-  size_t slot_count() const { return slots_.size(); }
-  const Grant* SlotGrants(const Slot& s) const {
-    return s.count <= check_layout::kInline ? s.inline_grants
-                                            : spills_[s.spill].data();
-  }
-  const SubEntry& sub(uint32_t i) const { return subs_[i]; }
-  size_t sub_count() const { return subs_.size(); }
+  // --- the tables as one, for a snapshot writer -----------------------
+  // The base when this copy has no changes of its own, else a merge of
+  // base and changes built in *scratch.
+  const Table& Flat(Table* scratch) const;
+  const std::vector<SubEntry>& subs() const { return subs_; }
 
  private:
-  static constexpr int kInline = check_layout::kInline;
+  // This copy's slot for insz, with the base's grants copied in first.
+  Slot& OwnSlot(uint64_t insz);
+  Table Merged() const;
 
-  Grant* MutableGrants(Slot& s) {
-    return s.count <= kInline ? s.inline_grants : spills_[s.spill].data();
-  }
-  Slot& InsertSlot(uint64_t insz);
-  void Grow();
-
-  std::vector<Slot, HugePageAllocator<Slot>> slots_;
-  size_t mask_ = 0;
-  size_t used_ = 0;    // slots holding a person
-  size_t grants_ = 0;  // (person, subafdeling, application) rights
-  // Grant lists of persons with more than kInline subafdelingen; free ones
-  // are reused.
-  std::vector<std::vector<Grant>> spills_;
-  std::vector<uint32_t> free_spills_;
+  std::shared_ptr<const Table> base_;  // nullptr until Compact()
+  Table own_;
   std::vector<SubEntry> subs_;
+  size_t persons_ = 0;
+  size_t grants_ = 0;
 };
 
 }  // namespace toegang

@@ -197,18 +197,21 @@ uint64_t CatalogueDigest(const Catalogue& catalogue) {
 }
 
 Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
-                          const CheckIndex& index,
+                          const CheckIndex& checks,
                           const std::vector<std::string_view>& hcos) {
+  CheckIndex::Table scratch;
+  const CheckIndex::Table& index = checks.Flat(&scratch);
+  const std::vector<SubEntry>& subs = checks.subs();
   FileHeader h{};
   std::memcpy(h.magic, kMagic, sizeof kMagic);
   h.byte_order = kByteOrder;
   h.format = kFormat;
   h.revision = stamp.revision;
   h.digest = stamp.digest;
-  h.persons = index.persons();
-  h.grants = index.grants();
+  h.persons = checks.persons();
+  h.grants = checks.grants();
   h.slot_count = index.slot_count();
-  h.sub_count = index.sub_count();
+  h.sub_count = subs.size();
   h.facility_count = hcos.size();
   for (size_t i = 0; i < index.slot_count(); ++i) {
     const Slot& s = index.slot(i);
@@ -255,12 +258,12 @@ Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
   for (size_t i = 0; ok && i < index.slot_count(); ++i) {
     const Slot& s = index.slot(i);
     if (s.insz != 0 && s.count > kInline) {
-      ok = out.Put(index.SlotGrants(s), s.count * sizeof(Grant));
+      ok = out.Put(index.Grants(s), s.count * sizeof(Grant));
     }
   }
   ok = ok && out.PadTo(at.subs);
-  for (size_t i = 0; ok && i < index.sub_count(); ++i) {
-    ok = out.Put(&index.sub(static_cast<uint32_t>(i)), sizeof(SubEntry));
+  for (size_t i = 0; ok && i < subs.size(); ++i) {
+    ok = out.Put(&subs[i], sizeof(SubEntry));
   }
   ok = ok && out.PadTo(at.hco_offsets);
   uint32_t offset = 0;

@@ -114,18 +114,21 @@ class MappedCheckIndex : public check_layout::Reader<MappedCheckIndex> {
   }
   size_t facility_count() const { return facilities_; }
 
-  // The layout accessors of check_layout::Reader.
-  const check_layout::Slot& slot(size_t i) const { return slots_[i]; }
-  size_t mask() const { return mask_; }
-  const check_layout::Grant* SlotGrants(const check_layout::Slot& s) const {
-    return s.count <= check_layout::kInline ? s.inline_grants
-                                            : spill_ + s.spill;
+  // The lookups of check_layout::Reader.
+  check_layout::GrantSpan Find(uint64_t insz) const {
+    const check_layout::Slot* s = check_layout::ProbeSlots(slots_, mask_, insz);
+    if (s == nullptr) return {};
+    return {SlotGrants(*s), s->count};
   }
   const check_layout::SubEntry& sub(uint32_t i) const { return subs_[i]; }
 
  private:
   MappedCheckIndex() = default;
   Status Validate();
+  const check_layout::Grant* SlotGrants(const check_layout::Slot& s) const {
+    return s.count <= check_layout::kInline ? s.inline_grants
+                                            : spill_ + s.spill;
+  }
 
   void* base_ = nullptr;
   size_t size_ = 0;
