@@ -122,12 +122,12 @@ void DelegationGraph::AddLink(Vertex from, Vertex to, LinkKind kind,
     AddRightLink(from, person(from).insz, to, prov, app);
     return;
   }
-  graph_.AddEdge(from, to, Link{kind, app, prov});
+  graph_.AddEdge(from, to, Link{kind, app, provs_.Intern(prov)});
 }
 
 void DelegationGraph::AddRightLink(Vertex person, uint64_t insz, Vertex to,
                                    const Provenance& prov, AppId app) {
-  graph_.AddEdge(person, to, Link{LinkKind::kRight, app, prov});
+  graph_.AddEdge(person, to, Link{LinkKind::kRight, app, provs_.Intern(prov)});
   index_.AddRight(insz, graph_[to].index, app);
 }
 

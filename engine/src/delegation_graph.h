@@ -117,13 +117,16 @@ class DelegationGraph {
                         const std::string& type_code, uint64_t kbo,
                         bool active);
 
-  // Folds the graph's changes and the person table's into compact bases
-  // that copies of this graph share (LinkGraph::Compact,
-  // PersonTable::Compact): call it on a loaded model before copying it.
+  // Folds the changes of the graph, the person table, the check index and
+  // the provenance table into compact bases that copies of this graph
+  // share (LinkGraph::Compact, PersonTable::Compact, CheckIndex::Compact,
+  // ProvenanceTable::Compact): call it on a loaded model before copying it.
   // Changes nothing a query sees. Returns the graph's old overlay, for the
   // caller to free off the path to the first query.
   std::unique_ptr<LinkGraph::Overlay> Compact() {
     persons_.Compact();
+    index_.Compact();
+    provs_.Compact();
     return graph_.Compact();
   }
 
@@ -199,6 +202,10 @@ class DelegationGraph {
   // conditions 1-4 of SPEC 4.5 hold for it, else none.
   uint32_t SubafdelingGrants(Vertex s) const;
   const CheckIndex& check_index() const { return index_; }
+  // Who made the link, when and at which revision.
+  const Provenance& provenance(const Link& link) const {
+    return provs_[link.prov_number()];
+  }
   // The HCO numbers of the facilities by index (the check index's facility
   // numbers), for an index snapshot.
   std::vector<std::string_view> FacilityHcos() const;
@@ -254,6 +261,7 @@ class DelegationGraph {
   std::unordered_map<int64_t, Vertex> subafdeling_by_id_;
   int64_t max_subafdeling_id_ = 0;
   CheckIndex index_;
+  ProvenanceTable provs_;  // what Link::prov_number() refers to
 };
 
 }  // namespace toegang

@@ -126,11 +126,6 @@ class EngineImpl : public Engine {
       }
       return plan.status;
     }
-    if (Writer().revision >= Link::kMaxRevision) {  // see Link
-      return Status::Storage(code::kStorageError,
-                             "the database is at the highest revision this "
-                             "build can hold (2^48 - 1)");
-    }
     Status s = store_->Commit(&plan.changes, Writer().revision);
     if (s.code() == kStaleRevision) {
       return Status::Storage(

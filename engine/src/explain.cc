@@ -532,7 +532,7 @@ class Explainer {
     // WV -> HTB.
     std::optional<Edge> htb_edge = g_.FindLink(ent.htb, ev, LinkKind::kHtb);
     const Provenance htb_prov =
-        htb_edge ? g_.graph()[*htb_edge].prov() : Provenance{};
+        htb_edge ? g_.provenance(g_.graph()[*htb_edge]) : Provenance{};
     const Vertex wv = htb_prov.by == 0 ? kNoVertex : g_.FindPerson(htb_prov.by);
     if (wv != kNoVertex && g_.HasLink(wv, ev, LinkKind::kLegalRepresentative)) {
       chain.push_back(
@@ -557,7 +557,7 @@ class Explainer {
     if (d.tb != kNoVertex) {
       std::optional<Edge> tb_edge = g_.FindLink(d.tb, dv, LinkKind::kTb);
       const Provenance prov =
-          tb_edge ? g_.graph()[*tb_edge].prov() : Provenance{};
+          tb_edge ? g_.provenance(g_.graph()[*tb_edge]) : Provenance{};
       ChainLink tb = MakeLink(
           "tb", Ref(d.tb), &prov,
           F("{} is toegangsbeheerder (TB) van het domein {}, aangesteld door "
@@ -581,9 +581,9 @@ class Explainer {
     std::optional<Edge> right_edge =
         g_.FindLink(person_, s, LinkKind::kRight, app_);
     const Provenance user_prov =
-        user_edge ? g_.graph()[*user_edge].prov() : Provenance{};
+        user_edge ? g_.provenance(g_.graph()[*user_edge]) : Provenance{};
     const Provenance right_prov =
-        right_edge ? g_.graph()[*right_edge].prov() : Provenance{};
+        right_edge ? g_.provenance(g_.graph()[*right_edge]) : Provenance{};
     std::vector<Vertex> co_makers;
     for (uint64_t by : {sub.prov.by, user_prov.by, right_prov.by}) {
       Vertex maker = by == 0 ? kNoVertex : g_.FindPerson(by);
@@ -599,7 +599,7 @@ class Explainer {
     for (Vertex co : co_makers) {
       std::optional<Edge> co_edge = g_.FindLink(co, dv, LinkKind::kCoTb);
       const Provenance prov =
-          co_edge ? g_.graph()[*co_edge].prov() : Provenance{};
+          co_edge ? g_.provenance(g_.graph()[*co_edge]) : Provenance{};
       ChainLink link = MakeLink(
           "co_tb", Ref(co), &prov,
           F("{} is co-toegangsbeheerder (co-TB) van het domein {}, aangesteld "

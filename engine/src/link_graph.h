@@ -4,9 +4,10 @@
 //
 //  - a base: Boost's compressed_sparse_row_graph (bidirectional, 32-bit
 //    vertex and edge numbers), immutable once built and shared, through a
-//    shared_ptr, by every copy of the graph. An edge costs it 36 bytes (its
-//    target, its Link, and the reverse entry), where a Boost adjacency list
-//    spends about 100 (a heap list node, an out-edge and an in-edge entry);
+//    shared_ptr, by every copy of the graph. An edge costs it 20 bytes (its
+//    target, its 8-byte Link, and the reverse entry), where a Boost
+//    adjacency list spends about 100 (a heap list node, an out-edge and an
+//    in-edge entry);
 //  - an overlay: what changed since the base was built. Edges added since
 //    live in a Boost adjacency_list over the vertices they touch (a local
 //    number per touched vertex); base edges removed since are bits in a
@@ -45,6 +46,7 @@
 
 #include "catalogue.h"
 #include "flat_u64_map.h"
+#include "provenance_table.h"
 
 namespace toegang {
 
@@ -71,50 +73,34 @@ enum class LinkKind : uint8_t {
   kRight,                // person -> subafdeling, for Link::app
 };
 
-// Who made a link, at which revision and when (unix seconds). Zero for
-// links that come from a registry import.
-struct Provenance {
-  uint64_t by = 0;
-  uint64_t revision = 0;
-  int64_t at = 0;
-};
-
 struct Node {
   NodeKind kind = NodeKind::kPerson;
   uint32_t index = 0;  // into the table of its kind
 };
 
-// An edge's property, 24 bytes (the revision kept in 48 bits): it is most
-// of what an edge costs in the base. The price is a revision limit of 2^48
-// (at a thousand commits a second, some 8,900 years).
+// An edge's property, 8 bytes: its kind, the application of a right, and
+// who made it, as a number into the owner's ProvenanceTable (48 bits).
 struct Link {
-  static constexpr uint64_t kMaxRevision = (uint64_t{1} << 48) - 1;
-
   Link() = default;
-  // REQUIRES: prov.revision <= kMaxRevision.
-  Link(LinkKind k, AppId a, const Provenance& prov)
+  // REQUIRES: prov_number <= ProvenanceTable::kMaxNumber.
+  Link(LinkKind k, AppId a, uint64_t prov_number)
       : kind(k),
         app(a),
-        revision_high_(static_cast<uint16_t>(prov.revision >> 32)),
-        revision_low_(static_cast<uint32_t>(prov.revision)),
-        by_(prov.by),
-        at_(prov.at) {}
+        prov_high_(static_cast<uint16_t>(prov_number >> 32)),
+        prov_low_(static_cast<uint32_t>(prov_number)) {}
 
-  Provenance prov() const {
-    return Provenance{by_, (uint64_t{revision_high_} << 32) | revision_low_,
-                      at_};
+  uint64_t prov_number() const {
+    return (uint64_t{prov_high_} << 32) | prov_low_;
   }
 
   LinkKind kind = LinkKind::kUser;
   AppId app = 0;  // kRight only
 
  private:
-  uint16_t revision_high_ = 0;
-  uint32_t revision_low_ = 0;
-  uint64_t by_ = 0;
-  int64_t at_ = 0;
+  uint16_t prov_high_ = 0;
+  uint32_t prov_low_ = 0;
 };
-static_assert(sizeof(Link) == 24);
+static_assert(sizeof(Link) == 8);
 
 class LinkGraph;
 

@@ -374,7 +374,7 @@ Result<WhoReport> DescribeEnterprise(const DelegationGraph& graph, uint64_t kbo,
     h.email = ed.htb_email;
     h.phone = ed.htb_phone;
     if (std::optional<Edge> link = graph.FindLink(ed.htb, e, LinkKind::kHtb)) {
-      const Provenance prov = graph.graph()[*link].prov();
+      const Provenance prov = graph.provenance(graph.graph()[*link]);
       if (prov.by != 0) h.appointed_by = RefByInsz(graph, prov.by);
       h.revision = prov.revision;
       if (prov.at != 0) h.at = FormatUtc(prov.at);

@@ -1,0 +1,80 @@
+// ProvenanceTable: who made each link, when and at which revision, held
+// once per distinct value. A link carries only a number into this table
+// (Link::prov), so the millions of links of a federation cost 8 bytes each
+// instead of 32: a load brings as many distinct values as the database has
+// revisions (about 80 thousand at M, against 3.7 million links), and every
+// commit after it adds one.
+//
+// Like PersonTable, a shared base plus values of its own: Compact() moves
+// the own values into a new base that copies of the table share. Numbers
+// never change, not even by Compact().
+//
+// Thread safety: not synchronized. Const methods may run concurrently with
+// each other; a non-const call needs exclusive access to this object.
+// Copies share the base, which nothing ever writes.
+#ifndef TOEGANG_PROVENANCE_TABLE_H_
+#define TOEGANG_PROVENANCE_TABLE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace toegang {
+
+// Who made a link, at which revision and when (unix seconds). Zero for
+// links that come from a registry import.
+struct Provenance {
+  uint64_t by = 0;
+  uint64_t revision = 0;
+  int64_t at = 0;
+
+  bool operator==(const Provenance&) const = default;
+};
+
+class ProvenanceTable {
+ public:
+  // Numbers fit in 48 bits (see Link). Each number costs the table 24
+  // bytes, so memory runs out long before the numbers do.
+  static constexpr uint64_t kMaxNumber = (uint64_t{1} << 48) - 1;
+
+  ProvenanceTable();
+
+  // The number of p, added when the table does not hold it yet. Values
+  // held only by the base may get a second number (harmless: both read
+  // back as p).
+  uint64_t Intern(const Provenance& p);
+  // REQUIRES: number came from Intern() on this table or one it was
+  // copied from.
+  const Provenance& operator[](uint64_t number) const {
+    const size_t n = base_->size();
+    return number < n ? (*base_)[number] : own_[number - n];
+  }
+  size_t size() const { return base_->size() + own_.size(); }
+  // Values added since the last Compact().
+  size_t own_size() const { return own_.size(); }
+
+  // Moves the own values into a new base (copying the old one, O(size)).
+  void Compact();
+  bool SharesBaseWith(const ProvenanceTable& other) const {
+    return base_ == other.base_;
+  }
+
+ private:
+  struct Hash {
+    size_t operator()(const Provenance& p) const;
+  };
+
+  std::shared_ptr<const std::vector<Provenance>> base_;
+  std::vector<Provenance> own_;  // numbers from base_->size() on
+  std::unordered_map<Provenance, uint64_t, Hash> own_numbers_;
+  // The last value interned and its number: rows and ops come in runs of
+  // one revision.
+  Provenance last_;
+  uint64_t last_number_ = UINT64_MAX;
+};
+
+}  // namespace toegang
+
+#endif  // TOEGANG_PROVENANCE_TABLE_H_
