@@ -453,7 +453,7 @@ std::vector<std::string> DelegationGraph::Dump() const {
   const Catalogue& cat = *catalogue_;
   std::vector<std::string> lines;
   for (uint32_t i = 0; i < persons_.size(); ++i) {
-    const PersonData& p = persons_[i];
+    const PersonView p = persons_[i];
     if (!p.name.empty()) {
       lines.push_back(fmt::format("person {} {}", InszDigits(p.insz), p.name));
     }
@@ -604,7 +604,7 @@ std::vector<std::string> DelegationGraph::CheckInvariants() const {
   }
   size_t rights = 0;
   for (uint32_t i = 0; i < persons_.size(); ++i) {
-    const PersonData& p = persons_[i];
+    const PersonView p = persons_[i];
     std::map<uint32_t, uint32_t> want;  // subafdeling index -> apps
     for (auto [it, end] = out_edges(FindPerson(p.insz), graph_); it != end;
          ++it) {

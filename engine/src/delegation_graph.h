@@ -161,7 +161,7 @@ class DelegationGraph {
   // Targets of out-links of a kind (e.g. a domain's subafdelingen).
   std::vector<Vertex> Targets(Vertex from, LinkKind kind) const;
 
-  const PersonData& person(Vertex v) const { return persons_[graph_[v].index]; }
+  PersonView person(Vertex v) const { return persons_[graph_[v].index]; }
   const EnterpriseData& enterprise(Vertex v) const {
     return enterprises_[graph_[v].index];
   }

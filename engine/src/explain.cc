@@ -385,8 +385,8 @@ class Explainer {
   }
 
   PersonRef Ref(Vertex p) const {
-    const PersonData& d = g_.person(p);
-    return PersonRef{InszDigits(d.insz), d.name};
+    const PersonView d = g_.person(p);
+    return PersonRef{InszDigits(d.insz), std::string(d.name)};
   }
   PersonRef RefByInsz(uint64_t insz) const {
     Vertex p = g_.FindPerson(insz);
@@ -1053,7 +1053,7 @@ class Explainer {
       for (const std::string& r : f.roles) {
         roles += (roles.empty() ? "" : ", ") + r;
       }
-      const std::string& name = g_.person(f.person).name;
+      const std::string_view name = g_.person(f.person).name;
       who += (who.empty() ? "" : ", ") +
              (name.empty()
                   ? fmt::format("{} ({})", InszDisplay(insz), roles)

@@ -172,8 +172,8 @@ class VertexWriter {
     bool broken = false;
     switch (g_.graph()[v].kind) {
       case NodeKind::kPerson: {
-        const PersonData& p = g_.person(v);
-        lines = {p.name.empty() ? "(naam onbekend)" : p.name,
+        const PersonView p = g_.person(v);
+        lines = {p.name.empty() ? "(naam onbekend)" : std::string(p.name),
                  MaskedInsz(p.insz)};
         shape = "ellipse";
         break;

@@ -28,8 +28,8 @@ namespace toegang {
 namespace {
 
 PersonRef Ref(const DelegationGraph& g, Vertex p) {
-  const PersonData& d = g.person(p);
-  return PersonRef{InszDigits(d.insz), d.name};
+  const PersonView d = g.person(p);
+  return PersonRef{InszDigits(d.insz), std::string(d.name)};
 }
 
 // A person named by INSZ only (e.g. who made a link): the name when the

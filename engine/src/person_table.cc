@@ -1,5 +1,6 @@
 #include "person_table.h"
 
+#include <limits>
 #include <utility>
 
 #include "huge_pages.h"
@@ -9,49 +10,55 @@ namespace toegang {
 PersonTable::PersonTable() : base_(std::make_shared<const Base>()) {}
 
 void PersonTable::Add(uint64_t insz, Vertex v) {
-  added_.push_back(PersonData{insz, {}});
+  added_.push_back(Added{insz, {}});
   added_by_insz_.Insert(insz, v);
 }
 
 void PersonTable::SetName(uint32_t index, std::string_view name) {
-  const size_t n = base_->persons.size();
+  const size_t n = base_->insz.size();
   if (index >= n) {
     added_[index - n].name = name;
     return;
   }
-  const PersonData& was = base_->persons[index];
-  if (was.name == name) {
+  if (base_->Name(index) == name) {
     renamed_.erase(index);
   } else {
-    renamed_[index] = PersonData{was.insz, std::string(name)};
+    renamed_[index] = std::string(name);
   }
 }
 
 void PersonTable::Reserve(size_t n) {
-  const size_t have = base_->persons.size();
+  const size_t have = base_->insz.size();
   if (n <= have) return;
   added_.reserve(n - have);
   added_by_insz_.Reserve(n - have);
   // Looked up at random while loading.
-  AdviseHugePages(added_.data(), added_.capacity() * sizeof(PersonData));
+  AdviseHugePages(added_.data(), added_.capacity() * sizeof(Added));
 }
 
 void PersonTable::Compact() {
   if (added_.empty() && renamed_.empty()) return;
+  const size_t n = size();
+  size_t chars = 0;
+  for (uint32_t i = 0; i < n; ++i) chars += (*this)[i].name.size();
+  if (chars > std::numeric_limits<uint32_t>::max()) return;
+
   auto fresh = std::make_shared<Base>();
-  if (base_->persons.empty()) {
-    fresh->persons = std::move(added_);
+  fresh->insz.reserve(n);
+  fresh->name_end.reserve(n);
+  fresh->names.reserve(chars);
+  for (uint32_t i = 0; i < n; ++i) {
+    const PersonView p = (*this)[i];
+    fresh->insz.push_back(p.insz);
+    fresh->names.append(p.name);
+    fresh->name_end.push_back(static_cast<uint32_t>(fresh->names.size()));
+  }
+  if (base_->insz.empty()) {
     fresh->by_insz = std::move(added_by_insz_);
   } else {
-    fresh->persons.reserve(size());
-    fresh->persons = base_->persons;
-    for (const auto& [index, person] : renamed_) {
-      fresh->persons[index] = person;
-    }
     fresh->by_insz = base_->by_insz;
-    for (const PersonData& p : added_) {
+    for (const Added& p : added_) {
       fresh->by_insz.Insert(p.insz, *added_by_insz_.Find(p.insz));
-      fresh->persons.push_back(p);
     }
   }
   base_ = std::move(fresh);

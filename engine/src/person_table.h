@@ -4,9 +4,11 @@
 // added since, and base persons renamed since. Compact() folds the changes
 // into a new base; the engine compacts each loaded model before copying it
 // for the read path, so the two instances hold the million persons of M
-// once.
+// once. The base keeps the names in one block of characters (12 bytes per
+// person plus the name, where a std::string per person costs 40 and a heap
+// block for a long name).
 //
-// Contracts: a person is never removed and keeps its index; references
+// Contracts: a person is never removed and keeps its index; the views
 // returned by operator[] are valid until the next non-const call.
 //
 // Thread safety: not synchronized. Const methods may run concurrently with
@@ -27,9 +29,10 @@
 
 namespace toegang {
 
-struct PersonData {
+// A person as the table hands it out.
+struct PersonView {
   uint64_t insz = 0;
-  std::string name;
+  std::string_view name;  // empty when unknown
 };
 
 class PersonTable {
@@ -47,33 +50,48 @@ class PersonTable {
   // call, and its vertex. REQUIRES: Find(insz) == nullptr.
   void Add(uint64_t insz, Vertex v);
   void SetName(uint32_t index, std::string_view name);
-  const PersonData& operator[](uint32_t index) const {
-    const size_t n = base_->persons.size();
-    if (index >= n) return added_[index - n];
+  // REQUIRES: index < size().
+  PersonView operator[](uint32_t index) const {
+    const size_t n = base_->insz.size();
+    if (index >= n) {
+      const Added& p = added_[index - n];
+      return {p.insz, p.name};
+    }
     if (!renamed_.empty()) {
       auto it = renamed_.find(index);
-      if (it != renamed_.end()) return it->second;
+      if (it != renamed_.end()) return {base_->insz[index], it->second};
     }
-    return base_->persons[index];
+    return {base_->insz[index], base_->Name(index)};
   }
-  size_t size() const { return base_->persons.size() + added_.size(); }
+  size_t size() const { return base_->insz.size() + added_.size(); }
   // Makes room for this many persons in all.
   void Reserve(size_t n);
 
-  // Folds the changes into a new base (O(persons) unless the base is
-  // empty, as after a load, when the added persons simply move there).
+  // Folds the changes into a new base (O(persons)). Does nothing when the
+  // names outgrow the base's 32-bit offsets (they then stay changes).
   void Compact();
 
  private:
+  struct Added {
+    uint64_t insz = 0;
+    std::string name;
+  };
   struct Base {
-    std::vector<PersonData> persons;
+    std::vector<uint64_t> insz;
+    std::vector<uint32_t> name_end;  // person i's name ends there in names
+    std::string names;
     FlatU64Map<Vertex> by_insz;
+
+    std::string_view Name(uint32_t i) const {
+      const uint32_t begin = i == 0 ? 0 : name_end[i - 1];
+      return std::string_view(names).substr(begin, name_end[i] - begin);
+    }
   };
 
   std::shared_ptr<const Base> base_;
-  std::vector<PersonData> added_;  // indexes from base_->persons.size()
+  std::vector<Added> added_;  // indexes from base_->insz.size()
   FlatU64Map<Vertex> added_by_insz_;
-  std::unordered_map<uint32_t, PersonData> renamed_;  // base persons
+  std::unordered_map<uint32_t, std::string> renamed_;  // base persons
 };
 
 }  // namespace toegang

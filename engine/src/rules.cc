@@ -108,7 +108,7 @@ class Planner {
 
   // --- text for messages ------------------------------------------------
   std::string PersonLabel(Vertex p) const {
-    const PersonData& d = g_.person(p);
+    const PersonView d = g_.person(p);
     const std::string id = InszDisplay(d.insz);
     return d.name.empty() ? id : fmt::format("{} ({})", d.name, id);
   }
