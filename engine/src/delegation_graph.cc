@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "huge_pages.h"
 #include "text_forms.h"
@@ -11,6 +12,9 @@ namespace toegang {
 namespace {}  // namespace
 
 Vertex DelegationGraph::AddNode(NodeKind kind, uint32_t index) {
+  if (index > Node::kMaxIndex) {
+    throw std::length_error("more vertices of one kind than a Node can number");
+  }
   return graph_.AddVertex(Node{kind, index});
 }
 

@@ -73,10 +73,15 @@ enum class LinkKind : uint8_t {
   kRight,                // person -> subafdeling, for Link::app
 };
 
+// A vertex's property, 4 bytes: its kind and its index into the table of
+// that kind (29 bits: up to 536 million of one kind).
 struct Node {
-  NodeKind kind = NodeKind::kPerson;
-  uint32_t index = 0;  // into the table of its kind
+  static constexpr uint32_t kMaxIndex = (uint32_t{1} << 29) - 1;
+
+  NodeKind kind : 3 = NodeKind::kPerson;
+  uint32_t index : 29 = 0;  // into the table of its kind
 };
+static_assert(sizeof(Node) == 4);
 
 // An edge's property, 8 bytes: its kind, the application of a right, and
 // who made it, as a number into the owner's ProvenanceTable (48 bits).
