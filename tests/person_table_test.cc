@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -19,20 +20,20 @@ constexpr uint64_t kCas = 1010100017;
 
 TEST(PersonTableTest, AddedPersonsMoveToTheBaseAndStayFindable) {
   PersonTable t;
-  EXPECT_EQ(t.Find(kAnn), nullptr);
+  EXPECT_EQ(t.Find(kAnn), std::nullopt);
   t.Add(kAnn, 10);
   t.SetName(0, "Ann");
   t.Add(kBob, 11);
-  ASSERT_NE(t.Find(kBob), nullptr);
+  ASSERT_NE(t.Find(kBob), std::nullopt);
   EXPECT_EQ(*t.Find(kBob), 11u);
   t.Compact();
   EXPECT_EQ(t.size(), 2u);
-  ASSERT_NE(t.Find(kAnn), nullptr);
+  ASSERT_NE(t.Find(kAnn), std::nullopt);
   EXPECT_EQ(*t.Find(kAnn), 10u);
   EXPECT_EQ(t[0].name, "Ann");
   EXPECT_EQ(t[1].insz, kBob);
   EXPECT_EQ(t[1].name, "");
-  EXPECT_EQ(t.Find(kCas), nullptr);
+  EXPECT_EQ(t.Find(kCas), std::nullopt);
 
   // After the compaction: one more, and a rename of a base person.
   t.Add(kCas, 12);
@@ -64,7 +65,7 @@ TEST(PersonTableTest, ACopysChangesStayItsOwn) {
   EXPECT_EQ(copy.size(), 2u);
   EXPECT_EQ(t[0].name, "Ann");
   EXPECT_EQ(t.size(), 1u);
-  EXPECT_EQ(t.Find(kBob), nullptr);
+  EXPECT_EQ(t.Find(kBob), std::nullopt);
   // Renaming back to the base's name drops the change.
   copy.SetName(0, "Ann");
   EXPECT_EQ(copy[0].name, "Ann");
@@ -94,8 +95,10 @@ TEST(PersonTableTest, MatchesAPlainVectorAcrossCompactions) {
   for (uint32_t i = 0; i < want.size(); ++i) {
     ASSERT_EQ(t[i].insz, want[i].first) << i;
     ASSERT_EQ(t[i].name, want[i].second) << i;
-    ASSERT_EQ(*t.Find(want[i].first), i);
+    ASSERT_EQ(t.Find(want[i].first), std::optional<size_t>(i));
   }
+  EXPECT_EQ(t.Find(999), std::nullopt);
+  EXPECT_EQ(t.Find(1000 + want.size()), std::nullopt);
 }
 
 }  // namespace

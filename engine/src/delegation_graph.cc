@@ -33,7 +33,7 @@ void DelegationGraph::Reserve(size_t persons, size_t enterprises,
 }
 
 Vertex DelegationGraph::EnsurePerson(uint64_t insz) {
-  if (const Vertex* known = persons_.Find(insz)) return *known;
+  if (std::optional<Vertex> known = persons_.Find(insz)) return *known;
   const Vertex v =
       AddNode(NodeKind::kPerson, static_cast<uint32_t>(persons_.size()));
   persons_.Add(insz, v);
@@ -215,8 +215,7 @@ std::vector<Vertex> DelegationGraph::Targets(Vertex from, LinkKind kind) const {
 }
 
 Vertex DelegationGraph::FindPerson(uint64_t insz) const {
-  const Vertex* v = persons_.Find(insz);
-  return v == nullptr ? kNoVertex : *v;
+  return persons_.Find(insz).value_or(kNoVertex);
 }
 
 Vertex DelegationGraph::FindEnterprise(uint64_t kbo) const {

@@ -41,25 +41,36 @@ void PersonTable::Compact() {
   const size_t n = size();
   size_t chars = 0;
   for (uint32_t i = 0; i < n; ++i) chars += (*this)[i].name.size();
-  if (chars > std::numeric_limits<uint32_t>::max()) return;
+  constexpr size_t kMax = std::numeric_limits<uint32_t>::max();
+  if (chars > kMax || n >= kMax) return;
+  for (const Added& p : added_) {
+    if (*added_by_insz_.Find(p.insz) > kMax) return;
+  }
 
   auto fresh = std::make_shared<Base>();
   fresh->insz.reserve(n);
+  fresh->vertex.reserve(n);
   fresh->name_end.reserve(n);
   fresh->names.reserve(chars);
+  const size_t in_base = base_->insz.size();
   for (uint32_t i = 0; i < n; ++i) {
     const PersonView p = (*this)[i];
     fresh->insz.push_back(p.insz);
+    fresh->vertex.push_back(
+        i < in_base ? base_->vertex[i]
+                    : static_cast<uint32_t>(*added_by_insz_.Find(p.insz)));
     fresh->names.append(p.name);
     fresh->name_end.push_back(static_cast<uint32_t>(fresh->names.size()));
   }
-  if (base_->insz.empty()) {
-    fresh->by_insz = std::move(added_by_insz_);
-  } else {
-    fresh->by_insz = base_->by_insz;
-    for (const Added& p : added_) {
-      fresh->by_insz.Insert(p.insz, *added_by_insz_.Find(p.insz));
-    }
+  // At most 70% full, so probes stay short.
+  size_t slots = 16;
+  while (n * 10 > slots * 7) slots *= 2;
+  fresh->slots.assign(slots, 0);
+  fresh->mask = slots - 1;
+  for (uint32_t i = 0; i < n; ++i) {
+    size_t at = MixU64(fresh->insz[i]) & fresh->mask;
+    while (fresh->slots[at] != 0) at = (at + 1) & fresh->mask;
+    fresh->slots[at] = i + 1;
   }
   base_ = std::move(fresh);
   added_ = {};

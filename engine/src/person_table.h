@@ -4,9 +4,10 @@
 // added since, and base persons renamed since. Compact() folds the changes
 // into a new base; the engine compacts each loaded model before copying it
 // for the read path, so the two instances hold the million persons of M
-// once. The base keeps the names in one block of characters (12 bytes per
-// person plus the name, where a std::string per person costs 40 and a heap
-// block for a long name).
+// once. The base keeps the names in one block of characters, and its INSZ
+// index holds person numbers: 24 bytes per person plus the name, where a
+// record with a std::string and a map entry cost 72 and a heap block for a
+// long name.
 //
 // Contracts: a person is never removed and keeps its index; the views
 // returned by operator[] are valid until the next non-const call.
@@ -20,12 +21,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "flat_u64_map.h"
+#include "huge_pages.h"
 
 namespace toegang {
 
@@ -41,10 +44,12 @@ class PersonTable {
 
   PersonTable();
 
-  // The vertex of the person with this INSZ, or nullptr.
-  const Vertex* Find(uint64_t insz) const {
-    if (const Vertex* v = base_->by_insz.Find(insz)) return v;
-    return added_.empty() ? nullptr : added_by_insz_.Find(insz);
+  // The vertex of the person with this INSZ, if known.
+  std::optional<Vertex> Find(uint64_t insz) const {
+    if (std::optional<Vertex> v = base_->Find(insz)) return v;
+    if (added_.empty()) return std::nullopt;
+    const Vertex* v = added_by_insz_.Find(insz);
+    return v != nullptr ? std::optional<Vertex>(*v) : std::nullopt;
   }
   // Adds a person (no name yet) with the next index, size() before the
   // call, and its vertex. REQUIRES: Find(insz) == nullptr.
@@ -68,7 +73,8 @@ class PersonTable {
   void Reserve(size_t n);
 
   // Folds the changes into a new base (O(persons)). Does nothing when the
-  // names outgrow the base's 32-bit offsets (they then stay changes).
+  // names or the vertex numbers outgrow the base's 32 bits (they then stay
+  // changes).
   void Compact();
 
  private:
@@ -76,15 +82,28 @@ class PersonTable {
     uint64_t insz = 0;
     std::string name;
   };
+  // Person i: insz[i], vertex[i], and its name in names up to
+  // name_end[i]. The INSZ index is an open-addressing table of person
+  // numbers (i + 1; 0 for an empty slot), 4 bytes a slot: a lookup reads
+  // the INSZ it finds back from insz[].
   struct Base {
     std::vector<uint64_t> insz;
-    std::vector<uint32_t> name_end;  // person i's name ends there in names
+    std::vector<uint32_t> vertex;
+    std::vector<uint32_t> name_end;
     std::string names;
-    FlatU64Map<Vertex> by_insz;
+    std::vector<uint32_t, HugePageAllocator<uint32_t>> slots{0};
+    size_t mask = 0;
 
     std::string_view Name(uint32_t i) const {
       const uint32_t begin = i == 0 ? 0 : name_end[i - 1];
       return std::string_view(names).substr(begin, name_end[i] - begin);
+    }
+    std::optional<Vertex> Find(uint64_t key) const {
+      for (size_t i = MixU64(key) & mask;; i = (i + 1) & mask) {
+        const uint32_t person = slots[i];
+        if (person == 0) return std::nullopt;
+        if (insz[person - 1] == key) return vertex[person - 1];
+      }
     }
   };
 
