@@ -226,7 +226,8 @@ BenchFederation& BenchFederation::Get(const std::string& scale) {
     }
     // Both instances of the model, before anything else is measured.
     if (!f.engine->Refresh().ok()) Die("refresh failed");
-    f.engine_rss_bytes = ResidentBytes() - rss0;
+    f.engine_rss_bytes =
+        static_cast<double>(ResidentBytes()) - static_cast<double>(rss0);
   }
 
   // The query stream: rights that exist (mostly allowed), and random
@@ -235,7 +236,8 @@ BenchFederation& BenchFederation::Get(const std::string& scale) {
   SQLite::Database db(f.path, SQLite::OPEN_READONLY);
   const size_t rss0 = ResidentBytes();
   f.baseline_a.Build(db);
-  f.baseline_a_rss_bytes = ResidentBytes() - rss0;
+  f.baseline_a_rss_bytes =
+      static_cast<double>(ResidentBytes()) - static_cast<double>(rss0);
   std::mt19937_64 rng(20261128);
   std::vector<Query> rights;
   {

@@ -76,8 +76,9 @@ struct BenchFederation {
   double generate_seconds = 0;  // 0 when the file was reused
   double open_seconds = 0;
   // Growth of the resident set while opening the engine and while
-  // building baseline (a).
-  size_t engine_rss_bytes = 0, baseline_a_rss_bytes = 0;
+  // building baseline (a); negative when the process gave back more than
+  // it took (at S the growth is within the allocator's noise).
+  double engine_rss_bytes = 0, baseline_a_rss_bytes = 0;
   std::unique_ptr<Engine> engine;
   // 50 % allowed each: without a facility, and with one.
   std::vector<Query> mixed, with_hco;
