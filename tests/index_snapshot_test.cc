@@ -40,8 +40,10 @@ struct LiveIndex {
 };
 
 // A random index: persons with zero to six grants (so some spill), rights
-// added and removed, subafdelingen that can grant some apps or none.
-void Fill(LiveIndex* live, uint32_t seed) {
+// added and removed, subafdelingen that can grant some apps or none. With
+// compact_at >= 0 the index is compacted after that many of the 20000
+// changes (a shared base, then changes of its own, as in a running engine).
+void Fill(LiveIndex* live, uint32_t seed, int compact_at = -1) {
   std::mt19937 rng(seed);
   constexpr uint32_t kFacilities = 40, kSubs = 90, kPersons = 3000;
   for (uint32_t f = 0; f < kFacilities; ++f) {
@@ -62,6 +64,7 @@ void Fill(LiveIndex* live, uint32_t seed) {
         removed ? CheckIndex::kAnyFacility : rng() % facilities);
   }
   for (int step = 0; step < 20000; ++step) {
+    if (step == compact_at) live->index.Compact();
     const uint64_t insz = 1 + rng() % kPersons;
     const uint32_t sub = rng() % kSubs;
     const unsigned app = rng() % 6;
@@ -71,6 +74,7 @@ void Fill(LiveIndex* live, uint32_t seed) {
       live->index.AddRight(insz, sub, app);
     }
   }
+  if (compact_at >= 20000) live->index.Compact();
 }
 
 // Writes the snapshot of a random index (Fill(seed)) as dir/name, stamped
@@ -85,10 +89,19 @@ std::string WriteFilled(const TempDir& dir, uint32_t seed,
   return path;
 }
 
-TEST(IndexSnapshotFileTest, AnswersExactlyAsTheIndexItWasWrittenFrom) {
+// Never compacted, compacted at the end (the snapshot is the shared base),
+// and compacted with changes after it (the writer merges the two).
+class IndexSnapshotWriteTest : public ::testing::TestWithParam<int> {};
+INSTANTIATE_TEST_SUITE_P(CompactAt, IndexSnapshotWriteTest,
+                         ::testing::Values(-1, 20000, 15000));
+
+TEST_P(IndexSnapshotWriteTest, AnswersExactlyAsTheIndexItWasWrittenFrom) {
   TempDir dir;
   LiveIndex live;
-  Fill(&live, 7);
+  Fill(&live, 7, GetParam());
+  if (GetParam() == 15000) {
+    ASSERT_GT(live.index.own_persons(), 0u);
+  }
   const std::string path = dir.File("x.db-index");
   const SnapshotStamp stamp{42, 0x1234};
   ASSERT_TRUE(WriteIndexSnapshot(path, stamp, live.index, live.hcos).ok());
