@@ -220,6 +220,7 @@ TEST(ReadPathTest, ALongRunEqualsAFreshLoad) {
   Result<Stats> loaded = second.GetStats();
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded->graph_overlay_edges, 0u);
+  EXPECT_EQ(loaded->overlay_persons, 0u);
   EXPECT_EQ(loaded->graph_base_edges, loaded->graph_edges);
   EXPECT_GT(loaded->graph_base_edges, 20u);
 
@@ -289,6 +290,7 @@ TEST(ReadPathTest, ALongRunEqualsAFreshLoad) {
   Result<Stats> after = second.GetStats();
   ASSERT_TRUE(after.ok());
   EXPECT_GT(after->graph_overlay_edges, 0u);
+  EXPECT_GT(after->overlay_persons, 0u);
   EXPECT_LT(after->graph_base_edges, loaded->graph_base_edges);
   problems = second.Verify();  // base, removals and overlay = a fresh load
   ASSERT_TRUE(problems.ok());

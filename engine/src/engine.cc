@@ -430,6 +430,7 @@ class EngineImpl : public Engine {
     s.graph_edges = num_edges(model.graph.graph());
     s.graph_overlay_edges = model.graph.graph().overlay_edge_count();
     s.graph_base_edges = s.graph_edges - s.graph_overlay_edges;
+    s.overlay_persons = model.graph.check_index().own_persons();
     s.index_bytes = model.graph.check_index().MemoryBytes();
     return s;
   }

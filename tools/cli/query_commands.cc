@@ -178,7 +178,8 @@ int RunStats(const Context& ctx) {
                       {"graph_vertices", s->graph_vertices},
                       {"graph_edges", s->graph_edges},
                       {"graph_base_edges", s->graph_base_edges},
-                      {"graph_overlay_edges", s->graph_overlay_edges}};
+                      {"graph_overlay_edges", s->graph_overlay_edges},
+                      {"overlay_persons", s->overlay_persons}};
   std::vector<std::string> text;
   for (const auto& [k, v] : j.items())
     text.push_back(fmt::format("{:<20} {}", k, v.dump()));

@@ -180,7 +180,12 @@ struct Stats {
   // and reload; a one-shot engine (the CLI) holds everything in the
   // overlay.
   size_t graph_base_edges = 0, graph_overlay_edges = 0;
-  size_t index_bytes = 0;  // the check index (one of the two instances)
+  // The check index (check_index.h) the same way: persons whose rights are
+  // held in the instance's own table (changed since the load, in a
+  // long-running engine; all of them in a one-shot engine), and the bytes
+  // of the shared base plus one instance's own table.
+  size_t overlay_persons = 0;
+  size_t index_bytes = 0;
 };
 
 class Engine {
