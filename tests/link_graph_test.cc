@@ -15,6 +15,8 @@
 #include <tuple>
 #include <vector>
 
+#include "provenance_table.h"
+
 namespace toegang::testing {
 namespace {
 

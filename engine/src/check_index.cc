@@ -103,18 +103,15 @@ bool CheckIndex::Table::Remove(Slot& s, uint32_t sub, uint32_t bit) {
 }
 
 void CheckIndex::Table::Assign(Slot& s, const Grant* g, uint32_t n) {
-  if (s.count > kInline) {
-    s.count = 0;
-    Unspill(s);
-  }
-  s.count = 0;
+  const bool spilled = s.count > kInline;
+  s.count = 0;              // so that nothing old is copied below
+  if (spilled) Unspill(s);  // frees the old list
   if (n <= kInline) {
     std::copy(g, g + n, s.inline_grants);
-    s.count = n;
-    return;
+  } else {
+    Spill(s);  // an empty list
+    spills_[s.spill].assign(g, g + n);
   }
-  Spill(s);  // an empty list to fill
-  spills_[s.spill].assign(g, g + n);
   s.count = n;
 }
 

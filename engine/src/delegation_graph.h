@@ -50,6 +50,7 @@
 #include "flat_u64_map.h"
 #include "link_graph.h"
 #include "person_table.h"
+#include "provenance_table.h"
 #include "toegang/engine.h"
 
 namespace toegang {

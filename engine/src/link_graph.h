@@ -46,7 +46,6 @@
 
 #include "catalogue.h"
 #include "flat_u64_map.h"
-#include "provenance_table.h"
 
 namespace toegang {
 
