@@ -162,13 +162,66 @@ TEST(CheckIndexTest, AChangedPersonLeavesTheSharedBaseAlone) {
   EXPECT_EQ(index.grants(), 2u);
   EXPECT_EQ(twin.grants(), 3u);
   // The flat view (what a snapshot writes) merges the change in.
-  CheckIndex::Table scratch;
-  const CheckIndex::Table& flat = index.Flat(&scratch);
-  const CheckIndex::Slot* s = flat.Find(p);
+  CheckIndex::Packed scratch;
+  const CheckIndex::Packed& flat = index.Flat(&scratch);
+  const CheckIndex::PackedSlot* s = flat.Find(p);
   ASSERT_NE(s, nullptr);
-  EXPECT_EQ(s->count, 1u);
-  EXPECT_EQ(flat.used(), 2u);
+  EXPECT_EQ(flat.Grants(*s).count, 1u);
+  EXPECT_EQ(flat.persons(), 2u);
   EXPECT_EQ(&twin.Flat(&scratch), &twin.Flat(nullptr));  // the base itself
+}
+
+// The packed base on its own: every person is found with its grants, no
+// other key is, each slot lies at or after its home with the homes in
+// order (what a lookup relies on), and a person left without rights keeps
+// its place (persons() does not count it twice when it comes back).
+TEST(CheckIndexTest, ThePackedBaseFindsEveryPersonAndNobodyElse) {
+  CheckIndex index;
+  for (uint32_t s = 0; s < 8; ++s) index.SetSubafdeling(s, 0b111, s);
+  std::mt19937_64 rng(7);
+  std::map<uint64_t, size_t> held;  // INSZ-like key -> grants (subs)
+  while (held.size() < 5000) {
+    const uint64_t insz = 10000000000ULL + rng() % 89999999999ULL;
+    const size_t n = held.size() % 10 == 0 ? 4 : held.size() % 3 == 0 ? 2 : 1;
+    for (uint32_t s = 0; s < n; ++s) index.AddRight(insz, s, 0);
+    held[insz] = n;
+  }
+  const uint64_t gone = held.begin()->first;  // all its rights removed
+  for (uint32_t s = 0; s < held[gone]; ++s) index.RemoveRight(gone, s, 0);
+  held[gone] = 0;
+  index.Compact();
+  ASSERT_EQ(index.own_persons(), 0u);
+  CheckIndex::Packed unused;
+  const CheckIndex::Packed& base = index.Flat(&unused);
+  EXPECT_EQ(base.persons(), held.size());
+  EXPECT_EQ(index.persons(), held.size());
+  for (const auto& [insz, n] : held) {
+    const CheckIndex::PackedSlot* s = base.Find(insz);
+    ASSERT_NE(s, nullptr) << insz;
+    ASSERT_EQ(base.Grants(*s).count, n) << insz;
+    EXPECT_EQ(index.Allowed(insz, 0, 3), n == 4) << insz;
+  }
+  for (int i = 0; i < 20000; ++i) {
+    const uint64_t other = 10000000000ULL + rng() % 89999999999ULL;
+    if (held.count(other) == 0) {
+      ASSERT_EQ(base.Find(other), nullptr) << other;
+    }
+  }
+  EXPECT_EQ(base.Find(0), nullptr);
+  size_t last_home = 0;
+  for (size_t i = 0; i < base.slots().size(); ++i) {
+    const uint64_t key = base.slots()[i].key & ~check_layout::kListed;
+    if (key == 0) continue;
+    const size_t home = check_layout::Home(key, base.homes());
+    ASSERT_LE(home, i);
+    ASSERT_GE(home, last_home);
+    last_home = home;
+  }
+  EXPECT_EQ(base.slots().back().key, 0u);
+  EXPECT_LE(base.slots().size(), base.homes() + 64);  // a short tail
+  index.AddRight(gone, 5, 1);
+  EXPECT_EQ(index.persons(), held.size());
+  EXPECT_TRUE(index.Allowed(gone, 1, 5));
 }
 
 }  // namespace

@@ -213,25 +213,64 @@ TEST(IndexSnapshotFileTest,
   };
   ASSERT_TRUE(open(bytes).ok());  // resealing an intact file changes nothing
 
-  // A grant that names a subafdeling past the table.
-  constexpr size_t kSlots = 128;  // the header's size: slots start here
-  std::string bad_sub = bytes;
-  bool changed = false;
-  for (size_t at = kSlots; at + 32 <= bytes.size() && !changed; at += 32) {
-    uint64_t insz;
-    uint32_t count;
-    std::memcpy(&insz, bad_sub.data() + at, 8);
-    std::memcpy(&count, bad_sub.data() + at + 8, 4);
-    if (insz != 0 && count == 1) {
-      const uint32_t sub = 0x00ffffff;
-      std::memcpy(bad_sub.data() + at + 16, &sub, 4);
-      changed = true;
+  // The packed slots (check_layout::PackedSlot) start after the 128-byte
+  // header: an INSZ (with kListed for a person without exactly one grant)
+  // and the grant.
+  constexpr size_t kSlots = 128;
+  auto key_at = [&](const std::string& file, size_t at) {
+    uint64_t key;
+    std::memcpy(&key, file.data() + at, 8);
+    return key;
+  };
+  auto refused = [&](const std::string& content, const char* why) {
+    Result<std::unique_ptr<MappedCheckIndex>> m = open(content);
+    ASSERT_FALSE(m.ok()) << why;
+    EXPECT_EQ(m.status().code(), kSnapshotInvalid) << why;
+    EXPECT_NE(m.status().message().find(why), std::string::npos)
+        << m.status().message();
+  };
+  // Slots up to the first that is empty and not the first.
+  std::vector<size_t> persons;   // offsets of slots with one grant
+  size_t listed = 0, empty = 0;  // a listed person's and an empty slot
+  for (size_t at = kSlots; at + 16 <= bytes.size(); at += 16) {
+    const uint64_t key = key_at(bytes, at);
+    if (key == 0) {
+      if (empty == 0 && !persons.empty()) empty = at;
+    } else if ((key & check_layout::kListed) != 0) {
+      if (listed == 0) listed = at;
+    } else if (persons.size() < 64) {
+      persons.push_back(at);
     }
+    if (empty != 0 && listed != 0 && persons.size() >= 64) break;
   }
-  ASSERT_TRUE(changed);
-  Result<std::unique_ptr<MappedCheckIndex>> m = open(bad_sub);
-  ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().code(), kSnapshotInvalid);
+  ASSERT_GE(persons.size(), 2u);
+  ASSERT_NE(listed, 0u);
+  ASSERT_NE(empty, 0u);
+
+  // A grant that names a subafdeling past the table.
+  std::string bad_sub = bytes;
+  const uint32_t sub = 0x00ffffff;
+  std::memcpy(bad_sub.data() + persons[0] + 8, &sub, 4);
+  refused(bad_sub, "names no subafdeling");
+
+  // A list that runs past the grant lists.
+  std::string bad_list = bytes;
+  const uint32_t long_list = 0x7fffffff;
+  std::memcpy(bad_list.data() + listed + 12, &long_list, 4);
+  refused(bad_list, "outside the file");
+
+  // A person moved into an empty slot away from the others of its home:
+  // intact bytes, but a lookup would stop before it.
+  std::string moved = bytes;
+  const size_t far = persons.back() > empty ? persons.front() : persons.back();
+  std::memcpy(moved.data() + empty, bytes.data() + far, 16);
+  std::memset(moved.data() + far, 0, 16);
+  refused(moved, "not where a lookup looks for it");
+
+  // An empty slot that holds a grant.
+  std::string ghost = bytes;
+  std::memcpy(ghost.data() + empty + 8, bytes.data() + persons[0] + 8, 8);
+  refused(ghost, "an empty slot holds grants");
 
   // Random damage anywhere, resealed.
   std::mt19937 rng(11);

@@ -1,6 +1,7 @@
 #include "check_index.h"
 
 #include <algorithm>
+#include <stdexcept>
 #include <utility>
 
 namespace toegang {
@@ -115,26 +116,8 @@ void CheckIndex::Table::Assign(Slot& s, const Grant* g, uint32_t n) {
   s.count = n;
 }
 
-void CheckIndex::Table::Freeze() {
-  size_t spilled = 0;
-  for (const std::vector<Grant>& list : spills_) spilled += list.size();
-  std::vector<Grant> flat;
-  flat.reserve(spilled);
-  for (Slot& s : slots_) {
-    if (s.insz == 0 || s.count <= kInline) continue;
-    const std::vector<Grant>& list = spills_[s.spill];
-    s.spill = static_cast<uint32_t>(flat.size());
-    flat.insert(flat.end(), list.begin(), list.end());
-  }
-  spills_ = {};
-  free_spills_ = {};
-  flat_spills_ = std::move(flat);
-  frozen_ = true;
-}
-
 size_t CheckIndex::Table::MemoryBytes() const {
   size_t bytes = slots_.capacity() * sizeof(Slot) +
-                 flat_spills_.capacity() * sizeof(Grant) +
                  spills_.capacity() * sizeof(std::vector<Grant>) +
                  free_spills_.capacity() * sizeof(uint32_t);
   for (const std::vector<Grant>& list : spills_) {
@@ -143,15 +126,75 @@ size_t CheckIndex::Table::MemoryBytes() const {
   return bytes;
 }
 
+// --- Packed --------------------------------------------------------------
+
+CheckIndex::Packed CheckIndex::Packed::Build(const Table& first,
+                                             const Packed* rest) {
+  // Calls fn(insz, grants) for every person, in the same order each time.
+  auto visit = [&](auto&& fn) {
+    for (size_t i = 0; i < first.slot_count(); ++i) {
+      const Slot& s = first.slot(i);
+      if (s.insz != 0) fn(s.insz, GrantSpan{first.Grants(s), s.count});
+    }
+    if (rest == nullptr) return;
+    for (const PackedSlot& s : rest->slots_) {
+      const uint64_t insz = s.key & ~check_layout::kListed;
+      if (insz != 0 && first.Find(insz) == nullptr) fn(insz, rest->Grants(s));
+    }
+  };
+  size_t persons = 0, listed = 0;
+  visit([&](uint64_t, GrantSpan g) {
+    ++persons;
+    if (g.count != 1) listed += g.count;
+  });
+  Packed out;
+  out.persons_ = persons;
+  out.homes_ = check_layout::PackedHomes(persons);
+  if (out.homes_ >= UINT32_MAX || listed > UINT32_MAX) {
+    throw std::length_error("check index: too many persons or grants");
+  }
+  // A counting sort by home: at[h] is where the persons of home h start,
+  // at h or just past the persons of the homes before it.
+  std::vector<uint32_t> at(out.homes_, 0);
+  visit([&](uint64_t insz, GrantSpan) {
+    ++at[check_layout::Home(insz, out.homes_)];
+  });
+  size_t next = 0;
+  for (size_t h = 0; h < out.homes_; ++h) {
+    const size_t start = std::max(next, h);
+    next = start + at[h];
+    at[h] = static_cast<uint32_t>(start);
+  }
+  // An empty slot after the last person and after the last home.
+  const size_t slots = std::max(next, out.homes_) + 1;
+  if (slots > UINT32_MAX) {
+    throw std::length_error("check index: too many persons or grants");
+  }
+  out.slots_.assign(slots, PackedSlot{});
+  out.lists_.reserve(listed);
+  visit([&](uint64_t insz, GrantSpan g) {
+    PackedSlot& s = out.slots_[at[check_layout::Home(insz, out.homes_)]++];
+    if (g.count == 1) {
+      s = PackedSlot{insz, g.data[0]};
+      return;
+    }
+    s = PackedSlot{insz | check_layout::kListed,
+                   Grant{static_cast<uint32_t>(out.lists_.size()), g.count}};
+    out.lists_.insert(out.lists_.end(), g.data, g.data + g.count);
+  });
+  return out;
+}
+
 // --- CheckIndex ----------------------------------------------------------
 
 CheckIndex::Slot& CheckIndex::OwnSlot(uint64_t insz) {
   bool added = false;
   Slot& s = own_.Insert(insz, &added);
   if (!added) return s;
-  const Slot* in_base = base_ != nullptr ? base_->Find(insz) : nullptr;
+  const PackedSlot* in_base = base_ != nullptr ? base_->Find(insz) : nullptr;
   if (in_base != nullptr) {
-    own_.Assign(s, base_->Grants(*in_base), in_base->count);
+    const GrantSpan held = base_->Grants(*in_base);
+    own_.Assign(s, held.data, held.count);
   } else {
     ++persons_;
   }
@@ -180,35 +223,15 @@ void CheckIndex::SetSubafdeling(uint32_t sub, uint32_t grantable,
   subs_[sub] = SubEntry{grantable, facility};
 }
 
-CheckIndex::Table CheckIndex::Merged() const {
-  // A fresh table (the base is frozen): this copy's persons, then the
-  // base's others.
-  Table merged;
-  for (const Table* from : {&own_, base_.get()}) {
-    for (size_t i = 0; i < from->slot_count(); ++i) {
-      const Slot& s = from->slot(i);
-      if (s.insz == 0) continue;
-      bool added = false;
-      Slot& into = merged.Insert(s.insz, &added);
-      if (added) merged.Assign(into, from->Grants(s), s.count);
-    }
-  }
-  return merged;
-}
-
 void CheckIndex::Compact() {
   if (base_ != nullptr && own_.used() == 0) return;
-  auto base =
-      std::make_shared<Table>(base_ == nullptr ? std::move(own_) : Merged());
-  base->Freeze();
-  base_ = std::move(base);
+  base_ = std::make_shared<const Packed>(Packed::Build(own_, base_.get()));
   own_ = Table();
 }
 
-const CheckIndex::Table& CheckIndex::Flat(Table* scratch) const {
-  if (base_ == nullptr) return own_;
-  if (own_.used() == 0) return *base_;
-  *scratch = Merged();
+const CheckIndex::Packed& CheckIndex::Flat(Packed* scratch) const {
+  if (base_ != nullptr && own_.used() == 0) return *base_;
+  *scratch = Packed::Build(own_, base_.get());
   return *scratch;
 }
 

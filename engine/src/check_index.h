@@ -5,16 +5,18 @@
 //
 // Two parts, both flat:
 //  - per person, the rights held: (subafdeling, set of applications),
-//    in an open-addressing table keyed by the INSZ as a number, with the
-//    first two grants inline in the slot (most persons have one to three);
+//    keyed by the INSZ as a number;
 //  - per subafdeling, the applications it can grant now (its
 //    authorizations, or nothing when any of conditions 1-4 of SPEC 4.5
 //    fails) and the facility it is at.
-// A check is then one probe into the person table (one cache line for most
-// persons) and a bit test per grant into the small subafdeling array.
-// Copies of a compacted index share its person table; what a copy changes
-// after that goes to a small table of its own, probed first (see
-// CheckIndex).
+// The persons are held twice over in two forms. Compact() packs them into
+// a frozen base of 16-byte slots (check_layout::PackedSlot, a person with
+// one grant in one slot), which copies of the index share and the
+// snapshot file holds as it is; a person changed after that is copied into
+// a small open-addressing table of the copy's own (check_layout::Slot, two
+// grants inline), which a lookup tries first. A check is one probe into
+// the base (one cache line for most persons) and a bit test per grant into
+// the small subafdeling array.
 //
 // Thread safety: not synchronized; like the graph, const methods may run
 // concurrently with each other, changes need exclusive access.
@@ -79,6 +81,56 @@ inline const Slot* ProbeSlots(const Slot* slots, size_t mask, uint64_t insz) {
   }
 }
 
+// --- the packed form: a frozen base and the snapshot file ---------------
+//
+// One array of 16-byte slots. A person's home is a slot chosen by the hash
+// of its INSZ among the first `homes` slots; persons sit in order of their
+// homes, each at its home or, when that is taken, at the next free slot
+// (linear probing with the persons of one home kept together, as Robin
+// Hood hashing leaves them). A lookup starts at the home and stops at the
+// key, at an empty slot or at a person whose home lies further on: one
+// cache line for most lookups, hits and misses alike. At least one empty
+// slot follows the last home, so every probe ends inside the array.
+//
+// A person with exactly one grant holds it in the slot; any other (none,
+// or several) has kListed set in the key and {offset, count} of a list in
+// a separate grant array in place of the grant.
+struct PackedSlot {
+  uint64_t key = 0;  // INSZ | kListed; 0: empty
+  Grant grant;       // the grant, or {offset, count} of the list
+};
+static_assert(sizeof(PackedSlot) == 16);
+inline constexpr uint64_t kListed = uint64_t{1} << 63;
+// Homes per person in a packed table: 5 for 4 persons (80% full).
+inline size_t PackedHomes(size_t persons) {
+  return persons == 0 ? 1 : persons + persons / 4 + 1;
+}
+
+// The home of insz among `homes` slots (the hash's high bits scaled, so
+// that any number of homes works).
+inline size_t Home(uint64_t insz, size_t homes) {
+  __extension__ using Wide = unsigned __int128;
+  return static_cast<size_t>((static_cast<Wide>(Hash(insz)) * homes) >> 64);
+}
+
+// The slot of insz, or nullptr. REQUIRES: homes >= 1 and slots laid out as
+// above (an empty slot at or after every home).
+inline const PackedSlot* ProbePacked(const PackedSlot* slots, size_t homes,
+                                     uint64_t insz) {
+  const size_t home = Home(insz, homes);
+  for (const PackedSlot* s = slots + home;; ++s) {
+    const uint64_t key = s->key & ~kListed;
+    if (key == insz) return key != 0 ? s : nullptr;
+    if (key == 0 || Home(key, homes) > home) return nullptr;
+  }
+}
+
+// The grants of a packed slot; `lists` is the table's grant array.
+inline GrantSpan PackedGrants(const PackedSlot& s, const Grant* lists) {
+  if ((s.key & kListed) == 0) return {&s.grant, 1};
+  return {lists + s.grant.sub, s.grant.apps};
+}
+
 // The decision over any tables with this layout. Tables provides
 //   GrantSpan Find(uint64_t insz) const;
 //   const SubEntry& sub(uint32_t i) const;
@@ -139,21 +191,24 @@ class Reader {
 };
 }  // namespace check_layout
 
-// Held as a shared base plus an overlay. Compact() freezes everything
-// into the base, which copies of the index then share (like LinkGraph and
-// PersonTable: the two model instances of the read path hold it once);
-// a person changed after that is copied into this index's own table, which
-// a lookup tries first. Until the first Compact() there is no base.
+// Held as a shared, packed base plus a table of this copy's own changes.
+// Compact() packs everything into a new base, which copies of the index
+// then share (like LinkGraph and PersonTable: the two model instances of
+// the read path hold it once); a person changed after that is copied into
+// this index's own table, which a lookup tries first. Until the first
+// Compact() there is no base.
 class CheckIndex : public check_layout::Reader<CheckIndex> {
  public:
   static constexpr uint32_t kAnyFacility = check_layout::kAnyFacility;
   using Grant = check_layout::Grant;
   using Slot = check_layout::Slot;
+  using PackedSlot = check_layout::PackedSlot;
   using SubEntry = check_layout::SubEntry;
   using GrantSpan = check_layout::GrantSpan;
 
   // One open-addressing table of persons and their grants (at most 70%
-  // full), with the lists of persons that have more than kInline grants.
+  // full), with the lists of persons that have more than kInline grants:
+  // the form that takes changes.
   class Table {
    public:
     Table();
@@ -164,17 +219,11 @@ class CheckIndex : public check_layout::Reader<CheckIndex> {
       return check_layout::ProbeSlots(slots_.data(), mask_, insz);
     }
     const Grant* Grants(const Slot& s) const {
-      if (s.count <= check_layout::kInline) return s.inline_grants;
-      return frozen_ ? flat_spills_.data() + s.spill : spills_[s.spill].data();
+      return s.count <= check_layout::kInline ? s.inline_grants
+                                              : spills_[s.spill].data();
     }
     size_t MemoryBytes() const;
 
-    // Moves the spill lists into one array (slot.spill becomes an offset
-    // into it), for a table that will not change again: a base. Live small
-    // blocks scattered over a heap keep its pages resident.
-    void Freeze();
-
-    // --- changes; REQUIRES: not frozen ---
     // The slot of insz, added empty (*added set) when it has none. The
     // reference is valid until the next Insert.
     Slot& Insert(uint64_t insz, bool* added);
@@ -202,9 +251,43 @@ class CheckIndex : public check_layout::Reader<CheckIndex> {
     // Free lists are reused.
     std::vector<std::vector<Grant>> spills_;
     std::vector<uint32_t> free_spills_;
-    // After Freeze(): the spilled grants, slot by slot; no changes.
-    bool frozen_ = false;
-    std::vector<Grant> flat_spills_;
+  };
+
+  // The persons in the packed layout of check_layout: a base, or the whole
+  // index as a snapshot writer reads it. Built once; never changed.
+  class Packed {
+   public:
+    Packed() = default;  // nobody
+    // The persons of `first`, then those of `rest` (may be null) that
+    // `first` does not hold. Throws std::length_error past 2^32 slots or
+    // listed grants.
+    static Packed Build(const Table& first, const Packed* rest);
+
+    const PackedSlot* Find(uint64_t insz) const {
+      return check_layout::ProbePacked(slots_.data(), homes_, insz);
+    }
+    GrantSpan Grants(const PackedSlot& s) const {
+      return check_layout::PackedGrants(s, lists_.data());
+    }
+    size_t persons() const { return persons_; }
+    size_t homes() const { return homes_; }
+    const std::vector<PackedSlot, HugePageAllocator<PackedSlot>>& slots()
+        const {
+      return slots_;
+    }
+    const std::vector<Grant>& lists() const { return lists_; }
+    size_t MemoryBytes() const {
+      return slots_.capacity() * sizeof(PackedSlot) +
+             lists_.capacity() * sizeof(Grant);
+    }
+
+   private:
+    size_t persons_ = 0;
+    size_t homes_ = 1;
+    // One empty slot: a probe of an empty table ends at once.
+    std::vector<PackedSlot, HugePageAllocator<PackedSlot>> slots_ =
+        std::vector<PackedSlot, HugePageAllocator<PackedSlot>>(1);
+    std::vector<Grant> lists_;
   };
 
   CheckIndex() = default;
@@ -216,7 +299,7 @@ class CheckIndex : public check_layout::Reader<CheckIndex> {
   // facility it is at.
   void SetSubafdeling(uint32_t sub, uint32_t grantable, uint32_t facility);
 
-  // Moves every person into a base that copies of this index share (the
+  // Packs every person into a base that copies of this index share (the
   // old base is merged, not changed: other copies keep it).
   void Compact();
   bool SharesBaseWith(const CheckIndex& other) const {
@@ -229,9 +312,7 @@ class CheckIndex : public check_layout::Reader<CheckIndex> {
       if (const Slot* s = own_.Find(insz)) return {own_.Grants(*s), s->count};
     }
     if (base_ != nullptr) {
-      if (const Slot* s = base_->Find(insz)) {
-        return {base_->Grants(*s), s->count};
-      }
+      if (const PackedSlot* s = base_->Find(insz)) return base_->Grants(*s);
     }
     return {};
   }
@@ -253,18 +334,17 @@ class CheckIndex : public check_layout::Reader<CheckIndex> {
   // Compact()).
   size_t own_persons() const { return own_.used(); }
 
-  // --- the tables as one, for a snapshot writer -----------------------
-  // The base when this copy has no changes of its own, else a merge of
-  // base and changes built in *scratch.
-  const Table& Flat(Table* scratch) const;
+  // --- the whole index packed, for a snapshot writer -------------------
+  // The base when this copy has no changes of its own, else base and
+  // changes packed together in *scratch.
+  const Packed& Flat(Packed* scratch) const;
   const std::vector<SubEntry>& subs() const { return subs_; }
 
  private:
   // This copy's slot for insz, with the base's grants copied in first.
   Slot& OwnSlot(uint64_t insz);
-  Table Merged() const;
 
-  std::shared_ptr<const Table> base_;  // nullptr until Compact()
+  std::shared_ptr<const Packed> base_;  // nullptr until Compact()
   Table own_;
   std::vector<SubEntry> subs_;
   size_t persons_ = 0;

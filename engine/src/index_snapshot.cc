@@ -25,13 +25,14 @@ namespace {
 
 using check_layout::Grant;
 using check_layout::kAnyFacility;
-using check_layout::kInline;
-using check_layout::Slot;
+using check_layout::kListed;
+using check_layout::PackedSlot;
 using check_layout::SubEntry;
 
 constexpr char kMagic[8] = {'T', 'O', 'E', 'G', 'I', 'D', 'X', '1'};
 constexpr uint32_t kByteOrder = 0x01020304;
-constexpr uint32_t kFormat = 1;
+// 1: 32-byte open-addressing slots; 2: the packed layout.
+constexpr uint32_t kFormat = 2;
 constexpr size_t kAlign = 64;
 // Bounds that keep every size computation far from overflow.
 constexpr uint64_t kMaxEntries = uint64_t{1} << 40;
@@ -42,9 +43,10 @@ struct FileHeader {
   uint32_t format;
   uint64_t revision, digest;
   uint64_t persons, grants;
-  uint64_t slot_count, spill_count, sub_count, facility_count, hco_bytes;
+  uint64_t slot_count, list_count, sub_count, facility_count, hco_bytes;
   uint64_t body_hash;
-  uint64_t reserved[4];
+  uint64_t homes;
+  uint64_t reserved[3];
 };
 static_assert(sizeof(FileHeader) == 128);
 
@@ -54,13 +56,13 @@ constexpr uint64_t AlignUp(uint64_t n) {
 
 // Where each section starts, from the counts in the header.
 struct Sections {
-  uint64_t slots, spill, subs, hco_offsets, hco_chars, by_hco, end;
+  uint64_t slots, lists, subs, hco_offsets, hco_chars, by_hco, end;
 };
 Sections Locate(const FileHeader& h) {
   Sections s{};
   s.slots = sizeof(FileHeader);
-  s.spill = AlignUp(s.slots + h.slot_count * sizeof(Slot));
-  s.subs = AlignUp(s.spill + h.spill_count * sizeof(Grant));
+  s.lists = AlignUp(s.slots + h.slot_count * sizeof(PackedSlot));
+  s.subs = AlignUp(s.lists + h.list_count * sizeof(Grant));
   s.hco_offsets = AlignUp(s.subs + h.sub_count * sizeof(SubEntry));
   s.hco_chars =
       AlignUp(s.hco_offsets + (h.facility_count + 1) * sizeof(uint32_t));
@@ -199,8 +201,8 @@ uint64_t CatalogueDigest(const Catalogue& catalogue) {
 Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
                           const CheckIndex& checks,
                           const std::vector<std::string_view>& hcos) {
-  CheckIndex::Table scratch;
-  const CheckIndex::Table& index = checks.Flat(&scratch);
+  CheckIndex::Packed scratch;
+  const CheckIndex::Packed& index = checks.Flat(&scratch);
   const std::vector<SubEntry>& subs = checks.subs();
   FileHeader h{};
   std::memcpy(h.magic, kMagic, sizeof kMagic);
@@ -210,13 +212,11 @@ Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
   h.digest = stamp.digest;
   h.persons = checks.persons();
   h.grants = checks.grants();
-  h.slot_count = index.slot_count();
+  h.slot_count = index.slots().size();
+  h.homes = index.homes();
+  h.list_count = index.lists().size();
   h.sub_count = subs.size();
   h.facility_count = hcos.size();
-  for (size_t i = 0; i < index.slot_count(); ++i) {
-    const Slot& s = index.slot(i);
-    if (s.insz != 0 && s.count > kInline) h.spill_count += s.count;
-  }
   for (std::string_view hco : hcos) h.hco_bytes += hco.size();
   if (h.hco_bytes >= UINT32_MAX) {
     return Status::Storage(code::kIoError, "too many facilities to snapshot");
@@ -241,26 +241,12 @@ Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
       ::lseek(fd, sizeof h, SEEK_SET) < 0) {
     return fail("cannot write");
   }
+  // The packed persons as they are held in memory.
   BodyWriter out(fd);
-  bool ok = true;
-  // Slots, with a spilled person's list given as an offset into the spill
-  // section (lists in slot order).
-  uint32_t next_spill = 0;
-  for (size_t i = 0; ok && i < index.slot_count(); ++i) {
-    Slot s = index.slot(i);
-    if (s.insz != 0 && s.count > kInline) {
-      s.spill = next_spill;
-      next_spill += s.count;
-    }
-    ok = out.Put(&s, sizeof s);
-  }
-  ok = ok && out.PadTo(at.spill);
-  for (size_t i = 0; ok && i < index.slot_count(); ++i) {
-    const Slot& s = index.slot(i);
-    if (s.insz != 0 && s.count > kInline) {
-      ok = out.Put(index.Grants(s), s.count * sizeof(Grant));
-    }
-  }
+  bool ok = out.Put(index.slots().data(),
+                    index.slots().size() * sizeof(PackedSlot)) &&
+            out.PadTo(at.lists) &&
+            out.Put(index.lists().data(), index.lists().size() * sizeof(Grant));
   ok = ok && out.PadTo(at.subs);
   for (size_t i = 0; ok && i < subs.size(); ++i) {
     ok = out.Put(&subs[i], sizeof(SubEntry));
@@ -380,8 +366,8 @@ Status MappedCheckIndex::Validate() {
   if (h.byte_order != kByteOrder || h.format != kFormat) {
     return bad("written by another build (format or byte order)");
   }
-  if (h.slot_count == 0 || h.slot_count > kMaxEntries ||
-      !std::has_single_bit(h.slot_count) || h.spill_count > kMaxEntries ||
+  if (h.slot_count == 0 || h.slot_count > kMaxEntries || h.homes == 0 ||
+      h.homes >= h.slot_count || h.list_count > kMaxEntries ||
       h.sub_count > kMaxEntries || h.facility_count > kMaxEntries ||
       h.hco_bytes > kMaxEntries) {
     return bad("impossible table sizes");
@@ -392,11 +378,11 @@ Status MappedCheckIndex::Validate() {
     return bad("its hash does not match (damaged)");
   }
   stamp_ = SnapshotStamp{h.revision, h.digest};
-  slots_ = reinterpret_cast<const Slot*>(bytes + at.slots);
+  slots_ = reinterpret_cast<const PackedSlot*>(bytes + at.slots);
   slot_count_ = h.slot_count;
-  mask_ = slot_count_ - 1;
-  spill_ = reinterpret_cast<const Grant*>(bytes + at.spill);
-  spill_count_ = h.spill_count;
+  homes_ = h.homes;
+  lists_ = reinterpret_cast<const Grant*>(bytes + at.lists);
+  list_count_ = h.list_count;
   subs_ = reinterpret_cast<const SubEntry*>(bytes + at.subs);
   sub_count_ = h.sub_count;
   hco_offsets_ = reinterpret_cast<const uint32_t*>(bytes + at.hco_offsets);
@@ -405,29 +391,54 @@ Status MappedCheckIndex::Validate() {
   by_hco_ = reinterpret_cast<const uint32_t*>(bytes + at.by_hco);
   facilities_ = h.facility_count;
 
-  // Every reference stays inside the file, so no lookup can stray.
+  // Every reference stays inside the file, so no lookup can stray; every
+  // person sits where a lookup for it goes (at or after its home, homes in
+  // order, no empty slot between), so none is lost.
+  if (slots_[slot_count_ - 1].key != 0) {
+    return bad("no empty slot ends the person table");
+  }
   uint64_t persons = 0, grants = 0;
+  size_t last_home = 0, last_empty = SIZE_MAX;  // SIZE_MAX: none yet
+  auto count_grant = [&](const Grant& g) {
+    if (g.sub >= sub_count_) return false;
+    grants += static_cast<uint64_t>(std::popcount(g.apps));
+    return true;
+  };
   for (size_t i = 0; i < slot_count_; ++i) {
-    const Slot& s = slots_[i];
-    if (s.insz == 0) {
+    const PackedSlot& s = slots_[i];
+    if (s.key == 0) {
       // Empty; a probe for the key 0 (no valid INSZ) ends on one.
-      if (s.count != 0) return bad("an empty slot holds grants");
+      if (s.grant.sub != 0 || s.grant.apps != 0) {
+        return bad("an empty slot holds grants");
+      }
+      last_empty = i;
       continue;
     }
+    const uint64_t insz = s.key & ~kListed;
+    if (insz == 0) return bad("a person has no INSZ");
+    const size_t home = check_layout::Home(insz, homes_);
+    if (home > i || home < last_home ||
+        (last_empty != SIZE_MAX && last_empty >= home)) {
+      return bad("a person is not where a lookup looks for it");
+    }
+    last_home = home;
     ++persons;
-    if (s.count > kInline && uint64_t{s.spill} + s.count > spill_count_) {
+    if ((s.key & kListed) == 0) {
+      if (!count_grant(s.grant)) return bad("a grant names no subafdeling");
+      continue;
+    }
+    if (uint64_t{s.grant.sub} + s.grant.apps > list_count_) {
       return bad("a person's grants lie outside the file");
     }
-    const Grant* g = SlotGrants(s);
-    for (uint32_t k = 0; k < s.count; ++k) {
-      if (g[k].sub >= sub_count_) return bad("a grant names no subafdeling");
-      grants += static_cast<uint64_t>(std::popcount(g[k].apps));
+    for (uint32_t k = 0; k < s.grant.apps; ++k) {
+      if (!count_grant(lists_[s.grant.sub + k])) {
+        return bad("a grant names no subafdeling");
+      }
     }
   }
   if (persons != h.persons || grants != h.grants) {
     return bad("its counts do not match its tables");
   }
-  if (persons >= slot_count_) return bad("the person table has no free slot");
   for (size_t i = 0; i < sub_count_; ++i) {
     if (subs_[i].facility != kAnyFacility && subs_[i].facility >= facilities_) {
       return bad("a subafdeling names no facility");

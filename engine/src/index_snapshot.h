@@ -12,10 +12,11 @@
 // refused with the reason, and the engine loads the graph as before.
 //
 // File layout (native byte order, which the header records): a 128-byte
-// header, then 64-byte aligned sections: the slot table, the spill grants
-// (persons with more than two subafdelingen), the subafdeling entries, the
-// facilities' HCO offsets and characters, and the facility indexes in HCO
-// order. A 64-bit hash of everything after the header is in the header.
+// header, then 64-byte aligned sections: the persons in the packed layout
+// of check_layout (the slots, then the grant lists of persons with other
+// than one grant), the subafdeling entries, the facilities' HCO offsets
+// and characters, and the facility indexes in HCO order. A 64-bit hash of
+// everything after the header is in the header.
 //
 // Thread safety: MappedCheckIndex is immutable once opened; its const
 // methods may run concurrently. WriteIndexSnapshot may run concurrently
@@ -91,10 +92,10 @@ std::optional<SnapshotStamp> ReadSnapshotStamp(const std::string& path);
 class MappedCheckIndex : public check_layout::Reader<MappedCheckIndex> {
  public:
   // Maps and validates the snapshot at path: every slot, grant and entry
-  // points inside the file, the slot table has an empty slot, the hash
-  // matches. Failure codes: io_error (missing, unreadable, not owned by
-  // this user or writable by others), snapshot_invalid (anything else), with
-  // the reason in the message.
+  // points inside the file, every person sits where a lookup finds it and
+  // an empty slot ends the table, the hash matches. Failure codes: io_error
+  // (missing, unreadable, not owned by this user or writable by others),
+  // snapshot_invalid (anything else), with the reason in the message.
   static Result<std::unique_ptr<MappedCheckIndex>> Open(
       const std::string& path);
   ~MappedCheckIndex();
@@ -116,28 +117,25 @@ class MappedCheckIndex : public check_layout::Reader<MappedCheckIndex> {
 
   // The lookups of check_layout::Reader.
   check_layout::GrantSpan Find(uint64_t insz) const {
-    const check_layout::Slot* s = check_layout::ProbeSlots(slots_, mask_, insz);
+    const check_layout::PackedSlot* s =
+        check_layout::ProbePacked(slots_, homes_, insz);
     if (s == nullptr) return {};
-    return {SlotGrants(*s), s->count};
+    return check_layout::PackedGrants(*s, lists_);
   }
   const check_layout::SubEntry& sub(uint32_t i) const { return subs_[i]; }
 
  private:
   MappedCheckIndex() = default;
   Status Validate();
-  const check_layout::Grant* SlotGrants(const check_layout::Slot& s) const {
-    return s.count <= check_layout::kInline ? s.inline_grants
-                                            : spill_ + s.spill;
-  }
 
   void* base_ = nullptr;
   size_t size_ = 0;
   SnapshotStamp stamp_;
   size_t persons_ = 0, grants_ = 0;
-  const check_layout::Slot* slots_ = nullptr;
-  size_t slot_count_ = 0, mask_ = 0;
-  const check_layout::Grant* spill_ = nullptr;
-  size_t spill_count_ = 0;
+  const check_layout::PackedSlot* slots_ = nullptr;
+  size_t slot_count_ = 0, homes_ = 0;
+  const check_layout::Grant* lists_ = nullptr;
+  size_t list_count_ = 0;
   const check_layout::SubEntry* subs_ = nullptr;
   size_t sub_count_ = 0;
   const uint32_t* hco_offsets_ = nullptr;  // facilities_ + 1 entries
