@@ -21,11 +21,11 @@ Vertex DelegationGraph::AddNode(NodeKind kind, uint32_t index) {
 void DelegationGraph::Reserve(size_t persons, size_t enterprises,
                               size_t facilities, size_t subafdelingen) {
   persons_.Reserve(persons);
-  enterprises_.reserve(enterprises);
+  enterprises_.Reserve(enterprises);
   enterprise_by_kbo_.Reserve(enterprises);
-  facilities_.reserve(facilities);
+  facilities_.Reserve(facilities);
   facility_by_hco_.reserve(facilities);
-  subafdelingen_.reserve(subafdelingen);
+  subafdelingen_.Reserve(subafdelingen);
   subafdeling_by_id_.reserve(subafdelingen);
   // A domain per enterprise at most, in practice.
   graph_.ReserveVertices(persons + 2 * enterprises + facilities +
@@ -52,13 +52,13 @@ Vertex DelegationGraph::UpsertEnterprise(uint64_t kbo, std::string_view name,
                                          std::string_view start_date) {
   auto [slot, inserted] = enterprise_by_kbo_.Insert(kbo, kNoVertex);
   if (inserted) {
-    enterprises_.push_back(EnterpriseData{});
-    enterprises_.back().kbo = kbo;
+    EnterpriseData fresh;
+    fresh.kbo = kbo;
     *slot = AddNode(NodeKind::kEnterprise,
-                    static_cast<uint32_t>(enterprises_.size() - 1));
+                    static_cast<uint32_t>(enterprises_.Add(std::move(fresh))));
   }
   const Vertex v = *slot;
-  EnterpriseData& e = enterprises_[graph_[v].index];
+  EnterpriseData& e = enterprises_.Mutable(graph_[v].index);
   e.name = name;
   const bool was_active = e.active;
   e.active = active;
@@ -85,13 +85,13 @@ Vertex DelegationGraph::UpsertFacility(const std::string& hco,
   if (it != facility_by_hco_.end()) {
     v = it->second.vertex;
   } else {
-    facilities_.push_back(FacilityData{});
-    facilities_.back().hco = hco;
-    const auto index = static_cast<uint32_t>(facilities_.size() - 1);
+    FacilityData fresh;
+    fresh.hco = hco;
+    const auto index = static_cast<uint32_t>(facilities_.Add(std::move(fresh)));
     v = AddNode(NodeKind::kFacility, index);
     facility_by_hco_.emplace(hco, FacilityRef{v, index});
   }
-  FacilityData& f = facilities_[graph_[v].index];
+  FacilityData& f = facilities_.Mutable(graph_[v].index);
   if (f.enterprise != e && f.enterprise != kNoVertex) {
     RemoveLink(f.enterprise, v, LinkKind::kOrganizes);
   }
@@ -112,9 +112,9 @@ Vertex DelegationGraph::EnsureDomain(Vertex enterprise, CapacityId c,
   auto key = std::make_tuple(enterprise, c, s);
   auto it = domain_by_key_.find(key);
   if (it != domain_by_key_.end()) return it->second;
-  domains_.push_back(DomainData{enterprise, c, s, kNoVertex});
   Vertex v =
-      AddNode(NodeKind::kDomain, static_cast<uint32_t>(domains_.size() - 1));
+      AddNode(NodeKind::kDomain, static_cast<uint32_t>(domains_.Add(
+                                     DomainData{enterprise, c, s, kNoVertex})));
   domain_by_key_.emplace(key, v);
   AddLink(enterprise, v, LinkKind::kDomain, Provenance{});
   return v;
@@ -264,9 +264,11 @@ bool DelegationGraph::CapacityActive(Vertex enterprise, CapacityId c) const {
 bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
   Vertex e = FindEnterprise(op.kbo);
   if (e == kNoVertex) return false;
-  EnterpriseData& ent = enterprises_[graph_[e].index];
+  // Rows are taken to change only by the ops that change them: a copy
+  // that changes a shared row holds its own copy of it (SharedRows).
   switch (op.kind) {
     case Action::kAppointHtb: {
+      EnterpriseData& ent = enterprises_.Mutable(graph_[e].index);
       if (ent.htb != kNoVertex) RemoveLink(ent.htb, e, LinkKind::kHtb);
       Vertex p = EnsurePerson(op.insz);
       AddLink(p, e, LinkKind::kHtb, prov);
@@ -276,14 +278,16 @@ bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
       RefreshEnterprise(e);
       return true;
     }
-    case Action::kActivateCapacity:
+    case Action::kActivateCapacity: {
+      EnterpriseData& ent = enterprises_.Mutable(graph_[e].index);
       ent.active_capacities |= uint64_t{1} << op.capacity;
       ent.capacity_prov.emplace_back(op.capacity, prov);
       RefreshEnterprise(e);
       return true;
+    }
     case Action::kSetTb: {
       Vertex d = EnsureDomain(e, op.capacity, op.subdivision);
-      DomainData& dom = domains_[graph_[d].index];
+      DomainData& dom = domains_.Mutable(graph_[d].index);
       if (dom.tb != kNoVertex) RemoveLink(dom.tb, d, LinkKind::kTb);
       Vertex p = EnsurePerson(op.insz);
       AddLink(p, d, LinkKind::kTb, prov);
@@ -313,9 +317,9 @@ bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
       data.facility = f;
       data.email = op.email;
       data.prov = prov;
-      subafdelingen_.push_back(std::move(data));
-      Vertex s = AddNode(NodeKind::kSubafdeling,
-                         static_cast<uint32_t>(subafdelingen_.size() - 1));
+      Vertex s =
+          AddNode(NodeKind::kSubafdeling,
+                  static_cast<uint32_t>(subafdelingen_.Add(std::move(data))));
       subafdeling_by_id_.emplace(op.subafdeling, s);
       max_subafdeling_id_ = std::max(max_subafdeling_id_, op.subafdeling);
       AddLink(d, s, LinkKind::kSubafdeling, prov);
@@ -330,21 +334,24 @@ bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
   // The remaining ops act on an existing subafdeling.
   Vertex s = FindSubafdeling(op.subafdeling);
   if (s == kNoVertex) return false;
-  SubafdelingData& sub = subafdelingen_[graph_[s].index];
   const uint64_t bit = uint64_t{1} << op.app;
   switch (op.kind) {
-    case Action::kAuthorize:
+    case Action::kAuthorize: {
+      SubafdelingData& sub = subafdelingen_.Mutable(graph_[s].index);
       sub.authorizations |= bit;
       sub.authorization_prov.emplace_back(op.app, prov);
       RefreshSubafdeling(s);
       return true;
-    case Action::kDeauthorize:
+    }
+    case Action::kDeauthorize: {
+      SubafdelingData& sub = subafdelingen_.Mutable(graph_[s].index);
       sub.authorizations &= ~bit;
       std::erase_if(sub.authorization_prov,
                     [&](const auto& p) { return p.first == op.app; });
       RefreshSubafdeling(s);
       return true;
-    case Action::kRemoveSubafdeling:
+    }
+    case Action::kRemoveSubafdeling: {
       // The rights go with the subafdeling (normally revoked by earlier
       // ops of the same change; any left are dropped from the index here).
       for (auto [it, end] = in_edges(s, graph_); it != end; ++it) {
@@ -355,12 +362,14 @@ bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
         }
       }
       graph_.ClearVertex(s);
+      SubafdelingData& sub = subafdelingen_.Mutable(graph_[s].index);
       sub.removed = true;
       sub.authorizations = 0;
       sub.authorization_prov.clear();
       subafdeling_by_id_.erase(op.subafdeling);
       RefreshSubafdeling(s);
       return true;
+    }
     case Action::kAddManager:
       AddLink(EnsurePerson(op.insz), s, LinkKind::kManager, prov);
       return true;

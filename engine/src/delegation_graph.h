@@ -51,6 +51,7 @@
 #include "link_graph.h"
 #include "person_table.h"
 #include "provenance_table.h"
+#include "shared_rows.h"
 #include "toegang/engine.h"
 
 namespace toegang {
@@ -118,13 +119,19 @@ class DelegationGraph {
                         const std::string& type_code, uint64_t kbo,
                         bool active);
 
-  // Folds the changes of the graph, the person table, the check index and
-  // the provenance table into compact bases that copies of this graph
-  // share (LinkGraph::Compact, PersonTable::Compact, CheckIndex::Compact,
-  // ProvenanceTable::Compact): call it on a loaded model before copying it.
+  // Folds the changes of the graph, the person table, the check index, the
+  // provenance table and the rows of enterprises, facilities, domains and
+  // subafdelingen into compact bases that copies of this graph share
+  // (LinkGraph::Compact, PersonTable::Compact, CheckIndex::Compact,
+  // ProvenanceTable::Compact, SharedRows::Compact): call it on a loaded
+  // model before copying it.
   // Changes nothing a query sees. Returns the graph's old overlay, for the
   // caller to free off the path to the first query.
   std::unique_ptr<LinkGraph::Overlay> Compact() {
+    enterprises_.Compact();
+    facilities_.Compact();
+    domains_.Compact();
+    subafdelingen_.Compact();
     persons_.Compact();
     index_.Compact();
     provs_.Compact();
@@ -246,10 +253,10 @@ class DelegationGraph {
   const Catalogue* catalogue_;
   Graph graph_;
   PersonTable persons_;
-  std::vector<EnterpriseData> enterprises_;
-  std::vector<FacilityData> facilities_;
-  std::vector<DomainData> domains_;
-  std::vector<SubafdelingData> subafdelingen_;
+  SharedRows<EnterpriseData> enterprises_;
+  SharedRows<FacilityData> facilities_;
+  SharedRows<DomainData> domains_;
+  SharedRows<SubafdelingData> subafdelingen_;
 
   FlatU64Map<Vertex> enterprise_by_kbo_;
   struct FacilityRef {
