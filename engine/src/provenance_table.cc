@@ -1,5 +1,6 @@
 #include "provenance_table.h"
 
+#include <stdexcept>
 #include <utility>
 
 #include "huge_pages.h"
@@ -16,8 +17,14 @@ size_t ProvenanceTable::Hash::operator()(const Provenance& p) const {
 
 uint64_t ProvenanceTable::Intern(const Provenance& p) {
   if (last_number_ != UINT64_MAX && p == last_) return last_number_;
-  auto [it, added] = own_numbers_.try_emplace(p, size());
-  if (added) own_.push_back(p);
+  auto it = own_numbers_.find(p);
+  if (it == own_numbers_.end()) {
+    if (size() > kMaxNumber) {
+      throw std::length_error("more distinct provenances than a Link numbers");
+    }
+    it = own_numbers_.emplace(p, size()).first;
+    own_.push_back(p);
+  }
   last_ = p;
   last_number_ = it->second;
   return last_number_;

@@ -1,6 +1,6 @@
 // ProvenanceTable: who made each link, when and at which revision, held
 // once per distinct value. A link carries only a number into this table
-// (Link::prov_number), so the millions of links of a federation cost 8
+// (Link::prov_number), so the millions of links of a federation cost 6
 // bytes each instead of 24: a load brings about one distinct value per
 // revision of the database (63 thousand at M, against 3.7 million links),
 // and every commit after it adds one.
@@ -35,15 +35,17 @@ struct Provenance {
 
 class ProvenanceTable {
  public:
-  // Numbers fit in 48 bits (see Link). Each number costs the table 24
-  // bytes, so memory runs out long before the numbers do.
-  static constexpr uint64_t kMaxNumber = (uint64_t{1} << 48) - 1;
+  // Numbers fit in 32 bits (see Link). Each number costs the table at
+  // least 24 bytes (100 GB for all of them), so memory runs out before the
+  // numbers do; Intern() throws std::length_error past the last one.
+  static constexpr uint64_t kMaxNumber = (uint64_t{1} << 32) - 1;
 
   ProvenanceTable();
 
   // The number of p, added when the table does not hold it yet. Values
   // held only by the base may get a second number (harmless: both read
-  // back as p).
+  // back as p). Throws std::length_error when p would be number
+  // kMaxNumber + 1.
   uint64_t Intern(const Provenance& p);
   // REQUIRES: number came from Intern() on this table or one it was
   // copied from.
