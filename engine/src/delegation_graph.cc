@@ -3,13 +3,36 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 #include "huge_pages.h"
 #include "text_forms.h"
 
 namespace toegang {
-namespace {}  // namespace
+namespace {
+
+// An HCO number (1 to 15 digits, leading zeros count) as a key: the digits'
+// value with their count above it (10^15 < 2^50). nullopt for other text.
+std::optional<uint64_t> HcoKey(std::string_view hco) {
+  if (hco.empty() || hco.size() > 15) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : hco) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return (uint64_t{hco.size()} << 50) | value;
+}
+
+// A domain's key: its enterprise's vertex (32 bits), hoedanigheid and
+// subdivisie.
+uint64_t DomainKey(Vertex enterprise, CapacityId c, SubdivisionId s) {
+  return (static_cast<uint64_t>(enterprise) << 16) | (uint64_t{c} << 8) | s;
+}
+
+}  // namespace
 
 Vertex DelegationGraph::AddNode(NodeKind kind, uint32_t index) {
   if (index > Node::kMaxIndex) {
@@ -24,7 +47,7 @@ void DelegationGraph::Reserve(size_t persons, size_t enterprises,
   enterprises_.Reserve(enterprises);
   enterprise_by_kbo_.Reserve(enterprises);
   facilities_.Reserve(facilities);
-  facility_by_hco_.reserve(facilities);
+  facility_by_hco_.Reserve(facilities);
   subafdelingen_.Reserve(subafdelingen);
   subafdeling_by_id_.reserve(subafdelingen);
   // A domain per enterprise at most, in practice.
@@ -81,15 +104,16 @@ Vertex DelegationGraph::UpsertFacility(const std::string& hco,
                                        uint64_t kbo, bool active) {
   Vertex e = FindEnterprise(kbo);
   Vertex v;
-  auto it = facility_by_hco_.find(hco);
-  if (it != facility_by_hco_.end()) {
-    v = it->second.vertex;
+  const std::optional<uint64_t> key = HcoKey(hco);
+  if (!key) return kNoVertex;
+  if (const FacilityRef* known = facility_by_hco_.Find(*key)) {
+    v = known->vertex;
   } else {
     FacilityData fresh;
     fresh.hco = hco;
     const auto index = static_cast<uint32_t>(facilities_.Add(std::move(fresh)));
     v = AddNode(NodeKind::kFacility, index);
-    facility_by_hco_.emplace(hco, FacilityRef{v, index});
+    facility_by_hco_.Insert(*key, FacilityRef{static_cast<uint32_t>(v), index});
   }
   FacilityData& f = facilities_.Mutable(graph_[v].index);
   if (f.enterprise != e && f.enterprise != kNoVertex) {
@@ -109,13 +133,12 @@ Vertex DelegationGraph::UpsertFacility(const std::string& hco,
 
 Vertex DelegationGraph::EnsureDomain(Vertex enterprise, CapacityId c,
                                      SubdivisionId s) {
-  auto key = std::make_tuple(enterprise, c, s);
-  auto it = domain_by_key_.find(key);
-  if (it != domain_by_key_.end()) return it->second;
+  const uint64_t key = DomainKey(enterprise, c, s);
+  if (const uint32_t* known = domain_by_key_.Find(key)) return *known;
   Vertex v =
       AddNode(NodeKind::kDomain, static_cast<uint32_t>(domains_.Add(
                                      DomainData{enterprise, c, s, kNoVertex})));
-  domain_by_key_.emplace(key, v);
+  domain_by_key_.Insert(key, static_cast<uint32_t>(v));
   AddLink(enterprise, v, LinkKind::kDomain, Provenance{});
   return v;
 }
@@ -224,21 +247,23 @@ Vertex DelegationGraph::FindEnterprise(uint64_t kbo) const {
 }
 
 Vertex DelegationGraph::FindFacility(const std::string& hco) const {
-  auto it = facility_by_hco_.find(hco);
-  return it == facility_by_hco_.end() ? kNoVertex : it->second.vertex;
+  const std::optional<uint64_t> key = HcoKey(hco);
+  const FacilityRef* f = key ? facility_by_hco_.Find(*key) : nullptr;
+  return f == nullptr ? kNoVertex : f->vertex;
 }
 
 std::optional<uint32_t> DelegationGraph::FindFacilityIndex(
     const std::string& hco) const {
-  auto it = facility_by_hco_.find(hco);
-  if (it == facility_by_hco_.end()) return std::nullopt;
-  return it->second.index;
+  const std::optional<uint64_t> key = HcoKey(hco);
+  const FacilityRef* f = key ? facility_by_hco_.Find(*key) : nullptr;
+  if (f == nullptr) return std::nullopt;
+  return f->index;
 }
 
 Vertex DelegationGraph::FindDomain(Vertex enterprise, CapacityId c,
                                    SubdivisionId s) const {
-  auto it = domain_by_key_.find(std::make_tuple(enterprise, c, s));
-  return it == domain_by_key_.end() ? kNoVertex : it->second;
+  const uint32_t* d = domain_by_key_.Find(DomainKey(enterprise, c, s));
+  return d == nullptr ? kNoVertex : *d;
 }
 
 Vertex DelegationGraph::FindSubafdeling(int64_t id) const {
@@ -563,8 +588,12 @@ std::vector<std::string> DelegationGraph::CheckInvariants() const {
   }
   for (size_t i = 0; i < domains_.size(); ++i) {
     const DomainData& d = domains_[i];
-    Vertex dv = domain_by_key_.at(
-        std::make_tuple(d.enterprise, d.capacity, d.subdivision));
+    const Vertex dv = FindDomain(d.enterprise, d.capacity, d.subdivision);
+    if (dv == kNoVertex || graph_[dv].index != i) {
+      problems.push_back(fmt::format("domain of {}: index disagrees",
+                                     KboDigits(enterprise(d.enterprise).kbo)));
+      continue;
+    }
     std::vector<Vertex> tbs = Sources(dv, LinkKind::kTb);
     if (tbs.size() > 1 || (tbs.size() == 1) != (d.tb != kNoVertex)) {
       problems.push_back(fmt::format("domain of {}: TB links disagree",
