@@ -172,9 +172,10 @@ TEST(CheckIndexTest, AChangedPersonLeavesTheSharedBaseAlone) {
 }
 
 // The packed base on its own: every person is found with its grants, no
-// other key is, each slot lies at or after its home with the homes in
-// order (what a lookup relies on), and a person left without rights keeps
-// its place (persons() does not count it twice when it comes back).
+// other key is, each person lies at or after its home with the homes in
+// order and its further grants in the slots after it (what a lookup relies
+// on), and a person left without rights keeps its place (persons() does
+// not count it twice when it comes back).
 TEST(CheckIndexTest, ThePackedBaseFindsEveryPersonAndNobodyElse) {
   CheckIndex index;
   for (uint32_t s = 0; s < 8; ++s) index.SetSubafdeling(s, 0b111, s);
@@ -208,15 +209,27 @@ TEST(CheckIndexTest, ThePackedBaseFindsEveryPersonAndNobodyElse) {
     }
   }
   EXPECT_EQ(base.Find(0), nullptr);
-  size_t last_home = 0;
+  size_t last_home = 0, continuations = 0;
   for (size_t i = 0; i < base.slots().size(); ++i) {
-    const uint64_t key = base.slots()[i].key & ~check_layout::kListed;
+    const uint64_t key = base.slots()[i].key;
     if (key == 0) continue;
-    const size_t home = check_layout::Home(key, base.homes());
+    if (key == check_layout::kContinuation) {
+      ++continuations;
+      continue;
+    }
+    const size_t home =
+        check_layout::Home(key & check_layout::kInszMask, base.homes());
     ASSERT_LE(home, i);
     ASSERT_GE(home, last_home);
     last_home = home;
+    // The person's further grants follow it.
+    const uint64_t count = key >> check_layout::kCountShift;
+    for (uint64_t k = 1; k < count; ++k) {
+      ASSERT_EQ(base.slots()[i + k].key, check_layout::kContinuation);
+    }
   }
+  // 500 persons with 4 grants, about 1500 with 2.
+  EXPECT_GT(continuations, 1500u + 1400u);
   EXPECT_EQ(base.slots().back().key, 0u);
   EXPECT_LE(base.slots().size(), base.homes() + 64);  // a short tail
   index.AddRight(gone, 5, 1);

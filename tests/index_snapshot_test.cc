@@ -178,8 +178,9 @@ TEST(IndexSnapshotFileTest, RefusesDamagedTruncatedForeignAndOpenFiles) {
   std::mt19937 rng(3);
   for (int i = 0; i < 200; ++i) {
     std::string flipped = bytes;
-    flipped[rng() % flipped.size()] ^= static_cast<char>(1 << (rng() % 8));
-    EXPECT_TRUE(refused(flipped, kSnapshotInvalid)) << i;
+    const size_t at = rng() % flipped.size();
+    flipped[at] ^= static_cast<char>(1 << (rng() % 8));
+    EXPECT_TRUE(refused(flipped, kSnapshotInvalid)) << i << " at " << at;
   }
   EXPECT_TRUE(refused(bytes.substr(0, bytes.size() - 64), kSnapshotInvalid));
   EXPECT_TRUE(refused(bytes.substr(0, 100), kSnapshotInvalid));
@@ -214,8 +215,8 @@ TEST(IndexSnapshotFileTest,
   ASSERT_TRUE(open(bytes).ok());  // resealing an intact file changes nothing
 
   // The packed slots (check_layout::PackedSlot) start after the 128-byte
-  // header: an INSZ (with kListed for a person without exactly one grant)
-  // and the grant.
+  // header: a person's INSZ and grant count, and its first grant, each
+  // further grant in a continuation slot after it.
   constexpr size_t kSlots = 128;
   auto key_at = [&](const std::string& file, size_t at) {
     uint64_t key;
@@ -229,22 +230,23 @@ TEST(IndexSnapshotFileTest,
     EXPECT_NE(m.status().message().find(why), std::string::npos)
         << m.status().message();
   };
-  // Slots up to the first that is empty and not the first.
-  std::vector<size_t> persons;   // offsets of slots with one grant
-  size_t listed = 0, empty = 0;  // a listed person's and an empty slot
+  std::vector<size_t> persons;    // offsets of persons with one grant
+  size_t several = 0, empty = 0;  // a person with more, an empty slot
   for (size_t at = kSlots; at + 16 <= bytes.size(); at += 16) {
     const uint64_t key = key_at(bytes, at);
     if (key == 0) {
       if (empty == 0 && !persons.empty()) empty = at;
-    } else if ((key & check_layout::kListed) != 0) {
-      if (listed == 0) listed = at;
-    } else if (persons.size() < 64) {
+    } else if (key == check_layout::kContinuation) {
+      continue;
+    } else if ((key >> check_layout::kCountShift) >= 2) {
+      if (several == 0) several = at;
+    } else if ((key >> check_layout::kCountShift) == 1 && persons.size() < 64) {
       persons.push_back(at);
     }
-    if (empty != 0 && listed != 0 && persons.size() >= 64) break;
+    if (empty != 0 && several != 0 && persons.size() >= 64) break;
   }
   ASSERT_GE(persons.size(), 2u);
-  ASSERT_NE(listed, 0u);
+  ASSERT_NE(several, 0u);
   ASSERT_NE(empty, 0u);
 
   // A grant that names a subafdeling past the table.
@@ -253,11 +255,20 @@ TEST(IndexSnapshotFileTest,
   std::memcpy(bad_sub.data() + persons[0] + 8, &sub, 4);
   refused(bad_sub, "names no subafdeling");
 
-  // A list that runs past the grant lists.
-  std::string bad_list = bytes;
-  const uint32_t long_list = 0x7fffffff;
-  std::memcpy(bad_list.data() + listed + 12, &long_list, 4);
-  refused(bad_list, "outside the file");
+  // A count that runs past the person's continuation slots.
+  std::string long_count = bytes;
+  const uint64_t longer =
+      key_at(bytes, several) + (uint64_t{100} << check_layout::kCountShift);
+  std::memcpy(long_count.data() + several, &longer, 8);
+  refused(long_count, "cut short");
+
+  // A continuation slot with no person before it: the person that had it
+  // now has one grant.
+  std::string orphan = bytes;
+  const uint64_t one = (key_at(bytes, several) & check_layout::kInszMask) |
+                       (uint64_t{1} << check_layout::kCountShift);
+  std::memcpy(orphan.data() + several, &one, 8);
+  refused(orphan, "belongs to no person");
 
   // A person moved into an empty slot away from the others of its home:
   // intact bytes, but a lookup would stop before it.
@@ -272,14 +283,25 @@ TEST(IndexSnapshotFileTest,
   std::memcpy(ghost.data() + empty + 8, bytes.data() + persons[0] + 8, 8);
   refused(ghost, "an empty slot holds grants");
 
-  // Random damage anywhere, resealed.
+  // Random damage, resealed: anywhere in even rounds; in odd rounds in
+  // the subafdeling entries and the grants' application bits, where much
+  // of it leaves a file that maps (and must still answer inside itself).
+  uint64_t slot_count;
+  std::memcpy(&slot_count, bytes.data() + 48, 8);  // FileHeader::slot_count
+  const size_t subs = (kSlots + slot_count * 16 + 63) / 64 * 64;
+  ASSERT_LT(subs + 90 * 8, bytes.size());
   std::mt19937 rng(11);
   int mapped = 0;
   for (int round = 0; round < 300; ++round) {
     std::string damaged = bytes;
     const int changes = 1 + static_cast<int>(rng() % 8);
     for (int c = 0; c < changes; ++c) {
-      damaged[rng() % damaged.size()] = static_cast<char>(rng());
+      size_t at = rng() % damaged.size();
+      if (round % 2 == 1) {
+        at = rng() % 2 == 0 ? subs + rng() % (90 * 8)
+                            : kSlots + (rng() % slot_count) * 16 + 12;
+      }
+      damaged[at] = static_cast<char>(rng());
     }
     Result<std::unique_ptr<MappedCheckIndex>> d = open(damaged);
     if (!d.ok()) {
@@ -300,7 +322,7 @@ TEST(IndexSnapshotFileTest,
       EXPECT_EQ(idx.FindFacility(idx.hco(f)), f);
     }
   }
-  EXPECT_GT(mapped, 0);  // some damage (e.g. inside an INSZ) is harmless
+  EXPECT_GT(mapped, 0);  // some damage is harmless
 }
 
 // --- the engine ------------------------------------------------------------

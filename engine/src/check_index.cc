@@ -103,17 +103,18 @@ bool CheckIndex::Table::Remove(Slot& s, uint32_t sub, uint32_t bit) {
   return false;
 }
 
-void CheckIndex::Table::Assign(Slot& s, const Grant* g, uint32_t n) {
+void CheckIndex::Table::Assign(Slot& s, GrantSpan grants) {
   const bool spilled = s.count > kInline;
   s.count = 0;              // so that nothing old is copied below
   if (spilled) Unspill(s);  // frees the old list
-  if (n <= kInline) {
-    std::copy(g, g + n, s.inline_grants);
-  } else {
+  Grant* into = s.inline_grants;
+  if (grants.count > kInline) {
     Spill(s);  // an empty list
-    spills_[s.spill].assign(g, g + n);
+    spills_[s.spill].resize(grants.count);
+    into = spills_[s.spill].data();
   }
-  s.count = n;
+  for (uint32_t i = 0; i < grants.count; ++i) into[i] = grants[i];
+  s.count = grants.count;
 }
 
 size_t CheckIndex::Table::MemoryBytes() const {
@@ -134,30 +135,39 @@ CheckIndex::Packed CheckIndex::Packed::Build(const Table& first,
   auto visit = [&](auto&& fn) {
     for (size_t i = 0; i < first.slot_count(); ++i) {
       const Slot& s = first.slot(i);
-      if (s.insz != 0) fn(s.insz, GrantSpan{first.Grants(s), s.count});
+      if (s.insz != 0) fn(s.insz, GrantSpan{first.Grants(s), s.count, 1});
     }
     if (rest == nullptr) return;
     for (const PackedSlot& s : rest->slots_) {
-      const uint64_t insz = s.key & ~check_layout::kListed;
-      if (insz != 0 && first.Find(insz) == nullptr) fn(insz, rest->Grants(s));
+      if (s.key == 0 || (s.key & check_layout::kContinuation) != 0) continue;
+      const uint64_t insz = s.key & check_layout::kInszMask;
+      if (first.Find(insz) == nullptr) fn(insz, rest->Grants(s));
     }
   };
-  size_t persons = 0, listed = 0;
+  // A person takes a slot per grant, and one when it has none.
+  auto slots_of = [](GrantSpan g) -> size_t {
+    return g.count == 0 ? 1 : g.count;
+  };
+  size_t persons = 0, used = 0;
   visit([&](uint64_t, GrantSpan g) {
+    if (g.count > check_layout::kMaxPackedGrants) {
+      throw std::length_error("check index: too many grants of one person");
+    }
     ++persons;
-    if (g.count != 1) listed += g.count;
+    used += slots_of(g);
   });
   Packed out;
   out.persons_ = persons;
-  out.homes_ = check_layout::PackedHomes(persons);
-  if (out.homes_ >= UINT32_MAX || listed > UINT32_MAX) {
+  out.homes_ = check_layout::PackedHomes(used);
+  if (out.homes_ >= UINT32_MAX) {
     throw std::length_error("check index: too many persons or grants");
   }
   // A counting sort by home: at[h] is where the persons of home h start,
   // at h or just past the persons of the homes before it.
   std::vector<uint32_t> at(out.homes_, 0);
-  visit([&](uint64_t insz, GrantSpan) {
-    ++at[check_layout::Home(insz, out.homes_)];
+  visit([&](uint64_t insz, GrantSpan g) {
+    at[check_layout::Home(insz, out.homes_)] +=
+        static_cast<uint32_t>(slots_of(g));
   });
   size_t next = 0;
   for (size_t h = 0; h < out.homes_; ++h) {
@@ -171,16 +181,15 @@ CheckIndex::Packed CheckIndex::Packed::Build(const Table& first,
     throw std::length_error("check index: too many persons or grants");
   }
   out.slots_.assign(slots, PackedSlot{});
-  out.lists_.reserve(listed);
   visit([&](uint64_t insz, GrantSpan g) {
-    PackedSlot& s = out.slots_[at[check_layout::Home(insz, out.homes_)]++];
-    if (g.count == 1) {
-      s = PackedSlot{insz, g.data[0]};
-      return;
+    uint32_t& cursor = at[check_layout::Home(insz, out.homes_)];
+    PackedSlot* s = &out.slots_[cursor];
+    cursor += static_cast<uint32_t>(slots_of(g));
+    s[0] = PackedSlot{insz | (uint64_t{g.count} << check_layout::kCountShift),
+                      g.count == 0 ? Grant{} : g[0]};
+    for (uint32_t i = 1; i < g.count; ++i) {
+      s[i] = PackedSlot{check_layout::kContinuation, g[i]};
     }
-    s = PackedSlot{insz | check_layout::kListed,
-                   Grant{static_cast<uint32_t>(out.lists_.size()), g.count}};
-    out.lists_.insert(out.lists_.end(), g.data, g.data + g.count);
   });
   return out;
 }
@@ -193,8 +202,7 @@ CheckIndex::Slot& CheckIndex::OwnSlot(uint64_t insz) {
   if (!added) return s;
   const PackedSlot* in_base = base_ != nullptr ? base_->Find(insz) : nullptr;
   if (in_base != nullptr) {
-    const GrantSpan held = base_->Grants(*in_base);
-    own_.Assign(s, held.data, held.count);
+    own_.Assign(s, base_->Grants(*in_base));
   } else {
     ++persons_;
   }
@@ -209,11 +217,11 @@ void CheckIndex::RemoveRight(uint64_t insz, uint32_t sub, unsigned app) {
   // Nothing to remove: leave the person where it is (no copy of it).
   const uint32_t bit = 1U << app;
   const GrantSpan held = Find(insz);
-  if (std::none_of(held.data, held.data + held.count, [&](const Grant& g) {
-        return g.sub == sub && (g.apps & bit) != 0;
-      })) {
-    return;
+  bool holds = false;
+  for (uint32_t i = 0; i < held.count && !holds; ++i) {
+    holds = held[i].sub == sub && (held[i].apps & bit) != 0;
   }
+  if (!holds) return;
   if (own_.Remove(OwnSlot(insz), sub, bit)) --grants_;
 }
 
@@ -237,7 +245,9 @@ const CheckIndex::Packed& CheckIndex::Flat(Packed* scratch) const {
 
 std::vector<CheckIndex::Grant> CheckIndex::GrantsOf(uint64_t insz) const {
   const GrantSpan held = Find(insz);
-  return std::vector<Grant>(held.data, held.data + held.count);
+  std::vector<Grant> out(held.count);
+  for (uint32_t i = 0; i < held.count; ++i) out[i] = held[i];
+  return out;
 }
 
 size_t CheckIndex::MemoryBytes() const {

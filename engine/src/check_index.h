@@ -63,10 +63,13 @@ static_assert(sizeof(Slot) == 32 && sizeof(Grant) == 8 &&
 
 inline size_t Hash(uint64_t insz) { return MixU64(insz); }
 
-// A person's grants as a lookup finds them: count 0 for nobody.
+// A person's grants as a lookup finds them: count 0 for nobody. Grant i
+// is data[i * stride] (stride 2 where each grant sits in a 16-byte slot).
 struct GrantSpan {
   const Grant* data = nullptr;
   uint32_t count = 0;
+  uint32_t stride = 1;
+  const Grant& operator[](uint32_t i) const { return data[i * stride]; }
 };
 
 // The slot of insz in an open-addressing table of mask + 1 slots, or
@@ -92,18 +95,22 @@ inline const Slot* ProbeSlots(const Slot* slots, size_t mask, uint64_t insz) {
 // cache line for most lookups, hits and misses alike. At least one empty
 // slot follows the last home, so every probe ends inside the array.
 //
-// A person with exactly one grant holds it in the slot; any other (none,
-// or several) has kListed set in the key and {offset, count} of a list in
-// a separate grant array in place of the grant.
+// A person's first slot holds its INSZ, its number of grants and its
+// first grant; each further grant fills a continuation slot right after
+// it (the same cache line, or the next), which lookups step over. A
+// person without grants (all revoked) keeps a slot with a count of 0.
 struct PackedSlot {
-  uint64_t key = 0;  // INSZ | kListed; 0: empty
-  Grant grant;       // the grant, or {offset, count} of the list
+  uint64_t key = 0;  // 0: empty; kContinuation; or INSZ | count << 40
+  Grant grant;       // the person's first grant, or one more of them
 };
 static_assert(sizeof(PackedSlot) == 16);
-inline constexpr uint64_t kListed = uint64_t{1} << 63;
-// Homes per person in a packed table: 5 for 4 persons (80% full).
-inline size_t PackedHomes(size_t persons) {
-  return persons == 0 ? 1 : persons + persons / 4 + 1;
+inline constexpr uint64_t kContinuation = uint64_t{1} << 63;
+inline constexpr int kCountShift = 40;
+inline constexpr uint64_t kInszMask = (uint64_t{1} << kCountShift) - 1;
+inline constexpr uint64_t kMaxPackedGrants = (uint64_t{1} << 23) - 1;
+// Homes for this many occupied slots: 5 for 4 (80% full).
+inline size_t PackedHomes(size_t used) {
+  return used == 0 ? 1 : used + used / 4 + 1;
 }
 
 // The home of insz among `homes` slots (the hash's high bits scaled, so
@@ -113,22 +120,27 @@ inline size_t Home(uint64_t insz, size_t homes) {
   return static_cast<size_t>((static_cast<Wide>(Hash(insz)) * homes) >> 64);
 }
 
-// The slot of insz, or nullptr. REQUIRES: homes >= 1 and slots laid out as
-// above (an empty slot at or after every home).
+// The first slot of insz, or nullptr. REQUIRES: homes >= 1 and slots laid
+// out as above (an empty slot at or after every home).
 inline const PackedSlot* ProbePacked(const PackedSlot* slots, size_t homes,
                                      uint64_t insz) {
   const size_t home = Home(insz, homes);
   for (const PackedSlot* s = slots + home;; ++s) {
-    const uint64_t key = s->key & ~kListed;
-    if (key == insz) return key != 0 ? s : nullptr;
-    if (key == 0 || Home(key, homes) > home) return nullptr;
+    const uint64_t key = s->key;
+    // A continuation never matches (bit 63); the empty slot only key 0.
+    if ((key & (kInszMask | kContinuation)) == insz) {
+      return key != 0 ? s : nullptr;
+    }
+    if (key == 0) return nullptr;
+    if ((key & kContinuation) == 0 && Home(key & kInszMask, homes) > home) {
+      return nullptr;
+    }
   }
 }
 
-// The grants of a packed slot; `lists` is the table's grant array.
-inline GrantSpan PackedGrants(const PackedSlot& s, const Grant* lists) {
-  if ((s.key & kListed) == 0) return {&s.grant, 1};
-  return {lists + s.grant.sub, s.grant.apps};
+// The grants of a person's first slot.
+inline GrantSpan PackedGrants(const PackedSlot& s) {
+  return {&s.grant, static_cast<uint32_t>(s.key >> kCountShift), 2};
 }
 
 // The decision over any tables with this layout. Tables provides
@@ -143,7 +155,7 @@ class Reader {
     const GrantSpan found = tables().Find(insz);
     const uint32_t bit = 1U << app;
     for (uint32_t i = 0; i < found.count; ++i) {
-      const Grant& g = found.data[i];
+      const Grant& g = found[i];
       if ((g.apps & bit) == 0) continue;
       const SubEntry& e = tables().sub(g.sub);
       if ((e.grantable & bit) != 0 &&
@@ -162,7 +174,7 @@ class Reader {
     const GrantSpan found = tables().Find(insz);
     const uint32_t bit = 1U << app;
     for (uint32_t i = 0; i < found.count; ++i) {
-      const Grant& g = found.data[i];
+      const Grant& g = found[i];
       const SubEntry& e = tables().sub(g.sub);
       if ((g.apps & bit) != 0 && (e.grantable & bit) != 0) fn(e.facility);
     }
@@ -233,8 +245,8 @@ class CheckIndex : public check_layout::Reader<CheckIndex> {
     // Clears bit of the grant at sub, dropping a grant left empty; false
     // when it was not set.
     bool Remove(Slot& s, uint32_t sub, uint32_t bit);
-    // Replaces the slot's grants by a copy of n grants at g.
-    void Assign(Slot& s, const Grant* g, uint32_t n);
+    // Replaces the slot's grants by a copy of these.
+    void Assign(Slot& s, GrantSpan grants);
 
    private:
     Grant* MutableGrants(Slot& s) {
@@ -260,14 +272,14 @@ class CheckIndex : public check_layout::Reader<CheckIndex> {
     Packed() = default;  // nobody
     // The persons of `first`, then those of `rest` (may be null) that
     // `first` does not hold. Throws std::length_error past 2^32 slots or
-    // listed grants.
+    // kMaxPackedGrants grants of one person.
     static Packed Build(const Table& first, const Packed* rest);
 
     const PackedSlot* Find(uint64_t insz) const {
       return check_layout::ProbePacked(slots_.data(), homes_, insz);
     }
     GrantSpan Grants(const PackedSlot& s) const {
-      return check_layout::PackedGrants(s, lists_.data());
+      return check_layout::PackedGrants(s);
     }
     size_t persons() const { return persons_; }
     size_t homes() const { return homes_; }
@@ -275,10 +287,8 @@ class CheckIndex : public check_layout::Reader<CheckIndex> {
         const {
       return slots_;
     }
-    const std::vector<Grant>& lists() const { return lists_; }
     size_t MemoryBytes() const {
-      return slots_.capacity() * sizeof(PackedSlot) +
-             lists_.capacity() * sizeof(Grant);
+      return slots_.capacity() * sizeof(PackedSlot);
     }
 
    private:
@@ -287,7 +297,6 @@ class CheckIndex : public check_layout::Reader<CheckIndex> {
     // One empty slot: a probe of an empty table ends at once.
     std::vector<PackedSlot, HugePageAllocator<PackedSlot>> slots_ =
         std::vector<PackedSlot, HugePageAllocator<PackedSlot>>(1);
-    std::vector<Grant> lists_;
   };
 
   CheckIndex() = default;
@@ -309,7 +318,9 @@ class CheckIndex : public check_layout::Reader<CheckIndex> {
   // --- the decision: Allowed() and ForEachGranting() of the Reader -----
   GrantSpan Find(uint64_t insz) const {
     if (own_.used() != 0) {
-      if (const Slot* s = own_.Find(insz)) return {own_.Grants(*s), s->count};
+      if (const Slot* s = own_.Find(insz)) {
+        return {own_.Grants(*s), s->count, 1};
+      }
     }
     if (base_ != nullptr) {
       if (const PackedSlot* s = base_->Find(insz)) return base_->Grants(*s);

@@ -25,14 +25,17 @@ namespace {
 
 using check_layout::Grant;
 using check_layout::kAnyFacility;
-using check_layout::kListed;
+using check_layout::kContinuation;
+using check_layout::kCountShift;
+using check_layout::kInszMask;
 using check_layout::PackedSlot;
 using check_layout::SubEntry;
 
 constexpr char kMagic[8] = {'T', 'O', 'E', 'G', 'I', 'D', 'X', '1'};
 constexpr uint32_t kByteOrder = 0x01020304;
-// 1: 32-byte open-addressing slots; 2: the packed layout.
-constexpr uint32_t kFormat = 2;
+// 1: 32-byte open-addressing slots; 2: packed, lists apart; 3: packed,
+// grants in continuation slots.
+constexpr uint32_t kFormat = 3;
 constexpr size_t kAlign = 64;
 // Bounds that keep every size computation far from overflow.
 constexpr uint64_t kMaxEntries = uint64_t{1} << 40;
@@ -43,8 +46,8 @@ struct FileHeader {
   uint32_t format;
   uint64_t revision, digest;
   uint64_t persons, grants;
-  uint64_t slot_count, list_count, sub_count, facility_count, hco_bytes;
-  uint64_t body_hash;
+  uint64_t slot_count, unused, sub_count, facility_count, hco_bytes;
+  uint64_t hash;  // FileHash(): of the body, then of this header
   uint64_t homes;
   uint64_t reserved[3];
 };
@@ -56,13 +59,12 @@ constexpr uint64_t AlignUp(uint64_t n) {
 
 // Where each section starts, from the counts in the header.
 struct Sections {
-  uint64_t slots, lists, subs, hco_offsets, hco_chars, by_hco, end;
+  uint64_t slots, subs, hco_offsets, hco_chars, by_hco, end;
 };
 Sections Locate(const FileHeader& h) {
   Sections s{};
   s.slots = sizeof(FileHeader);
-  s.lists = AlignUp(s.slots + h.slot_count * sizeof(PackedSlot));
-  s.subs = AlignUp(s.lists + h.list_count * sizeof(Grant));
+  s.subs = AlignUp(s.slots + h.slot_count * sizeof(PackedSlot));
   s.hco_offsets = AlignUp(s.subs + h.sub_count * sizeof(SubEntry));
   s.hco_chars =
       AlignUp(s.hco_offsets + (h.facility_count + 1) * sizeof(uint32_t));
@@ -81,6 +83,15 @@ uint64_t HashWords(uint64_t h, const unsigned char* p, size_t n) {
   return h;
 }
 constexpr uint64_t kHashSeed = 0x6a09e667f3bcc908ULL;
+
+// The file's hash: the body's words (body_hash, from kHashSeed), then the
+// header's with its hash field 0, so that no field of either can change
+// unnoticed (the stamp and the section sizes included).
+uint64_t FileHash(uint64_t body_hash, FileHeader h) {
+  h.hash = 0;
+  return HashWords(body_hash, reinterpret_cast<const unsigned char*>(&h),
+                   sizeof h);
+}
 
 // Streams the body to a file descriptor in 1 MiB chunks, hashing it.
 class BodyWriter {
@@ -214,7 +225,6 @@ Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
   h.grants = checks.grants();
   h.slot_count = index.slots().size();
   h.homes = index.homes();
-  h.list_count = index.lists().size();
   h.sub_count = subs.size();
   h.facility_count = hcos.size();
   for (std::string_view hco : hcos) h.hco_bytes += hco.size();
@@ -243,10 +253,8 @@ Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
   }
   // The packed persons as they are held in memory.
   BodyWriter out(fd);
-  bool ok = out.Put(index.slots().data(),
-                    index.slots().size() * sizeof(PackedSlot)) &&
-            out.PadTo(at.lists) &&
-            out.Put(index.lists().data(), index.lists().size() * sizeof(Grant));
+  bool ok =
+      out.Put(index.slots().data(), index.slots().size() * sizeof(PackedSlot));
   ok = ok && out.PadTo(at.subs);
   for (size_t i = 0; ok && i < subs.size(); ++i) {
     ok = out.Put(&subs[i], sizeof(SubEntry));
@@ -269,7 +277,7 @@ Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
   ok = ok && out.Put(by_hco.data(), by_hco.size() * sizeof(uint32_t));
   ok = ok && out.PadTo(at.end) && out.Flush();
   if (!ok) return fail("cannot write");
-  h.body_hash = out.hash();
+  h.hash = FileHash(out.hash(), h);
   if (::pwrite(fd, &h, sizeof h, 0) != static_cast<ssize_t>(sizeof h)) {
     return fail("cannot write");
   }
@@ -292,9 +300,11 @@ void SealIndexSnapshot(std::string* file_bytes) {
   const auto* body =
       reinterpret_cast<const unsigned char*>(file_bytes->data()) +
       sizeof(FileHeader);
-  const uint64_t hash =
-      HashWords(kHashSeed, body, file_bytes->size() - sizeof(FileHeader));
-  std::memcpy(file_bytes->data() + offsetof(FileHeader, body_hash), &hash,
+  FileHeader h;
+  std::memcpy(&h, file_bytes->data(), sizeof h);
+  const uint64_t hash = FileHash(
+      HashWords(kHashSeed, body, file_bytes->size() - sizeof(FileHeader)), h);
+  std::memcpy(file_bytes->data() + offsetof(FileHeader, hash), &hash,
               sizeof hash);
 }
 
@@ -367,22 +377,20 @@ Status MappedCheckIndex::Validate() {
     return bad("written by another build (format or byte order)");
   }
   if (h.slot_count == 0 || h.slot_count > kMaxEntries || h.homes == 0 ||
-      h.homes >= h.slot_count || h.list_count > kMaxEntries ||
-      h.sub_count > kMaxEntries || h.facility_count > kMaxEntries ||
-      h.hco_bytes > kMaxEntries) {
+      h.homes >= h.slot_count || h.unused != 0 || h.sub_count > kMaxEntries ||
+      h.facility_count > kMaxEntries || h.hco_bytes > kMaxEntries) {
     return bad("impossible table sizes");
   }
   const Sections at = Locate(h);
   if (at.end != size_) return bad("truncated or padded");
-  if (HashWords(kHashSeed, bytes + sizeof h, size_ - sizeof h) != h.body_hash) {
+  if (FileHash(HashWords(kHashSeed, bytes + sizeof h, size_ - sizeof h), h) !=
+      h.hash) {
     return bad("its hash does not match (damaged)");
   }
   stamp_ = SnapshotStamp{h.revision, h.digest};
   slots_ = reinterpret_cast<const PackedSlot*>(bytes + at.slots);
   slot_count_ = h.slot_count;
   homes_ = h.homes;
-  lists_ = reinterpret_cast<const Grant*>(bytes + at.lists);
-  list_count_ = h.list_count;
   subs_ = reinterpret_cast<const SubEntry*>(bytes + at.subs);
   sub_count_ = h.sub_count;
   hco_offsets_ = reinterpret_cast<const uint32_t*>(bytes + at.hco_offsets);
@@ -393,48 +401,49 @@ Status MappedCheckIndex::Validate() {
 
   // Every reference stays inside the file, so no lookup can stray; every
   // person sits where a lookup for it goes (at or after its home, homes in
-  // order, no empty slot between), so none is lost.
+  // order, no empty slot between), so none is lost; a person's grants fill
+  // the slots after its first, so none is read from another.
   if (slots_[slot_count_ - 1].key != 0) {
     return bad("no empty slot ends the person table");
   }
   uint64_t persons = 0, grants = 0;
   size_t last_home = 0, last_empty = SIZE_MAX;  // SIZE_MAX: none yet
-  auto count_grant = [&](const Grant& g) {
-    if (g.sub >= sub_count_) return false;
-    grants += static_cast<uint64_t>(std::popcount(g.apps));
-    return true;
-  };
+  uint64_t pending = 0;  // continuation slots the last person still has
   for (size_t i = 0; i < slot_count_; ++i) {
     const PackedSlot& s = slots_[i];
+    const bool no_grant = s.grant.sub == 0 && s.grant.apps == 0;
     if (s.key == 0) {
       // Empty; a probe for the key 0 (no valid INSZ) ends on one.
-      if (s.grant.sub != 0 || s.grant.apps != 0) {
-        return bad("an empty slot holds grants");
-      }
+      if (pending != 0) return bad("a person's grants are cut short");
+      if (!no_grant) return bad("an empty slot holds grants");
       last_empty = i;
       continue;
     }
-    const uint64_t insz = s.key & ~kListed;
-    if (insz == 0) return bad("a person has no INSZ");
-    const size_t home = check_layout::Home(insz, homes_);
-    if (home > i || home < last_home ||
-        (last_empty != SIZE_MAX && last_empty >= home)) {
-      return bad("a person is not where a lookup looks for it");
-    }
-    last_home = home;
-    ++persons;
-    if ((s.key & kListed) == 0) {
-      if (!count_grant(s.grant)) return bad("a grant names no subafdeling");
-      continue;
-    }
-    if (uint64_t{s.grant.sub} + s.grant.apps > list_count_) {
-      return bad("a person's grants lie outside the file");
-    }
-    for (uint32_t k = 0; k < s.grant.apps; ++k) {
-      if (!count_grant(lists_[s.grant.sub + k])) {
-        return bad("a grant names no subafdeling");
+    if ((s.key & kContinuation) != 0) {
+      if (s.key != kContinuation || pending == 0) {
+        return bad("a continuation slot belongs to no person");
       }
+      --pending;
+    } else {
+      if (pending != 0) return bad("a person's grants are cut short");
+      const uint64_t insz = s.key & kInszMask;
+      if (insz == 0) return bad("a person has no INSZ");
+      const size_t home = check_layout::Home(insz, homes_);
+      if (home > i || home < last_home ||
+          (last_empty != SIZE_MAX && last_empty >= home)) {
+        return bad("a person is not where a lookup looks for it");
+      }
+      last_home = home;
+      ++persons;
+      const uint64_t count = s.key >> kCountShift;
+      if (count == 0) {
+        if (!no_grant) return bad("a person without grants holds one");
+        continue;
+      }
+      pending = count - 1;
     }
+    if (s.grant.sub >= sub_count_) return bad("a grant names no subafdeling");
+    grants += static_cast<uint64_t>(std::popcount(s.grant.apps));
   }
   if (persons != h.persons || grants != h.grants) {
     return bad("its counts do not match its tables");

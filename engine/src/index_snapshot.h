@@ -13,10 +13,10 @@
 //
 // File layout (native byte order, which the header records): a 128-byte
 // header, then 64-byte aligned sections: the persons in the packed layout
-// of check_layout (the slots, then the grant lists of persons with other
-// than one grant), the subafdeling entries, the facilities' HCO offsets
-// and characters, and the facility indexes in HCO order. A 64-bit hash of
-// everything after the header is in the header.
+// of check_layout (16-byte slots), the subafdeling entries, the
+// facilities' HCO offsets and characters, and the facility indexes in HCO
+// order. The header holds a 64-bit hash of the body and of the header's
+// other fields.
 //
 // Thread safety: MappedCheckIndex is immutable once opened; its const
 // methods may run concurrently. WriteIndexSnapshot may run concurrently
@@ -79,7 +79,7 @@ Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
                           const CheckIndex& index,
                           const std::vector<std::string_view>& hcos);
 
-// Recomputes the body hash in the header of a snapshot held in memory (the
+// Recomputes the hash in the header of a snapshot held in memory (the
 // whole file), so that tests and the fuzzer can change bytes and still get
 // past the hash to the structural checks. Does nothing to fewer bytes than
 // a header.
@@ -120,7 +120,7 @@ class MappedCheckIndex : public check_layout::Reader<MappedCheckIndex> {
     const check_layout::PackedSlot* s =
         check_layout::ProbePacked(slots_, homes_, insz);
     if (s == nullptr) return {};
-    return check_layout::PackedGrants(*s, lists_);
+    return check_layout::PackedGrants(*s);
   }
   const check_layout::SubEntry& sub(uint32_t i) const { return subs_[i]; }
 
@@ -134,8 +134,6 @@ class MappedCheckIndex : public check_layout::Reader<MappedCheckIndex> {
   size_t persons_ = 0, grants_ = 0;
   const check_layout::PackedSlot* slots_ = nullptr;
   size_t slot_count_ = 0, homes_ = 0;
-  const check_layout::Grant* lists_ = nullptr;
-  size_t list_count_ = 0;
   const check_layout::SubEntry* subs_ = nullptr;
   size_t sub_count_ = 0;
   const uint32_t* hco_offsets_ = nullptr;  // facilities_ + 1 entries
