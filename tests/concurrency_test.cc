@@ -37,11 +37,10 @@ std::unique_ptr<Engine> ChildWriterEngine(const std::string& path, int go_fd) {
   return std::move(e).value();
 }
 
-TEST(ConcurrencyTest, ReadersSeeConsistentAnswersWhileOneThreadWrites) {
-  TestFederation fed;
-  fed.BuildOcmwChain();
-  fed.MustApply(M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser2));
-  const uint64_t start = fed.engine().revision();
+// kReaders threads query `engine` while one thread flips kUser2's right
+// kWrites times through it; every answer must be consistent.
+void ReadersWhileOneThreadWrites(Engine& engine) {
+  const uint64_t start = engine.revision();
   std::atomic<bool> done{false};
   std::atomic<int> failures{0};
 
@@ -51,21 +50,21 @@ TEST(ConcurrencyTest, ReadersSeeConsistentAnswersWhileOneThreadWrites) {
       uint64_t last = 0;
       while (!done.load()) {
         // kUser1's access never changes during the run.
-        Result<Decision> d = fed.engine().Check(kUser1, "ama-wvg");
+        Result<Decision> d = engine.Check(kUser1, "ama-wvg");
         if (!d.ok() || !d->allowed || d->facilities.size() != 1 ||
             d->revision < last) {
           ++failures;
         }
         if (d.ok()) last = d->revision;
         // kUser2's right flips; whatever the answer, it is well-formed.
-        Result<Decision> flip = fed.engine().Check(kUser2, "ama-wvg");
+        Result<Decision> flip = engine.Check(kUser2, "ama-wvg");
         if (!flip.ok() || flip->allowed != !flip->facilities.empty()) {
           ++failures;
         }
-        Result<Page<AccessEntry>> a = fed.engine().Access(kUser1, {});
+        Result<Page<AccessEntry>> a = engine.Access(kUser1, {});
         if (!a.ok() || a->items.size() != 1) ++failures;
         Result<Explanation> e =
-            fed.engine().Explain(kUser2, "ama-wvg", "", Lang::kEn);
+            engine.Explain(kUser2, "ama-wvg", "", Lang::kEn);
         if (!e.ok() || (!e->allowed && e->reason != "right_missing")) {
           ++failures;
         }
@@ -76,7 +75,7 @@ TEST(ConcurrencyTest, ReadersSeeConsistentAnswersWhileOneThreadWrites) {
   std::thread writer([&] {
     for (int i = 0; i < kWrites; ++i) {
       Action a = i % 2 == 0 ? Action::kGrantRight : Action::kRevokeRight;
-      Result<CommitInfo> r = fed.engine().Apply(
+      Result<CommitInfo> r = engine.Apply(
           M(a, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser2).App("ama-wvg"));
       if (!r.ok()) ++failures;
     }
@@ -86,11 +85,37 @@ TEST(ConcurrencyTest, ReadersSeeConsistentAnswersWhileOneThreadWrites) {
   for (std::thread& t : readers) t.join();
 
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(fed.engine().revision(), start + kWrites);
-  EXPECT_FALSE(fed.Allowed(kUser2));  // an even number of flips: revoked
-  Result<std::vector<std::string>> problems = fed.engine().Verify();
+  EXPECT_EQ(engine.revision(), start + kWrites);
+  Result<bool> flipped = engine.Allowed(kUser2, "ama-wvg");
+  ASSERT_TRUE(flipped.ok());
+  EXPECT_FALSE(*flipped);  // an even number of flips: revoked
+  Result<std::vector<std::string>> problems = engine.Verify();
   ASSERT_TRUE(problems.ok());
   EXPECT_TRUE(problems->empty());
+}
+
+TEST(ConcurrencyTest, ReadersSeeConsistentAnswersWhileOneThreadWrites) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  fed.MustApply(M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser2));
+  ReadersWhileOneThreadWrites(fed.engine());
+}
+
+// The same while the writer folds the overlays into new bases every few
+// commits (OpenOptions::compact_after_changes): each compaction replaces
+// both model instances, the one the readers are in last.
+TEST(ConcurrencyTest, ReadersSeeConsistentAnswersWhileTheWriterCompacts) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  fed.MustApply(M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser2));
+  OpenOptions o;
+  o.compact_after_changes = 2;
+  Result<std::unique_ptr<Engine>> e = Engine::Open(fed.db_path(), o);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  ReadersWhileOneThreadWrites(**e);
+  Result<Stats> stats = (*e)->GetStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_GT(stats->compactions, kWrites / 4u);
 }
 
 // A second process (forked before any thread starts, so that it is a plain

@@ -204,13 +204,23 @@ TEST(ReadPathTest, AnotherProcessesCommitIsReplayedFromTheChangeLog) {
   EXPECT_TRUE(problems->empty()) << problems->front();
 }
 
-TEST(ReadPathTest, ALongRunEqualsAFreshLoad) {
+// With the default compaction threshold (far above this run) and with one
+// so low that the second engine folds its overlays into new bases many
+// times along the way.
+class ReadPathLongRunTest : public ::testing::TestWithParam<size_t> {};
+INSTANTIATE_TEST_SUITE_P(ReadPath, ReadPathLongRunTest,
+                         ::testing::Values(0, 7));
+
+TEST_P(ReadPathLongRunTest, ALongRunEqualsAFreshLoad) {
   TestFederation fed;
   fed.BuildOcmwChain();
   fed.BuildWzcChain();
   // A second engine on the same file stands for another process; its
   // commits reach the first through the change log.
-  Result<std::unique_ptr<Engine>> second_open = Engine::Open(fed.db_path());
+  OpenOptions options;
+  options.compact_after_changes = GetParam();
+  Result<std::unique_ptr<Engine>> second_open =
+      Engine::Open(fed.db_path(), options);
   ASSERT_TRUE(second_open.ok());
   Engine& second = **second_open;
   // The second engine loaded a populated file: its graph is all in the
@@ -289,9 +299,18 @@ TEST(ReadPathTest, ALongRunEqualsAFreshLoad) {
   ASSERT_TRUE(second.Refresh().ok());
   Result<Stats> after = second.GetStats();
   ASSERT_TRUE(after.ok());
-  EXPECT_GT(after->graph_overlay_edges, 0u);
-  EXPECT_GT(after->overlay_persons, 0u);
-  EXPECT_LT(after->graph_base_edges, loaded->graph_base_edges);
+  if (GetParam() == 0) {
+    EXPECT_EQ(after->compactions, 0u);
+    EXPECT_GT(after->graph_overlay_edges, 0u);
+    EXPECT_GT(after->overlay_persons, 0u);
+    EXPECT_LT(after->graph_base_edges, loaded->graph_base_edges);
+  } else {
+    // Folded again and again: what is left in the overlays is what came
+    // after the last compaction.
+    EXPECT_GT(after->compactions, 5u);
+    EXPECT_LT(after->graph_overlay_edges, 30u);
+    EXPECT_GT(after->graph_base_edges, 20u);
+  }
   problems = second.Verify();  // base, removals and overlay = a fresh load
   ASSERT_TRUE(problems.ok());
   EXPECT_TRUE(problems->empty()) << problems->front();
@@ -308,17 +327,22 @@ TEST(ReadPathTest, ALongRunEqualsAFreshLoad) {
       for (const std::string& hco : AllHcos()) {
         Result<Decision> mine = fed.engine().Check(who, app, hco);
         Result<Decision> theirs = fresh.Check(who, app, hco);
-        ASSERT_TRUE(mine.ok() && theirs.ok());
+        Result<Decision> compacted = second.Check(who, app, hco);
+        ASSERT_TRUE(mine.ok() && theirs.ok() && compacted.ok());
         EXPECT_EQ(mine->allowed, theirs->allowed)
             << who << " " << app << " @" << hco;
         EXPECT_EQ(mine->facilities, theirs->facilities);
+        EXPECT_EQ(compacted->allowed, theirs->allowed);
+        EXPECT_EQ(compacted->facilities, theirs->facilities);
         allowed += mine->allowed ? 1 : 0;
       }
     }
     Result<Page<AccessEntry>> a1 = fed.engine().Access(who, {});
     Result<Page<AccessEntry>> a2 = fresh.Access(who, {});
-    ASSERT_TRUE(a1.ok() && a2.ok());
+    Result<Page<AccessEntry>> a3 = second.Access(who, {});
+    ASSERT_TRUE(a1.ok() && a2.ok() && a3.ok());
     EXPECT_EQ(a1->items.size(), a2->items.size());
+    EXPECT_EQ(a3->items.size(), a2->items.size());
   }
   EXPECT_GT(allowed, 0);
 }

@@ -431,6 +431,7 @@ class EngineImpl : public Engine {
     s.graph_overlay_edges = model.graph.graph().overlay_edge_count();
     s.graph_base_edges = s.graph_edges - s.graph_overlay_edges;
     s.overlay_persons = model.graph.check_index().own_persons();
+    s.compactions = compactions_.load(std::memory_order_relaxed);
     s.index_bytes = model.graph.check_index().MemoryBytes();
     return s;
   }
@@ -639,6 +640,38 @@ class EngineImpl : public Engine {
     });
     published_revision_.store(changes.back().revision,
                               std::memory_order_release);
+    CompactIfDue();
+  }
+
+  // Folds the overlays into new bases once they hold enough changes (see
+  // OpenOptions::compact_after_changes): the writer's instance is copied
+  // and compacted, and takes the place of both, as a reload's fresh model
+  // does. REQUIRES: write_mu_ held, the model loaded, both instances equal.
+  void CompactIfDue() {
+    if (lazy_) return;
+    const DelegationGraph& g = Writer().graph;
+    const LinkGraph& links = g.graph();
+    const size_t changes = links.overlay_edge_count() +
+                           links.removed_base_edge_count() +
+                           g.check_index().own_persons();
+    const size_t due = options_.compact_after_changes != 0
+                           ? options_.compact_after_changes
+                           : std::max<size_t>(50000, links.edge_count() / 20);
+    if (changes < due) return;
+    auto fresh = std::make_unique<Model>(Writer());
+    std::unique_ptr<LinkGraph::Overlay> retired = fresh->graph.Compact();
+    const Model* first = nullptr;
+    model_->Write([&](ModelPtr& m) {
+      if (first == nullptr) {
+        m = std::move(fresh);
+        first = m.get();
+      } else {
+        m = std::make_unique<Model>(*first);
+      }
+    });
+    retired.reset();
+    ReturnFreedMemory();  // the two old instances and their overlays
+    compactions_.fetch_add(1, std::memory_order_relaxed);
   }
 
   // The model as the writer sees it. REQUIRES: write_mu_ held.
@@ -1101,6 +1134,7 @@ class EngineImpl : public Engine {
   std::atomic<bool> load_failed_{false};  // the background load failed
   std::unique_ptr<MappedCheckIndex> startup_;
   mutable std::atomic<int> startup_readers_{0};
+  std::atomic<size_t> compactions_{0};  // CompactIfDue() runs
   // A one-shot engine's full load whose index snapshot is written at
   // closing. Guarded by write_mu_.
   bool snapshot_due_ = false;

@@ -67,6 +67,15 @@ struct OpenOptions {
   // base the two instances share (about 0.4 s at M; a one-shot engine
   // skips it). A follower (follow_interval) implies false.
   bool one_shot = false;
+  // A long-running engine keeps each change in overlays beside the bases
+  // it shares between its two model instances (docs/architecture.md, "The
+  // graph in memory"). Once the overlays hold this many changes (edges
+  // added or removed since the bases were built, plus persons whose rights
+  // changed), the writer folds them into new bases, after the commit that
+  // got there: writes wait for it (a quarter of a second at M), queries
+  // do not. Zero: the larger of 50,000 and a twentieth of the graph's edges.
+  // Not in a one-shot engine, whose model lives one command.
+  size_t compact_after_changes = 0;
 };
 
 // How the engine started (health checks, metrics, benchmarks).
@@ -175,10 +184,11 @@ struct Stats {
   size_t audit_rows = 0;
   size_t graph_vertices = 0, graph_edges = 0;
   // How the graph holds its edges (link_graph.h): in the compact base built
-  // when the model was loaded (less those removed since), and in the
-  // overlay of edges added since. A long-running engine compacts each load
-  // and reload; a one-shot engine (the CLI) holds everything in the
-  // overlay.
+  // when the model was loaded or last compacted (less those removed
+  // since), and in the overlay of edges added since. A long-running engine
+  // compacts each load and reload, and when the overlays grow past
+  // OpenOptions::compact_after_changes; a one-shot engine (the CLI) holds
+  // everything in the overlay.
   size_t graph_base_edges = 0, graph_overlay_edges = 0;
   // The check index (check_index.h) the same way: persons whose rights are
   // held in the instance's own table (changed since the load, in a
@@ -186,6 +196,9 @@ struct Stats {
   // of the shared base plus one instance's own table.
   size_t overlay_persons = 0;
   size_t index_bytes = 0;
+  // Times the running engine folded its overlays into new bases (not
+  // counting loads).
+  size_t compactions = 0;
 };
 
 class Engine {
