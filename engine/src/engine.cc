@@ -591,17 +591,7 @@ class EngineImpl : public Engine {
       // Both instances are replaced below: a twin still being copied from
       // the loaded instance is waited for and dropped, not put in place.
       if (twin_.valid()) twin_.get();
-      // The fresh model goes where no reader is; the other instance becomes
-      // a copy of it once its readers have left.
-      const Model* first = nullptr;
-      model_->Write([&](ModelPtr& m) {
-        if (first == nullptr) {
-          m = std::move(fresh);
-          first = m.get();
-        } else {
-          m = std::make_unique<Model>(*first);
-        }
-      });
+      PutInPlace(std::move(fresh));
       ReturnFreedMemory();  // the two old instances and the overlay
     }
     published_revision_.store(*rev, std::memory_order_release);
@@ -660,6 +650,16 @@ class EngineImpl : public Engine {
     if (changes < due) return;
     auto fresh = std::make_unique<Model>(Writer());
     std::unique_ptr<LinkGraph::Overlay> retired = fresh->graph.Compact();
+    PutInPlace(std::move(fresh));
+    retired.reset();
+    ReturnFreedMemory();  // the two old instances and their overlays
+    compactions_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // Replaces both instances by `fresh`: it goes where no reader is, and
+  // the other instance becomes a copy of it once its readers have left.
+  // REQUIRES: write_mu_ held, the model loaded.
+  void PutInPlace(ModelPtr fresh) {
     const Model* first = nullptr;
     model_->Write([&](ModelPtr& m) {
       if (first == nullptr) {
@@ -669,9 +669,6 @@ class EngineImpl : public Engine {
         m = std::make_unique<Model>(*first);
       }
     });
-    retired.reset();
-    ReturnFreedMemory();  // the two old instances and their overlays
-    compactions_.fetch_add(1, std::memory_order_relaxed);
   }
 
   // The model as the writer sees it. REQUIRES: write_mu_ held.
