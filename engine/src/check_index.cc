@@ -149,7 +149,10 @@ CheckIndex::Packed CheckIndex::Packed::Build(const Table& first,
     return g.count == 0 ? 1 : g.count;
   };
   size_t persons = 0, used = 0;
-  visit([&](uint64_t, GrantSpan g) {
+  visit([&](uint64_t insz, GrantSpan g) {
+    if (insz > check_layout::kInszMask) {  // an INSZ has 11 digits
+      throw std::invalid_argument("check index: not an INSZ number");
+    }
     if (g.count > check_layout::kMaxPackedGrants) {
       throw std::length_error("check index: too many grants of one person");
     }

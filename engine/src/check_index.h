@@ -272,7 +272,8 @@ class CheckIndex : public check_layout::Reader<CheckIndex> {
     Packed() = default;  // nobody
     // The persons of `first`, then those of `rest` (may be null) that
     // `first` does not hold. Throws std::length_error past 2^32 slots or
-    // kMaxPackedGrants grants of one person.
+    // kMaxPackedGrants grants of one person, std::invalid_argument for a
+    // key above kInszMask (an INSZ number is below 10^11).
     static Packed Build(const Table& first, const Packed* rest);
 
     const PackedSlot* Find(uint64_t insz) const {
