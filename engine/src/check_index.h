@@ -34,8 +34,10 @@
 
 namespace toegang {
 
-// The layout the check reads, shared by the live index (CheckIndex) and a
-// mapped snapshot of it (index_snapshot.h).
+// The layouts the check reads: the packed form, shared by the live index's
+// base (CheckIndex::Packed) and a mapped snapshot of it (index_snapshot.h),
+// and the open-addressing Slot of the table of a copy's own changes
+// (CheckIndex::Table).
 namespace check_layout {
 inline constexpr uint32_t kAnyFacility = UINT32_MAX;
 inline constexpr int kInline = 2;
@@ -45,8 +47,8 @@ struct Grant {
   uint32_t sub = 0;   // index of the subafdeling (DelegationGraph table)
   uint32_t apps = 0;  // applications the person holds the right for
 };
-// A person: the first kInline grants inline, the rest in a spill list
-// (where `spill` points depends on the owner of the table).
+// A person in CheckIndex::Table: the first kInline grants inline, the rest
+// in the table's spill list number `spill`.
 struct Slot {
   uint64_t insz = 0;  // 0: empty (no valid INSZ is 0)
   uint32_t count = 0;

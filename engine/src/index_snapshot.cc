@@ -23,7 +23,6 @@
 namespace toegang {
 namespace {
 
-using check_layout::Grant;
 using check_layout::kAnyFacility;
 using check_layout::kContinuation;
 using check_layout::kCountShift;
@@ -46,7 +45,7 @@ struct FileHeader {
   uint32_t format;
   uint64_t revision, digest;
   uint64_t persons, grants;
-  uint64_t slot_count, unused, sub_count, facility_count, hco_bytes;
+  uint64_t slot_count, zero, sub_count, facility_count, hco_bytes;  // zero: 0
   uint64_t hash;  // FileHash(): of the body, then of this header
   uint64_t homes;
   uint64_t reserved[3];
@@ -377,7 +376,7 @@ Status MappedCheckIndex::Validate() {
     return bad("written by another build (format or byte order)");
   }
   if (h.slot_count == 0 || h.slot_count > kMaxEntries || h.homes == 0 ||
-      h.homes >= h.slot_count || h.unused != 0 || h.sub_count > kMaxEntries ||
+      h.homes >= h.slot_count || h.zero != 0 || h.sub_count > kMaxEntries ||
       h.facility_count > kMaxEntries || h.hco_bytes > kMaxEntries) {
     return bad("impossible table sizes");
   }
