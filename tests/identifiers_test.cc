@@ -521,4 +521,15 @@ TEST(TypeCodeTest, Ordering) {
 }
 
 }  // namespace
+TEST(HcoKeyTest, DistinctHcoNumbersHaveDistinctKeys) {
+  EXPECT_NE(HcoKey("12345"), HcoKey("0012345"));  // leading zeros count
+  EXPECT_EQ(HcoKey("12345"), HcoKey("12345"));
+  EXPECT_NE(HcoKey("0"), HcoKey("00"));
+  EXPECT_NE(HcoKey("999999999999999"), std::nullopt);  // 15 digits
+  EXPECT_NE(*HcoKey("0"), 0u);
+  for (const char* other : {"", "1234567890123456", "12a45", " 12345", "-1"}) {
+    EXPECT_EQ(HcoKey(other), std::nullopt) << other;
+  }
+}
+
 }  // namespace toegang

@@ -10,21 +10,10 @@
 
 #include "huge_pages.h"
 #include "text_forms.h"
+#include "toegang/identifiers.h"
 
 namespace toegang {
 namespace {
-
-// An HCO number (1 to 15 digits, leading zeros count) as a key: the digits'
-// value with their count above it (10^15 < 2^50). nullopt for other text.
-std::optional<uint64_t> HcoKey(std::string_view hco) {
-  if (hco.empty() || hco.size() > 15) return std::nullopt;
-  uint64_t value = 0;
-  for (char c : hco) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return (uint64_t{hco.size()} << 50) | value;
-}
 
 // A domain's key: its enterprise's vertex (32 bits), hoedanigheid and
 // subdivisie.

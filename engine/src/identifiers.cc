@@ -517,6 +517,17 @@ Result<Hco> Hco::Parse(std::string_view text) {
   return Hco(std::string(Trim(text)));
 }
 
+std::optional<uint64_t> HcoKey(std::string_view hco) {
+  static_assert(kMaxHcoDigits <= 15);  // 10^15 < 2^50: the count fits above
+  if (hco.empty() || hco.size() > kMaxHcoDigits) return std::nullopt;
+  uint64_t value = 0;
+  for (char c : hco) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return (uint64_t{hco.size()} << 50) | value;
+}
+
 // --- TypeCode ------------------------------------------------------------
 
 Result<TypeCode> TypeCode::Parse(std::string_view text) {

@@ -13,6 +13,7 @@
 #include <compare>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -100,6 +101,12 @@ class Hco {
   explicit Hco(std::string t) : text_(std::move(t)) {}
   std::string text_;
 };
+
+// A canonical HCO number (Hco::str(): 1 to 15 digits) as one 64-bit key:
+// the digits' value with their count above it, so that "12345" and
+// "0012345" differ. nullopt for any other text. Distinct HCO numbers have
+// distinct keys; no key is 0.
+std::optional<uint64_t> HcoKey(std::string_view hco);
 
 // CoBRHA zorgvoorzieningstype code: exactly three digits, e.g. "009".
 class TypeCode {
