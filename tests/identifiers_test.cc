@@ -138,7 +138,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"85003200148", kInsz, "day 32 does not exist"},
         // BIS: 30 February (month 42), month 33 and 53 do not exist,
         // sequence 000 is refused for BIS too.
-        BadInput{"85423000114", kInsz, "30 February 1985 does not exist"},
+        BadInput{"85423000114", kInsz,
+                 "30 February 1985 does not exist (BIS month 42 is "
+                 "February)"},
+        BadInput{"85423200151", kInsz,
+                 "day 32 does not exist (BIS month 42 is February)"},
         BadInput{"85223100138", kInsz, "31 February 1985"},
         BadInput{"85330100145", kInsz, "month 33 does not exist"},
         // BIS with an unknown month (20, 40) still needs a day 00-31.

@@ -206,91 +206,134 @@ std::pair<std::size_t, std::size_t> TrimmedRange(std::string_view text) {
 // --- INSZ ----------------------------------------------------------------
 
 // Whether day/month exist in year_in_century of one of the centuries the
-// checksum allows. Returns an empty string when they do, else what is wrong.
-// REQUIRES: month is 0..12; centuries is not empty.
-std::string DateProblem(int year_in_century, int month, int day,
-                        std::span<const int> centuries) {
-  if (day > 31) return "day " + TwoDigits(day) + " does not exist";
+// checksum allows. REQUIRES: month is 0..12, day is 0..31, centuries is
+// not empty.
+bool DateExists(int year_in_century, int month, int day,
+                std::span<const int> centuries) {
   // Day 00 or month 00 stands for an unknown part of the birth date; with
   // an unknown month any day 01-31 may be the real one.
-  if (month == 0 || day == 0) return std::string();
+  if (month == 0 || day == 0) return true;
   for (int century : centuries) {
-    if (day <= DaysInMonth(century + year_in_century, month)) {
-      return std::string();
-    }
+    if (day <= DaysInMonth(century + year_in_century, month)) return true;
   }
-  const int year = centuries.front() + year_in_century;
-  std::string problem = std::to_string(day) + " " + MonthName(month) + " " +
-                        std::to_string(year) + " does not exist";
-  if (month == 2 && day == 29) {
-    problem += " (" + std::to_string(year) + " is not a leap year)";
-  }
-  return problem;
+  return false;
 }
 
-// Applies the rules of SPEC 3 to 11 INSZ digits. Returns an empty string
-// when they hold, else what is wrong (the caller adds the input's name).
-std::string InszProblem(std::string_view digits) {
-  const uint64_t base = ToNumber(digits.substr(0, 9));
-  const int check = TwoDigitsAt(digits, 9);
-  if (check < 1 || check > 97) {
-    return "check digits " + std::string(digits.substr(9, 2)) +
-           " cannot occur (they are always 01 to 97); check the number "
-           "for a typing error";
-  }
+// What InszFacts finds wrong with 11 INSZ digits, first rule first.
+enum class InszFault {
+  kNone,
+  kCheckRange,  // check digits 00 or 98, 99
+  kChecksum,    // neither the 1900 nor the 2000 form matches
+  kMonth,       // no month, BIS or not
+  kDay,         // day above 31
+  kDate,        // the day does not exist in that month and year
+  kSequence000,
+  kSequence999,  // 999 outside a BIS number
+};
 
-  // Which checksum form matches decides the century of the birth date.
-  const int check_1900 = CheckDigits(base);
-  const int check_2000 = CheckDigits(kInsz2000Offset + base);
+// The parts of 11 INSZ digits and the first rule of SPEC 3 they break.
+// Builds no text, so that the valid case (every check a gateway makes)
+// costs a few integer operations; InszProblem words a fault.
+struct InszFacts {
+  uint64_t base = 0;  // the first nine digits
+  int check = 0;
+  int check_1900 = 0, check_2000 = 0;
   std::array<int, 2> centuries{};
   std::size_t century_count = 0;
-  if (check == check_1900) centuries[century_count++] = 1900;
-  if (check == check_2000) centuries[century_count++] = 2000;
-  if (century_count == 0) {
-    return "checksum does not match (expected " + TwoDigits(check_1900) +
-           " for a birth before 2000 or " + TwoDigits(check_2000) +
-           " for a birth in or after 2000, found " + TwoDigits(check) +
-           "); check the number for a typing error";
-  }
-
-  const int year_in_century = TwoDigitsAt(digits, 0);
-  const int month_code = TwoDigitsAt(digits, 2);
-  const int day = TwoDigitsAt(digits, 4);
-  const int sequence = static_cast<int>(ToNumber(digits.substr(6, 3)));
-
-  // A BIS number adds 20 (sex unknown) or 40 (sex known) to the month; the
-  // month itself may still be 00 (unknown).
+  int year_in_century = 0, month_code = 0, month = 0, day = 0, sequence = 0;
   bool bis = false;
-  int month = month_code;
-  if (month_code >= 20 && month_code <= 32) {
-    bis = true;
-    month = month_code - 20;
-  } else if (month_code >= 40 && month_code <= 52) {
-    bis = true;
-    month = month_code - 40;
-  } else if (month_code > 12) {
-    return "month " + TwoDigits(month_code) +
-           " does not exist (a rijksregisternummer has month 01-12, or 00 "
-           "when unknown; a BIS number 20-32 or 40-52)";
-  }
+  InszFault fault = InszFault::kNone;
 
-  const std::string date_problem =
-      DateProblem(year_in_century, month, day,
-                  std::span<const int>(centuries.data(), century_count));
-  if (!date_problem.empty()) {
-    if (bis && month != 0) {
-      return date_problem + " (BIS month " + TwoDigits(month_code) + " is " +
-             MonthName(month) + ")";
+  explicit InszFacts(std::string_view digits)
+      : base(ToNumber(digits.substr(0, 9))), check(TwoDigitsAt(digits, 9)) {
+    if (check < 1 || check > 97) {
+      fault = InszFault::kCheckRange;
+      return;
     }
-    return date_problem;
+    // Which checksum form matches decides the century of the birth date.
+    check_1900 = CheckDigits(base);
+    check_2000 = CheckDigits(kInsz2000Offset + base);
+    if (check == check_1900) centuries[century_count++] = 1900;
+    if (check == check_2000) centuries[century_count++] = 2000;
+    if (century_count == 0) {
+      fault = InszFault::kChecksum;
+      return;
+    }
+    year_in_century = TwoDigitsAt(digits, 0);
+    month_code = TwoDigitsAt(digits, 2);
+    day = TwoDigitsAt(digits, 4);
+    sequence = static_cast<int>(base % 1000);
+    // A BIS number adds 20 (sex unknown) or 40 (sex known) to the month;
+    // the month itself may still be 00 (unknown).
+    month = month_code;
+    if (month_code >= 20 && month_code <= 32) {
+      bis = true;
+      month = month_code - 20;
+    } else if (month_code >= 40 && month_code <= 52) {
+      bis = true;
+      month = month_code - 40;
+    } else if (month_code > 12) {
+      fault = InszFault::kMonth;
+      return;
+    }
+    if (day > 31) {
+      fault = InszFault::kDay;
+    } else if (!DateExists(
+                   year_in_century, month, day,
+                   std::span<const int>(centuries.data(), century_count))) {
+      fault = InszFault::kDate;
+    } else if (sequence == 0) {
+      fault = InszFault::kSequence000;
+    } else if (sequence == 999 && !bis) {
+      fault = InszFault::kSequence999;
+    }
   }
+};
 
-  if (sequence == 0) {
-    return "sequence number 000 is never issued";
-  }
-  if (sequence == 999 && !bis) {
-    return "sequence number 999 is not valid for a rijksregisternummer "
-           "(only BIS numbers use it)";
+// What is wrong with 11 INSZ digits, in words (the caller adds the input's
+// name); an empty string when the rules of SPEC 3 hold.
+std::string InszProblem(std::string_view digits) {
+  const InszFacts f(digits);
+  switch (f.fault) {
+    case InszFault::kNone:
+      return std::string();
+    case InszFault::kCheckRange:
+      return "check digits " + std::string(digits.substr(9, 2)) +
+             " cannot occur (they are always 01 to 97); check the number "
+             "for a typing error";
+    case InszFault::kChecksum:
+      return "checksum does not match (expected " + TwoDigits(f.check_1900) +
+             " for a birth before 2000 or " + TwoDigits(f.check_2000) +
+             " for a birth in or after 2000, found " + TwoDigits(f.check) +
+             "); check the number for a typing error";
+    case InszFault::kMonth:
+      return "month " + TwoDigits(f.month_code) +
+             " does not exist (a rijksregisternummer has month 01-12, or 00 "
+             "when unknown; a BIS number 20-32 or 40-52)";
+    case InszFault::kDay:
+    case InszFault::kDate: {
+      std::string problem;
+      if (f.fault == InszFault::kDay) {
+        problem = "day " + TwoDigits(f.day) + " does not exist";
+      } else {
+        const int year = f.centuries.front() + f.year_in_century;
+        problem = std::to_string(f.day) + " " + MonthName(f.month) + " " +
+                  std::to_string(year) + " does not exist";
+        if (f.month == 2 && f.day == 29) {
+          problem += " (" + std::to_string(year) + " is not a leap year)";
+        }
+      }
+      if (f.bis && f.month != 0) {
+        problem += " (BIS month " + TwoDigits(f.month_code) + " is " +
+                   MonthName(f.month) + ")";
+      }
+      return problem;
+    }
+    case InszFault::kSequence000:
+      return "sequence number 000 is never issued";
+    case InszFault::kSequence999:
+      return "sequence number 999 is not valid for a rijksregisternummer "
+             "(only BIS numbers use it)";
   }
   return std::string();
 }
@@ -408,9 +451,8 @@ Result<Insz> Insz::Parse(std::string_view text) {
   // The form gateways send: exactly 11 digits, nothing to strip.
   if (text.size() == kInszDigits &&
       std::all_of(text.begin(), text.end(), IsDigit)) {
-    const std::string problem = InszProblem(text);
-    if (!problem.empty()) return InvalidInsz(Echo(text), problem);
-    return Insz(ToNumber(text));
+    if (InszFacts(text).fault == InszFault::kNone) return Insz(ToNumber(text));
+    return InvalidInsz(Echo(text), InszProblem(text));
   }
   if (text.size() > kMaxInputLength) {
     return InvalidInsz(Echo(text),
@@ -508,6 +550,11 @@ bool IsEstablishmentUnitNumber(std::string_view text) {
 // --- Hco -----------------------------------------------------------------
 
 Result<Hco> Hco::Parse(std::string_view text) {
+  // The form gateways send: bare digits, nothing to trim or word.
+  if (!text.empty() && text.size() <= kMaxHcoDigits &&
+      std::all_of(text.begin(), text.end(), IsDigit)) {
+    return Hco(std::string(text));
+  }
   const std::string problem =
       DigitsOnlyProblem(text, kMaxHcoDigits, /*exact=*/false, kHcoForm);
   if (!problem.empty()) {
