@@ -123,6 +123,10 @@ class MappedCheckIndex : public check_layout::Reader<MappedCheckIndex> {
     return check_layout::PackedGrants(*s);
   }
   const check_layout::SubEntry& sub(uint32_t i) const { return subs_[i]; }
+  // As CheckIndex::Prefetch.
+  void Prefetch(uint64_t insz) const {
+    check_layout::PrefetchPacked(slots_, homes_, insz);
+  }
 
  private:
   MappedCheckIndex() = default;
