@@ -308,6 +308,7 @@ TEST_P(ReadPathLongRunTest, ALongRunEqualsAFreshLoad) {
     // Folded again and again: what is left in the overlays is what came
     // after the last compaction.
     EXPECT_GT(after->compactions, 5u);
+    EXPECT_EQ(second.follow_state().compactions, after->compactions);
     EXPECT_LT(after->graph_overlay_edges, 30u);
     EXPECT_GT(after->graph_base_edges, 20u);
   }

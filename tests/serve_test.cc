@@ -401,6 +401,8 @@ TEST_F(ServeTest, HealthAndMetricsReportTheDecisions) {
       has(R"(toegang_decision_duration_seconds_count{endpoint="check"} 4)"));
   EXPECT_TRUE(has("toegang_revision " + std::to_string(served_->revision())));
   EXPECT_TRUE(has("toegang_model_loaded 1"));
+  EXPECT_TRUE(has("toegang_model_compactions_total " +
+                  std::to_string(served_->follow_state().compactions)));
   EXPECT_TRUE(has(std::string("toegang_started_from_snapshot ") +
                   (served_->startup().from_snapshot ? "1" : "0")));
   EXPECT_NE(m.find("# TYPE toegang_decision_duration_seconds histogram"),
@@ -409,6 +411,23 @@ TEST_F(ServeTest, HealthAndMetricsReportTheDecisions) {
             std::string::npos);
   // The invalid check (400) and the ext_authz denial (403).
   EXPECT_TRUE(has(R"(toegang_http_requests_total{code="4xx"} 2)"));
+}
+
+TEST(MetricsTest, RendersTheEngineCountersItIsGiven) {
+  serve::Metrics metrics;
+  FollowState follow;
+  follow.revision = 12;
+  follow.catch_ups = 4;
+  follow.failures = 1;
+  follow.compactions = 3;
+  const std::string m = metrics.Render(follow, StartupInfo());
+  for (const char* line :
+       {"\ntoegang_revision 12\n", "\ntoegang_follow_catch_ups_total 4\n",
+        "\ntoegang_follow_failures_total 1\n",
+        "\ntoegang_model_compactions_total 3\n",
+        "\n# TYPE toegang_model_compactions_total counter\n"}) {
+    EXPECT_NE(m.find(line), std::string::npos) << line << " in\n" << m;
+  }
 }
 
 TEST_F(ServeTest, KeepAliveAnswersSeveralRequestsOnOneConnection) {

@@ -463,6 +463,7 @@ class EngineImpl : public Engine {
     std::lock_guard<std::mutex> lock(follow_mu_);
     FollowState f = follow_;
     f.revision = revision();
+    f.compactions = compactions_.load(std::memory_order_relaxed);
     return f;
   }
 
