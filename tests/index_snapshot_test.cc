@@ -566,6 +566,47 @@ TEST(IndexSnapshotEngineTest, SwitchedOffNothingIsReadOrWritten) {
   EXPECT_FALSE(std::filesystem::exists(IndexSnapshotPath(db)));
 }
 
+TEST(IndexSnapshotEngineTest, ChecksFailClosedWhenTheLoadBehindItFails) {
+  // A service start answers checks from the snapshot while the graph
+  // loads. When that load fails (here a table it reads is gone; the change
+  // log, and so the snapshot's stamp, is untouched) the snapshot would go
+  // stale unnoticed: checks fail with storage_error instead, while bad
+  // input is still refused as bad input.
+  TempDir dir;
+  const std::string db = Generated(dir);
+  { auto first = OpenEngine(db, true); }
+  const std::vector<Question> questions = Questions(db);
+  ASSERT_FALSE(questions.empty());
+  {
+    SQLite::Database raw(db, SQLite::OPEN_READWRITE);
+    raw.exec("DROP TABLE user_right");
+  }
+  auto e = OpenEngine(db, true, /*one_shot=*/false);
+  ASSERT_TRUE(e);
+  ASSERT_TRUE(e->startup().from_snapshot) << e->startup().snapshot_note;
+  const Question& q = questions[0];
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  Result<bool> verdict = e->Allowed(q.insz, q.app, q.hco);
+  while (verdict.ok() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    verdict = e->Allowed(q.insz, q.app, q.hco);
+  }
+  ASSERT_FALSE(verdict.ok()) << "the failed load went unnoticed";
+  EXPECT_EQ(verdict.status().code(), code::kStorageError);
+  Result<Decision> d = e->Check(q.insz, q.app, q.hco);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), code::kStorageError);
+  EXPECT_FALSE(e->startup().model_loaded);
+  EXPECT_FALSE(e->follow_state().last_error.empty());
+  Result<Decision> bad = e->Check("12345678901", q.app, "");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), code::kInvalidInsz);
+  Result<bool> unknown_app = e->Allowed(q.insz, "no-such-app", "");
+  ASSERT_FALSE(unknown_app.ok());
+  EXPECT_EQ(unknown_app.status().code(), code::kUnknownApplication);
+}
+
 TEST(IndexSnapshotEngineTest, ChecksAnswerThroughTheHandOverToTheModel) {
   // A service start: checks run from the snapshot while the graph loads in
   // the background; readers hammering Check across the hand-over always

@@ -184,6 +184,7 @@ class EngineImpl : public Engine {
       return d;
     };
     return Decide(
+        insz, application, hco,
         [&](const MappedCheckIndex& index) {
           return ask(
               index, index.stamp().revision,
@@ -222,6 +223,7 @@ class EngineImpl : public Engine {
       return index.Allowed(q->insz, q->app, only);
     };
     return Decide(
+        insz, application, hco,
         [&](const MappedCheckIndex& index) {
           return ask(index, index.stamp().revision, [&](const std::string& h) {
             return index.FindFacility(h);
@@ -920,10 +922,12 @@ class EngineImpl : public Engine {
     return self().ModelLocked();
   }
 
-  // Runs a check on the snapshot while the model is not loaded, else on
-  // the model. Takes no lock.
+  // Runs a check of this question (the callables parse it themselves, see
+  // ParseQuestionAt) on the snapshot while the model is not loaded, else
+  // on the model. Takes no lock.
   template <typename FromSnapshot, typename FromModel>
   std::invoke_result_t<FromSnapshot, const MappedCheckIndex&> Decide(
+      std::string_view insz, std::string_view application, std::string_view hco,
       FromSnapshot from_snapshot, FromModel from_model) const {
     if (!model_ready_.load(std::memory_order_acquire)) {
       startup_readers_.fetch_add(1, std::memory_order_seq_cst);
@@ -933,7 +937,11 @@ class EngineImpl : public Engine {
       } leave{startup_readers_};
       if (!model_ready_.load(std::memory_order_seq_cst)) {
         if (load_failed_.load(std::memory_order_acquire)) {
-          // Fail closed: the snapshot would go stale unnoticed.
+          // Bad input is still told as such (it would be refused anyway);
+          // any other check fails closed: the snapshot would go stale
+          // unnoticed.
+          Result<Question> q = ParseQuestion(insz, application, hco);
+          if (!q.ok()) return q.status();
           return std::invoke_result_t<FromSnapshot, const MappedCheckIndex&>(
               Status::Storage(code::kStorageError,
                               "the federation could not be loaded after "

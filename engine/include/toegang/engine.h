@@ -227,7 +227,9 @@ class Engine {
 
   // check(insz, application, [hco]) (SPEC 4.5). application is a code or
   // name; hco may be empty. A valid INSZ the federation does not know is
-  // denied; an invalid INSZ, application or HCO is kInvalidInput.
+  // denied; an invalid INSZ, application or HCO is kInvalidInput. After a
+  // start from an index snapshot whose background load failed, any other
+  // check is storage_error until a retry loads it (fail closed).
   virtual Result<Decision> Check(std::string_view insz,
                                  std::string_view application,
                                  std::string_view hco = {}) const = 0;
