@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -1258,6 +1259,73 @@ TEST_F(RulesTest, DeauthorizeRevokesTheRightFromEveryUser) {
 }
 
 // --- remove subafdeling -------------------------------------------------
+
+// Where the first change line of this action that mentions word sits, or
+// changes.size().
+size_t PositionOf(const std::vector<std::string>& changes,
+                  std::string_view action, const std::string& word) {
+  for (size_t i = 0; i < changes.size(); ++i) {
+    if (changes[i].substr(0, changes[i].find(' ')) == action &&
+        Contains(changes[i], word)) {
+      return i;
+    }
+  }
+  return changes.size();
+}
+
+TEST_F(RulesTest, WhatAChangeCausesIsPlannedInInszOrderNotInTheGraphsOrder) {
+  // The ops become audit rows, which must read the same on an engine that
+  // made the edges one by one and on one that loaded them at once (a
+  // reopened engine lists a subafdeling's edges in another order). kUser1
+  // (81...) got the right and became a user before kPlainUser (80...).
+  BuildChain();
+  fed_.MustApply(M(Action::kGrantRight, kManager)
+                     .Hco(kHcoOcmw)
+                     .Insz(kPlainUser)
+                     .App("ama-wvg"));
+  ASSERT_LT(std::string(kPlainUser), std::string(kUser1));
+  CommitInfo info = ExpectAllowed(
+      fed_, M(Action::kRemoveSubafdeling, kEmp2Ocmw).Hco(kHcoOcmw));
+  const size_t n = info.changes.size();
+  for (const char* action : {"user.revoke", "user.remove"}) {
+    SCOPED_TRACE(action);
+    const size_t plain = PositionOf(info.changes, action, kPlainUser);
+    const size_t user1 = PositionOf(info.changes, action, kUser1);
+    ASSERT_LT(plain, n);
+    ASSERT_LT(user1, n);
+    EXPECT_LT(plain, user1);
+  }
+}
+
+TEST_F(RulesTest, ARefusalListsThePersonsWhoCanHelpInInszOrder) {
+  BuildChain();
+  const Result<CommitInfo> r =
+      engine().Apply(M(Action::kCreateSubafdeling, kOutsider)
+                         .Kbo(kOcmw)
+                         .Hco(kHcoSociaalHuis)
+                         .Email("a@ocmw.gent")
+                         .App("ama-wvg"));
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.status().code(), code::kNotAuthorized);
+  // The HTB, the TB and the co-TB, as "YY.MM.DD-SSS.CC".
+  static const std::regex kShown(R"(\d\d\.\d\d\.\d\d-\d\d\d\.\d\d)");
+  const std::string& m = r.status().message();
+  std::vector<std::string> shown;
+  for (auto it = std::sregex_iterator(m.begin(), m.end(), kShown);
+       it != std::sregex_iterator(); ++it) {
+    shown.push_back(it->str());
+  }
+  ASSERT_GE(shown.size(), 3u) << m;
+  auto digits = [](std::string s) {
+    s.erase(std::remove_if(s.begin(), s.end(),
+                           [](char c) { return c == '.' || c == '-'; }),
+            s.end());
+    return s;
+  };
+  for (size_t i = 1; i < shown.size(); ++i) {
+    EXPECT_LT(digits(shown[i - 1]), digits(shown[i])) << m;
+  }
+}
 
 TEST_F(RulesTest, RemoveSubafdelingRemovesItsUsersAndRights) {
   BuildChain();

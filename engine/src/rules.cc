@@ -112,10 +112,29 @@ class Planner {
     const std::string id = InszDisplay(d.insz);
     return d.name.empty() ? id : fmt::format("{} ({})", d.name, id);
   }
+  // The ops a change causes are planned in order of the identifiers they
+  // name (INSZ, then application), not in the order the graph lists its
+  // edges: that order depends on how the model was built (loaded at once,
+  // or changed edge by edge since), and the ops become audit rows, which
+  // must read the same whichever engine planned them.
+  template <typename T>
+  static std::vector<T> Canonical(std::vector<T> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  }
+
+  // The persons by INSZ: vertex numbers depend on the order the model was
+  // built in (a reopened engine numbers them in load order), an INSZ does
+  // not, so a message (and the audit row it goes into) reads the same on
+  // every engine.
   std::string People(const std::vector<Vertex>& vs) const {
     if (vs.empty()) return "nobody";
+    std::vector<Vertex> sorted = vs;
+    std::sort(sorted.begin(), sorted.end(), [&](Vertex a, Vertex b) {
+      return g_.person(a).insz < g_.person(b).insz;
+    });
     std::string out;
-    for (Vertex v : vs) {
+    for (Vertex v : sorted) {
       if (!out.empty()) out += ", ";
       out += PersonLabel(v);
     }
@@ -740,11 +759,16 @@ class Planner {
     op.app = app_;
     Emit(op);
     // Deauthorizing revokes the right from every user who holds it.
+    std::vector<uint64_t> holders;
     for (Vertex p : g_.Sources(subafd_, LinkKind::kRight)) {
-      if (!g_.HasLink(p, subafd_, LinkKind::kRight, app_)) continue;
+      if (g_.HasLink(p, subafd_, LinkKind::kRight, app_)) {
+        holders.push_back(g_.person(p).insz);
+      }
+    }
+    for (uint64_t insz : Canonical(std::move(holders))) {
       Op revoke = op;
       revoke.kind = Action::kRevokeRight;
-      revoke.insz = g_.person(p).insz;
+      revoke.insz = insz;
       revoke.cause = std::string(ActionName(m_.action));
       plan_.changes.ops.insert(plan_.changes.ops.end() - 1, revoke);
     }
@@ -755,20 +779,28 @@ class Planner {
     if (!RequireDomainManager("remove a subafdeling")) return;
     const std::string cause(ActionName(m_.action));
     // Take down everything that hangs on it first, each step audited.
+    std::vector<std::pair<uint64_t, AppId>> rights;
     for (auto [it, end] = in_edges(subafd_, g_.graph()); it != end; ++it) {
       const Link& l = g_.graph()[*it];
       if (l.kind != LinkKind::kRight) continue;
+      rights.emplace_back(g_.person(source(*it, g_.graph())).insz, l.app);
+    }
+    for (const auto& [insz, app] : Canonical(std::move(rights))) {
       Op op = NewOp(Action::kRevokeRight);
-      op.insz = g_.person(source(*it, g_.graph())).insz;
-      op.app = l.app;
+      op.insz = insz;
+      op.app = app;
       op.cause = cause;
       Emit(std::move(op));
     }
     for (LinkKind kind : {LinkKind::kUser, LinkKind::kManager}) {
+      std::vector<uint64_t> persons;
       for (Vertex p : g_.Sources(subafd_, kind)) {
+        persons.push_back(g_.person(p).insz);
+      }
+      for (uint64_t insz : Canonical(std::move(persons))) {
         Op op = NewOp(kind == LinkKind::kUser ? Action::kRemoveUser
                                               : Action::kRemoveManager);
-        op.insz = g_.person(p).insz;
+        op.insz = insz;
         op.cause = cause;
         Emit(std::move(op));
       }
@@ -864,14 +896,17 @@ class Planner {
     if (a == Action::kRemoveUser) {
       Op remove = NewOp(Action::kRemoveUser);
       Emit(remove);
+      std::vector<AppId> held;
       for (auto [it, end] = out_edges(subject_v_, g_.graph()); it != end;
            ++it) {
         const Link& l = g_.graph()[*it];
-        if (l.kind != LinkKind::kRight || target(*it, g_.graph()) != subafd_) {
-          continue;
+        if (l.kind == LinkKind::kRight && target(*it, g_.graph()) == subafd_) {
+          held.push_back(l.app);
         }
+      }
+      for (AppId app : Canonical(std::move(held))) {
         Op revoke = NewOp(Action::kRevokeRight);
-        revoke.app = l.app;
+        revoke.app = app;
         revoke.cause = std::string(ActionName(a));
         plan_.changes.ops.insert(plan_.changes.ops.end() - 1, revoke);
       }
