@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <condition_variable>
 #include <fstream>
 #include <future>
@@ -521,12 +522,11 @@ class EngineImpl : public Engine {
   Result<Question> ParseQuestionAt(const Index& index, std::string_view insz,
                                    std::string_view application,
                                    std::string_view hco) const {
-    if (insz.size() == 11 && std::all_of(insz.begin(), insz.end(), [](char c) {
-          return c >= '0' && c <= '9';
-        })) {
-      uint64_t value = 0;
-      for (char c : insz) value = value * 10 + static_cast<uint64_t>(c - '0');
-      index.Prefetch(value);
+    uint64_t value = 0;
+    const char* end = insz.data() + insz.size();
+    if (insz.size() == 11 &&
+        std::from_chars(insz.data(), end, value).ptr == end) {
+      index.Prefetch(value);  // a hint: an invalid INSZ is refused below
     }
     return ParseQuestion(insz, application, hco);
   }
