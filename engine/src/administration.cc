@@ -68,16 +68,19 @@ struct Reach {
 // not promise the strongest arrives first.
 class AdministrationRecorder : public boost::default_bfs_visitor {
  public:
-  explicit AdministrationRecorder(std::vector<Reach>* reached)
-      : reached_(reached) {}
+  AdministrationRecorder(const Graph* graph, std::vector<Reach>* reached)
+      : graph_(graph), reached_(reached) {}
 
+  // The Link is read from the model, not the view (link_graph.h: the view
+  // has no edge bundle).
   template <typename G>
   void examine_edge(typename boost::graph_traits<G>::edge_descriptor e,
                     const G& g) const {
-    reached_->push_back(Reach{source(e, g), target(e, g), g[e].kind});
+    reached_->push_back(Reach{source(e, g), target(e, g), (*graph_)[e].kind});
   }
 
  private:
+  const Graph* graph_;           // not owned
   std::vector<Reach>* reached_;  // not owned
 };
 
@@ -148,7 +151,8 @@ std::unordered_map<Vertex, Role> Administered(const DelegationGraph& g,
   boost::queue<Vertex> queue;
   std::vector<Reach> reached;
   boost::breadth_first_visit(view, person, queue,
-                             AdministrationRecorder(&reached), colours);
+                             AdministrationRecorder(&g.graph(), &reached),
+                             colours);
   return ResolveRoles(g, std::move(reached));
 }
 

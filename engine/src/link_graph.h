@@ -7,7 +7,11 @@
 //    shared_ptr, by every copy of the graph. An edge costs it 18 bytes (its
 //    target, its 6-byte Link, and the reverse entry), where a Boost
 //    adjacency list spends about 100 (a heap list node, an out-edge and an
-//    in-edge entry);
+//    in-edge entry). A user edge and the rights made with it (same ends,
+//    same provenance number, applications 0-7) are held as one base edge
+//    whose Link carries the rights' applications as a bit set: most rights
+//    are granted with the user (`user add --right`), and each costs nothing
+//    more. Traversal gives them back as separate edges;
 //  - an overlay: what changed since the base was built. Edges added since
 //    live in a Boost adjacency_list over the vertices they touch (a local
 //    number per touched vertex); base edges removed since are bits in a
@@ -22,9 +26,11 @@
 // made since the load.
 //
 // Traversal sees the merged graph: out_edges(v) lists v's base edges that
-// are not removed, in base order, then its overlay edges in the order they
-// were added; in_edges(v) the same. A vertex's number never changes, not
-// even by Compact().
+// are not removed, in base order (a user edge's folded rights right after
+// it, by application), then its overlay edges in the order they were added;
+// in_edges(v) the same. Removing a folded right (or its user edge) removes
+// the base edge and adds what remains of it to the overlay. A vertex's
+// number never changes, not even by Compact().
 //
 // Thread safety: not synchronized. Const methods (and the free functions,
 // which are const) may run concurrently with each other; a non-const call
@@ -41,6 +47,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -119,12 +126,17 @@ struct LinkEdge {
 
   size_t source = 0;
   size_t target = 0;
-  const Link* link = nullptr;
+  Link link;  // a copy: a folded right has no Link of its own to point to
   uint32_t base_index = kNotBase;      // the base edge's number, or kNotBase
   Overlay::edge_descriptor overlay{};  // when base_index == kNotBase
 
+  // The same edge of the same graph: the same base edge and part of it (a
+  // user edge and its folded rights share a base edge), or the same
+  // overlay edge.
   friend bool operator==(const LinkEdge& a, const LinkEdge& b) {
-    return a.link == b.link;
+    if (a.base_index != b.base_index) return false;
+    if (a.base_index == kNotBase) return a.overlay == b.overlay;
+    return a.link.kind == b.link.kind && a.link.app == b.link.app;
   }
   friend bool operator!=(const LinkEdge& a, const LinkEdge& b) {
     return !(a == b);
@@ -150,7 +162,11 @@ class LinkGraph {
   using edges_size_type = size_t;
   using degree_size_type = size_t;
   using vertex_bundled = Node;
-  using edge_bundled = Link;
+  // No edge bundle for Boost to see: a Link is read through operator[]
+  // below, by value, and Boost's wrappers (filtered_graph::operator[]) hand
+  // a bundle back by reference, which would outlive that value. With no
+  // bundle, such a use does not compile; read the Link from the LinkGraph.
+  using edge_bundled = boost::no_property;
   using graph_bundled = boost::no_property;
   using vertex_property_type = Node;
   using edge_property_type = Link;
@@ -197,13 +213,20 @@ class LinkGraph {
     const size_t n = base_vertices_;
     return v < n ? (*base_)[static_cast<uint32_t>(v)] : added_nodes_[v - n];
   }
-  const Link& operator[](const LinkEdge& e) const { return *e.link; }
+  // By value: a folded right is not stored as a Link of its own. (A
+  // `const Link&` bound to the result keeps the copy alive.)
+  Link operator[](const LinkEdge& e) const { return e.link; }
 
   size_t vertex_count() const { return base_vertices_ + added_nodes_.size(); }
   size_t edge_count() const {
-    return boost::num_edges(*base_) - removed_count_ +
+    return boost::num_edges(*base_) + folded_rights_ - removed_count_ +
            boost::num_edges(*overlay_);
   }
+  // The base's own edges: edge_count() less the overlay, less the rights
+  // folded into user edges, plus what was removed since.
+  size_t base_edge_count() const { return boost::num_edges(*base_); }
+  // Rights the base holds inside user edges.
+  size_t folded_right_count() const { return folded_rights_; }
   // Edges in the overlay (added since the base was built) and base edges
   // removed since: what Compact() would fold in.
   size_t overlay_edge_count() const { return boost::num_edges(*overlay_); }
@@ -223,6 +246,30 @@ class LinkGraph {
       vertex_descriptor v, const LinkGraph& g);
 
   static constexpr uint32_t kNoLocal = UINT32_MAX;
+  // A base Link whose kind has this bit is a user edge (LinkKind::kUser)
+  // whose `app` is the bit set of the rights folded into it: applications
+  // 0-7, each a right with the same ends and provenance number.
+  static constexpr uint8_t kFoldedBit = 0x80;
+  static constexpr uint8_t kSelf = 0xFF;  // a base edge's own part
+  static constexpr AppId kMaxFoldedApp = 7;
+
+  static bool IsFolded(const Link& stored) {
+    return (static_cast<uint8_t>(stored.kind) & kFoldedBit) != 0;
+  }
+  // The rights folded into base edge e (an empty set for most edges).
+  uint8_t FoldedApps(Base::edge_descriptor e) const {
+    const Link& stored = (*base_)[e];
+    return IsFolded(stored) ? stored.app : 0;
+  }
+  // Compact's fold: in one vertex's out-edges, marks each right that joins
+  // a user edge (same target and provenance number, application at most
+  // kMaxFoldedApp) as kFoldedAway and sets the user edge's stored Link to
+  // carry it. Returns how many rights it folded.
+  static constexpr uint32_t kFoldedAway = UINT32_MAX - 1;
+  static size_t FoldRights(std::vector<LinkEdge>& edges);
+  // Marks base edge `index` (every part of it) removed; returns its stored
+  // Link, or nullopt when it was removed already.
+  std::optional<Link> MarkBaseRemoved(uint32_t index);
 
   bool BaseRemoved(uint32_t index) const {
     return index < removed_.size() && removed_.test(index);
@@ -238,7 +285,7 @@ class LinkGraph {
   Overlay::vertex_descriptor EnsureLocal(vertex_descriptor v);
   LinkEdge OverlayEdge(Overlay::edge_descriptor e) const {
     const Overlay& o = *overlay_;
-    return LinkEdge{o[boost::source(e, o)], o[boost::target(e, o)], &o[e],
+    return LinkEdge{o[boost::source(e, o)], o[boost::target(e, o)], o[e],
                     LinkEdge::kNotBase, e};
   }
   // v's edges as a pair of It: the base's range (empty, an empty one, for
@@ -247,18 +294,23 @@ class LinkGraph {
   template <typename It, typename BaseIt, typename RangeFn>
   std::pair<It, It> Incident(vertex_descriptor v, BaseIt empty,
                              RangeFn range) const;
-  LinkEdge BaseEdge(Base::edge_descriptor e) const {
-    return LinkEdge{boost::source(e, *base_),
-                    boost::target(e, *base_),
-                    &(*base_)[e],
-                    e.idx,
-                    {}};
+  // Part `part` of base edge e: the edge itself (kSelf), or the folded
+  // right for that application.
+  LinkEdge BaseEdge(Base::edge_descriptor e, uint8_t part) const {
+    Link link = (*base_)[e];
+    if (IsFolded(link)) {
+      link = part == kSelf ? Link(LinkKind::kUser, 0, link.prov_number())
+                           : Link(LinkKind::kRight, part, link.prov_number());
+    }
+    return LinkEdge{
+        boost::source(e, *base_), boost::target(e, *base_), link, e.idx, {}};
   }
 
   std::shared_ptr<const Base> base_;
   size_t base_vertices_ = 0;
   boost::dynamic_bitset<uint64_t> removed_;  // a bit per base edge, or empty
   size_t removed_count_ = 0;                 // removed_.count(), kept
+  size_t folded_rights_ = 0;                 // rights inside base user edges
   std::vector<Node> added_nodes_;            // vertices from base_vertices_ on
   // Vertex property: the vertex's number. Held by pointer because Boost's
   // adjacency_list has no move and its swap() copies.
@@ -285,32 +337,41 @@ class LinkGraph {
           has_overlay_(has_overlay),
           over_(over),
           over_end_(over_end) {
-      SkipRemoved();
+      Arrive();
     }
 
    private:
     friend class boost::iterator_core_access;
-    void SkipRemoved() {
+    // Skips removed base edges, and starts the next one at its own part.
+    void Arrive() {
       while (base_ != base_end_ && g_->BaseRemoved((*base_).idx)) ++base_;
+      rest_ = base_ != base_end_ ? g_->FoldedApps(*base_) : 0;
+      part_ = kSelf;
     }
     LinkEdge dereference() const {
-      return base_ != base_end_ ? g_->BaseEdge(*base_)
+      return base_ != base_end_ ? g_->BaseEdge(*base_, part_)
                                 : g_->OverlayEdge(*over_);
     }
     void increment() {
-      if (base_ != base_end_) {
-        ++base_;
-        SkipRemoved();
-      } else {
+      if (base_ == base_end_) {
         ++over_;
+      } else if (rest_ != 0) {  // the next folded right
+        part_ = static_cast<uint8_t>(__builtin_ctz(rest_));
+        rest_ = static_cast<uint8_t>(rest_ & (rest_ - 1));
+      } else {
+        ++base_;
+        Arrive();
       }
     }
     bool equal(const IncidentIterator& o) const {
-      return base_ == o.base_ && (!has_overlay_ || over_ == o.over_);
+      return base_ == o.base_ && part_ == o.part_ &&
+             (!has_overlay_ || over_ == o.over_);
     }
 
     const LinkGraph* g_ = nullptr;
     BaseIt base_, base_end_;
+    uint8_t rest_ = 0;          // folded rights of this base edge still to come
+    uint8_t part_ = kSelf;      // the part of this base edge we are at
     bool has_overlay_ = false;  // false: over_ and over_end_ are unset
     OverIt over_, over_end_;
   };
