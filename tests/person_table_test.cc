@@ -53,6 +53,28 @@ TEST(PersonTableTest, AddedPersonsMoveToTheBaseAndStayFindable) {
   EXPECT_EQ(t[2].name, "Cas");
 }
 
+// A base whose persons are vertices 0, 1, ... keeps no vertex column;
+// a person added later at another vertex brings the column back, for the
+// persons before it too.
+TEST(PersonTableTest, VerticesReadBackWhetherOrNotTheyFollowThePersons) {
+  PersonTable t;
+  t.Add(kAnn, 0);
+  t.Add(kBob, 1);
+  t.Compact();
+  EXPECT_EQ(*t.Find(kAnn), 0u);
+  EXPECT_EQ(*t.Find(kBob), 1u);
+  t.Add(kCas, 7);  // an enterprise or two came first
+  EXPECT_EQ(*t.Find(kCas), 7u);
+  PersonTable before = t;
+  t.Compact();
+  EXPECT_EQ(*t.Find(kAnn), 0u);
+  EXPECT_EQ(*t.Find(kBob), 1u);
+  EXPECT_EQ(*t.Find(kCas), 7u);
+  EXPECT_EQ(t[2].insz, kCas);
+  EXPECT_EQ(*before.Find(kBob), 1u);
+  EXPECT_EQ(*before.Find(kCas), 7u);
+}
+
 TEST(PersonTableTest, ACopysChangesStayItsOwn) {
   PersonTable t;
   t.Add(kAnn, 0);

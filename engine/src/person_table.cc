@@ -49,16 +49,21 @@ void PersonTable::Compact() {
 
   auto fresh = std::make_shared<Base>();
   fresh->insz.reserve(n);
-  fresh->vertex.reserve(n);
   fresh->name_end.reserve(n);
   fresh->names.reserve(chars);
   const size_t in_base = base_->insz.size();
+  auto vertex_of = [&](uint32_t i) {
+    return i < in_base ? static_cast<uint32_t>(base_->VertexOf(i))
+                       : static_cast<uint32_t>(
+                             *added_by_insz_.Find(added_[i - in_base].insz));
+  };
+  bool identity = true;
+  for (uint32_t i = 0; i < n && identity; ++i) identity = vertex_of(i) == i;
+  if (!identity) fresh->vertex.reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
     const PersonView p = (*this)[i];
     fresh->insz.push_back(p.insz);
-    fresh->vertex.push_back(
-        i < in_base ? base_->vertex[i]
-                    : static_cast<uint32_t>(*added_by_insz_.Find(p.insz)));
+    if (!identity) fresh->vertex.push_back(vertex_of(i));
     fresh->names.append(p.name);
     fresh->name_end.push_back(static_cast<uint32_t>(fresh->names.size()));
   }

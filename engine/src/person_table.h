@@ -83,12 +83,14 @@ class PersonTable {
     std::string name;
   };
   // Person i: insz[i], vertex[i], and its name in names up to
-  // name_end[i]. The INSZ index is an open-addressing table of person
+  // name_end[i]. The vertex column is left empty when person i is vertex
+  // i for every i, as after a load (persons are read first): 4 bytes a
+  // person. The INSZ index is an open-addressing table of person
   // numbers (i + 1; 0 for an empty slot), 4 bytes a slot: a lookup reads
   // the INSZ it finds back from insz[].
   struct Base {
     std::vector<uint64_t> insz;
-    std::vector<uint32_t> vertex;
+    std::vector<uint32_t> vertex;  // empty: person i is vertex i
     std::vector<uint32_t> name_end;
     std::string names;
     std::vector<uint32_t, HugePageAllocator<uint32_t>> slots{0};
@@ -98,11 +100,12 @@ class PersonTable {
       const uint32_t begin = i == 0 ? 0 : name_end[i - 1];
       return std::string_view(names).substr(begin, name_end[i] - begin);
     }
+    Vertex VertexOf(uint32_t i) const { return vertex.empty() ? i : vertex[i]; }
     std::optional<Vertex> Find(uint64_t key) const {
       for (size_t i = MixU64(key) & mask;; i = (i + 1) & mask) {
         const uint32_t person = slots[i];
         if (person == 0) return std::nullopt;
-        if (insz[person - 1] == key) return vertex[person - 1];
+        if (insz[person - 1] == key) return VertexOf(person - 1);
       }
     }
   };
