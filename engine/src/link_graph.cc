@@ -58,10 +58,9 @@ void LinkGraph::AddEdge(vertex_descriptor from, vertex_descriptor to,
 }
 
 std::optional<Link> LinkGraph::MarkBaseRemoved(uint32_t index) {
-  if (removed_.empty()) removed_.resize(boost::num_edges(*base_));
+  if (removed_.empty()) removed_.resize(base_->edge_count());
   if (removed_.test_set(index)) return std::nullopt;
-  // Boost reads an edge's property by its number alone.
-  const Link stored = (*base_)[Base::edge_descriptor(0, index)];
+  const Link stored = base_->links[index];
   removed_count_ += 1;
   if (IsFolded(stored)) removed_count_ += std::popcount(stored.app);
   return stored;
@@ -77,13 +76,14 @@ void LinkGraph::RemoveEdge(const LinkEdge& e) {
   // The base edge held a user edge and its rights; all but e stay, now in
   // the overlay.
   const uint64_t prov = stored->prov_number();
+  const size_t from = SourceOf(e);
   if (e.link.kind != LinkKind::kUser) {
-    AddEdge(e.source, e.target, Link(LinkKind::kUser, 0, prov));
+    AddEdge(from, e.target, Link(LinkKind::kUser, 0, prov));
   }
   for (uint8_t apps = stored->app; apps != 0; apps &= apps - 1) {
     const auto app = static_cast<AppId>(std::countr_zero(apps));
     if (e.link.kind != LinkKind::kRight || e.link.app != app) {
-      AddEdge(e.source, e.target, Link(LinkKind::kRight, app, prov));
+      AddEdge(from, e.target, Link(LinkKind::kRight, app, prov));
     }
   }
 }
@@ -109,16 +109,18 @@ std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact() {
       m >= std::numeric_limits<uint32_t>::max()) {
     return nullptr;
   }
-  // Edges in out-edge order, vertex by vertex: the base keeps that order
-  // (Boost places unsorted edges stably, by source), except that rights
-  // folded into a user edge (FoldRights) follow it.
-  std::vector<std::pair<uint32_t, uint32_t>> ends;
-  std::vector<Link> links;
-  ends.reserve(m);
-  links.reserve(m);
+  // Edges in out-edge order, vertex by vertex, except that rights folded
+  // into a user edge (FoldRights) follow it.
+  auto fresh = std::make_shared<Base>();
+  Base& b = *fresh;
+  b.nodes.reserve(n);
+  b.out_start.reserve(n + 1);
+  b.target.reserve(m);
+  b.links.reserve(m);
   std::vector<LinkEdge> mine;
   size_t folded = 0;
   for (size_t v = 0; v < n; ++v) {
+    b.nodes.push_back((*this)[v]);
     mine.clear();
     for (auto [it, end] = out_edges(v, *this); it != end; ++it) {
       mine.push_back(*it);
@@ -126,20 +128,23 @@ std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact() {
     folded += FoldRights(mine);
     for (const LinkEdge& e : mine) {
       if (e.base_index == kFoldedAway) continue;
-      ends.emplace_back(static_cast<uint32_t>(v),
-                        static_cast<uint32_t>(e.target));
-      links.push_back(e.link);
+      b.target.push_back(static_cast<uint32_t>(e.target));
+      b.links.push_back(e.link);
     }
+    b.out_start.push_back(static_cast<uint32_t>(b.target.size()));
   }
-  auto fresh = std::make_shared<Base>(boost::edges_are_unsorted_multi_pass,
-                                      ends.begin(), ends.end(), links.begin(),
-                                      static_cast<uint32_t>(n));
-  for (size_t v = 0; v < n; ++v) {
-    (*fresh)[static_cast<uint32_t>(v)] = (*this)[v];
+  b.target.shrink_to_fit();
+  b.links.shrink_to_fit();
+  // The reverse rows, by counting: edge numbers ascend within each row.
+  const size_t edges = b.target.size();
+  b.in_start.assign(n + 1, 0);
+  for (uint32_t t : b.target) ++b.in_start[t + 1];
+  for (size_t v = 0; v < n; ++v) b.in_start[v + 1] += b.in_start[v];
+  b.in_edge.resize(edges);
+  {
+    std::vector<uint32_t> next(b.in_start.begin(), b.in_start.end() - 1);
+    for (uint32_t e = 0; e < edges; ++e) b.in_edge[next[b.target[e]]++] = e;
   }
-  // Free the build's buffers before the old parts go.
-  std::vector<std::pair<uint32_t, uint32_t>>().swap(ends);
-  std::vector<Link>().swap(links);
   base_ = std::move(fresh);
   base_vertices_ = n;
   removed_ = {};
@@ -203,38 +208,39 @@ size_t LinkGraph::FoldRights(std::vector<LinkEdge>& edges) {
   return folded;
 }
 
-template <typename It, typename BaseIt, typename RangeFn>
-std::pair<It, It> LinkGraph::Incident(vertex_descriptor v, BaseIt empty,
-                                      RangeFn range) const {
-  BaseIt base_begin = empty;
-  BaseIt base_end = empty;
+template <bool kIn, typename OverIt, typename RangeFn>
+std::pair<LinkGraph::IncidentIterator<kIn, OverIt>,
+          LinkGraph::IncidentIterator<kIn, OverIt>>
+LinkGraph::Incident(vertex_descriptor v, RangeFn range) const {
+  using It = IncidentIterator<kIn, OverIt>;
+  uint32_t base_begin = 0;
+  uint32_t base_end = 0;
   if (v < base_vertices_) {
-    std::tie(base_begin, base_end) = range(static_cast<uint32_t>(v), *base_);
+    const std::vector<uint32_t>& start =
+        kIn ? base_->in_start : base_->out_start;
+    base_begin = start[v];
+    base_end = start[v + 1];
   }
   const uint32_t local = LocalOf(v);
   if (local == kNoLocal) {
-    return {It(this, base_begin, base_end, false, {}, {}),
-            It(this, base_end, base_end, false, {}, {})};
+    return {It(this, v, base_begin, base_end, false, {}, {}),
+            It(this, v, base_end, base_end, false, {}, {})};
   }
   auto [over_begin, over_end] = range(local, *overlay_);
-  return {It(this, base_begin, base_end, true, over_begin, over_end),
-          It(this, base_end, base_end, true, over_end, over_end)};
+  return {It(this, v, base_begin, base_end, true, over_begin, over_end),
+          It(this, v, base_end, base_end, true, over_end, over_end)};
 }
 
 std::pair<LinkGraph::out_edge_iterator, LinkGraph::out_edge_iterator> out_edges(
     LinkGraph::vertex_descriptor v, const LinkGraph& g) {
-  return g.Incident<LinkGraph::out_edge_iterator>(
-      v,
-      LinkGraph::Base::out_edge_iterator(
-          LinkGraph::Base::edge_descriptor(0, 0)),
-      [](auto u, const auto& graph) { return boost::out_edges(u, graph); });
+  return g.Incident<false, LinkGraph::Overlay::out_edge_iterator>(
+      v, [](auto u, const auto& graph) { return boost::out_edges(u, graph); });
 }
 
 std::pair<LinkGraph::in_edge_iterator, LinkGraph::in_edge_iterator> in_edges(
     LinkGraph::vertex_descriptor v, const LinkGraph& g) {
-  return g.Incident<LinkGraph::in_edge_iterator>(
-      v, LinkGraph::Base::in_edge_iterator(*g.base_, 0),
-      [](auto u, const auto& graph) { return boost::in_edges(u, graph); });
+  return g.Incident<true, LinkGraph::Overlay::in_edge_iterator>(
+      v, [](auto u, const auto& graph) { return boost::in_edges(u, graph); });
 }
 
 size_t out_degree(LinkGraph::vertex_descriptor v, const LinkGraph& g) {

@@ -2,16 +2,19 @@
 // (IncidenceGraph, BidirectionalGraph, VertexListGraph, EdgeListGraph) made
 // of two parts:
 //
-//  - a base: Boost's compressed_sparse_row_graph (bidirectional, 32-bit
-//    vertex and edge numbers), immutable once built and shared, through a
-//    shared_ptr, by every copy of the graph. An edge costs it 18 bytes (its
-//    target, its 6-byte Link, and the reverse entry), where a Boost
-//    adjacency list spends about 100 (a heap list node, an out-edge and an
-//    in-edge entry). A user edge and the rights made with it (same ends,
-//    same provenance number, applications 0-7) are held as one base edge
-//    whose Link carries the rights' applications as a bit set: most rights
-//    are granted with the user (`user add --right`), and each costs nothing
-//    more. Traversal gives them back as separate edges;
+//  - a base: a compressed sparse row layout (LinkBase, 32-bit vertex and
+//    edge numbers), immutable once built and shared, through a shared_ptr,
+//    by every copy of the graph. An edge costs it 14 bytes (its target, its
+//    6-byte Link, and a 4-byte reverse entry), where a Boost adjacency list
+//    spends about 100 (a heap list node, an out-edge and an in-edge entry)
+//    and Boost's own compressed_sparse_row_graph 18 (its reverse entry
+//    holds the source beside the edge number; here the source is found
+//    from the edge number, by a binary search over the row starts, paid
+//    only when source(e, g) is asked). A user edge and the rights made with
+//    it (same ends, same provenance number, applications 0-7) are held as
+//    one base edge whose Link carries the rights' applications as a bit
+//    set: most rights are granted with the user (`user add --right`), and
+//    each costs nothing more. Traversal gives them back as separate edges;
 //  - an overlay: what changed since the base was built. Edges added since
 //    live in a Boost adjacency_list over the vertices they touch (a local
 //    number per touched vertex); base edges removed since are bits in a
@@ -39,9 +42,9 @@
 #ifndef TOEGANG_LINK_GRAPH_H_
 #define TOEGANG_LINK_GRAPH_H_
 
+#include <algorithm>
 #include <boost/dynamic_bitset.hpp>
 #include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/iterator/counting_iterator.hpp>
 #include <boost/iterator/iterator_facade.hpp>
 #include <cstddef>
@@ -124,6 +127,10 @@ struct LinkEdge {
                                         boost::bidirectionalS, size_t, Link>;
   static constexpr uint32_t kNotBase = UINT32_MAX;
 
+  static constexpr size_t kSourceToFind = SIZE_MAX;
+
+  // kSourceToFind on a base in-edge: the base finds a source by a search,
+  // which only source(e, g) pays for (filters on the Link do not).
   size_t source = 0;
   size_t target = 0;
   Link link;  // a copy: a folded right has no Link of its own to point to
@@ -143,11 +150,32 @@ struct LinkEdge {
   }
 };
 
+// The base of a LinkGraph: its vertices and edges in compressed sparse row
+// form. Edges are numbered in order of their source; vertex v's out-edges
+// are the numbers [out_start[v], out_start[v + 1]), its in-edges the
+// numbers in_edge[in_start[v] .. in_start[v + 1]), in ascending order.
+// Immutable once built (LinkGraph::Compact).
+struct LinkBase {
+  std::vector<Node> nodes;
+  std::vector<uint32_t> out_start{0};  // vertex count + 1
+  std::vector<uint32_t> target;        // by edge number
+  std::vector<Link> links;             // by edge number
+  std::vector<uint32_t> in_start{0};   // vertex count + 1
+  std::vector<uint32_t> in_edge;       // edge numbers, by target
+
+  size_t vertex_count() const { return nodes.size(); }
+  size_t edge_count() const { return target.size(); }
+  // The source of edge e: the last vertex whose out-edges start at or
+  // before e (vertices without out-edges share their start with the next).
+  uint32_t Source(uint32_t e) const {
+    const auto it = std::upper_bound(out_start.begin(), out_start.end(), e);
+    return static_cast<uint32_t>(it - out_start.begin() - 1);
+  }
+};
+
 class LinkGraph {
  public:
-  using Base = boost::compressed_sparse_row_graph<boost::bidirectionalS, Node,
-                                                  Link, boost::no_property,
-                                                  uint32_t, uint32_t>;
+  using Base = LinkBase;
   using Overlay = LinkEdge::Overlay;
 
   // --- Boost.Graph traits -------------------------------------------------
@@ -173,12 +201,10 @@ class LinkGraph {
   using graph_property_type = boost::no_property;
   static vertex_descriptor null_vertex() { return static_cast<size_t>(-1); }
 
-  template <typename BaseIt, typename OverIt>
+  template <bool kIn, typename OverIt>
   class IncidentIterator;
-  using out_edge_iterator =
-      IncidentIterator<Base::out_edge_iterator, Overlay::out_edge_iterator>;
-  using in_edge_iterator =
-      IncidentIterator<Base::in_edge_iterator, Overlay::in_edge_iterator>;
+  using out_edge_iterator = IncidentIterator<false, Overlay::out_edge_iterator>;
+  using in_edge_iterator = IncidentIterator<true, Overlay::in_edge_iterator>;
   class edge_iterator;
   using vertex_iterator = boost::counting_iterator<size_t>;
 
@@ -211,20 +237,25 @@ class LinkGraph {
   // --- reading ----------------------------------------------------------
   const Node& operator[](vertex_descriptor v) const {
     const size_t n = base_vertices_;
-    return v < n ? (*base_)[static_cast<uint32_t>(v)] : added_nodes_[v - n];
+    return v < n ? base_->nodes[v] : added_nodes_[v - n];
   }
   // By value: a folded right is not stored as a Link of its own. (A
   // `const Link&` bound to the result keeps the copy alive.)
   Link operator[](const LinkEdge& e) const { return e.link; }
+  // e's source (source(e, g) calls it).
+  size_t SourceOf(const LinkEdge& e) const {
+    return e.source != LinkEdge::kSourceToFind ? e.source
+                                               : base_->Source(e.base_index);
+  }
 
   size_t vertex_count() const { return base_vertices_ + added_nodes_.size(); }
   size_t edge_count() const {
-    return boost::num_edges(*base_) + folded_rights_ - removed_count_ +
+    return base_->edge_count() + folded_rights_ - removed_count_ +
            boost::num_edges(*overlay_);
   }
   // The base's own edges: edge_count() less the overlay, less the rights
   // folded into user edges, plus what was removed since.
-  size_t base_edge_count() const { return boost::num_edges(*base_); }
+  size_t base_edge_count() const { return base_->edge_count(); }
   // Rights the base holds inside user edges.
   size_t folded_right_count() const { return folded_rights_; }
   // Edges in the overlay (added since the base was built) and base edges
@@ -238,7 +269,7 @@ class LinkGraph {
   }
 
  private:
-  template <typename BaseIt, typename OverIt>
+  template <bool kIn, typename OverIt>
   friend class IncidentIterator;
   friend std::pair<out_edge_iterator, out_edge_iterator> out_edges(
       vertex_descriptor v, const LinkGraph& g);
@@ -257,8 +288,8 @@ class LinkGraph {
     return (static_cast<uint8_t>(stored.kind) & kFoldedBit) != 0;
   }
   // The rights folded into base edge e (an empty set for most edges).
-  uint8_t FoldedApps(Base::edge_descriptor e) const {
-    const Link& stored = (*base_)[e];
+  uint8_t FoldedApps(uint32_t e) const {
+    const Link& stored = base_->links[e];
     return IsFolded(stored) ? stored.app : 0;
   }
   // Compact's fold: in one vertex's out-edges, marks each right that joins
@@ -288,22 +319,22 @@ class LinkGraph {
     return LinkEdge{o[boost::source(e, o)], o[boost::target(e, o)], o[e],
                     LinkEdge::kNotBase, e};
   }
-  // v's edges as a pair of It: the base's range (empty, an empty one, for
-  // a vertex added since the base) then the overlay's; range(u, graph)
-  // gives Boost's out- or in-edges of u in the base or the overlay.
-  template <typename It, typename BaseIt, typename RangeFn>
-  std::pair<It, It> Incident(vertex_descriptor v, BaseIt empty,
-                             RangeFn range) const;
-  // Part `part` of base edge e: the edge itself (kSelf), or the folded
-  // right for that application.
-  LinkEdge BaseEdge(Base::edge_descriptor e, uint8_t part) const {
-    Link link = (*base_)[e];
+  // v's out- (kIn false) or in-edges as a pair of iterators: its base
+  // range (none for a vertex added since the base) then its overlay range;
+  // range(u, overlay) gives Boost's out- or in-edges of u in the overlay.
+  template <bool kIn, typename OverIt, typename RangeFn>
+  std::pair<IncidentIterator<kIn, OverIt>, IncidentIterator<kIn, OverIt>>
+  Incident(vertex_descriptor v, RangeFn range) const;
+  // Part `part` of base edge e, from `source` to `target`: the edge itself
+  // (kSelf), or the folded right for that application.
+  LinkEdge BaseEdge(uint32_t e, size_t source, size_t target,
+                    uint8_t part) const {
+    Link link = base_->links[e];
     if (IsFolded(link)) {
       link = part == kSelf ? Link(LinkKind::kUser, 0, link.prov_number())
                            : Link(LinkKind::kRight, part, link.prov_number());
     }
-    return LinkEdge{
-        boost::source(e, *base_), boost::target(e, *base_), link, e.idx, {}};
+    return LinkEdge{source, target, link, e, {}};
   }
 
   std::shared_ptr<const Base> base_;
@@ -319,19 +350,22 @@ class LinkGraph {
   FlatU64Map<uint32_t> local_;  // vertex number -> overlay vertex
 
  public:
-  // The edges at one vertex: its base range (skipping removed edges), then
-  // its overlay range. Forward only. BaseIt and OverIt are Boost's out- or
-  // in-edge iterators of the base and the overlay.
-  template <typename BaseIt, typename OverIt>
+  // The edges at one vertex v: its base range (skipping removed edges),
+  // then its overlay range. Forward only. kIn: in-edges, else out-edges;
+  // OverIt is Boost's out- or in-edge iterator of the overlay.
+  template <bool kIn, typename OverIt>
   class IncidentIterator
-      : public boost::iterator_facade<IncidentIterator<BaseIt, OverIt>,
-                                      LinkEdge, boost::forward_traversal_tag,
-                                      LinkEdge> {
+      : public boost::iterator_facade<IncidentIterator<kIn, OverIt>, LinkEdge,
+                                      boost::forward_traversal_tag, LinkEdge> {
    public:
     IncidentIterator() = default;
-    IncidentIterator(const LinkGraph* g, BaseIt base, BaseIt base_end,
-                     bool has_overlay, OverIt over, OverIt over_end)
+    // The base range is positions [base, base_end) of v's row (edge
+    // numbers for out-edges, places in in_edge for in-edges).
+    IncidentIterator(const LinkGraph* g, size_t v, uint32_t base,
+                     uint32_t base_end, bool has_overlay, OverIt over,
+                     OverIt over_end)
         : g_(g),
+          v_(v),
           base_(base),
           base_end_(base_end),
           has_overlay_(has_overlay),
@@ -342,15 +376,23 @@ class LinkGraph {
 
    private:
     friend class boost::iterator_core_access;
+    uint32_t EdgeAt(uint32_t pos) const {
+      return kIn ? g_->base_->in_edge[pos] : pos;
+    }
     // Skips removed base edges, and starts the next one at its own part.
     void Arrive() {
-      while (base_ != base_end_ && g_->BaseRemoved((*base_).idx)) ++base_;
-      rest_ = base_ != base_end_ ? g_->FoldedApps(*base_) : 0;
+      while (base_ != base_end_ && g_->BaseRemoved(EdgeAt(base_))) ++base_;
+      rest_ = base_ != base_end_ ? g_->FoldedApps(EdgeAt(base_)) : 0;
       part_ = kSelf;
     }
     LinkEdge dereference() const {
-      return base_ != base_end_ ? g_->BaseEdge(*base_, part_)
-                                : g_->OverlayEdge(*over_);
+      if (base_ == base_end_) return g_->OverlayEdge(*over_);
+      const uint32_t e = EdgeAt(base_);
+      if constexpr (kIn) {
+        return g_->BaseEdge(e, LinkEdge::kSourceToFind, v_, part_);
+      }
+      const Base& b = *g_->base_;
+      return g_->BaseEdge(e, v_, b.target[e], part_);
     }
     void increment() {
       if (base_ == base_end_) {
@@ -369,7 +411,8 @@ class LinkGraph {
     }
 
     const LinkGraph* g_ = nullptr;
-    BaseIt base_, base_end_;
+    size_t v_ = 0;
+    uint32_t base_ = 0, base_end_ = 0;
     uint8_t rest_ = 0;          // folded rights of this base edge still to come
     uint8_t part_ = kSelf;      // the part of this base edge we are at
     bool has_overlay_ = false;  // false: over_ and over_end_ are unset
@@ -416,7 +459,9 @@ size_t in_degree(LinkGraph::vertex_descriptor v, const LinkGraph& g);
 inline size_t degree(LinkGraph::vertex_descriptor v, const LinkGraph& g) {
   return out_degree(v, g) + in_degree(v, g);
 }
-inline size_t source(const LinkEdge& e, const LinkGraph&) { return e.source; }
+inline size_t source(const LinkEdge& e, const LinkGraph& g) {
+  return g.SourceOf(e);
+}
 inline size_t target(const LinkEdge& e, const LinkGraph&) { return e.target; }
 inline std::pair<LinkGraph::vertex_iterator, LinkGraph::vertex_iterator>
 vertices(const LinkGraph& g) {
