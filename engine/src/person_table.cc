@@ -57,13 +57,22 @@ void PersonTable::Compact() {
                        : static_cast<uint32_t>(
                              *added_by_insz_.Find(added_[i - in_base].insz));
   };
-  bool identity = true;
-  for (uint32_t i = 0; i < n && identity; ++i) identity = vertex_of(i) == i;
-  if (!identity) fresh->vertex.reserve(n);
+  // Consecutive vertices need no column (a load adds the persons one after
+  // the other, after the enterprises).
+  const uint32_t first = n == 0 ? 0 : vertex_of(0);
+  bool consecutive = first <= kMax - n;
+  for (uint32_t i = 0; i < n && consecutive; ++i) {
+    consecutive = vertex_of(i) == first + i;
+  }
+  if (consecutive) {
+    fresh->first_vertex = first;
+  } else {
+    fresh->vertex.reserve(n);
+  }
   for (uint32_t i = 0; i < n; ++i) {
     const PersonView p = (*this)[i];
     fresh->insz.push_back(p.insz);
-    if (!identity) fresh->vertex.push_back(vertex_of(i));
+    if (!consecutive) fresh->vertex.push_back(vertex_of(i));
     fresh->names.append(p.name);
     fresh->name_end.push_back(static_cast<uint32_t>(fresh->names.size()));
   }

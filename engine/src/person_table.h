@@ -83,14 +83,16 @@ class PersonTable {
     std::string name;
   };
   // Person i: insz[i], vertex[i], and its name in names up to
-  // name_end[i]. The vertex column is left empty when person i is vertex
-  // i for every i, as after a load (persons are read first): 4 bytes a
+  // name_end[i]. The vertex column is left empty when the persons are
+  // consecutive vertices, person i vertex first_vertex + i, as a load
+  // leaves them (it reads the persons one after the other): 4 bytes a
   // person. The INSZ index is an open-addressing table of person
   // numbers (i + 1; 0 for an empty slot), 4 bytes a slot: a lookup reads
   // the INSZ it finds back from insz[].
   struct Base {
     std::vector<uint64_t> insz;
-    std::vector<uint32_t> vertex;  // empty: person i is vertex i
+    std::vector<uint32_t> vertex;  // empty: person i is first_vertex + i
+    uint32_t first_vertex = 0;
     std::vector<uint32_t> name_end;
     std::string names;
     std::vector<uint32_t, HugePageAllocator<uint32_t>> slots{0};
@@ -100,7 +102,9 @@ class PersonTable {
       const uint32_t begin = i == 0 ? 0 : name_end[i - 1];
       return std::string_view(names).substr(begin, name_end[i] - begin);
     }
-    Vertex VertexOf(uint32_t i) const { return vertex.empty() ? i : vertex[i]; }
+    Vertex VertexOf(uint32_t i) const {
+      return vertex.empty() ? first_vertex + i : vertex[i];
+    }
     std::optional<Vertex> Find(uint64_t key) const {
       for (size_t i = MixU64(key) & mask;; i = (i + 1) & mask) {
         const uint32_t person = slots[i];
