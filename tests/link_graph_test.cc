@@ -127,30 +127,64 @@ Link NumberedLink(LinkKind kind, AppId app, uint64_t number) {
   return Link(kind, app, number);
 }
 
+// A LinkGraph and the adjacency list given the same changes, with copies
+// of both taken along the way; the random tests drive it.
+struct Mirror {
+  LinkGraph g;
+  Plain want;
+  std::vector<std::pair<LinkGraph, Plain>> copies;
+
+  void AddVertex(const Node& node) {
+    ASSERT_EQ(g.AddVertex(node), boost::add_vertex(node, want));
+  }
+  void AddEdge(size_t from, size_t to, const Link& l) {
+    g.AddEdge(from, to, l);
+    boost::add_edge(from, to, l, want);
+  }
+  void ClearVertex(size_t v) {
+    g.ClearVertex(v);
+    boost::clear_vertex(v, want);
+  }
+  void Compact() {
+    g.Compact();
+    EXPECT_EQ(g.overlay_edge_count(), 0u);
+    EXPECT_EQ(g.removed_base_edge_count(), 0u);
+    EXPECT_EQ(g.base_edge_count() + g.folded_right_count(), num_edges(g));
+  }
+  void Copy() { copies.emplace_back(g, want); }
+  // The graph now, and every copy as its reference was when taken.
+  void ExpectAllSame(bool out_order) {
+    ExpectSameGraph(g, want, out_order);
+    ASSERT_FALSE(copies.empty());
+    for (const auto& [copy, then] : copies) {
+      ExpectSameGraph(copy, then, out_order);
+    }
+  }
+};
+
 // Random additions and removals of vertices and (parallel) edges, with a
 // compaction now and then and copies taken along the way: after every
 // step the merged graph equals the adjacency list, and a copy taken
 // earlier still equals the reference as it was then.
 TEST(LinkGraphTest, MergedGraphEqualsAnAdjacencyListUnderRandomChanges) {
   std::mt19937_64 rng(20261129);
-  LinkGraph g;
-  Plain want;
+  Mirror m;
+  LinkGraph& g = m.g;
+  Plain& want = m.want;
   uint64_t revision = 0;
-  std::vector<std::pair<LinkGraph, Plain>> copies;
   for (int step = 0; step < 3000; ++step) {
     const unsigned choice = rng() % 100;
     const size_t n = boost::num_vertices(want);
     if (n < 2 || choice < 10) {
       const Node node{static_cast<NodeKind>(rng() % 5),
                       static_cast<uint32_t>(rng() % 1000)};
-      ASSERT_EQ(g.AddVertex(node), boost::add_vertex(node, want));
+      m.AddVertex(node);
     } else if (choice < 60) {
       const size_t from = rng() % n;
       const size_t to = rng() % n;
-      const Link l = NumberedLink(static_cast<LinkKind>(rng() % 12),
-                                  static_cast<AppId>(rng() % 4), ++revision);
-      g.AddEdge(from, to, l);
-      boost::add_edge(from, to, l, want);
+      m.AddEdge(from, to,
+                NumberedLink(static_cast<LinkKind>(rng() % 12),
+                             static_cast<AppId>(rng() % 4), ++revision));
     } else if (choice < 90) {
       // Remove the k-th out-edge of a vertex from both.
       const size_t v = rng() % n;
@@ -165,22 +199,16 @@ TEST(LinkGraphTest, MergedGraphEqualsAnAdjacencyListUnderRandomChanges) {
       g.RemoveEdge(*it);
       boost::remove_edge(*wit, want);
     } else if (choice < 93) {
-      const size_t v = rng() % n;
-      g.ClearVertex(v);
-      boost::clear_vertex(v, want);
+      m.ClearVertex(rng() % n);
     } else if (choice < 97) {
-      g.Compact();
-      EXPECT_EQ(g.overlay_edge_count(), 0u);
-      EXPECT_EQ(g.removed_base_edge_count(), 0u);
+      m.Compact();
     } else {
-      copies.emplace_back(g, want);
+      m.Copy();
     }
     if (step % 100 == 0) ExpectSameGraph(g, want);
     if (::testing::Test::HasFailure()) return;
   }
-  ExpectSameGraph(g, want);
-  ASSERT_FALSE(copies.empty());
-  for (const auto& [copy, then] : copies) ExpectSameGraph(copy, then);
+  m.ExpectAllSame(true);
 }
 
 // Users and rights as the engine makes them: a user edge, and rights to
@@ -192,18 +220,16 @@ TEST(LinkGraphTest, MergedGraphEqualsAnAdjacencyListUnderRandomChanges) {
 // provenance inside that edge.
 TEST(LinkGraphTest, RightsFoldedIntoUserEdgesReadBackAsTheEdgesTheyWere) {
   std::mt19937_64 rng(20261202);
-  LinkGraph g;
-  Plain want;
+  Mirror m;
+  LinkGraph& g = m.g;
+  Plain& want = m.want;
   uint64_t revision = 0;
-  std::vector<std::pair<LinkGraph, Plain>> copies;
   for (int i = 0; i < 40; ++i) {
-    const Node node{i < 30 ? NodeKind::kPerson : NodeKind::kSubafdeling,
-                    static_cast<uint32_t>(i)};
-    ASSERT_EQ(g.AddVertex(node), boost::add_vertex(node, want));
+    m.AddVertex(Node{i < 30 ? NodeKind::kPerson : NodeKind::kSubafdeling,
+                     static_cast<uint32_t>(i)});
   }
   auto add = [&](size_t from, size_t to, const Link& l) {
-    g.AddEdge(from, to, l);
-    boost::add_edge(from, to, l, want);
+    m.AddEdge(from, to, l);
   };
   size_t folded_seen = 0;
   for (int step = 0; step < 3000; ++step) {
@@ -250,25 +276,18 @@ TEST(LinkGraphTest, RightsFoldedIntoUserEdgesReadBackAsTheEdgesTheyWere) {
         }
       }
     } else if (choice < 88) {
-      const size_t v = rng() % 40;
-      g.ClearVertex(v);
-      boost::clear_vertex(v, want);
+      m.ClearVertex(rng() % 40);
     } else if (choice < 96) {
-      g.Compact();
-      EXPECT_EQ(g.overlay_edge_count(), 0u);
-      EXPECT_EQ(g.removed_base_edge_count(), 0u);
-      EXPECT_EQ(g.base_edge_count() + g.folded_right_count(), num_edges(g));
+      m.Compact();
       folded_seen += g.folded_right_count();
     } else {
-      copies.emplace_back(g, want);
+      m.Copy();
     }
     if (step % 50 == 0) ExpectSameGraph(g, want, false);
     if (::testing::Test::HasFailure()) return;
   }
-  ExpectSameGraph(g, want, false);
+  m.ExpectAllSame(false);
   EXPECT_GT(folded_seen, 0u);
-  ASSERT_FALSE(copies.empty());
-  for (const auto& [copy, then] : copies) ExpectSameGraph(copy, then, false);
 }
 
 // One person's user edge and its rights, checked part by part.
