@@ -17,7 +17,6 @@ LinkGraph::LinkGraph(const LinkGraph& other)
       base_vertices_(other.base_vertices_),
       removed_(other.removed_),
       removed_count_(other.removed_count_),
-      folded_rights_(other.folded_rights_),
       added_nodes_(other.added_nodes_),
       overlay_(std::make_unique<Overlay>(*other.overlay_)),
       dense_(other.dense_),
@@ -118,14 +117,13 @@ std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact() {
   b.target.reserve(m);
   b.links.reserve(m);
   std::vector<LinkEdge> mine;
-  size_t folded = 0;
   for (size_t v = 0; v < n; ++v) {
     b.nodes.push_back((*this)[v]);
     mine.clear();
     for (auto [it, end] = out_edges(v, *this); it != end; ++it) {
       mine.push_back(*it);
     }
-    folded += FoldRights(mine);
+    b.folded_rights += FoldRights(mine);
     for (const LinkEdge& e : mine) {
       if (e.base_index == kFoldedAway) continue;
       b.target.push_back(static_cast<uint32_t>(e.target));
@@ -149,7 +147,6 @@ std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact() {
   base_vertices_ = n;
   removed_ = {};
   removed_count_ = 0;
-  folded_rights_ = folded;
   std::vector<Node>().swap(added_nodes_);
   std::unique_ptr<Overlay> old =
       std::exchange(overlay_, std::make_unique<Overlay>());

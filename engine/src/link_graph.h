@@ -162,6 +162,7 @@ struct LinkBase {
   std::vector<Link> links;             // by edge number
   std::vector<uint32_t> in_start{0};   // vertex count + 1
   std::vector<uint32_t> in_edge;       // edge numbers, by target
+  size_t folded_rights = 0;            // rights held inside user edges
 
   size_t vertex_count() const { return nodes.size(); }
   size_t edge_count() const { return target.size(); }
@@ -250,14 +251,14 @@ class LinkGraph {
 
   size_t vertex_count() const { return base_vertices_ + added_nodes_.size(); }
   size_t edge_count() const {
-    return base_->edge_count() + folded_rights_ - removed_count_ +
+    return base_->edge_count() + base_->folded_rights - removed_count_ +
            boost::num_edges(*overlay_);
   }
   // The base's own edges: edge_count() less the overlay, less the rights
   // folded into user edges, plus what was removed since.
   size_t base_edge_count() const { return base_->edge_count(); }
   // Rights the base holds inside user edges.
-  size_t folded_right_count() const { return folded_rights_; }
+  size_t folded_right_count() const { return base_->folded_rights; }
   // Edges in the overlay (added since the base was built) and base edges
   // removed since: what Compact() would fold in.
   size_t overlay_edge_count() const { return boost::num_edges(*overlay_); }
@@ -341,7 +342,6 @@ class LinkGraph {
   size_t base_vertices_ = 0;
   boost::dynamic_bitset<uint64_t> removed_;  // a bit per base edge, or empty
   size_t removed_count_ = 0;                 // removed_.count(), kept
-  size_t folded_rights_ = 0;                 // rights inside base user edges
   std::vector<Node> added_nodes_;            // vertices from base_vertices_ on
   // Vertex property: the vertex's number. Held by pointer because Boost's
   // adjacency_list has no move and its swap() copies.
