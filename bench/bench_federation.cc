@@ -228,6 +228,9 @@ BenchFederation& BenchFederation::Get(const std::string& scale) {
     if (!f.engine->Refresh().ok()) Die("refresh failed");
     f.engine_rss_bytes =
         static_cast<double>(ResidentBytes()) - static_cast<double>(rss0);
+    Result<Stats> stats = f.engine->GetStats();
+    if (!stats.ok()) Die(stats.status().ToString());
+    f.engine_mapped_bytes = static_cast<double>(stats->mapped_base_bytes);
   }
 
   // The query stream: rights that exist (mostly allowed), and random

@@ -79,6 +79,9 @@ struct BenchFederation {
   // building baseline (a); negative when the process gave back more than
   // it took (at S the growth is within the allocator's noise).
   double engine_rss_bytes = 0, baseline_a_rss_bytes = 0;
+  // The engine's bases in a mapped file at that moment (Stats), which the
+  // resident-set growth counts only as far as they were read.
+  double engine_mapped_bytes = 0;
   std::unique_ptr<Engine> engine;
   // 50 % allowed each: without a facility, and with one.
   std::vector<Query> mixed, with_hco;

@@ -426,6 +426,11 @@ void Footprint(benchmark::State& state, std::string scale) {
   state.counters["rights"] = rights;
   state.counters["engine_rss_MB"] = f.engine_rss_bytes / 1e6;
   state.counters["engine_B_per_grant"] = f.engine_rss_bytes / rights;
+  // The bases in the mapped file, and the footprint were every page of
+  // them read in (an upper bound: some of them may be in the RSS already).
+  state.counters["mapped_MB"] = f.engine_mapped_bytes / 1e6;
+  state.counters["engine_all_pages_B_per_grant"] =
+      (f.engine_rss_bytes + f.engine_mapped_bytes) / rights;
   state.counters["index_B_per_grant"] =
       s.ok() ? static_cast<double>(s->index_bytes) / rights : 0;
   state.counters["baseline_a_rss_MB"] = f.baseline_a_rss_bytes / 1e6;

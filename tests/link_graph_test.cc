@@ -10,12 +10,14 @@
 #include <boost/graph/filtered_graph.hpp>
 #include <boost/graph/graph_concepts.hpp>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <random>
 #include <tuple>
 #include <vector>
 
 #include "provenance_table.h"
+#include "test_federation.h"
 
 namespace toegang::testing {
 namespace {
@@ -133,6 +135,7 @@ struct Mirror {
   LinkGraph g;
   Plain want;
   std::vector<std::pair<LinkGraph, Plain>> copies;
+  FrozenStore store = FrozenStore::Heap();  // where Compact puts the bases
 
   void AddVertex(const Node& node) {
     ASSERT_EQ(g.AddVertex(node), boost::add_vertex(node, want));
@@ -146,7 +149,9 @@ struct Mirror {
     boost::clear_vertex(v, want);
   }
   void Compact() {
-    g.Compact();
+    g.Compact(store);
+    // Every base has row starts, so a mapped one is never empty.
+    EXPECT_EQ(g.mapped_base_bytes() > 0, !store.heap());
     EXPECT_EQ(g.overlay_edge_count(), 0u);
     EXPECT_EQ(g.removed_base_edge_count(), 0u);
     EXPECT_EQ(g.base_edge_count() + g.folded_right_count(), num_edges(g));
@@ -162,13 +167,33 @@ struct Mirror {
   }
 };
 
+// The random tests with the bases on the heap (false) and in a mapped
+// file (true).
+class LinkGraphRandomTest : public ::testing::TestWithParam<bool> {
+ protected:
+  Mirror Start() const {
+    Mirror m;
+    if (GetParam()) m.store = FrozenStore::InDirectory(dir_.path());
+    return m;
+  }
+  void TearDown() override {
+    EXPECT_TRUE(std::filesystem::is_empty(dir_.path()));
+  }
+
+ private:
+  TempDir dir_;
+};
+INSTANTIATE_TEST_SUITE_P(Bases, LinkGraphRandomTest, ::testing::Bool(),
+                         HeapOrMapped);
+
 // Random additions and removals of vertices and (parallel) edges, with a
 // compaction now and then and copies taken along the way: after every
 // step the merged graph equals the adjacency list, and a copy taken
 // earlier still equals the reference as it was then.
-TEST(LinkGraphTest, MergedGraphEqualsAnAdjacencyListUnderRandomChanges) {
+TEST_P(LinkGraphRandomTest,
+       MergedGraphEqualsAnAdjacencyListUnderRandomChanges) {
   std::mt19937_64 rng(20261129);
-  Mirror m;
+  Mirror m = Start();
   LinkGraph& g = m.g;
   Plain& want = m.want;
   uint64_t revision = 0;
@@ -218,9 +243,10 @@ TEST(LinkGraphTest, MergedGraphEqualsAnAdjacencyListUnderRandomChanges) {
 // the merged graph always reads as the adjacency list given the same
 // changes, and the base holds the rights that share a user edge's
 // provenance inside that edge.
-TEST(LinkGraphTest, RightsFoldedIntoUserEdgesReadBackAsTheEdgesTheyWere) {
+TEST_P(LinkGraphRandomTest,
+       RightsFoldedIntoUserEdgesReadBackAsTheEdgesTheyWere) {
   std::mt19937_64 rng(20261202);
-  Mirror m;
+  Mirror m = Start();
   LinkGraph& g = m.g;
   Plain& want = m.want;
   uint64_t revision = 0;

@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "test_federation.h"
 namespace toegang::testing {
 namespace {
 
@@ -107,7 +109,15 @@ TEST(PersonTableTest, ACopysChangesStayItsOwn) {
 // Random additions and renames with compactions between: every person
 // reads back as a plain vector of the same changes says (the base's names
 // lie end to end in one block, so an offset off by one shows).
-TEST(PersonTableTest, MatchesAPlainVectorAcrossCompactions) {
+// With the bases on the heap (false) and in a mapped file (true).
+class PersonTableRandomTest : public ::testing::TestWithParam<bool> {};
+INSTANTIATE_TEST_SUITE_P(Bases, PersonTableRandomTest, ::testing::Bool(),
+                         HeapOrMapped);
+
+TEST_P(PersonTableRandomTest, MatchesAPlainVectorAcrossCompactions) {
+  TempDir dir;
+  const FrozenStore store =
+      GetParam() ? FrozenStore::InDirectory(dir.path()) : FrozenStore::Heap();
   PersonTable t;
   std::vector<std::pair<uint64_t, std::string>> want;
   std::mt19937_64 rng(11);
@@ -122,7 +132,10 @@ TEST(PersonTableTest, MatchesAPlainVectorAcrossCompactions) {
       t.SetName(i, name);
       want[i].second = std::move(name);
     }
-    if (step % 700 == 699) t.Compact();
+    if (step % 700 == 699) {
+      t.Compact(store);
+      EXPECT_EQ(t.mapped_base_bytes() > 0, GetParam());
+    }
   }
   ASSERT_EQ(t.size(), want.size());
   for (uint32_t i = 0; i < want.size(); ++i) {
@@ -132,6 +145,7 @@ TEST(PersonTableTest, MatchesAPlainVectorAcrossCompactions) {
   }
   EXPECT_EQ(t.Find(999), std::nullopt);
   EXPECT_EQ(t.Find(1000 + want.size()), std::nullopt);
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
 }  // namespace

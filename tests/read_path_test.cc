@@ -10,10 +10,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "left_right.h"
@@ -206,10 +208,14 @@ TEST(ReadPathTest, AnotherProcessesCommitIsReplayedFromTheChangeLog) {
 
 // With the default compaction threshold (far above this run) and with one
 // so low that the second engine folds its overlays into new bases many
-// times along the way.
-class ReadPathLongRunTest : public ::testing::TestWithParam<size_t> {};
+// times along the way; its bases in a mapped file (the default) or on the
+// heap (OpenOptions::map_bases false).
+class ReadPathLongRunTest
+    : public ::testing::TestWithParam<std::tuple<size_t, bool>> {};
 INSTANTIATE_TEST_SUITE_P(ReadPath, ReadPathLongRunTest,
-                         ::testing::Values(0, 7));
+                         ::testing::Values(std::tuple(0, true),
+                                           std::tuple(7, true),
+                                           std::tuple(7, false)));
 
 TEST_P(ReadPathLongRunTest, ALongRunEqualsAFreshLoad) {
   TestFederation fed;
@@ -218,7 +224,9 @@ TEST_P(ReadPathLongRunTest, ALongRunEqualsAFreshLoad) {
   // A second engine on the same file stands for another process; its
   // commits reach the first through the change log.
   OpenOptions options;
-  options.compact_after_changes = GetParam();
+  const auto [compact_after, map_bases] = GetParam();
+  options.compact_after_changes = compact_after;
+  options.map_bases = map_bases;
   Result<std::unique_ptr<Engine>> second_open =
       Engine::Open(fed.db_path(), options);
   ASSERT_TRUE(second_open.ok());
@@ -231,6 +239,7 @@ TEST_P(ReadPathLongRunTest, ALongRunEqualsAFreshLoad) {
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded->graph_overlay_edges, 0u);
   EXPECT_EQ(loaded->overlay_persons, 0u);
+  EXPECT_EQ(loaded->mapped_base_bytes > 0, map_bases);
   EXPECT_EQ(loaded->graph_base_edges, loaded->graph_edges);
   EXPECT_GT(loaded->graph_base_edges, 20u);
 
@@ -299,7 +308,15 @@ TEST_P(ReadPathLongRunTest, ALongRunEqualsAFreshLoad) {
   ASSERT_TRUE(second.Refresh().ok());
   Result<Stats> after = second.GetStats();
   ASSERT_TRUE(after.ok());
-  if (GetParam() == 0) {
+  EXPECT_EQ(after->mapped_base_bytes > 0, map_bases);
+  // The mapped file has no name: only the database's own files are there.
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::filesystem::path(fed.db_path()).parent_path())) {
+    EXPECT_EQ(entry.path().filename().string().rfind(".toegang-base", 0),
+              std::string::npos)
+        << entry.path();
+  }
+  if (compact_after == 0) {
     EXPECT_EQ(after->compactions, 0u);
     EXPECT_GT(after->graph_overlay_edges, 0u);
     EXPECT_GT(after->overlay_persons, 0u);

@@ -92,6 +92,12 @@ inline std::string ShellQuote(const std::string& s) {
   return out + "'";
 }
 
+// Names the cases of a test run with frozen bases on the heap (false) and
+// in a mapped file (true): .../Heap, .../Mapped.
+inline std::string HeapOrMapped(const ::testing::TestParamInfo<bool>& p) {
+  return p.param ? "Mapped" : "Heap";
+}
+
 // A unique temporary directory, removed with the object.
 class TempDir {
  public:

@@ -123,18 +123,20 @@ class DelegationGraph {
   // subafdelingen into compact bases that copies of this graph share
   // (LinkGraph::Compact, PersonTable::Compact, CheckIndex::Compact,
   // ProvenanceTable::Compact, SharedRows::Compact): call it on a loaded
-  // model before copying it.
+  // model before copying it. The graph's and the person table's bases,
+  // which checks never read, go where `store` says (frozen_store.h).
   // Changes nothing a query sees. Returns the graph's old overlay, for the
   // caller to free off the path to the first query.
-  std::unique_ptr<LinkGraph::Overlay> Compact() {
+  std::unique_ptr<LinkGraph::Overlay> Compact(
+      const FrozenStore& store = FrozenStore::Heap()) {
     enterprises_.Compact();
     facilities_.Compact();
     domains_.Compact();
     subafdelingen_.Compact();
-    persons_.Compact();
+    persons_.Compact(store);
     index_.Compact();
     provs_.Compact();
-    return graph_.Compact();
+    return graph_.Compact(store);
   }
 
   // --- delegation state -------------------------------------------------
@@ -226,6 +228,11 @@ class DelegationGraph {
   std::vector<std::string> CheckInvariants() const;
 
   size_t person_count() const { return persons_.size(); }
+  // The bytes of the graph's and the person table's bases that live in a
+  // mapped file (see Compact).
+  size_t mapped_base_bytes() const {
+    return graph_.mapped_base_bytes() + persons_.mapped_base_bytes();
+  }
   size_t enterprise_count() const { return enterprises_.size(); }
   size_t facility_count() const { return facilities_.size(); }
   size_t live_subafdeling_count() const { return subafdeling_by_id_.size(); }

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <charconv>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <mutex>
@@ -27,6 +28,7 @@
 #include "csv_reader.h"
 #include "delegation_graph.h"
 #include "explain.h"
+#include "frozen_store.h"
 #include "graph_dot.h"
 #include "huge_pages.h"
 #include "import_rows.h"
@@ -443,6 +445,7 @@ class EngineImpl : public Engine {
     s.overlay_persons = model.graph.check_index().own_persons();
     s.compactions = compactions_.load(std::memory_order_relaxed);
     s.index_bytes = model.graph.check_index().MemoryBytes();
+    s.mapped_base_bytes = model.graph.mapped_base_bytes();
     return s;
   }
 
@@ -576,7 +579,7 @@ class EngineImpl : public Engine {
     // build-time overlay (millions of small blocks) is freed off the path
     // to the first query: by the twin's task when opening, else below.
     std::unique_ptr<LinkGraph::Overlay> retired;
-    if (!lazy_) retired = fresh->graph.Compact();
+    if (!lazy_) retired = fresh->graph.Compact(BaseStore());
     {
       std::lock_guard<std::mutex> lock(follow_mu_);
       startup_info_.load_ms =
@@ -678,11 +681,24 @@ class EngineImpl : public Engine {
                            : std::max<size_t>(50000, links.edge_count() / 20);
     if (changes < due) return;
     auto fresh = std::make_unique<Model>(Writer());
-    std::unique_ptr<LinkGraph::Overlay> retired = fresh->graph.Compact();
+    std::unique_ptr<LinkGraph::Overlay> retired =
+        fresh->graph.Compact(BaseStore());
     PutInPlace(std::move(fresh));
     retired.reset();
     ReturnFreedMemory();  // the two old instances and their overlays
     compactions_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // Where compacted bases go (OpenOptions::map_bases): beside the
+  // database file, unless it is in memory.
+  FrozenStore BaseStore() const {
+    if (!options_.map_bases || path_.empty() || path_ == ":memory:" ||
+        path_.starts_with("file:")) {
+      return FrozenStore::Heap();
+    }
+    const std::filesystem::path dir =
+        std::filesystem::path(path_).parent_path();
+    return FrozenStore::InDirectory(dir.empty() ? "." : dir.string());
   }
 
   // Replaces both instances by `fresh`: it goes where no reader is, and

@@ -101,7 +101,8 @@ void LinkGraph::ClearVertex(vertex_descriptor v) {
   if (local != kNoLocal) boost::clear_vertex(local, *overlay_);
 }
 
-std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact() {
+std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact(
+    const FrozenStore& store) {
   const size_t n = vertex_count();
   const size_t m = edge_count();
   if (n >= std::numeric_limits<uint32_t>::max() ||
@@ -110,39 +111,51 @@ std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact() {
   }
   // Edges in out-edge order, vertex by vertex, except that rights folded
   // into a user edge (FoldRights) follow it.
+  std::vector<Node> nodes;
+  std::vector<uint32_t> out_start{0};
+  std::vector<uint32_t> target;
+  std::vector<Link> links;
+  nodes.reserve(n);
+  out_start.reserve(n + 1);
+  target.reserve(m);
+  links.reserve(m);
   auto fresh = std::make_shared<Base>();
-  Base& b = *fresh;
-  b.nodes.reserve(n);
-  b.out_start.reserve(n + 1);
-  b.target.reserve(m);
-  b.links.reserve(m);
   std::vector<LinkEdge> mine;
   for (size_t v = 0; v < n; ++v) {
-    b.nodes.push_back((*this)[v]);
+    nodes.push_back((*this)[v]);
     mine.clear();
     for (auto [it, end] = out_edges(v, *this); it != end; ++it) {
       mine.push_back(*it);
     }
-    b.folded_rights += FoldRights(mine);
+    fresh->folded_rights += FoldRights(mine);
     for (const LinkEdge& e : mine) {
       if (e.base_index == kFoldedAway) continue;
-      b.target.push_back(static_cast<uint32_t>(e.target));
-      b.links.push_back(e.link);
+      target.push_back(static_cast<uint32_t>(e.target));
+      links.push_back(e.link);
     }
-    b.out_start.push_back(static_cast<uint32_t>(b.target.size()));
+    out_start.push_back(static_cast<uint32_t>(target.size()));
   }
-  b.target.shrink_to_fit();
-  b.links.shrink_to_fit();
+  target.shrink_to_fit();
+  links.shrink_to_fit();
   // The reverse rows, by counting: edge numbers ascend within each row.
-  const size_t edges = b.target.size();
-  b.in_start.assign(n + 1, 0);
-  for (uint32_t t : b.target) ++b.in_start[t + 1];
-  for (size_t v = 0; v < n; ++v) b.in_start[v + 1] += b.in_start[v];
-  b.in_edge.resize(edges);
+  const size_t edges = target.size();
+  std::vector<uint32_t> in_start(n + 1, 0);
+  for (uint32_t t : target) ++in_start[t + 1];
+  for (size_t v = 0; v < n; ++v) in_start[v + 1] += in_start[v];
+  std::vector<uint32_t> in_edge(edges);
   {
-    std::vector<uint32_t> next(b.in_start.begin(), b.in_start.end() - 1);
-    for (uint32_t e = 0; e < edges; ++e) b.in_edge[next[b.target[e]]++] = e;
+    std::vector<uint32_t> next(in_start.begin(), in_start.end() - 1);
+    for (uint32_t e = 0; e < edges; ++e) in_edge[next[target[e]]++] = e;
   }
+  FrozenBuilder frozen(store);
+  frozen.Add(std::move(nodes), &fresh->nodes);
+  frozen.Add(std::move(out_start), &fresh->out_start);
+  frozen.Add(std::move(target), &fresh->target);
+  frozen.Add(std::move(links), &fresh->links);
+  frozen.Add(std::move(in_start), &fresh->in_start);
+  frozen.Add(std::move(in_edge), &fresh->in_edge);
+  fresh->owner = frozen.Finish();
+  fresh->mapped_bytes = frozen.mapped_bytes();
   base_ = std::move(fresh);
   base_vertices_ = n;
   removed_ = {};
@@ -213,7 +226,7 @@ LinkGraph::Incident(vertex_descriptor v, RangeFn range) const {
   uint32_t base_begin = 0;
   uint32_t base_end = 0;
   if (v < base_vertices_) {
-    const std::vector<uint32_t>& start =
+    const FrozenArray<uint32_t>& start =
         kIn ? base_->in_start : base_->out_start;
     base_begin = start[v];
     base_end = start[v + 1];

@@ -10,7 +10,9 @@
 //    and Boost's own compressed_sparse_row_graph 18 (its reverse entry
 //    holds the source beside the edge number; here the source is found
 //    from the edge number, by a binary search over the row starts, paid
-//    only when source(e, g) is asked). A user edge and the rights made with
+//    only when source(e, g) is asked). Its arrays live on the heap or in a
+//    mapped file, as the FrozenStore given to Compact() says
+//    (frozen_store.h). A user edge and the rights made with
 //    it (same ends, same provenance number, applications 0-7) are held as
 //    one base edge whose Link carries the rights' applications as a bit
 //    set: most rights are granted with the user (`user add --right`), and
@@ -56,6 +58,7 @@
 
 #include "catalogue.h"
 #include "flat_u64_map.h"
+#include "frozen_store.h"
 
 namespace toegang {
 
@@ -150,26 +153,33 @@ struct LinkEdge {
   }
 };
 
+// Row starts of a base with no vertices: one 0.
+inline constexpr uint32_t kEmptyRowStarts[1] = {0};
+
 // The base of a LinkGraph: its vertices and edges in compressed sparse row
 // form. Edges are numbered in order of their source; vertex v's out-edges
 // are the numbers [out_start[v], out_start[v + 1]), its in-edges the
 // numbers in_edge[in_start[v] .. in_start[v + 1]), in ascending order.
-// Immutable once built (LinkGraph::Compact).
+// Immutable once built (LinkGraph::Compact); the arrays live where the
+// FrozenStore given to Compact put them, kept by `owner`.
 struct LinkBase {
-  std::vector<Node> nodes;
-  std::vector<uint32_t> out_start{0};  // vertex count + 1
-  std::vector<uint32_t> target;        // by edge number
-  std::vector<Link> links;             // by edge number
-  std::vector<uint32_t> in_start{0};   // vertex count + 1
-  std::vector<uint32_t> in_edge;       // edge numbers, by target
-  size_t folded_rights = 0;            // rights held inside user edges
+  FrozenArray<Node> nodes;
+  FrozenArray<uint32_t> out_start{kEmptyRowStarts, 1};  // vertex count + 1
+  FrozenArray<uint32_t> target;                         // by edge number
+  FrozenArray<Link> links;                              // by edge number
+  FrozenArray<uint32_t> in_start{kEmptyRowStarts, 1};   // vertex count + 1
+  FrozenArray<uint32_t> in_edge;  // edge numbers, by target
+  size_t folded_rights = 0;       // rights held inside user edges
+  size_t mapped_bytes = 0;        // of the arrays, in a mapped file
+  std::shared_ptr<const void> owner;
 
   size_t vertex_count() const { return nodes.size(); }
   size_t edge_count() const { return target.size(); }
   // The source of edge e: the last vertex whose out-edges start at or
   // before e (vertices without out-edges share their start with the next).
   uint32_t Source(uint32_t e) const {
-    const auto it = std::upper_bound(out_start.begin(), out_start.end(), e);
+    const uint32_t* it =
+        std::upper_bound(out_start.begin(), out_start.end(), e);
     return static_cast<uint32_t>(it - out_start.begin() - 1);
   }
 };
@@ -229,11 +239,13 @@ class LinkGraph {
   void ClearVertex(vertex_descriptor v);
 
   // Folds the overlay into a new base (an O(V + E) rebuild) and empties
-  // it. Copies made before keep the old base. Does nothing when the graph
+  // it; the base's arrays go where `store` says (see frozen_store.h).
+  // Copies made before keep the old base. Does nothing when the graph
   // outgrows the base's 32-bit numbers (it then stays in the overlay).
   // Returns the old overlay, so that the caller may free its millions of
   // small blocks where that costs nobody a wait (or just drop it).
-  std::unique_ptr<Overlay> Compact();
+  std::unique_ptr<Overlay> Compact(
+      const FrozenStore& store = FrozenStore::Heap());
 
   // --- reading ----------------------------------------------------------
   const Node& operator[](vertex_descriptor v) const {
@@ -263,6 +275,8 @@ class LinkGraph {
   // removed since: what Compact() would fold in.
   size_t overlay_edge_count() const { return boost::num_edges(*overlay_); }
   size_t removed_base_edge_count() const { return removed_count_; }
+  // The base's bytes that live in a mapped file (0: on the heap).
+  size_t mapped_base_bytes() const { return base_->mapped_bytes; }
   // Whether the two graphs read the same base (a copy does, until one of
   // them compacts).
   bool SharesBaseWith(const LinkGraph& other) const {

@@ -36,7 +36,7 @@ void PersonTable::Reserve(size_t n) {
   AdviseHugePages(added_.data(), added_.capacity() * sizeof(Added));
 }
 
-void PersonTable::Compact() {
+void PersonTable::Compact(const FrozenStore& store) {
   if (added_.empty() && renamed_.empty()) return;
   const size_t n = size();
   size_t chars = 0;
@@ -48,9 +48,13 @@ void PersonTable::Compact() {
   }
 
   auto fresh = std::make_shared<Base>();
-  fresh->insz.reserve(n);
-  fresh->name_end.reserve(n);
-  fresh->names.reserve(chars);
+  std::vector<uint64_t> insz;
+  std::vector<uint32_t> vertex;
+  std::vector<uint32_t> name_end;
+  std::vector<char> names;
+  insz.reserve(n);
+  name_end.reserve(n);
+  names.reserve(chars);
   const size_t in_base = base_->insz.size();
   auto vertex_of = [&](uint32_t i) {
     return i < in_base ? static_cast<uint32_t>(base_->VertexOf(i))
@@ -67,25 +71,33 @@ void PersonTable::Compact() {
   if (consecutive) {
     fresh->first_vertex = first;
   } else {
-    fresh->vertex.reserve(n);
+    vertex.reserve(n);
   }
   for (uint32_t i = 0; i < n; ++i) {
     const PersonView p = (*this)[i];
-    fresh->insz.push_back(p.insz);
-    if (!consecutive) fresh->vertex.push_back(vertex_of(i));
-    fresh->names.append(p.name);
-    fresh->name_end.push_back(static_cast<uint32_t>(fresh->names.size()));
+    insz.push_back(p.insz);
+    if (!consecutive) vertex.push_back(vertex_of(i));
+    names.insert(names.end(), p.name.begin(), p.name.end());
+    name_end.push_back(static_cast<uint32_t>(names.size()));
   }
   // At most 70% full, so probes stay short.
-  size_t slots = 16;
-  while (n * 10 > slots * 7) slots *= 2;
-  fresh->slots.assign(slots, 0);
-  fresh->mask = slots - 1;
+  size_t slot_count = 16;
+  while (n * 10 > slot_count * 7) slot_count *= 2;
+  std::vector<uint32_t, HugePageAllocator<uint32_t>> slots(slot_count, 0);
+  fresh->mask = slot_count - 1;
   for (uint32_t i = 0; i < n; ++i) {
-    size_t at = MixU64(fresh->insz[i]) & fresh->mask;
-    while (fresh->slots[at] != 0) at = (at + 1) & fresh->mask;
-    fresh->slots[at] = i + 1;
+    size_t at = MixU64(insz[i]) & fresh->mask;
+    while (slots[at] != 0) at = (at + 1) & fresh->mask;
+    slots[at] = i + 1;
   }
+  FrozenBuilder frozen(store);
+  frozen.Add(std::move(insz), &fresh->insz);
+  frozen.Add(std::move(vertex), &fresh->vertex);
+  frozen.Add(std::move(name_end), &fresh->name_end);
+  frozen.Add(std::move(names), &fresh->names);
+  frozen.Add(std::move(slots), &fresh->slots);
+  fresh->owner = frozen.Finish();
+  fresh->mapped_bytes = frozen.mapped_bytes();
   base_ = std::move(fresh);
   added_ = {};
   added_by_insz_ = {};

@@ -7,7 +7,8 @@
 // once. The base keeps the names in one block of characters, and its INSZ
 // index holds person numbers: 24 bytes per person plus the name, where a
 // record with a std::string and a map entry cost 72 and a heap block for a
-// long name.
+// long name. Its arrays live on the heap or in a mapped file, as the
+// FrozenStore given to Compact() says (frozen_store.h).
 //
 // Contracts: a person is never removed and keeps its index; the views
 // returned by operator[] are valid until the next non-const call.
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "flat_u64_map.h"
+#include "frozen_store.h"
 #include "huge_pages.h"
 
 namespace toegang {
@@ -72,10 +74,12 @@ class PersonTable {
   // Makes room for this many persons in all.
   void Reserve(size_t n);
 
-  // Folds the changes into a new base (O(persons)). Does nothing when the
-  // names or the vertex numbers outgrow the base's 32 bits (they then stay
-  // changes).
-  void Compact();
+  // Folds the changes into a new base (O(persons)), whose arrays go where
+  // `store` says (see frozen_store.h). Does nothing when the names or the
+  // vertex numbers outgrow the base's 32 bits (they then stay changes).
+  void Compact(const FrozenStore& store = FrozenStore::Heap());
+  // The base's bytes that live in a mapped file (0: on the heap).
+  size_t mapped_base_bytes() const { return base_->mapped_bytes; }
 
  private:
   struct Added {
@@ -88,19 +92,23 @@ class PersonTable {
   // leaves them (it reads the persons one after the other): 4 bytes a
   // person. The INSZ index is an open-addressing table of person
   // numbers (i + 1; 0 for an empty slot), 4 bytes a slot: a lookup reads
-  // the INSZ it finds back from insz[].
+  // the INSZ it finds back from insz[]. The arrays live where the
+  // FrozenStore given to Compact put them, kept by `owner`.
+  static constexpr uint32_t kNoSlots[1] = {0};  // an empty base's one slot
   struct Base {
-    std::vector<uint64_t> insz;
-    std::vector<uint32_t> vertex;  // empty: person i is first_vertex + i
+    FrozenArray<uint64_t> insz;
+    FrozenArray<uint32_t> vertex;  // empty: person i is first_vertex + i
     uint32_t first_vertex = 0;
-    std::vector<uint32_t> name_end;
-    std::string names;
-    std::vector<uint32_t, HugePageAllocator<uint32_t>> slots{0};
+    FrozenArray<uint32_t> name_end;
+    FrozenArray<char> names;
+    FrozenArray<uint32_t> slots{kNoSlots, 1};
     size_t mask = 0;
+    size_t mapped_bytes = 0;  // of the arrays, in a mapped file
+    std::shared_ptr<const void> owner;
 
     std::string_view Name(uint32_t i) const {
       const uint32_t begin = i == 0 ? 0 : name_end[i - 1];
-      return std::string_view(names).substr(begin, name_end[i] - begin);
+      return {names.data() + begin, name_end[i] - begin};
     }
     Vertex VertexOf(uint32_t i) const {
       return vertex.empty() ? first_vertex + i : vertex[i];

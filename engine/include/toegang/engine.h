@@ -76,6 +76,15 @@ struct OpenOptions {
   // do not. Zero: the larger of 50,000 and a twentieth of the graph's edges.
   // Not in a one-shot engine, whose model lives one command.
   size_t compact_after_changes = 0;
+  // Where a long-running engine keeps the compact bases of the graph and
+  // of the person table, which checks never read (explain, listings and
+  // writes do; docs/architecture.md, "The graph in memory"). True: in an
+  // unnamed file in the database's directory (never synced, gone when the
+  // engine closes or dies), mapped read-only, so that the kernel pages in
+  // what is read and can drop those pages again under memory pressure.
+  // False, or when that file cannot be written (a read-only directory, a
+  // full disk): on the heap. The answers are the same either way.
+  bool map_bases = true;
 };
 
 // How the engine started (health checks, metrics, benchmarks).
@@ -199,6 +208,10 @@ struct Stats {
   // of the shared base plus one instance's own table.
   size_t overlay_persons = 0;
   size_t index_bytes = 0;
+  // Bytes of the graph's and the person table's bases held in the mapped
+  // file of OpenOptions::map_bases (0: on the heap). They count in the
+  // process's resident set only while their pages are in memory.
+  size_t mapped_base_bytes = 0;
   // Times the running engine folded its overlays into new bases (not
   // counting loads).
   size_t compactions = 0;
