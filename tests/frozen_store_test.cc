@@ -27,8 +27,7 @@ struct Frozen {
   FrozenArray<char> chars;
   FrozenArray<uint32_t> none;
   FrozenArray<uint32_t> huge;
-  std::shared_ptr<const void> owner;
-  size_t mapped = 0;
+  FrozenBlock block;
 };
 
 std::vector<uint64_t> Wide() {
@@ -46,8 +45,7 @@ Frozen Freeze(const FrozenStore& store) {
   b.Add(std::vector<char>(text.begin(), text.end()), &f.chars);
   b.Add(std::vector<uint32_t>(), &f.none);
   b.Add(std::vector<uint32_t, HugePageAllocator<uint32_t>>(5000, 42), &f.huge);
-  f.owner = b.Finish();
-  f.mapped = b.mapped_bytes();
+  f.block = b.Finish();
   return f;
 }
 
@@ -79,14 +77,15 @@ int MappingsIn(const std::string& dir) {
 
 TEST(FrozenStoreTest, HeapArraysReadBackTheirValues) {
   const Frozen f = Freeze(FrozenStore::Heap());
-  EXPECT_EQ(f.mapped, 0u);
+  EXPECT_EQ(f.block.mapped_bytes, 0u);
   ExpectValues(f);
 }
 
 TEST(FrozenStoreTest, MappedArraysReadBackAndTheFileHasNoName) {
   TempDir dir;
   Frozen f = Freeze(FrozenStore::InDirectory(dir.path()));
-  EXPECT_GE(f.mapped, 10000 * sizeof(uint64_t) + 5000 * sizeof(uint32_t));
+  EXPECT_GE(f.block.mapped_bytes,
+            10000 * sizeof(uint64_t) + 5000 * sizeof(uint32_t));
   ExpectValues(f);
   // Each array on a cache line of its own.
   EXPECT_EQ(reinterpret_cast<uintptr_t>(f.narrow.data()) % 64, 0u);
@@ -94,8 +93,8 @@ TEST(FrozenStoreTest, MappedArraysReadBackAndTheFileHasNoName) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
   EXPECT_EQ(MappingsIn(dir.path()), 1);
   // Copies of the owner keep the mapping; the last one unmaps it.
-  std::shared_ptr<const void> copy = f.owner;
-  f.owner.reset();
+  std::shared_ptr<const void> copy = f.block.owner;
+  f.block.owner.reset();
   EXPECT_EQ(MappingsIn(dir.path()), 1);
   EXPECT_EQ(f.wide[9999], (uint64_t{1} << 40) + 9999);
   copy.reset();
@@ -108,7 +107,7 @@ TEST(FrozenStoreTest, ADirectoryThatCannotTakeTheFileLeavesThemOnTheHeap) {
        {dir.File("missing"), dir.Write("a-file", "not a directory")}) {
     SCOPED_TRACE(where);
     const Frozen f = Freeze(FrozenStore::InDirectory(where));
-    EXPECT_EQ(f.mapped, 0u);
+    EXPECT_EQ(f.block.mapped_bytes, 0u);
     ExpectValues(f);
   }
   EXPECT_FALSE(std::filesystem::exists(dir.File("missing")));
@@ -119,9 +118,9 @@ TEST(FrozenStoreTest, NothingToFreezeMapsNothing) {
   FrozenArray<uint32_t> empty;
   FrozenBuilder b(FrozenStore::InDirectory(dir.path()));
   b.Add(std::vector<uint32_t>(), &empty);
-  std::shared_ptr<const void> owner = b.Finish();
-  EXPECT_NE(owner, nullptr);
-  EXPECT_EQ(b.mapped_bytes(), 0u);
+  const FrozenBlock block = b.Finish();
+  EXPECT_NE(block.owner, nullptr);
+  EXPECT_EQ(block.mapped_bytes, 0u);
   EXPECT_TRUE(empty.empty());
   EXPECT_EQ(MappingsIn(dir.path()), 0);
 }

@@ -46,17 +46,16 @@ bool WriteAll(int fd, const void* data, size_t bytes, off_t at) {
 
 }  // namespace
 
-std::shared_ptr<const void> FrozenBuilder::WriteAndMap(
-    std::vector<size_t>* offsets) {
+FrozenBlock FrozenBuilder::WriteAndMap(std::vector<size_t>* offsets) {
   size_t total = 0;
   for (const Piece& p : pieces_) {
     total = AlignUp(total, std::max(kAlign, p.align));
     offsets->push_back(total);
     total += p.bytes;
   }
-  if (total == 0) return nullptr;
+  if (total == 0) return {};
   const int fd = OpenUnnamed(store_.dir());
-  if (fd < 0) return nullptr;
+  if (fd < 0) return {};
   // Written, not just sized, before it is mapped: a write that finds the
   // disk full fails here, where the heap can take over, and never later
   // as a fault on a page that has no block.
@@ -70,18 +69,20 @@ std::shared_ptr<const void> FrozenBuilder::WriteAndMap(
   void* at =
       ok ? ::mmap(nullptr, total, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
   ::close(fd);  // the mapping keeps the file
-  if (at == MAP_FAILED) return nullptr;
-  mapped_bytes_ = total;
-  return std::shared_ptr<const void>(
-      at, [total](const void* p) { ::munmap(const_cast<void*>(p), total); });
+  if (at == MAP_FAILED) return {};
+  return {std::shared_ptr<const void>(at,
+                                      [total](const void* p) {
+                                        ::munmap(const_cast<void*>(p), total);
+                                      }),
+          total};
 }
 
-std::shared_ptr<const void> FrozenBuilder::Finish() {
+FrozenBlock FrozenBuilder::Finish() {
   std::vector<size_t> offsets;
-  std::shared_ptr<const void> mapping;
+  FrozenBlock mapping;
   if (!store_.heap()) mapping = WriteAndMap(&offsets);
-  if (mapping != nullptr) {
-    const auto* base = static_cast<const unsigned char*>(mapping.get());
+  if (mapping.owner != nullptr) {
+    const auto* base = static_cast<const unsigned char*>(mapping.owner.get());
     for (size_t i = 0; i < pieces_.size(); ++i) {
       pieces_[i].point(base + offsets[i]);
     }
@@ -95,7 +96,7 @@ std::shared_ptr<const void> FrozenBuilder::Finish() {
     kept->push_back(std::move(p.held));
   }
   pieces_.clear();
-  return kept;
+  return {std::move(kept), 0};
 }
 
 }  // namespace toegang

@@ -30,7 +30,7 @@
 namespace toegang {
 
 // A read-only view of n values of T, kept alive by whoever holds the
-// owner its builder returned. Default: empty.
+// owner of the FrozenBlock its builder returned. Default: empty.
 template <typename T>
 class FrozenArray {
  public:
@@ -67,12 +67,18 @@ class FrozenStore {
   std::string dir_;
 };
 
+// What keeps one base's frozen arrays alive, and where they went.
+struct FrozenBlock {
+  std::shared_ptr<const void> owner;
+  size_t mapped_bytes = 0;  // in a mapped file (0: on the heap)
+};
+
 // Gathers one base's arrays and freezes them together: Finish() moves
 // each vector into the store and points its FrozenArray at the result.
 //
 //   FrozenBuilder b(store);
 //   b.Add(std::move(nodes), &base.nodes);
-//   base.owner = b.Finish();
+//   base.block = b.Finish();
 class FrozenBuilder {
  public:
   explicit FrozenBuilder(FrozenStore store) : store_(std::move(store)) {}
@@ -94,11 +100,8 @@ class FrozenBuilder {
   // Writes the arrays to the store's file and maps it, or keeps them on
   // the heap; points every FrozenArray given to Add at its values; and
   // returns what keeps those values alive. Never fails: a file that
-  // cannot be written leaves the arrays on the heap.
-  std::shared_ptr<const void> Finish();
-
-  // After Finish(): the bytes that went to a mapped file (0: the heap).
-  size_t mapped_bytes() const { return mapped_bytes_; }
+  // cannot be written leaves the arrays on the heap. Call it once.
+  FrozenBlock Finish();
 
  private:
   struct Piece {
@@ -108,12 +111,12 @@ class FrozenBuilder {
     std::shared_ptr<void> held;  // the vector, until it is written
     std::function<void(const void*)> point;
   };
-  // The mapping of a new unnamed file holding every piece, or nullptr.
-  std::shared_ptr<const void> WriteAndMap(std::vector<size_t>* offsets);
+  // The mapping of a new unnamed file holding every piece, or an empty
+  // block.
+  FrozenBlock WriteAndMap(std::vector<size_t>* offsets);
 
   FrozenStore store_;
   std::vector<Piece> pieces_;
-  size_t mapped_bytes_ = 0;
 };
 
 }  // namespace toegang

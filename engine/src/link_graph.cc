@@ -154,8 +154,7 @@ std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact(
   frozen.Add(std::move(links), &fresh->links);
   frozen.Add(std::move(in_start), &fresh->in_start);
   frozen.Add(std::move(in_edge), &fresh->in_edge);
-  fresh->owner = frozen.Finish();
-  fresh->mapped_bytes = frozen.mapped_bytes();
+  fresh->frozen = frozen.Finish();
   base_ = std::move(fresh);
   base_vertices_ = n;
   removed_ = {};

@@ -161,7 +161,7 @@ inline constexpr uint32_t kEmptyRowStarts[1] = {0};
 // are the numbers [out_start[v], out_start[v + 1]), its in-edges the
 // numbers in_edge[in_start[v] .. in_start[v + 1]), in ascending order.
 // Immutable once built (LinkGraph::Compact); the arrays live where the
-// FrozenStore given to Compact put them, kept by `owner`.
+// FrozenStore given to Compact put them, kept by `frozen`.
 struct LinkBase {
   FrozenArray<Node> nodes;
   FrozenArray<uint32_t> out_start{kEmptyRowStarts, 1};  // vertex count + 1
@@ -170,8 +170,7 @@ struct LinkBase {
   FrozenArray<uint32_t> in_start{kEmptyRowStarts, 1};   // vertex count + 1
   FrozenArray<uint32_t> in_edge;  // edge numbers, by target
   size_t folded_rights = 0;       // rights held inside user edges
-  size_t mapped_bytes = 0;        // of the arrays, in a mapped file
-  std::shared_ptr<const void> owner;
+  FrozenBlock frozen;             // keeps the arrays
 
   size_t vertex_count() const { return nodes.size(); }
   size_t edge_count() const { return target.size(); }
@@ -276,7 +275,7 @@ class LinkGraph {
   size_t overlay_edge_count() const { return boost::num_edges(*overlay_); }
   size_t removed_base_edge_count() const { return removed_count_; }
   // The base's bytes that live in a mapped file (0: on the heap).
-  size_t mapped_base_bytes() const { return base_->mapped_bytes; }
+  size_t mapped_base_bytes() const { return base_->frozen.mapped_bytes; }
   // Whether the two graphs read the same base (a copy does, until one of
   // them compacts).
   bool SharesBaseWith(const LinkGraph& other) const {

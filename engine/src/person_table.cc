@@ -96,8 +96,7 @@ void PersonTable::Compact(const FrozenStore& store) {
   frozen.Add(std::move(name_end), &fresh->name_end);
   frozen.Add(std::move(names), &fresh->names);
   frozen.Add(std::move(slots), &fresh->slots);
-  fresh->owner = frozen.Finish();
-  fresh->mapped_bytes = frozen.mapped_bytes();
+  fresh->frozen = frozen.Finish();
   base_ = std::move(fresh);
   added_ = {};
   added_by_insz_ = {};

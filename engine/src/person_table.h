@@ -79,7 +79,7 @@ class PersonTable {
   // vertex numbers outgrow the base's 32 bits (they then stay changes).
   void Compact(const FrozenStore& store = FrozenStore::Heap());
   // The base's bytes that live in a mapped file (0: on the heap).
-  size_t mapped_base_bytes() const { return base_->mapped_bytes; }
+  size_t mapped_base_bytes() const { return base_->frozen.mapped_bytes; }
 
  private:
   struct Added {
@@ -93,7 +93,7 @@ class PersonTable {
   // person. The INSZ index is an open-addressing table of person
   // numbers (i + 1; 0 for an empty slot), 4 bytes a slot: a lookup reads
   // the INSZ it finds back from insz[]. The arrays live where the
-  // FrozenStore given to Compact put them, kept by `owner`.
+  // FrozenStore given to Compact put them, kept by `frozen`.
   static constexpr uint32_t kNoSlots[1] = {0};  // an empty base's one slot
   struct Base {
     FrozenArray<uint64_t> insz;
@@ -103,8 +103,7 @@ class PersonTable {
     FrozenArray<char> names;
     FrozenArray<uint32_t> slots{kNoSlots, 1};
     size_t mask = 0;
-    size_t mapped_bytes = 0;  // of the arrays, in a mapped file
-    std::shared_ptr<const void> owner;
+    FrozenBlock frozen;  // keeps the arrays
 
     std::string_view Name(uint32_t i) const {
       const uint32_t begin = i == 0 ? 0 : name_end[i - 1];
