@@ -365,5 +365,41 @@ TEST_P(ReadPathLongRunTest, ALongRunEqualsAFreshLoad) {
   EXPECT_GT(allowed, 0);
 }
 
+// A gateway may open its database by a relative path and change its
+// working directory afterwards: what the engine writes beside the
+// database later (here the mapped bases of a compaction) still goes
+// there, not into the new working directory: /proc, where no file can be
+// made, so that bases sent there would fall back to the heap.
+TEST(ReadPathTest, TheBasesStayBesideTheDatabaseWhenTheWorkingDirectoryMoves) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  const std::filesystem::path was = std::filesystem::current_path();
+  struct Restore {
+    std::filesystem::path to;
+    ~Restore() { std::filesystem::current_path(to); }
+  } restore{was};
+  const std::filesystem::path db(fed.db_path());
+  std::filesystem::current_path(db.parent_path());
+  OpenOptions options;
+  options.compact_after_changes = 1;
+  Result<std::unique_ptr<Engine>> opened =
+      Engine::Open(db.filename().string(), options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Engine& engine = **opened;
+  Result<Stats> loaded = engine.GetStats();
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_GT(loaded->mapped_base_bytes, 0u);
+  std::filesystem::current_path("/proc");
+  ASSERT_TRUE(
+      engine.Apply(M(Action::kAddUser, kEmpOcmw).Hco(kHcoOcmw).Insz(kUser2))
+          .ok());
+  Result<Stats> stats = engine.GetStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_GT(stats->compactions, 0u);
+  // The new graph base went to a mapped file too, not to the heap (the
+  // person table, unchanged, keeps its base).
+  EXPECT_GE(stats->mapped_base_bytes, loaded->mapped_base_bytes);
+}
+
 }  // namespace
 }  // namespace toegang::testing

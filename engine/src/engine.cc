@@ -53,14 +53,41 @@ struct Model {
 };
 using ModelPtr = std::unique_ptr<Model>;
 
+// A database file's path made absolute at opening, so that the files the
+// engine makes beside it later (the index snapshot, the mapped bases) go
+// beside it even if the process has changed its working directory since.
+// An in-memory database, a URI or a path that cannot be resolved stays as
+// it is.
+std::string Anchored(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file:")) {
+    return path;
+  }
+  std::error_code ec;
+  std::filesystem::path file = std::filesystem::absolute(path, ec);
+  return ec ? path : file.string();
+}
+
+// Where a long-running engine's compacted bases go (OpenOptions::
+// map_bases): an unnamed file beside the database, or the heap for an
+// in-memory database or a URI.
+FrozenStore BaseStoreFor(const std::string& path, const OpenOptions& options) {
+  if (!options.map_bases || path.empty() || path == ":memory:" ||
+      path.starts_with("file:")) {
+    return FrozenStore::Heap();
+  }
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  return FrozenStore::InDirectory(dir.empty() ? "." : dir.string());
+}
+
 class EngineImpl : public Engine {
  public:
-  EngineImpl(std::unique_ptr<SqliteStore> store, std::string path,
+  EngineImpl(std::unique_ptr<SqliteStore> store, const std::string& path,
              const OpenOptions& options)
       : store_(std::move(store)),
-        path_(std::move(path)),
+        path_(Anchored(path)),
         options_(options),
-        lazy_(options.one_shot && options.follow_interval.count() == 0) {}
+        lazy_(options.one_shot && options.follow_interval.count() == 0),
+        base_store_(BaseStoreFor(path_, options)) {}
 
   ~EngineImpl() override {
     if (background_.joinable()) {
@@ -579,7 +606,7 @@ class EngineImpl : public Engine {
     // build-time overlay (millions of small blocks) is freed off the path
     // to the first query: by the twin's task when opening, else below.
     std::unique_ptr<LinkGraph::Overlay> retired;
-    if (!lazy_) retired = fresh->graph.Compact(BaseStore());
+    if (!lazy_) retired = fresh->graph.Compact(base_store_);
     {
       std::lock_guard<std::mutex> lock(follow_mu_);
       startup_info_.load_ms =
@@ -682,23 +709,11 @@ class EngineImpl : public Engine {
     if (changes < due) return;
     auto fresh = std::make_unique<Model>(Writer());
     std::unique_ptr<LinkGraph::Overlay> retired =
-        fresh->graph.Compact(BaseStore());
+        fresh->graph.Compact(base_store_);
     PutInPlace(std::move(fresh));
     retired.reset();
     ReturnFreedMemory();  // the two old instances and their overlays
     compactions_.fetch_add(1, std::memory_order_relaxed);
-  }
-
-  // Where compacted bases go (OpenOptions::map_bases): beside the
-  // database file, unless it is in memory.
-  FrozenStore BaseStore() const {
-    if (!options_.map_bases || path_.empty() || path_ == ":memory:" ||
-        path_.starts_with("file:")) {
-      return FrozenStore::Heap();
-    }
-    const std::filesystem::path dir =
-        std::filesystem::path(path_).parent_path();
-    return FrozenStore::InDirectory(dir.empty() ? "." : dir.string());
   }
 
   // Replaces both instances by `fresh`: it goes where no reader is, and
@@ -1163,9 +1178,11 @@ class EngineImpl : public Engine {
   }
 
   std::unique_ptr<SqliteStore> store_;  // guarded by write_mu_
-  const std::string path_;
+  const std::string path_;              // absolute for a file (Anchored)
   const OpenOptions options_;
-  const bool lazy_;      // one-shot: load and copy only when needed
+  const bool lazy_;  // one-shot: load and copy only when needed
+  // Where compacted bases go, fixed at opening (BaseStoreFor).
+  const FrozenStore base_store_;
   Catalogue catalogue_;  // immutable after Init
 
   // Serializes writers (mutations, imports, catch-ups) and every use of

@@ -78,7 +78,7 @@ struct OpenOptions {
   size_t compact_after_changes = 0;
   // Where a long-running engine keeps the compact bases of the graph and
   // of the person table, which checks never read (explain, listings and
-  // writes do; docs/architecture.md, "The graph in memory"). True: in an
+  // writes do; docs/architecture.md, "Where the bases live"). True: in an
   // unnamed file in the database's directory (never synced, gone when the
   // engine closes or dies), mapped read-only, so that the kernel pages in
   // what is read and can drop those pages again under memory pressure.
@@ -221,6 +221,9 @@ class Engine {
  public:
   // Opens (or with options.create_if_missing creates) the database at path,
   // applies pending schema migrations, and loads the delegation graph.
+  // A relative path is resolved against the working directory once, here:
+  // what the engine writes beside the database later (the index snapshot,
+  // the mapped bases) goes beside it even if the process moves.
   // Failure codes: not_initialized, not_a_database, schema_too_new,
   // storage_error.
   static Result<std::unique_ptr<Engine>> Open(const std::string& path,
