@@ -58,10 +58,13 @@ using ModelPtr = std::unique_ptr<Model>;
 // beside it even if the process has changed its working directory since.
 // An in-memory database, a URI or a path that cannot be resolved stays as
 // it is.
+// Whether path names a database file (not memory, not a URI).
+bool IsFilePath(const std::string& path) {
+  return !path.empty() && path != ":memory:" && !path.starts_with("file:");
+}
+
 std::string Anchored(const std::string& path) {
-  if (path.empty() || path == ":memory:" || path.starts_with("file:")) {
-    return path;
-  }
+  if (!IsFilePath(path)) return path;
   std::error_code ec;
   std::filesystem::path file = std::filesystem::absolute(path, ec);
   return ec ? path : file.string();
@@ -71,10 +74,7 @@ std::string Anchored(const std::string& path) {
 // map_bases): an unnamed file beside the database, or the heap for an
 // in-memory database or a URI.
 FrozenStore BaseStoreFor(const std::string& path, const OpenOptions& options) {
-  if (!options.map_bases || path.empty() || path == ":memory:" ||
-      path.starts_with("file:")) {
-    return FrozenStore::Heap();
-  }
+  if (!options.map_bases || !IsFilePath(path)) return FrozenStore::Heap();
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   return FrozenStore::InDirectory(dir.empty() ? "." : dir.string());
 }
