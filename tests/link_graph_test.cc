@@ -316,6 +316,126 @@ TEST_P(LinkGraphRandomTest,
   EXPECT_GT(folded_seen, 0u);
 }
 
+// Rounds of changes, each ending in a load's bulk: vertices added, edges
+// staged (users with rights that fold, and edges of every kind, between old
+// and new vertices), then a compaction. The staged edges stay out of sight
+// until the compaction, which makes the graph read as the adjacency list
+// given the same edges by add_edge; a copy taken before the staging keeps
+// its graph. Round 0 stages into a graph that was never compacted (as a
+// load does), the later rounds into one with a base, an overlay and
+// removed base edges.
+TEST_P(LinkGraphRandomTest, StagedEdgesJoinTheGraphAtCompactionAsIfAddedLast) {
+  std::mt19937_64 rng(20261204);
+  Mirror m = Start();
+  LinkGraph& g = m.g;
+  Plain& want = m.want;
+  uint64_t revision = 0;
+  auto random_link = [&] {
+    return NumberedLink(static_cast<LinkKind>(rng() % 12),
+                        static_cast<AppId>(rng() % 3), ++revision);
+  };
+  for (int i = 0; i < 20; ++i) {
+    m.AddVertex(Node{static_cast<NodeKind>(i % 5), static_cast<uint32_t>(i)});
+  }
+  size_t folded_seen = 0;
+  for (int round = 0; round < 12; ++round) {
+    // Changes as a running engine makes them (none before round 0's
+    // staging, as in a load).
+    for (int step = 0; round > 0 && step < 150; ++step) {
+      const size_t n = boost::num_vertices(want);
+      const size_t from = rng() % n;
+      if (rng() % 3 != 0) {
+        m.AddEdge(from, rng() % n, random_link());
+        continue;
+      }
+      // Remove one of its edges from both (found by its fact: a folded
+      // right reads right after its user edge, not where it was added).
+      const std::vector<Fact> out = OutFacts(want, from);
+      if (out.empty()) continue;
+      const Fact doomed = out[rng() % out.size()];
+      auto it = out_edges(from, g).first;
+      while (FactOf(g, *it) != doomed) ++it;
+      g.RemoveEdge(*it);
+      auto wit = boost::out_edges(from, want).first;
+      while (FactOf(want, *wit) != doomed) ++wit;
+      boost::remove_edge(*wit, want);
+      if (step % 75 == 74) m.Compact();
+    }
+    m.Copy();
+    const size_t edges_before = num_edges(g);
+    // The bulk: new vertices, and edges staged among old and new ones.
+    size_t staged = 0;
+    for (int step = 0; step < 200; ++step) {
+      if (rng() % 10 == 0) {
+        m.AddVertex(Node{static_cast<NodeKind>(rng() % 5),
+                         static_cast<uint32_t>(rng() % 1000)});
+      }
+      const size_t n = boost::num_vertices(want);
+      const size_t from = rng() % n;
+      const size_t to = rng() % n;
+      std::vector<Link> links;
+      if (rng() % 2 == 0) {
+        // A user and its rights, most of them with the user's provenance.
+        const uint64_t prov = ++revision;
+        links.push_back(NumberedLink(LinkKind::kUser, 0, prov));
+        for (int r = static_cast<int>(rng() % 4); r > 0; --r) {
+          links.push_back(NumberedLink(LinkKind::kRight,
+                                       static_cast<AppId>(rng() % 10),
+                                       rng() % 4 == 0 ? ++revision : prov));
+        }
+      } else {
+        links.push_back(random_link());
+      }
+      for (const Link& l : links) {
+        g.StageEdge(from, to, l);
+        boost::add_edge(from, to, l, want);
+        ++staged;
+      }
+    }
+    EXPECT_EQ(g.staged_edge_count(), staged);
+    EXPECT_EQ(num_edges(g), edges_before) << "staged edges are not seen";
+    m.Compact();
+    EXPECT_EQ(g.staged_edge_count(), 0u);
+    folded_seen += g.folded_right_count();
+    m.ExpectAllSame(false);
+    if (::testing::Test::HasFailure()) return;
+  }
+  EXPECT_GT(folded_seen, 0u);
+}
+
+// Without rights to fold, a staged edge takes its place in its source's
+// row after every edge added to the graph before: the order the adjacency
+// list keeps.
+TEST(LinkGraphTest, AStagedEdgeFollowsItsSourcesEarlierEdges) {
+  LinkGraph g;
+  Plain want;
+  for (int i = 0; i < 4; ++i) {
+    const Node node{NodeKind::kDomain, static_cast<uint32_t>(i)};
+    ASSERT_EQ(g.AddVertex(node), boost::add_vertex(node, want));
+  }
+  uint64_t number = 0;
+  auto add = [&](size_t from, size_t to, bool staged) {
+    const Link l = NumberedLink(LinkKind::kDomain, 0, ++number);
+    if (staged) {
+      g.StageEdge(from, to, l);
+    } else {
+      g.AddEdge(from, to, l);
+    }
+    boost::add_edge(from, to, l, want);
+  };
+  add(0, 1, false);
+  add(0, 2, false);
+  g.Compact();
+  add(0, 3, false);  // the overlay
+  add(2, 0, false);
+  add(0, 2, true);  // staged
+  add(3, 0, true);
+  add(0, 1, true);
+  g.Compact();
+  ExpectSameGraph(g, want, true);
+  EXPECT_EQ(OutFacts(g, 0).size(), 5u);
+}
+
 // One person's user edge and its rights, checked part by part.
 TEST(LinkGraphTest, AFoldedRightIsAnEdgeOfItsOwnToReadAndToRemove) {
   LinkGraph g;

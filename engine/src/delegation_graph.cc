@@ -410,6 +410,21 @@ bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
   }
 }
 
+bool DelegationGraph::ApplyStaged(const Op& op, const Provenance& prov) {
+  const bool right = op.kind == Action::kGrantRight;
+  if (!right && op.kind != Action::kAddUser) return false;
+  // What Apply asks of these ops: the enterprise and the subafdeling.
+  if (FindEnterprise(op.kbo) == kNoVertex) return false;
+  const Vertex s = FindSubafdeling(op.subafdeling);
+  if (s == kNoVertex) return false;
+  const Vertex p = EnsurePerson(op.insz);
+  graph_.StageEdge(p, s,
+                   Link{right ? LinkKind::kRight : LinkKind::kUser,
+                        right ? op.app : AppId{0}, provs_.Intern(prov)});
+  if (right) index_.AddRight(op.insz, graph_[s].index, op.app);
+  return true;
+}
+
 bool DelegationGraph::ApplyAll(const ChangeSet& changes) {
   const Provenance prov{changes.actor, changes.revision, changes.at};
   bool all = true;

@@ -118,7 +118,8 @@ class DelegationGraph {
                         const std::string& type_code, uint64_t kbo,
                         bool active);
 
-  // Folds the changes of the graph, the person table, the check index, the
+  // Folds the changes of the graph (and its staged edges, see
+  // ApplyStaged), the person table, the check index, the
   // provenance table and the rows of enterprises, facilities, domains and
   // subafdelingen into compact bases that copies of this graph share
   // (LinkGraph::Compact, PersonTable::Compact, CheckIndex::Compact,
@@ -145,6 +146,17 @@ class DelegationGraph {
   // fit is ignored and returns false (the caller treats that as a bug).
   bool Apply(const Op& op, const Provenance& prov);
   bool ApplyAll(const ChangeSet& changes);
+  // Apply for the bulk of a full load: an add_user or grant_right op whose
+  // edge is staged (LinkGraph::StageEdge) instead of added to the graph's
+  // overlay, which at M and L is most of the load's time and its peak
+  // memory. The check index takes a right at once; the edge joins the
+  // graph at the next Compact(), as if added last. Returns false, doing
+  // nothing, for an op of another kind or one that does not fit (as Apply).
+  // REQUIRES: Compact() before the graph is read, copied or changed by
+  // anything but ApplyStaged.
+  bool ApplyStaged(const Op& op, const Provenance& prov);
+  // Edges staged by ApplyStaged that wait for Compact().
+  size_t staged_link_count() const { return graph_.staged_edge_count(); }
 
   // --- lookups ----------------------------------------------------------
   Vertex FindPerson(uint64_t insz) const;

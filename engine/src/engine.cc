@@ -430,6 +430,7 @@ class EngineImpl : public Engine {
     auto fresh = std::make_unique<DelegationGraph>(&catalogue_);
     Result<uint64_t> rev = store_->Load(fresh.get());
     if (!rev.ok()) return rev.status();
+    fresh->Compact();  // the staged users and rights join it (Store::Load)
     if (*rev == mine_model.revision) {
       std::vector<std::string> mine = mine_model.graph.Dump();
       std::vector<std::string> theirs = fresh->Dump();
@@ -601,12 +602,14 @@ class EngineImpl : public Engine {
     Result<uint64_t> rev = store_->Load(&fresh->graph);
     if (!rev.ok()) return rev.status();
     fresh->revision = *rev;
-    // Both instances will share the compact base; a one-shot engine copies
-    // its model only for a write, if ever, and skips the rebuild. The
-    // build-time overlay (millions of small blocks) is freed off the path
-    // to the first query: by the twin's task when opening, else below.
-    std::unique_ptr<LinkGraph::Overlay> retired;
-    if (!lazy_) retired = fresh->graph.Compact(base_store_);
+    // The compaction makes the staged users and rights part of the graph
+    // (Store::Load), and gives the two instances one base to share; a
+    // one-shot engine, which copies its model only for a write, if ever,
+    // keeps that base on the heap. The build-time overlay (a million small
+    // blocks at M) is freed off the path to the first query: by the twin's
+    // task when opening, else below.
+    std::unique_ptr<LinkGraph::Overlay> retired =
+        fresh->graph.Compact(lazy_ ? FrozenStore::Heap() : base_store_);
     {
       std::lock_guard<std::mutex> lock(follow_mu_);
       startup_info_.load_ms =

@@ -20,7 +20,8 @@ LinkGraph::LinkGraph(const LinkGraph& other)
       added_nodes_(other.added_nodes_),
       overlay_(std::make_unique<Overlay>(*other.overlay_)),
       dense_(other.dense_),
-      local_(other.local_) {}
+      local_(other.local_),
+      staged_(other.staged_) {}
 
 LinkGraph& LinkGraph::operator=(const LinkGraph& other) {
   if (this != &other) *this = LinkGraph(other);
@@ -101,14 +102,34 @@ void LinkGraph::ClearVertex(vertex_descriptor v) {
   if (local != kNoLocal) boost::clear_vertex(local, *overlay_);
 }
 
+LinkGraph::StagedRows LinkGraph::TakeStagedRows(size_t vertices) {
+  StagedRows rows;
+  if (staged_.empty()) return rows;
+  rows.start.assign(vertices + 1, 0);
+  for (const Staged& s : staged_) ++rows.start[s.from + 1];
+  for (size_t v = 0; v < vertices; ++v) rows.start[v + 1] += rows.start[v];
+  rows.edges.resize(staged_.size());
+  {
+    std::vector<uint32_t> next(rows.start.begin(), rows.start.end() - 1);
+    for (const Staged& s : staged_) rows.edges[next[s.from]++] = s;
+  }
+  std::vector<Staged>().swap(staged_);
+  return rows;
+}
+
 std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact(
     const FrozenStore& store) {
   const size_t n = vertex_count();
-  const size_t m = edge_count();
+  const size_t m = edge_count() + staged_.size();
   if (n >= std::numeric_limits<uint32_t>::max() ||
       m >= std::numeric_limits<uint32_t>::max()) {
+    // No base: what was staged joins the overlay instead.
+    std::vector<Staged> staged;
+    staged.swap(staged_);
+    for (const Staged& s : staged) AddEdge(s.from, s.to, s.link);
     return nullptr;
   }
+  const StagedRows staged = TakeStagedRows(n);
   // Edges in out-edge order, vertex by vertex, except that rights folded
   // into a user edge (FoldRights) follow it.
   std::vector<Node> nodes;
@@ -126,6 +147,12 @@ std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact(
     mine.clear();
     for (auto [it, end] = out_edges(v, *this); it != end; ++it) {
       mine.push_back(*it);
+    }
+    if (!staged.edges.empty()) {
+      for (uint32_t i = staged.start[v]; i < staged.start[v + 1]; ++i) {
+        const Staged& s = staged.edges[i];
+        mine.push_back(LinkEdge{v, s.to, s.link, LinkEdge::kNotBase, {}});
+      }
     }
     fresh->folded_rights += FoldRights(mine);
     for (const LinkEdge& e : mine) {

@@ -709,9 +709,10 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
       subafdeling_kbo[op.subafdeling] = op.kbo;
       graph->Apply(op, prov(subs, 6));
     }
-    // The ops below carry no text: one Op serves every row.
-    auto replay = [&](const char* sql, Action kind, bool has_insz,
-                      bool has_app) {
+    // The ops below carry no text: one Op serves every row. The users and
+    // rights, most of the rows, are staged (DelegationGraph::ApplyStaged).
+    auto replay = [&](const char* sql, Action kind, bool has_insz, bool has_app,
+                      bool staged) {
       SQLite::Statement q(*db_, sql);
       Op op;
       op.kind = kind;
@@ -728,23 +729,27 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
         int col = 1;
         if (has_insz) op.insz = U64Column(q, col++);
         if (has_app) op.app = find_app(Text(q, col++));
-        graph->Apply(op, prov(q, col));
+        if (staged) {
+          graph->ApplyStaged(op, prov(q, col));
+        } else {
+          graph->Apply(op, prov(q, col));
+        }
       }
     };
     replay(
         "SELECT subafdeling, application, by_insz, revision, at FROM "
         "authorization",
-        Action::kAuthorize, false, true);
+        Action::kAuthorize, false, true, false);
     replay(
         "SELECT subafdeling, insz, by_insz, revision, at FROM "
         "subafdeling_manager",
-        Action::kAddManager, true, false);
+        Action::kAddManager, true, false, false);
     replay("SELECT subafdeling, insz, by_insz, revision, at FROM user",
-           Action::kAddUser, true, false);
+           Action::kAddUser, true, false, true);
     replay(
         "SELECT subafdeling, insz, application, by_insz, revision, at FROM "
         "user_right",
-        Action::kGrantRight, true, true);
+        Action::kGrantRight, true, true, true);
     if (tx) tx->commit();
     return revision;
   } catch (const SQLite::Exception& e) {
