@@ -20,7 +20,9 @@
 //  - an overlay: what changed since the base was built. Edges added since
 //    live in a Boost adjacency_list over the vertices they touch (a local
 //    number per touched vertex); base edges removed since are bits in a
-//    set; vertices added since have their Node in a vector.
+//    set; vertices added since have their Node in a vector;
+//  - staged edges (StageEdge): a load's bulk, kept in a flat array that
+//    only the next Compact() reads, which puts them in the base.
 //
 // A freshly constructed graph has an empty base, so everything added goes to
 // the overlay, which until then is a plain adjacency list over every
