@@ -1,7 +1,8 @@
 // DelegationGraph's identifier indexes: a facility is found by its exact
 // HCO text (leading zeros count), text that is no HCO number finds and adds
 // nothing, and an upsert of a known HCO changes that facility. The load's
-// staged users and rights (ApplyStaged) give the graph Apply gives.
+// staged users and rights (ApplyStaged) give the graph Apply gives, and
+// its staged functions are seen once it is compacted.
 #include "delegation_graph.h"
 
 #include <gtest/gtest.h>
@@ -43,6 +44,7 @@ TEST(DelegationGraphTest, FacilitiesAreFoundByTheirExactHcoText) {
 class StagedLoadTest : public ::testing::Test {
  protected:
   static constexpr uint64_t kKbo = 207386018;
+  static constexpr uint64_t kWv = 85073003328;
   StagedLoadTest() {
     catalogue_.AddCapacity({"ZV", "zorgvoorziening"});
     catalogue_.AddSubdivision({"OUD", "ouderenzorg", 0});
@@ -78,11 +80,16 @@ class StagedLoadTest : public ::testing::Test {
     g.UpsertEnterprise(kKbo, "OCMW", true, "", "");
     g.UpsertFacility("12345", "A", "009", kKbo, true);
     g.UpsertFacility("23456", "B", "009", kKbo, true);
+    // The KBO functions come staged, before the ops (as in a load).
+    g.StageFunction(kKbo, kWv, LinkKind::kLegalRepresentative);
+    g.StageFunction(kKbo, kWv, LinkKind::kEmployee);
+    g.StageFunction(kKbo, 85073003301, LinkKind::kEmployee);
+    g.StageFunction(403019261, kWv, LinkKind::kEmployee);  // no enterprise
     const Provenance prov{1, 1, 100};
     Op htb;
     htb.kind = Action::kAppointHtb;
     htb.kbo = kKbo;
-    htb.insz = 85073003328;
+    htb.insz = kWv;
     ASSERT_TRUE(g.Apply(htb, prov));
     Op cap;
     cap.kind = Action::kActivateCapacity;
@@ -119,7 +126,10 @@ TEST_F(StagedLoadTest, StagedUsersAndRightsEqualAppliedOnesOnceCompacted) {
     ASSERT_TRUE(applied.Apply(op, prov));
     ASSERT_TRUE(staged.ApplyStaged(op, prov));
   }
-  EXPECT_EQ(staged.staged_link_count(), access.size());
+  EXPECT_EQ(staged.staged_link_count(), access.size() + 3);
+  // Nothing reads a staged edge before the compaction.
+  const Vertex enterprise = staged.FindEnterprise(kKbo);
+  EXPECT_TRUE(staged.Sources(enterprise, LinkKind::kEmployee).empty());
   // The check index has the rights at once.
   size_t allowed = 0;
   for (uint64_t i = 0; i < 40; ++i) {
@@ -135,8 +145,13 @@ TEST_F(StagedLoadTest, StagedUsersAndRightsEqualAppliedOnesOnceCompacted) {
   EXPECT_LT(allowed, 80u);
 
   staged.Compact();
+  applied.Compact();
   EXPECT_EQ(staged.staged_link_count(), 0u);
   EXPECT_EQ(staged.Dump(), applied.Dump());
+  EXPECT_EQ(staged.Sources(enterprise, LinkKind::kLegalRepresentative),
+            std::vector<Vertex>{staged.FindPerson(kWv)});
+  EXPECT_EQ(staged.Sources(enterprise, LinkKind::kEmployee).size(), 2u);
+  EXPECT_EQ(staged.CountLinks(LinkKind::kHtb), 1u);
   EXPECT_EQ(staged.CountLinks(LinkKind::kRight),
             applied.CountLinks(LinkKind::kRight));
   EXPECT_EQ(staged.CountLinks(LinkKind::kUser), 40u);
@@ -151,11 +166,12 @@ TEST_F(StagedLoadTest, StagedUsersAndRightsEqualAppliedOnesOnceCompacted) {
 TEST_F(StagedLoadTest, ApplyStagedTakesOnlyUsersAndRightsThatFit) {
   DelegationGraph g(&catalogue_);
   Setting(g);
+  g.Compact();
   const std::vector<std::string> before = g.Dump();
   Op op;
   op.kbo = kKbo;
   op.subafdeling = 1;
-  op.insz = 85073003328;
+  op.insz = kWv;
   op.kind = Action::kAuthorize;  // not a user or a right
   EXPECT_FALSE(g.ApplyStaged(op, Provenance{}));
   op.kind = Action::kAddUser;

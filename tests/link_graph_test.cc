@@ -318,13 +318,13 @@ TEST_P(LinkGraphRandomTest,
 
 // Rounds of changes, each ending in a load's bulk: vertices added, edges
 // staged (users with rights that fold, and edges of every kind, between old
-// and new vertices), then a compaction. The staged edges stay out of sight
-// until the compaction, which makes the graph read as the adjacency list
-// given the same edges by add_edge; a copy taken before the staging keeps
-// its graph. Round 0 stages into a graph that was never compacted (as a
-// load does), the later rounds into one with a base, an overlay and
-// removed base edges.
-TEST_P(LinkGraphRandomTest, StagedEdgesJoinTheGraphAtCompactionAsIfAddedLast) {
+// and new vertices) among edges added and removed, then a compaction. The
+// staged edges stay out of sight until the compaction, which makes the
+// graph read as the adjacency list given the same edges by add_edge; a
+// copy taken before the staging keeps its graph. Round 0 stages into a
+// graph that was never compacted (as a load does), the later rounds into
+// one with a base, an overlay and removed base edges.
+TEST_P(LinkGraphRandomTest, StagedEdgesJoinTheGraphAtCompaction) {
   std::mt19937_64 rng(20261204);
   Mirror m = Start();
   LinkGraph& g = m.g;
@@ -339,19 +339,19 @@ TEST_P(LinkGraphRandomTest, StagedEdgesJoinTheGraphAtCompactionAsIfAddedLast) {
   }
   size_t folded_seen = 0;
   for (int round = 0; round < 12; ++round) {
-    // Changes as a running engine makes them (none before round 0's
-    // staging, as in a load).
-    for (int step = 0; round > 0 && step < 150; ++step) {
+    // A change as a running engine makes them: an edge added, or one of
+    // a vertex's edges removed from both (found by its fact: a folded
+    // right reads right after its user edge, not where it was added). The
+    // graph's edges leave out the staged ones, the reference's do not.
+    auto change = [&] {
       const size_t n = boost::num_vertices(want);
       const size_t from = rng() % n;
       if (rng() % 3 != 0) {
         m.AddEdge(from, rng() % n, random_link());
-        continue;
+        return;
       }
-      // Remove one of its edges from both (found by its fact: a folded
-      // right reads right after its user edge, not where it was added).
-      const std::vector<Fact> out = OutFacts(want, from);
-      if (out.empty()) continue;
+      const std::vector<Fact> out = OutFacts(g, from);
+      if (out.empty()) return;
       const Fact doomed = out[rng() % out.size()];
       auto it = out_edges(from, g).first;
       while (FactOf(g, *it) != doomed) ++it;
@@ -359,13 +359,21 @@ TEST_P(LinkGraphRandomTest, StagedEdgesJoinTheGraphAtCompactionAsIfAddedLast) {
       auto wit = boost::out_edges(from, want).first;
       while (FactOf(want, *wit) != doomed) ++wit;
       boost::remove_edge(*wit, want);
+    };
+    // None before round 0's staging, as in a load.
+    for (int step = 0; round > 0 && step < 150; ++step) {
+      change();
       if (step % 75 == 74) m.Compact();
     }
     m.Copy();
-    const size_t edges_before = num_edges(g);
-    // The bulk: new vertices, and edges staged among old and new ones.
+    // The bulk: new vertices, and edges staged among old and new ones,
+    // with changes to the rest of the graph in between.
     size_t staged = 0;
     for (int step = 0; step < 200; ++step) {
+      if (rng() % 4 == 0) {
+        change();
+        continue;
+      }
       if (rng() % 10 == 0) {
         m.AddVertex(Node{static_cast<NodeKind>(rng() % 5),
                          static_cast<uint32_t>(rng() % 1000)});
@@ -386,14 +394,17 @@ TEST_P(LinkGraphRandomTest, StagedEdgesJoinTheGraphAtCompactionAsIfAddedLast) {
       } else {
         links.push_back(random_link());
       }
+      const auto place = rng() % 2 == 0 ? LinkGraph::StagePlace::kBeforeOverlay
+                                        : LinkGraph::StagePlace::kAfterOverlay;
       for (const Link& l : links) {
-        g.StageEdge(from, to, l);
+        g.StageEdge(from, to, l, place);
         boost::add_edge(from, to, l, want);
         ++staged;
       }
     }
     EXPECT_EQ(g.staged_edge_count(), staged);
-    EXPECT_EQ(num_edges(g), edges_before) << "staged edges are not seen";
+    EXPECT_EQ(num_edges(g) + staged, boost::num_edges(want))
+        << "staged edges are not seen";
     m.Compact();
     EXPECT_EQ(g.staged_edge_count(), 0u);
     folded_seen += g.folded_right_count();
@@ -403,37 +414,51 @@ TEST_P(LinkGraphRandomTest, StagedEdgesJoinTheGraphAtCompactionAsIfAddedLast) {
   EXPECT_GT(folded_seen, 0u);
 }
 
-// Without rights to fold, a staged edge takes its place in its source's
-// row after every edge added to the graph before: the order the adjacency
-// list keeps.
-TEST(LinkGraphTest, AStagedEdgeFollowsItsSourcesEarlierEdges) {
+// Without rights to fold, staged edges take their places in their
+// source's row: after its base edges and before its overlay edges, or
+// after those (those added after them too), in the order staged.
+TEST(LinkGraphTest, StagedEdgesTakeTheirPlacesInTheirSourcesRow) {
+  using Place = LinkGraph::StagePlace;
   LinkGraph g;
-  Plain want;
   for (int i = 0; i < 4; ++i) {
-    const Node node{NodeKind::kDomain, static_cast<uint32_t>(i)};
-    ASSERT_EQ(g.AddVertex(node), boost::add_vertex(node, want));
+    g.AddVertex(Node{NodeKind::kDomain, static_cast<uint32_t>(i)});
   }
   uint64_t number = 0;
-  auto add = [&](size_t from, size_t to, bool staged) {
-    const Link l = NumberedLink(LinkKind::kDomain, 0, ++number);
-    if (staged) {
-      g.StageEdge(from, to, l);
-    } else {
-      g.AddEdge(from, to, l);
-    }
-    boost::add_edge(from, to, l, want);
+  auto add = [&](size_t from, size_t to) {
+    g.AddEdge(from, to, NumberedLink(LinkKind::kDomain, 0, ++number));
+    return Fact{from, to, LinkKind::kDomain, 0, number};
   };
-  add(0, 1, false);
-  add(0, 2, false);
+  auto stage = [&](size_t from, size_t to, Place place) {
+    g.StageEdge(from, to, NumberedLink(LinkKind::kDomain, 0, ++number), place);
+    return Fact{from, to, LinkKind::kDomain, 0, number};
+  };
+  // Vertex 1 has no base edges, vertex 2 no overlay edges, vertex 3 none.
+  const Fact base1 = add(0, 1);
+  const Fact base2 = add(0, 2);
+  const Fact base3 = add(2, 1);
   g.Compact();
-  add(0, 3, false);  // the overlay
-  add(2, 0, false);
-  add(0, 2, true);  // staged
-  add(3, 0, true);
-  add(0, 1, true);
+  const Fact after1 = stage(0, 2, Place::kAfterOverlay);
+  const Fact overlay1 = add(0, 3);
+  const Fact before1 = stage(0, 3, Place::kBeforeOverlay);
+  const Fact only_before = stage(3, 0, Place::kBeforeOverlay);
+  const Fact overlay2 = add(0, 0);
+  const Fact after2 = stage(0, 1, Place::kAfterOverlay);
+  const Fact before2 = stage(0, 0, Place::kBeforeOverlay);
+  const Fact overlay3 = add(1, 0);
+  const Fact before3 = stage(1, 2, Place::kBeforeOverlay);
+  const Fact after3 = stage(2, 0, Place::kAfterOverlay);
+  const Fact before4 = stage(2, 3, Place::kBeforeOverlay);
+  EXPECT_EQ(OutFacts(g, 0),
+            (std::vector<Fact>{base1, base2, overlay1, overlay2}));
+  EXPECT_EQ(num_edges(g), 6u);
   g.Compact();
-  ExpectSameGraph(g, want, true);
-  EXPECT_EQ(OutFacts(g, 0).size(), 5u);
+  EXPECT_EQ(OutFacts(g, 0),
+            (std::vector<Fact>{base1, base2, before1, before2, overlay1,
+                               overlay2, after1, after2}));
+  EXPECT_EQ(OutFacts(g, 1), (std::vector<Fact>{before3, overlay3}));
+  EXPECT_EQ(OutFacts(g, 2), (std::vector<Fact>{base3, before4, after3}));
+  EXPECT_EQ(OutFacts(g, 3), std::vector<Fact>{only_before});
+  EXPECT_EQ(num_edges(g), 14u);
 }
 
 // One person's user edge and its rights, checked part by part.

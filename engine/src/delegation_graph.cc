@@ -80,11 +80,13 @@ Vertex DelegationGraph::UpsertEnterprise(uint64_t kbo, std::string_view name,
   return v;
 }
 
-void DelegationGraph::AddFunction(uint64_t kbo, uint64_t insz, LinkKind role) {
-  Vertex e = FindEnterprise(kbo);
+void DelegationGraph::StageFunction(uint64_t kbo, uint64_t insz,
+                                    LinkKind role) {
+  const Vertex e = FindEnterprise(kbo);
   if (e == kNoVertex) return;
-  Vertex p = EnsurePerson(insz);
-  if (!HasLink(p, e, role)) AddLink(p, e, role, Provenance{});
+  graph_.StageEdge(EnsurePerson(insz), e,
+                   Link{role, AppId{0}, provs_.Intern(Provenance{})},
+                   LinkGraph::StagePlace::kBeforeOverlay);
 }
 
 Vertex DelegationGraph::UpsertFacility(const std::string& hco,

@@ -110,8 +110,14 @@ class DelegationGraph {
   Vertex UpsertEnterprise(uint64_t kbo, std::string_view name, bool active,
                           std::string_view juridical_form,
                           std::string_view start_date);
-  // REQUIRES: the enterprise exists.
-  void AddFunction(uint64_t kbo, uint64_t insz, LinkKind role);
+  // A KBO function (role kLegalRepresentative or kEmployee) for a full
+  // load: the person is added if unknown and the edge is staged, as
+  // ApplyStaged's are, without looking for the same function (the
+  // database holds each (kbo, insz, role) once). It goes before the edges
+  // the load adds after it (the HTB's, TBs' and managers'), and the users
+  // and rights after those: the order a load through the overlay gave.
+  // Nothing unless the enterprise exists.
+  void StageFunction(uint64_t kbo, uint64_t insz, LinkKind role);
   // REQUIRES: the enterprise exists. Text that is not an HCO number (the
   // database holds none) adds nothing: kNoVertex.
   Vertex UpsertFacility(const std::string& hco, const std::string& name,
@@ -148,14 +154,16 @@ class DelegationGraph {
   bool ApplyAll(const ChangeSet& changes);
   // Apply for the bulk of a full load: an add_user or grant_right op whose
   // edge is staged (LinkGraph::StageEdge) instead of added to the graph's
-  // overlay, which at M and L is most of the load's time and its peak
+  // overlay, which at M and L was most of the load's time and its peak
   // memory. The check index takes a right at once; the edge joins the
-  // graph at the next Compact(), as if added last. Returns false, doing
-  // nothing, for an op of another kind or one that does not fit (as Apply).
-  // REQUIRES: Compact() before the graph is read, copied or changed by
-  // anything but ApplyStaged.
+  // graph at the next Compact(), after its person's other edges. Returns
+  // false, doing nothing, for an op of another kind or one that does not
+  // fit (as Apply).
+  // REQUIRES: nothing reads the staged edges (the users and rights) before
+  // Compact(), and Compact() before the graph is used for anything but
+  // loading (SqliteStore::Load and its caller keep both).
   bool ApplyStaged(const Op& op, const Provenance& prov);
-  // Edges staged by ApplyStaged that wait for Compact().
+  // Edges staged by ApplyStaged and StageFunction that wait for Compact().
   size_t staged_link_count() const { return graph_.staged_edge_count(); }
 
   // --- lookups ----------------------------------------------------------

@@ -145,15 +145,26 @@ std::unique_ptr<LinkGraph::Overlay> LinkGraph::Compact(
   for (size_t v = 0; v < n; ++v) {
     nodes.push_back((*this)[v]);
     mine.clear();
-    for (auto [it, end] = out_edges(v, *this); it != end; ++it) {
-      mine.push_back(*it);
-    }
-    if (!staged.edges.empty()) {
+    // v's staged edges at `place`, in the order staged.
+    auto add_staged = [&](StagePlace place) {
+      if (staged.edges.empty()) return;
       for (uint32_t i = staged.start[v]; i < staged.start[v + 1]; ++i) {
         const Staged& s = staged.edges[i];
+        if (s.place != place) continue;
         mine.push_back(LinkEdge{v, s.to, s.link, LinkEdge::kNotBase, {}});
       }
+    };
+    // The merged row lists the base edges first, then the overlay's.
+    bool in_overlay = false;
+    for (auto [it, end] = out_edges(v, *this); it != end; ++it) {
+      if (!in_overlay && it->base_index == LinkEdge::kNotBase) {
+        add_staged(StagePlace::kBeforeOverlay);
+        in_overlay = true;
+      }
+      mine.push_back(*it);
     }
+    if (!in_overlay) add_staged(StagePlace::kBeforeOverlay);
+    add_staged(StagePlace::kAfterOverlay);
     fresh->folded_rights += FoldRights(mine);
     for (const LinkEdge& e : mine) {
       if (e.base_index == kFoldedAway) continue;

@@ -234,20 +234,25 @@ class LinkGraph {
   // Makes room for this many vertices in all.
   void ReserveVertices(size_t n);
   void AddEdge(vertex_descriptor from, vertex_descriptor to, const Link& link);
-  // Adds an edge that only the next Compact() makes part of the graph: it
-  // joins its source's row there after the source's overlay edges, as if
-  // added last. Until then nothing sees it (not traversal, not
-  // edge_count()). For a full load, which adds millions of edges and reads
-  // none of them before it compacts: a staged edge costs 16 bytes in one
-  // array, where the overlay spends about 100 and a heap block of its own,
-  // and Compact() then reads it in order instead of chasing the overlay's
-  // list nodes.
-  // REQUIRES: both ends exist; Compact() before the graph is read, copied
-  // or changed by anything but AddVertex() and StageEdge().
-  void StageEdge(vertex_descriptor from, vertex_descriptor to,
-                 const Link& link) {
-    staged_.push_back(
-        Staged{static_cast<uint32_t>(from), static_cast<uint32_t>(to), link});
+  // Where a staged edge goes in its source's row (StageEdge).
+  enum class StagePlace : uint8_t {
+    kBeforeOverlay,  // after the source's base edges, before its overlay's
+    kAfterOverlay,   // after the source's overlay edges, those added later too
+  };
+  // Adds an edge that only the next Compact() makes part of the graph, at
+  // `place` in its source's row, in the order staged. Until then the graph
+  // reads and changes as if it were not there: traversal, edge_count(),
+  // RemoveEdge() and ClearVertex() do not see it. For a full load, which
+  // adds millions of edges and reads none of them back before it
+  // compacts: a staged edge costs 16 bytes in one array, where the overlay
+  // spends about 100 and a heap block of its own, and Compact() then reads
+  // it in order instead of chasing the overlay's list nodes.
+  // REQUIRES: both ends exist; nothing needs to see the edge before the
+  // next Compact().
+  void StageEdge(vertex_descriptor from, vertex_descriptor to, const Link& link,
+                 StagePlace place = StagePlace::kAfterOverlay) {
+    staged_.push_back(Staged{static_cast<uint32_t>(from),
+                             static_cast<uint32_t>(to), link, place});
   }
   // REQUIRES: e is an edge of this graph, found since its last change.
   void RemoveEdge(const LinkEdge& e);
@@ -258,7 +263,8 @@ class LinkGraph {
   // rebuild) and empties both; the base's arrays go where `store` says
   // (see frozen_store.h). Copies made before keep the old base. When the
   // graph outgrows the base's 32-bit numbers it builds no base: the staged
-  // edges go to the overlay, which keeps everything.
+  // edges go to the overlay (after the edges there), which keeps
+  // everything.
   // Returns the old overlay, so that the caller may free its millions of
   // small blocks where that costs nobody a wait (or just drop it).
   std::unique_ptr<Overlay> Compact(
@@ -375,6 +381,7 @@ class LinkGraph {
   struct Staged {
     uint32_t from, to;
     Link link;
+    StagePlace place;
   };
   static_assert(sizeof(Staged) == 16);
   // The staged edges grouped by source, in the order staged within each

@@ -623,10 +623,10 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
     }
     SQLite::Statement funcs(*db_, "SELECT kbo, insz, role FROM function");
     while (funcs.executeStep()) {
-      graph->AddFunction(U64Column(funcs, 0), U64Column(funcs, 1),
-                         Text(funcs, 2) == "employee"
-                             ? LinkKind::kEmployee
-                             : LinkKind::kLegalRepresentative);
+      graph->StageFunction(U64Column(funcs, 0), U64Column(funcs, 1),
+                           Text(funcs, 2) == "employee"
+                               ? LinkKind::kEmployee
+                               : LinkKind::kLegalRepresentative);
     }
     SQLite::Statement facs(*db_,
                            "SELECT hco, name, type_code, kbo, active FROM "
