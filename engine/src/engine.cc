@@ -430,7 +430,7 @@ class EngineImpl : public Engine {
     auto fresh = std::make_unique<DelegationGraph>(&catalogue_);
     Result<uint64_t> rev = store_->Load(fresh.get());
     if (!rev.ok()) return rev.status();
-    fresh->Compact();  // the staged users and rights join it (Store::Load)
+    fresh->Compact();  // the staged edges join it (Store::Load)
     if (*rev == mine_model.revision) {
       std::vector<std::string> mine = mine_model.graph.Dump();
       std::vector<std::string> theirs = fresh->Dump();
@@ -602,8 +602,8 @@ class EngineImpl : public Engine {
     Result<uint64_t> rev = store_->Load(&fresh->graph);
     if (!rev.ok()) return rev.status();
     fresh->revision = *rev;
-    // The compaction makes the staged users and rights part of the graph
-    // (Store::Load), and gives the two instances one base to share; a
+    // The compaction makes the staged functions, users and rights part of
+    // the graph (Store::Load), and gives the two instances one base to share; a
     // one-shot engine, which copies its model only for a write, if ever,
     // keeps that base on the heap. The build-time overlay (a million small
     // blocks at M) is freed off the path to the first query: by the twin's

@@ -88,9 +88,9 @@ class Store {
 
   virtual Status LoadCatalogue(Catalogue* out) = 0;
   // Fills graph (built on the loaded catalogue) with the whole federation;
-  // returns the revision it reflects. The users and rights come staged
-  // (DelegationGraph::ApplyStaged): the caller compacts the graph
-  // (DelegationGraph::Compact) before anything reads it.
+  // returns the revision it reflects. The KBO functions, users and rights
+  // come staged (DelegationGraph::StageFunction, ApplyStaged): the caller
+  // compacts the graph (DelegationGraph::Compact) before anything reads it.
   virtual Result<uint64_t> Load(DelegationGraph* graph) = 0;
   virtual Result<uint64_t> CurrentRevision() = 0;
   // The id the next created subafdeling gets (ids are never reused).
