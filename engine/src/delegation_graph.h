@@ -125,7 +125,7 @@ class DelegationGraph {
                         bool active);
 
   // Folds the changes of the graph (and its staged edges, see
-  // ApplyStaged), the person table, the check index, the
+  // StageFunction and ApplyStaged), the person table, the check index, the
   // provenance table and the rows of enterprises, facilities, domains and
   // subafdelingen into compact bases that copies of this graph share
   // (LinkGraph::Compact, PersonTable::Compact, CheckIndex::Compact,

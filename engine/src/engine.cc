@@ -53,16 +53,16 @@ struct Model {
 };
 using ModelPtr = std::unique_ptr<Model>;
 
-// A database file's path made absolute at opening, so that the files the
-// engine makes beside it later (the index snapshot, the mapped bases) go
-// beside it even if the process has changed its working directory since.
-// An in-memory database, a URI or a path that cannot be resolved stays as
-// it is.
 // Whether path names a database file (not memory, not a URI).
 bool IsFilePath(const std::string& path) {
   return !path.empty() && path != ":memory:" && !path.starts_with("file:");
 }
 
+// A database file's path made absolute at opening, so that the files the
+// engine makes beside it later (the index snapshot, the mapped bases) go
+// beside it even if the process has changed its working directory since.
+// An in-memory database, a URI or a path that cannot be resolved stays as
+// it is.
 std::string Anchored(const std::string& path) {
   if (!IsFilePath(path)) return path;
   std::error_code ec;
