@@ -138,6 +138,46 @@ TEST(ReadPathTest, QueriesAnswerWhileAMutationWaitsForTheDatabase) {
   EXPECT_TRUE(applied.load());
 }
 
+TEST(ReadPathTest, TheFollowerDoesNotQueueBehindAWriter) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  OpenOptions follow;
+  follow.follow_interval = milliseconds(2);
+  Result<std::unique_ptr<Engine>> opened = Engine::Open(fed.db_path(), follow);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Engine& gateway = **opened;
+  ASSERT_TRUE(gateway.Check(kUser1, "ama-wvg")->allowed);
+  // A mutation stuck on the database's write lock holds the gateway's
+  // writer lock.
+  SQLite::Database other(fed.db_path(), SQLite::OPEN_READWRITE);
+  other.exec("BEGIN IMMEDIATE");
+  std::atomic<bool> applied{false};
+  std::thread writer([&] {
+    Result<CommitInfo> r = gateway.Apply(M(Action::kRevokeRight, kEmp2Ocmw)
+                                             .Hco(kHcoOcmw)
+                                             .Insz(kUser1)
+                                             .App("ama-wvg"));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    applied = true;
+  });
+  // The follower goes on looking (and leaves the looks to the writer)
+  // instead of waiting for the lock.
+  const uint64_t skipped = gateway.follow_state().skipped;
+  EXPECT_TRUE(Eventually(
+      [&] { return gateway.follow_state().skipped >= skipped + 3; }));
+  EXPECT_FALSE(applied.load());
+  other.exec("ROLLBACK");
+  writer.join();
+  ASSERT_TRUE(applied.load());
+  EXPECT_FALSE(gateway.Check(kUser1, "ama-wvg")->allowed);
+  // With the writer gone, the follower picks up another process's commit.
+  ASSERT_EQ(RunCli({"--db", fed.db_path(), "user", "grant", "--hco", kHcoOcmw,
+                    "--insz", kUser1, "--right", "ama-wvg", "--by", kEmp2Ocmw}),
+            0);
+  EXPECT_TRUE(
+      Eventually([&] { return gateway.Check(kUser1, "ama-wvg")->allowed; }));
+}
+
 TEST(ReadPathTest, ACommitIsVisibleToEveryQueryStartedAfterItReturns) {
   TestFederation fed;
   fed.BuildOcmwChain();

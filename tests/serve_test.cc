@@ -419,11 +419,13 @@ TEST(MetricsTest, RendersTheEngineCountersItIsGiven) {
   follow.revision = 12;
   follow.catch_ups = 4;
   follow.failures = 1;
+  follow.skipped = 7;
   follow.compactions = 3;
   const std::string m = metrics.Render(follow, StartupInfo());
   for (const char* line :
        {"\ntoegang_revision 12\n", "\ntoegang_follow_catch_ups_total 4\n",
         "\ntoegang_follow_failures_total 1\n",
+        "\ntoegang_follow_skipped_total 7\n",
         "\ntoegang_model_compactions_total 3\n",
         "\n# TYPE toegang_model_compactions_total counter\n"}) {
     EXPECT_NE(m.find(line), std::string::npos) << line << " in\n" << m;

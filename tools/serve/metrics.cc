@@ -108,13 +108,17 @@ std::string Metrics::Render(const FollowState& follow,
       "failed.\n"
       "# TYPE toegang_follow_failures_total counter\n"
       "toegang_follow_failures_total {}\n"
+      "# HELP toegang_follow_skipped_total Looks at the change log left to a "
+      "writer that held the writer lock (it catches up itself).\n"
+      "# TYPE toegang_follow_skipped_total counter\n"
+      "toegang_follow_skipped_total {}\n"
       "# HELP toegang_model_compactions_total Times the engine folded the "
       "changes made since the load into new shared bases (writes wait for "
       "it, queries do not).\n"
       "# TYPE toegang_model_compactions_total counter\n"
       "toegang_model_compactions_total {}\n",
       follow.revision, static_cast<double>(follow.last_catch_up_ms) / 1000.0,
-      follow.catch_ups, follow.failures, follow.compactions);
+      follow.catch_ups, follow.failures, follow.skipped, follow.compactions);
   fmt::format_to(
       it,
       "# HELP toegang_model_loaded 1 when the graph is in memory; 0 while it "

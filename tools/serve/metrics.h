@@ -9,6 +9,7 @@
 //   toegang_follow_last_catch_up_timestamp_seconds gauge
 //   toegang_follow_catch_ups_total                 counter
 //   toegang_follow_failures_total                  counter
+//   toegang_follow_skipped_total                   counter
 //   toegang_model_compactions_total                counter
 //
 // Thread safety: Record* may be called from any number of threads at once

@@ -109,6 +109,9 @@ struct FollowState {
   uint64_t reloads = 0;          // catch-ups that loaded everything
                                  // (an import in the log)
   uint64_t failures = 0;         // looks that failed (storage errors)
+  uint64_t skipped = 0;          // looks left to a writer that held the
+                                 // writer lock then (it catches up itself
+                                 // before it changes anything)
   uint64_t compactions = 0;      // times the overlays were folded into new
                                  // bases (OpenOptions::compact_after_changes;
                                  // the same as Stats::compactions)
