@@ -390,6 +390,36 @@ Answer Ask(const Engine& e, const Question& q) {
   return {d->allowed, d->revision, d->facilities};
 }
 
+// Revokes, through `writer`, one right that the engine allows now (one
+// of the first 200 in the database, by whoever granted it); returns its
+// question, or nullopt when none could be revoked.
+std::optional<Question> RevokeOneRight(Engine& writer, const std::string& db) {
+  std::vector<std::pair<Question, std::string>> rights;  // and who granted
+  {
+    SQLite::Database raw(db, SQLite::OPEN_READONLY);
+    SQLite::Statement q(raw,
+                        "SELECT r.insz, r.application, s.hco, r.by_insz "
+                        "FROM user_right r JOIN subafdeling s ON s.id = "
+                        "r.subafdeling LIMIT 200");
+    while (q.executeStep()) {
+      rights.push_back({{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                         q.getColumn(2).getString()},
+                        q.getColumn(3).getString()});
+    }
+  }
+  for (const auto& [q, by] : rights) {
+    if (!std::get<0>(Ask(writer, q))) continue;
+    Mutation m;
+    m.action = Action::kRevokeRight;
+    m.actor = by;  // who granted it manages the subafdeling
+    m.hco = q.hco;
+    m.insz = q.insz;
+    m.applications = {q.app};
+    if (writer.Apply(m).ok()) return q;
+  }
+  return std::nullopt;
+}
+
 TEST(IndexSnapshotEngineTest, ChecksFromTheSnapshotEqualTheLoadedModel) {
   TempDir dir;
   const std::string db = Generated(dir);
@@ -434,37 +464,10 @@ TEST(IndexSnapshotEngineTest, AStaleSnapshotIsNotUsedAndIsReplacedAtClose) {
   // it revokes a right that the snapshot still holds.
   Question revoked;
   {
-    std::vector<std::pair<Question, std::string>> rights;  // and who granted
-    {
-      SQLite::Database raw(db, SQLite::OPEN_READONLY);
-      SQLite::Statement q(raw,
-                          "SELECT r.insz, r.application, s.hco, r.by_insz "
-                          "FROM user_right r JOIN subafdeling s ON s.id = "
-                          "r.subafdeling LIMIT 200");
-      while (q.executeStep()) {
-        rights.push_back(
-            {{q.getColumn(0).getString(), q.getColumn(1).getString(),
-              q.getColumn(2).getString()},
-             q.getColumn(3).getString()});
-      }
-    }
     auto writer = OpenEngine(db, false);
-    bool done = false;
-    for (const auto& [q, by] : rights) {
-      if (!std::get<0>(Ask(*writer, q))) continue;
-      Mutation m;
-      m.action = Action::kRevokeRight;
-      m.actor = by;  // who granted it manages the subafdeling
-      m.hco = q.hco;
-      m.insz = q.insz;
-      m.applications = {q.app};
-      if (writer->Apply(m).ok()) {
-        revoked = q;
-        done = true;
-        break;
-      }
-    }
-    ASSERT_TRUE(done);
+    std::optional<Question> r = RevokeOneRight(*writer, db);
+    ASSERT_TRUE(r.has_value());
+    revoked = *r;
   }
   EXPECT_EQ(ReadSnapshotStamp(IndexSnapshotPath(db)), before);  // untouched
 
@@ -557,6 +560,70 @@ TEST(IndexSnapshotEngineTest, ADamagedSnapshotIsIgnoredAndRewritten) {
     if (!rewritten) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_TRUE(rewritten);
+}
+
+TEST(IndexSnapshotEngineTest, ARunningServiceRewritesAStaleSnapshotOnceIdle) {
+  TempDir dir;
+  const std::string db = Generated(dir);
+  const std::string path = IndexSnapshotPath(db);
+  for (const int idle_ms : {0, 30}) {
+    SCOPED_TRACE(idle_ms);
+    { auto first = OpenEngine(db, true); }  // a current snapshot
+    OpenOptions o;
+    o.snapshot_after_idle = std::chrono::milliseconds(idle_ms);
+    Result<std::unique_ptr<Engine>> opened = Engine::Open(db, o);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    Engine& service = **opened;
+    ASSERT_TRUE(service.startup().from_snapshot);
+    const std::optional<Question> revoked = RevokeOneRight(service, db);
+    ASSERT_TRUE(revoked.has_value());
+    const uint64_t revision = service.revision();
+    auto on_disk = [&] {
+      const std::optional<SnapshotStamp> st = ReadSnapshotStamp(path);
+      return st.has_value() ? st->revision : 0;
+    };
+    if (idle_ms == 0) {
+      // Switched off: the snapshot stays behind until the engine closes.
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      EXPECT_LT(on_disk(), revision);
+      continue;
+    }
+    bool current = false;
+    for (int i = 0; i < 500 && !current; ++i) {
+      current = on_disk() == revision;
+      if (!current) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(current);
+    // Were the service to die now, without the write at closing, the next
+    // start would answer from that snapshot, and with the change.
+    auto next = OpenEngine(db, true);
+    ASSERT_TRUE(next);
+    EXPECT_TRUE(next->startup().from_snapshot) << next->startup().snapshot_note;
+    EXPECT_FALSE(next->startup().model_loaded);
+    auto reference = OpenEngine(db, false);
+    EXPECT_EQ(Ask(*next, *revoked), Ask(*reference, *revoked));
+  }
+}
+
+TEST(IndexSnapshotEngineTest, AnInMemoryDatabaseLeavesNoFilesBehind) {
+  TempDir dir;
+  struct InDirectory {  // the working directory, back at the end
+    std::filesystem::path was = std::filesystem::current_path();
+    ~InDirectory() { std::filesystem::current_path(was); }
+  } in_dir;
+  std::filesystem::current_path(dir.path());
+  {
+    OpenOptions o;
+    o.create_if_missing = true;
+    o.snapshot_after_idle = std::chrono::milliseconds(1);
+    Result<std::unique_ptr<Engine>> e = Engine::Open(":memory:", o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    EXPECT_FALSE((*e)->startup().from_snapshot);
+    EXPECT_EQ((*e)->revision(), 0u);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()))
+      << std::filesystem::directory_iterator(dir.path())->path();
 }
 
 TEST(IndexSnapshotEngineTest, SwitchedOffNothingIsReadOrWritten) {

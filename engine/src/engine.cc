@@ -87,6 +87,9 @@ class EngineImpl : public Engine {
         path_(Anchored(path)),
         options_(options),
         lazy_(options.one_shot && options.follow_interval.count() == 0),
+        // An in-memory database has no directory for a snapshot, and
+        // nothing survives it to start from one.
+        snapshots_(options.index_snapshot && IsFilePath(path_)),
         base_store_(BaseStoreFor(path_, options)) {}
 
   ~EngineImpl() override {
@@ -108,14 +111,14 @@ class EngineImpl : public Engine {
   Status Init() {
     Status s = store_->LoadCatalogue(&catalogue_);
     if (!s.ok()) return s;
-    if (options_.index_snapshot) StartFromSnapshot();
+    if (snapshots_) StartFromSnapshot();
     if (startup_ == nullptr) {
       std::lock_guard<std::mutex> writer(write_mu_);
       s = ModelLocked();
       if (!s.ok()) return s;
     }
-    if (!lazy_ &&
-        (startup_ != nullptr || options_.follow_interval.count() > 0)) {
+    if (!lazy_ && (startup_ != nullptr ||
+                   options_.follow_interval.count() > 0 || KeepsSnapshot())) {
       background_ = std::thread([this] { Background(); });
     }
     return Status::Ok();
@@ -630,9 +633,12 @@ class EngineImpl : public Engine {
         // first check. Nothing changes the loaded instance until
         // TwinReady() has waited for the task.
         std::optional<SnapshotStamp> stamp;
-        if (options_.index_snapshot) {
+        if (snapshots_) {
           Result<SnapshotStamp> st = StampOf(*rev);
-          if (st.ok()) stamp = *st;
+          if (st.ok()) {
+            stamp = *st;
+            snapshot_revision_.store(*rev, std::memory_order_relaxed);
+          }
         }
         twin_ = std::async(
             std::launch::async,
@@ -657,6 +663,7 @@ class EngineImpl : public Engine {
       ReturnFreedMemory();  // the two old instances and the overlay
     }
     published_revision_.store(*rev, std::memory_order_release);
+    last_change_ns_.store(SteadyNanos(), std::memory_order_relaxed);
     return Status::Ok();
   }
 
@@ -692,6 +699,7 @@ class EngineImpl : public Engine {
     });
     published_revision_.store(changes.back().revision,
                               std::memory_order_release);
+    last_change_ns_.store(SteadyNanos(), std::memory_order_relaxed);
     CompactIfDue();
   }
 
@@ -845,13 +853,52 @@ class EngineImpl : public Engine {
                             [this] { return stopping_; });
       }
     }
-    const std::chrono::milliseconds every = options_.follow_interval;
-    if (every.count() <= 0) return;
+    const std::chrono::milliseconds follow = options_.follow_interval;
+    if (follow.count() <= 0 && !KeepsSnapshot()) return;
+    const std::chrono::milliseconds every =
+        follow.count() > 0 ? follow
+                           : std::max(std::chrono::milliseconds(1),
+                                      options_.snapshot_after_idle / 4);
     while (!follow_cv_.wait_for(lock, every, [this] { return stopping_; })) {
       lock.unlock();
-      FollowOnce();
+      if (follow.count() > 0) FollowOnce();
+      if (KeepsSnapshot()) SnapshotIfIdle();
       lock.lock();
     }
+  }
+
+  // Whether this engine keeps the index snapshot current while it runs
+  // (OpenOptions::snapshot_after_idle).
+  bool KeepsSnapshot() const {
+    return snapshots_ && !lazy_ && options_.snapshot_after_idle.count() > 0;
+  }
+
+  // Writes the index snapshot of the model when the one on disk is of an
+  // older revision and no change has come for snapshot_after_idle. Like
+  // the follower, it only tries the writer lock: a writer holding it is
+  // not idle.
+  void SnapshotIfIdle() {
+    const uint64_t revision =
+        published_revision_.load(std::memory_order_acquire);
+    if (!model_ready_.load(std::memory_order_acquire) ||
+        revision == snapshot_revision_.load(std::memory_order_relaxed)) {
+      return;
+    }
+    const int64_t quiet_since = last_change_ns_.load(std::memory_order_relaxed);
+    if (SteadyNanos() - quiet_since <
+        std::chrono::nanoseconds(options_.snapshot_after_idle).count()) {
+      return;
+    }
+    std::unique_lock<std::mutex> writer(write_mu_, std::try_to_lock);
+    if (!writer.owns_lock() || twin_.valid()) return;  // the twin writes one
+    WriteSnapshot(/*only_if_stale=*/true);
+    snapshot_revision_.store(Writer().revision, std::memory_order_relaxed);
+  }
+
+  static int64_t SteadyNanos() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
   }
 
   // One look at the database for the follower. It only tries the writer
@@ -861,16 +908,15 @@ class EngineImpl : public Engine {
   // queued this thread behind every commit of a busy writer: each unlock
   // woke it, and it slept again when the writer took the lock first for
   // its next commit (in `Mutation/durable/M`, about a tenth of the
-  // process's CPU went to those wake-ups). Returns whether it looked.
-  bool FollowOnce() {
+  // process's CPU went to those wake-ups).
+  void FollowOnce() {
     std::unique_lock<std::mutex> writer(write_mu_, std::try_to_lock);
     if (!writer.owns_lock()) {
       std::lock_guard<std::mutex> lock(follow_mu_);
       ++follow_.skipped;
-      return false;
+      return;
     }
     (void)CatchUpLocked();  // a failure is counted in follow_
-    return true;
   }
 
   // --- start-up from an index snapshot ---------------------------------
@@ -933,6 +979,7 @@ class EngineImpl : public Engine {
       } else {
         startup_ = std::move(mapped).value();
         published_revision_.store(stamp->revision, std::memory_order_release);
+        snapshot_revision_.store(stamp->revision, std::memory_order_relaxed);
       }
     }
     std::lock_guard<std::mutex> lock(follow_mu_);
@@ -960,7 +1007,7 @@ class EngineImpl : public Engine {
     startup_.reset();
     // The snapshot of this load is written by the twin's task (Reload), or
     // when a one-shot engine, which has none, closes.
-    snapshot_due_ = options_.index_snapshot && lazy_;
+    snapshot_due_ = snapshots_ && lazy_;
     return Status::Ok();
   }
 
@@ -1008,7 +1055,7 @@ class EngineImpl : public Engine {
   // the file on disk is not of the model's state). A cache: failures are
   // ignored. REQUIRES: write_mu_ held (or closing), model loaded.
   void WriteSnapshot(bool only_if_stale) {
-    if (!options_.index_snapshot) return;
+    if (!snapshots_) return;
     const Model& m = Writer();
     Result<SnapshotStamp> stamp = StampOf(m.revision);
     if (!stamp.ok()) return;
@@ -1199,7 +1246,8 @@ class EngineImpl : public Engine {
   std::unique_ptr<SqliteStore> store_;  // guarded by write_mu_
   const std::string path_;              // absolute for a file (Anchored)
   const OpenOptions options_;
-  const bool lazy_;  // one-shot: load and copy only when needed
+  const bool lazy_;       // one-shot: load and copy only when needed
+  const bool snapshots_;  // index snapshots read and written (a file)
   // Where compacted bases go, fixed at opening (BaseStoreFor).
   const FrozenStore base_store_;
   Catalogue catalogue_;  // immutable after Init
@@ -1212,6 +1260,11 @@ class EngineImpl : public Engine {
   // The second instance while it is being copied after opening.
   std::future<ModelPtr> twin_;
   std::atomic<uint64_t> published_revision_{0};
+  // The revision of the index snapshot this engine last wrote or started
+  // from, and when the model last changed (steady clock, ns): what
+  // SnapshotIfIdle() goes by.
+  std::atomic<uint64_t> snapshot_revision_{0};
+  std::atomic<int64_t> last_change_ns_{0};
   // Until the model is loaded (model_ready_), checks read the mapped
   // snapshot, announcing themselves on startup_readers_ (see Decide).
   std::atomic<bool> model_ready_{false};

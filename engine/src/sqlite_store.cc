@@ -464,7 +464,9 @@ int SqliteStore::LatestSchemaVersion() {
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                        bool create_if_missing) {
   std::error_code ec;
-  const bool exists = std::filesystem::exists(path, ec);
+  // SQLite's in-memory database has no file to look for or create.
+  const bool in_memory = path == ":memory:";
+  const bool exists = in_memory || std::filesystem::exists(path, ec);
   if (!exists) {
     if (!create_if_missing) {
       return Status::Storage(

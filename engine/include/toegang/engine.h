@@ -59,6 +59,14 @@ struct OpenOptions {
   // a stale, damaged or foreign one is ignored. False: neither read nor
   // written.
   bool index_snapshot = true;
+  // A long-running engine (not one_shot) whose model has moved past the
+  // index snapshot on disk, by its own commits or by others' it caught up
+  // with, writes a new one once no change has come for this long: a
+  // restart after a crash, which skips the write at closing, then still
+  // starts from a current snapshot instead of a full load. Writes wait
+  // for it (it takes about as long as opening from a snapshot); queries
+  // do not. Zero: written only after a full load and at closing.
+  std::chrono::milliseconds snapshot_after_idle{2000};
   // The engine answers a few calls and closes (a CLI command). Then, with a
   // current snapshot, the graph is loaded only when a call other than a
   // check needs it, and the second model instance (left-right) only when
