@@ -64,8 +64,8 @@ struct OpenOptions {
   // with, writes a new one once no change has come for this long: a
   // restart after a crash, which skips the write at closing, then still
   // starts from a current snapshot instead of a full load. Writes wait
-  // for it (it takes about as long as opening from a snapshot); queries
-  // do not. Zero: written only after a full load and at closing.
+  // for it (26-60 ms at M); queries do not. Zero: written only after a
+  // full load and at closing.
   std::chrono::milliseconds snapshot_after_idle{2000};
   // The engine answers a few calls and closes (a CLI command). Then, with a
   // current snapshot, the graph is loaded only when a call other than a
