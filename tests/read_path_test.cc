@@ -46,6 +46,17 @@ int RunCli(const std::vector<std::string>& args) {
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
+// A second engine on fed's database that follows the change log this
+// often (a gateway beside the CLI); nullptr (and a failure) if it fails.
+std::unique_ptr<Engine> OpenFollower(TestFederation& fed,
+                                     milliseconds interval) {
+  OpenOptions o;
+  o.follow_interval = interval;
+  Result<std::unique_ptr<Engine>> opened = Engine::Open(fed.db_path(), o);
+  EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+  return opened.ok() ? std::move(opened).value() : nullptr;
+}
+
 TEST(LeftRightTest, ReadersGoOnWhileTheWriterIsInsideAChange) {
   LeftRight<int> lr(0);
   std::atomic<bool> inside{false}, release{false}, written{false};
@@ -141,11 +152,9 @@ TEST(ReadPathTest, QueriesAnswerWhileAMutationWaitsForTheDatabase) {
 TEST(ReadPathTest, TheFollowerDoesNotQueueBehindAWriter) {
   TestFederation fed;
   fed.BuildOcmwChain();
-  OpenOptions follow;
-  follow.follow_interval = milliseconds(2);
-  Result<std::unique_ptr<Engine>> opened = Engine::Open(fed.db_path(), follow);
-  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  Engine& gateway = **opened;
+  std::unique_ptr<Engine> follower = OpenFollower(fed, milliseconds(2));
+  ASSERT_NE(follower, nullptr);
+  Engine& gateway = *follower;
   ASSERT_TRUE(gateway.Check(kUser1, "ama-wvg")->allowed);
   // A mutation stuck on the database's write lock holds the gateway's
   // writer lock.
@@ -207,11 +216,9 @@ TEST(ReadPathTest, ACommitIsVisibleToEveryQueryStartedAfterItReturns) {
 TEST(ReadPathTest, AnotherProcessesCommitIsReplayedFromTheChangeLog) {
   TestFederation fed;
   fed.BuildOcmwChain();
-  OpenOptions follow;
-  follow.follow_interval = milliseconds(20);
-  Result<std::unique_ptr<Engine>> opened = Engine::Open(fed.db_path(), follow);
-  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  Engine& gateway = **opened;
+  std::unique_ptr<Engine> follower = OpenFollower(fed, milliseconds(20));
+  ASSERT_NE(follower, nullptr);
+  Engine& gateway = *follower;
   ASSERT_TRUE(gateway.Check(kUser1, "ama-wvg")->allowed);
   const FollowState before = gateway.follow_state();
 
