@@ -833,8 +833,10 @@ class EngineImpl : public Engine {
   }
 
   // The background thread: loads the model when opening started from a
-  // snapshot (retrying a failed load every second), then, with a follow
-  // interval, catches up that often until the engine closes.
+  // snapshot (retrying a failed load every second), then until the engine
+  // closes, with a follow interval, catches up that often (FollowOnce),
+  // and rewrites a stale index snapshot once the model is idle
+  // (SnapshotIfIdle).
   void Background() {
     std::unique_lock<std::mutex> lock(follow_mu_);
     while (!stopping_ && !model_ready_.load()) {
@@ -1283,7 +1285,8 @@ class EngineImpl : public Engine {
   bool stopping_ = false;
   FollowState follow_;
   StartupInfo startup_info_;
-  // Loads the model after a snapshot start, then follows (Background()).
+  // Loads the model after a snapshot start, then follows and keeps the
+  // snapshot current (Background()).
   std::thread background_;
 };
 
