@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -114,6 +115,41 @@ TEST(LeftRightTest, ManyReadersNeverSeeAHalfWrittenPair) {
   EXPECT_EQ(lr.Read([](const auto& p) { return p.first; }), 2000);
 }
 
+TEST(LeftRightTest, ThreadsAliveTogetherNeverShareAStripe) {
+  // A long-lived reader (this thread) and, one after the other, many
+  // short-lived ones, as a gateway's pool replaces its threads: each new
+  // thread must announce itself on a line of its own. Stripes handed out
+  // round robin put the 32nd of them on this thread's stripe.
+  using left_right_detail::kStripes;
+  using left_right_detail::ThisThreadsStripe;
+  const size_t mine = ThisThreadsStripe();
+  for (size_t i = 0; i < 3 * kStripes; ++i) {
+    size_t theirs = kStripes;
+    std::thread([&] { theirs = ThisThreadsStripe(); }).join();
+    ASSERT_LT(theirs, kStripes);
+    ASSERT_NE(theirs, mine) << "thread " << i;
+  }
+  // Threads alive together (fewer than kStripes) all differ.
+  constexpr size_t kAlive = 8;
+  std::vector<size_t> stripes(kAlive, kStripes);
+  std::atomic<size_t> arrived{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> alive;
+  for (size_t t = 0; t < kAlive; ++t) {
+    alive.emplace_back([&, t] {
+      stripes[t] = ThisThreadsStripe();
+      ++arrived;
+      while (!go.load()) std::this_thread::yield();
+    });
+  }
+  while (arrived.load() < kAlive) std::this_thread::yield();
+  go = true;
+  for (std::thread& t : alive) t.join();
+  stripes.push_back(mine);
+  std::sort(stripes.begin(), stripes.end());
+  EXPECT_EQ(std::adjacent_find(stripes.begin(), stripes.end()), stripes.end());
+  EXPECT_LT(stripes.back(), kStripes);
+}
 TEST(ReadPathTest, QueriesAnswerWhileAMutationWaitsForTheDatabase) {
   TestFederation fed;
   fed.BuildOcmwChain();
