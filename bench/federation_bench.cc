@@ -262,9 +262,10 @@ std::atomic<bool> g_writer_stop{false};
 std::atomic<uint64_t> g_writer_commits{0};
 std::thread g_writer;
 
-void ReadersUnderWriter(benchmark::State& state, std::string scale) {
+void ReadersUnderWriter(benchmark::State& state, std::string scale,
+                        bool with_writer) {
   BenchFederation& f = BenchFederation::Get(scale);
-  if (state.thread_index() == 0) {
+  if (with_writer && state.thread_index() == 0) {
     g_writer_stop = false;
     g_writer_commits = 0;
     const Flip flip = FindFlip(f.path, 1);
@@ -290,7 +291,7 @@ void ReadersUnderWriter(benchmark::State& state, std::string scale) {
     Result<bool> r = f.engine->Allowed(q.insz, q.app, q.hco);
     benchmark::DoNotOptimize(r);
   }
-  if (state.thread_index() == 0) {
+  if (with_writer && state.thread_index() == 0) {
     const double secs =
         std::chrono::duration<double>(Clock::now() - t0).count();
     g_writer_stop = true;
@@ -464,11 +465,17 @@ void RegisterScale(const std::string& s) {
                     EngineMutation, s)
       ->Unit(benchmark::kMicrosecond)
       ->UseRealTime();
-  RegisterBenchmark(fmt::format("ReadersUnderWriter/{}", s).c_str(),
-                    ReadersUnderWriter, s)
-      ->Threads(1)
-      ->Threads(2)
-      ->UseRealTime();
+  // The same readers without the writer: what the machine and the read
+  // path scale to on their own.
+  for (bool writer : {true, false}) {
+    RegisterBenchmark(
+        fmt::format("{}/{}", writer ? "ReadersUnderWriter" : "Readers", s)
+            .c_str(),
+        ReadersUnderWriter, s, writer)
+        ->Threads(1)
+        ->Threads(2)
+        ->UseRealTime();
+  }
   RegisterBenchmark(fmt::format("CrossProcessVisibility/{}", s).c_str(),
                     CrossProcessVisibility, s)
       ->Iterations(40)
