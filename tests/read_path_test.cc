@@ -115,6 +115,28 @@ TEST(LeftRightTest, ManyReadersNeverSeeAHalfWrittenPair) {
   EXPECT_EQ(lr.Read([](const auto& p) { return p.first; }), 2000);
 }
 
+TEST(LeftRightTest, AWaiterReturnsOnlyOnceEveryReaderHasLeft) {
+  ReaderCount count;
+  count.WaitUntilZero();  // nobody inside: returns at once
+  std::atomic<bool> entered{false}, leave{false}, waited{false};
+  std::thread reader([&] {
+    const ReaderCount::Inside inside = count.Enter();
+    entered = true;
+    while (!leave.load()) std::this_thread::yield();
+  });
+  while (!entered.load()) std::this_thread::yield();
+  std::thread waiter([&] {
+    count.WaitUntilZero();
+    waited = true;
+  });
+  std::this_thread::sleep_for(milliseconds(50));
+  EXPECT_FALSE(waited.load()) << "returned with a reader inside";
+  leave = true;
+  reader.join();
+  waiter.join();
+  EXPECT_TRUE(waited.load());
+}
+
 TEST(LeftRightTest, ThreadsAliveTogetherNeverShareAStripe) {
   // A long-lived reader (this thread) and, one after the other, many
   // short-lived ones, as a gateway's pool replaces its threads: each new

@@ -1003,9 +1003,7 @@ class EngineImpl : public Engine {
     // has announced itself on startup_readers_ before looking, so once the
     // count is zero no check can be reading the snapshot.
     model_ready_.store(true, std::memory_order_seq_cst);
-    while (startup_readers_.load(std::memory_order_seq_cst) != 0) {
-      std::this_thread::yield();
-    }
+    startup_readers_.WaitUntilZero();
     startup_.reset();
     // The snapshot of this load is written by the twin's task (Reload), or
     // when a one-shot engine, which has none, closes.
@@ -1029,11 +1027,7 @@ class EngineImpl : public Engine {
       std::string_view insz, std::string_view application, std::string_view hco,
       FromSnapshot from_snapshot, FromModel from_model) const {
     if (!model_ready_.load(std::memory_order_acquire)) {
-      startup_readers_.fetch_add(1, std::memory_order_seq_cst);
-      struct Leave {
-        std::atomic<int>& readers;
-        ~Leave() { readers.fetch_sub(1, std::memory_order_release); }
-      } leave{startup_readers_};
+      const ReaderCount::Inside inside = startup_readers_.Enter();
       if (!model_ready_.load(std::memory_order_seq_cst)) {
         if (load_failed_.load(std::memory_order_acquire)) {
           // Bad input is still told as such (it would be refused anyway);
@@ -1272,7 +1266,7 @@ class EngineImpl : public Engine {
   std::atomic<bool> model_ready_{false};
   std::atomic<bool> load_failed_{false};  // the background load failed
   std::unique_ptr<MappedCheckIndex> startup_;
-  mutable std::atomic<int> startup_readers_{0};
+  ReaderCount startup_readers_;
   std::atomic<size_t> compactions_{0};  // CompactIfDue() runs
   // A one-shot engine's full load whose index snapshot is written at
   // closing. Guarded by write_mu_.

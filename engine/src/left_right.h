@@ -40,8 +40,9 @@ namespace left_right_detail {
 // that, the extra ones share, round robin). Handing out stripes round
 // robin without giving them back, as before, put the 32nd thread started
 // after a long-lived reader on that reader's stripe: two gateway threads
-// then bounced one cache line on every check (ReadersUnderWriter/M fell
-// from 1.7x to 1.2x once a benchmark run had started enough threads).
+// then bounced one cache line on every check (in a benchmark run that had
+// started enough threads, two readers at M did 1.05x the checks of one;
+// with leased stripes, 1.82x).
 inline constexpr size_t kStripes = 32;
 inline std::atomic<uint32_t> g_stripes_taken{0};  // bit s: stripe s leased
 inline std::atomic<uint32_t> g_stripes_shared{0};
@@ -86,6 +87,61 @@ static_assert(kStripes == 32, "one bit of g_stripes_taken per stripe");
 
 }  // namespace left_right_detail
 
+// ReaderCount: how many threads are inside a read section, counted on the
+// reading thread's stripe (above), so readers on different cores write
+// different cache lines. Made for Dekker-style hand-overs: a reader
+// enters (seq_cst), then looks at what the waiter changes; the waiter
+// changes it (seq_cst), then waits until the count is zero, after which
+// no reader can still be using what it looked at before the change.
+//
+// Thread safety: Enter and WaitUntilZero from any thread.
+class ReaderCount {
+ public:
+  // The section of one reader, left when this is destroyed.
+  class [[nodiscard]] Inside {
+   public:
+    explicit Inside(std::atomic<int64_t>& count) : count_(count) {}
+    ~Inside() { count_.fetch_sub(1, std::memory_order_release); }
+    Inside(const Inside&) = delete;
+    Inside& operator=(const Inside&) = delete;
+
+   private:
+    std::atomic<int64_t>& count_;
+  };
+
+  Inside Enter() const {
+    std::atomic<int64_t>& count =
+        stripes_[left_right_detail::ThisThreadsStripe()].count;
+    count.fetch_add(1, std::memory_order_seq_cst);
+    return Inside(count);
+  }
+
+  // Returns once every reader that had entered has left. A read takes a
+  // few hundred nanoseconds, so a short spin usually sees the stragglers
+  // leave. When it does not, a reader was preempted inside its read, and
+  // this thread sleeps rather than yields: with readers that never block
+  // on every core, a yield can keep the waiter off the CPU until the next
+  // scheduler tick (milliseconds; a writer paced at 1,000 commits/s fell
+  // to 740-950/s in ReadersUnderWriter/S), while the end of a short sleep
+  // preempts a reader at once.
+  void WaitUntilZero() const {
+    for (const Stripe& s : stripes_) {
+      for (int spins = 0; s.count.load(std::memory_order_seq_cst) != 0;
+           ++spins) {
+        if (spins > 64) {
+          std::this_thread::sleep_for(std::chrono::microseconds(20));
+        }
+      }
+    }
+  }
+
+ private:
+  struct alignas(128) Stripe {
+    std::atomic<int64_t> count{0};
+  };
+  mutable std::array<Stripe, left_right_detail::kStripes> stripes_;
+};
+
 template <typename T>
 class LeftRight {
  public:
@@ -101,13 +157,8 @@ class LeftRight {
   // result.
   template <typename Fn>
   decltype(auto) Read(Fn&& fn) const {
-    Stripe& stripe = stripes_[left_right_detail::ThisThreadsStripe()];
     const int version = version_.load(std::memory_order_seq_cst);
-    stripe.readers[version].fetch_add(1, std::memory_order_seq_cst);
-    struct Leave {
-      std::atomic<int64_t>& counter;
-      ~Leave() { counter.fetch_sub(1, std::memory_order_release); }
-    } leave{stripe.readers[version]};
+    const ReaderCount::Inside inside = readers_[version].Enter();
     return fn(instances_[left_right_.load(std::memory_order_seq_cst)]);
   }
 
@@ -120,9 +171,9 @@ class LeftRight {
     // Flip the version new readers announce themselves on, waiting for the
     // stragglers of each version so none is left in the old instance.
     const int old_version = version_.load(std::memory_order_relaxed);
-    WaitForReaders(1 - old_version);
+    readers_[1 - old_version].WaitUntilZero();
     version_.store(1 - old_version, std::memory_order_seq_cst);
-    WaitForReaders(old_version);
+    readers_[old_version].WaitUntilZero();
     fn(instances_[readable]);
   }
 
@@ -140,32 +191,10 @@ class LeftRight {
   }
 
  private:
-  struct alignas(128) Stripe {
-    std::array<std::atomic<int64_t>, 2> readers{};
-  };
-
-  // A read takes a few hundred nanoseconds, so a short spin usually sees
-  // the stragglers leave. When it does not, a reader was preempted inside
-  // its read, and this thread sleeps rather than yields: with readers that
-  // never block on every core, a yield can keep the writer off the CPU
-  // until the next scheduler tick (milliseconds; a writer paced at 1,000
-  // commits/s fell to 740-950/s in ReadersUnderWriter/S), while the end of
-  // a short sleep preempts a reader at once.
-  void WaitForReaders(int version) const {
-    for (const Stripe& s : stripes_) {
-      for (int spins = 0;
-           s.readers[version].load(std::memory_order_seq_cst) != 0; ++spins) {
-        if (spins > 64) {
-          std::this_thread::sleep_for(std::chrono::microseconds(20));
-        }
-      }
-    }
-  }
-
   std::array<T, 2> instances_;
-  std::atomic<int> left_right_{0};  // the instance readers read
-  std::atomic<int> version_{0};     // the counter new readers use
-  mutable std::array<Stripe, left_right_detail::kStripes> stripes_;
+  std::atomic<int> left_right_{0};      // the instance readers read
+  std::atomic<int> version_{0};         // the counter new readers use
+  std::array<ReaderCount, 2> readers_;  // one per version
 };
 
 }  // namespace toegang
