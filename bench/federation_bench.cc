@@ -257,13 +257,14 @@ void OpenToFirstCheck(benchmark::State& state, std::string scale,
   state.counters["graph_load_s"] = load_ms / 1000.0;
 }
 
-// Query threads while one writer commits about 1,000 mutations a second.
+// Query threads, with or without one writer committing about 1,000
+// mutations a second.
 std::atomic<bool> g_writer_stop{false};
 std::atomic<uint64_t> g_writer_commits{0};
 std::thread g_writer;
 
-void ReadersUnderWriter(benchmark::State& state, std::string scale,
-                        bool with_writer) {
+void ReaderThreads(benchmark::State& state, std::string scale,
+                   bool with_writer) {
   BenchFederation& f = BenchFederation::Get(scale);
   if (with_writer && state.thread_index() == 0) {
     g_writer_stop = false;
@@ -471,7 +472,7 @@ void RegisterScale(const std::string& s) {
     RegisterBenchmark(
         fmt::format("{}/{}", writer ? "ReadersUnderWriter" : "Readers", s)
             .c_str(),
-        ReadersUnderWriter, s, writer)
+        ReaderThreads, s, writer)
         ->Threads(1)
         ->Threads(2)
         ->UseRealTime();

@@ -172,6 +172,7 @@ TEST(LeftRightTest, ThreadsAliveTogetherNeverShareAStripe) {
   EXPECT_EQ(std::adjacent_find(stripes.begin(), stripes.end()), stripes.end());
   EXPECT_LT(stripes.back(), kStripes);
 }
+
 TEST(ReadPathTest, QueriesAnswerWhileAMutationWaitsForTheDatabase) {
   TestFederation fed;
   fed.BuildOcmwChain();
