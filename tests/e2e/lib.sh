@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034,SC2154  # variables shared with the caller
 # Shared by the gateway tests (tests/e2e/nginx_*.sh): sourced, not run.
 # The caller sets `test_name` and `work` (a private directory) before
 # calling anything here, and `trap e2e_cleanup EXIT`.
