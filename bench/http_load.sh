@@ -2,7 +2,7 @@
 # Load on the HTTP decision service with wrk, on loopback, on the demo
 # federation (tools/demo.sh): requests/s and p99 latency
 #   - GET /v1/check directly, with 1 and 2 service threads;
-#   - through nginx auth_request (docs/nginx-auth-request.conf) in front of
+#   - through nginx auth_request (tests/e2e/nginx-header-fixture.conf) in front of
 #     a static page, with 1 and 2 service threads;
 #   - nginx serving the same page without auth_request (the baseline).
 # Each line is the median of RUNS wrk runs (default 3) of SECONDS (default
@@ -62,7 +62,7 @@ start_nginx() {  # start_nginx TOEGANG_PORT
   sed -e "s|@DIR@|$work|g" -e "s|@ROOT@|$work/www|g" \
     -e "s|@PORT@|$nginx_port|g" -e "s|@TOEGANG_PORT@|$1|g" \
     -e 's|^    location /eloket/ {|    location /public/ { }\n    location /eloket/ {|' \
-    "$repo/docs/nginx-auth-request.conf" >"$work/nginx.conf"
+    "$repo/tests/e2e/nginx-header-fixture.conf" >"$work/nginx.conf"
   sed -i 's|^  access_log .*|  access_log off;|' "$work/nginx.conf"
   "$nginx_bin" -p "$work" -c "$work/nginx.conf" -e "$work/error.log"
   sleep 0.3

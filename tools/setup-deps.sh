@@ -22,8 +22,10 @@ packages=(
   libbenchmark-dev         # bench/
   graphviz                 # `dot`, which the tests run on `toegang graph` output
   libboost-dev             # Boost.Beast and Boost.Asio (header-only): toegang serve
-  nginx                    # the gateway test (tests/e2e/nginx_auth_request.sh)
-  curl                     # ... and its browser
+  nginx                    # the gateway tests (tests/e2e/nginx_*.sh)
+  curl                     # ... and their browser
+  openssl                  # ... the eID test's own CA and card certificates (nginx_eid.sh)
+  python3-yaml             # parsing the Envoy example in its test (tests/e2e/envoy_snippet.py)
 )
 if [ "${1:-}" = "--extra" ]; then
   packages+=(clang llvm libclang-rt-14-dev wrk)
