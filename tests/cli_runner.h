@@ -7,11 +7,14 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -34,12 +37,23 @@ struct CliRun {
   std::string command;  // for messages
 };
 
+// What a spawned CLI process may use beyond its parent's defaults.
+struct SpawnLimits {
+  // RLIMIT_FSIZE of the child in bytes (0: inherited). With a limit the
+  // child also gets SIGXFSZ at its default disposition (terminate the
+  // process) and unblocked, whatever the test runner inherited, as a
+  // process started from an ordinary shell has it: a CLI that does not
+  // ignore the signal itself dies of it.
+  rlim_t file_size = 0;
+};
+
 // Runs the CLI with args in directory cwd, with TOEGANG_DB set to env_db
 // (or removed from the environment when nullopt); stdout and stderr go to
 // files in cwd.
 inline CliRun Spawn(const std::vector<std::string>& args,
                     const std::string& cwd,
-                    const std::optional<std::string>& env_db) {
+                    const std::optional<std::string>& env_db,
+                    const SpawnLimits& limits = {}) {
   CliRun run;
   run.command = "toegang";
   for (const std::string& a : args) run.command += " " + a;
@@ -63,23 +77,56 @@ inline CliRun Spawn(const std::vector<std::string>& args,
   for (std::string& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                   O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
   pid_t pid = 0;
-  const int rc =
-      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    ADD_FAILURE() << "posix_spawn " << TOEGANG_CLI_PATH << ": "
-                  << std::strerror(rc);
-    return run;
+  if (limits.file_size > 0) {
+    // fork + exec: posix_spawn cannot set a resource limit. Between the
+    // two the child makes only async-signal-safe calls.
+    pid = ::fork();
+    if (pid < 0) {
+      ADD_FAILURE() << "fork: " << std::strerror(errno);
+      return run;
+    }
+    if (pid == 0) {
+      struct sigaction dfl {};
+      dfl.sa_handler = SIG_DFL;
+      ::sigemptyset(&dfl.sa_mask);
+      ::sigaction(SIGXFSZ, &dfl, nullptr);
+      sigset_t xfsz;
+      ::sigemptyset(&xfsz);
+      ::sigaddset(&xfsz, SIGXFSZ);
+      ::sigprocmask(SIG_UNBLOCK, &xfsz, nullptr);
+      const rlimit limit{limits.file_size, limits.file_size};
+      const int in = ::open("/dev/null", O_RDONLY);
+      const int out =
+          ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      const int err =
+          ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (in < 0 || out < 0 || err < 0 || ::dup2(in, STDIN_FILENO) < 0 ||
+          ::dup2(out, STDOUT_FILENO) < 0 || ::dup2(err, STDERR_FILENO) < 0 ||
+          ::chdir(cwd.c_str()) != 0 || ::setrlimit(RLIMIT_FSIZE, &limit) != 0) {
+        ::_exit(127);
+      }
+      ::execve(argv[0], argv.data(), envp.data());
+      ::_exit(127);
+    }
+  } else {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
+                                     O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+    const int rc =
+        posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+      ADD_FAILURE() << "posix_spawn " << TOEGANG_CLI_PATH << ": "
+                    << std::strerror(rc);
+      return run;
+    }
   }
   int status = 0;
   ::waitpid(pid, &status, 0);

@@ -168,7 +168,7 @@ TEST_F(CliTest, ImportSkipInvalidExitsZeroOnABadFileAndTwoWithout) {
   EXPECT_EQ(lines,
             (std::vector<std::pair<int, std::string>>{{3, "invalid_insz"},
                                                       {5, "invalid_row"},
-                                                      {6, "invalid_row"},
+                                                      {6, "invalid_name"},
                                                       {8, "invalid_row"},
                                                       {10, "invalid_insz"}}))
       << j.dump();

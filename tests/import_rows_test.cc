@@ -350,7 +350,7 @@ TEST(ImportRowsTest, PersonNameWithControlCharacter) {
                                           "Marie\xC2\x85"
                                           "Claes"};
   for (const std::string& name : names) {
-    ExpectFailure(ParsePersonRow({"75060898009", name}), code::kInvalidRow,
+    ExpectFailure(ParsePersonRow({"75060898009", name}), code::kInvalidName,
                   {"column \"name\"", "control character", "Marie"});
   }
   // U+00A0 and other non-ASCII text are not control characters.
@@ -358,6 +358,103 @@ TEST(ImportRowsTest, PersonNameWithControlCharacter) {
                                           "Marie\xC2\xA0"
                                           "Claes \xE2\x82\xAC"});
   EXPECT_TRUE(row.ok()) << row.status().ToString();
+}
+
+// One rule for every name column (persons' names, KBO denominations,
+// facility names): C1 controls, bidirectional controls, line separators
+// and bytes that are not UTF-8 are refused with invalid_name, the message
+// naming the column and the code point, and quoting the value escaped.
+struct UnsafeName {
+  std::string text;
+  std::string described;  // what the message names
+  std::string raw;        // bytes the message must not hold
+};
+
+std::vector<UnsafeName> UnsafeNames() {
+  return {
+      {"Marie\xC2\x9B"
+       "31mClaes",
+       "U+009B", "\xC2\x9B"},
+      {"Marie \xE2\x80\xAE"
+       "sealC",
+       "U+202E", "\xE2\x80\xAE"},
+      {"Marie\xE2\x80\xA8"
+       "Claes",
+       "U+2028", "\xE2\x80\xA8"},
+      {"Marie\xE2\x81\xA6"
+       "Claes",
+       "U+2066", "\xE2\x81\xA6"},
+      {"Marie\xE2\x80\x8F"
+       "Claes",
+       "U+200F", "\xE2\x80\x8F"},
+      {"Marie\xD8\x9C"
+       "Claes",
+       "U+061C", "\xD8\x9C"},
+      {"Jos\xE9 Claes", "byte 0xE9 (not UTF-8)", "\xE9 "},  // Latin-1
+      {"Marie\x80", "byte 0x80 (not UTF-8)", "\x80"},
+      {"Marie\xC0\xAF", "byte 0xC0 (not UTF-8)", "\xC0"},      // overlong '/'
+      {"Marie\xED\xA0\x80", "byte 0xED (not UTF-8)", "\xED"},  // surrogate
+      {"Marie\xE2\x80", "byte 0xE2 (not UTF-8)", "\xE2\x80"},  // cut short
+  };
+}
+
+void ExpectUnsafeNameRefused(const Status& status, const std::string& column,
+                             const UnsafeName& name) {
+  ASSERT_FALSE(status.ok()) << column << ": " << name.described;
+  EXPECT_EQ(status.code(), code::kInvalidName) << status.message();
+  EXPECT_TRUE(Contains(status.message(), "column \"" + column + "\""))
+      << status.message();
+  EXPECT_TRUE(Contains(status.message(), name.described)) << status.message();
+  EXPECT_TRUE(Contains(status.message(), "Marie") ||
+              Contains(status.message(), "Jos"))
+      << status.message();
+  EXPECT_FALSE(Contains(status.message(), name.raw)) << status.message();
+}
+
+TEST(ImportRowsTest, EveryNameColumnRefusesUnsafeText) {
+  for (const UnsafeName& name : UnsafeNames()) {
+    ExpectUnsafeNameRefused(ParsePersonRow({"75060898009", name.text}).status(),
+                            "name", name);
+    ExpectUnsafeNameRefused(
+        ParseDenominationRow({"0403019261", "2", "001", name.text}).status(),
+        "Denomination", name);
+    ExpectUnsafeNameRefused(
+        ParseFacilityRow({"12345", name.text, "009", "0403019261", "active"})
+            .status(),
+        "name", name);
+  }
+}
+
+TEST(ImportRowsTest, UnsafeNameIsQuotedEscaped) {
+  Result<PersonRow> row = ParsePersonRow({"75060898009",
+                                          "Marie \xE2\x80\xAE"
+                                          "sealC \xC2\x9B"});
+  ASSERT_FALSE(row.ok());
+  EXPECT_TRUE(Contains(row.status().message(),
+                       "\"Marie \\u202EsealC \\u009B\" holds U+202E "
+                       "(right-to-left override, a bidirectional control) "
+                       "at character 7"))
+      << row.status().message();
+}
+
+TEST(ImportRowsTest, NamesInAnyScriptAreAccepted) {
+  // Letters of any script, a joiner inside an emoji sequence, a no-break
+  // space: text, not controls.
+  const std::vector<std::string> names = {
+      "Zo\xC3\xAB \xC3\x96l\xC3\xA7"
+      "er",                                            // Zoë Ölçer
+      "\xD9\x85\xD8\xAD\xD9\x85\xD8\xAF",              // Arabic
+      "\xD7\xA9\xD7\xA8\xD7\x94",                      // Hebrew
+      "\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x94\xAC",  // woman scientist
+      "Marie\xC2\xA0"
+      "Claes"};
+  for (const std::string& name : names) {
+    Result<PersonRow> row = ParsePersonRow({"75060898009", name});
+    EXPECT_TRUE(row.ok()) << row.status().ToString();
+    Result<FacilityRow> facility =
+        ParseFacilityRow({"12345", name, "009", "0403019261", "active"});
+    EXPECT_TRUE(facility.ok()) << facility.status().ToString();
+  }
 }
 
 TEST(ImportRowsTest, PersonColumnCount) {
@@ -702,12 +799,15 @@ INSTANTIATE_TEST_SUITE_P(
                      0,
                      0,
                      {{1, std::string(code::kInvalidHeader)}}},
-        DataFileCase{
-            "bad/persons.csv",
-            Format::kPersons,
-            4,
-            0,
-            {{3, kInsz}, {5, kRow}, {6, kRow}, {8, kRow}, {10, kInsz}}},
+        DataFileCase{"bad/persons.csv",
+                     Format::kPersons,
+                     4,
+                     0,
+                     {{3, kInsz},
+                      {5, kRow},
+                      {6, std::string(code::kInvalidName)},
+                      {8, kRow},
+                      {10, kInsz}}},
         DataFileCase{"bad/functions.csv",
                      Format::kFunctions,
                      3,

@@ -23,64 +23,24 @@
 
 #include "text_forms.h"
 #include "toegang/identifiers.h"
+#include "toegang/text.h"
 
 namespace toegang {
 namespace {
 
-// Appends the UTF-8 sequence starting at s[i] to out when it is valid, or
-// U+FFFD when it is not; returns the bytes consumed.
-size_t AppendUtf8(std::string_view s, size_t i, std::string* out) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  size_t len = 0;
-  uint32_t min = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    min = 0x10000;
-  }
-  bool ok = len > 0 && i + len <= s.size();
-  uint32_t cp = ok ? c & (0xFF >> (len + 1)) : 0;
-  for (size_t k = 1; ok && k < len; ++k) {
-    ok = (byte(i + k) & 0xC0) == 0x80;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  ok = ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
-  if (!ok) {
-    *out += "\xEF\xBF\xBD";
-    return 1;
-  }
-  out->append(s.substr(i, len));
-  return len;
-}
-
-// One line of a label as the inside of a DOT quoted string: quotes and
-// backslashes escaped (so a name cannot end the string or start a GraphViz
-// escape such as \N), control characters turned into spaces, invalid UTF-8
-// replaced.
+// One line of a label as the inside of a DOT quoted string: first shown
+// as toegang/text.h shows any name (control characters, bidirectional
+// controls, line separators and bytes that are not UTF-8 as \x.. or \u....
+// escapes, so that a name cannot reorder the label or hide text), then
+// quotes and backslashes escaped for DOT (so that a name cannot end the
+// string or start a GraphViz escape such as \N).
 std::string EscapeLine(std::string_view text) {
+  const std::string shown = DisplayText(text);
   std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-      ++i;
-    } else if (c < 0x20 || c == 0x7F) {
-      out += ' ';
-      ++i;
-    } else if (c < 0x80) {
-      out += static_cast<char>(c);
-      ++i;
-    } else {
-      i += AppendUtf8(text, i, &out);
-    }
+  out.reserve(shown.size());
+  for (const char c : shown) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
   }
   return out;
 }

@@ -10,11 +10,13 @@
 #include <array>
 #include <cstddef>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "toegang/error_codes.h"
+#include "toegang/text.h"
 
 namespace toegang {
 namespace {
@@ -75,25 +77,22 @@ std::string_view HeaderName(std::string_view cell) {
   return cell;
 }
 
-// A value as a message shows it: quoted, control bytes escaped, long values
-// cut short, so that messages stay one bounded line.
+// A value as a message shows it: quoted, with quotes, backslashes and
+// every character a name may not hold escaped (toegang/text.h), long
+// values cut short at a character boundary, so that messages stay one
+// bounded line that cannot reorder itself on a terminal.
 std::string Quote(std::string_view value) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const size_t shown = std::min(value.size(), kMaxEchoLength);
-  std::string out = "\"";
-  for (size_t i = 0; i < shown; ++i) {
-    const auto byte = static_cast<unsigned char>(value[i]);
-    if (byte == '"' || byte == '\\') {
-      out += '\\';
-      out += static_cast<char>(byte);
-    } else if (byte < 0x20 || byte == 0x7F) {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xF];
-    } else {
-      out += static_cast<char>(byte);
-    }
+  size_t shown = std::min(value.size(), kMaxEchoLength);
+  // Do not cut a UTF-8 sequence in two (at most three continuation bytes).
+  for (int back = 0; back < 3 && shown < value.size() && shown > 0 &&
+                     (static_cast<unsigned char>(value[shown]) & 0xC0) == 0x80;
+       ++back) {
+    --shown;
   }
+  DisplayOptions quoted;
+  quoted.quoted = true;
+  std::string out = "\"";
+  out += DisplayText(value.substr(0, shown), quoted);
   if (shown < value.size()) out += "...";
   out += '"';
   return out;
@@ -231,18 +230,29 @@ Result<std::string> ParseKboDate(std::string_view column,
          "-" + std::string(text.substr(0, 2));
 }
 
-// Where the first control character (C0, DEL, or C1 encoded in UTF-8)
-// in text lies, or npos.
-size_t FindControlCharacter(std::string_view text) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7F) return i;
-    if (byte == 0xC2 && i + 1 < text.size()) {
-      const auto next = static_cast<unsigned char>(text[i + 1]);
-      if (next >= 0x80 && next <= 0x9F) return i;
-    }
+// The one rule for the text columns of every import (names and the free
+// codes stored with them): UTF-8 without control characters, bidirectional
+// controls or line separators (toegang/text.h), else invalid_name naming
+// the column, the code point (or byte) and where it is.
+Status CheckText(std::string_view column, std::string_view value) {
+  const std::optional<TextFault> fault = FindTextFault(value);
+  if (!fault) return Status::Ok();
+  std::string remedy;
+  if (!fault->code_point) {
+    remedy =
+        "the file is not UTF-8: save it as UTF-8 (for a Latin-1 file: "
+        "iconv -f latin1 -t utf-8)";
+  } else {
+    remedy =
+        "a name may not hold control characters (tabs, line breaks), "
+        "bidirectional controls or line separators, which change how the "
+        "text around them is shown: remove it from the source";
   }
-  return std::string_view::npos;
+  return Status::InvalidInput(
+      code::kInvalidName, "column \"" + std::string(column) +
+                              "\": " + Quote(value) + " holds " +
+                              fault->Describe() + " at character " +
+                              std::to_string(fault->character) + "; " + remedy);
 }
 
 }  // namespace
@@ -271,6 +281,9 @@ Result<EnterpriseRow> ParseEnterpriseRow(const Fields& fields) {
       ParseKboDate(kEnterpriseColumns[6], fields[6]);
   if (!start_date.ok()) return start_date.status();
 
+  if (Status s = CheckText(kEnterpriseColumns[4], Trim(fields[4])); !s.ok()) {
+    return s;
+  }
   EnterpriseRow row{std::move(kbo).value(), EqualsIgnoreCase(status, "AC"),
                     std::string(Trim(fields[4])),
                     std::move(start_date).value()};
@@ -309,11 +322,15 @@ Result<DenominationRow> ParseDenominationRow(const Fields& fields) {
   Result<std::string> type = NonEmpty(kDenominationColumns[2], fields[2],
                                       "a denomination type such as 001");
   if (!type.ok()) return type.status();
+  if (Status s = CheckText(kDenominationColumns[2], *type); !s.ok()) return s;
   row.type = std::move(type).value();
 
   Result<std::string> denomination =
       NonEmpty(kDenominationColumns[3], fields[3], "the name");
   if (!denomination.ok()) return denomination.status();
+  if (Status s = CheckText(kDenominationColumns[3], *denomination); !s.ok()) {
+    return s;
+  }
   row.denomination = std::move(denomination).value();
   return row;
 }
@@ -330,13 +347,7 @@ Result<PersonRow> ParsePersonRow(const Fields& fields) {
   if (!insz.ok()) return InColumn(kPersonColumns[0], insz.status());
 
   const std::string_view name = Trim(fields[1]);
-  if (const size_t at = FindControlCharacter(name);
-      at != std::string_view::npos) {
-    return RowError(kPersonColumns[1],
-                    Quote(name) + " contains a control character at byte " +
-                        std::to_string(at + 1) +
-                        " (line breaks and tabs are not allowed in a name)");
-  }
+  if (Status s = CheckText(kPersonColumns[1], name); !s.ok()) return s;
   PersonRow row{std::move(insz).value(), std::string(name)};
   return row;
 }
@@ -387,6 +398,7 @@ Result<FacilityRow> ParseFacilityRow(const Fields& fields) {
   Result<std::string> name =
       NonEmpty(kFacilityColumns[1], fields[1], "the facility name");
   if (!name.ok()) return name.status();
+  if (Status s = CheckText(kFacilityColumns[1], *name); !s.ok()) return s;
   Result<TypeCode> type_code = TypeCode::Parse(Trim(fields[2]));
   if (!type_code.ok()) return InColumn(kFacilityColumns[2], type_code.status());
   Result<Kbo> kbo = Kbo::Parse(Trim(fields[3]));

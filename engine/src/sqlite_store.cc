@@ -65,8 +65,19 @@ Status FromSqlite(const SQLite::Exception& e, std::string_view doing) {
                              what +
                                  "; another process holds the database "
                                  "lock: try again when it is done");
-    case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
+      if (e.getExtendedErrorCode() == SQLITE_IOERR_WRITE ||
+          e.getExtendedErrorCode() == SQLITE_IOERR_TRUNCATE) {
+        // EFBIG (ulimit -f, with SIGXFSZ ignored) and EDQUOT end up here.
+        return Status::Storage(code::kIoError,
+                               what +
+                                   "; the file size limit (ulimit -f) or a "
+                                   "disk quota was reached, or the disk "
+                                   "failed: raise the limit or free space and "
+                                   "try again");
+      }
+      return Status::Storage(code::kIoError, what);
+    case SQLITE_CANTOPEN:
     case SQLITE_PERM:
       return Status::Storage(code::kIoError, what);
     default:

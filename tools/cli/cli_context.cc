@@ -5,6 +5,10 @@
 
 #include <cstdint>
 #include <iostream>
+#include <string>
+#include <string_view>
+
+#include "toegang/text.h"
 
 namespace toegang::cli {
 
@@ -38,17 +42,27 @@ std::unique_ptr<Engine> Context::OpenEngine(bool create, int* exit_code) const {
   return std::move(engine).value();
 }
 
+std::string JsonLine(const nlohmann::json& object) {
+  return JsonDisplaySafe(object.dump(
+             -1, ' ', false, nlohmann::json::error_handler_t::replace)) +
+         "\n";
+}
+
+std::string TextLine(std::string_view line) {
+  DisplayOptions layout;
+  layout.keep_layout = true;
+  return DisplayText(line, layout) + "\n";
+}
+
 int Context::Fail(const Status& status, const nlohmann::json& extra) const {
   if (json) {
     nlohmann::json j = {{"error", status.code()},
                         {"message", status.message()}};
     j.update(extra);
-    std::cout << j.dump(-1, ' ', false,
-                        nlohmann::json::error_handler_t::replace)
-              << "\n";
+    std::cout << JsonLine(j);
   } else {
-    std::cerr << "toegang: " << status.code() << ": " << status.message()
-              << "\n";
+    std::cerr << TextLine("toegang: " + status.code() + ": " +
+                          status.message());
   }
   return ExitCodeFor(status);
 }
@@ -56,12 +70,10 @@ int Context::Fail(const Status& status, const nlohmann::json& extra) const {
 void Context::Print(const nlohmann::json& object,
                     const std::vector<std::string>& text) const {
   if (json) {
-    std::cout << object.dump(-1, ' ', false,
-                             nlohmann::json::error_handler_t::replace)
-              << "\n";
+    std::cout << JsonLine(object);
     return;
   }
-  for (const std::string& line : text) std::cout << line << "\n";
+  for (const std::string& line : text) std::cout << TextLine(line);
 }
 
 std::function<void(uint64_t, uint64_t)> ProgressBar(const Context& ctx,

@@ -9,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "toegang/engine.h"
@@ -46,9 +47,20 @@ struct Context {
   int Fail(const Status& status,
            const nlohmann::json& extra = nlohmann::json::object()) const;
   // Prints a JSON object (when --json) or the text lines.
+  // Both print through JsonLine / TextLine: names from the database are
+  // shown escaped, never raw (docs/cli.md, "How names are shown").
   void Print(const nlohmann::json& object,
              const std::vector<std::string>& text) const;
 };
+
+// One JSON object as one line of output: bytes that are not UTF-8 replaced
+// by U+FFFD, and the code points that toegang/text.h refuses in a name
+// written as \uNNNN escapes (the same JSON value).
+std::string JsonLine(const nlohmann::json& object);
+// One line of text output (it may hold line feeds and tabs of its own):
+// everything else that toegang/text.h refuses in a name escaped
+// (DisplayText), then a line feed.
+std::string TextLine(std::string_view line);
 
 // A progress line on stderr, when stderr is a terminal and not in --json
 // mode (nullptr otherwise): label, a bar and the percentage of done/total.

@@ -27,8 +27,8 @@ int Report(const Context& ctx, const std::string& what, const Status& status,
     const size_t shown = std::min<size_t>(r.errors.size(), 50);
     for (size_t i = 0; i < shown; ++i) {
       const RowError& e = r.errors[i];
-      std::cerr << fmt::format("{}:{}: {}: {}\n", e.file, e.line, e.code,
-                               e.message);
+      std::cerr << TextLine(
+          fmt::format("{}:{}: {}: {}", e.file, e.line, e.code, e.message));
     }
     if (r.invalid > shown) {
       std::cerr << fmt::format(

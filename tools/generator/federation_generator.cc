@@ -20,6 +20,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -596,9 +597,44 @@ bool Exists(const std::string& path) {
 }
 
 void RemoveDatabaseFiles(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal", "-index"}) {
     ::unlink((path + suffix).c_str());
   }
+}
+
+// The temporary files of a generate into out are named
+// "<out>.generating-<pid>-<random>" (with SQLite's -journal, -wal, -shm
+// beside them). Removes those of processes that no longer exist: a run
+// killed outright (SIGKILL, the OOM killer, a power cut) cannot remove its
+// own. Files of this process and of live processes are kept; so is a name
+// without a pid (an older toegang's) and anything that is not out's. A pid
+// reused by an unrelated process keeps its files until that one ends too.
+void RemoveStaleTemporaries(const std::string& out) {
+  const std::filesystem::path out_path(out);
+  std::filesystem::path dir = out_path.parent_path();
+  if (dir.empty()) dir = ".";
+  const std::string prefix = out_path.filename().string() + ".generating-";
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec);
+  if (ec) return;  // nothing to clean where nothing can be listed
+  std::vector<std::filesystem::path> stale;
+  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    size_t end = prefix.size();
+    while (end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
+    const size_t digits = end - prefix.size();
+    if (digits == 0 || digits > 9) continue;
+    if (end < name.size() && name[end] != '-') continue;
+    const pid_t pid =
+        static_cast<pid_t>(std::stol(name.substr(prefix.size(), digits)));
+    if (pid <= 0 || pid == ::getpid()) continue;
+    // Alive, or not ours to tell (EPERM: another user's live process).
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    stale.push_back(it->path());
+  }
+  for (const std::filesystem::path& path : stale) ::unlink(path.c_str());
 }
 
 Status SyncPath(const std::string& path, bool directory) {
@@ -718,13 +754,25 @@ Status Fill(const std::string& tmp, const Plan& plan, const InszMaker& insz,
                                          tmp, mode));
     }
   } catch (const SQLite::Exception& e) {
-    const bool full = (e.getErrorCode() & 0xff) == SQLITE_FULL;
-    return Status::Storage(
-        code::kStorageError,
-        fmt::format("writing {}: {}{}", tmp, e.what(),
-                    full ? "; the disk is full: free space or ask for fewer "
-                           "--persons"
-                         : ""));
+    const int rc = e.getErrorCode() & 0xff;
+    if (rc == SQLITE_FULL) {
+      return Status::Storage(code::kStorageError,
+                             fmt::format("writing {}: {}; the disk is full: "
+                                         "free space or ask for fewer "
+                                         "--persons",
+                                         tmp, e.what()));
+    }
+    if (rc == SQLITE_IOERR) {
+      // EFBIG (ulimit -f), EDQUOT and EIO all come back as an I/O error.
+      return Status::Storage(
+          code::kIoError,
+          fmt::format("writing {}: {}; the file size limit (ulimit -f) or a "
+                      "disk quota was reached, or the disk failed: raise the "
+                      "limit, free space or ask for fewer --persons",
+                      tmp, e.what()));
+    }
+    return Status::Storage(code::kStorageError,
+                           fmt::format("writing {}: {}", tmp, e.what()));
   }
   return SyncPath(tmp, false);
 }
@@ -755,7 +803,8 @@ Status GenerateFederation(const GenerateOptions& options,
   GenerateSummary local;
   GenerateSummary& sum = summary != nullptr ? *summary : local;
   sum = GenerateSummary();
-  std::string tmp = out + ".generating-XXXXXX";
+  RemoveStaleTemporaries(out);
+  std::string tmp = fmt::format("{}.generating-{}-XXXXXX", out, ::getpid());
   {
     const int fd = ::mkstemp(tmp.data());
     if (fd < 0) {

@@ -89,10 +89,16 @@ struct GenerateSummary {
 // Engine::Open (schema, catalogue, mode 0600), filled in one transaction
 // under a temporary name beside it, left as a WAL database, synced, and
 // only then moved to out_path. On failure nothing is left at out_path
-// (an existing file stays untouched unless the final move replaced it).
+// (an existing file stays untouched unless the final move replaced it),
+// and the temporary files are removed. The temporary name is
+// "<out_path>.generating-<pid>-<random>"; a run first removes such files
+// (and their -journal/-wal/-shm) whose pid is no longer a live process,
+// which is what a run killed outright leaves.
 // Fills *summary (may be null) on success.
 // Failure codes: usage (persons out of range, no out_path), file_exists
-// (out_path exists and overwrite is not set), io_error, storage_error.
+// (out_path exists and overwrite is not set), io_error (also a write past
+// the file-size limit, when the caller ignores SIGXFSZ as the CLI does),
+// storage_error.
 [[nodiscard]] Status GenerateFederation(const GenerateOptions& options,
                                         GenerateSummary* summary);
 

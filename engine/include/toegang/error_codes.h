@@ -27,6 +27,10 @@ inline constexpr std::string_view kImportRejected = "import_rejected";
 // One bad row or header (reported per line inside an import report).
 inline constexpr std::string_view kInvalidRow = "invalid_row";
 inline constexpr std::string_view kInvalidHeader = "invalid_header";
+// A name (or another text column) of an import row that is not UTF-8 or
+// holds a control character, a bidirectional control or a line separator
+// (toegang/text.h).
+inline constexpr std::string_view kInvalidName = "invalid_name";
 
 // --- refused by a rule (Status::Kind::kRefused, CLI exit 3) --------------
 inline constexpr std::string_view kNotAuthorized = "not_authorized";
