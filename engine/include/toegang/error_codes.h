@@ -27,6 +27,10 @@ inline constexpr std::string_view kImportRejected = "import_rejected";
 // One bad row or header (reported per line inside an import report).
 inline constexpr std::string_view kInvalidRow = "invalid_row";
 inline constexpr std::string_view kInvalidHeader = "invalid_header";
+// The HTTP service got one input twice (two INSZ headers, a JSON key twice,
+// a header and a query parameter for the same input): refused, since a
+// proxy in front may have read the other one.
+inline constexpr std::string_view kDuplicateInput = "duplicate_input";
 
 // --- refused by a rule (Status::Kind::kRefused, CLI exit 3) --------------
 inline constexpr std::string_view kNotAuthorized = "not_authorized";
