@@ -476,7 +476,9 @@ TEST_F(ServeHardeningTest, AtTheConnectionLimitIdleConnectionsCloseFirst) {
   ASSERT_TRUE(SendAll(fourth, RawRequest("GET", "/v1/auth", at_least)));
   EXPECT_TRUE(ClosedByPeer(idle, std::chrono::seconds(5)));
   ASSERT_TRUE(WaitFor([&] { return Metric("toegang_waiting_requests") == 3; },
-                      std::chrono::seconds(5)));
+                      std::chrono::seconds(5)))
+      << "waiting: " << Metric("toegang_waiting_requests")
+      << ", fourth answered: " << ReadReply(fourth, &pending).status;
   for (int fd : busy) EXPECT_FALSE(Readable(fd));
   EXPECT_FALSE(Readable(fourth));
 

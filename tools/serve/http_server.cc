@@ -304,11 +304,17 @@ class Server final : public HttpServer {
   // request, else the longest-open one waiting for its next request.
   // False when none is idle.
   bool CloseAnIdleConnection() {
+    // Released after the lock: the last reference to a session that is
+    // ending runs its destructor, which takes the lock.
+    std::vector<std::shared_ptr<Session>> held;
     std::lock_guard<std::mutex> lock(registry_->mu);
+    held.reserve(registry_->count);
     for (const bool fresh_only : {true, false}) {
       for (const std::weak_ptr<Session>& weak : registry_->sessions) {
         std::shared_ptr<Session> session = weak.lock();
-        if (session && session->EvictIfIdle(fresh_only)) return true;
+        if (session == nullptr) continue;
+        held.push_back(session);
+        if (session->EvictIfIdle(fresh_only)) return true;
       }
     }
     return false;
