@@ -373,6 +373,7 @@ TEST(ServeAdversarialTest, HostileRequestsGetTheirStatusAndTheServiceGoesOn) {
   ASSERT_TRUE(serve.Start(fed.db_path(), {"--threads", "2"}, &error)) << error;
   const std::vector<Case> cases = Cases();
   ASSERT_GE(cases.size(), 100u);
+  RecordProperty("cases", static_cast<int>(cases.size()));
   for (const Case& c : cases) {
     EXPECT_EQ(Exchanged(serve.port(), c.raw), c.statuses) << c.name;
     Reply after = Exchange(serve.port(), "GET " + Check() +
