@@ -16,6 +16,7 @@
 
 #include "decision_service.h"
 #include "http_server.h"
+#include "serve_client.h"
 #include "test_federation.h"
 #include "toegang/engine.h"
 
@@ -25,73 +26,6 @@ namespace {
 using nlohmann::json;
 using serve::DecisionService;
 using serve::HttpServer;
-
-struct Reply {
-  int status = 0;
-  std::map<std::string, std::string> headers;  // names lower-cased
-  std::string body;
-  json Json() const { return json::parse(body, nullptr, false); }
-};
-
-int Connect(uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-void SendAll(int fd, const std::string& data) {
-  size_t sent = 0;
-  while (sent < data.size()) {
-    const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, 0);
-    if (n <= 0) return;
-    sent += static_cast<size_t>(n);
-  }
-}
-
-// Reads one response from fd (Content-Length framed, or up to EOF).
-Reply ReadReply(int fd, std::string* pending) {
-  Reply reply;
-  std::string& buf = *pending;
-  char chunk[4096];
-  auto fill = [&] {
-    const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-    if (n <= 0) return false;
-    buf.append(chunk, static_cast<size_t>(n));
-    return true;
-  };
-  size_t end_of_head;
-  while ((end_of_head = buf.find("\r\n\r\n")) == std::string::npos) {
-    if (!fill()) return reply;
-  }
-  const std::string head = buf.substr(0, end_of_head);
-  buf.erase(0, end_of_head + 4);
-  reply.status = std::stoi(head.substr(9, 3));
-  size_t pos = head.find("\r\n");
-  while (pos != std::string::npos) {
-    const size_t next = head.find("\r\n", pos + 2);
-    const std::string line = head.substr(pos + 2, next - pos - 2);
-    const size_t colon = line.find(':');
-    std::string name = line.substr(0, colon);
-    for (char& c : name) c = static_cast<char>(std::tolower(c));
-    reply.headers[name] = line.substr(colon + 2);
-    pos = next;
-  }
-  if (reply.headers.count("content-length")) {
-    const size_t length = std::stoul(reply.headers["content-length"]);
-    while (buf.size() < length && fill()) {
-    }
-    reply.body = buf.substr(0, length);
-    buf.erase(0, length);
-  }
-  return reply;
-}
 
 class ServeTest : public ::testing::Test {
  protected:
@@ -110,17 +44,23 @@ class ServeTest : public ::testing::Test {
     auto server = HttpServer::Start({"127.0.0.1", 0, 2}, service_.get());
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
+    serve::ServerOptions admin_options;
+    admin_options.admin = true;
+    auto admin = HttpServer::Start(admin_options, service_.get());
+    ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+    admin_ = std::move(admin).value();
   }
 
   void TearDown() override {
+    if (admin_) admin_->Stop();
     if (server_) server_->Stop();
   }
 
   // One request on its own connection.
   Reply Request(const std::string& method, const std::string& target,
                 const std::map<std::string, std::string>& headers = {},
-                const std::string& body = "") {
-    const int fd = Connect(server_->port());
+                const std::string& body = "", HttpServer* server = nullptr) {
+    const int fd = Connect((server ? server : server_.get())->port());
     EXPECT_GE(fd, 0);
     std::string request = method + " " + target + " HTTP/1.1\r\nHost: t\r\n";
     for (const auto& [name, value] : headers) {
@@ -141,6 +81,10 @@ class ServeTest : public ::testing::Test {
             const std::map<std::string, std::string>& headers = {}) {
     return Request("GET", target, headers);
   }
+  // On the admin listener.
+  Reply AdminGet(const std::string& target) {
+    return Request("GET", target, {}, "", admin_.get());
+  }
 
   static std::string CheckUrl(const std::string& insz,
                               const std::string& extra = "") {
@@ -151,6 +95,7 @@ class ServeTest : public ::testing::Test {
   std::unique_ptr<Engine> served_;
   std::unique_ptr<DecisionService> service_;
   std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<HttpServer> admin_;
 };
 
 TEST_F(ServeTest, CheckAnswersAllowedAndDeniedAsTheCliJson) {
@@ -209,14 +154,15 @@ TEST_F(ServeTest, BadInputIs400WithTheEngineCode) {
       {CheckUrl(kUser1, "&hco=12x"), "invalid_hco"},
       {"/v1/check?insz=" + std::string(kUser1), "usage"},  // no app
       {CheckUrl(kUser1, "&color=red"), "usage"},
-      {CheckUrl(kUser1, "&insz=" + std::string(kUser1)), "usage"},  // twice
+      {CheckUrl(kUser1, "&insz=" + std::string(kUser1)), "duplicate_input"},
       {CheckUrl(kUser1, "&at_least=-1"), "usage"},
       {"/v1/check?insz=%zz&app=ama-wvg", "usage"},
       {"/v1/explain?insz=" + std::string(kUser1) + "&app=ama-wvg&lang=fr",
        "usage"},
   };
   for (const Case& c : cases) {
-    Reply r = Get(c.target);
+    Reply r = c.target.starts_with("/v1/explain") ? AdminGet(c.target)
+                                                  : Get(c.target);
     EXPECT_EQ(r.status, 400) << c.target;
     EXPECT_EQ(r.Json()["error"], c.code) << c.target << " " << r.body;
     EXPECT_FALSE(r.Json()["message"].get<std::string>().empty());
@@ -270,10 +216,12 @@ TEST_F(ServeTest, AuthReadsTheConfiguredInszHeader) {
   EXPECT_EQ(Get("/v1/auth", {{"X-Insz", kUser1}}).status, 401);
   // The default application is now vipa, which kUser1 does not hold.
   EXPECT_EQ(Get("/v1/auth", {{"X-Person", kUser1}}).status, 403);
+  // Only the operator's URI names another application.
   EXPECT_EQ(
       Get("/v1/auth", {{"X-Person", kUser1}, {"X-Toegang-App", "ama-wvg"}})
           .status,
-      204);
+      403);
+  EXPECT_EQ(Get("/v1/auth?app=ama-wvg", {{"X-Person", kUser1}}).status, 204);
 }
 
 TEST_F(ServeTest, ExtAuthzAllowsWith200AndIgnoresTheOriginalQuery) {
@@ -294,17 +242,19 @@ TEST_F(ServeTest, ExtAuthzAllowsWith200AndIgnoresTheOriginalQuery) {
 }
 
 TEST_F(ServeTest, ExplainGivesTheCliJsonInBothLanguages) {
-  Reply en = Get("/v1/explain?insz=" + std::string(kOutsider) + "&app=ama-wvg");
+  Reply en =
+      AdminGet("/v1/explain?insz=" + std::string(kOutsider) + "&app=ama-wvg");
   ASSERT_EQ(en.status, 200) << en.body;
   json e = en.Json();
   EXPECT_EQ(e["allowed"], false);
   EXPECT_EQ(e["reason"], "not_a_user");
-  Reply nl = Get("/v1/explain?insz=" + std::string(kOutsider) +
-                 "&app=ama-wvg&lang=nl");
+  Reply nl = AdminGet("/v1/explain?insz=" + std::string(kOutsider) +
+                      "&app=ama-wvg&lang=nl");
   ASSERT_EQ(nl.status, 200);
   EXPECT_NE(nl.Json()["summary"], e["summary"]);
 
-  Reply chain = Get("/v1/explain?insz=" + std::string(kUser1) + "&app=ama-wvg");
+  Reply chain =
+      AdminGet("/v1/explain?insz=" + std::string(kUser1) + "&app=ama-wvg");
   ASSERT_EQ(chain.status, 200);
   EXPECT_EQ(chain.Json()["allowed"], true);
   EXPECT_FALSE(chain.Json()["chain"].empty());

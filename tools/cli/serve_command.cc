@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "cli_context.h"
 #include "decision_service.h"
@@ -18,10 +19,11 @@ namespace {
 namespace po = boost::program_options;
 
 // "127.0.0.1:8080", "[::1]:8080", ":8080" (loopback) -> address and port.
-void ParseListen(const std::string& text, serve::ServerOptions* options) {
+void ParseListen(const std::string& text, serve::ServerOptions* options,
+                 const std::string& option = "--listen") {
   const size_t colon = text.rfind(':');
   if (colon == std::string::npos) {
-    throw UsageError{"--listen is ADDRESS:PORT, e.g. 127.0.0.1:8080"};
+    throw UsageError{option + " is ADDRESS:PORT, e.g. 127.0.0.1:8080"};
   }
   std::string host = text.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
@@ -34,7 +36,7 @@ void ParseListen(const std::string& text, serve::ServerOptions* options) {
       std::from_chars(port.data(), port.data() + port.size(), value);
   if (port.empty() || ec != std::errc() || end != port.data() + port.size() ||
       value > 65535) {
-    throw UsageError{"--listen: `" + port + "` is not a port (0-65535)"};
+    throw UsageError{option + ": `" + port + "` is not a port (0-65535)"};
   }
   options->port = static_cast<uint16_t>(value);
 }
@@ -46,14 +48,25 @@ int RunServe(const Context& ctx) {
   // clang-format off
   desc.add_options()
       ("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
-       "ADDRESS:PORT to listen on (port 0: any free port)")
+       "ADDRESS:PORT of the gateway listener (port 0: any free port): "
+       "decisions, /healthz, /metrics")
+      ("admin-listen", po::value<std::string>(), "ADDRESS:PORT of the admin "
+       "listener, which also serves /v1/explain (personal data); off by "
+       "default")
       ("threads", po::value<std::string>(), "threads answering requests "
        "(default 2)")
       ("insz-header", po::value<std::string>()->default_value("X-Insz"),
        "request header with the person's INSZ (/v1/auth, /v1/ext_authz)")
       ("app", po::value<std::string>()->default_value("ama-wvg"),
-       "application of /v1/auth and /v1/ext_authz when the request names "
-       "none")
+       "application of /v1/auth when its URI names none (?app=), and of "
+       "/v1/ext_authz")
+      ("app-header", po::value<std::string>(), "request header naming the "
+       "application of /v1/ext_authz; the proxy must set it, overwriting "
+       "the client's (default: none, --app is used)")
+      ("max-connections", po::value<std::string>(), "connections open at "
+       "once (default 512; at most half the descriptor limit)")
+      ("max-waiting", po::value<std::string>(), "requests parked waiting "
+       "for an at_least revision (default 1000; 503 beyond)")
       ("follow-ms", po::value<std::string>(), "look for other processes' "
        "commits this often (default 50; 0: never)")
       ("max-wait-ms", po::value<std::string>(), "longest wait for an "
@@ -64,7 +77,27 @@ int RunServe(const Context& ctx) {
   ParseListen(vm["listen"].as<std::string>(), &server_options);
   server_options.threads = static_cast<int>(
       std::min<uint64_t>(UnsignedOption(vm, "threads", 2), 1000));
+  server_options.max_connections = static_cast<size_t>(std::max<uint64_t>(
+      1,
+      std::min<uint64_t>(UnsignedOption(vm, "max-connections", 512), 1000000)));
+  server_options.max_waiting = static_cast<size_t>(std::max<uint64_t>(
+      1, std::min<uint64_t>(UnsignedOption(vm, "max-waiting", 1000), 1000000)));
+  std::optional<serve::ServerOptions> admin_options;
+  if (vm.count("admin-listen")) {
+    admin_options = server_options;
+    admin_options->admin = true;
+    admin_options->threads = 1;
+    admin_options->max_connections = 16;
+    ParseListen(vm["admin-listen"].as<std::string>(), &*admin_options,
+                "--admin-listen");
+  }
   serve::ServiceOptions service_options;
+  if (vm.count("app-header")) {
+    service_options.app_header = vm["app-header"].as<std::string>();
+    if (service_options.app_header.empty()) {
+      throw UsageError{"--app-header must name a header"};
+    }
+  }
   service_options.insz_header = vm["insz-header"].as<std::string>();
   service_options.default_app = vm["app"].as<std::string>();
   service_options.follow_interval = std::chrono::milliseconds(
@@ -93,21 +126,43 @@ int RunServe(const Context& ctx) {
   Result<std::unique_ptr<serve::HttpServer>> server =
       serve::HttpServer::Start(server_options, &service);
   if (!server.ok()) return ctx.Fail(server.status());
+  std::unique_ptr<serve::HttpServer> admin;
+  if (admin_options) {
+    Result<std::unique_ptr<serve::HttpServer>> started =
+        serve::HttpServer::Start(*admin_options, &service);
+    if (!started.ok()) {
+      (*server)->Stop();
+      return ctx.Fail(started.status());
+    }
+    admin = std::move(started).value();
+  }
 
-  const std::string host = server_options.address.find(':') == std::string::npos
-                               ? server_options.address
-                               : "[" + server_options.address + "]";
-  ctx.Print(
-      {{"listening", fmt::format("http://{}:{}", host, (*server)->port())},
-       {"port", (*server)->port()},
-       {"threads", server_options.threads},
-       {"revision", (*engine)->revision()},
-       {"follow_ms", service_options.follow_interval.count()}},
-      {fmt::format("toegang serve: listening on http://{}:{} ({} threads, "
-                   "revision {}, following every {} ms)",
-                   host, (*server)->port(), server_options.threads,
-                   (*engine)->revision(),
-                   service_options.follow_interval.count())});
+  auto url = [](const serve::ServerOptions& options, uint16_t port) {
+    const std::string host = options.address.find(':') == std::string::npos
+                                 ? options.address
+                                 : "[" + options.address + "]";
+    return fmt::format("http://{}:{}", host, port);
+  };
+  nlohmann::json printed = {
+      {"listening", url(server_options, (*server)->port())},
+      {"port", (*server)->port()},
+      {"threads", server_options.threads},
+      {"max_connections", (*server)->max_connections()},
+      {"revision", (*engine)->revision()},
+      {"follow_ms", service_options.follow_interval.count()}};
+  std::vector<std::string> lines = {fmt::format(
+      "toegang serve: listening on {} ({} threads, revision {}, following "
+      "every {} ms)",
+      url(server_options, (*server)->port()), server_options.threads,
+      (*engine)->revision(), service_options.follow_interval.count())};
+  if (admin) {
+    printed["admin_listening"] = url(*admin_options, admin->port());
+    printed["admin_port"] = admin->port();
+    lines.push_back(
+        fmt::format("toegang serve: admin listener (with /v1/explain) on {}",
+                    url(*admin_options, admin->port())));
+  }
+  ctx.Print(printed, lines);
   std::cout.flush();
 
   int signal_number = 0;
@@ -115,6 +170,7 @@ int RunServe(const Context& ctx) {
   std::cerr << "toegang serve: "
             << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
             << ", stopping\n";
+  if (admin) admin->Stop();
   (*server)->Stop();
   return kExitOk;
 }

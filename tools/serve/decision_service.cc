@@ -106,18 +106,60 @@ std::string JoinFacilities(const std::vector<std::string>& facilities) {
 std::optional<std::string> TakeParams(
     const Params& params,
     std::initializer_list<std::pair<std::string_view, std::string*>> wanted,
-    std::vector<std::string_view>* seen) {
+    std::vector<std::string_view>* seen, bool* duplicate) {
   for (const auto& [name, value] : params) {
     auto it = std::find_if(wanted.begin(), wanted.end(),
                            [&](const auto& w) { return w.first == name; });
     if (it == wanted.end()) return "unknown parameter `" + name + "`";
     if (std::find(seen->begin(), seen->end(), it->first) != seen->end()) {
-      return "parameter `" + name + "` given twice";
+      *duplicate = true;
+      return "parameter `" + name + "` is given twice; send each input once";
     }
     seen->push_back(it->first);
     *it->second = value;
   }
   return std::nullopt;
+}
+
+HttpResponse DuplicateError(std::string_view what) {
+  return ErrorResponse(
+      400, code::kDuplicateInput,
+      std::string(what) + " is given twice; send each input once");
+}
+
+// The HCO as gateways send it: digits only. Anything else (a sign, a space,
+// a dot) is refused here without echoing it, so that an answer never
+// carries an HCO other than the one decided on.
+bool BareDigits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+}
+
+HttpResponse InvalidHco() {
+  return ErrorResponse(400, code::kInvalidHco,
+                       "hco is a facility's HCO number: digits only, "
+                       "nothing around them");
+}
+
+// Parses a JSON object body; *duplicate names a key given twice at its top
+// level (nlohmann keeps the last of them silently).
+nlohmann::json ParseBody(std::string_view body, std::string* duplicate) {
+  std::vector<std::string> keys;
+  auto callback = [&](int depth, nlohmann::json::parse_event_t event,
+                      nlohmann::json& parsed) {
+    if (event == nlohmann::json::parse_event_t::key && depth == 1 &&
+        parsed.is_string()) {
+      std::string key = parsed.get<std::string>();
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+        if (duplicate->empty()) *duplicate = key;
+      } else {
+        keys.push_back(std::move(key));
+      }
+    }
+    return true;
+  };
+  return nlohmann::json::parse(body, callback, false);
 }
 
 }  // namespace
@@ -128,39 +170,15 @@ DecisionService::DecisionService(Engine* engine, ServiceOptions options)
       started_(std::chrono::system_clock::now()) {}
 
 HttpResponse DecisionService::Handle(const HttpRequest& request) {
-  HttpResponse response;
+  HttpResponse response = Begin(request);
+  if (response.pending == nullptr) return response;
+  const std::shared_ptr<PendingDecision> pending = std::move(response.pending);
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      pending->deadline - Clock::now());
+  Status caught = engine_->CatchUp(
+      pending->revision, std::max(left, std::chrono::milliseconds(0)));
   try {
-    const Target target = SplitTarget(request.target);
-    const std::string_view path = target.path;
-    const bool get = request.method == "GET" || request.method == "HEAD";
-    if (path == "/v1/check") {
-      response =
-          get || request.method == "POST"
-              ? Check(request, target.query)
-              : ErrorResponse(405, code::kUsage, "/v1/check takes GET or POST");
-    } else if (path == "/v1/auth") {
-      response = Gateway(request, target.query, Endpoint::kAuth);
-    } else if (path == "/v1/ext_authz" || path.starts_with("/v1/ext_authz/")) {
-      response = Gateway(request, target.query, Endpoint::kExtAuthz);
-    } else if (path == "/v1/explain") {
-      response =
-          get ? Explain(request, target.query)
-              : ErrorResponse(405, code::kUsage, "/v1/explain takes GET");
-    } else if (path == "/healthz") {
-      response = Health();
-    } else if (path == "/metrics") {
-      response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-      response.body =
-          metrics_.Render(engine_->follow_state(), engine_->startup());
-    } else {
-      response = ErrorResponse(
-          404, "not_found",
-          "no such endpoint; see docs/embedding.md for the service's paths");
-    }
-    if (response.status == 405) {
-      response.headers.emplace_back(
-          "Allow", path == "/v1/check" ? "GET, HEAD, POST" : "GET, HEAD");
-    }
+    response = pending->finish(caught);
   } catch (const std::exception& e) {
     response = ErrorResponse(500, "internal", e.what());
   }
@@ -168,16 +186,92 @@ HttpResponse DecisionService::Handle(const HttpRequest& request) {
   return response;
 }
 
-Status DecisionService::CatchUpTo(uint64_t at_least,
-                                  std::chrono::milliseconds wait) {
-  if (at_least == 0 || engine_->revision() >= at_least) return Status::Ok();
-  return engine_->CatchUp(at_least, std::min(wait, options_.max_wait));
+HttpResponse DecisionService::Begin(const HttpRequest& request) {
+  HttpResponse response;
+  try {
+    response = Dispatch(request);
+  } catch (const std::exception& e) {
+    response = ErrorResponse(500, "internal", e.what());
+  }
+  if (response.pending == nullptr) metrics_.RecordResponse(response.status);
+  return response;
 }
 
-Result<Decision> DecisionService::Decide(const CheckInput& input) {
-  Status caught = CatchUpTo(input.at_least, input.wait);
-  if (!caught.ok()) return caught;
-  return engine_->Check(input.insz, input.app, input.hco);
+HttpResponse DecisionService::Resume(const PendingDecision& pending) {
+  HttpResponse response;
+  try {
+    const uint64_t reached = engine_->revision();
+    response = pending.finish(
+        reached >= pending.revision
+            ? Status::Ok()
+            : Status::Storage(
+                  code::kRevisionNotReached,
+                  fmt::format("the database is at revision {}, not yet at {}, "
+                              "within the wait; the change waited for has not "
+                              "been committed",
+                              reached, pending.revision)));
+  } catch (const std::exception& e) {
+    response = ErrorResponse(500, "internal", e.what());
+  }
+  metrics_.RecordResponse(response.status);
+  return response;
+}
+
+HttpResponse DecisionService::Dispatch(const HttpRequest& request) {
+  HttpResponse response;
+  const Target target = SplitTarget(request.target);
+  const std::string_view path = target.path;
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  if (path == "/v1/check") {
+    response =
+        get || request.method == "POST"
+            ? Check(request, target.query)
+            : ErrorResponse(405, code::kUsage, "/v1/check takes GET or POST");
+  } else if (path == "/v1/auth") {
+    response = Gateway(request, target.query, Endpoint::kAuth);
+  } else if (path == "/v1/ext_authz" || path.starts_with("/v1/ext_authz/")) {
+    response = Gateway(request, target.query, Endpoint::kExtAuthz);
+  } else if (path == "/v1/explain" && request.admin) {
+    response = get ? Explain(request, target.query)
+                   : ErrorResponse(405, code::kUsage, "/v1/explain takes GET");
+  } else if (path == "/healthz" && !get) {
+    response = ErrorResponse(405, code::kUsage, "/healthz takes GET");
+  } else if (path == "/healthz") {
+    response = Health();
+  } else if (path == "/metrics" && !get) {
+    response = ErrorResponse(405, code::kUsage, "/metrics takes GET");
+  } else if (path == "/metrics") {
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body =
+        metrics_.Render(engine_->follow_state(), engine_->startup());
+  } else {
+    response = ErrorResponse(
+        404, "not_found",
+        path == "/v1/explain"
+            ? "/v1/explain is served on the admin listener (--admin-listen) "
+              "only"
+            : "no such endpoint; see docs/embedding.md for the service's "
+              "paths");
+  }
+  if (response.status == 405) {
+    response.headers.emplace_back(
+        "Allow", path == "/v1/check" ? "GET, HEAD, POST" : "GET, HEAD");
+  }
+  return response;
+}
+
+HttpResponse DecisionService::AtLeast(
+    uint64_t at_least, std::chrono::milliseconds wait,
+    std::function<HttpResponse(const Status& caught)> finish) const {
+  if (at_least == 0 || engine_->revision() >= at_least) {
+    return finish(Status::Ok());
+  }
+  HttpResponse r;
+  r.pending = std::make_shared<PendingDecision>();
+  r.pending->revision = at_least;
+  r.pending->deadline = Clock::now() + std::min(wait, options_.max_wait);
+  r.pending->finish = std::move(finish);
+  return r;
 }
 
 HttpResponse DecisionService::Check(const HttpRequest& request,
@@ -192,10 +286,17 @@ HttpResponse DecisionService::Check(const HttpRequest& request,
                             Clock::now() - start);
     return r;
   };
+  if (request.HeaderCount(kAtLeastHeader) > 1) {
+    return invalid(DuplicateError(kAtLeastHeader));
+  }
   if (request.method == "POST") {
-    nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+    std::string duplicate;
+    nlohmann::json body = ParseBody(request.body, &duplicate);
     if (!body.is_object()) {
       return invalid(UsageError("the body must be a JSON object"));
+    }
+    if (!duplicate.empty()) {
+      return invalid(DuplicateError("field `" + duplicate + "`"));
     }
     for (auto& [name, value] : body.items()) {
       std::string* field = name == "insz"       ? &input.insz
@@ -206,6 +307,11 @@ HttpResponse DecisionService::Check(const HttpRequest& request,
                                                 : nullptr;
       if (field == nullptr) {
         return invalid(UsageError("unknown field `" + name + "`"));
+      }
+      if (field == &at_least && request.HeaderCount(kAtLeastHeader) > 0) {
+        return invalid(DuplicateError(
+            "the revision (field `at_least` and the X-Toegang-At-Least "
+            "header)"));
       }
       if (value.is_string()) {
         *field = value.get<std::string>();
@@ -224,19 +330,31 @@ HttpResponse DecisionService::Check(const HttpRequest& request,
     if (!params) return invalid(UsageError("malformed query string"));
     std::vector<std::string_view> seen;
     std::string query_at_least;
+    bool duplicate = false;
     if (auto bad = TakeParams(*params,
                               {{"insz", &input.insz},
                                {"app", &input.app},
                                {"hco", &input.hco},
                                {"at_least", &query_at_least},
                                {"wait_ms", &wait_ms}},
-                              &seen)) {
-      return invalid(UsageError(*bad));
+                              &seen, &duplicate)) {
+      return invalid(duplicate ? ErrorResponse(400, code::kDuplicateInput, *bad)
+                               : UsageError(*bad));
     }
-    if (!query_at_least.empty()) at_least = query_at_least;
+    if (std::find(seen.begin(), seen.end(), "at_least") != seen.end()) {
+      if (request.HeaderCount(kAtLeastHeader) > 0) {
+        return invalid(DuplicateError(
+            "the revision (parameter `at_least` and the X-Toegang-At-Least "
+            "header)"));
+      }
+      at_least = query_at_least;
+    }
   }
   if (input.insz.empty() || input.app.empty()) {
     return invalid(UsageError("check needs insz and app"));
+  }
+  if (!input.hco.empty() && !BareDigits(input.hco)) {
+    return invalid(InvalidHco());
   }
   if (!at_least.empty()) {
     std::optional<uint64_t> r = ParseUnsigned(at_least);
@@ -249,31 +367,39 @@ HttpResponse DecisionService::Check(const HttpRequest& request,
     input.wait = std::chrono::milliseconds(std::min<uint64_t>(
         *w, static_cast<uint64_t>(options_.max_wait.count())));
   }
-  Result<Decision> d = Decide(input);
-  if (!d.ok()) {
-    metrics_.RecordDecision(Endpoint::kCheck, OutcomeFor(d.status()),
-                            Clock::now() - start);
-    return FailureResponse(d.status());
-  }
-  // Check accepted the INSZ, so it parses: echo its canonical 11 digits as
-  // `toegang --json check` does.
-  const std::string canonical = Insz::Parse(input.insz)->ToString();
-  std::string facilities;
-  for (const std::string& f : d->facilities) {
-    facilities += facilities.empty() ? "\"" : ",\"";
-    facilities += f;  // HCO numbers are digits
-    facilities += '"';
-  }
-  std::string body = fmt::format(
-      "{{\"allowed\":{},\"revision\":{},\"facilities\":[{}],\"insz\":\"{}\","
-      "\"app\":{}",
-      d->allowed, d->revision, facilities, canonical, JsonText(input.app));
-  if (!input.hco.empty()) body += ",\"hco\":" + JsonText(input.hco);
-  body += '}';
-  metrics_.RecordDecision(Endpoint::kCheck,
-                          d->allowed ? Outcome::kAllowed : Outcome::kDenied,
-                          Clock::now() - start);
-  return JsonResponse(200, std::move(body));
+  return AtLeast(
+      input.at_least, input.wait,
+      [this, input, start](const Status& caught) -> HttpResponse {
+        Result<Decision> d =
+            caught.ok() ? engine_->Check(input.insz, input.app, input.hco)
+                        : Result<Decision>(caught);
+        if (!d.ok()) {
+          metrics_.RecordDecision(Endpoint::kCheck, OutcomeFor(d.status()),
+                                  Clock::now() - start);
+          return FailureResponse(d.status());
+        }
+        // Check accepted the INSZ, so it parses: echo its canonical 11
+        // digits as `toegang --json check` does.
+        const std::string canonical = Insz::Parse(input.insz)->ToString();
+        std::string facilities;
+        for (const std::string& f : d->facilities) {
+          facilities += facilities.empty() ? "\"" : ",\"";
+          facilities += f;  // HCO numbers are digits
+          facilities += '"';
+        }
+        std::string body = fmt::format(
+            "{{\"allowed\":{},\"revision\":{},\"facilities\":[{}],"
+            "\"insz\":\"{}\",\"app\":{}",
+            d->allowed, d->revision, facilities, canonical,
+            JsonText(input.app));
+        // Bare digits (checked above): the HCO decided on.
+        if (!input.hco.empty()) body += ",\"hco\":" + JsonText(input.hco);
+        body += '}';
+        metrics_.RecordDecision(
+            Endpoint::kCheck, d->allowed ? Outcome::kAllowed : Outcome::kDenied,
+            Clock::now() - start);
+        return JsonResponse(200, std::move(body));
+      });
 }
 
 HttpResponse DecisionService::Gateway(const HttpRequest& request,
@@ -283,12 +409,9 @@ HttpResponse DecisionService::Gateway(const HttpRequest& request,
   const bool envoy = endpoint == Endpoint::kExtAuthz;
   CheckInput input;
   input.wait = options_.max_wait;
-  input.insz = std::string(request.Header(options_.insz_header));
-  input.app = std::string(request.Header(kAppHeader));
-  input.hco = std::string(request.Header(kHcoHeader));
-  std::string at_least = std::string(request.Header(kAtLeastHeader));
 
-  auto refuse = [&](int status, std::string_view code, std::string_view message,
+  auto refuse = [this, envoy, endpoint, start](
+                    int status, std::string_view code, std::string_view message,
                     Outcome outcome) {
     metrics_.RecordDecision(endpoint, outcome, Clock::now() - start);
     HttpResponse r;
@@ -298,33 +421,78 @@ HttpResponse DecisionService::Gateway(const HttpRequest& request,
     if (status == 503) r.headers.emplace_back("Retry-After", "1");
     return r;
   };
+  auto duplicate = [&](std::string_view what) {
+    return refuse(400, code::kDuplicateInput,
+                  std::string(what) + " is given twice; send each input once",
+                  Outcome::kInvalid);
+  };
 
-  // nginx's auth_request URI is the operator's configuration, so its query
-  // may name the application; Envoy's path carries the client's original
-  // query, which must never steer the decision.
-  if (!envoy) {
+  // Each input at most once, whichever header carries it.
+  if (request.HeaderCount(options_.insz_header) > 1) {
+    return duplicate(options_.insz_header);
+  }
+  if (request.HeaderCount(kHcoHeader) > 1) return duplicate(kHcoHeader);
+  if (request.HeaderCount(kAtLeastHeader) > 1) return duplicate(kAtLeastHeader);
+  input.insz = std::string(request.Header(options_.insz_header));
+  input.hco = std::string(request.Header(kHcoHeader));
+  std::string at_least = std::string(request.Header(kAtLeastHeader));
+
+  if (envoy) {
+    // Envoy's path carries the client's original query, which must never
+    // steer the decision; the application is the operator's: --app, or
+    // the header the proxy sets when the operator named one.
+    if (!options_.app_header.empty()) {
+      if (request.HeaderCount(options_.app_header) > 1) {
+        return duplicate(options_.app_header);
+      }
+      input.app = std::string(request.Header(options_.app_header));
+    }
+  } else {
+    // nginx's auth_request URI is the operator's configuration, so its
+    // query may name the application; no header can (the client's headers
+    // reach this subrequest).
     std::optional<Params> params = ParseQuery(query);
     if (!params) {
       return refuse(403, code::kUsage, "malformed query string",
                     Outcome::kInvalid);
     }
-    std::string query_app, query_hco, query_at_least;
+    std::string query_hco, query_at_least;
     std::vector<std::string_view> seen;
+    bool twice = false;
     if (auto bad = TakeParams(*params,
-                              {{"app", &query_app},
+                              {{"app", &input.app},
                                {"hco", &query_hco},
                                {"at_least", &query_at_least}},
-                              &seen)) {
-      return refuse(403, code::kUsage, *bad, Outcome::kInvalid);
+                              &seen, &twice)) {
+      return twice ? refuse(400, code::kDuplicateInput, *bad, Outcome::kInvalid)
+                   : refuse(403, code::kUsage, *bad, Outcome::kInvalid);
     }
-    if (input.app.empty()) input.app = query_app;
-    if (input.hco.empty()) input.hco = query_hco;
-    if (at_least.empty()) at_least = query_at_least;
+    auto given = [&](std::string_view name) {
+      return std::find(seen.begin(), seen.end(), name) != seen.end();
+    };
+    if (given("hco")) {
+      if (request.HeaderCount(kHcoHeader) > 0) {
+        return duplicate("the facility (parameter `hco` and X-Toegang-Hco)");
+      }
+      input.hco = query_hco;
+    }
+    if (given("at_least")) {
+      if (request.HeaderCount(kAtLeastHeader) > 0) {
+        return duplicate(
+            "the revision (parameter `at_least` and X-Toegang-At-Least)");
+      }
+      at_least = query_at_least;
+    }
   }
   if (input.app.empty()) input.app = options_.default_app;
   if (input.insz.empty()) {
     return refuse(401, "missing_insz",
                   "the request has no " + options_.insz_header + " header",
+                  Outcome::kInvalid);
+  }
+  if (!input.hco.empty() && !BareDigits(input.hco)) {
+    return refuse(403, code::kInvalidHco,
+                  "hco is a facility's HCO number: digits only",
                   Outcome::kInvalid);
   }
   if (!at_least.empty()) {
@@ -335,31 +503,39 @@ HttpResponse DecisionService::Gateway(const HttpRequest& request,
     }
     input.at_least = *r;
   }
-  Result<Decision> d = Decide(input);
-  if (!d.ok()) {
-    const Status& s = d.status();
-    const int status = s.kind() == Status::Kind::kInvalidInput ? 403
-                       : s.code() == code::kRevisionNotReached ? 503
-                                                               : 500;
-    return refuse(status, s.code(), s.message(), OutcomeFor(s));
-  }
-  HttpResponse r;
-  r.headers.emplace_back(kRevisionHeader, std::to_string(d->revision));
-  if (d->allowed) {
-    r.status = envoy ? 200 : 204;
-    r.headers.emplace_back(kFacilitiesHeader, JoinFacilities(d->facilities));
-  } else {
-    r.status = 403;
-    if (envoy) {
-      r.content_type = kJson;
-      r.body =
-          fmt::format("{{\"allowed\":false,\"revision\":{}}}", d->revision);
-    }
-  }
-  metrics_.RecordDecision(endpoint,
-                          d->allowed ? Outcome::kAllowed : Outcome::kDenied,
-                          Clock::now() - start);
-  return r;
+  return AtLeast(
+      input.at_least, input.wait,
+      [this, input, envoy, endpoint, start,
+       refuse](const Status& caught) -> HttpResponse {
+        Result<Decision> d =
+            caught.ok() ? engine_->Check(input.insz, input.app, input.hco)
+                        : Result<Decision>(caught);
+        if (!d.ok()) {
+          const Status& s = d.status();
+          const int status = s.kind() == Status::Kind::kInvalidInput ? 403
+                             : s.code() == code::kRevisionNotReached ? 503
+                                                                     : 500;
+          return refuse(status, s.code(), s.message(), OutcomeFor(s));
+        }
+        HttpResponse r;
+        r.headers.emplace_back(kRevisionHeader, std::to_string(d->revision));
+        if (d->allowed) {
+          r.status = envoy ? 200 : 204;
+          r.headers.emplace_back(kFacilitiesHeader,
+                                 JoinFacilities(d->facilities));
+        } else {
+          r.status = 403;
+          if (envoy) {
+            r.content_type = kJson;
+            r.body = fmt::format("{{\"allowed\":false,\"revision\":{}}}",
+                                 d->revision);
+          }
+        }
+        metrics_.RecordDecision(
+            endpoint, d->allowed ? Outcome::kAllowed : Outcome::kDenied,
+            Clock::now() - start);
+        return r;
+      });
 }
 
 HttpResponse DecisionService::Explain(const HttpRequest& request,
@@ -370,10 +546,14 @@ HttpResponse DecisionService::Explain(const HttpRequest& request,
                             Clock::now() - start);
     return r;
   };
+  if (request.HeaderCount(kAtLeastHeader) > 1) {
+    return invalid(DuplicateError(kAtLeastHeader));
+  }
   std::optional<Params> params = ParseQuery(query);
   if (!params) return invalid(UsageError("malformed query string"));
   std::string insz, app, hco, lang, at_least, wait_ms;
   std::vector<std::string_view> seen;
+  bool duplicate = false;
   if (auto bad = TakeParams(*params,
                             {{"insz", &insz},
                              {"app", &app},
@@ -381,13 +561,22 @@ HttpResponse DecisionService::Explain(const HttpRequest& request,
                              {"lang", &lang},
                              {"at_least", &at_least},
                              {"wait_ms", &wait_ms}},
-                            &seen)) {
-    return invalid(UsageError(*bad));
+                            &seen, &duplicate)) {
+    return invalid(duplicate ? ErrorResponse(400, code::kDuplicateInput, *bad)
+                             : UsageError(*bad));
   }
-  if (at_least.empty()) at_least = std::string(request.Header(kAtLeastHeader));
+  if (request.HeaderCount(kAtLeastHeader) > 0) {
+    if (std::find(seen.begin(), seen.end(), "at_least") != seen.end()) {
+      return invalid(DuplicateError(
+          "the revision (parameter `at_least` and the X-Toegang-At-Least "
+          "header)"));
+    }
+    at_least = std::string(request.Header(kAtLeastHeader));
+  }
   if (insz.empty() || app.empty()) {
     return invalid(UsageError("explain needs insz and app"));
   }
+  if (!hco.empty() && !BareDigits(hco)) return invalid(InvalidHco());
   if (lang.empty()) lang = "en";
   if (lang != "nl" && lang != "en") {
     return invalid(UsageError("lang is nl or en"));
@@ -402,22 +591,27 @@ HttpResponse DecisionService::Explain(const HttpRequest& request,
   if (!wait_ms.empty()) {
     std::optional<uint64_t> w = ParseUnsigned(wait_ms);
     if (!w) return invalid(UsageError("wait_ms is a number of milliseconds"));
-    wait = std::chrono::milliseconds(static_cast<int64_t>(*w));
+    wait = std::chrono::milliseconds(std::min<uint64_t>(
+        *w, static_cast<uint64_t>(options_.max_wait.count())));
   }
-  Status caught = CatchUpTo(revision, wait);
-  Result<Explanation> e =
-      caught.ok() ? engine_->Explain(insz, app, hco,
-                                     lang == "nl" ? Lang::kNl : Lang::kEn)
-                  : Result<Explanation>(caught);
-  if (!e.ok()) {
-    metrics_.RecordDecision(Endpoint::kExplain, OutcomeFor(e.status()),
-                            Clock::now() - start);
-    return FailureResponse(e.status());
-  }
-  metrics_.RecordDecision(Endpoint::kExplain,
-                          e->allowed ? Outcome::kAllowed : Outcome::kDenied,
-                          Clock::now() - start);
-  return JsonResponse(200, ExplanationToJson(*e));
+  return AtLeast(
+      revision, wait,
+      [this, insz, app, hco, lang, start](const Status& caught) {
+        Result<Explanation> e =
+            caught.ok() ? engine_->Explain(insz, app, hco,
+                                           lang == "nl" ? Lang::kNl : Lang::kEn)
+                        : Result<Explanation>(caught);
+        if (!e.ok()) {
+          metrics_.RecordDecision(Endpoint::kExplain, OutcomeFor(e.status()),
+                                  Clock::now() - start);
+          return FailureResponse(e.status());
+        }
+        metrics_.RecordDecision(
+            Endpoint::kExplain,
+            e->allowed ? Outcome::kAllowed : Outcome::kDenied,
+            Clock::now() - start);
+        return JsonResponse(200, ExplanationToJson(*e));
+      });
 }
 
 HttpResponse DecisionService::Health() const {

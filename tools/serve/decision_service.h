@@ -2,40 +2,58 @@
 // (method, target, headers, body) in, a response out. http_server.h puts
 // it on a socket; the tests also call it directly.
 //
+// The gateway listener (--listen) serves:
 //   GET  /v1/check?insz=U&app=A[&hco=H][&at_least=REV][&wait_ms=MS]
 //   POST /v1/check   {"insz": U, "app": A, "hco": H, "at_least": REV}
 //        200 {"allowed", "revision", "facilities", "insz", "app"[, "hco"]}
 //        (the object of `toegang --json check`), allowed or denied alike.
-//   ANY  /v1/auth    nginx auth_request: the INSZ from the configured
-//        header, app and hco from X-Toegang-App / X-Toegang-Hco or the
-//        query (else the default app). 204 allowed, 403 denied, 401 no
-//        INSZ header; X-Toegang-Facilities and X-Toegang-Revision.
+//   ANY  /v1/auth[?app=A][&hco=H]   nginx auth_request: the INSZ from the
+//        configured header; the application only from the operator: the
+//        `app` query parameter of the auth_request URI, else --app (the
+//        X-Toegang-App header is never read here); hco from X-Toegang-Hco
+//        or the query. 204 allowed, 403 denied, 401 no INSZ header;
+//        X-Toegang-Facilities and X-Toegang-Revision.
 //   ANY  /v1/ext_authz[/ORIGINAL-PATH]   Envoy's HTTP ext_authz: as
-//        /v1/auth, but 200 when allowed, and the query (the original
-//        request's) is never read.
-//   GET  /v1/explain?insz=U&app=A[&hco=H][&lang=nl|en]   the explanation
-//        JSON of `toegang --json explain`.
+//        /v1/auth, but 200 when allowed, the query (the original
+//        request's) is never read, and the application is --app, or the
+//        header named by --app-header when the operator set one (the proxy
+//        must then set it, overwriting the client's).
 //   GET  /healthz    200, or 503 when the engine stopped following the
 //        change log.
 //   GET  /metrics    Prometheus text (metrics.h).
+// The admin listener (--admin-listen, off by default) serves all of the
+// above and, with personal data (names and INSZ numbers), only there:
+//   GET  /v1/explain?insz=U&app=A[&hco=H][&lang=nl|en]   the explanation
+//        JSON of `toegang --json explain`. 404 on the gateway listener.
 //
 // Errors of /v1/check and /v1/explain: 400 {"error": CODE, "message"} for
 // invalid input (codes of docs/cli.md, "usage" for the request's own
-// shape), 503 revision_not_reached with Retry-After when at_least was not
-// reached within the bound, 500 storage_error.
+// shape, "duplicate_input" for an input given twice), 503
+// revision_not_reached with Retry-After when at_least was not reached
+// within the bound, 500 storage_error. The gateways answer a duplicated
+// input (two INSZ, application, facility or at-least headers, or a header
+// and a query parameter for the same input) with 400 and X-Toegang-Error:
+// duplicate_input; nginx turns that into a 500 for the client (its
+// auth_request passes only 2xx, 401 and 403), Envoy denies: both fail
+// closed.
 //
 // At-least (SPEC 4.7): the `at_least` parameter or the X-Toegang-At-Least
-// header names a revision; a decision is never made on an older model: the
-// service calls Engine::CatchUp with the bound min(wait_ms, max_wait) and
-// answers 503 when it is not reached.
+// header names a revision; a decision is never made on an older model.
+// Begin() then returns a PendingDecision instead of an answer: the
+// transport parks the request without holding a thread until the engine
+// reached the revision or the bound min(wait_ms, max_wait) passed, then
+// calls Resume() (503 when it was not reached). Handle() does the same
+// waiting in the calling thread (Engine::CatchUp).
 //
-// Thread safety: Handle() may be called from any number of threads at
-// once. The engine must outlive the service.
+// Thread safety: Handle(), Begin() and Resume() may be called from any
+// number of threads at once. The engine must outlive the service.
 #ifndef TOEGANG_SERVE_DECISION_SERVICE_H_
 #define TOEGANG_SERVE_DECISION_SERVICE_H_
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,10 +75,32 @@ struct HttpRequest {
                              std::string_view name) = nullptr;
   const void* header_context = nullptr;
 
+  // How many times a header occurs (case-insensitive); when null, 1 for a
+  // header that Header() finds non-empty.
+  size_t (*header_count)(const void* context, std::string_view name) = nullptr;
+  // The request came in on the admin listener (/v1/explain is served).
+  bool admin = false;
+
   std::string_view Header(std::string_view name) const {
     return header == nullptr ? std::string_view()
                              : header(header_context, name);
   }
+  size_t HeaderCount(std::string_view name) const {
+    if (header_count != nullptr) return header_count(header_context, name);
+    return Header(name).empty() ? 0 : 1;
+  }
+};
+
+struct HttpResponse;
+
+// A decision that waits for a revision: the transport calls
+// DecisionService::Resume() once the engine's revision is at least
+// `revision` or `deadline` has passed, whichever comes first.
+struct PendingDecision {
+  uint64_t revision = 0;
+  std::chrono::steady_clock::time_point deadline;
+  // Makes the answer, given whether the wait succeeded (ok) or why not.
+  std::function<HttpResponse(const Status& caught)> finish;
 };
 
 struct HttpResponse {
@@ -68,6 +108,9 @@ struct HttpResponse {
   std::string content_type;  // empty together with an empty body
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set (by Begin() only) when the answer waits for a revision; the other
+  // fields are then meaningless.
+  std::shared_ptr<PendingDecision> pending;
 };
 
 struct ServiceOptions {
@@ -75,9 +118,13 @@ struct ServiceOptions {
   // /v1/auth and /v1/ext_authz (set by the authenticating proxy; it must
   // overwrite whatever the client sent).
   std::string insz_header = "X-Insz";
-  // The application of /v1/auth and /v1/ext_authz when the request names
-  // none.
+  // The application of /v1/auth when the auth_request URI names none, and
+  // of /v1/ext_authz.
   std::string default_app = "ama-wvg";
+  // When not empty, /v1/ext_authz takes the application from this request
+  // header (else default_app). The proxy must set it, overwriting the
+  // client's; off by default.
+  std::string app_header;
   // The longest a request waits for an at_least revision.
   std::chrono::milliseconds max_wait{1000};
   // The engine's follow interval (0: not following); /healthz reports 503
@@ -90,8 +137,7 @@ struct ServiceOptions {
 inline constexpr std::string_view kFacilitiesHeader = "X-Toegang-Facilities";
 inline constexpr std::string_view kRevisionHeader = "X-Toegang-Revision";
 inline constexpr std::string_view kErrorHeader = "X-Toegang-Error";
-// The request headers read besides the INSZ header.
-inline constexpr std::string_view kAppHeader = "X-Toegang-App";
+// The request headers read besides the INSZ header (and --app-header).
 inline constexpr std::string_view kHcoHeader = "X-Toegang-Hco";
 inline constexpr std::string_view kAtLeastHeader = "X-Toegang-At-Least";
 
@@ -102,11 +148,22 @@ class DecisionService {
   DecisionService(const DecisionService&) = delete;
   DecisionService& operator=(const DecisionService&) = delete;
 
-  // Answers one request. Never throws for a request's sake (a failure
-  // inside becomes a 500).
+  // Answers one request, waiting in this thread for an at_least revision.
+  // Never throws for a request's sake (a failure inside becomes a 500).
   HttpResponse Handle(const HttpRequest& request);
 
+  // As Handle(), but a request that must wait for a revision returns a
+  // response with `pending` set instead of waiting; nothing in it refers
+  // to the request any more.
+  HttpResponse Begin(const HttpRequest& request);
+  // The answer of a pending decision: made now, at the engine's revision;
+  // 503 revision_not_reached when it is below the one waited for.
+  HttpResponse Resume(const PendingDecision& pending);
+
+  Engine* engine() const { return engine_; }
+
   const Metrics& metrics() const { return metrics_; }
+  Metrics* mutable_metrics() { return &metrics_; }
 
  private:
   struct CheckInput;
@@ -117,9 +174,12 @@ class DecisionService {
   HttpResponse Explain(const HttpRequest& request, std::string_view query);
   HttpResponse Health() const;
 
-  // Catches up to input.at_least when asked, then checks.
-  Result<Decision> Decide(const CheckInput& input);
-  Status CatchUpTo(uint64_t at_least, std::chrono::milliseconds wait);
+  // The response of `finish` at once when the engine is at `at_least`,
+  // else a pending one that waits for it up to min(wait, max_wait).
+  HttpResponse AtLeast(
+      uint64_t at_least, std::chrono::milliseconds wait,
+      std::function<HttpResponse(const Status& caught)> finish) const;
+  HttpResponse Dispatch(const HttpRequest& request);
 
   Engine* const engine_;
   const ServiceOptions options_;

@@ -1,6 +1,22 @@
 // HTTP/1.1 on a TCP socket (Boost.Beast over Boost.Asio) in front of a
 // DecisionService: keep-alive, a pool of threads running one io_context,
-// TCP_NODELAY, a 64 KiB limit on request bodies and a 30 s idle timeout.
+// TCP_NODELAY, a 16 KiB limit on a request's head (431 beyond), 64 KiB on
+// its body (413 beyond) and a 30 s idle timeout.
+//
+// Strict HTTP/1.1 (RFC 9110, 9112): a malformed request, obs-fold (a
+// header line continued on the next), a request of HTTP/1.1 without
+// exactly one Host, Content-Length given twice or beside
+// Transfer-Encoding, or a transfer coding other than chunked gets 400 and
+// the connection is closed after the answer; other HTTP versions than 1.0
+// and 1.1 get 505.
+//
+// Requests that wait for a revision (at_least) are parked without holding
+// a thread (revision_waiter.h), at most max_waiting at once (503 beyond).
+// At most max_connections connections are open (never more than half the
+// soft RLIMIT_NOFILE): at the limit an idle keep-alive connection is
+// closed for the new one, or, when none is idle, the new one gets 503. When
+// accept() runs out of descriptors (EMFILE, ENFILE) it pauses 100 ms
+// instead of retrying at once; open connections go on being answered.
 //
 //   auto server = HttpServer::Start({"127.0.0.1", 8080, 2}, &service);
 //   if (!server.ok()) { ...server.status()... }
@@ -26,6 +42,14 @@ struct ServerOptions {
   std::string address = "127.0.0.1";  // IPv4 or IPv6 literal
   uint16_t port = 0;                  // 0: an ephemeral port
   int threads = 1;                    // threads answering requests (>= 1)
+  // Connections open at once (>= 1), capped at half the soft
+  // RLIMIT_NOFILE.
+  size_t max_connections = 512;
+  // Requests parked waiting for a revision (>= 1).
+  size_t max_waiting = 1000;
+  // The admin listener: serves /v1/explain (personal data) besides the
+  // gateway's endpoints (HttpRequest::admin).
+  bool admin = false;
 };
 
 class HttpServer {
@@ -42,7 +66,15 @@ class HttpServer {
   // The port the server listens on.
   virtual uint16_t port() const = 0;
 
-  // Stops accepting connections at once, lets the requests being answered
+  // Requests parked now, waiting for a revision.
+  virtual size_t waiting() const = 0;
+  // Connections open now.
+  virtual size_t connections() const = 0;
+  // The connection limit in force (max_connections after the cap).
+  virtual size_t max_connections() const = 0;
+
+  // Stops accepting connections at once, answers parked requests at once
+  // (503 unless their revision came), lets the requests being answered
   // finish (up to 2 s), then closes every connection and joins the
   // threads. Returns when all of that is done.
   virtual void Stop() = 0;

@@ -91,6 +91,12 @@ std::string Metrics::Render(const FollowState& follow,
     fmt::format_to(it, "toegang_http_requests_total{{code=\"{}\"}} {}\n",
                    kClasses[c], responses_[c].load(std::memory_order_relaxed));
   }
+  fmt::format_to(it,
+                 "# HELP toegang_waiting_requests Requests parked until the "
+                 "model reaches their at_least revision.\n"
+                 "# TYPE toegang_waiting_requests gauge\n"
+                 "toegang_waiting_requests {}\n",
+                 waiting_.load(std::memory_order_relaxed));
   fmt::format_to(
       it,
       "# HELP toegang_revision Revision of the model decisions are made on.\n"

@@ -5,6 +5,7 @@
 //   toegang_decisions_total{endpoint, outcome}    counter
 //   toegang_decision_duration_seconds{...}        histogram (endpoint)
 //   toegang_http_requests_total{code}              counter, by status class
+//   toegang_waiting_requests                       gauge: parked for at_least
 //   toegang_revision                               gauge
 //   toegang_follow_last_catch_up_timestamp_seconds gauge
 //   toegang_follow_catch_ups_total                 counter
@@ -52,6 +53,10 @@ class Metrics {
                       std::chrono::nanoseconds took);
   // One HTTP response with this status code (any endpoint).
   void RecordResponse(int status);
+  // A request parked waiting for a revision (+1), or resumed (-1).
+  void AddWaiting(int64_t delta) {
+    waiting_.fetch_add(delta, std::memory_order_relaxed);
+  }
 
   uint64_t decisions(Endpoint endpoint, Outcome outcome) const;
 
@@ -72,6 +77,7 @@ class Metrics {
       decisions_{};
   std::array<Histogram, kEndpoints> latency_;
   std::array<std::atomic<uint64_t>, 6> responses_{};  // 1xx..5xx, other
+  std::atomic<int64_t> waiting_{0};
 };
 
 }  // namespace toegang::serve

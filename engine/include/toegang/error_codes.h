@@ -31,6 +31,10 @@ inline constexpr std::string_view kInvalidHeader = "invalid_header";
 // holds a control character, a bidirectional control or a line separator
 // (toegang/text.h).
 inline constexpr std::string_view kInvalidName = "invalid_name";
+// The HTTP service got one input twice (two INSZ headers, a JSON key twice,
+// a header and a query parameter for the same input): refused, since a
+// proxy in front may have read the other one.
+inline constexpr std::string_view kDuplicateInput = "duplicate_input";
 
 // --- refused by a rule (Status::Kind::kRefused, CLI exit 3) --------------
 inline constexpr std::string_view kNotAuthorized = "not_authorized";
