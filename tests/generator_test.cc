@@ -39,7 +39,9 @@ Status Generate(const std::string& path, uint64_t persons, uint64_t seed,
   return GenerateFederation(o, summary);
 }
 
-// Every row of every table, in rowid order, as text: the logical content.
+// Every row of every table, in rowid order, as text: the logical content
+// (without the database's random id and history chain, which every file
+// gets of its own).
 std::vector<std::string> Dump(const std::string& path) {
   SQLite::Database db(path, SQLite::OPEN_READONLY);
   std::vector<std::string> tables;
@@ -56,6 +58,8 @@ std::vector<std::string> Dump(const std::string& path) {
     while (q.executeStep()) {
       std::string row = t;
       for (int c = 0; c < q.getColumnCount(); ++c) {
+        const std::string name = q.getColumnName(c);
+        if (name == "database_id" || name == "chain") continue;
         row += "|" + q.getColumn(c).getString();
       }
       out.push_back(std::move(row));

@@ -6,7 +6,10 @@
 #include "index_snapshot.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +19,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <random>
 #include <string>
 #include <thread>
@@ -23,7 +27,10 @@
 #include <vector>
 
 #include "check_index.h"
+#include "cli_runner.h"
 #include "federation_generator.h"
+#include "keyed_hash.h"
+#include "migrations.h"
 #include "test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"
@@ -499,7 +506,7 @@ TEST(IndexSnapshotEngineTest, AStaleSnapshotIsNotUsedAndIsReplacedAtClose) {
 TEST(IndexSnapshotEngineTest,
      ASnapshotOfAnotherDatabaseAtTheSameRevisionIsRefused) {
   // Two databases generated with different seeds, renumbered to the same
-  // revision: only the digest tells them apart.
+  // revision: their ids tell them apart.
   TempDir a_dir, b_dir;
   const std::string a = Generated(a_dir, 5);
   const std::string b = Generated(b_dir, 6);
@@ -522,7 +529,8 @@ TEST(IndexSnapshotEngineTest,
   auto e = OpenEngine(b, true);
   ASSERT_TRUE(e);
   EXPECT_FALSE(e->startup().from_snapshot);
-  EXPECT_NE(e->startup().snapshot_note.find("another state"), std::string::npos)
+  EXPECT_NE(e->startup().snapshot_note.find("another database"),
+            std::string::npos)
       << e->startup().snapshot_note;
   EXPECT_EQ(ReadSnapshotStamp(IndexSnapshotPath(a))->revision, e->revision());
 }
@@ -715,6 +723,404 @@ TEST(IndexSnapshotEngineTest, ChecksAnswerThroughTheHandOverToTheModel) {
   Result<std::vector<std::string>> problems = e->Verify();
   ASSERT_TRUE(problems.ok());
   EXPECT_TRUE(problems->empty());
+}
+
+TEST(IndexSnapshotEngineTest,
+     ACommitDuringTheLoadIsNeverAnsweredFromTheSnapshot) {
+  // A service starts from its snapshot, and its graph load is held (the
+  // test's gate); meanwhile another engine (the CLI) revokes a right the
+  // snapshot still holds. Within the follow interval the service stops
+  // answering from the snapshot: revision_not_reached (503 in serve)
+  // instead of a stale "allowed", until the graph is loaded and caught up;
+  // then the revocation holds.
+  TempDir dir;
+  const std::string db = Generated(dir);
+  { auto first = OpenEngine(db, true); }  // a current snapshot
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> gate_reached{false};
+  OpenOptions o;
+  o.follow_interval = std::chrono::milliseconds(20);
+  o.load_gate_for_tests = [&] {
+    gate_reached = true;
+    released.wait();
+  };
+  Result<std::unique_ptr<Engine>> opened = Engine::Open(db, o);
+  // Whatever happens below, the load may go on before the engine closes
+  // (declared after it, so destroyed first).
+  struct Release {
+    std::promise<void>* p;
+    bool done = false;
+    void Now() {
+      if (!done) p->set_value();
+      done = true;
+    }
+    ~Release() { Now(); }
+  } guard{&release};
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Engine& service = **opened;
+  ASSERT_TRUE(service.startup().from_snapshot)
+      << service.startup().snapshot_note;
+
+  auto writer = OpenEngine(db, false);
+  ASSERT_TRUE(writer);
+  const std::optional<Question> revoked = RevokeOneRight(*writer, db);
+  ASSERT_TRUE(revoked.has_value());
+  const Answer truth = Ask(*writer, *revoked);
+  ASSERT_TRUE(gate_reached.load());
+  EXPECT_FALSE(service.startup().model_loaded);  // still held
+
+  // Poll (bounded) until the service stops saying "allowed".
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  Result<bool> verdict =
+      service.Allowed(revoked->insz, revoked->app, revoked->hco);
+  while (verdict.ok() && *verdict &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    verdict = service.Allowed(revoked->insz, revoked->app, revoked->hco);
+  }
+  ASSERT_FALSE(verdict.ok() && *verdict)
+      << "the revoked right was still allowed from the stale snapshot";
+  ASSERT_FALSE(verdict.ok());
+  EXPECT_EQ(verdict.status().code(), code::kRevisionNotReached);
+  Result<Decision> d = service.Check(revoked->insz, revoked->app, revoked->hco);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), code::kRevisionNotReached);
+  EXPECT_EQ(d.status().kind(), Status::Kind::kStorage);
+  // Bad input is still told as such.
+  Result<Decision> bad = service.Check("12345678901", revoked->app, "");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), code::kInvalidInsz);
+  EXPECT_FALSE(service.startup().model_loaded);
+
+  // Let the load go: answers come back, with the revocation.
+  guard.Now();
+  Result<Decision> after =
+      service.Check(revoked->insz, revoked->app, revoked->hco);
+  while (!after.ok() && std::chrono::steady_clock::now() <
+                            deadline + std::chrono::seconds(20)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    after = service.Check(revoked->insz, revoked->app, revoked->hco);
+  }
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_TRUE(service.startup().model_loaded);
+  EXPECT_EQ(Ask(service, *revoked), truth);
+  EXPECT_EQ(service.revision(), writer->revision());
+}
+
+TEST(IndexSnapshotEngineTest,
+     AnUnchangedDatabaseKeepsAnsweringFromTheSnapshot) {
+  // The watch refuses nothing while nobody commits.
+  TempDir dir;
+  const std::string db = Generated(dir);
+  { auto first = OpenEngine(db, true); }
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  OpenOptions o;
+  o.follow_interval = std::chrono::milliseconds(5);
+  o.load_gate_for_tests = [&] { released.wait(); };
+  {
+    Result<std::unique_ptr<Engine>> opened = Engine::Open(db, o);
+    // The load goes on before the engine closes, even after a failure.
+    struct Release {
+      std::promise<void>* p;
+      ~Release() { p->set_value(); }
+    } guard{&release};
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    Engine& service = **opened;
+    ASSERT_TRUE(service.startup().from_snapshot);
+    auto reference = OpenEngine(db, false);
+    const std::vector<Question> questions = Questions(db);
+    // Long enough for tens of looks at the database.
+    const auto until =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+    size_t i = 0;
+    while (std::chrono::steady_clock::now() < until) {
+      const Question& q = questions[i++ % questions.size()];
+      ASSERT_EQ(Ask(service, q), Ask(*reference, q));
+    }
+    EXPECT_FALSE(service.startup().model_loaded);
+  }
+}
+
+TEST(KeyedHasherTest, IsSipHash24) {
+  // The reference vectors of SipHash-2-4 (key 00 01 .. 0f, message 00 01
+  // .. n-1), fed whole and in pieces.
+  DatabaseKey key;
+  for (size_t i = 0; i < key.size(); ++i)
+    key[i] = static_cast<unsigned char>(i);
+  unsigned char message[15];
+  for (size_t i = 0; i < sizeof message; ++i) {
+    message[i] = static_cast<unsigned char>(i);
+  }
+  EXPECT_EQ(KeyedHasher(key).Final(), 0x726fdb47dd0e0e31ULL);
+  KeyedHasher whole(key);
+  whole.Update(message, 15);
+  EXPECT_EQ(whole.Final(), 0xa129ca6149be45e5ULL);
+  KeyedHasher pieces(key);
+  pieces.Update(message, 3);
+  pieces.Update(message + 3, 9);
+  pieces.Update(message + 12, 3);
+  EXPECT_EQ(pieces.Final(), 0xa129ca6149be45e5ULL);
+  // Another key, another value.
+  key[0] ^= 1;
+  KeyedHasher other(key);
+  other.Update(message, 15);
+  EXPECT_NE(other.Final(), 0xa129ca6149be45e5ULL);
+}
+
+// --- a snapshot bound to one database and one history ---------------------
+
+// Copies of one federation that were changed apart: base has kUser1 with
+// ama-wvg at 12345 and kUser2 as a user without rights. Copy A then grants
+// kUser2 ama-wvg, copy B revokes kUser1's ama-wvg; both end with the same
+// last change (kUser3 added as a user), which the test puts in the same
+// second by giving B's audit rows of it A's time: the same revision, the
+// same rows, the same sequence numbers.
+struct TwoCopies {
+  TempDir dir;
+  std::string a = dir.File("a.db");
+  std::string b = dir.File("b.db");
+
+  TwoCopies() {
+    TestFederation base;
+    base.BuildOcmwChain();
+    base.MustApply(M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser2));
+    base.Close();
+    EXPECT_FALSE(std::filesystem::exists(base.db_path() + "-wal"));
+    std::filesystem::copy_file(base.db_path(), a);
+    std::filesystem::copy_file(base.db_path(), b);
+    Change(a, M(Action::kGrantRight, kEmp2Ocmw)
+                  .Hco(kHcoOcmw)
+                  .Insz(kUser2)
+                  .App("ama-wvg"));
+    Change(b, M(Action::kRevokeRight, kEmp2Ocmw)
+                  .Hco(kHcoOcmw)
+                  .Insz(kUser1)
+                  .App("ama-wvg"));
+    // Neither keeps a snapshot of its own yet.
+    std::filesystem::remove(IndexSnapshotPath(a));
+    std::filesystem::remove(IndexSnapshotPath(b));
+    SQLite::Database da(a, SQLite::OPEN_READWRITE);
+    SQLite::Database db(b, SQLite::OPEN_READWRITE);
+    const int64_t rev = da.execAndGet("SELECT value FROM revision").getInt64();
+    EXPECT_EQ(db.execAndGet("SELECT value FROM revision").getInt64(), rev);
+    SQLite::Statement at(da, "SELECT at FROM audit WHERE revision = ?");
+    at.bind(1, rev);
+    EXPECT_TRUE(at.executeStep());
+    SQLite::Statement same(db, "UPDATE audit SET at = ? WHERE revision = ?");
+    same.bind(1, at.getColumn(0).getString());
+    same.bind(2, rev);
+    EXPECT_EQ(same.exec(), 1);
+    const char* kLast =
+        "SELECT seq, at, action, kbo, detail FROM audit WHERE revision = "
+        "(SELECT value FROM revision)";
+    SQLite::Statement last_a(da, kLast), last_b(db, kLast);
+    EXPECT_TRUE(last_a.executeStep() && last_b.executeStep());
+    for (int c = 0; c < 5; ++c) {
+      EXPECT_EQ(last_a.getColumn(c).getString(),
+                last_b.getColumn(c).getString())
+          << c;
+    }
+  }
+
+  static void Change(const std::string& path, const Mutation& m) {
+    Result<std::unique_ptr<Engine>> e = Engine::Open(path);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    Result<CommitInfo> r = (*e)->Apply(m);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    r = (*e)->Apply(M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser3));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+};
+
+bool AllowedIn(const std::string& db, const char* insz) {
+  OpenOptions o;
+  o.one_shot = true;  // as the CLI: a check from a current snapshot
+  Result<std::unique_ptr<Engine>> e = Engine::Open(db, o);
+  EXPECT_TRUE(e.ok()) << e.status().ToString();
+  if (!e.ok()) return false;
+  Result<Decision> d = (*e)->Check(insz, "ama-wvg", kHcoOcmw);
+  EXPECT_TRUE(d.ok()) << d.status().ToString();
+  return d.ok() && d->allowed;
+}
+
+TEST(IndexSnapshotBindingTest, ACopysSnapshotNeverDecidesForTheOtherCopy) {
+  TwoCopies copies;
+  if (::testing::Test::HasFailure()) return;
+  // A's truth, and A's snapshot (written when a full load closes).
+  EXPECT_TRUE(AllowedIn(copies.a, kUser1));
+  EXPECT_TRUE(AllowedIn(copies.a, kUser2));
+  ASSERT_TRUE(std::filesystem::exists(IndexSnapshotPath(copies.a)));
+  // What a folder writer does: A's snapshot beside B.
+  std::filesystem::copy_file(IndexSnapshotPath(copies.a),
+                             IndexSnapshotPath(copies.b));
+  ::chmod(IndexSnapshotPath(copies.b).c_str(), 0600);
+  {
+    OpenOptions o;
+    o.one_shot = true;
+    Result<std::unique_ptr<Engine>> e = Engine::Open(copies.b, o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    EXPECT_FALSE((*e)->startup().from_snapshot);
+    EXPECT_NE((*e)->startup().snapshot_note.find("another history"),
+              std::string::npos)
+        << (*e)->startup().snapshot_note;
+  }
+  // B answers from its own truth: kUser1 was revoked there, kUser2 never
+  // granted; through the CLI too.
+  EXPECT_FALSE(AllowedIn(copies.b, kUser1));
+  EXPECT_FALSE(AllowedIn(copies.b, kUser2));
+  std::filesystem::copy_file(IndexSnapshotPath(copies.a),
+                             IndexSnapshotPath(copies.b),
+                             std::filesystem::copy_options::overwrite_existing);
+  ::chmod(IndexSnapshotPath(copies.b).c_str(), 0600);
+  for (const char* insz : {kUser1, kUser2}) {
+    const CliRun run = Spawn({"--db", copies.b, "check", "--insz", insz,
+                              "--app", "ama-wvg", "--hco", kHcoOcmw},
+                             copies.dir.path(), std::nullopt);
+    EXPECT_EQ(run.exit, 1) << Describe(run);  // denied
+  }
+  // B rebuilt its own snapshot, which now decides for B, not for A.
+  EXPECT_FALSE(AllowedIn(copies.b, kUser1));
+  EXPECT_TRUE(AllowedIn(copies.a, kUser1));
+}
+
+TEST(IndexSnapshotBindingTest, AMigratedDatabaseGetsAnIdOfItsOwn) {
+  // Two files made apart get different ids; a copy shares its original's
+  // until one of them commits, after which their chains differ.
+  TempDir dir;
+  auto identity = [](const std::string& path) {
+    SQLite::Database d(path, SQLite::OPEN_READONLY);
+    SQLite::Statement q(d, "SELECT database_id, chain FROM revision");
+    EXPECT_TRUE(q.executeStep());
+    return std::make_pair(q.getColumn(0).getString(),
+                          q.getColumn(1).getInt64());
+  };
+  OpenOptions create;
+  create.create_if_missing = true;
+  for (const char* name : {"x.db", "y.db"}) {
+    ASSERT_TRUE(Engine::Open(dir.File(name), create).ok());
+  }
+  const auto x = identity(dir.File("x.db"));
+  EXPECT_EQ(x.first.size(), 16u);
+  EXPECT_NE(x.first, identity(dir.File("y.db")).first);
+
+  // A database of schema version 1 (before the id) gets one when opened.
+  const std::string old = dir.File("old.db");
+  {
+    SQLite::Database d(old, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    d.exec(std::string(Migrations()[0].sql));
+    d.exec("PRAGMA user_version = 1");
+  }
+  ASSERT_TRUE(Engine::Open(old).ok());
+  const auto migrated = identity(old);
+  EXPECT_EQ(migrated.first.size(), 16u);
+  EXPECT_NE(migrated.first, x.first);
+}
+
+// --- a snapshot path that is not a regular file ---------------------------
+
+// Runs the CLI like Spawn, but kills it after `deadline`: exit -2 then.
+CliRun SpawnWithDeadline(const std::vector<std::string>& args,
+                         const std::string& cwd,
+                         std::chrono::milliseconds deadline) {
+  CliRun run;
+  run.command = "toegang";
+  for (const std::string& a : args) run.command += " " + a;
+  std::vector<std::string> argv_s = {TOEGANG_CLI_PATH};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const std::string out = cwd + "/.deadline-out";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
+                                   O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = 0;
+  const int rc =
+      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    ADD_FAILURE() << "posix_spawn: " << std::strerror(rc);
+    return run;
+  }
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  int status = 0;
+  pid_t done = 0;
+  while ((done = ::waitpid(pid, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (done == 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    run.exit = -2;
+  } else {
+    run.exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  run.out = ReadFile(out);
+  std::filesystem::remove(out);
+  return run;
+}
+
+TEST(IndexSnapshotPathTest, AFifoOrADirectoryNamedLikeTheSnapshotNeverBlocks) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  fed.Close();
+  const std::string db = fed.db_path();
+  const std::string index = IndexSnapshotPath(db);
+  const auto kDeadline = std::chrono::seconds(20);
+  for (const char* kind : {"fifo", "directory", "symlink to a fifo"}) {
+    SCOPED_TRACE(kind);
+    std::filesystem::remove_all(index);
+    const std::string fifo = fed.dir().File("a-fifo");
+    std::filesystem::remove(fifo);
+    if (std::string(kind) == "directory") {
+      ASSERT_TRUE(std::filesystem::create_directory(index));
+    } else if (std::string(kind) == "fifo") {
+      ASSERT_EQ(::mkfifo(index.c_str(), 0600), 0);
+    } else {
+      ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+      std::filesystem::create_symlink(fifo, index);
+    }
+    // A check (which reads the snapshot), a mutation (which reads it and
+    // writes one at closing) and a check again.
+    CliRun check = SpawnWithDeadline(
+        {"--db", db, "check", "--insz", kUser1, "--app", "ama-wvg"},
+        fed.dir().path(), kDeadline);
+    EXPECT_EQ(check.exit, 0) << Describe(check);
+    CliRun grant = SpawnWithDeadline(
+        {"--db", db, "user", "add", "--hco", kHcoOcmw, "--insz", kUser2,
+         "--right", "ama-wvg", "--by", kEmp2Ocmw},
+        fed.dir().path(), kDeadline);
+    EXPECT_EQ(grant.exit, 0) << Describe(grant);
+    check = SpawnWithDeadline(
+        {"--db", db, "check", "--insz", kUser2, "--app", "ama-wvg"},
+        fed.dir().path(), kDeadline);
+    EXPECT_EQ(check.exit, 0) << Describe(check);
+    CliRun revoke =
+        SpawnWithDeadline({"--db", db, "user", "remove", "--hco", kHcoOcmw,
+                           "--insz", kUser2, "--by", kEmp2Ocmw},
+                          fed.dir().path(), kDeadline);
+    EXPECT_EQ(revoke.exit, 0) << Describe(revoke);
+    // What was there is replaced by a snapshot (a new file renamed over
+    // the name), or stays a directory; a fifo elsewhere is never written.
+    std::error_code ec;
+    const auto st = std::filesystem::symlink_status(index, ec);
+    if (std::string(kind) == "directory") {
+      EXPECT_TRUE(std::filesystem::is_directory(st));
+    } else {
+      EXPECT_TRUE(std::filesystem::is_regular_file(st));
+    }
+    if (std::string(kind) == "symlink to a fifo") {
+      EXPECT_TRUE(std::filesystem::is_fifo(std::filesystem::status(fifo)));
+    }
+  }
 }
 
 }  // namespace

@@ -33,6 +33,7 @@
 #include "huge_pages.h"
 #include "import_rows.h"
 #include "index_snapshot.h"
+#include "keyed_hash.h"
 #include "left_right.h"
 #include "listings.h"
 #include "rules.h"
@@ -93,14 +94,13 @@ class EngineImpl : public Engine {
         base_store_(BaseStoreFor(path_, options)) {}
 
   ~EngineImpl() override {
-    if (background_.joinable()) {
-      {
-        std::lock_guard<std::mutex> lock(follow_mu_);
-        stopping_ = true;
-      }
-      follow_cv_.notify_all();
-      background_.join();
+    {
+      std::lock_guard<std::mutex> lock(follow_mu_);
+      stopping_ = true;
     }
+    follow_cv_.notify_all();
+    if (watcher_.joinable()) watcher_.join();
+    if (background_.joinable()) background_.join();
     // The follower may have taken the twin; with it gone, twin_ is ours.
     if (twin_.valid()) twin_.wait();  // the copy reads the model
     // Leave a current snapshot for the next start (a cache: errors are
@@ -112,6 +112,10 @@ class EngineImpl : public Engine {
     Status s = store_->LoadCatalogue(&catalogue_);
     if (!s.ok()) return s;
     if (snapshots_) StartFromSnapshot();
+    if (watch_ != nullptr) {
+      const uint64_t at = startup_->stamp().revision;
+      watcher_ = std::thread([this, at] { WatchSnapshot(at); });
+    }
     if (startup_ == nullptr) {
       std::lock_guard<std::mutex> writer(write_mu_);
       s = ModelLocked();
@@ -125,6 +129,8 @@ class EngineImpl : public Engine {
   }
 
   Result<CommitInfo> Apply(const Mutation& m) override {
+    // Refused before anything is loaded, planned or recorded.
+    if (store_->read_only()) return store_->ReadOnlyRefusal("a change");
     std::lock_guard<std::mutex> writer(write_mu_);
     // The model and its second instance first, so that a first load does
     // not hold the database's write lock.
@@ -497,10 +503,19 @@ class EngineImpl : public Engine {
   }
 
   FollowState follow_state() const override {
+    // Two stat calls; the store's file identities are fixed at opening.
+    const Status files = store_->CheckFiles();
     std::lock_guard<std::mutex> lock(follow_mu_);
     FollowState f = follow_;
     f.revision = revision();
     f.compactions = compactions_.load(std::memory_order_relaxed);
+    if (!files.ok()) {
+      f.store_ok = false;
+      f.store_error = files.message();
+    } else if (last_look_failed_) {
+      f.store_ok = false;
+      f.store_error = follow_.last_error;
+    }
     return f;
   }
 
@@ -823,6 +838,7 @@ class EngineImpl : public Engine {
     if (behind) s = CatchUpFrom(*stored);
     std::lock_guard<std::mutex> lock(follow_mu_);
     follow_.last_catch_up_ms = NowMillis();
+    last_look_failed_ = !s.ok();
     if (!s.ok()) {
       ++follow_.failures;
       follow_.last_error = s.message();
@@ -839,6 +855,11 @@ class EngineImpl : public Engine {
   // (SnapshotIfIdle).
   void Background() {
     std::unique_lock<std::mutex> lock(follow_mu_);
+    if (!stopping_ && !model_ready_.load() && options_.load_gate_for_tests) {
+      lock.unlock();
+      options_.load_gate_for_tests();
+      lock.lock();
+    }
     while (!stopping_ && !model_ready_.load()) {
       lock.unlock();
       Status s;
@@ -848,6 +869,7 @@ class EngineImpl : public Engine {
       }
       lock.lock();
       load_failed_.store(!s.ok(), std::memory_order_release);
+      last_look_failed_ = !s.ok();
       if (!s.ok()) {
         ++follow_.failures;
         follow_.last_error = s.message();
@@ -923,65 +945,86 @@ class EngineImpl : public Engine {
 
   // --- start-up from an index snapshot ---------------------------------
 
-  // The stamp of the database state at `revision`: a digest of that
-  // revision's change-log rows (committed with it, never changed after),
-  // of the catalogue and of the schema version.
+  // The stamp of the database state at `revision`, which must be the
+  // database's current one (a snapshot of any other state would be stale
+  // at once): a hash keyed with the database's id of its chain value at
+  // that revision (which stands for its whole history, see
+  // schema/0002_database_identity.sql), of the catalogue and of the schema
+  // version, and a keyed fingerprint of the id. One indexed read.
   Result<SnapshotStamp> StampOf(uint64_t revision) {
-    StampHasher h;
-    h.Add(CatalogueDigest(catalogue_));
-    // A migration may rewrite rows without a revision of its own.
-    h.Add(static_cast<uint64_t>(SqliteStore::LatestSchemaVersion()));
-    h.Add(revision);
-    AuditQuery q;
-    q.since_revision = revision == 0 ? 0 : revision - 1;
-    q.limit = 256;
-    for (bool more = revision != 0; more;) {
-      Result<std::vector<AuditRecord>> rows = store_->ReadAudit(q);
-      if (!rows.ok()) return rows.status();
-      more = rows->size() == q.limit;
-      for (const AuditRecord& r : *rows) {
-        q.after_seq = r.seq;
-        if (r.revision > revision) more = false;
-        if (r.revision != revision) continue;
-        h.Add(r.seq);
-        h.Add(r.at);
-        h.Add(r.action);
-        h.Add(r.detail);
-      }
+    Result<HistoryMark> mark = store_->CurrentMark();
+    if (!mark.ok()) return mark.status();
+    if (mark->revision != revision) {
+      return Status::Storage(code::kStorageError,
+                             fmt::format("the database is at revision {}, "
+                                         "not {}",
+                                         mark->revision, revision));
     }
-    return SnapshotStamp{revision, h.value()};
+    return StampFor(*mark);
+  }
+
+  SnapshotStamp StampFor(const HistoryMark& mark) const {
+    KeyedHasher digest(store_->database_key());
+    digest.Add(std::string_view("toegang index snapshot"));
+    digest.Add(CatalogueDigest(catalogue_));
+    // A migration may rewrite rows without a revision of its own.
+    digest.Add(static_cast<uint64_t>(SqliteStore::LatestSchemaVersion()));
+    digest.Add(mark.revision);
+    digest.Add(mark.chain);
+    KeyedHasher database(store_->database_key());
+    database.Add(std::string_view("toegang database"));
+    return SnapshotStamp{mark.revision, digest.Final(), database.Final()};
   }
 
   // Maps the index snapshot when it was taken from the database's current
-  // state; otherwise notes why not.
+  // state; otherwise notes why not. With a follow interval, also opens
+  // the connection that watches the database's revision while checks are
+  // answered from the snapshot (WatchSnapshot).
   void StartFromSnapshot() {
     const auto started = std::chrono::steady_clock::now();
-    Result<uint64_t> revision = store_->CurrentRevision();
-    Result<SnapshotStamp> stamp =
-        revision.ok() ? StampOf(*revision)
-                      : Result<SnapshotStamp>(revision.status());
+    Result<HistoryMark> mark = store_->CurrentMark();
     std::string note;
-    if (!stamp.ok()) {
-      note = stamp.status().message();
+    if (!mark.ok()) {
+      note = mark.status().message();
     } else {
+      const SnapshotStamp stamp = StampFor(*mark);
       Result<std::unique_ptr<MappedCheckIndex>> mapped =
           MappedCheckIndex::Open(IndexSnapshotPath(path_));
+      std::unique_ptr<RevisionWatch> watch;
       if (!mapped.ok()) {
         note = mapped.status().message();
-      } else if ((*mapped)->stamp().revision != stamp->revision) {
+      } else if ((*mapped)->stamp().database != stamp.database) {
+        note =
+            "the index snapshot belongs to another database (a file copied "
+            "or moved from elsewhere, or written before this database was "
+            "made or migrated)";
+      } else if ((*mapped)->stamp().revision != stamp.revision) {
         note = fmt::format(
             "the index snapshot is of revision {}, the database is at {}",
-            (*mapped)->stamp().revision, stamp->revision);
-      } else if ((*mapped)->stamp() != *stamp) {
+            (*mapped)->stamp().revision, stamp.revision);
+      } else if ((*mapped)->stamp() != stamp) {
         note = fmt::format(
-            "the index snapshot is of revision {} but of another state: "
-            "another federation's file, an edit behind toegang's back, or a "
-            "build that stamps differently",
-            stamp->revision);
-      } else {
+            "the index snapshot is of revision {} but of another history or "
+            "state: a copy of this database that was changed apart, an edit "
+            "behind toegang's back, or a build that stamps differently",
+            stamp.revision);
+      } else if (!lazy_ && options_.follow_interval.count() > 0 &&
+                 !store_->read_only()) {
+        Result<std::unique_ptr<RevisionWatch>> w = RevisionWatch::Open(path_);
+        if (!w.ok()) {
+          note = fmt::format(
+              "the database cannot be watched while the "
+              "graph loads ({})",
+              w.status().message());
+        } else {
+          watch = std::move(w).value();
+        }
+      }
+      if (note.empty()) {
         startup_ = std::move(mapped).value();
-        published_revision_.store(stamp->revision, std::memory_order_release);
-        snapshot_revision_.store(stamp->revision, std::memory_order_relaxed);
+        watch_ = std::move(watch);
+        published_revision_.store(stamp.revision, std::memory_order_release);
+        snapshot_revision_.store(stamp.revision, std::memory_order_relaxed);
       }
     }
     std::lock_guard<std::mutex> lock(follow_mu_);
@@ -993,12 +1036,54 @@ class EngineImpl : public Engine {
             .count();
   }
 
+  // The watcher thread (OpenOptions::follow_interval after a start from
+  // the index snapshot): reads the database's revision through its own
+  // connection every interval while the graph loads. Once it differs from
+  // the snapshot's (another process committed), or cannot be read, checks
+  // fail closed (Decide) until the model is loaded and caught up
+  // (ModelLocked).
+  void WatchSnapshot(uint64_t at) {
+    std::unique_lock<std::mutex> lock(follow_mu_);
+    for (;;) {
+      follow_cv_.wait_for(lock, options_.follow_interval, [this] {
+        return stopping_ || model_ready_.load(std::memory_order_acquire);
+      });
+      if (stopping_ || model_ready_.load(std::memory_order_acquire)) break;
+      lock.unlock();
+      Result<uint64_t> now = watch_->Revision();
+      lock.lock();
+      if (!now.ok()) {
+        ++follow_.failures;
+        follow_.last_error = now.status().message();
+        last_look_failed_ = true;
+      }
+      if (!now.ok() || *now != at) {
+        snapshot_behind_.store(true, std::memory_order_release);
+        break;
+      }
+    }
+    lock.unlock();
+    watch_.reset();  // only this thread uses it
+  }
+
   // Loads the model unless it is in memory already; then checks stop
   // reading the snapshot. REQUIRES: write_mu_ held.
   Status ModelLocked() {
     if (model_ready_.load(std::memory_order_relaxed)) return Status::Ok();
     Status s = Reload();
     if (!s.ok()) return s;
+    if (startup_ != nullptr) {
+      // Checks went on from the snapshot during the load, and may have
+      // been refused since another process committed (WatchSnapshot):
+      // they move to the model only once it holds what the database holds
+      // now, not what it held when the load began.
+      Result<uint64_t> stored = store_->CurrentRevision();
+      if (!stored.ok()) return stored.status();
+      if (*stored != Writer().revision) {
+        s = CatchUpFrom(*stored);
+        if (!s.ok()) return s;
+      }
+    }
     // Dekker-style hand-over with Decide(): a check that missed this store
     // has announced itself on startup_readers_ before looking, so once the
     // count is zero no check can be reading the snapshot.
@@ -1040,6 +1125,21 @@ class EngineImpl : public Engine {
                               "the federation could not be loaded after "
                               "opening; the engine retries every second (see "
                               "follow_state().last_error)"));
+        }
+        if (snapshot_behind_.load(std::memory_order_acquire)) {
+          // Another process committed since the snapshot: its answers
+          // may be stale (a revoked right), so none is given until the
+          // model, loading now, has caught up.
+          Result<Question> q = ParseQuestion(insz, application, hco);
+          if (!q.ok()) return q.status();
+          return std::invoke_result_t<FromSnapshot, const MappedCheckIndex&>(
+              Status::Storage(
+                  code::kRevisionNotReached,
+                  fmt::format("the database has moved past revision {} of "
+                              "the index snapshot this engine started from; "
+                              "checks resume once the graph, loading now, "
+                              "has caught up: retry shortly",
+                              startup_->stamp().revision)));
         }
         return from_snapshot(*startup_);
       }
@@ -1267,6 +1367,11 @@ class EngineImpl : public Engine {
   std::atomic<bool> load_failed_{false};  // the background load failed
   std::unique_ptr<MappedCheckIndex> startup_;
   ReaderCount startup_readers_;
+  // While checks read the snapshot with a follow interval: the connection
+  // that watches the database's revision (used by watcher_ only), and
+  // whether it has moved past the snapshot (checks then fail closed).
+  std::unique_ptr<RevisionWatch> watch_;
+  std::atomic<bool> snapshot_behind_{false};
   std::atomic<size_t> compactions_{0};  // CompactIfDue() runs
   // A one-shot engine's full load whose index snapshot is written at
   // closing. Guarded by write_mu_.
@@ -1278,10 +1383,12 @@ class EngineImpl : public Engine {
   std::condition_variable follow_cv_;
   bool stopping_ = false;
   FollowState follow_;
+  bool last_look_failed_ = false;  // the last catch-up or load failed
   StartupInfo startup_info_;
   // Loads the model after a snapshot start, then follows and keeps the
   // snapshot current (Background()).
   std::thread background_;
+  std::thread watcher_;  // WatchSnapshot()
 };
 
 }  // namespace
@@ -1289,7 +1396,7 @@ class EngineImpl : public Engine {
 Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
                                              const OpenOptions& options) {
   Result<std::unique_ptr<SqliteStore>> store =
-      SqliteStore::Open(path, options.create_if_missing);
+      SqliteStore::Open(path, options.create_if_missing, options.read_only);
   if (!store.ok()) return store.status();
   auto engine =
       std::make_unique<EngineImpl>(std::move(store).value(), path, options);

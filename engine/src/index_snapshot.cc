@@ -33,8 +33,9 @@ using check_layout::SubEntry;
 constexpr char kMagic[8] = {'T', 'O', 'E', 'G', 'I', 'D', 'X', '1'};
 constexpr uint32_t kByteOrder = 0x01020304;
 // 1: 32-byte open-addressing slots; 2: packed, lists apart; 3: packed,
-// grants in continuation slots.
-constexpr uint32_t kFormat = 3;
+// grants in continuation slots; 4: the stamp keyed with the database's id
+// and its history chain, with the id's fingerprint.
+constexpr uint32_t kFormat = 4;
 constexpr size_t kAlign = 64;
 // Bounds that keep every size computation far from overflow.
 constexpr uint64_t kMaxEntries = uint64_t{1} << 40;
@@ -48,7 +49,8 @@ struct FileHeader {
   uint64_t slot_count, zero, sub_count, facility_count, hco_bytes;  // zero: 0
   uint64_t hash;  // FileHash(): of the body, then of this header
   uint64_t homes;
-  uint64_t reserved[3];
+  uint64_t database;  // SnapshotStamp::database
+  uint64_t reserved[2];
 };
 static_assert(sizeof(FileHeader) == 128);
 
@@ -146,6 +148,29 @@ Status IoError(const std::string& what, const std::string& path) {
                                                      std::strerror(errno)));
 }
 
+// Opens path for reading without blocking and only if it is a regular
+// file: not a FIFO (whose open waits for a writer), a device, a directory
+// or a symbolic link (not followed). Returns the descriptor and *st, or
+// -1 with errno set (ENOENT, EACCES, ..., or EINVAL for a file that is
+// not regular).
+int OpenRegular(const std::string& path, struct stat* st) {
+  if (::lstat(path.c_str(), st) != 0) return -1;
+  if (!S_ISREG(st->st_mode)) {
+    errno = EINVAL;
+    return -1;
+  }
+  const int fd =
+      ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return -1;
+  // The name may have been replaced between the two looks.
+  if (::fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+    ::close(fd);
+    errno = EINVAL;
+    return -1;
+  }
+  return fd;
+}
+
 Status Invalid(const std::string& path, std::string_view why) {
   return Status::Storage(kSnapshotInvalid,
                          fmt::format("index snapshot {}: {}", path, why));
@@ -220,6 +245,7 @@ Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
   h.format = kFormat;
   h.revision = stamp.revision;
   h.digest = stamp.digest;
+  h.database = stamp.database;
   h.persons = checks.persons();
   h.grants = checks.grants();
   h.slot_count = index.slots().size();
@@ -308,7 +334,8 @@ void SealIndexSnapshot(std::string* file_bytes) {
 }
 
 std::optional<SnapshotStamp> ReadSnapshotStamp(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  const int fd = OpenRegular(path, &st);
   if (fd < 0) return std::nullopt;
   FileHeader h{};
   const ssize_t n = ::pread(fd, &h, sizeof h, 0);
@@ -318,19 +345,22 @@ std::optional<SnapshotStamp> ReadSnapshotStamp(const std::string& path) {
       h.byte_order != kByteOrder || h.format != kFormat) {
     return std::nullopt;
   }
-  return SnapshotStamp{h.revision, h.digest};
+  return SnapshotStamp{h.revision, h.digest, h.database};
 }
 
 Result<std::unique_ptr<MappedCheckIndex>> MappedCheckIndex::Open(
     const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return IoError("cannot open", path);
   struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    Status s = IoError("cannot stat", path);
-    ::close(fd);
-    return s;
+  const int fd = OpenRegular(path, &st);
+  if (fd < 0 && errno == EINVAL) {
+    return Status::Storage(code::kIoError,
+                           fmt::format("{} is not a regular file (a FIFO, a "
+                                       "directory, a device or a symbolic "
+                                       "link): not read, treated as no "
+                                       "snapshot",
+                                       path));
   }
+  if (fd < 0) return IoError("cannot open", path);
   // Only a file this user wrote and nobody else can change is trusted.
   if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid() ||
       (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
@@ -386,7 +416,7 @@ Status MappedCheckIndex::Validate() {
       h.hash) {
     return bad("its hash does not match (damaged)");
   }
-  stamp_ = SnapshotStamp{h.revision, h.digest};
+  stamp_ = SnapshotStamp{h.revision, h.digest, h.database};
   slots_ = reinterpret_cast<const PackedSlot*>(bytes + at.slots);
   slot_count_ = h.slot_count;
   homes_ = h.homes;

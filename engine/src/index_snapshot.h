@@ -5,11 +5,14 @@
 // (docs/architecture.md, "Start-up").
 //
 // A snapshot is a cache and never the truth: it carries the stamp of the
-// database state it was taken from (the revision, and a digest of that
-// revision's change-log rows and of the catalogue), and the engine uses it
-// only when the database is at exactly that state. A file that is missing,
-// stale, truncated, corrupt, from another build or owned by someone else is
-// refused with the reason, and the engine loads the graph as before.
+// database state it was taken from (the revision, a digest of the
+// database's history up to it and of the catalogue, keyed with the
+// database's secret id, and a fingerprint of that id), and the engine uses
+// it only when the database is at exactly that state. A file that is
+// missing, stale, truncated, corrupt, from another build, of another
+// database or history, owned by someone else, or not a regular file at all
+// (a FIFO, a directory, a device, a symbolic link) is refused with the
+// reason, without blocking, and the engine loads the graph as before.
 //
 // File layout (native byte order, which the header records): a 128-byte
 // header, then 64-byte aligned sections: the persons in the packed layout
@@ -43,10 +46,12 @@ class Catalogue;
 // graph; the code shows in Engine::startup(), never as a command's error).
 inline constexpr std::string_view kSnapshotInvalid = "snapshot_invalid";
 
-// The database state a snapshot reflects.
+// The database state a snapshot reflects (the engine computes it; see
+// EngineImpl::StampFor).
 struct SnapshotStamp {
   uint64_t revision = 0;
-  uint64_t digest = 0;  // of the revision's change-log rows and the catalogue
+  uint64_t digest = 0;    // of the history and the catalogue, keyed
+  uint64_t database = 0;  // a keyed fingerprint of the database's id
   friend bool operator==(const SnapshotStamp&, const SnapshotStamp&) = default;
 };
 
@@ -72,7 +77,9 @@ class StampHasher {
 
 // Writes the snapshot to `path`: a new file (mode 0600) in the same
 // directory, moved over `path` when complete, so that a reader sees the old
-// file or the new one. Temporary files left by writers that were killed
+// file or the new one (and whatever was at `path`, a FIFO or a symbolic
+// link included, is replaced, never opened or followed; a directory there
+// stays, and the write fails). Temporary files left by writers that were killed
 // (their process is gone) are removed first. `hcos[f]` is the HCO of facility
 // index f. Failure codes: io_error.
 Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
@@ -86,16 +93,19 @@ Status WriteIndexSnapshot(const std::string& path, const SnapshotStamp& stamp,
 void SealIndexSnapshot(std::string* file_bytes);
 
 // The stamp in the header of the snapshot at path, without validating the
-// rest; nullopt when there is no readable snapshot header.
+// rest; nullopt when there is no readable snapshot header (or path is not
+// a regular file).
 std::optional<SnapshotStamp> ReadSnapshotStamp(const std::string& path);
 
 class MappedCheckIndex : public check_layout::Reader<MappedCheckIndex> {
  public:
   // Maps and validates the snapshot at path: every slot, grant and entry
   // points inside the file, every person sits where a lookup finds it and
-  // an empty slot ends the table, the hash matches. Failure codes: io_error
-  // (missing, unreadable, not owned by this user or writable by others),
-  // snapshot_invalid (anything else), with the reason in the message.
+  // an empty slot ends the table, the hash matches. Never blocks: anything
+  // but a regular file is refused before it is opened. Failure codes:
+  // io_error (missing, unreadable, not a regular file, not owned by this
+  // user or writable by others), snapshot_invalid (anything else), with
+  // the reason in the message.
   static Result<std::unique_ptr<MappedCheckIndex>> Open(
       const std::string& path);
   ~MappedCheckIndex();

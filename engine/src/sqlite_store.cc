@@ -4,15 +4,22 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
 
+#include "keyed_hash.h"
 #include "migrations.h"
 #include "statement_cache.h"
 #include "text_forms.h"
@@ -55,7 +62,7 @@ Status FromSqlite(const SQLite::Exception& e, std::string_view doing) {
                                  "; the disk is full: free space and try "
                                  "again (nothing was changed)");
     case SQLITE_READONLY:
-      return Status::Storage(code::kStorageError,
+      return Status::Storage(code::kReadOnly,
                              what +
                                  "; the database is read-only: check the "
                                  "file's permissions (nothing was changed)");
@@ -127,6 +134,140 @@ uint64_t StoredRevision(StatementCache& statements) {
   return static_cast<uint64_t>(q->getColumn(0).getInt64());
 }
 
+HistoryMark StoredMark(StatementCache& statements) {
+  StatementCache::Use q =
+      statements.Get("SELECT value, chain FROM revision WHERE id = 1");
+  if (!q->executeStep()) throw std::runtime_error("the revision row is gone");
+  return {static_cast<uint64_t>(q->getColumn(0).getInt64()),
+          static_cast<uint64_t>(q->getColumn(1).getInt64())};
+}
+
+// Sets the revision and its chain value (in the caller's transaction).
+void StoreMark(StatementCache& statements, const HistoryMark& mark) {
+  StatementCache::Use q =
+      statements.Get("UPDATE revision SET value = ?, chain = ? WHERE id = 1");
+  q->bind(1, static_cast<int64_t>(mark.revision));
+  q->bind(2, static_cast<int64_t>(mark.chain));
+  q->exec();
+}
+
+uint64_t RandomWord() {
+  uint64_t w = 0;
+  if (::getrandom(&w, sizeof w, 0) == static_cast<ssize_t>(sizeof w)) return w;
+  std::random_device rd;
+  return (uint64_t{rd()} << 32) ^ rd();
+}
+
+// The next link of the history chain (schema/0002): a hash keyed with the
+// database's id of the previous chain value, the new revision, the
+// revision's audit rows and a fresh random word. The random word makes two
+// commits made apart (two copies of one file, each changed) give different
+// values even when their rows are the same, to the second.
+class HistoryLink {
+ public:
+  HistoryLink(const DatabaseKey& key, const HistoryMark& previous)
+      : hash_(key), revision_(previous.revision + 1) {
+    hash_.Add(std::string_view("toegang history chain"));
+    hash_.Add(previous.chain);
+    hash_.Add(revision_);
+  }
+  void AddRow(int64_t at, std::string_view actor, std::string_view action,
+              std::string_view kbo, std::string_view detail,
+              std::string_view message) {
+    hash_.Add(static_cast<uint64_t>(at));
+    hash_.Add(actor);
+    hash_.Add(action);
+    hash_.Add(kbo);
+    hash_.Add(detail);
+    hash_.Add(message);
+  }
+  HistoryMark Finish() {
+    hash_.Add(RandomWord());
+    return {revision_, hash_.Final()};
+  }
+
+ private:
+  KeyedHasher hash_;
+  uint64_t revision_;
+};
+
+Status ReadOnlyError(const std::string& path, const std::string& why,
+                     std::string_view doing) {
+  return Status::Storage(
+      code::kReadOnly,
+      fmt::format("{} is open read-only ({}): {} is refused and nothing was "
+                  "changed; to change the database, make it and its "
+                  "directory writable for this user (or copy it to a "
+                  "writable place) and run the command again",
+                  path, why, doing));
+}
+
+// Why this process cannot write the database file at path or create files
+// beside it (SQLite's -wal and -shm); empty when it can.
+std::string NotWritable(const std::string& path) {
+  const std::filesystem::path file(path);
+  const std::string dir =
+      file.has_parent_path() ? file.parent_path().string() : ".";
+  for (const std::string& f : {path, dir}) {
+    // access(), not faccessat(AT_EACCESS): glibc may emulate the latter
+    // and then takes root for someone who can write anything.
+    if (::access(f.c_str(), W_OK) != 0) {
+      if (errno == EROFS) return "it is on a read-only file system";
+      return fmt::format("this user cannot write {}", f);
+    }
+  }
+  return "";
+}
+
+// A file: URI for path with the given query (SQLite URI syntax: an
+// absolute path after an empty authority, unsafe bytes %-escaped).
+std::string FileUri(const std::string& path, std::string_view query) {
+  std::string uri = path.starts_with('/') ? "file://" : "file:";
+  for (const char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) != 0 || std::strchr("/._-~", c) != nullptr) {
+      uri += ch;
+    } else {
+      uri += fmt::format("%{:02X}", c);
+    }
+  }
+  uri += '?';
+  uri += query;
+  return uri;
+}
+
+// Opens path read-only: SQLite's read-only mode first, which reads the
+// write-ahead log when it is there (and its -shm, or a private copy of the
+// index when that cannot be written). A WAL-mode file without a -wal file
+// where none can be made fails there (CANTOPEN on a read-only file system,
+// READONLY for lack of permission); with no log to read,
+// the file alone holds the database, and it is opened immutable (no locks,
+// no -shm). A log with commits in it that cannot be read is an error.
+std::unique_ptr<SQLite::Database> OpenReadOnly(const std::string& path,
+                                               bool* immutable) {
+  const int kFlags =
+      SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLite::OPEN_NOMUTEX;
+  *immutable = false;
+  try {
+    auto db =
+        std::make_unique<SQLite::Database>(FileUri(path, "mode=ro"), kFlags);
+    db->setBusyTimeout(5000);
+    db->execAndGet("SELECT count(*) FROM sqlite_master");  // opens the log
+    return db;
+  } catch (const SQLite::Exception& e) {
+    // CANTOPEN on a read-only file system, READONLY where the directory
+    // or the -shm cannot be written for lack of permission.
+    const int rc = e.getErrorCode() & 0xff;
+    if (rc != SQLITE_CANTOPEN && rc != SQLITE_READONLY) throw;
+    std::error_code ec;
+    const uintmax_t wal = std::filesystem::file_size(path + "-wal", ec);
+    if (!ec && wal > 0) throw;
+  }
+  *immutable = true;
+  return std::make_unique<SQLite::Database>(
+      FileUri(path, "mode=ro&immutable=1"), kFlags);
+}
+
 // Runs a statement that must change exactly one row; a different count
 // means the database does not hold what the plan expected.
 void ExecOne(SQLite::Statement& q, std::string_view what) {
@@ -165,9 +306,11 @@ class SqliteImportSession : public ImportSession {
  public:
   // Takes the write lock (IMMEDIATE) before reading the revision, so no
   // other writer can commit the same number.
-  SqliteImportSession(SQLite::Database& db, StatementCache& statements)
+  SqliteImportSession(SQLite::Database& db, StatementCache& statements,
+                      const DatabaseKey& key)
       : db_(db),
         statements_(statements),
+        key_(key),
         tx_(db, SQLite::TransactionBehavior::IMMEDIATE),
         revision_(StoredRevision(statements) + 1),
         at_(NowSeconds()) {
@@ -399,16 +542,16 @@ class SqliteImportSession : public ImportSession {
                           const std::string& message, bool changed) override {
     try {
       if (!changed) return uint64_t{0};  // the destructor rolls back
-      StatementCache::Use rev_use =
-          statements_.Get("UPDATE revision SET value = ? WHERE id = 1");
-      SQLite::Statement& rev = *rev_use;
-      rev.bind(1, static_cast<int64_t>(revision_));
-      rev.exec();
+      HistoryLink next(key_, StoredMark(statements_));
+      next.AddRow(at_, "", action, "", detail, message);
+      StoreMark(statements_, next.Finish());
       InsertAudit(statements_, revision_, at_, "", action, "", detail, message);
       tx_.commit();
       return revision_;
     } catch (const SQLite::Exception& e) {
       return FromSqlite(e, "committing the import");
+    } catch (const std::runtime_error& e) {
+      return Status::Storage(code::kStorageError, e.what());
     }
   }
 
@@ -453,6 +596,7 @@ class SqliteImportSession : public ImportSession {
 
   SQLite::Database& db_;
   StatementCache& statements_;  // the store's
+  const DatabaseKey& key_;      // the store's
   SQLite::Transaction tx_;
   const uint64_t revision_;
   const int64_t at_;
@@ -473,7 +617,8 @@ int SqliteStore::LatestSchemaVersion() {
 }
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
-                                                       bool create_if_missing) {
+                                                       bool create_if_missing,
+                                                       bool read_only) {
   std::error_code ec;
   // SQLite's in-memory database has no file to look for or create.
   const bool in_memory = path == ":memory:";
@@ -485,6 +630,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
           fmt::format("there is no toegang database at {}: create one with "
                       "`toegang init`, or point --db / TOEGANG_DB at yours",
                       path));
+    }
+    if (read_only) {
+      return ReadOnlyError(path, "opened read-only as asked", "creating it");
     }
     // Create the file ourselves so that it is 0600 whatever the umask.
     int fd =
@@ -501,54 +649,143 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                        "file",
                                        path));
   }
-  try {
-    // No SQLite mutex: a Store is used by one thread at a time (store.h),
-    // and a full load makes millions of calls that would each take it.
-    auto db = std::make_unique<SQLite::Database>(
-        path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, 5000);
-    // Reading the schema fails with SQLITE_NOTADB on a foreign file.
-    const int version = db->execAndGet("PRAGMA user_version").getInt();
-    const int tables =
-        db->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
-    if (version > LatestSchemaVersion()) {
-      return Status::Storage(
-          code::kSchemaTooNew,
-          fmt::format("{} has schema version {}, newer than this toegang "
-                      "understands ({}): upgrade toegang; the file was not "
-                      "touched",
-                      path, version, LatestSchemaVersion()));
-    }
-    if (version == 0 && tables > 0) {
-      return Status::Storage(code::kNotADatabase,
-                             fmt::format("{} is an SQLite database but not a "
-                                         "toegang one; the file was not "
-                                         "touched",
-                                         path));
-    }
-    if (version == 0 && !create_if_missing) {
-      return Status::Storage(code::kNotInitialized,
-                             fmt::format("{} is empty: run `toegang init` "
-                                         "first",
-                                         path));
-    }
-    db->exec("PRAGMA foreign_keys = ON");
-    db->execAndGet("PRAGMA journal_mode = WAL");
-    db->exec("PRAGMA synchronous = FULL");
-    for (int v = version; v < LatestSchemaVersion(); ++v) {
-      SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
-      db->exec(std::string(Migrations()[static_cast<size_t>(v)].sql));
-      // The version is our own integer, not input text.
-      db->exec(fmt::format("PRAGMA user_version = {}", v + 1));
-      tx.commit();
-    }
-    auto store =
-        std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), path));
-    Status s = store->LoadCatalogue(&store->catalogue_);
-    if (!s.ok()) return s;
-    return store;
-  } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, fmt::format("opening {}", path));
+  // Why the file is opened read-only; empty: read-write.
+  std::string read_only_reason;
+  if (read_only) {
+    read_only_reason = "opened read-only as asked";
+  } else if (!in_memory) {
+    read_only_reason = NotWritable(path);
   }
+  // One attempt, read-write (read_only_reason empty) or read-only.
+  auto attempt = [&](const std::string& read_only_why)
+      -> Result<std::unique_ptr<SqliteStore>> {
+    try {
+      bool immutable = false;
+      // No SQLite mutex: a Store is used by one thread at a time (store.h),
+      // and a full load makes millions of calls that would each take it.
+      std::unique_ptr<SQLite::Database> db =
+          read_only_why.empty()
+              ? std::make_unique<SQLite::Database>(
+                    path, SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX, 5000)
+              : OpenReadOnly(path, &immutable);
+      // Reading the schema fails with SQLITE_NOTADB on a foreign file.
+      const int version = db->execAndGet("PRAGMA user_version").getInt();
+      const int tables =
+          db->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+      if (version > LatestSchemaVersion()) {
+        return Status::Storage(
+            code::kSchemaTooNew,
+            fmt::format("{} has schema version {}, newer than this toegang "
+                        "understands ({}): upgrade toegang; the file was not "
+                        "touched",
+                        path, version, LatestSchemaVersion()));
+      }
+      if (version == 0 && tables > 0) {
+        return Status::Storage(code::kNotADatabase,
+                               fmt::format("{} is an SQLite database but not a "
+                                           "toegang one; the file was not "
+                                           "touched",
+                                           path));
+      }
+      if (version == 0 && !create_if_missing) {
+        return Status::Storage(code::kNotInitialized,
+                               fmt::format("{} is empty: run `toegang init` "
+                                           "first",
+                                           path));
+      }
+      db->exec("PRAGMA foreign_keys = ON");
+      std::string journal;
+      if (read_only_why.empty()) {
+        journal = db->execAndGet("PRAGMA journal_mode = WAL").getString();
+        db->exec("PRAGMA synchronous = FULL");
+        for (int v = version; v < LatestSchemaVersion(); ++v) {
+          SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
+          db->exec(std::string(Migrations()[static_cast<size_t>(v)].sql));
+          // The version is our own integer, not input text.
+          db->exec(fmt::format("PRAGMA user_version = {}", v + 1));
+          tx.commit();
+        }
+      } else {
+        if (version < LatestSchemaVersion()) {
+          return ReadOnlyError(
+              path, read_only_why,
+              fmt::format("bringing its schema from version {} to {}", version,
+                          LatestSchemaVersion()));
+        }
+        journal =
+            immutable ? "" : db->execAndGet("PRAGMA journal_mode").getString();
+      }
+      auto store =
+          std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), path));
+      store->read_only_ = !read_only_why.empty();
+      store->read_only_why_ = read_only_why;
+      const std::string id =
+          store->db_
+              ->execAndGet("SELECT database_id FROM revision WHERE id = 1")
+              .getString();
+      if (id.size() != store->key_.size()) {
+        return Status::Storage(
+            code::kNotADatabase,
+            fmt::format("{} has no valid database id (schema "
+                        "version 2); it was edited by "
+                        "another tool: restore it from a "
+                        "backup",
+                        path));
+      }
+      std::memcpy(store->key_.data(), id.data(), id.size());
+      if (!in_memory) {
+        store->file_id_ = IdOf(path);
+        if (journal == "wal") store->wal_id_ = IdOf(path + "-wal");
+      }
+      Status s = store->LoadCatalogue(&store->catalogue_);
+      if (!s.ok()) return s;
+      return store;
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, fmt::format("opening {}", path));
+    }
+  };
+  Result<std::unique_ptr<SqliteStore>> opened = attempt(read_only_reason);
+  if (!opened.ok() && read_only_reason.empty() && !in_memory &&
+      opened.status().code() == code::kReadOnly) {
+    // Writable by its permissions, but SQLite cannot write it (a read-only
+    // mount that access() did not see, a lease, ...): read it as it is.
+    opened = attempt("SQLite cannot write it");
+  }
+  return opened;
+}
+
+std::optional<SqliteStore::FileId> SqliteStore::IdOf(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileId{st.st_dev, st.st_ino};
+}
+
+Status SqliteStore::ReadOnlyRefusal(std::string_view doing) const {
+  return ReadOnlyError(path_, read_only_why_, doing);
+}
+
+Status SqliteStore::CheckFiles() const {
+  if (file_id_ && IdOf(path_) != file_id_) {
+    return Status::Storage(
+        code::kStorageError,
+        fmt::format("the database file {} was removed or replaced while this "
+                    "engine had it open: it still reads the file it opened, "
+                    "which other processes no longer see; put the right file "
+                    "back and restart it",
+                    path_));
+  }
+  if (wal_id_ && IdOf(path_ + "-wal") != wal_id_) {
+    return Status::Storage(
+        code::kStorageError,
+        fmt::format("the write-ahead log {}-wal was removed or replaced while "
+                    "this engine had it open: other processes cannot read the "
+                    "database consistently and commits not yet in the main "
+                    "file are at risk; stop every process that uses it (a "
+                    "clean stop copies the log into the file), then run "
+                    "`toegang verify`",
+                    path_));
+  }
+  return Status::Ok();
 }
 
 Status SqliteStore::LoadCatalogue(Catalogue* out) {
@@ -780,6 +1017,16 @@ Result<uint64_t> SqliteStore::CurrentRevision() {
   }
 }
 
+Result<HistoryMark> SqliteStore::CurrentMark() {
+  try {
+    return StoredMark(*statements_);
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "reading the revision");
+  } catch (const std::runtime_error& e) {
+    return Status::Storage(code::kStorageError, e.what());
+  }
+}
+
 Result<int64_t> SqliteStore::NextSubafdelingId() {
   try {
     StatementCache::Use q_use = statements_->Get(
@@ -793,6 +1040,7 @@ Result<int64_t> SqliteStore::NextSubafdelingId() {
 }
 
 Result<std::unique_ptr<WriteLock>> SqliteStore::BeginWrite() {
+  if (read_only_) return ReadOnlyRefusal("a change");
   if (write_held_) {
     return Status::Storage(code::kStorageError,
                            "internal: the write lock is already held");
@@ -806,19 +1054,21 @@ Result<std::unique_ptr<WriteLock>> SqliteStore::BeginWrite() {
 }
 
 Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
+  if (read_only_) return ReadOnlyRefusal("a change");
   const Catalogue& cat = catalogue_;
   try {
     // Under a WriteLock the rows join its transaction (which the lock's
     // owner rolls back if this fails); otherwise this is one transaction.
     std::optional<SQLite::Transaction> tx;
     if (!write_held_) tx.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    const uint64_t stored = StoredRevision(*statements_);
-    if (stored != expected_revision) {
+    const HistoryMark stored = StoredMark(*statements_);
+    if (stored.revision != expected_revision) {
       return Status::Storage(kStaleRevision,
                              fmt::format("the database is at revision {}, the "
                                          "engine at {}",
-                                         stored, expected_revision));
+                                         stored.revision, expected_revision));
     }
+    HistoryLink next(key_, stored);
     const uint64_t revision = expected_revision + 1;
     const std::string at = FormatUtc(changes->at);
     const std::string by = InszDigits(changes->actor);
@@ -997,14 +1247,13 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
           break;
         }
       }
+      const std::string detail = OpToJson(op, cat);
+      const std::string message = OpSummary(op, cat);
       InsertAudit(*statements_, revision, changes->at, by, ActionName(op.kind),
-                  kbo, OpToJson(op, cat), OpSummary(op, cat));
+                  kbo, detail, message);
+      next.AddRow(changes->at, by, ActionName(op.kind), kbo, detail, message);
     }
-    StatementCache::Use bump_use =
-        statements_->Get("UPDATE revision SET value = ? WHERE id = 1");
-    SQLite::Statement& bump = *bump_use;
-    bump.bind(1, rev);
-    bump.exec();
+    StoreMark(*statements_, next.Finish());
     if (tx) tx->commit();
     changes->revision = revision;
     return Status::Ok();
@@ -1018,6 +1267,9 @@ Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
 }
 
 Status SqliteStore::RecordRefusal(const AuditRecord& r) {
+  if (read_only_) {
+    return ReadOnlyRefusal("recording a refusal");
+  }
   try {
     StatementCache::Use q_use = statements_->Get(
         "INSERT INTO audit (revision, at, actor, action, kbo, "
@@ -1078,9 +1330,10 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
 }
 
 Result<std::unique_ptr<ImportSession>> SqliteStore::BeginImport() {
+  if (read_only_) return ReadOnlyRefusal("an import");
   try {
     return std::unique_ptr<ImportSession>(
-        std::make_unique<SqliteImportSession>(*db_, *statements_));
+        std::make_unique<SqliteImportSession>(*db_, *statements_, key_));
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "starting the import");
   } catch (const std::runtime_error& e) {
@@ -1153,6 +1406,35 @@ Result<std::vector<std::string>> SqliteStore::CheckIntegrity() {
     return problems;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "checking the database");
+  }
+}
+
+}  // namespace toegang
+
+namespace toegang {
+
+RevisionWatch::RevisionWatch(std::unique_ptr<SQLite::Database> db)
+    : db_(std::move(db)) {}
+
+RevisionWatch::~RevisionWatch() = default;
+
+Result<std::unique_ptr<RevisionWatch>> RevisionWatch::Open(
+    const std::string& path) {
+  try {
+    auto db = std::make_unique<SQLite::Database>(
+        path, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX, 5000);
+    return std::unique_ptr<RevisionWatch>(new RevisionWatch(std::move(db)));
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, fmt::format("opening {} to watch it", path));
+  }
+}
+
+Result<uint64_t> RevisionWatch::Revision() {
+  try {
+    return static_cast<uint64_t>(
+        db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "reading the revision");
   }
 }
 

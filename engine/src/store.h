@@ -22,6 +22,7 @@
 #include "change_set.h"
 #include "delegation_graph.h"
 #include "import_rows.h"
+#include "keyed_hash.h"
 #include "toegang/engine.h"
 #include "toegang/status.h"
 
@@ -69,11 +70,22 @@ class ImportSession {
   // The revision this import commits as, if it commits with changes.
   virtual uint64_t revision() const = 0;
   // Commits with a summary audit row (action, JSON detail, message) as
-  // revision() when changed is true; otherwise rolls back (nothing to
-  // record). Returns the revision committed, or 0.
+  // revision() when changed is true, advancing the history chain over it;
+  // otherwise rolls back (nothing to record). Returns the revision
+  // committed, or 0.
   virtual Result<uint64_t> Commit(const std::string& action,
                                   const std::string& detail,
                                   const std::string& message, bool changed) = 0;
+};
+
+// Where a database's history stands: its revision and the chain value
+// committed with it (a keyed hash over every committed revision, see
+// schema/0002_database_identity.sql). Two databases at the same revision
+// share a chain value only if one is a copy of the other and neither has
+// committed since.
+struct HistoryMark {
+  uint64_t revision = 0;
+  uint64_t chain = 0;
 };
 
 struct StoreCounts {
@@ -93,6 +105,11 @@ class Store {
   // compacts the graph (DelegationGraph::Compact) before anything reads it.
   virtual Result<uint64_t> Load(DelegationGraph* graph) = 0;
   virtual Result<uint64_t> CurrentRevision() = 0;
+  // The revision and its chain value, read together.
+  virtual Result<HistoryMark> CurrentMark() = 0;
+  // The database's id: the key of its chain and of its snapshot stamps.
+  // Fixed once opened.
+  virtual const DatabaseKey& database_key() const = 0;
   // The id the next created subafdeling gets (ids are never reused).
   virtual Result<int64_t> NextSubafdelingId() = 0;
 
@@ -100,7 +117,8 @@ class Store {
   // busy timeout (then storage_error). One at a time per store.
   virtual Result<std::unique_ptr<WriteLock>> BeginWrite() = 0;
   // Writes changes (its ops and one audit row per op) as revision
-  // expected_revision + 1 and sets changes->revision: durably on its own,
+  // expected_revision + 1, advances the history chain over those rows, and
+  // sets changes->revision: durably on its own,
   // or at WriteLock::Commit when a write lock is held. Fails with
   // kStaleRevision when the stored revision is not expected_revision.
   virtual Status Commit(ChangeSet* changes, uint64_t expected_revision) = 0;

@@ -264,7 +264,10 @@ void Writer::WriteAll() {
   WriteDelegation();
   WriteUsers();
   WriteAudit();
-  SQLite::Statement rev(db_, "UPDATE revision SET value = ? WHERE id = 1");
+  // The generated history is a new one: a fresh chain value for it
+  // (schema/0002_database_identity.sql).
+  SQLite::Statement rev(
+      db_, "UPDATE revision SET value = ?, chain = random() WHERE id = 1");
   rev.bind(1, static_cast<int64_t>(plan_.last_revision));
   rev.exec();
   if (options_.progress) options_.progress("done", total_, total_);

@@ -635,9 +635,14 @@ HttpResponse DecisionService::Health() const {
         std::max<int64_t>(5000, 50 * options_.follow_interval.count());
     healthy = now_ms - since <= limit;
   }
-  nlohmann::json j = {{"status", loading   ? "loading"
-                                 : healthy ? "ok"
-                                           : "stale"},
+  // A database file or log removed or replaced under the engine, or a
+  // failed look at it (FollowState::store_ok): nothing it answers can be
+  // trusted to be current.
+  if (!follow.store_ok) healthy = false;
+  nlohmann::json j = {{"status", !follow.store_ok ? "store_unavailable"
+                                 : loading        ? "loading"
+                                 : healthy        ? "ok"
+                                                  : "stale"},
                       {"revision", follow.revision},
                       {"model_loaded", startup.model_loaded},
                       {"from_snapshot", startup.from_snapshot},
@@ -645,6 +650,7 @@ HttpResponse DecisionService::Health() const {
                       {"catch_ups", follow.catch_ups},
                       {"follow_failures", follow.failures}};
   if (!follow.last_error.empty()) j["last_error"] = follow.last_error;
+  if (!follow.store_ok) j["store_error"] = follow.store_error;
   return JsonResponse(
       healthy ? 200 : 503,
       j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

@@ -118,13 +118,19 @@ std::string Metrics::Render(const FollowState& follow,
       "writer that held the writer lock (it catches up itself).\n"
       "# TYPE toegang_follow_skipped_total counter\n"
       "toegang_follow_skipped_total {}\n"
+      "# HELP toegang_store_ok 1 while the database can be read and "
+      "followed; 0 when its file or write-ahead log was removed or replaced "
+      "under the engine, or the last look at it failed.\n"
+      "# TYPE toegang_store_ok gauge\n"
+      "toegang_store_ok {}\n"
       "# HELP toegang_model_compactions_total Times the engine folded the "
       "changes made since the load into new shared bases (writes wait for "
       "it, queries do not).\n"
       "# TYPE toegang_model_compactions_total counter\n"
       "toegang_model_compactions_total {}\n",
       follow.revision, static_cast<double>(follow.last_catch_up_ms) / 1000.0,
-      follow.catch_ups, follow.failures, follow.skipped, follow.compactions);
+      follow.catch_ups, follow.failures, follow.skipped,
+      follow.store_ok ? 1 : 0, follow.compactions);
   fmt::format_to(
       it,
       "# HELP toegang_model_loaded 1 when the graph is in memory; 0 while it "

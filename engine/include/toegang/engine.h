@@ -52,12 +52,16 @@ struct OpenOptions {
   // catches up only in Apply, the imports, CatchUp() and Refresh().
   std::chrono::milliseconds follow_interval{0};
   // Index snapshot (docs/architecture.md, "Start-up"): at opening, when the
-  // file `<path>-index` was taken from exactly the database's current state,
-  // checks are answered from it (mapped, in milliseconds) until the graph
-  // is loaded; the engine writes that file after a full load and when it
-  // closes, whenever the file on disk is out of date. The file is a cache:
-  // a stale, damaged or foreign one is ignored. False: neither read nor
-  // written.
+  // file `<path>-index` was taken from exactly the database's current state
+  // (this database, by its id, and this history, by its chain), checks are
+  // answered from it (mapped, in milliseconds) until the graph is loaded;
+  // the engine writes that file after a full load and when it closes,
+  // whenever the file on disk is out of date. The file is a cache: a stale,
+  // damaged or foreign one, or anything there that is not a regular file,
+  // is ignored. With a follow_interval, the engine watches the database's
+  // revision meanwhile, and once another process has committed past the
+  // snapshot, checks fail with revision_not_reached until the graph is
+  // loaded and caught up. False: neither read nor written.
   bool index_snapshot = true;
   // A long-running engine (not one_shot) whose model has moved past the
   // index snapshot on disk, by its own commits or by others' it caught up
@@ -93,6 +97,19 @@ struct OpenOptions {
   // False, or when that file cannot be written (a read-only directory, a
   // full disk): on the heap. The answers are the same either way.
   bool map_bases = true;
+  // Open the database read-only: queries work, every write (mutations,
+  // imports) is refused with read_only. A database this process cannot
+  // write (a read-only file system, a file or directory without write
+  // permission for this user) is opened so without being asked. A
+  // read-only engine does not see commits made by others after opening
+  // when the file had to be opened immutable (no -wal file and none can
+  // be made: a read-only medium).
+  bool read_only = false;
+  // For tests only: when set, the background thread that loads the graph
+  // after a start from an index snapshot calls this first and loads only
+  // once it returns (a test holds the load to see what checks answer
+  // meanwhile). Never set it in production code.
+  std::function<void()> load_gate_for_tests;
 };
 
 // How the engine started (health checks, metrics, benchmarks).
@@ -124,6 +141,12 @@ struct FollowState {
                                  // bases (OpenOptions::compact_after_changes;
                                  // the same as Stats::compactions)
   std::string last_error;        // message of the last failure
+  // Whether the database can still be read and followed: false when the
+  // database file or its write-ahead log was removed or replaced since the
+  // engine opened them, or the last look at the database (or the load of
+  // the graph) failed; store_error then says which.
+  bool store_ok = true;
+  std::string store_error;
 };
 
 // The answer to check(insz, application, [hco]) (SPEC 4.5).
@@ -236,7 +259,8 @@ class Engine {
   // what the engine writes beside the database later (the index snapshot,
   // the mapped bases) goes beside it even if the process moves.
   // Failure codes: not_initialized, not_a_database, schema_too_new,
-  // storage_error.
+  // read_only (a database that needs a migration, or a missing one to
+  // create, opened read-only), storage_error.
   static Result<std::unique_ptr<Engine>> Open(const std::string& path,
                                               const OpenOptions& options = {});
 
@@ -245,7 +269,8 @@ class Engine {
   // Applies one mutation (SPEC 4.4). On success the change is durable and
   // visible to every query that starts after Apply returns. On failure
   // nothing changed; a refusal (kind kRefused) is recorded in the audit log
-  // with the actor, invalid input (kInvalidInput) is not.
+  // with the actor, invalid input (kInvalidInput) is not. On an engine
+  // opened read-only: read_only (kStorage), nothing recorded.
   virtual Result<CommitInfo> Apply(const Mutation& mutation) = 0;
 
   // The rules of SPEC 4.4 as a query: the Status Apply() would return,
@@ -256,7 +281,10 @@ class Engine {
   // name; hco may be empty. A valid INSZ the federation does not know is
   // denied; an invalid INSZ, application or HCO is kInvalidInput. After a
   // start from an index snapshot whose background load failed, any other
-  // check is storage_error until a retry loads it (fail closed).
+  // check is storage_error until a retry loads it (fail closed); after one
+  // whose database another process has changed since (seen within
+  // OpenOptions::follow_interval), revision_not_reached until the graph is
+  // loaded and caught up.
   virtual Result<Decision> Check(std::string_view insz,
                                  std::string_view application,
                                  std::string_view hco = {}) const = 0;

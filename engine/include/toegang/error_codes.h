@@ -73,6 +73,10 @@ inline constexpr std::string_view kSchemaTooNew = "schema_too_new";
 inline constexpr std::string_view kNotADatabase = "not_a_database";
 // check --at-least REV: the database has not reached that revision.
 inline constexpr std::string_view kRevisionNotReached = "revision_not_reached";
+// A write (mutation, import, init, a schema migration) to a database that
+// is open read-only: on a read-only file system, a file or directory this
+// user cannot write, or OpenOptions::read_only. Nothing was changed.
+inline constexpr std::string_view kReadOnly = "read_only";
 // verify found problems.
 inline constexpr std::string_view kVerifyFailed = "verify_failed";
 // generate --out names a file that exists (and --force was not given).
