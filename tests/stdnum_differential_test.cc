@@ -317,7 +317,7 @@ TEST(StdnumDifferentialTest, InszAndKboAgreeButForTheExplainedClasses) {
     } else {
       const std::string cls = InszBroaderClass(d, bis_module, year);
       if (cls.empty()) {
-        t.Unexplained("INSZ " + text + ": toegang accepts, stdnum " + version +
+        t.Unexplained("INSZ " + text + ": toegang accepts, " + version +
                       " refuses");
         continue;
       }
