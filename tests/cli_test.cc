@@ -304,6 +304,84 @@ TEST_F(CliTest, OldTermsAreAliases) {
               2, "usage");
 }
 
+// The co-TB by the manual's old name, written either way, and by its own
+// group; the roles' other words, in any case.
+TEST_F(CliTest, OldRoleNamesIncludingCoLokaleBeheerder) {
+  InitAndImport();
+  Commit(
+      {"VTE", "appoint", "--kbo", kOcmw, "--insz", kEmpOcmw, "--by", kWvOcmw});
+  Commit({"hoedanigheid", "activate", "--kbo", kOcmw, "--by", kEmpOcmw});
+  json j = Commit({"co-lokale-beheerder", "add", "--kbo", kOcmw, "--insz",
+                   kUser2, "--by", kEmpOcmw});
+  EXPECT_EQ(j["action"], "tb.add-co");
+  j = Commit({"co-lokale beheerder", "remove", "--kbo", kOcmw, "--insz", kUser2,
+              "--by", kEmpOcmw});
+  EXPECT_EQ(j["action"], "tb.remove-co");
+  j = Commit(
+      {"co-tb", "add-co", "--kbo", kOcmw, "--insz", kUser2, "--by", kEmpOcmw});
+  EXPECT_EQ(j["action"], "tb.add-co");
+  j = Commit({"Lokale Beheerder", "set", "--kbo", kOcmw, "--insz", kEmp2Ocmw,
+              "--by", kEmpOcmw});
+  EXPECT_EQ(j["action"], "tb.set");
+  j = Commit({"toegangsbeheerder", "remove-co", "--kbo", kOcmw, "--insz",
+              kUser2, "--by", kEmpOcmw});
+  EXPECT_EQ(j["action"], "tb.remove-co");
+  // may understands the same words, before a dot or a space.
+  for (const std::string action :
+       {"co-lokale beheerder.add", "co-lokale-beheerder add",
+        "Co-Lokale Beheerder add", "co-tb.add", "tb.add-co"}) {
+    json may = Json({"may", "--by", kEmpOcmw, "--action", action, "--kbo",
+                     kOcmw, "--insz", kUser2});
+    EXPECT_EQ(may["allowed"], true) << action << ": " << may.dump();
+    EXPECT_EQ(may["action"], "tb.add-co") << action;
+  }
+  EXPECT_EQ(Json({"stats"})["revision"], revision_);  // may changed nothing
+  // A co-TB cannot be "set": the co-TB group has add and remove only.
+  ExpectError(Run({"--json", "co-lokale-beheerder", "set", "--kbo", kOcmw,
+                   "--insz", kUser2, "--by", kEmpOcmw}),
+              2, "usage");
+  ExpectError(Run({"--json", "co-lokale", "add", "--kbo", kOcmw, "--insz",
+                   kUser2, "--by", kEmpOcmw}),
+              2, "usage");
+}
+
+// The application by the names the manual uses, case-insensitively, in
+// check and in the mutations; shown and stored by its code.
+TEST_F(CliTest, ApplicationByTheNamesOfTheManual) {
+  InitAndImport();
+  BuildChain();
+  for (const std::string name :
+       {"e-loket AMA WVG", "E-LOKET ama wvg", "  e-loket   AMA WVG ",
+        "Aanbod van arbeidsmatige activiteiten",
+        "aanbod arbeidsmatige activiteiten"}) {
+    json yes = Check(kUser1, name, 0);
+    EXPECT_EQ(yes["allowed"], true) << name;
+    EXPECT_EQ(yes["revision"], revision_) << name;
+  }
+  EXPECT_EQ(Check(kUser1, "eVIPA", 1)["allowed"], false);
+  json j = Commit({"subafdeling", "authorize", "--hco", kHcoOcmw, "--app",
+                   "EVIPA", "--by", kEmp2Ocmw});
+  j = Commit({"user", "grant", "--hco", kHcoOcmw, "--insz", kUser1, "--right",
+              "evipa", "--by", kEmp2Ocmw});
+  EXPECT_EQ(Check(kUser1, "vipa", 0)["allowed"], true);
+  EXPECT_EQ(Check(kUser1, "eVIPA", 0)["allowed"], true);
+  // The audit keeps the code, never the alias.
+  const std::vector<json> audit = AllAudit();
+  ASSERT_GE(audit.size(), 2u);
+  EXPECT_NE(audit.back().dump().find("\"vipa\""), std::string::npos)
+      << audit.back().dump();
+  EXPECT_EQ(audit.back().dump().find("eVIPA"), std::string::npos)
+      << audit.back().dump();
+  // "e-loket" alone names no application; the message lists the aliases.
+  CliRun unknown =
+      Run({"--json", "check", "--insz", kUser1, "--app", "e-loket"});
+  EXPECT_EQ(unknown.exit, 2) << Describe(unknown);
+  EXPECT_NE(unknown.out.find("unknown_application"), std::string::npos)
+      << Describe(unknown);
+  EXPECT_NE(unknown.out.find("e-loket AMA WVG"), std::string::npos)
+      << Describe(unknown);
+}
+
 // --- check, may and the exit codes ----------------------------------------
 
 TEST_F(CliTest, CheckAnswersWithAllowedRevisionAndFacilities) {

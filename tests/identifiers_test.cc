@@ -8,12 +8,15 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <ostream>
 #include <set>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "toegang/error_codes.h"
 #include "toegang/status.h"
@@ -170,6 +173,131 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{std::string(1000, '8'), kInsz, "too long"},
         BadInput{std::string("85073003328\0", 12), kInsz,
                  "byte \\x00 at position 12"}));
+
+// --- INSZ: a birth in the future ----------------------------------------
+
+// The 11 digits of a rijksregisternummer born 20YY-06-15, sequence 123, with
+// the check digits of the 2000 form (2 000 000 000 + base).
+std::string Born2000Form(int yy) {
+  const uint64_t base = static_cast<uint64_t>(yy) * 10'000'000 + 615'123;
+  const uint64_t check = 97 - (2'000'000'000 + base) % 97;
+  std::string digits = std::to_string(base * 100 + check);
+  return std::string(11 - digits.size(), '0') + digits;
+}
+
+int UtcYearNow() {
+  const auto today =
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return static_cast<int>(std::chrono::year_month_day(today).year());
+}
+
+// SPEC 3: the 2000 form holds only when 2000 + YY is not after the current
+// year. 49090136943 has the check digits of the 2000 form (born 2049).
+TEST(InszFutureBirthTest, SpecVectorIsRefusedWithTheReason) {
+  for (const char* text : {"49090136943", "49.09.01-369.43"}) {
+    const Result<Insz> parsed = Insz::Parse(text);
+    ExpectRefused(parsed,
+                  {text, kInsz, "born in 2049, which is in the future"});
+    EXPECT_NE(parsed.status().message().find("check digits 43 hold only for "
+                                             "a birth in or after 2000"),
+              std::string::npos)
+        << parsed.status().message();
+  }
+  ExpectRefused(Insz::FromValue(49090136943u),
+                {"49090136943", kInsz, "born in 2049, which is in the future"});
+  // As of 2049 the same number is a person born on 1 September 2049.
+  EXPECT_TRUE(Insz::Parse("49090136943", 2049).ok());
+  ExpectRefused(Insz::Parse("49090136943", 2048),
+                {"49090136943", kInsz,
+                 "born in 2049, which is in the future "
+                 "(it is 2048)"});
+}
+
+TEST(InszFutureBirthTest, TheBoundaryIsTheGivenYear) {
+  for (int yy = 0; yy <= 99; ++yy) {
+    const std::string digits = Born2000Form(yy);
+    for (int year : {2000, 2017, 2026, 2030, 2099}) {
+      const Result<Insz> parsed = Insz::Parse(digits, year);
+      EXPECT_EQ(parsed.ok(), 2000 + yy <= year)
+          << digits << " as of " << year << ": "
+          << (parsed.ok() ? "accepted" : parsed.status().message());
+      if (!parsed.ok()) {
+        EXPECT_NE(parsed.status().message().find("born in " +
+                                                 std::to_string(2000 + yy) +
+                                                 ", which is in the future"),
+                  std::string::npos)
+            << parsed.status().message();
+      }
+    }
+  }
+  // The spec vectors of the 2000 form hold from their birth year on.
+  for (const auto& [digits, born] :
+       std::vector<std::pair<std::string, int>>{{"17073003384", 2017},
+                                                {"00012556777", 2000},
+                                                {"01490700185", 2001},
+                                                {"19082416188", 2019}}) {
+    EXPECT_TRUE(Insz::Parse(digits, born).ok()) << digits;
+    EXPECT_FALSE(Insz::Parse(digits, born - 1).ok()) << digits;
+  }
+  // The plain (1900) form does not depend on the year.
+  EXPECT_TRUE(Insz::Parse("85073003328", 1990).ok());
+}
+
+// The vectors docs/model.md lists for the rule, as of 2026.
+TEST(InszFutureBirthTest, DocumentedVectors) {
+  struct Vector {
+    const char* insz;
+    bool valid;
+    const char* because;  // a phrase of the refusal
+  };
+  for (const Vector& v : std::vector<Vector>{
+           {"49090136943", false, "born in 2049, which is in the future"},
+           {"17073003384", true, ""},
+           {"00012556777", true, ""},
+           {"26061512344", true, ""},
+           {"27061512365", false, "born in 2027, which is in the future"},
+           {"85073003328", true, ""},
+           {"23022900143", false, "29 February 2023 does not exist"},
+       }) {
+    const Result<Insz> parsed = Insz::Parse(v.insz, 2026);
+    EXPECT_EQ(parsed.ok(), v.valid) << v.insz;
+    if (!v.valid && !parsed.ok()) {
+      EXPECT_NE(parsed.status().message().find(v.because), std::string::npos)
+          << parsed.status().message();
+    }
+  }
+  EXPECT_FALSE(Insz::Parse("17073003384", 2016).ok());
+}
+
+// Parse() without a year uses the clock's: a birth this year is accepted,
+// one next year refused.
+TEST(InszFutureBirthTest, ParseUsesTheCurrentYear) {
+  const int year = UtcYearNow();
+  ASSERT_GE(year, 2026);
+  ASSERT_LT(year, 2099) << "two-digit years run out; revisit SPEC 3";
+  const std::string this_year = Born2000Form(year - 2000);
+  const std::string next_year = Born2000Form(year + 1 - 2000);
+  EXPECT_TRUE(Insz::Parse(this_year).ok()) << this_year;
+  const Result<Insz> future = Insz::Parse(next_year);
+  ExpectRefused(future, {next_year, kInsz,
+                         "born in " + std::to_string(year + 1) +
+                             ", which is in the future (it is " +
+                             std::to_string(year) + ")"});
+  EXPECT_FALSE(Insz::FromValue(std::stoull(next_year)).ok());
+  EXPECT_TRUE(Insz::FromValue(std::stoull(this_year)).ok());
+}
+
+// The rule only takes the 2000 reading away: other faults keep their
+// messages, and a birth in the future is reported before the date, whose
+// century it leaves unknown.
+TEST(InszFutureBirthTest, OtherFaultsKeepTheirOwnMessages) {
+  ExpectRefused(Insz::Parse("85073003329", 2026),
+                {"85073003329", kInsz, "expected 28 for a birth before 2000"});
+  ExpectRefused(Insz::Parse("23022900143", 2026),
+                {"23022900143", kInsz, "29 February 2023 does not exist"});
+  ExpectRefused(Insz::Parse("23022900143", 2022),
+                {"23022900143", kInsz, "born in 2023, which is in the future"});
+}
 
 // --- INSZ: input forms ---------------------------------------------------
 

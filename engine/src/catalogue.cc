@@ -4,36 +4,57 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string>
+#include <string_view>
 
 #include "toegang/error_codes.h"
 
 namespace toegang {
 namespace {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
+bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)); }
+
+char Lower(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+// text as names are compared: ASCII letters in lower case, white space
+// around it dropped and every run of it inside as one space.
+std::string NameKey(std::string_view text) {
+  std::string key;
+  bool gap = false;
+  for (char c : text) {
+    if (IsSpace(c)) {
+      gap = !key.empty();
+      continue;
+    }
+    if (gap) key += ' ';
+    gap = false;
+    key += Lower(c);
+  }
+  return key;
+}
+
+// Whether a and b name the same thing: "e-loket  AMA wvg" names
+// "e-loket AMA WVG".
+bool SameName(std::string_view a, std::string_view b) {
+  return NameKey(a) == NameKey(b);
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-    s.remove_suffix(1);
-  }
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
   return s;
 }
 
-// Finds text among entries (by code or name); indices limited to those
-// for which keep(i) holds. what: "hoedanigheid", "subdivisie", "toepassing".
+// Finds text among entries (by code or name, or by an alias when aliases
+// is not null); indices limited to those for which keep(i) holds. what:
+// "hoedanigheid", "subdivisie", "toepassing".
 template <typename Entry, typename Keep>
 Result<uint8_t> Find(const std::vector<Entry>& entries, std::string_view text,
                      Keep keep, std::string_view what,
-                     std::string_view unknown_code) {
+                     std::string_view unknown_code,
+                     const std::vector<ApplicationAlias>* aliases = nullptr) {
   text = Trim(text);
   // The common case first, without building anything: the exact code.
   if (!text.empty()) {
@@ -49,7 +70,16 @@ Result<uint8_t> Find(const std::vector<Entry>& entries, std::string_view text,
     std::string list;
     for (uint8_t i : candidates) {
       if (!list.empty()) list += ", ";
-      list += fmt::format("{} (\"{}\")", entries[i].code, entries[i].name);
+      list += fmt::format("{} (\"{}\"", entries[i].code, entries[i].name);
+      if (aliases != nullptr) {
+        const char* lead = "; also ";
+        for (const ApplicationAlias& a : *aliases) {
+          if (a.application != i) continue;
+          list += fmt::format("{}\"{}\"", lead, a.alias);
+          lead = ", ";
+        }
+      }
+      list += ")";
     }
     return list.empty() ? std::string("(none)") : list;
   };
@@ -59,9 +89,15 @@ Result<uint8_t> Find(const std::vector<Entry>& entries, std::string_view text,
         code::kUsage, fmt::format("name the {}: one of {}", what, known()));
   }
   for (uint8_t i : candidates) {
-    if (EqualsIgnoreCase(entries[i].code, text) ||
-        EqualsIgnoreCase(entries[i].name, text)) {
+    if (SameName(entries[i].code, text) || SameName(entries[i].name, text)) {
       return i;
+    }
+  }
+  if (aliases != nullptr) {
+    for (const ApplicationAlias& a : *aliases) {
+      if (keep(a.application) && SameName(a.alias, text)) {
+        return a.application;
+      }
     }
   }
   return Status::InvalidInput(
@@ -86,6 +122,20 @@ bool Catalogue::AddSubdivision(SubdivisionEntry e) {
 bool Catalogue::AddApplication(ApplicationEntry e) {
   if (applications_.size() >= kMaxApplications) return false;
   applications_.push_back(std::move(e));
+  return true;
+}
+
+bool Catalogue::AddApplicationAlias(std::string alias, AppId application) {
+  if (Trim(alias).empty() || application >= applications_.size()) {
+    return false;
+  }
+  for (const ApplicationEntry& e : applications_) {
+    if (SameName(e.code, alias) || SameName(e.name, alias)) return false;
+  }
+  for (const ApplicationAlias& a : aliases_) {
+    if (SameName(a.alias, alias)) return false;
+  }
+  aliases_.push_back({std::move(alias), application});
   return true;
 }
 
@@ -126,7 +176,7 @@ Result<AppId> Catalogue::FindApplication(std::string_view text) const {
   }
   return Find(
       applications_, text, [](size_t) { return true; }, "toepassing",
-      code::kUnknownApplication);
+      code::kUnknownApplication, &aliases_);
 }
 
 Result<std::vector<AppId>> Catalogue::FindApplications(

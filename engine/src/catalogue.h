@@ -1,6 +1,7 @@
 // Catalogue: capacities (hoedanigheden), their subdivisions and applications,
-// and the application facility rules (SPEC 4.1). Loaded from the database,
-// where migration 0001 seeds it.
+// the other names of applications, and the application facility rules
+// (SPEC 4.1). Loaded from the database, where migration 0001 seeds it
+// (application aliases: migration 0004).
 //
 // Entries are referred to by small dense ids (their index), which the graph
 // uses in bit masks; there are at most kMaxApplications applications.
@@ -36,6 +37,11 @@ struct ApplicationEntry {
   std::string name;
   CapacityId capacity = 0;
 };
+// Another name people use for an application ("e-loket AMA WVG", "eVIPA").
+struct ApplicationAlias {
+  std::string alias;
+  AppId application = 0;
+};
 // An enterprise that has a facility of trigger_type may carry the
 // application only on facilities whose type is in allowed_types.
 struct FacilityRule {
@@ -54,11 +60,17 @@ class Catalogue {
   bool AddCapacity(CapacityEntry e);
   bool AddSubdivision(SubdivisionEntry e);
   bool AddApplication(ApplicationEntry e);
+  // Returns false when the alias is empty, when application is not an
+  // application, or when the alias already names an application (a code,
+  // a name or an alias, as FindApplication compares them).
+  bool AddApplicationAlias(std::string alias, AppId application);
   void AddFacilityRule(AppId app, std::string trigger, std::string allowed);
 
-  // Looks an entry up by code or by exact name, case-insensitively. An empty
-  // text picks the only entry when there is exactly one (SPEC 7: options
-  // may be left out while only one exists). Failure: kInvalidInput with
+  // Looks an entry up by code or by name, case-insensitively and with runs
+  // of white space taken as one space (an application also by any of its
+  // aliases). An empty text picks the only entry when there is exactly one
+  // (SPEC 7: options may be left out while only one exists); not so for an
+  // application, which must be named. Failure: kInvalidInput with
   // unknown_capacity / unknown_subdivision / unknown_application (or usage
   // when the text is empty and there are several), listing what exists.
   Result<CapacityId> FindCapacity(std::string_view text) const;
@@ -78,12 +90,16 @@ class Catalogue {
   size_t capacity_count() const { return capacities_.size(); }
   size_t subdivision_count() const { return subdivisions_.size(); }
   size_t application_count() const { return applications_.size(); }
+  const std::vector<ApplicationAlias>& application_aliases() const {
+    return aliases_;
+  }
   const std::vector<FacilityRule>& facility_rules() const { return rules_; }
 
  private:
   std::vector<CapacityEntry> capacities_;
   std::vector<SubdivisionEntry> subdivisions_;
   std::vector<ApplicationEntry> applications_;
+  std::vector<ApplicationAlias> aliases_;
   std::vector<FacilityRule> rules_;
 };
 

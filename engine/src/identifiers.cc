@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -36,6 +37,10 @@ constexpr std::size_t kTypeCodeDigits = 3;
 
 // Added to the first nine INSZ digits of people born in or after 2000.
 constexpr uint64_t kInsz2000Offset = 2'000'000'000;
+// A year certainly past when this was written. Parse() without a year takes
+// a clock that reads earlier as this year, so that it reads the clock only
+// for a number whose 2000 form puts the birth after this year.
+constexpr int kYearCertainlyPast = 2026;
 constexpr uint64_t kMaxInszValue = 99'999'999'999;
 constexpr uint64_t kMaxKboValue = 9'999'999'999;
 
@@ -205,6 +210,22 @@ std::pair<std::size_t, std::size_t> TrimmedRange(std::string_view text) {
 
 // --- INSZ ----------------------------------------------------------------
 
+// The current year in UTC, by the system clock.
+int ClockYear() {
+  const auto today =
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return static_cast<int>(std::chrono::year_month_day(today).year());
+}
+
+// The year against which a birth in the 2000 form is checked: the caller's,
+// or else the clock's (never before kYearCertainlyPast), asked only when
+// birth_year is after kYearCertainlyPast.
+int YearToCompare(int birth_year, std::optional<int> current_year) {
+  if (current_year) return *current_year;
+  if (birth_year <= kYearCertainlyPast) return kYearCertainlyPast;
+  return std::max(ClockYear(), kYearCertainlyPast);
+}
+
 // Whether day/month exist in year_in_century of one of the centuries the
 // checksum allows. REQUIRES: month is 0..12, day is 0..31, centuries is
 // not empty.
@@ -222,11 +243,12 @@ bool DateExists(int year_in_century, int month, int day,
 // What InszFacts finds wrong with 11 INSZ digits, first rule first.
 enum class InszFault {
   kNone,
-  kCheckRange,  // check digits 00 or 98, 99
-  kChecksum,    // neither the 1900 nor the 2000 form matches
-  kMonth,       // no month, BIS or not
-  kDay,         // day above 31
-  kDate,        // the day does not exist in that month and year
+  kCheckRange,   // check digits 00 or 98, 99
+  kChecksum,     // neither the 1900 nor the 2000 form matches
+  kFutureBirth,  // only the 2000 form matches, and 2000 + YY is to come
+  kMonth,        // no month, BIS or not
+  kDay,          // day above 31
+  kDate,         // the day does not exist in that month and year
   kSequence000,
   kSequence999,  // 999 outside a BIS number
 };
@@ -241,25 +263,37 @@ struct InszFacts {
   std::array<int, 2> centuries{};
   std::size_t century_count = 0;
   int year_in_century = 0, month_code = 0, month = 0, day = 0, sequence = 0;
+  int year_compared = 0;  // set when the 2000 form matched, for the message
   bool bis = false;
   InszFault fault = InszFault::kNone;
 
-  explicit InszFacts(std::string_view digits)
+  // current_year: nullopt to take it from the clock (see YearToCompare).
+  InszFacts(std::string_view digits, std::optional<int> current_year)
       : base(ToNumber(digits.substr(0, 9))), check(TwoDigitsAt(digits, 9)) {
     if (check < 1 || check > 97) {
       fault = InszFault::kCheckRange;
       return;
     }
     // Which checksum form matches decides the century of the birth date.
+    // The 2000 form only holds for a birth year that has come: nobody is
+    // born in the future, so no such number can have been issued.
+    year_in_century = TwoDigitsAt(digits, 0);
     check_1900 = CheckDigits(base);
     check_2000 = CheckDigits(kInsz2000Offset + base);
     if (check == check_1900) centuries[century_count++] = 1900;
-    if (check == check_2000) centuries[century_count++] = 2000;
+    bool future = false;
+    if (check == check_2000) {
+      year_compared = YearToCompare(2000 + year_in_century, current_year);
+      if (2000 + year_in_century <= year_compared) {
+        centuries[century_count++] = 2000;
+      } else {
+        future = true;
+      }
+    }
     if (century_count == 0) {
-      fault = InszFault::kChecksum;
+      fault = future ? InszFault::kFutureBirth : InszFault::kChecksum;
       return;
     }
-    year_in_century = TwoDigitsAt(digits, 0);
     month_code = TwoDigitsAt(digits, 2);
     day = TwoDigitsAt(digits, 4);
     sequence = static_cast<int>(base % 1000);
@@ -292,8 +326,9 @@ struct InszFacts {
 
 // What is wrong with 11 INSZ digits, in words (the caller adds the input's
 // name); an empty string when the rules of SPEC 3 hold.
-std::string InszProblem(std::string_view digits) {
-  const InszFacts f(digits);
+std::string InszProblem(std::string_view digits,
+                        std::optional<int> current_year) {
+  const InszFacts f(digits, current_year);
   switch (f.fault) {
     case InszFault::kNone:
       return std::string();
@@ -306,6 +341,14 @@ std::string InszProblem(std::string_view digits) {
              " for a birth before 2000 or " + TwoDigits(f.check_2000) +
              " for a birth in or after 2000, found " + TwoDigits(f.check) +
              "); check the number for a typing error";
+    case InszFault::kFutureBirth:
+      return "born in " + std::to_string(2000 + f.year_in_century) +
+             ", which is in the future (it is " +
+             std::to_string(f.year_compared) + "): check digits " +
+             TwoDigits(f.check) +
+             " hold only for a birth in or after 2000, and no such number "
+             "can have been issued (for a birth before 2000 they would be " +
+             TwoDigits(f.check_1900) + "); check the number for a typing error";
     case InszFault::kMonth:
       return "month " + TwoDigits(f.month_code) +
              " does not exist (a rijksregisternummer has month 01-12, or 00 "
@@ -447,12 +490,15 @@ std::string DigitsOnlyProblem(std::string_view text, std::size_t max_digits,
 
 // --- Insz ----------------------------------------------------------------
 
-Result<Insz> Insz::Parse(std::string_view text) {
+Result<Insz> Insz::ParseAsOf(std::string_view text,
+                             std::optional<int> current_year) {
   // The form gateways send: exactly 11 digits, nothing to strip.
   if (text.size() == kInszDigits &&
       std::all_of(text.begin(), text.end(), IsDigit)) {
-    if (InszFacts(text).fault == InszFault::kNone) return Insz(ToNumber(text));
-    return InvalidInsz(Echo(text), InszProblem(text));
+    if (InszFacts(text, current_year).fault == InszFault::kNone) {
+      return Insz(ToNumber(text));
+    }
+    return InvalidInsz(Echo(text), InszProblem(text, current_year));
   }
   if (text.size() > kMaxInputLength) {
     return InvalidInsz(Echo(text),
@@ -471,9 +517,17 @@ Result<Insz> Insz::Parse(std::string_view text) {
     return InvalidInsz(Echo(text), HasDigits(scan.digits.size()) + "; " +
                                        std::string(kInszForm));
   }
-  const std::string problem = InszProblem(scan.digits);
+  const std::string problem = InszProblem(scan.digits, current_year);
   if (!problem.empty()) return InvalidInsz(Echo(text), problem);
   return Insz(ToNumber(scan.digits));
+}
+
+Result<Insz> Insz::Parse(std::string_view text) {
+  return ParseAsOf(text, std::nullopt);
+}
+
+Result<Insz> Insz::Parse(std::string_view text, int current_year) {
+  return ParseAsOf(text, current_year);
 }
 
 Result<Insz> Insz::FromValue(uint64_t value) {
@@ -483,7 +537,7 @@ Result<Insz> Insz::FromValue(uint64_t value) {
         "value has more than 11 digits; " + std::string(kInszForm));
   }
   const std::string digits = ZeroPad(value, kInszDigits);
-  const std::string problem = InszProblem(digits);
+  const std::string problem = InszProblem(digits, std::nullopt);
   if (!problem.empty()) return InvalidInsz(digits, problem);
   return Insz(value);
 }

@@ -823,6 +823,21 @@ Status SqliteStore::LoadCatalogue(Catalogue* out) {
                                "toegang supports (64)");
       }
     }
+    SQLite::Statement aliases(
+        *db_,
+        "SELECT alias, application FROM application_alias ORDER BY rowid");
+    while (aliases.executeStep()) {
+      const std::string alias = aliases.getColumn(0).getString();
+      Result<AppId> app =
+          out->FindApplication(aliases.getColumn(1).getString());
+      if (!app.ok() || !out->AddApplicationAlias(alias, *app)) {
+        return Status::Storage(
+            code::kStorageError,
+            fmt::format("the catalogue's application alias \"{}\" names no "
+                        "application or one already named so",
+                        alias));
+      }
+    }
     SQLite::Statement rules(*db_,
                             "SELECT application, trigger_type, allowed_type "
                             "FROM facility_rule ORDER BY rowid");

@@ -7,11 +7,13 @@
 // rule, 4 storage or I/O error.
 #include <cstdlib>
 #include <iostream>
-#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli_context.h"
+#include "toegang/mutation.h"
 
 namespace {
 
@@ -30,6 +32,7 @@ Delegation (each takes --by INSZ, the person acting)
   hoedanigheid activate --kbo K [--hoedanigheid C]
   tb set | add-co | remove-co --kbo K [--hoedanigheid C] [--subdivisie S]
          --insz P                                    (alias: lokale-beheerder)
+  co-tb add | remove ...   = tb add-co | remove-co  (alias: co-lokale-beheerder)
   subafdeling create --kbo K [--hoedanigheid C] [--subdivisie S] --hco H
          --email E [--beheerder INSZ ...] [--authorize APP ...]
   subafdeling authorize | deauthorize --hco H --app APP
@@ -66,21 +69,6 @@ rule, 4 storage or I/O error. The database is --db, else $TOEGANG_DB, else
 ./toegang.db. See docs/cli.md.
 )";
 
-// Commands that take a sub-command, with the old terms as aliases.
-const std::map<std::string, std::string>& GroupAliases() {
-  static const std::map<std::string, std::string> kAliases = {
-      {"htb", "htb"},
-      {"vte", "htb"},
-      {"hoedanigheid", "hoedanigheid"},
-      {"tb", "tb"},
-      {"lokale-beheerder", "tb"},
-      {"subafdeling", "subafdeling"},
-      {"user", "user"},
-      {"gebruiker", "user"},
-  };
-  return kAliases;
-}
-
 int Usage(const Context& ctx, const std::string& message) {
   return ctx.Fail(toegang::Status::InvalidInput(
       "usage", message + " (toegang --help lists the commands)"));
@@ -104,13 +92,14 @@ int Dispatch(Context& ctx, const std::vector<std::string>& words) {
     ctx.args = rest(2);
     return toegang::cli::RunImport(ctx, words[1]);
   }
-  auto group = GroupAliases().find(command);
-  if (group != GroupAliases().end()) {
+  // Commands that take a sub-command, also by the manual's old terms
+  // (vte, lokale-beheerder, co-lokale-beheerder; toegang/mutation.h).
+  if (std::optional<std::string_view> group = toegang::ActionGroup(command)) {
     if (words.size() < 2 || words[1].rfind("--", 0) == 0) {
       return Usage(ctx, "`" + command + "` needs a sub-command");
     }
     ctx.args = rest(2);
-    return toegang::cli::RunMutation(ctx, group->second, words[1]);
+    return toegang::cli::RunMutation(ctx, std::string(*group), words[1]);
   }
   ctx.args = rest(1);
   if (command == "check") return toegang::cli::RunCheck(ctx);

@@ -27,15 +27,23 @@ namespace toegang {
 // dashes in any places ("85073003328", "85.07.30-033.28", "850730 033 28").
 // Rules (SPEC 3): CC = 97 - (base mod 97), base being the first 9 digits, or
 // 2 000 000 000 + base for persons born in or after 2000; either form is
-// accepted. BIS numbers add 20 or 40 to the month. Month 00 and day 00 mean
-// unknown; otherwise the date must exist (29 Feb only in leap years, with
-// the century implied by the checksum form). Sequence 000 and 999 are never
+// accepted, the 2000 form only when 2000 + YY is not after the current year
+// (nobody is born in the future: 49090136943, born 2049, is refused). BIS
+// numbers add 20 or 40 to the month. Month 00 and day 00 mean unknown;
+// otherwise the date must exist (29 Feb only in leap years, with the
+// century implied by the checksum form). Sequence 000 and 999 are never
 // valid for a rijksregisternummer (a BIS number may use 999).
 class Insz {
  public:
+  // The current year is the UTC year of the system clock (taken as at
+  // least 2026 when the clock reads earlier); it is read only for a number
+  // whose 2000 form would put the birth after 2026.
   static Result<Insz> Parse(std::string_view text);
+  // The same rules as of current_year, for tests and for checking a number
+  // as of a given year: the 2000 form holds for 2000 + YY <= current_year.
+  static Result<Insz> Parse(std::string_view text, int current_year);
   // REQUIRES: value is a valid INSZ as an integer (e.g. from the database).
-  // Returns a failure Status if it is not.
+  // Returns a failure Status if it is not. The current year as in Parse().
   static Result<Insz> FromValue(uint64_t value);
 
   // The number as an integer (fits 64 bits; used as a hash key).
@@ -53,6 +61,10 @@ class Insz {
 
  private:
   explicit Insz(uint64_t v) : value_(v) {}
+  // Parse() as of current_year, or of the clock's year when nullopt.
+  static Result<Insz> ParseAsOf(std::string_view text,
+                                std::optional<int> current_year);
+
   uint64_t value_ = 0;
 };
 

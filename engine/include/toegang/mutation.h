@@ -41,10 +41,21 @@ enum class Action {
 // "subafdeling.remove-beheerder", "user.add", "user.grant", "user.revoke",
 // "user.remove".
 std::string_view ActionName(Action action);
-// The inverse of ActionName; also accepts the old terms ("vte.appoint",
-// "lokale-beheerder.set", ...) and "gebruiker." for "user.". nullopt when
-// unknown.
+// The inverse of ActionName. Also accepts the group in any of the words
+// ActionGroup knows ("vte.appoint", "lokale-beheerder.set",
+// "co-lokale beheerder.add", "gebruiker.grant"), case-insensitively, and
+// the co-TB's own group: "co-tb.add" is "tb.add-co", "co-tb.remove" is
+// "tb.remove-co". nullopt when unknown.
 std::optional<Action> ActionFromName(std::string_view name);
+
+// The group of actions (the CLI's command) a word names: "htb",
+// "hoedanigheid", "tb", "co-tb", "subafdeling" or "user". Besides these,
+// the manual's old terms (manual 3.1): "vte" (HTB), "lokale beheerder" (TB),
+// "co-lokale beheerder" (co-TB), and the Dutch words "hoofdtoegangsbeheerder",
+// "toegangsbeheerder", "co-toegangsbeheerder", "gebruiker". Case does not
+// matter, and spaces, dots, underscores and dashes are all one separator
+// ("co-lokale beheerder" = "co-lokale-beheerder"). nullopt when unknown.
+std::optional<std::string_view> ActionGroup(std::string_view word);
 
 struct Mutation {
   Action action = Action::kAppointHtb;
