@@ -218,16 +218,21 @@ TEST_F(AliasEngineTest, HttpServiceTakesAliases) {
     ASSERT_EQ(r.status, 200) << app << ": " << r.body;
     EXPECT_EQ(json::parse(r.body)["allowed"], true) << app << ": " << r.body;
   }
-  // The gateway's application header.
+  // The gateway's application, as the operator writes it in the
+  // auth_request URI or in --app.
   serve::HttpRequest auth;
   auth.method = "GET";
-  auth.target = "/v1/auth";
+  auth.target = "/v1/auth?app=e-loket%20AMA%20WVG";
   auth.header = [](const void*, std::string_view name) -> std::string_view {
     if (name == serve::ServiceOptions().insz_header) return kUser1;
-    if (name == serve::kAppHeader) return "e-loket AMA WVG";
     return std::string_view();
   };
   EXPECT_EQ(service.Handle(auth).status, 204);
+  serve::ServiceOptions by_alias;
+  by_alias.default_app = "e-loket AMA WVG";
+  serve::DecisionService aliased(&engine(), by_alias);
+  auth.target = "/v1/auth";
+  EXPECT_EQ(aliased.Handle(auth).status, 204);
 }
 
 TEST_F(AliasEngineTest, CApiTakesAliases) {
