@@ -31,6 +31,7 @@
 #include "frozen_store.h"
 #include "graph_dot.h"
 #include "huge_pages.h"
+#include "import_impact.h"
 #include "import_rows.h"
 #include "index_snapshot.h"
 #include "left_right.h"
@@ -358,6 +359,7 @@ class EngineImpl : public Engine {
                    ImportReport* report) override {
     return RunImport(
         "import.kbo", options, report, [&](ImportSession& session) -> Status {
+          session.SetSource(SourceName(enterprises_csv), false);
           Status s = ReadCsv(
               enterprises_csv, options, report,
               [](const Fields& f) { return CheckEnterpriseHeader(f); },
@@ -396,14 +398,16 @@ class EngineImpl : public Engine {
                          ImportReport* report) override {
     return ImportOneFile("import.functions", csv, options, report,
                          IsFunctionsHeader, ParseFunctionRow,
-                         &ImportSession::PutFunction);
+                         &ImportSession::PutFunction,
+                         &ImportSession::EndUnlistedFunctions);
   }
 
   Status ImportFacilities(const std::string& csv, const ImportOptions& options,
                           ImportReport* report) override {
     return ImportOneFile("import.facilities", csv, options, report,
                          IsFacilitiesHeader, ParseFacilityRow,
-                         &ImportSession::PutFacility);
+                         &ImportSession::PutFacility,
+                         &ImportSession::CloseUnlistedFacilities);
   }
 
   Result<std::vector<AuditRecord>> Audit(
@@ -1067,26 +1071,53 @@ class EngineImpl : public Engine {
 
   // One CSV file with an optional header, parsed by parse and written by
   // put: the persons, functions and facilities imports.
+  // With options.full, `unlisted` ends (or closes) what the file does not
+  // list; nullptr: the registry has no whole-file form (persons).
   template <typename Row>
   Status ImportOneFile(
       std::string_view action, const std::string& csv,
       const ImportOptions& options, ImportReport* report,
       bool (*is_header)(const Fields&), Result<Row> (*parse)(const Fields&),
-      Result<ImportSession::Put> (ImportSession::*put)(const Row&)) {
+      Result<ImportSession::Put> (ImportSession::*put)(const Row&),
+      Result<size_t> (ImportSession::*unlisted)() = nullptr) {
+    if (options.full && unlisted == nullptr) {
+      *report = ImportReport();
+      return Status::InvalidInput(code::kUsage,
+                                  fmt::format("{} has no --full form", action));
+    }
+    if (options.full && options.skip_invalid) {
+      *report = ImportReport();
+      return Status::InvalidInput(
+          code::kUsage,
+          "--full and --skip-invalid do not go together: a skipped row "
+          "would end what it lists. Fix the bad rows, or import without "
+          "--full");
+    }
     return RunImport(action, options, report, [&](ImportSession& session) {
-      return ReadCsv(csv, options, report, OptionalHeader(is_header),
-                     [&](const Fields& f) -> Result<ImportSession::Put> {
-                       Result<Row> row = parse(f);
-                       if (!row.ok()) return row.status();
-                       return (session.*put)(*row);
-                     });
+      session.SetSource(SourceName(csv), options.full);
+      Status s = ReadCsv(csv, options, report, OptionalHeader(is_header),
+                         [&](const Fields& f) -> Result<ImportSession::Put> {
+                           Result<Row> row = parse(f);
+                           if (!row.ok()) return row.status();
+                           return (session.*put)(*row);
+                         });
+      // Nothing is ended on the word of a file with bad rows.
+      if (!s.ok() || !options.full || report->invalid > 0) return s;
+      Result<size_t> ended = (session.*unlisted)();
+      return ended.ok() ? Status::Ok() : ended.status();
     });
+  }
+
+  // The file name an audit row gives as the source of a registry change.
+  static std::string SourceName(const std::string& path) {
+    return std::filesystem::path(path).filename().string();
   }
 
   template <typename Body>
   Status RunImport(std::string_view action, const ImportOptions& options,
                    ImportReport* report, Body body) {
     *report = ImportReport();
+    report->dry_run = options.dry_run;
     std::lock_guard<std::mutex> writer(write_mu_);
     Status fresh = CatchUpLocked();
     if (!fresh.ok()) return fresh;
@@ -1105,7 +1136,8 @@ class EngineImpl : public Engine {
       session.reset();  // roll back before recording the refusal
       // Nothing was kept: the report says so, but keeps the bad rows.
       report->inserted = report->updated = report->unchanged = 0;
-      if (s.code() == code::kImportRejected) {
+      // A dry run writes nothing, not even its refusal.
+      if (s.code() == code::kImportRejected && !options.dry_run) {
         AuditRecord r;
         r.action = std::string(action);
         r.code = s.code();
@@ -1118,17 +1150,42 @@ class EngineImpl : public Engine {
       }
       return s;
     }
+    report->changes = session->changes();
+    const RegistryChanges& rc = report->changes;
+    // Who loses or gains access, on the model as it is now (the writer's
+    // instance, current after CatchUpLocked): the same for a dry run and
+    // the real import.
+    report->impact = ComputeImpact(Writer().graph, session->delta());
+    if (options.dry_run) {
+      session.reset();  // roll back: nothing written
+      return Status::Ok();
+    }
     nlohmann::json detail = {
         {"rows", report->rows},       {"inserted", report->inserted},
         {"updated", report->updated}, {"unchanged", report->unchanged},
         {"ignored", report->ignored}, {"invalid", report->invalid}};
-    const bool changed = report->inserted + report->updated > 0;
+    if (rc.total() > 0) {
+      detail["changes"] = {
+          {"enterprises_stopped", rc.enterprises_stopped},
+          {"enterprises_reactivated", rc.enterprises_reactivated},
+          {"functions_added", rc.functions_added},
+          {"functions_ended", rc.functions_ended},
+          {"facilities_closed", rc.facilities_closed},
+          {"facilities_reopened", rc.facilities_reopened},
+          {"facilities_moved", rc.facilities_moved}};
+    }
+    const bool changed = report->inserted + report->updated + rc.total() > 0;
     Result<uint64_t> rev = session->Commit(
         std::string(action), detail.dump(),
         fmt::format("{}: {} inserted, {} updated, {} unchanged, {} skipped as "
-                    "invalid",
+                    "invalid{}",
                     action, report->inserted, report->updated,
-                    report->unchanged, report->invalid),
+                    report->unchanged, report->invalid,
+                    rc.functions_ended + rc.facilities_closed > 0
+                        ? fmt::format("; {} functions ended, {} facilities "
+                                      "closed",
+                                      rc.functions_ended, rc.facilities_closed)
+                        : std::string()),
         changed);
     if (!rev.ok()) return rev.status();
     report->revision = *rev;

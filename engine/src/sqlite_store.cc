@@ -6,8 +6,10 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <array>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string_view>
 #include <system_error>
@@ -167,6 +169,105 @@ class SqliteImportSession : public ImportSession {
     db_.exec(
         "CREATE TEMP TABLE IF NOT EXISTS import_new (kbo TEXT PRIMARY KEY)");
     db_.exec("DELETE FROM import_new");
+    db_.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS import_listed_function (kbo TEXT, "
+        "insz TEXT, role TEXT, PRIMARY KEY (kbo, insz, role))");
+    db_.exec("DELETE FROM import_listed_function");
+    db_.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS import_listed_facility (hco TEXT "
+        "PRIMARY KEY)");
+    db_.exec("DELETE FROM import_listed_facility");
+  }
+
+  void SetSource(const std::string& source, bool full) override {
+    source_ = source;
+    full_ = full;
+  }
+
+  const RegistryChanges& changes() const override { return changes_; }
+  const RegistryDelta& delta() const override { return delta_; }
+
+  Result<size_t> EndUnlistedFunctions() override {
+    try {
+      std::vector<std::array<std::string, 3>> ended;
+      {
+        SQLite::Statement q(
+            db_,
+            "SELECT kbo, insz, role FROM function f WHERE NOT EXISTS (SELECT "
+            "1 FROM import_listed_function l WHERE l.kbo = f.kbo AND l.insz "
+            "= f.insz AND l.role = f.role) ORDER BY kbo, insz, role");
+        while (q.executeStep()) {
+          ended.push_back({q.getColumn(0).getString(),
+                           q.getColumn(1).getString(),
+                           q.getColumn(2).getString()});
+        }
+      }
+      for (const auto& [kbo, insz, role] : ended) {
+        StatementCache::Use del_use = statements_.Get(
+            "DELETE FROM function WHERE kbo = ? AND insz = ? AND role = ?");
+        SQLite::Statement& del = *del_use;
+        del.bind(1, kbo);
+        del.bind(2, insz);
+        del.bind(3, role);
+        del.exec();
+        StatementCache::Use end_use = statements_.Get(
+            "INSERT OR REPLACE INTO function_ended (kbo, insz, role, "
+            "revision, at, source) VALUES (?, ?, ?, ?, ?, ?)");
+        SQLite::Statement& end = *end_use;
+        end.bind(1, kbo);
+        end.bind(2, insz);
+        end.bind(3, role);
+        end.bind(4, static_cast<int64_t>(revision_));
+        end.bind(5, FormatUtc(at_));
+        end.bind(6, source_);
+        end.exec();
+        AuditFunction(kbo, insz, role, /*added=*/false);
+      }
+      return ended.size();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "ending the functions the file does not list");
+    }
+  }
+
+  Result<size_t> CloseUnlistedFacilities() override {
+    try {
+      std::vector<std::pair<std::string, std::string>> closed;
+      {
+        SQLite::Statement q(
+            db_,
+            "SELECT hco, kbo FROM facility WHERE active = 1 AND hco NOT IN "
+            "(SELECT hco FROM import_listed_facility) ORDER BY hco");
+        while (q.executeStep()) {
+          closed.emplace_back(q.getColumn(0).getString(),
+                              q.getColumn(1).getString());
+        }
+      }
+      for (const auto& [hco, kbo] : closed) {
+        StatementCache::Use upd_use =
+            statements_.Get("UPDATE facility SET active = 0 WHERE hco = ?");
+        SQLite::Statement& upd = *upd_use;
+        upd.bind(1, hco);
+        upd.exec();
+        ++changes_.facilities_closed;
+        delta_.facilities.push_back({hco, false, FromDigits(kbo).value_or(0)});
+        InsertAudit(
+            statements_, revision_, at_, "", "import.facility", kbo,
+            nlohmann::json{{"hco", hco},
+                           {"kbo", kbo},
+                           {"change", "closed"},
+                           {"old", "active"},
+                           {"new", "closed"},
+                           {"reason", "not listed in the whole registry"},
+                           {"source", source_}}
+                .dump(),
+            fmt::format("facility HCO {} closed: the CoBRHA file {} (the "
+                        "whole registry) does not list it",
+                        hco, source_));
+      }
+      return closed.size();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "closing the facilities the file does not list");
+    }
   }
 
   Result<Put> PutEnterprise(const EnterpriseRow& row) override {
@@ -210,11 +311,7 @@ class SqliteImportSession : public ImportSession {
       upd.bind(4, kbo);
       upd.exec();
       if (was_active != row.active) {
-        InsertAudit(
-            statements_, revision_, at_, "", "import.enterprise", kbo,
-            fmt::format(R"({{"kbo":"{}","active":{}}})", kbo, row.active),
-            fmt::format("enterprise {} {} in the KBO", row.kbo.Display(),
-                        row.active ? "active again" : "stopped"));
+        AuditEnterprise(kbo, row.active, source_);
       }
       return Put::kUpdated;
     });
@@ -305,10 +402,30 @@ class SqliteImportSession : public ImportSession {
       SQLite::Statement& ins = *ins_use;
       ins.bind(1, kbo);
       ins.bind(2, row.insz.ToString());
-      ins.bind(3, row.role == FunctionRole::kLegalRepresentative
-                      ? "legal_representative"
-                      : "employee");
-      return ins.exec() == 1 ? Put::kInserted : Put::kUnchanged;
+      const std::string insz = row.insz.ToString();
+      const char* role = row.role == FunctionRole::kLegalRepresentative
+                             ? "legal_representative"
+                             : "employee";
+      ins.bind(3, role);
+      if (full_) {
+        StatementCache::Use list_use = statements_.Get(
+            "INSERT OR IGNORE INTO import_listed_function VALUES (?, ?, ?)");
+        SQLite::Statement& list = *list_use;
+        list.bind(1, kbo);
+        list.bind(2, insz);
+        list.bind(3, role);
+        list.exec();
+      }
+      if (ins.exec() != 1) return Put::kUnchanged;
+      StatementCache::Use back_use = statements_.Get(
+          "DELETE FROM function_ended WHERE kbo = ? AND insz = ? AND role = ?");
+      SQLite::Statement& back = *back_use;
+      back.bind(1, kbo);
+      back.bind(2, insz);
+      back.bind(3, role);
+      back.exec();
+      AuditFunction(kbo, insz, role, /*added=*/true);
+      return Put::kInserted;
     });
   }
 
@@ -316,6 +433,13 @@ class SqliteImportSession : public ImportSession {
     return Guard("facility", [&]() -> Result<Put> {
       const std::string kbo = row.kbo.ToString();
       if (!EnterpriseKnown(kbo)) return UnknownEnterprise(row.kbo);
+      if (full_) {
+        StatementCache::Use list_use = statements_.Get(
+            "INSERT OR IGNORE INTO import_listed_facility VALUES (?)");
+        SQLite::Statement& list = *list_use;
+        list.bind(1, row.hco.str());
+        list.exec();
+      }
       StatementCache::Use get_use = statements_.Get(
           "SELECT name, type_code, kbo, active FROM facility "
           "WHERE hco = ?");
@@ -356,20 +480,47 @@ class SqliteImportSession : public ImportSession {
           old_type != row.type_code.str()) {
         // A move is news for both organizers: audit it under each.
         if (old_kbo != kbo) {
+          ++changes_.facilities_moved;
           InsertAudit(statements_, revision_, at_, "", "import.facility",
                       old_kbo,
-                      fmt::format(R"({{"hco":"{}","moved_to":"{}"}})",
-                                  row.hco.str(), kbo),
+                      nlohmann::json{{"hco", row.hco.str()},
+                                     {"moved_to", kbo},
+                                     {"change", "moved"},
+                                     {"old", old_kbo},
+                                     {"new", kbo},
+                                     {"source", source_}}
+                          .dump(),
                       fmt::format("facility HCO {} moved in CoBRHA to {}; its "
                                   "subafdelingen here grant nothing any more",
                                   row.hco.str(), row.kbo.Display()));
         }
+        if (was_active != row.active) {
+          ++(row.active ? changes_.facilities_reopened
+                        : changes_.facilities_closed);
+        }
+        if (was_active != row.active || old_kbo != kbo) {
+          delta_.facilities.push_back(
+              {row.hco.str(), row.active, row.kbo.value()});
+        }
         InsertAudit(
             statements_, revision_, at_, "", "import.facility", kbo,
-            fmt::format(R"({{"hco":"{}","active":{},"type_code":"{}",)"
-                        R"("kbo":"{}","previous_kbo":"{}"}})",
-                        row.hco.str(), row.active, row.type_code.str(), kbo,
-                        old_kbo),
+            nlohmann::json{
+                {"hco", row.hco.str()},
+                {"active", row.active},
+                {"type_code", row.type_code.str()},
+                {"kbo", kbo},
+                {"previous_kbo", old_kbo},
+                {"change", was_active == row.active
+                               ? (old_kbo != kbo ? "moved" : "type")
+                               : (row.active ? "reopened" : "closed")},
+                {"old", nlohmann::json{{"active", was_active},
+                                       {"type_code", old_type},
+                                       {"kbo", old_kbo}}},
+                {"new", nlohmann::json{{"active", row.active},
+                                       {"type_code", row.type_code.str()},
+                                       {"kbo", kbo}}},
+                {"source", source_}}
+                .dump(),
             fmt::format("facility HCO {} {} in CoBRHA (type {}, organized by "
                         "{})",
                         row.hco.str(),
@@ -411,6 +562,44 @@ class SqliteImportSession : public ImportSession {
     }
   }
 
+  void AuditEnterprise(const std::string& kbo, bool active,
+                       const std::string& reason) {
+    ++(active ? changes_.enterprises_reactivated
+              : changes_.enterprises_stopped);
+    delta_.enterprises.push_back({FromDigits(kbo).value_or(0), active});
+    InsertAudit(statements_, revision_, at_, "", "import.enterprise", kbo,
+                nlohmann::json{{"kbo", kbo},
+                               {"active", active},
+                               {"change", active ? "reactivated" : "stopped"},
+                               {"old", active ? "stopped" : "active"},
+                               {"new", active ? "active" : "stopped"},
+                               {"source", reason}}
+                    .dump(),
+                fmt::format("enterprise {} {} in the KBO ({})",
+                            KboDisplay(FromDigits(kbo).value_or(0)),
+                            active ? "active again" : "stopped", reason));
+  }
+
+  void AuditFunction(const std::string& kbo, const std::string& insz,
+                     const std::string& role, bool added) {
+    ++(added ? changes_.functions_added : changes_.functions_ended);
+    const bool wv = role == "legal_representative";
+    InsertAudit(statements_, revision_, at_, "", "import.function", kbo,
+                nlohmann::json{{"kbo", kbo},
+                               {"insz", insz},
+                               {"role", role},
+                               {"change", added ? "added" : "ended"},
+                               {"old", added ? "none" : role},
+                               {"new", added ? role : "none"},
+                               {"source", source_}}
+                    .dump(),
+                fmt::format("{} {} of {} {} in the functions registry ({})",
+                            wv ? "legal representative (WV)" : "employee",
+                            InszDisplay(FromDigits(insz).value_or(0)),
+                            KboDisplay(FromDigits(kbo).value_or(0)),
+                            added ? "added" : "ended", source_));
+  }
+
   bool EnterpriseKnown(const std::string& kbo) {
     StatementCache::Use q_use =
         statements_.Get("SELECT 1 FROM enterprise WHERE kbo = ?");
@@ -445,6 +634,10 @@ class SqliteImportSession : public ImportSession {
   SQLite::Transaction tx_;
   const uint64_t revision_;
   const int64_t at_;
+  std::string source_;  // the file the rows come from (SetSource)
+  bool full_ = false;   // remember what the rows list
+  RegistryChanges changes_;
+  RegistryDelta delta_;
 };
 
 }  // namespace
@@ -629,6 +822,16 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
                            Text(funcs, 2) == "employee"
                                ? LinkKind::kEmployee
                                : LinkKind::kLegalRepresentative);
+    }
+    {
+      std::vector<std::pair<uint64_t, uint64_t>> ended;
+      SQLite::Statement q(*db_,
+                          "SELECT kbo, insz FROM function_ended WHERE role = "
+                          "'legal_representative'");
+      while (q.executeStep()) {
+        ended.emplace_back(U64Column(q, 0), U64Column(q, 1));
+      }
+      graph->SetEndedLegalRepresentatives(std::move(ended));
     }
     SQLite::Statement facs(*db_,
                            "SELECT hco, name, type_code, kbo, active FROM "

@@ -45,6 +45,23 @@ class WriteLock {
   virtual Status Commit() = 0;
 };
 
+// What an import changed that can change an access decision (SPEC 4.5
+// conditions 1 and 4), for the impact report: enterprises whose status
+// changed, facilities whose status or organizer changed, as they are now.
+struct RegistryDelta {
+  struct Enterprise {
+    uint64_t kbo = 0;
+    bool active = false;
+  };
+  struct Facility {
+    std::string hco;
+    bool active = false;
+    uint64_t kbo = 0;  // organizer
+  };
+  std::vector<Enterprise> enterprises;
+  std::vector<Facility> facilities;
+};
+
 // One registry import, inside one write transaction. Destroying a session
 // that was not committed rolls everything back.
 class ImportSession {
@@ -63,8 +80,25 @@ class ImportSession {
   // this import changed name.
   virtual Result<size_t> FinishDenominations() = 0;
   virtual Result<Put> PutPerson(const PersonRow& row) = 0;
+  // A function added is audited row by row (import.function).
   virtual Result<Put> PutFunction(const FunctionRow& row) = 0;
   virtual Result<Put> PutFacility(const FacilityRow& row) = 0;
+
+  // Names the file the rows come from, for the audit rows of the changes
+  // (enterprise stopped or active again, function added or ended, facility
+  // closed, reopened or moved); each such row also counts in changes().
+  // full: remember which functions and facilities the rows list, for
+  // EndUnlistedFunctions / CloseUnlistedFacilities.
+  virtual void SetSource(const std::string& source, bool full) = 0;
+  // The whole registry (--full): ends every function that no PutFunction
+  // of this session listed (the row leaves `function`, joins
+  // `function_ended`, one audit row each), or closes every active facility
+  // that no PutFacility listed. Returns how many.
+  virtual Result<size_t> EndUnlistedFunctions() = 0;
+  virtual Result<size_t> CloseUnlistedFacilities() = 0;
+  // The registry changes written so far.
+  virtual const RegistryChanges& changes() const = 0;
+  virtual const RegistryDelta& delta() const = 0;
 
   // The revision this import commits as, if it commits with changes.
   virtual uint64_t revision() const = 0;

@@ -147,6 +147,14 @@ struct ImportOptions {
   // Load the good rows and report the bad ones, instead of refusing the
   // whole file.
   bool skip_invalid = false;
+  // ImportFunctions / ImportFacilities: the file is the whole registry. A
+  // function (kbo, insz, role) it does not list ends; an active facility it
+  // does not list closes. Not with skip_invalid (a skipped row would end
+  // what it lists): that is a usage error.
+  bool full = false;
+  // Validate, compute what would change and its impact (ImportReport::
+  // changes and impact), and write nothing: no revision, no audit row.
+  bool dry_run = false;
   // Called now and then with bytes read so far and the file size.
   std::function<void(uint64_t done, uint64_t total)> progress;
 };
@@ -158,9 +166,43 @@ struct RowError {
   std::string message;
 };
 
+// The registry changes of an import that can change a decision; each is
+// also an audit row of its own (docs/cli.md, "import").
+struct RegistryChanges {
+  size_t enterprises_stopped = 0;
+  size_t enterprises_reactivated = 0;
+  size_t functions_added = 0;
+  size_t functions_ended = 0;
+  size_t facilities_closed = 0;
+  size_t facilities_reopened = 0;
+  size_t facilities_moved = 0;
+  size_t total() const {
+    return enterprises_stopped + enterprises_reactivated + functions_added +
+           functions_ended + facilities_closed + facilities_reopened +
+           facilities_moved;
+  }
+};
+
+// How an import changes who may use one application (SPEC 4.5): persons
+// allowed before and not after (lose), or the other way round (gain),
+// anywhere in the federation.
+struct AccessImpact {
+  std::string application;  // code
+  size_t lose = 0;
+  size_t gain = 0;
+  // The first kListed of each, by INSZ (11 digits).
+  std::vector<std::string> losing, gaining;
+  static constexpr size_t kListed = 20;
+};
+
 struct ImportReport {
   uint64_t revision = 0;  // revision committed, 0 when nothing changed
-  size_t rows = 0;        // data rows read
+  bool dry_run = false;   // nothing was written (ImportOptions::dry_run)
+  RegistryChanges changes;
+  // One entry per application of the catalogue, in catalogue order; filled
+  // by a dry run and by a real import alike (before it commits).
+  std::vector<AccessImpact> impact;
+  size_t rows = 0;  // data rows read
   size_t inserted = 0;
   size_t updated = 0;
   size_t unchanged = 0;

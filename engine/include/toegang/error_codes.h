@@ -44,6 +44,12 @@ inline constexpr std::string_view kFacilityUnknown = "facility_unknown";
 inline constexpr std::string_view kFacilityNotOfEnterprise =
     "facility_not_of_enterprise";
 inline constexpr std::string_view kFacilityInactive = "facility_inactive";
+// A grant (subafdeling create/authorize/add-beheerder, user add/grant) on a
+// facility CoBRHA lists as closed.
+inline constexpr std::string_view kFacilityClosed = "facility_closed";
+// The actor acts on a power whose KBO function ended: a former WV appoints
+// an HTB, or an HTB no longer listed as WV or employee administers.
+inline constexpr std::string_view kFunctionEnded = "function_ended";
 inline constexpr std::string_view kAlreadyExists = "already_exists";
 inline constexpr std::string_view kApplicationNotInCapacity =
     "application_not_in_capacity";
