@@ -177,7 +177,77 @@ class SqliteImportSession : public ImportSession {
         "CREATE TEMP TABLE IF NOT EXISTS import_listed_facility (hco TEXT "
         "PRIMARY KEY)");
     db_.exec("DELETE FROM import_listed_facility");
+    db_.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS import_listed_enterprise (kbo TEXT "
+        "PRIMARY KEY)");
+    db_.exec("DELETE FROM import_listed_enterprise");
+    db_.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS import_deleted_enterprise (kbo TEXT "
+        "PRIMARY KEY)");
+    db_.exec("DELETE FROM import_deleted_enterprise");
   }
+
+  Result<Put> DeleteEnterprise(const Kbo& kbo) override {
+    return Guard("enterprise_delete", [&]() -> Result<Put> {
+      StatementCache::Use use = statements_.Get(
+          "INSERT OR IGNORE INTO import_deleted_enterprise VALUES (?)");
+      SQLite::Statement& q = *use;
+      q.bind(1, kbo.ToString());
+      q.exec();
+      return Put::kUnchanged;  // counted when stopped
+    });
+  }
+
+  Result<size_t> StopDeletedEnterprises(const std::string& reason) override {
+    return StopWhere(
+        "SELECT kbo FROM enterprise WHERE active = 1 AND kbo IN (SELECT kbo "
+        "FROM import_deleted_enterprise) AND kbo NOT IN (SELECT kbo FROM "
+        "import_listed_enterprise) ORDER BY kbo",
+        reason);
+  }
+
+  Result<size_t> StopUnlistedEnterprises(const std::string& reason) override {
+    return StopWhere(
+        "SELECT kbo FROM enterprise WHERE active = 1 AND kbo NOT IN (SELECT "
+        "kbo FROM import_listed_enterprise) ORDER BY kbo",
+        reason);
+  }
+
+  Result<std::optional<Extract>> LastExtract() override {
+    try {
+      SQLite::Statement q(db_,
+                          "SELECT number, type, snapshot_date FROM "
+                          "kbo_extract WHERE id = 1");
+      if (!q.executeStep()) return std::optional<Extract>();
+      return std::optional<Extract>(
+          Extract{static_cast<uint64_t>(q.getColumn(0).getInt64()),
+                  q.getColumn(1).getString(), q.getColumn(2).getString()});
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "reading the last KBO extract applied");
+    }
+  }
+
+  Status RecordExtract(const Extract& extract) override {
+    try {
+      SQLite::Statement q(
+          db_,
+          "INSERT INTO kbo_extract (id, number, type, snapshot_date, "
+          "revision) VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+          "number = excluded.number, type = excluded.type, snapshot_date = "
+          "excluded.snapshot_date, revision = excluded.revision");
+      q.bind(1, static_cast<int64_t>(extract.number));
+      q.bind(2, extract.type);
+      q.bind(3, extract.snapshot_date);
+      q.bind(4, static_cast<int64_t>(revision_));
+      q.exec();
+      wrote_state_ = true;
+      return Status::Ok();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "recording the KBO extract applied");
+    }
+  }
+
+  bool wrote_state() const override { return wrote_state_; }
 
   void SetSource(const std::string& source, bool full) override {
     source_ = source;
@@ -273,6 +343,13 @@ class SqliteImportSession : public ImportSession {
   Result<Put> PutEnterprise(const EnterpriseRow& row) override {
     return Guard("enterprise", [&]() -> Result<Put> {
       const std::string kbo = row.kbo.ToString();
+      if (full_) {
+        StatementCache::Use list_use = statements_.Get(
+            "INSERT OR IGNORE INTO import_listed_enterprise VALUES (?)");
+        SQLite::Statement& list = *list_use;
+        list.bind(1, kbo);
+        list.exec();
+      }
       StatementCache::Use get_use = statements_.Get(
           "SELECT active, juridical_form, start_date FROM "
           "enterprise WHERE kbo = ?");
@@ -562,6 +639,29 @@ class SqliteImportSession : public ImportSession {
     }
   }
 
+  // Stops every enterprise the query selects (one kbo column), each
+  // audited with reason.
+  Result<size_t> StopWhere(const char* select, const std::string& reason) {
+    try {
+      std::vector<std::string> stop;
+      {
+        SQLite::Statement q(db_, select);
+        while (q.executeStep()) stop.push_back(q.getColumn(0).getString());
+      }
+      for (const std::string& kbo : stop) {
+        StatementCache::Use use =
+            statements_.Get("UPDATE enterprise SET active = 0 WHERE kbo = ?");
+        SQLite::Statement& upd = *use;
+        upd.bind(1, kbo);
+        upd.exec();
+        AuditEnterprise(kbo, false, reason);
+      }
+      return stop.size();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "stopping the enterprises the extract ends");
+    }
+  }
+
   void AuditEnterprise(const std::string& kbo, bool active,
                        const std::string& reason) {
     ++(active ? changes_.enterprises_reactivated
@@ -638,6 +738,7 @@ class SqliteImportSession : public ImportSession {
   bool full_ = false;   // remember what the rows list
   RegistryChanges changes_;
   RegistryDelta delta_;
+  bool wrote_state_ = false;  // RecordExtract
 };
 
 }  // namespace

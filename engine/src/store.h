@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,30 @@ class ImportSession {
   // that no PutFacility listed. Returns how many.
   virtual Result<size_t> EndUnlistedFunctions() = 0;
   virtual Result<size_t> CloseUnlistedFacilities() = 0;
+  // KBO Open Data extracts (import kbo-open-data). With SetSource(.., true)
+  // PutEnterprise remembers the enterprises the extract lists.
+  // DeleteEnterprise notes an update extract's enterprise_delete.csv row;
+  // StopDeletedEnterprises then stops each noted enterprise that the
+  // extract did not list again (a delete and an insert of one number is a
+  // change, not a stop); StopUnlistedEnterprises stops every active
+  // enterprise a full extract did not list. Each stop is audited with
+  // reason; both return how many.
+  virtual Result<Put> DeleteEnterprise(const Kbo& kbo) = 0;
+  virtual Result<size_t> StopDeletedEnterprises(const std::string& reason) = 0;
+  virtual Result<size_t> StopUnlistedEnterprises(const std::string& reason) = 0;
+  struct Extract {
+    uint64_t number = 0;
+    std::string type;  // "full" | "update"
+    std::string snapshot_date;
+  };
+  // The last extract applied, if any; RecordExtract makes this one the
+  // last (and makes the session commit even when nothing else changed).
+  virtual Result<std::optional<Extract>> LastExtract() = 0;
+  virtual Status RecordExtract(const Extract& extract) = 0;
+  // Something besides rows and registry changes was written
+  // (RecordExtract): the session must commit.
+  virtual bool wrote_state() const = 0;
+
   // The registry changes written so far.
   virtual const RegistryChanges& changes() const = 0;
   virtual const RegistryDelta& delta() const = 0;

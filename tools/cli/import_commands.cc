@@ -64,6 +64,12 @@ int Report(const Context& ctx, const std::string& what, const Status& status,
   }
   counts["impact"] = std::move(impact);
   counts["dry_run"] = r.dry_run;
+  if (!r.extract_type.empty()) {
+    counts["extract"] = {{"number", r.extract_number},
+                         {"type", r.extract_type},
+                         {"already_applied", r.already_applied},
+                         {"other_files", r.other_files}};
+  }
   if (!ctx.json) {
     const size_t shown = std::min<size_t>(r.errors.size(), 50);
     for (size_t i = 0; i < shown; ++i) {
@@ -93,6 +99,13 @@ int Report(const Context& ctx, const std::string& what, const Status& status,
                         r.ignored, r.invalid,
                         r.revision ? fmt::format("; revision {}", r.revision)
                                    : std::string("; nothing changed"))};
+  if (!r.extract_type.empty()) {
+    text.push_back(fmt::format(
+        "KBO Open Data {} extract {}{}; {} other files ignored", r.extract_type,
+        r.extract_number,
+        r.already_applied ? " was applied before: nothing to do" : "",
+        r.other_files));
+  }
   if (c.total() > 0) {
     text.push_back(fmt::format(
         "registry changes: {} enterprises stopped, {} active again; {} "
@@ -152,10 +165,16 @@ int RunImport(const Context& ctx, const std::string& what) {
                              : "the file is the whole registry: a facility it "
                                "does not list closes");
     }
+  } else if (what == "kbo-open-data") {
+    desc.add_options()("path", po::value<std::string>(),
+                       "the folder of an unpacked KBO Open Data extract")(
+        "force", "apply an update extract although earlier ones are missing");
+    pos.add("path", 1);
   } else {
     throw UsageError{
-        "import what? kbo, persons, functions or facilities (not `" + what +
-        "`)"};
+        "import what? kbo, kbo-open-data, persons, functions or facilities "
+        "(not `" +
+        what + "`)"};
   }
   po::variables_map vm = ParseArgs(ctx, desc, &pos);
   ImportOptions options;
@@ -165,7 +184,18 @@ int RunImport(const Context& ctx, const std::string& what) {
   int code = kExitOk;
   ImportReport report;
   Status status;
-  if (what == "kbo") {
+  options.force = vm.count("force") > 0;
+  if (what == "kbo-open-data") {
+    if (!vm.count("path")) {
+      throw UsageError{
+          "import kbo-open-data needs PATH (the unpacked extract)"};
+    }
+    std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
+    if (!engine) return code;
+    options.progress = ProgressBar(ctx, "KBO Open Data");
+    status = engine->ImportKboOpenData(vm["path"].as<std::string>(), options,
+                                       &report);
+  } else if (what == "kbo") {
     if (!vm.count("enterprises")) {
       throw UsageError{"import kbo needs --enterprises FILE"};
     }

@@ -155,6 +155,9 @@ struct ImportOptions {
   // Validate, compute what would change and its impact (ImportReport::
   // changes and impact), and write nothing: no revision, no audit row.
   bool dry_run = false;
+  // ImportKboOpenData: apply an update extract even when the extracts
+  // before it were not applied (extract_gap otherwise).
+  bool force = false;
   // Called now and then with bytes read so far and the file size.
   std::function<void(uint64_t done, uint64_t total)> progress;
 };
@@ -202,6 +205,14 @@ struct ImportReport {
   // One entry per application of the catalogue, in catalogue order; filled
   // by a dry run and by a real import alike (before it commits).
   std::vector<AccessImpact> impact;
+  // ImportKboOpenData: the extract's number and type ("full" | "update"),
+  // whether it had been applied already (then nothing changed), and how
+  // many files of kinds toegang does not read it holds (address,
+  // activity, ...).
+  uint64_t extract_number = 0;
+  std::string extract_type;
+  bool already_applied = false;
+  size_t other_files = 0;
   size_t rows = 0;  // data rows read
   size_t inserted = 0;
   size_t updated = 0;
@@ -348,6 +359,21 @@ class Engine {
                            const std::string& denominations_csv,
                            const ImportOptions& options,
                            ImportReport* report) = 0;
+  // KBO Open Data as the KBO publishes it (SPEC 6): path is the folder of
+  // an unpacked extract (meta.csv and the CSV files). A full extract's
+  // enterprises are imported as ImportKbo does and every enterprise it
+  // does not list is stopped; an update extract applies
+  // enterprise_delete.csv before enterprise_insert.csv (a delete then an
+  // insert of one number is a change, not a stop) and its denomination
+  // inserts. Updates must follow the last extract applied in number
+  // (extract_gap naming the missing numbers, unless options.force); one
+  // applied already is a no-op; a full extract starts the sequence anew.
+  // Failure codes besides ImportKbo's: invalid_extract (meta.csv
+  // malformed, a file missing, not a KBO extract), extract_gap,
+  // no_full_extract (an update before any full extract).
+  virtual Status ImportKboOpenData(const std::string& path,
+                                   const ImportOptions& options,
+                                   ImportReport* report) = 0;
   virtual Status ImportPersons(const std::string& csv,
                                const ImportOptions& options,
                                ImportReport* report) = 0;
