@@ -3,6 +3,7 @@
 // JuridicalFormCAC, Language 0-4, denomination types 001-004), unpacked in
 // folders the test writes; the extract sequence; the errors.
 #include <gtest/gtest.h>
+#include <zip.h>
 
 #include <filesystem>
 #include <map>
@@ -94,6 +95,25 @@ class KboOpenDataTest : public ::testing::Test {
                     {"denomination_delete.csv", den_del},
                     {"denomination_insert.csv", den_ins},
                     {"contact_insert.csv", "\"EntityNumber\"\n"}});
+  }
+
+  // The extract in dir as a zip, the way the KBO publishes it (the files
+  // at the top level), made with libzip. Returns the zip's path.
+  std::string Zip(const std::string& dir) {
+    const std::string path = dir + ".zip";
+    int error = 0;
+    zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+    EXPECT_NE(z, nullptr) << error;
+    if (z == nullptr) return path;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      zip_source_t* src = zip_source_file(z, e.path().c_str(), 0, -1);
+      EXPECT_NE(src, nullptr);
+      EXPECT_GE(
+          zip_file_add(z, e.path().filename().c_str(), src, ZIP_FL_ENC_UTF_8),
+          0);
+    }
+    EXPECT_EQ(zip_close(z), 0);
+    return path;
   }
 
   Status Apply(const std::string& dir, ImportReport* r, bool force = false,
@@ -296,6 +316,48 @@ TEST_F(KboOpenDataTest, DryRunChangesNothingAndReportsTheSameImpact) {
     EXPECT_EQ(real.impact[i].losing, dry.impact[i].losing);
   }
   EXPECT_FALSE(fed_.Allowed(kUser1));
+}
+
+TEST_F(KboOpenDataTest, ZipsAsDownloadedAreReadWithoutUnpacking) {
+  ImportReport r = MustApply(Zip(Full(140, kActive)));
+  EXPECT_EQ(r.extract_type, "full");
+  EXPECT_EQ(r.other_files, 2u);
+  const std::string update = Zip(Update(141, {"0403.019.261"}, {}));
+  r = MustApply(update);
+  EXPECT_EQ(r.changes.enterprises_stopped, 1u);
+  EXPECT_FALSE(fed_.Allowed(kUser1));
+  EXPECT_EQ(Reason(kUser1), "enterprise_inactive");
+  r = MustApply(update);
+  EXPECT_TRUE(r.already_applied);
+  r = MustApply(Zip(Update(142, {}, {"0403.019.261"})));
+  EXPECT_EQ(r.changes.enterprises_reactivated, 1u);
+  EXPECT_TRUE(fed_.Allowed(kUser1));
+}
+
+TEST_F(KboOpenDataTest, CorruptOrForeignZipsAreInvalidExtracts) {
+  MustApply(Full(140, kActive));
+  const uint64_t revision = engine().revision();
+  ImportReport r;
+  // A corrupt zip: a real one cut in half.
+  const std::string good = Zip(Update(141, {"0403.019.261"}, {}));
+  const std::string data = ReadFile(good);
+  const std::string cut = fed_.dir().Write("KboOpenData_0141_cut.zip",
+                                           data.substr(0, data.size() / 2));
+  Status s = Apply(cut, &r);
+  EXPECT_EQ(s.code(), code::kInvalidExtract) << s.ToString();
+  EXPECT_NE(s.message().find("KboOpenData_0141_cut.zip"), std::string::npos);
+  // Not a zip at all.
+  s = Apply(fed_.dir().Write("KboOpenData_0141.zip", "not a zip\n"), &r);
+  EXPECT_EQ(s.code(), code::kInvalidExtract) << s.ToString();
+  // A zip that is not a KBO extract (no meta.csv).
+  const std::string other = fed_.dir().File("other");
+  std::filesystem::create_directories(other);
+  std::ofstream(other + "/readme.txt") << "hello\n";
+  s = Apply(Zip(other), &r);
+  EXPECT_EQ(s.code(), code::kInvalidExtract) << s.ToString();
+  EXPECT_NE(s.message().find("meta.csv"), std::string::npos);
+  EXPECT_EQ(engine().revision(), revision);
+  EXPECT_TRUE(fed_.Allowed(kUser1));
 }
 
 }  // namespace

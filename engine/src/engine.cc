@@ -30,6 +30,7 @@
 #include "csv_reader.h"
 #include "delegation_graph.h"
 #include "explain.h"
+#include "extract_source.h"
 #include "frozen_store.h"
 #include "graph_dot.h"
 #include "huge_pages.h"
@@ -393,17 +394,16 @@ class EngineImpl : public Engine {
                            const ImportOptions& options,
                            ImportReport* report) override {
     *report = ImportReport();
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::is_directory(path, ec)) {
+    Result<std::unique_ptr<ExtractSource>> opened = ExtractSource::Open(path);
+    if (!opened.ok()) return opened.status();
+    ExtractSource& source = **opened;
+    if (!source.Has("meta.csv")) {
       return Status::InvalidInput(
           code::kInvalidExtract,
-          fmt::format("{}: not the folder of an unpacked KBO Open Data "
-                      "extract (this build reads the folder; unpack the zip "
-                      "first)",
+          fmt::format("{}: not a KBO Open Data extract: it has no meta.csv",
                       path));
     }
-    Result<ExtractMeta> meta = ReadExtractMeta(path);
+    Result<ExtractMeta> meta = ReadExtractMeta(source);
     if (!meta.ok()) return meta.status();
     const bool full = meta->type == "full";
     const std::vector<std::string> needed =
@@ -412,7 +412,7 @@ class EngineImpl : public Engine {
                    "enterprise_delete.csv", "enterprise_insert.csv",
                    "denomination_delete.csv", "denomination_insert.csv"};
     for (const std::string& f : needed) {
-      if (!fs::is_regular_file(fs::path(path) / f, ec)) {
+      if (!source.Has(f)) {
         return Status::InvalidInput(
             code::kInvalidExtract,
             fmt::format("{}: the {} extract {} has no {}; the download is "
@@ -421,16 +421,20 @@ class EngineImpl : public Engine {
       }
     }
     size_t others = 0;
-    for (const fs::directory_entry& e : fs::directory_iterator(path, ec)) {
-      const std::string name = e.path().filename().string();
+    for (const std::string& name : source.Names()) {
       if (name != "meta.csv" &&
-          std::find(needed.begin(), needed.end(), name) == needed.end() &&
-          e.is_regular_file(ec)) {
+          std::find(needed.begin(), needed.end(), name) == needed.end()) {
         ++others;
       }
     }
-    auto file = [&](const char* name) {
-      return (fs::path(path) / name).string();
+    // One file of the extract through row, streamed.
+    auto read = [&](const char* name, const HeaderFn& header,
+                    const RowFn& row) -> Status {
+      uint64_t size = 0;
+      Result<std::unique_ptr<std::istream>> in = source.Read(name, &size);
+      if (!in.ok()) return in.status();
+      return ReadCsvStream(**in, source.Display(name), size, options, report,
+                           header, row);
     };
     const ExtractMeta m = *meta;
     return RunImport(
@@ -480,20 +484,18 @@ class EngineImpl : public Engine {
               fmt::format("KBO Open Data {} extract {} of {}", m.type, m.number,
                           m.snapshot_date);
           session.SetSource(reason, /*full=*/true);
-          auto enterprises = [&](const std::string& csv) {
-            return ReadCsv(
-                csv, options, report,
-                [](const Fields& f) { return CheckEnterpriseHeader(f); },
+          auto enterprises = [&](const char* csv) {
+            return read(
+                csv, [](const Fields& f) { return CheckEnterpriseHeader(f); },
                 [&](const Fields& f) -> Result<ImportSession::Put> {
                   Result<EnterpriseRow> row = ParseEnterpriseRow(f);
                   if (!row.ok()) return row.status();
                   return session.PutEnterprise(*row);
                 });
           };
-          auto denominations = [&](const std::string& csv) {
-            return ReadCsv(
-                csv, options, report,
-                [](const Fields& f) { return CheckDenominationHeader(f); },
+          auto denominations = [&](const char* csv) {
+            return read(
+                csv, [](const Fields& f) { return CheckDenominationHeader(f); },
                 [&](const Fields& f) -> Result<ImportSession::Put> {
                   Result<DenominationRow> row = ParseDenominationRow(f);
                   if (!row.ok()) return row.status();
@@ -502,36 +504,36 @@ class EngineImpl : public Engine {
           };
           Status s;
           if (full) {
-            s = enterprises(file("enterprise.csv"));
-            if (s.ok()) s = denominations(file("denomination.csv"));
+            s = enterprises("enterprise.csv");
+            if (s.ok()) s = denominations("denomination.csv");
           } else {
             // Deletes first: noted, and applied as stops only for the
             // numbers the insert file does not list again.
-            s = ReadCsv(file("enterprise_delete.csv"), options, report,
-                        OneColumnHeader("EnterpriseNumber"),
-                        [&](const Fields& f) -> Result<ImportSession::Put> {
-                          Result<Kbo> k = OneKbo(f, "EnterpriseNumber");
-                          if (!k.ok()) return k.status();
-                          return session.DeleteEnterprise(*k);
-                        });
+            s = read("enterprise_delete.csv",
+                     OneColumnHeader("EnterpriseNumber"),
+                     [&](const Fields& f) -> Result<ImportSession::Put> {
+                       Result<Kbo> k = OneKbo(f, "EnterpriseNumber");
+                       if (!k.ok()) return k.status();
+                       return session.DeleteEnterprise(*k);
+                     });
             // A deleted denomination is not erased: toegang keeps one name
             // per enterprise, which the inserts that follow replace.
             if (s.ok()) {
-              s = ReadCsv(file("denomination_delete.csv"), options, report,
-                          OneColumnHeader("EntityNumber"),
-                          [&](const Fields& f) -> Result<ImportSession::Put> {
-                            if (f.size() != 1) {
-                              return Status::InvalidInput(
-                                  code::kInvalidRow,
-                                  fmt::format("expected 1 column "
-                                              "(EntityNumber), got {}",
-                                              f.size()));
-                            }
-                            return ImportSession::Put::kIgnored;
-                          });
+              s = read("denomination_delete.csv",
+                       OneColumnHeader("EntityNumber"),
+                       [&](const Fields& f) -> Result<ImportSession::Put> {
+                         if (f.size() != 1) {
+                           return Status::InvalidInput(
+                               code::kInvalidRow,
+                               fmt::format("expected 1 column "
+                                           "(EntityNumber), got {}",
+                                           f.size()));
+                         }
+                         return ImportSession::Put::kIgnored;
+                       });
             }
-            if (s.ok()) s = enterprises(file("enterprise_insert.csv"));
-            if (s.ok()) s = denominations(file("denomination_insert.csv"));
+            if (s.ok()) s = enterprises("enterprise_insert.csv");
+            if (s.ok()) s = denominations("denomination_insert.csv");
           }
           if (!s.ok() || report->invalid > 0) return s;
           Result<size_t> renamed = session.FinishDenominations();
@@ -1277,16 +1279,13 @@ class EngineImpl : public Engine {
     std::string snapshot_date;  // dd-mm-yyyy as given
   };
 
-  static Result<ExtractMeta> ReadExtractMeta(const std::string& folder) {
-    const std::string path =
-        (std::filesystem::path(folder) / "meta.csv").string();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      return Status::InvalidInput(
-          code::kInvalidExtract,
-          fmt::format("{}: not a KBO Open Data extract: it has no meta.csv",
-                      folder));
-    }
+  static Result<ExtractMeta> ReadExtractMeta(ExtractSource& source) {
+    const std::string path = source.Display("meta.csv");
+    uint64_t size = 0;
+    Result<std::unique_ptr<std::istream>> opened =
+        source.Read("meta.csv", &size);
+    if (!opened.ok()) return opened.status();
+    std::istream& in = **opened;
     auto bad = [&](size_t line, const std::string& what) {
       return Status::InvalidInput(code::kInvalidExtract,
                                   fmt::format("{}:{}: {}", path, line, what));
@@ -1506,6 +1505,15 @@ class EngineImpl : public Engine {
     struct stat st {};
     const uint64_t total =
         ::stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+    return ReadCsvStream(in, path, total, options, report, header, row);
+  }
+
+  // ReadCsv on a stream (a file, or an entry of a zip); path names it in
+  // the report, total is its size for the progress (0: unknown).
+  Status ReadCsvStream(std::istream& in, const std::string& path,
+                       uint64_t total, const ImportOptions& options,
+                       ImportReport* report, const HeaderFn& header,
+                       const RowFn& row) {
     CsvReader reader(in);
     Fields fields;
     std::string error;

@@ -359,8 +359,9 @@ class Engine {
                            const std::string& denominations_csv,
                            const ImportOptions& options,
                            ImportReport* report) = 0;
-  // KBO Open Data as the KBO publishes it (SPEC 6): path is the folder of
-  // an unpacked extract (meta.csv and the CSV files). A full extract's
+  // KBO Open Data as the KBO publishes it (SPEC 6): path is the extract's
+  // zip as downloaded (read entry by entry, nothing unpacked) or the folder
+  // it was unpacked into (meta.csv and the CSV files). A full extract's
   // enterprises are imported as ImportKbo does and every enterprise it
   // does not list is stopped; an update extract applies
   // enterprise_delete.csv before enterprise_insert.csv (a delete then an
@@ -369,7 +370,8 @@ class Engine {
   // (extract_gap naming the missing numbers, unless options.force); one
   // applied already is a no-op; a full extract starts the sequence anew.
   // Failure codes besides ImportKbo's: invalid_extract (meta.csv
-  // malformed, a file missing, not a KBO extract), extract_gap,
+  // malformed, a file missing, not a KBO extract, a corrupt zip),
+  // extract_gap,
   // no_full_extract (an update before any full extract).
   virtual Status ImportKboOpenData(const std::string& path,
                                    const ImportOptions& options,
