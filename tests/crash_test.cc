@@ -1,6 +1,8 @@
 // Crash test (SPEC 9, "nothing acknowledged is lost"): a writer process
-// runs a long, seeded mix of mutations and imports against a database and
-// is killed with SIGKILL at random moments, many rounds in a row. After
+// runs a long, seeded mix of mutations and imports (whole-registry
+// functions and facilities files, KBO Open Data full extracts among them)
+// against a database and is killed with SIGKILL at random moments, many
+// rounds in a row. After
 // each kill the database is reopened and must
 //   - open, with Verify() finding nothing wrong;
 //   - be at a revision >= the last one the writer acknowledged;
@@ -26,6 +28,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -173,16 +176,42 @@ Status RunStep(Engine& engine, const Step& step, const std::string& dir,
     case StepKind::kImportPersons:
       return engine.ImportPersons(Write(dir, i, "persons.csv", PersonsFile(i)),
                                   {}, &report);
-    case StepKind::kImportFunctions:
+    case StepKind::kImportFunctions: {
+      // Every other one is the whole registry (--full): what it does not
+      // list ends.
+      ImportOptions o;
+      o.full = i % 2 == 0;
       return engine.ImportFunctions(
-          Write(dir, i, "functions.csv", FunctionsFile(i)), {}, &report);
-    case StepKind::kImportFacilities:
+          Write(dir, i, "functions.csv", FunctionsFile(i)), o, &report);
+    }
+    case StepKind::kImportFacilities: {
+      ImportOptions o;
+      o.full = i % 2 == 1;
       return engine.ImportFacilities(
-          Write(dir, i, "facilities.csv", FacilitiesFile(i)), {}, &report);
-    case StepKind::kImportKbo:
-      return engine.ImportKbo(
-          Write(dir, i, "enterprise.csv", EnterprisesFile(i)),
-          Write(dir, i, "denomination.csv", DenominationCsv()), {}, &report);
+          Write(dir, i, "facilities.csv", FacilitiesFile(i)), o, &report);
+    }
+    case StepKind::kImportKbo: {
+      if (i % 2 == 0) {
+        return engine.ImportKbo(
+            Write(dir, i, "enterprise.csv", EnterprisesFile(i)),
+            Write(dir, i, "denomination.csv", DenominationCsv()), {}, &report);
+      }
+      // A KBO Open Data full extract (numbered by the step, so never one
+      // applied already): what it does not list stops.
+      const std::string extract = fmt::format("{}/step-{}-extract", dir, i);
+      std::filesystem::create_directories(extract);
+      std::ofstream(extract + "/meta.csv", std::ios::trunc) << fmt::format(
+          "\"Variable\",\"Value\"\n\"SnapshotDate\",\"05-12-2026\"\n"
+          "\"ExtractTimestamp\",\"06-12-2026 04:00:00\"\n"
+          "\"ExtractType\",\"full\"\n\"ExtractNumber\",\"{}\"\n"
+          "\"Version\",\"1.0.0\"\n",
+          i);
+      std::ofstream(extract + "/enterprise.csv", std::ios::trunc)
+          << EnterprisesFile(i);
+      std::ofstream(extract + "/denomination.csv", std::ios::trunc)
+          << DenominationCsv();
+      return engine.ImportKboOpenData(extract, {}, &report);
+    }
     case StepKind::kImportRejected:
       return engine.ImportPersons(
           Write(dir, i, "bad.csv",

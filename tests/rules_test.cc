@@ -698,6 +698,92 @@ TEST_F(RulesTest, StoppedEnterpriseActiveAgainAllowsGrantingAgain) {
                 M(Action::kAddUser, kEmpOcmw).Hco(kHcoOcmw).Insz(kNewPerson));
 }
 
+// --- closed facility: nothing can be granted on it ----------------------
+
+// Facility 12345 (the chain's subafdeling) as CoBRHA lists it.
+std::string FacilityOcmw(const char* status) {
+  return std::string(
+             "hco,name,type_code,kbo,status\n12345,OCMW Gent,009,"
+             "0403019261,") +
+         status + "\n";
+}
+
+class RulesClosedFacilityTest
+    : public RulesTest,
+      public ::testing::WithParamInterface<ActionCase> {};
+
+// Every grant on the subafdeling of a facility CoBRHA closed is refused
+// with facility_closed and the manual's remedy, before (and so also for)
+// an actor who could otherwise make it.
+TEST_P(RulesClosedFacilityTest, GrantingOnAClosedFacilityIsRefused) {
+  BuildChain();
+  Import("facilities", FacilityOcmw("closed"));
+  ASSERT_FALSE(Allowed(kUser1));
+  const ActionCase& c = GetParam();
+  ExpectRefused(fed_, c.make(kEmpOcmw), Kind::kRefused, code::kFacilityClosed,
+                {"12345", "closed in CoBRHA", "1.1", "CoBRHA",
+                 "zorgenwerk.zorg@vlaanderen.be"});
+  ExpectRefused(fed_, c.make(kEmp2Ocmw), Kind::kRefused, code::kFacilityClosed);
+}
+
+std::vector<ActionCase> GrantingOnSubafdelingCases() {
+  std::vector<ActionCase> out;
+  for (const ActionCase& c : ActionCases()) {
+    const std::string n = c.name;
+    if (n == "Authorize" || n == "AddManager" || n == "AddUser" ||
+        n == "GrantRight") {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(RulesGranting, RulesClosedFacilityTest,
+                         ::testing::ValuesIn(GrantingOnSubafdelingCases()),
+                         [](const ::testing::TestParamInfo<ActionCase>& i) {
+                           return std::string(i.param.name);
+                         });
+
+// Taking away stays possible on a closed facility (the clean-up), and once
+// CoBRHA lists it as active again, granting works again.
+TEST_F(RulesTest, ClosedFacilityAllowsTakingAwayAndReopenedAllowsGranting) {
+  BuildChain();
+  Import("facilities", FacilityOcmw("closed"));
+  ExpectAllowed(fed_, M(Action::kRevokeRight, kEmpOcmw)
+                          .Hco(kHcoOcmw)
+                          .Insz(kUser1)
+                          .App("ama-wvg"));
+  ExpectAllowed(
+      fed_, M(Action::kRemoveManager, kEmpOcmw).Hco(kHcoOcmw).Insz(kManager));
+  ExpectRefused(fed_,
+                M(Action::kGrantRight, kEmpOcmw)
+                    .Hco(kHcoOcmw)
+                    .Insz(kUser1)
+                    .App("ama-wvg"),
+                Kind::kRefused, code::kFacilityClosed);
+  Import("facilities", FacilityOcmw("active"));
+  ExpectAllowed(fed_, M(Action::kGrantRight, kEmpOcmw)
+                          .Hco(kHcoOcmw)
+                          .Insz(kUser1)
+                          .App("ama-wvg"));
+  EXPECT_TRUE(Allowed(kUser1));
+}
+
+// Creating a subafdeling (with or without authorizations) on a closed
+// facility is refused with the same code and remedy.
+TEST_F(RulesTest, CreateSubafdelingOnAClosedFacilityIsRefused) {
+  BuildChain();
+  for (bool with_app : {false, true}) {
+    M m = M(Action::kCreateSubafdeling, kEmpOcmw)
+              .Kbo(kOcmw)
+              .Hco(kHcoOcmwClosed)
+              .Email("oud@ocmw.gent");
+    if (with_app) m.App("ama-wvg");
+    ExpectRefused(fed_, m, Kind::kRefused, code::kFacilityClosed,
+                  {kHcoOcmwClosed, "1.1", "zorgenwerk.zorg@vlaanderen.be"});
+  }
+}
+
 // --- appoint HTB (manual 3.2) -------------------------------------------
 
 TEST_F(RulesTest, AppointHtbByWv) {
@@ -1047,8 +1133,7 @@ TEST_F(RulesTest, CreateSubafdelingFacilityRules) {
                     .Kbo(kOcmw)
                     .Hco(kHcoOcmwClosed)
                     .Email("a@ocmw.gent"),
-                Kind::kRefused, code::kFacilityInactive,
-                {kHcoOcmwClosed, "1.1"});
+                Kind::kRefused, code::kFacilityClosed, {kHcoOcmwClosed, "1.1"});
   ExpectRefused(fed_,
                 M(Action::kCreateSubafdeling, kEmp2Ocmw)
                     .Kbo(kOcmw)

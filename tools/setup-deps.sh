@@ -18,6 +18,7 @@ packages=(
   libsqlite3-dev           # SQLite itself
   nlohmann-json3-dev       # JSON output and audit details
   libfmt-dev               # message formatting
+  libzip-dev               # KBO Open Data extracts read from the zip as downloaded
   libgtest-dev             # the test suite
   libbenchmark-dev         # bench/
   graphviz                 # `dot`, which the tests run on `toegang graph` output

@@ -114,7 +114,9 @@ std::unordered_map<Vertex, Role> ResolveRoles(const DelegationGraph& g,
   for (const Reach& r : reached) {
     switch (r.kind) {
       case LinkKind::kHtb:
-        raise(r.to, Role::kHtb);
+        // The HTB administers only while the KBO lists them as a WV or
+        // employee of the enterprise (docs/model.md, "Registry changes").
+        if (HtbStillListed(g, r.from, r.to)) raise(r.to, Role::kHtb);
         break;
       case LinkKind::kTb:
         raise(r.to, Role::kTb);
@@ -140,6 +142,12 @@ std::unordered_map<Vertex, Role> ResolveRoles(const DelegationGraph& g,
 
 // What the person administers: vertex -> strongest role.
 }  // namespace
+
+bool HtbStillListed(const DelegationGraph& g, Vertex person,
+                    Vertex enterprise) {
+  return g.HasLink(person, enterprise, LinkKind::kLegalRepresentative) ||
+         g.HasLink(person, enterprise, LinkKind::kEmployee);
+}
 
 std::unordered_map<Vertex, Role> Administered(const DelegationGraph& g,
                                               Vertex person) {

@@ -22,10 +22,17 @@ enum class Role : uint8_t { kNone, kManager, kCoTb, kTb, kHtb };
 // "htb", "tb", "co_tb", "manager", or "" for kNone.
 const char* AdminRoleName(Role role);
 
+// Whether the KBO still lists the person as a WV or an employee of the
+// enterprise. An HTB who is neither any more stays HTB (the chain stays
+// rooted, their users keep access) but administers nothing: a WV appoints
+// a new HTB (docs/model.md, "Registry changes").
+bool HtbStillListed(const DelegationGraph& graph, Vertex person,
+                    Vertex enterprise);
+
 // Every enterprise, domain and subafdeling the person administers, with the
-// strongest role: HTB of an enterprise (and so of its domains and
-// subafdelingen), TB/co-TB of a domain (and its subafdelingen), named
-// manager of a subafdeling. The visit costs what it reaches, not the size
+// strongest role: HTB of an enterprise while still listed (and so of its
+// domains and subafdelingen), TB/co-TB of a domain (and its subafdelingen),
+// named manager of a subafdeling. The visit costs what it reaches, not the size
 // of the federation.
 std::unordered_map<Vertex, Role> Administered(const DelegationGraph& graph,
                                               Vertex person);

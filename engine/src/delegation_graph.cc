@@ -677,4 +677,16 @@ std::vector<std::string> DelegationGraph::CheckInvariants() const {
   return problems;
 }
 
+void DelegationGraph::SetEndedLegalRepresentatives(
+    std::vector<std::pair<uint64_t, uint64_t>> ended) {
+  std::sort(ended.begin(), ended.end());
+  ended_wvs_ = std::move(ended);
+}
+
+bool DelegationGraph::LegalRepresentativeEnded(uint64_t kbo,
+                                               uint64_t insz) const {
+  return std::binary_search(ended_wvs_.begin(), ended_wvs_.end(),
+                            std::make_pair(kbo, insz));
+}
+
 }  // namespace toegang

@@ -166,6 +166,14 @@ class DelegationGraph {
   // Edges staged by ApplyStaged and StageFunction that wait for Compact().
   size_t staged_link_count() const { return graph_.staged_edge_count(); }
 
+  // Legal representatives whose function a whole-registry functions
+  // import ended (the table function_ended), as (kbo, insz) pairs: not
+  // part of the graph, only what the rules name when a former WV acts
+  // (code function_ended). Set by the load; imports reload.
+  void SetEndedLegalRepresentatives(
+      std::vector<std::pair<uint64_t, uint64_t>> ended);
+  bool LegalRepresentativeEnded(uint64_t kbo, uint64_t insz) const;
+
   // --- lookups ----------------------------------------------------------
   Vertex FindPerson(uint64_t insz) const;
   Vertex FindEnterprise(uint64_t kbo) const;
@@ -299,6 +307,7 @@ class DelegationGraph {
   int64_t max_subafdeling_id_ = 0;
   CheckIndex index_;
   ProvenanceTable provs_;  // what Link::prov_number() refers to
+  std::vector<std::pair<uint64_t, uint64_t>> ended_wvs_;  // sorted
 };
 
 }  // namespace toegang

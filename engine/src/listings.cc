@@ -375,10 +375,19 @@ Result<WhoReport> DescribeEnterprise(const DelegationGraph& graph, uint64_t kbo,
     h.phone = ed.htb_phone;
     if (std::optional<Edge> link = graph.FindLink(ed.htb, e, LinkKind::kHtb)) {
       const Provenance prov = graph.provenance(graph.graph()[*link]);
-      if (prov.by != 0) h.appointed_by = RefByInsz(graph, prov.by);
+      if (prov.by != 0) {
+        h.appointed_by = RefByInsz(graph, prov.by);
+        // Only a WV can appoint (manual 3.2.1), so an appointer who is not
+        // a WV now was one then.
+        const Vertex by = graph.FindPerson(prov.by);
+        h.appointed_by_former_wv =
+            by == kNoVertex ||
+            !graph.HasLink(by, e, LinkKind::kLegalRepresentative);
+      }
       h.revision = prov.revision;
       if (prov.at != 0) h.at = FormatUtc(prov.at);
     }
+    h.still_listed = HtbStillListed(graph, ed.htb, e);
     r.htb = std::move(h);
   }
 

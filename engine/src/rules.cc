@@ -164,6 +164,13 @@ class Planner {
           EnterpriseLabel(),
           People(g_.Sources(ent_, LinkKind::kLegalRepresentative)));
     }
+    if (!HtbStillListed(g_, e.htb, ent_)) {
+      return fmt::format(
+          "the HTB of {} is {}, whom the KBO no longer lists as its WV or "
+          "employee: a WV ({}) appoints a new HTB first (manual 3.2)",
+          EnterpriseLabel(), PersonLabel(e.htb),
+          People(g_.Sources(ent_, LinkKind::kLegalRepresentative)));
+    }
     return fmt::format("the HTB of {} is {}", EnterpriseLabel(),
                        PersonLabel(e.htb));
   }
@@ -171,7 +178,9 @@ class Planner {
   std::vector<Vertex> DomainManagers() const {
     std::vector<Vertex> out;
     const EnterpriseData& e = g_.enterprise(ent_);
-    if (e.htb != kNoVertex) out.push_back(e.htb);
+    if (e.htb != kNoVertex && HtbStillListed(g_, e.htb, ent_)) {
+      out.push_back(e.htb);
+    }
     Vertex d = g_.FindDomain(ent_, cap_, sub_);
     if (d != kNoVertex) {
       for (Vertex v : g_.Sources(d, LinkKind::kTb)) out.push_back(v);
@@ -377,13 +386,34 @@ class Planner {
     return ActorManagesDomain() || ActorRoleOn(subafd_) >= Role::kManager;
   }
 
+  // The actor is the enterprise's HTB but the KBO no longer lists them as
+  // its WV or employee: their power ended with that function.
+  bool ActorIsUnlistedHtb() const {
+    const Vertex htb = g_.enterprise(ent_).htb;
+    return actor_v_ != kNoVertex && htb == actor_v_ &&
+           !HtbStillListed(g_, htb, ent_);
+  }
+  bool RefuseUnlistedHtb(std::string_view what) {
+    return Refuse(
+        code::kFunctionEnded,
+        fmt::format("{} is the HTB of {}, but the KBO no longer lists them as "
+                    "a legal representative (WV) or employee of it, so that "
+                    "function ended and with it the power to {}. A WV ({}) "
+                    "appoints a new HTB (toegang htb appoint, manual 3.2); "
+                    "what the HTB granted stays",
+                    PersonLabel(actor_v_), EnterpriseLabel(), what,
+                    People(g_.Sources(ent_, LinkKind::kLegalRepresentative))));
+  }
+
   bool RequireHtb(std::string_view what) {
     if (ActorIsHtb()) return true;
+    if (ActorIsUnlistedHtb()) return RefuseUnlistedHtb(what);
     return Refuse(code::kNotAuthorized,
                   fmt::format("only the HTB may {}; {}", what, HtbText()));
   }
   bool RequireDomainManager(std::string_view what) {
     if (ActorManagesDomain()) return true;
+    if (ActorIsUnlistedHtb()) return RefuseUnlistedHtb(what);
     return Refuse(code::kNotAuthorized,
                   fmt::format("only the HTB or a TB/co-TB of the {} of {} may "
                               "{}; they are: {}. Ask one of them, or ask the "
@@ -393,6 +423,7 @@ class Planner {
   }
   bool RequireSubafdelingManager(std::string_view what) {
     if (ActorManagesSubafdeling()) return true;
+    if (ActorIsUnlistedHtb()) return RefuseUnlistedHtb(what);
     std::vector<Vertex> who = DomainManagers();
     for (Vertex v : g_.Sources(subafd_, LinkKind::kManager)) who.push_back(v);
     std::sort(who.begin(), who.end());
@@ -472,6 +503,31 @@ class Planner {
                     hco_, f.name, OrganizerLabel(f), EnterpriseLabel()));
   }
 
+  // What a refusal on a closed facility tells the helpdesk to do: nothing
+  // in access management reopens it (manual 1.1).
+  static std::string ClosedFacilityRemedy() {
+    return "this cannot be fixed in access management (manual 1.1): check "
+           "the HCO number in CoBRHA (https://publiek.departementzorg.be/"
+           "Cobrha) and import the facilities file once CoBRHA lists the "
+           "facility as active again. A maatwerkbedrijf not yet known in "
+           "CoBRHA first contacts zorgenwerk.zorg@vlaanderen.be; for other "
+           "questions about the facility: ERANOVA, the eHealth contact "
+           "center (02-511 51 51, contactcenter@eranova.fgov.be)";
+  }
+
+  // A granting mutation on an existing subafdeling whose facility CoBRHA
+  // closed is refused: the subafdeling grants nothing (SPEC 4.5 condition
+  // 4), so an "ok" would look like a fix that is none.
+  bool CheckFacilityOpen() {
+    const FacilityData& f = g_.facility(g_.subafdeling(subafd_).facility);
+    if (f.active) return true;
+    return Refuse(code::kFacilityClosed,
+                  fmt::format("facility HCO {} ({}) is closed in CoBRHA; its "
+                              "subafdeling grants no access, so nothing can "
+                              "be granted on it. {}",
+                              hco_, f.name, ClosedFacilityRemedy()));
+  }
+
   bool CheckAppInCapacity(AppId app) {
     if (cat_.application(app).capacity == cap_) return true;
     return Refuse(
@@ -529,6 +585,16 @@ class Planner {
     std::vector<Vertex> wvs = g_.Sources(ent_, LinkKind::kLegalRepresentative);
     if (actor_v_ == kNoVertex ||
         !std::binary_search(wvs.begin(), wvs.end(), actor_v_)) {
+      if (g_.LegalRepresentativeEnded(kbo_, actor_)) {
+        Refuse(
+            code::kFunctionEnded,
+            fmt::format("the function of {} as legal representative (WV) "
+                        "of {} ended: the KBO functions registry no "
+                        "longer lists it, so they may no longer appoint "
+                        "its HTB (manual 3.2.1); its WVs are now: {}",
+                        InszDisplay(actor_), EnterpriseLabel(), People(wvs)));
+        return;
+      }
       Refuse(code::kNotAuthorized,
              fmt::format("only a legal representative (WV) of {} as known in "
                          "the KBO may appoint its HTB (manual 3.2.1); its WVs "
@@ -690,10 +756,10 @@ class Planner {
       return;
     }
     if (!fd.active) {
-      Refuse(code::kFacilityInactive,
+      Refuse(code::kFacilityClosed,
              fmt::format("facility HCO {} ({}) is closed in CoBRHA; only an "
-                         "active facility becomes a subafdeling (manual 1.1)",
-                         hco_, fd.name));
+                         "active facility becomes a subafdeling. {}",
+                         hco_, fd.name, ClosedFacilityRemedy()));
       return;
     }
     Vertex d = g_.FindDomain(ent_, cap_, sub_);
@@ -732,7 +798,9 @@ class Planner {
   void Authorization() {
     if (!ResolveSubafdeling() || !ResolveOneApplication()) return;
     const bool granting = m_.action == Action::kAuthorize;
-    if (granting && (!CheckActive() || !CheckFacilityStillOwned())) return;
+    if (granting &&
+        (!CheckActive() || !CheckFacilityStillOwned() || !CheckFacilityOpen()))
+      return;
     if (!RequireDomainManager(granting ? "authorize a subafdeling (manual 3.6)"
                                        : "deauthorize a subafdeling")) {
       return;
@@ -823,7 +891,9 @@ class Planner {
         !ResolveSubject("subafdeling manager (beheerder)")) {
       return;
     }
-    if (adding && (!CheckActive() || !CheckFacilityStillOwned())) return;
+    if (adding &&
+        (!CheckActive() || !CheckFacilityStillOwned() || !CheckFacilityOpen()))
+      return;
     if (!RequireDomainManager("name the managers of a subafdeling "
                               "(manual 3.6)")) {
       return;
@@ -861,7 +931,9 @@ class Planner {
       apps = *r;
     }
     const bool granting = a == Action::kAddUser || a == Action::kGrantRight;
-    if (granting && (!CheckActive() || !CheckFacilityStillOwned())) return;
+    if (granting &&
+        (!CheckActive() || !CheckFacilityStillOwned() || !CheckFacilityOpen()))
+      return;
     if (!RequireSubafdelingManager("manage the users of this subafdeling")) {
       return;
     }

@@ -8,11 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <string_view>
@@ -321,11 +323,187 @@ class SqliteImportSession : public ImportSession {
     db_.exec(
         "CREATE TEMP TABLE IF NOT EXISTS import_new (kbo TEXT PRIMARY KEY)");
     db_.exec("DELETE FROM import_new");
+    db_.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS import_listed_function (kbo TEXT, "
+        "insz TEXT, role TEXT, PRIMARY KEY (kbo, insz, role))");
+    db_.exec("DELETE FROM import_listed_function");
+    db_.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS import_listed_facility (hco TEXT "
+        "PRIMARY KEY)");
+    db_.exec("DELETE FROM import_listed_facility");
+    db_.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS import_listed_enterprise (kbo TEXT "
+        "PRIMARY KEY)");
+    db_.exec("DELETE FROM import_listed_enterprise");
+    db_.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS import_deleted_enterprise (kbo TEXT "
+        "PRIMARY KEY)");
+    db_.exec("DELETE FROM import_deleted_enterprise");
+  }
+
+  Result<Put> DeleteEnterprise(const Kbo& kbo) override {
+    return Guard("enterprise_delete", [&]() -> Result<Put> {
+      StatementCache::Use use = statements_.Get(
+          "INSERT OR IGNORE INTO import_deleted_enterprise VALUES (?)");
+      SQLite::Statement& q = *use;
+      q.bind(1, kbo.ToString());
+      q.exec();
+      return Put::kUnchanged;  // counted when stopped
+    });
+  }
+
+  Result<size_t> StopDeletedEnterprises(const std::string& reason) override {
+    return StopWhere(
+        "SELECT kbo FROM enterprise WHERE active = 1 AND kbo IN (SELECT kbo "
+        "FROM import_deleted_enterprise) AND kbo NOT IN (SELECT kbo FROM "
+        "import_listed_enterprise) ORDER BY kbo",
+        reason);
+  }
+
+  Result<size_t> StopUnlistedEnterprises(const std::string& reason) override {
+    return StopWhere(
+        "SELECT kbo FROM enterprise WHERE active = 1 AND kbo NOT IN (SELECT "
+        "kbo FROM import_listed_enterprise) ORDER BY kbo",
+        reason);
+  }
+
+  Result<std::optional<Extract>> LastExtract() override {
+    try {
+      SQLite::Statement q(db_,
+                          "SELECT number, type, snapshot_date FROM "
+                          "kbo_extract WHERE id = 1");
+      if (!q.executeStep()) return std::optional<Extract>();
+      return std::optional<Extract>(
+          Extract{static_cast<uint64_t>(q.getColumn(0).getInt64()),
+                  q.getColumn(1).getString(), q.getColumn(2).getString()});
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "reading the last KBO extract applied");
+    }
+  }
+
+  Status RecordExtract(const Extract& extract) override {
+    try {
+      SQLite::Statement q(
+          db_,
+          "INSERT INTO kbo_extract (id, number, type, snapshot_date, "
+          "revision) VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+          "number = excluded.number, type = excluded.type, snapshot_date = "
+          "excluded.snapshot_date, revision = excluded.revision");
+      q.bind(1, static_cast<int64_t>(extract.number));
+      q.bind(2, extract.type);
+      q.bind(3, extract.snapshot_date);
+      q.bind(4, static_cast<int64_t>(revision_));
+      q.exec();
+      wrote_state_ = true;
+      return Status::Ok();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "recording the KBO extract applied");
+    }
+  }
+
+  bool wrote_state() const override { return wrote_state_; }
+
+  void SetSource(const std::string& source, bool full) override {
+    source_ = source;
+    full_ = full;
+  }
+
+  const RegistryChanges& changes() const override { return changes_; }
+  const RegistryDelta& delta() const override { return delta_; }
+
+  Result<size_t> EndUnlistedFunctions() override {
+    try {
+      std::vector<std::array<std::string, 3>> ended;
+      {
+        SQLite::Statement q(
+            db_,
+            "SELECT kbo, insz, role FROM function f WHERE NOT EXISTS (SELECT "
+            "1 FROM import_listed_function l WHERE l.kbo = f.kbo AND l.insz "
+            "= f.insz AND l.role = f.role) ORDER BY kbo, insz, role");
+        while (q.executeStep()) {
+          ended.push_back({q.getColumn(0).getString(),
+                           q.getColumn(1).getString(),
+                           q.getColumn(2).getString()});
+        }
+      }
+      for (const auto& [kbo, insz, role] : ended) {
+        StatementCache::Use del_use = statements_.Get(
+            "DELETE FROM function WHERE kbo = ? AND insz = ? AND role = ?");
+        SQLite::Statement& del = *del_use;
+        del.bind(1, kbo);
+        del.bind(2, insz);
+        del.bind(3, role);
+        del.exec();
+        StatementCache::Use end_use = statements_.Get(
+            "INSERT OR REPLACE INTO function_ended (kbo, insz, role, "
+            "revision, at, source) VALUES (?, ?, ?, ?, ?, ?)");
+        SQLite::Statement& end = *end_use;
+        end.bind(1, kbo);
+        end.bind(2, insz);
+        end.bind(3, role);
+        end.bind(4, static_cast<int64_t>(revision_));
+        end.bind(5, FormatUtc(at_));
+        end.bind(6, source_);
+        end.exec();
+        AuditFunction(kbo, insz, role, /*added=*/false);
+      }
+      return ended.size();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "ending the functions the file does not list");
+    }
+  }
+
+  Result<size_t> CloseUnlistedFacilities() override {
+    try {
+      std::vector<std::pair<std::string, std::string>> closed;
+      {
+        SQLite::Statement q(
+            db_,
+            "SELECT hco, kbo FROM facility WHERE active = 1 AND hco NOT IN "
+            "(SELECT hco FROM import_listed_facility) ORDER BY hco");
+        while (q.executeStep()) {
+          closed.emplace_back(q.getColumn(0).getString(),
+                              q.getColumn(1).getString());
+        }
+      }
+      for (const auto& [hco, kbo] : closed) {
+        StatementCache::Use upd_use =
+            statements_.Get("UPDATE facility SET active = 0 WHERE hco = ?");
+        SQLite::Statement& upd = *upd_use;
+        upd.bind(1, hco);
+        upd.exec();
+        ++changes_.facilities_closed;
+        delta_.facilities.push_back({hco, false, FromDigits(kbo).value_or(0)});
+        InsertAudit(
+            statements_, revision_, at_, "", "import.facility", kbo,
+            nlohmann::json{{"hco", hco},
+                           {"kbo", kbo},
+                           {"change", "closed"},
+                           {"old", "active"},
+                           {"new", "closed"},
+                           {"reason", "not listed in the whole registry"},
+                           {"source", source_}}
+                .dump(),
+            fmt::format("facility HCO {} closed: the CoBRHA file {} (the "
+                        "whole registry) does not list it",
+                        hco, source_));
+      }
+      return closed.size();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "closing the facilities the file does not list");
+    }
   }
 
   Result<Put> PutEnterprise(const EnterpriseRow& row) override {
     return Guard("enterprise", [&]() -> Result<Put> {
       const std::string kbo = row.kbo.ToString();
+      if (full_) {
+        StatementCache::Use list_use = statements_.Get(
+            "INSERT OR IGNORE INTO import_listed_enterprise VALUES (?)");
+        SQLite::Statement& list = *list_use;
+        list.bind(1, kbo);
+        list.exec();
+      }
       StatementCache::Use get_use = statements_.Get(
           "SELECT active, juridical_form, start_date FROM "
           "enterprise WHERE kbo = ?");
@@ -364,11 +542,7 @@ class SqliteImportSession : public ImportSession {
       upd.bind(4, kbo);
       upd.exec();
       if (was_active != row.active) {
-        InsertAudit(
-            statements_, revision_, at_, "", "import.enterprise", kbo,
-            fmt::format(R"({{"kbo":"{}","active":{}}})", kbo, row.active),
-            fmt::format("enterprise {} {} in the KBO", row.kbo.Display(),
-                        row.active ? "active again" : "stopped"));
+        AuditEnterprise(kbo, row.active, source_);
       }
       return Put::kUpdated;
     });
@@ -459,10 +633,30 @@ class SqliteImportSession : public ImportSession {
       SQLite::Statement& ins = *ins_use;
       ins.bind(1, kbo);
       ins.bind(2, row.insz.ToString());
-      ins.bind(3, row.role == FunctionRole::kLegalRepresentative
-                      ? "legal_representative"
-                      : "employee");
-      return ins.exec() == 1 ? Put::kInserted : Put::kUnchanged;
+      const std::string insz = row.insz.ToString();
+      const char* role = row.role == FunctionRole::kLegalRepresentative
+                             ? "legal_representative"
+                             : "employee";
+      ins.bind(3, role);
+      if (full_) {
+        StatementCache::Use list_use = statements_.Get(
+            "INSERT OR IGNORE INTO import_listed_function VALUES (?, ?, ?)");
+        SQLite::Statement& list = *list_use;
+        list.bind(1, kbo);
+        list.bind(2, insz);
+        list.bind(3, role);
+        list.exec();
+      }
+      if (ins.exec() != 1) return Put::kUnchanged;
+      StatementCache::Use back_use = statements_.Get(
+          "DELETE FROM function_ended WHERE kbo = ? AND insz = ? AND role = ?");
+      SQLite::Statement& back = *back_use;
+      back.bind(1, kbo);
+      back.bind(2, insz);
+      back.bind(3, role);
+      back.exec();
+      AuditFunction(kbo, insz, role, /*added=*/true);
+      return Put::kInserted;
     });
   }
 
@@ -470,6 +664,13 @@ class SqliteImportSession : public ImportSession {
     return Guard("facility", [&]() -> Result<Put> {
       const std::string kbo = row.kbo.ToString();
       if (!EnterpriseKnown(kbo)) return UnknownEnterprise(row.kbo);
+      if (full_) {
+        StatementCache::Use list_use = statements_.Get(
+            "INSERT OR IGNORE INTO import_listed_facility VALUES (?)");
+        SQLite::Statement& list = *list_use;
+        list.bind(1, row.hco.str());
+        list.exec();
+      }
       StatementCache::Use get_use = statements_.Get(
           "SELECT name, type_code, kbo, active FROM facility "
           "WHERE hco = ?");
@@ -510,20 +711,47 @@ class SqliteImportSession : public ImportSession {
           old_type != row.type_code.str()) {
         // A move is news for both organizers: audit it under each.
         if (old_kbo != kbo) {
+          ++changes_.facilities_moved;
           InsertAudit(statements_, revision_, at_, "", "import.facility",
                       old_kbo,
-                      fmt::format(R"({{"hco":"{}","moved_to":"{}"}})",
-                                  row.hco.str(), kbo),
+                      nlohmann::json{{"hco", row.hco.str()},
+                                     {"moved_to", kbo},
+                                     {"change", "moved"},
+                                     {"old", old_kbo},
+                                     {"new", kbo},
+                                     {"source", source_}}
+                          .dump(),
                       fmt::format("facility HCO {} moved in CoBRHA to {}; its "
                                   "subafdelingen here grant nothing any more",
                                   row.hco.str(), row.kbo.Display()));
         }
+        if (was_active != row.active) {
+          ++(row.active ? changes_.facilities_reopened
+                        : changes_.facilities_closed);
+        }
+        if (was_active != row.active || old_kbo != kbo) {
+          delta_.facilities.push_back(
+              {row.hco.str(), row.active, row.kbo.value()});
+        }
         InsertAudit(
             statements_, revision_, at_, "", "import.facility", kbo,
-            fmt::format(R"({{"hco":"{}","active":{},"type_code":"{}",)"
-                        R"("kbo":"{}","previous_kbo":"{}"}})",
-                        row.hco.str(), row.active, row.type_code.str(), kbo,
-                        old_kbo),
+            nlohmann::json{
+                {"hco", row.hco.str()},
+                {"active", row.active},
+                {"type_code", row.type_code.str()},
+                {"kbo", kbo},
+                {"previous_kbo", old_kbo},
+                {"change", was_active == row.active
+                               ? (old_kbo != kbo ? "moved" : "type")
+                               : (row.active ? "reopened" : "closed")},
+                {"old", nlohmann::json{{"active", was_active},
+                                       {"type_code", old_type},
+                                       {"kbo", old_kbo}}},
+                {"new", nlohmann::json{{"active", row.active},
+                                       {"type_code", row.type_code.str()},
+                                       {"kbo", kbo}}},
+                {"source", source_}}
+                .dump(),
             fmt::format("facility HCO {} {} in CoBRHA (type {}, organized by "
                         "{})",
                         row.hco.str(),
@@ -565,6 +793,67 @@ class SqliteImportSession : public ImportSession {
     }
   }
 
+  // Stops every enterprise the query selects (one kbo column), each
+  // audited with reason.
+  Result<size_t> StopWhere(const char* select, const std::string& reason) {
+    try {
+      std::vector<std::string> stop;
+      {
+        SQLite::Statement q(db_, select);
+        while (q.executeStep()) stop.push_back(q.getColumn(0).getString());
+      }
+      for (const std::string& kbo : stop) {
+        StatementCache::Use use =
+            statements_.Get("UPDATE enterprise SET active = 0 WHERE kbo = ?");
+        SQLite::Statement& upd = *use;
+        upd.bind(1, kbo);
+        upd.exec();
+        AuditEnterprise(kbo, false, reason);
+      }
+      return stop.size();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "stopping the enterprises the extract ends");
+    }
+  }
+
+  void AuditEnterprise(const std::string& kbo, bool active,
+                       const std::string& reason) {
+    ++(active ? changes_.enterprises_reactivated
+              : changes_.enterprises_stopped);
+    delta_.enterprises.push_back({FromDigits(kbo).value_or(0), active});
+    InsertAudit(statements_, revision_, at_, "", "import.enterprise", kbo,
+                nlohmann::json{{"kbo", kbo},
+                               {"active", active},
+                               {"change", active ? "reactivated" : "stopped"},
+                               {"old", active ? "stopped" : "active"},
+                               {"new", active ? "active" : "stopped"},
+                               {"source", reason}}
+                    .dump(),
+                fmt::format("enterprise {} {} in the KBO ({})",
+                            KboDisplay(FromDigits(kbo).value_or(0)),
+                            active ? "active again" : "stopped", reason));
+  }
+
+  void AuditFunction(const std::string& kbo, const std::string& insz,
+                     const std::string& role, bool added) {
+    ++(added ? changes_.functions_added : changes_.functions_ended);
+    const bool wv = role == "legal_representative";
+    InsertAudit(statements_, revision_, at_, "", "import.function", kbo,
+                nlohmann::json{{"kbo", kbo},
+                               {"insz", insz},
+                               {"role", role},
+                               {"change", added ? "added" : "ended"},
+                               {"old", added ? "none" : role},
+                               {"new", added ? role : "none"},
+                               {"source", source_}}
+                    .dump(),
+                fmt::format("{} {} of {} {} in the functions registry ({})",
+                            wv ? "legal representative (WV)" : "employee",
+                            InszDisplay(FromDigits(insz).value_or(0)),
+                            KboDisplay(FromDigits(kbo).value_or(0)),
+                            added ? "added" : "ended", source_));
+  }
+
   bool EnterpriseKnown(const std::string& kbo) {
     StatementCache::Use q_use =
         statements_.Get("SELECT 1 FROM enterprise WHERE kbo = ?");
@@ -600,6 +889,11 @@ class SqliteImportSession : public ImportSession {
   SQLite::Transaction tx_;
   const uint64_t revision_;
   const int64_t at_;
+  std::string source_;  // the file the rows come from (SetSource)
+  bool full_ = false;   // remember what the rows list
+  RegistryChanges changes_;
+  RegistryDelta delta_;
+  bool wrote_state_ = false;  // RecordExtract
 };
 
 }  // namespace
@@ -892,6 +1186,16 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
                            Text(funcs, 2) == "employee"
                                ? LinkKind::kEmployee
                                : LinkKind::kLegalRepresentative);
+    }
+    {
+      std::vector<std::pair<uint64_t, uint64_t>> ended;
+      SQLite::Statement q(*db_,
+                          "SELECT kbo, insz FROM function_ended WHERE role = "
+                          "'legal_representative'");
+      while (q.executeStep()) {
+        ended.emplace_back(U64Column(q, 0), U64Column(q, 1));
+      }
+      graph->SetEndedLegalRepresentatives(std::move(ended));
     }
     SQLite::Statement facs(*db_,
                            "SELECT hco, name, type_code, kbo, active FROM "

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,23 @@ class WriteLock {
   virtual Status Commit() = 0;
 };
 
+// What an import changed that can change an access decision (SPEC 4.5
+// conditions 1 and 4), for the impact report: enterprises whose status
+// changed, facilities whose status or organizer changed, as they are now.
+struct RegistryDelta {
+  struct Enterprise {
+    uint64_t kbo = 0;
+    bool active = false;
+  };
+  struct Facility {
+    std::string hco;
+    bool active = false;
+    uint64_t kbo = 0;  // organizer
+  };
+  std::vector<Enterprise> enterprises;
+  std::vector<Facility> facilities;
+};
+
 // One registry import, inside one write transaction. Destroying a session
 // that was not committed rolls everything back.
 class ImportSession {
@@ -64,8 +82,49 @@ class ImportSession {
   // this import changed name.
   virtual Result<size_t> FinishDenominations() = 0;
   virtual Result<Put> PutPerson(const PersonRow& row) = 0;
+  // A function added is audited row by row (import.function).
   virtual Result<Put> PutFunction(const FunctionRow& row) = 0;
   virtual Result<Put> PutFacility(const FacilityRow& row) = 0;
+
+  // Names the file the rows come from, for the audit rows of the changes
+  // (enterprise stopped or active again, function added or ended, facility
+  // closed, reopened or moved); each such row also counts in changes().
+  // full: remember which functions and facilities the rows list, for
+  // EndUnlistedFunctions / CloseUnlistedFacilities.
+  virtual void SetSource(const std::string& source, bool full) = 0;
+  // The whole registry (--full): ends every function that no PutFunction
+  // of this session listed (the row leaves `function`, joins
+  // `function_ended`, one audit row each), or closes every active facility
+  // that no PutFacility listed. Returns how many.
+  virtual Result<size_t> EndUnlistedFunctions() = 0;
+  virtual Result<size_t> CloseUnlistedFacilities() = 0;
+  // KBO Open Data extracts (import kbo-open-data). With SetSource(.., true)
+  // PutEnterprise remembers the enterprises the extract lists.
+  // DeleteEnterprise notes an update extract's enterprise_delete.csv row;
+  // StopDeletedEnterprises then stops each noted enterprise that the
+  // extract did not list again (a delete and an insert of one number is a
+  // change, not a stop); StopUnlistedEnterprises stops every active
+  // enterprise a full extract did not list. Each stop is audited with
+  // reason; both return how many.
+  virtual Result<Put> DeleteEnterprise(const Kbo& kbo) = 0;
+  virtual Result<size_t> StopDeletedEnterprises(const std::string& reason) = 0;
+  virtual Result<size_t> StopUnlistedEnterprises(const std::string& reason) = 0;
+  struct Extract {
+    uint64_t number = 0;
+    std::string type;  // "full" | "update"
+    std::string snapshot_date;
+  };
+  // The last extract applied, if any; RecordExtract makes this one the
+  // last (and makes the session commit even when nothing else changed).
+  virtual Result<std::optional<Extract>> LastExtract() = 0;
+  virtual Status RecordExtract(const Extract& extract) = 0;
+  // Something besides rows and registry changes was written
+  // (RecordExtract): the session must commit.
+  virtual bool wrote_state() const = 0;
+
+  // The registry changes written so far.
+  virtual const RegistryChanges& changes() const = 0;
+  virtual const RegistryDelta& delta() const = 0;
 
   // The revision this import commits as, if it commits with changes.
   virtual uint64_t revision() const = 0;

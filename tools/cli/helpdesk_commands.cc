@@ -268,6 +268,8 @@ int RunWho(const Context& ctx) {
                          {"at", h.at}};
     hj["appointed_by"] =
         h.appointed_by ? PersonJson(*h.appointed_by) : nlohmann::json(nullptr);
+    hj["appointed_by_former_wv"] = h.appointed_by_former_wv;
+    hj["still_listed"] = h.still_listed;
     j["htb"] = std::move(hj);
     text.push_back(fmt::format("  HTB: {}", PersonText(h.person)));
     text.push_back(fmt::format(fmt::runtime(nl ? "       e-mail {}, telefoon {}"
@@ -279,6 +281,20 @@ int RunWho(const Context& ctx) {
                         : "       appointed by {} at {} (revision {})"),
         h.appointed_by ? PersonText(*h.appointed_by) : "-",
         h.at.empty() ? "-" : h.at, h.revision));
+    if (h.appointed_by_former_wv) {
+      text.push_back(
+          nl ? "       aangesteld door een gewezen WV: een huidige WV "
+               "bevestigt of vervangt de HTB (handleiding 3.2)"
+             : "       appointed by a former WV: a current WV re-confirms "
+               "or replaces the HTB (manual 3.2)");
+    }
+    if (!h.still_listed) {
+      text.push_back(
+          nl ? "       niet meer WV of werknemer volgens de KBO: beheert "
+               "niets meer tot een WV een nieuwe HTB aanstelt"
+             : "       no longer a WV or employee in the KBO: administers "
+               "nothing until a WV appoints a new HTB");
+    }
   } else {
     j["htb"] = nullptr;
     text.push_back(nl ? "  HTB: geen; een WV stelt er een aan (handleiding "

@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli_context.h"
 
@@ -9,6 +11,27 @@ namespace toegang::cli {
 namespace {
 
 namespace po = boost::program_options;
+
+// An INSZ as an operator's terminal shows it in an impact report: the
+// birth date part only, e.g. 85.07.30-***.** (the whole number is in
+// --json, which is for programs).
+std::string MaskInsz(const std::string& digits) {
+  if (digits.size() != 11) return "***";
+  return fmt::format("{}.{}.{}-***.**", digits.substr(0, 2),
+                     digits.substr(2, 2), digits.substr(4, 2));
+}
+
+std::string MaskedList(const std::vector<std::string>& inszs, size_t total) {
+  std::string out;
+  for (const std::string& i : inszs) {
+    if (!out.empty()) out += ", ";
+    out += MaskInsz(i);
+  }
+  if (total > inszs.size()) {
+    out += fmt::format(" and {} more", total - inszs.size());
+  }
+  return out;
+}
 
 int Report(const Context& ctx, const std::string& what, const Status& status,
            const ImportReport& r) {
@@ -23,6 +46,30 @@ int Report(const Context& ctx, const std::string& what, const Status& status,
                            {"updated", r.updated},   {"unchanged", r.unchanged},
                            {"ignored", r.ignored},   {"invalid", r.invalid},
                            {"revision", r.revision}, {"errors", errors}};
+  const RegistryChanges& c = r.changes;
+  counts["changes"] = {{"enterprises_stopped", c.enterprises_stopped},
+                       {"enterprises_reactivated", c.enterprises_reactivated},
+                       {"functions_added", c.functions_added},
+                       {"functions_ended", c.functions_ended},
+                       {"facilities_closed", c.facilities_closed},
+                       {"facilities_reopened", c.facilities_reopened},
+                       {"facilities_moved", c.facilities_moved}};
+  nlohmann::json impact = nlohmann::json::array();
+  for (const AccessImpact& i : r.impact) {
+    impact.push_back({{"application", i.application},
+                      {"lose", i.lose},
+                      {"gain", i.gain},
+                      {"losing", i.losing},
+                      {"gaining", i.gaining}});
+  }
+  counts["impact"] = std::move(impact);
+  counts["dry_run"] = r.dry_run;
+  if (!r.extract_type.empty()) {
+    counts["extract"] = {{"number", r.extract_number},
+                         {"type", r.extract_type},
+                         {"already_applied", r.already_applied},
+                         {"other_files", r.other_files}};
+  }
   if (!ctx.json) {
     const size_t shown = std::min<size_t>(r.errors.size(), 50);
     for (size_t i = 0; i < shown; ++i) {
@@ -39,13 +86,46 @@ int Report(const Context& ctx, const std::string& what, const Status& status,
   }
   if (!status.ok()) return ctx.Fail(status, counts);
   counts["ok"] = true;
-  ctx.Print(counts,
-            {fmt::format("imported {}: {} rows, {} inserted, {} updated, {} "
-                         "unchanged, {} ignored, {} invalid{}",
-                         what, r.rows, r.inserted, r.updated, r.unchanged,
-                         r.ignored, r.invalid,
-                         r.revision ? fmt::format("; revision {}", r.revision)
-                                    : std::string("; nothing changed"))});
+  std::vector<std::string> text = {
+      r.dry_run
+          ? fmt::format("dry run of import {}: {} rows, {} would be "
+                        "inserted, {} updated, {} unchanged, {} ignored, {} "
+                        "invalid; nothing was written",
+                        what, r.rows, r.inserted, r.updated, r.unchanged,
+                        r.ignored, r.invalid)
+          : fmt::format("imported {}: {} rows, {} inserted, {} updated, {} "
+                        "unchanged, {} ignored, {} invalid{}",
+                        what, r.rows, r.inserted, r.updated, r.unchanged,
+                        r.ignored, r.invalid,
+                        r.revision ? fmt::format("; revision {}", r.revision)
+                                   : std::string("; nothing changed"))};
+  if (!r.extract_type.empty()) {
+    text.push_back(fmt::format(
+        "KBO Open Data {} extract {}{}; {} other files ignored", r.extract_type,
+        r.extract_number,
+        r.already_applied ? " was applied before: nothing to do" : "",
+        r.other_files));
+  }
+  if (c.total() > 0) {
+    text.push_back(fmt::format(
+        "registry changes: {} enterprises stopped, {} active again; {} "
+        "functions added, {} ended; {} facilities closed, {} reopened, {} "
+        "moved (each in the audit log)",
+        c.enterprises_stopped, c.enterprises_reactivated, c.functions_added,
+        c.functions_ended, c.facilities_closed, c.facilities_reopened,
+        c.facilities_moved));
+  }
+  for (const AccessImpact& i : r.impact) {
+    text.push_back(fmt::format("impact on {}: {} persons lose access, {} gain",
+                               i.application, i.lose, i.gain));
+    if (i.lose > 0) {
+      text.push_back("  losing: " + MaskedList(i.losing, i.lose));
+    }
+    if (i.gain > 0) {
+      text.push_back("  gaining: " + MaskedList(i.gaining, i.gain));
+    }
+  }
+  ctx.Print(counts, text);
   return kExitOk;
 }
 
@@ -65,7 +145,10 @@ int RunInit(const Context& ctx) {
 
 int RunImport(const Context& ctx, const std::string& what) {
   po::options_description desc("import options");
-  desc.add_options()("skip-invalid", "load the good rows, report the bad ones");
+  desc.add_options()("skip-invalid", "load the good rows, report the bad ones")(
+      "dry-run",
+      "validate and report what would change and who would lose or gain "
+      "access; write nothing");
   po::positional_options_description pos;
   if (what == "kbo") {
     desc.add_options()("enterprises", po::value<std::string>(),
@@ -74,18 +157,45 @@ int RunImport(const Context& ctx, const std::string& what) {
   } else if (what == "persons" || what == "functions" || what == "facilities") {
     desc.add_options()("file", po::value<std::string>(), "the CSV file");
     pos.add("file", 1);
+    if (what != "persons") {
+      desc.add_options()("full",
+                         what == "functions"
+                             ? "the file is the whole registry: a function it "
+                               "does not list ends"
+                             : "the file is the whole registry: a facility it "
+                               "does not list closes");
+    }
+  } else if (what == "kbo-open-data") {
+    desc.add_options()("path", po::value<std::string>(),
+                       "the folder of an unpacked KBO Open Data extract")(
+        "force", "apply an update extract although earlier ones are missing");
+    pos.add("path", 1);
   } else {
     throw UsageError{
-        "import what? kbo, persons, functions or facilities (not `" + what +
-        "`)"};
+        "import what? kbo, kbo-open-data, persons, functions or facilities "
+        "(not `" +
+        what + "`)"};
   }
   po::variables_map vm = ParseArgs(ctx, desc, &pos);
   ImportOptions options;
   options.skip_invalid = vm.count("skip-invalid") > 0;
+  options.full = vm.count("full") > 0;
+  options.dry_run = vm.count("dry-run") > 0;
   int code = kExitOk;
   ImportReport report;
   Status status;
-  if (what == "kbo") {
+  options.force = vm.count("force") > 0;
+  if (what == "kbo-open-data") {
+    if (!vm.count("path")) {
+      throw UsageError{
+          "import kbo-open-data needs PATH (the unpacked extract)"};
+    }
+    std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
+    if (!engine) return code;
+    options.progress = ProgressBar(ctx, "KBO Open Data");
+    status = engine->ImportKboOpenData(vm["path"].as<std::string>(), options,
+                                       &report);
+  } else if (what == "kbo") {
     if (!vm.count("enterprises")) {
       throw UsageError{"import kbo needs --enterprises FILE"};
     }

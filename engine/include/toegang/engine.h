@@ -170,6 +170,17 @@ struct ImportOptions {
   // Load the good rows and report the bad ones, instead of refusing the
   // whole file.
   bool skip_invalid = false;
+  // ImportFunctions / ImportFacilities: the file is the whole registry. A
+  // function (kbo, insz, role) it does not list ends; an active facility it
+  // does not list closes. Not with skip_invalid (a skipped row would end
+  // what it lists): that is a usage error.
+  bool full = false;
+  // Validate, compute what would change and its impact (ImportReport::
+  // changes and impact), and write nothing: no revision, no audit row.
+  bool dry_run = false;
+  // ImportKboOpenData: apply an update extract even when the extracts
+  // before it were not applied (extract_gap otherwise).
+  bool force = false;
   // Called now and then with bytes read so far and the file size.
   std::function<void(uint64_t done, uint64_t total)> progress;
 };
@@ -181,9 +192,51 @@ struct RowError {
   std::string message;
 };
 
+// The registry changes of an import that can change a decision; each is
+// also an audit row of its own (docs/cli.md, "import").
+struct RegistryChanges {
+  size_t enterprises_stopped = 0;
+  size_t enterprises_reactivated = 0;
+  size_t functions_added = 0;
+  size_t functions_ended = 0;
+  size_t facilities_closed = 0;
+  size_t facilities_reopened = 0;
+  size_t facilities_moved = 0;
+  size_t total() const {
+    return enterprises_stopped + enterprises_reactivated + functions_added +
+           functions_ended + facilities_closed + facilities_reopened +
+           facilities_moved;
+  }
+};
+
+// How an import changes who may use one application (SPEC 4.5): persons
+// allowed before and not after (lose), or the other way round (gain),
+// anywhere in the federation.
+struct AccessImpact {
+  std::string application;  // code
+  size_t lose = 0;
+  size_t gain = 0;
+  // The first kListed of each, by INSZ (11 digits).
+  std::vector<std::string> losing, gaining;
+  static constexpr size_t kListed = 20;
+};
+
 struct ImportReport {
   uint64_t revision = 0;  // revision committed, 0 when nothing changed
-  size_t rows = 0;        // data rows read
+  bool dry_run = false;   // nothing was written (ImportOptions::dry_run)
+  RegistryChanges changes;
+  // One entry per application of the catalogue, in catalogue order; filled
+  // by a dry run and by a real import alike (before it commits).
+  std::vector<AccessImpact> impact;
+  // ImportKboOpenData: the extract's number and type ("full" | "update"),
+  // whether it had been applied already (then nothing changed), and how
+  // many files of kinds toegang does not read it holds (address,
+  // activity, ...).
+  uint64_t extract_number = 0;
+  std::string extract_type;
+  bool already_applied = false;
+  size_t other_files = 0;
+  size_t rows = 0;  // data rows read
   size_t inserted = 0;
   size_t updated = 0;
   size_t unchanged = 0;
@@ -334,6 +387,23 @@ class Engine {
                            const std::string& denominations_csv,
                            const ImportOptions& options,
                            ImportReport* report) = 0;
+  // KBO Open Data as the KBO publishes it (SPEC 6): path is the extract's
+  // zip as downloaded (read entry by entry, nothing unpacked) or the folder
+  // it was unpacked into (meta.csv and the CSV files). A full extract's
+  // enterprises are imported as ImportKbo does and every enterprise it
+  // does not list is stopped; an update extract applies
+  // enterprise_delete.csv before enterprise_insert.csv (a delete then an
+  // insert of one number is a change, not a stop) and its denomination
+  // inserts. Updates must follow the last extract applied in number
+  // (extract_gap naming the missing numbers, unless options.force); one
+  // applied already is a no-op; a full extract starts the sequence anew.
+  // Failure codes besides ImportKbo's: invalid_extract (meta.csv
+  // malformed, a file missing, not a KBO extract, a corrupt zip),
+  // extract_gap,
+  // no_full_extract (an update before any full extract).
+  virtual Status ImportKboOpenData(const std::string& path,
+                                   const ImportOptions& options,
+                                   ImportReport* report) = 0;
   virtual Status ImportPersons(const std::string& csv,
                                const ImportOptions& options,
                                ImportReport* report) = 0;

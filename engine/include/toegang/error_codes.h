@@ -35,6 +35,9 @@ inline constexpr std::string_view kInvalidName = "invalid_name";
 // a header and a query parameter for the same input): refused, since a
 // proxy in front may have read the other one.
 inline constexpr std::string_view kDuplicateInput = "duplicate_input";
+// import kbo-open-data: not a KBO Open Data extract, meta.csv malformed, or
+// a file the extract must hold is missing (the message names file, line).
+inline constexpr std::string_view kInvalidExtract = "invalid_extract";
 
 // --- refused by a rule (Status::Kind::kRefused, CLI exit 3) --------------
 inline constexpr std::string_view kNotAuthorized = "not_authorized";
@@ -52,6 +55,17 @@ inline constexpr std::string_view kFacilityUnknown = "facility_unknown";
 inline constexpr std::string_view kFacilityNotOfEnterprise =
     "facility_not_of_enterprise";
 inline constexpr std::string_view kFacilityInactive = "facility_inactive";
+// A grant (subafdeling create/authorize/add-beheerder, user add/grant) on a
+// facility CoBRHA lists as closed.
+inline constexpr std::string_view kFacilityClosed = "facility_closed";
+// The actor acts on a power whose KBO function ended: a former WV appoints
+// an HTB, or an HTB no longer listed as WV or employee administers.
+inline constexpr std::string_view kFunctionEnded = "function_ended";
+// import kbo-open-data: an update extract that does not follow the last
+// extract applied (the message names the missing numbers; --force applies
+// it anyway), or an update before any full extract.
+inline constexpr std::string_view kExtractGap = "extract_gap";
+inline constexpr std::string_view kNoFullExtract = "no_full_extract";
 inline constexpr std::string_view kAlreadyExists = "already_exists";
 inline constexpr std::string_view kApplicationNotInCapacity =
     "application_not_in_capacity";

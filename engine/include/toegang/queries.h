@@ -112,6 +112,14 @@ struct WhoReport {
     std::optional<PersonRef> appointed_by;
     uint64_t revision = 0;
     std::string at;
+    // The person who appointed the HTB is no longer a legal representative
+    // of the enterprise in the KBO: the appointment stands (it belongs to
+    // the enterprise), and a current WV may re-confirm or replace it.
+    bool appointed_by_former_wv = false;
+    // The KBO still lists the HTB as a WV or employee of the enterprise.
+    // When false the HTB stays (their users keep access) but administers
+    // nothing until a WV appoints a new one (docs/model.md).
+    bool still_listed = true;
   };
   struct Domain {
     std::string capacity, subdivision;  // codes
