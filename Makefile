@@ -55,7 +55,8 @@ fuzz-smoke:
 	tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(BUILD)-fuzz
 
 # SPEC 8 benchmarks at BENCH_SCALES (S,M by default; add L on request, it
-# needs ~20 GB of memory and ~10 minutes to generate). Federations are
+# needs ~20 GB of memory and ~10 minutes to generate), then the HTTP
+# service with 0 and 100 parked at-least requests (toegang_http_bench, S). Federations are
 # generated once into BENCH_DIR and reused; BENCH_FLAGS go to Google
 # Benchmark (e.g. --benchmark_filter=Check).
 BENCH_SCALES ?= S,M
@@ -66,6 +67,7 @@ bench: deps
 	cmake --build $(BUILD)-bench -j $(JOBS)
 	TOEGANG_BENCH_SCALES=$(BENCH_SCALES) TOEGANG_BENCH_DIR=$(BENCH_DIR) \
 	  $(BUILD)-bench/bench/toegang_bench $(BENCH_FLAGS)
+	TOEGANG_BENCH_DIR=$(BENCH_DIR) $(BUILD)-bench/bench/toegang_http_bench $(BENCH_FLAGS)
 
 # The HTTP decision service under wrk, direct and behind nginx
 # (docs/benchmarks.md, "HTTP decision service").
