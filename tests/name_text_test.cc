@@ -15,7 +15,9 @@
 
 #include "cli_runner.h"
 #include "db_content.h"
+#include "decision_service.h"
 #include "test_federation.h"
+#include "toegang/engine.h"
 #include "toegang/error_codes.h"
 #include "toegang/text.h"
 
@@ -329,6 +331,44 @@ TEST(NameTextPrintTest, UnsafeNamesInTheDatabaseAreShownEscaped) {
             dir, std::nullopt);
   EXPECT_EQ(refused_json.exit, 3) << Describe(refused_json);
   ExpectNoRawUnsafe(refused_json.out, "the refusal in JSON");
+}
+
+// The HTTP service's JSON writes the same escapes as the CLI's: an explain
+// on the admin listener names the WV's enterprise.
+TEST(NameTextPrintTest, TheHttpServiceShowsUnsafeNamesEscaped) {
+  TestFederation fed;
+  fed.BuildOcmwChain();
+  fed.Close();
+  {
+    SQLite::Database db(fed.db_path(), SQLite::OPEN_READWRITE);
+    SQLite::Statement enterprise(
+        db, "UPDATE enterprise SET name = ? WHERE kbo = ?");
+    enterprise.bind(1, std::string("OCMW \xE2\x81\xA6"
+                                   "Gent\xE2\x80\xAE"));
+    enterprise.bind(2, kOcmw);
+    ASSERT_EQ(enterprise.exec(), 1);
+  }
+  OpenOptions options;
+  options.index_snapshot = false;
+  Result<std::unique_ptr<Engine>> engine = Engine::Open(fed.db_path(), options);
+  ASSERT_TRUE(engine.ok()) << engine.status().message();
+  serve::DecisionService service(engine->get(), serve::ServiceOptions());
+  const std::string target =
+      std::string("/v1/explain?insz=") + kWvOcmw + "&app=ama-wvg";
+  serve::HttpRequest request;
+  request.method = "GET";
+  request.target = target;
+  request.admin = true;
+  const serve::HttpResponse r = service.Handle(request);
+  ASSERT_EQ(r.status, 200) << DisplayText(r.body);
+  ExpectNoRawUnsafe(r.body, "/v1/explain");
+  EXPECT_TRUE(Contains(r.body, "OCMW \\u2066Gent\\u202E"))
+      << DisplayText(r.body);
+  const json j = json::parse(r.body);
+  EXPECT_TRUE(Contains(j.dump(),
+                       "OCMW \xE2\x81\xA6"
+                       "Gent\xE2\x80\xAE"))
+      << "the value itself is unchanged";
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "toegang/error_codes.h"
 #include "toegang/explanation_json.h"
 #include "toegang/identifiers.h"
+#include "toegang/text.h"
 
 namespace toegang::serve {
 
@@ -33,11 +34,13 @@ std::string JsonText(std::string_view s) {
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// Every JSON answer, with the names' bidirectional controls and line
+// separators written as escapes (toegang/text.h), as the CLI writes them.
 HttpResponse JsonResponse(int status, std::string body) {
   HttpResponse r;
   r.status = status;
   r.content_type = kJson;
-  r.body = std::move(body);
+  r.body = JsonDisplaySafe(body);
   return r;
 }
 
