@@ -364,20 +364,6 @@ std::vector<BadInput> Catalogue() {
   };
 }
 
-// The committed part of the database: every row but the refusals in the
-// audit log.
-std::vector<std::string> CommittedContent(const std::string& db) {
-  std::vector<std::string> out;
-  for (std::string& line : DbContent(db)) {
-    if (line.rfind("audit:", 0) == 0 &&
-        line.find(" outcome=refused") != std::string::npos) {
-      continue;
-    }
-    out.push_back(std::move(line));
-  }
-  return out;
-}
-
 class BadInputTest : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(BadInputTest, GivesItsCodeAndChangesNothing) {

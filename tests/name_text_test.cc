@@ -40,19 +40,6 @@ const std::vector<std::string>& RawUnsafe() {
   return kRaw;
 }
 
-// Every row but the refusals in the audit log (a refused import adds one).
-std::vector<std::string> CommittedContent(const std::string& db) {
-  std::vector<std::string> out;
-  for (std::string& line : DbContent(db)) {
-    if (line.rfind("audit:", 0) == 0 &&
-        line.find(" outcome=refused") != std::string::npos) {
-      continue;
-    }
-    out.push_back(std::move(line));
-  }
-  return out;
-}
-
 void ExpectNoRawUnsafe(const std::string& output, const std::string& what) {
   for (const std::string& raw : RawUnsafe()) {
     EXPECT_FALSE(Contains(output, raw))

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "child_process.h"
 #include "decision_service.h"
 #include "test_federation.h"
 #include "toegang/engine.h"
@@ -31,48 +32,6 @@ namespace toegang::testing {
 namespace {
 
 using std::chrono::milliseconds;
-
-// Runs body in a child process that has dropped the capabilities that let
-// root ignore file permissions (so that chmod really keeps it from
-// writing); returns what body returned, or a line saying why it could not
-// run.
-std::string InChildThatObeysPermissions(
-    const std::function<std::string()>& body) {
-  int fds[2];
-  if (::pipe(fds) != 0) return "pipe failed";
-  const pid_t pid = ::fork();
-  if (pid < 0) return "fork failed";
-  if (pid == 0) {
-    ::close(fds[0]);
-    __user_cap_header_struct header{};
-    header.version = _LINUX_CAPABILITY_VERSION_3;
-    __user_cap_data_struct data[2]{};
-    std::string out = "cannot drop capabilities";
-    if (::syscall(SYS_capget, &header, data) == 0) {
-      for (int cap : {CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER}) {
-        data[cap / 32].effective &= ~(1u << (cap % 32));
-        data[cap / 32].permitted &= ~(1u << (cap % 32));
-      }
-      if (::syscall(SYS_capset, &header, data) == 0) out = body();
-    }
-    size_t done = 0;
-    while (done < out.size()) {
-      const ssize_t w = ::write(fds[1], out.data() + done, out.size() - done);
-      if (w <= 0) break;
-      done += static_cast<size_t>(w);
-    }
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  std::string out;
-  char buf[512];
-  for (ssize_t r; (r = ::read(fds[0], buf, sizeof buf)) > 0;) {
-    out.append(buf, static_cast<size_t>(r));
-  }
-  ::close(fds[0]);
-  ::waitpid(pid, nullptr, 0);
-  return out;
-}
 
 std::map<std::string, std::string> Lines(const std::string& report) {
   std::map<std::string, std::string> got;
@@ -140,7 +99,7 @@ TEST(ReadOnlyMediumTest, ADatabaseInADirectoryNobodyMayWriteIsReadNotWritten) {
       OpenOptions o;
       o.read_only = asked;
       o.one_shot = one_shot;
-      const std::string report = InChildThatObeysPermissions(
+      const std::string report = InChildWithoutFileCapabilities(
           [&] { return ReadsAndWrites(path, scratch, o); });
       std::map<std::string, std::string> got = Lines(report);
       ASSERT_EQ(got["open"], "ok") << report;
