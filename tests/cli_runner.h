@@ -15,11 +15,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_federation.h"
@@ -45,6 +47,9 @@ struct SpawnLimits {
   // process started from an ordinary shell has it: a CLI that does not
   // ignore the signal itself dies of it.
   rlim_t file_size = 0;
+  // When above zero, the child is killed (SIGKILL) if it has not exited
+  // this long after it started, and CliRun::exit is -2.
+  std::chrono::milliseconds deadline{0};
 };
 
 // Runs the CLI with args in directory cwd, with TOEGANG_DB set to env_db
@@ -129,8 +134,22 @@ inline CliRun Spawn(const std::vector<std::string>& args,
     }
   }
   int status = 0;
-  ::waitpid(pid, &status, 0);
-  run.exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  pid_t done = 0;
+  if (limits.deadline.count() > 0) {
+    const auto until = std::chrono::steady_clock::now() + limits.deadline;
+    while ((done = ::waitpid(pid, &status, WNOHANG)) == 0 &&
+           std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  if (done == 0 && limits.deadline.count() > 0) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    run.exit = -2;
+  } else {
+    if (done == 0) ::waitpid(pid, &status, 0);
+    run.exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
   run.out = ReadFile(out_path);
   run.err = ReadFile(err_path);
   std::filesystem::remove(out_path);

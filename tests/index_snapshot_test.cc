@@ -1021,53 +1021,6 @@ TEST(IndexSnapshotBindingTest, AMigratedDatabaseGetsAnIdOfItsOwn) {
 
 // --- a snapshot path that is not a regular file ---------------------------
 
-// Runs the CLI like Spawn, but kills it after `deadline`: exit -2 then.
-CliRun SpawnWithDeadline(const std::vector<std::string>& args,
-                         const std::string& cwd,
-                         std::chrono::milliseconds deadline) {
-  CliRun run;
-  run.command = "toegang";
-  for (const std::string& a : args) run.command += " " + a;
-  std::vector<std::string> argv_s = {TOEGANG_CLI_PATH};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const std::string out = cwd + "/.deadline-out";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                   O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = 0;
-  const int rc =
-      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    ADD_FAILURE() << "posix_spawn: " << std::strerror(rc);
-    return run;
-  }
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  int status = 0;
-  pid_t done = 0;
-  while ((done = ::waitpid(pid, &status, WNOHANG)) == 0 &&
-         std::chrono::steady_clock::now() < until) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  if (done == 0) {
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &status, 0);
-    run.exit = -2;
-  } else {
-    run.exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  run.out = ReadFile(out);
-  std::filesystem::remove(out);
-  return run;
-}
-
 TEST(IndexSnapshotPathTest, AFifoOrADirectoryNamedLikeTheSnapshotNeverBlocks) {
   TestFederation fed;
   fed.BuildOcmwChain();
@@ -1090,23 +1043,22 @@ TEST(IndexSnapshotPathTest, AFifoOrADirectoryNamedLikeTheSnapshotNeverBlocks) {
     }
     // A check (which reads the snapshot), a mutation (which reads it and
     // writes one at closing) and a check again.
-    CliRun check = SpawnWithDeadline(
-        {"--db", db, "check", "--insz", kUser1, "--app", "ama-wvg"},
-        fed.dir().path(), kDeadline);
+    CliRun check =
+        Spawn({"--db", db, "check", "--insz", kUser1, "--app", "ama-wvg"},
+              fed.dir().path(), std::nullopt, {.deadline = kDeadline});
     EXPECT_EQ(check.exit, 0) << Describe(check);
-    CliRun grant = SpawnWithDeadline(
-        {"--db", db, "user", "add", "--hco", kHcoOcmw, "--insz", kUser2,
-         "--right", "ama-wvg", "--by", kEmp2Ocmw},
-        fed.dir().path(), kDeadline);
+    CliRun grant =
+        Spawn({"--db", db, "user", "add", "--hco", kHcoOcmw, "--insz", kUser2,
+               "--right", "ama-wvg", "--by", kEmp2Ocmw},
+              fed.dir().path(), std::nullopt, {.deadline = kDeadline});
     EXPECT_EQ(grant.exit, 0) << Describe(grant);
-    check = SpawnWithDeadline(
-        {"--db", db, "check", "--insz", kUser2, "--app", "ama-wvg"},
-        fed.dir().path(), kDeadline);
+    check = Spawn({"--db", db, "check", "--insz", kUser2, "--app", "ama-wvg"},
+                  fed.dir().path(), std::nullopt, {.deadline = kDeadline});
     EXPECT_EQ(check.exit, 0) << Describe(check);
     CliRun revoke =
-        SpawnWithDeadline({"--db", db, "user", "remove", "--hco", kHcoOcmw,
-                           "--insz", kUser2, "--by", kEmp2Ocmw},
-                          fed.dir().path(), kDeadline);
+        Spawn({"--db", db, "user", "remove", "--hco", kHcoOcmw, "--insz",
+               kUser2, "--by", kEmp2Ocmw},
+              fed.dir().path(), std::nullopt, {.deadline = kDeadline});
     EXPECT_EQ(revoke.exit, 0) << Describe(revoke);
     // What was there is replaced by a snapshot (a new file renamed over
     // the name), or stays a directory; a fifo elsewhere is never written.
