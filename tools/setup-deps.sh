@@ -27,7 +27,7 @@ packages=(
   curl                     # ... and their browser
   openssl                  # ... the eID test's own CA and card certificates (nginx_eid.sh)
   python3-yaml             # parsing the Envoy example in its test (tests/e2e/envoy_snippet.py)
-  python3-stdnum           # an independent INSZ/KBO validator, the differential test's reference (tests/stdnum_verdicts.py)
+  python3-stdnum           # an independent INSZ/KBO validator, the differential test's reference (tests/model/stdnum_verdicts.py)
 )
 if [ "${1:-}" = "--extra" ]; then
   packages+=(clang llvm libclang-rt-14-dev wrk)

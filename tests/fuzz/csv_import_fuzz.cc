@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
-#include "csv_reader.h"
+#include "base/csv_reader.h"
 #include "fuzz_guard.h"
-#include "import_rows.h"
+#include "import/import_rows.h"
 #include "toegang/identifiers.h"
 #include "toegang/status.h"
 

@@ -14,7 +14,7 @@
 #include <string>
 
 #include "fuzz_guard.h"
-#include "index_snapshot.h"
+#include "check/index_snapshot.h"
 
 namespace {
 

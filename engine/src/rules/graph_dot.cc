@@ -1,0 +1,298 @@
+// graph(kbo): one enterprise's delegation graph as GraphViz DOT.
+//
+// The enterprise's part of the federation is picked out with a vertex
+// filter over the one model (boost::filtered_graph: the filter keeps the
+// enterprise, its WVs and HTB, its domains with their TB and co-TBs, its
+// facilities, its subafdelingen with their managers and users) and written
+// with boost::write_graphviz and property writers that label and colour
+// each vertex and edge. Persons appear by name and masked INSZ only. What
+// stops access is red: a stopped enterprise or one without HTB, a closed
+// facility, a subafdeling whose capacity is inactive or that carries no
+// application, and a right its subafdeling no longer grants.
+#include "rules/graph_dot.h"
+
+#include <fmt/format.h>
+
+#include <boost/graph/filtered_graph.hpp>
+#include <boost/graph/graphviz.hpp>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/text_forms.h"
+#include "toegang/identifiers.h"
+#include "toegang/text.h"
+
+namespace toegang {
+namespace {
+
+// One line of a label as the inside of a DOT quoted string: first shown
+// as toegang/text.h shows any name (control characters, bidirectional
+// controls, line separators and bytes that are not UTF-8 as \x.. or \u....
+// escapes, so that a name cannot reorder the label or hide text), then
+// quotes and backslashes escaped for DOT (so that a name cannot end the
+// string or start a GraphViz escape such as \N).
+std::string EscapeLine(std::string_view text) {
+  const std::string shown = DisplayText(text);
+  std::string out;
+  out.reserve(shown.size());
+  for (const char c : shown) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// A quoted DOT string of lines, joined by GraphViz's centred line break.
+std::string Quoted(const std::vector<std::string>& lines) {
+  std::string out = "\"";
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += "\\n";
+    out += EscapeLine(lines[i]);
+  }
+  return out + "\"";
+}
+
+std::string MaskedInsz(uint64_t insz) {
+  Result<Insz> i = Insz::FromValue(insz);
+  return i.ok() ? i->Masked() : std::string("**.**.**-***.**");
+}
+
+constexpr const char* kBroken = ", color=red, fontcolor=red, penwidth=2";
+
+// Conditions 1-5 of SPEC 4.5 for one subafdeling and application: whether
+// a right for app there gives access (conditions 6 and 7 are the right
+// edge itself). Mirrors DelegationGraph::GrantingFacilities.
+bool Grants(const DelegationGraph& g, Vertex s, AppId app) {
+  const SubafdelingData& sub = g.subafdeling(s);
+  if (((sub.authorizations >> app) & 1U) == 0) return false;
+  const FacilityData& f = g.facility(sub.facility);
+  const DomainData& d = g.domain(sub.domain);
+  if (!f.active || f.enterprise != d.enterprise) return false;
+  const EnterpriseData& e = g.enterprise(d.enterprise);
+  return e.active && e.htb != kNoVertex &&
+         g.CapacityActive(d.enterprise, d.capacity);
+}
+
+// The vertices of one enterprise's delegation graph.
+class EnterpriseVertices {
+ public:
+  EnterpriseVertices(const DelegationGraph& g, Vertex enterprise)
+      : keep_(num_vertices(g.graph()), false) {
+    Keep(enterprise);
+    for (Vertex p : g.Sources(enterprise, LinkKind::kLegalRepresentative)) {
+      Keep(p);
+    }
+    Keep(g.enterprise(enterprise).htb);
+    for (Vertex f : g.Targets(enterprise, LinkKind::kOrganizes)) Keep(f);
+    for (Vertex d : g.Targets(enterprise, LinkKind::kDomain)) {
+      Keep(d);
+      for (Vertex p : g.Sources(d, LinkKind::kTb)) Keep(p);
+      for (Vertex p : g.Sources(d, LinkKind::kCoTb)) Keep(p);
+      for (Vertex s : g.Targets(d, LinkKind::kSubafdeling)) {
+        Keep(s);
+        // Its facility even when CoBRHA now lists it under another
+        // organizer: that is what broke it.
+        Keep(g.subafdeling(s).facility);
+        for (Vertex p : g.Sources(s, LinkKind::kManager)) Keep(p);
+        for (Vertex p : g.Sources(s, LinkKind::kUser)) Keep(p);
+        for (Vertex p : g.Sources(s, LinkKind::kRight)) Keep(p);
+      }
+    }
+  }
+
+  bool operator()(Vertex v) const { return v < keep_.size() && keep_[v]; }
+
+ private:
+  void Keep(Vertex v) {
+    if (v != kNoVertex && v < keep_.size()) keep_[v] = true;
+  }
+
+  std::vector<bool> keep_;
+};
+
+// filtered_graph copies its predicates; they share the one vertex set.
+struct InEnterprise {
+  const EnterpriseVertices* set = nullptr;
+  bool operator()(Vertex v) const { return (*set)(v); }
+};
+using EnterpriseView =
+    boost::filtered_graph<Graph, boost::keep_all, InEnterprise>;
+
+class VertexWriter {
+ public:
+  explicit VertexWriter(const DelegationGraph& g) : g_(g) {}
+
+  void operator()(std::ostream& out, Vertex v) const {
+    const Catalogue& cat = g_.catalogue();
+    std::vector<std::string> lines;
+    std::string shape = "box";
+    bool broken = false;
+    switch (g_.graph()[v].kind) {
+      case NodeKind::kPerson: {
+        const PersonView p = g_.person(v);
+        lines = {p.name.empty() ? "(naam onbekend)" : std::string(p.name),
+                 MaskedInsz(p.insz)};
+        shape = "ellipse";
+        break;
+      }
+      case NodeKind::kEnterprise: {
+        const EnterpriseData& e = g_.enterprise(v);
+        lines = {e.name.empty() ? "(naam onbekend)" : e.name,
+                 "KBO " + KboDisplay(e.kbo)};
+        if (!e.active) lines.push_back("gestopt in de KBO");
+        if (e.htb == kNoVertex) lines.push_back("geen HTB");
+        broken = !e.active || e.htb == kNoVertex;
+        shape = "box3d";
+        break;
+      }
+      case NodeKind::kFacility: {
+        const FacilityData& f = g_.facility(v);
+        lines = {"HCO " + f.hco + " " + f.name, "type " + f.type_code};
+        if (!f.active) lines.push_back("gesloten in CoBRHA");
+        broken = !f.active;
+        shape = "house";
+        break;
+      }
+      case NodeKind::kDomain: {
+        const DomainData& d = g_.domain(v);
+        lines = {"domein", cat.capacity(d.capacity).name,
+                 cat.subdivision(d.subdivision).name};
+        if (!g_.CapacityActive(d.enterprise, d.capacity)) {
+          lines.push_back("hoedanigheid niet actief");
+          broken = true;
+        }
+        shape = "folder";
+        break;
+      }
+      case NodeKind::kSubafdeling: {
+        const SubafdelingData& s = g_.subafdeling(v);
+        const DomainData& d = g_.domain(s.domain);
+        const FacilityData& f = g_.facility(s.facility);
+        std::string apps;
+        for (size_t a = 0; a < cat.application_count(); ++a) {
+          if ((s.authorizations >> a) & 1U) {
+            apps += (apps.empty() ? "" : ", ") +
+                    cat.application(static_cast<AppId>(a)).code;
+          }
+        }
+        lines = {"subafdeling HCO " + f.hco,
+                 apps.empty() ? "geen toepassingen" : apps};
+        const bool capacity = g_.CapacityActive(d.enterprise, d.capacity);
+        if (!capacity) lines.push_back("hoedanigheid niet actief");
+        if (f.enterprise != d.enterprise) {
+          lines.push_back("voorziening niet meer van deze onderneming");
+        }
+        broken = !capacity || apps.empty() || f.enterprise != d.enterprise;
+        shape = "note";
+        break;
+      }
+    }
+    out << "[label=" << Quoted(lines) << ", shape=" << shape
+        << (broken ? kBroken : "") << "]";
+  }
+
+ private:
+  const DelegationGraph& g_;
+};
+
+class EdgeWriter {
+ public:
+  explicit EdgeWriter(const DelegationGraph& g) : g_(g) {}
+
+  void operator()(std::ostream& out, Edge e) const {
+    const Link& l = g_.graph()[e];
+    std::string label;
+    bool broken = false;
+    const char* style = "solid";
+    switch (l.kind) {
+      case LinkKind::kLegalRepresentative:
+        label = "wv";
+        break;
+      case LinkKind::kEmployee:
+        label = "employee";
+        style = "dotted";
+        break;
+      case LinkKind::kHtb:
+        label = "htb";
+        break;
+      case LinkKind::kOrganizes:
+        label = "organizes";
+        style = "dashed";
+        break;
+      case LinkKind::kDomain:
+        label = "domain";
+        break;
+      case LinkKind::kTb:
+        label = "tb";
+        break;
+      case LinkKind::kCoTb:
+        label = "co-TB";
+        break;
+      case LinkKind::kSubafdeling:
+        label = "subafdeling";
+        break;
+      case LinkKind::kAt:
+        label = "at";
+        style = "dashed";
+        break;
+      case LinkKind::kManager:
+        label = "manager";
+        break;
+      case LinkKind::kUser:
+        label = "user";
+        break;
+      case LinkKind::kRight:
+        label = "right: " + g_.catalogue().application(l.app).code;
+        broken = !Grants(g_, target(e, g_.graph()), l.app);
+        break;
+    }
+    out << "[label=" << Quoted({label}) << ", style=" << style
+        << (broken ? kBroken : "") << "]";
+  }
+
+ private:
+  const DelegationGraph& g_;
+};
+
+class GraphWriter {
+ public:
+  GraphWriter(const DelegationGraph& g, Vertex enterprise)
+      : g_(g), enterprise_(enterprise) {}
+
+  void operator()(std::ostream& out) const {
+    const EnterpriseData& e = g_.enterprise(enterprise_);
+    out << "graph [rankdir=LR, charset=\"UTF-8\", fontname=\"Helvetica\", "
+           "labelloc=t, label="
+        << Quoted({"toegang: " + e.name + " (KBO " + KboDisplay(e.kbo) + ")"})
+        << "];\n"
+        << "node [fontname=\"Helvetica\", fontsize=10];\n"
+        << "edge [fontname=\"Helvetica\", fontsize=9];\n";
+  }
+
+ private:
+  const DelegationGraph& g_;
+  Vertex enterprise_;
+};
+
+}  // namespace
+
+std::string EnterpriseDot(const DelegationGraph& graph, Vertex enterprise) {
+  const EnterpriseVertices keep(graph, enterprise);
+  EnterpriseView view(graph.graph(), boost::keep_all(), InEnterprise{&keep});
+  std::ostringstream out;
+  // write_graphviz quotes every vertex id through one function-local
+  // static Boost.Xpressive regex, which is not documented as safe to match
+  // from several threads at once; graph exports are rare, so they take
+  // turns (check and the other queries are not affected).
+  static std::mutex writing;
+  std::lock_guard<std::mutex> lock(writing);
+  boost::write_graphviz(out, view, VertexWriter(graph), EdgeWriter(graph),
+                        GraphWriter(graph, enterprise),
+                        boost::typed_identity_property_map<Vertex>());
+  return out.str();
+}
+
+}  // namespace toegang

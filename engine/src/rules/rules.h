@@ -1,0 +1,41 @@
+// The rules of SPEC 4.4: who may make which mutation, and what it changes.
+//
+// Plan() resolves a Mutation's text fields against the graph and the
+// catalogue, checks every rule in the order of the spec, and returns the
+// ChangeSet that the mutation makes, in the order the store must apply it:
+// ops that are caused by the mutation (marked with Op::cause, e.g. the
+// rights revoked by a deauthorization) come before the op they make
+// possible, removals after what hangs on them. It reads
+// the graph only; the engine commits the plan to the store and then applies
+// it to the graph. May() is the same evaluation without a commit.
+//
+// Thread safety: Plan() reads the graph; the caller holds the graph's lock.
+#ifndef TOEGANG_RULES_H_
+#define TOEGANG_RULES_H_
+
+#include <cstdint>
+#include <string>
+
+#include "model/change_set.h"
+#include "graph/delegation_graph.h"
+#include "toegang/mutation.h"
+#include "toegang/status.h"
+
+namespace toegang {
+
+struct Plan {
+  Status status;      // ok, or why the mutation is refused / invalid
+  ChangeSet changes;  // when ok: what to commit (revision not yet set)
+  // What the audit row of a refusal names, as far as it was resolved.
+  std::string actor;  // INSZ digits, or the text given
+  std::string kbo;    // KBO digits, or empty
+};
+
+// Plans mutation against graph. now: unix seconds for the change set.
+// next_subafdeling_id: the id a created subafdeling gets.
+Plan PlanMutation(const DelegationGraph& graph, const Mutation& mutation,
+                  int64_t now, int64_t next_subafdeling_id);
+
+}  // namespace toegang
+
+#endif  // TOEGANG_RULES_H_

@@ -1,0 +1,199 @@
+// Store: the narrow persistence interface of the engine (SPEC 5): load the
+// federation, commit a change set, record a refusal, read the audit/change
+// log, and run registry imports. SqliteStore (sqlite_store.h) is the one
+// implementation today; a PostgreSQL store would implement the same.
+//
+// Every method catches its backend's exceptions and returns a Status:
+// storage_error / io_error (kStorage) for failures of the medium, and the
+// internal code "stale_revision" when the database does not hold what a
+// change set was planned against.
+//
+// Thread safety: a Store is used by one thread at a time (the engine
+// serializes access with its writer lock).
+#ifndef TOEGANG_STORE_H_
+#define TOEGANG_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/catalogue.h"
+#include "model/change_set.h"
+#include "graph/delegation_graph.h"
+#include "import/import_rows.h"
+#include "base/keyed_hash.h"
+#include "toegang/engine.h"
+#include "toegang/status.h"
+
+namespace toegang {
+
+// Code returned by Store::Commit when the database moved past the
+// revision the change set was planned against, or its rows are not what
+// the plan expected. Internal: the engine plans under a WriteLock, so it
+// only sees this when the file was edited behind toegang's back.
+inline constexpr std::string_view kStaleRevision = "stale_revision";
+
+// The database's write lock, held from BeginWrite until Commit or
+// destruction (which rolls back what was written under it). While it is
+// held, no other process or connection can commit, the store's reads see
+// the latest committed state (Load reads inside it too), and Store::Commit /
+// RecordRefusal write inside it: they become durable, together, at
+// WriteLock::Commit. BeginImport may not be called while it is held.
+class WriteLock {
+ public:
+  virtual ~WriteLock() = default;
+  virtual Status Commit() = 0;
+};
+
+// What an import changed that can change an access decision (SPEC 4.5
+// conditions 1 and 4), for the impact report: enterprises whose status
+// changed, facilities whose status or organizer changed, as they are now.
+struct RegistryDelta {
+  struct Enterprise {
+    uint64_t kbo = 0;
+    bool active = false;
+  };
+  struct Facility {
+    std::string hco;
+    bool active = false;
+    uint64_t kbo = 0;  // organizer
+  };
+  std::vector<Enterprise> enterprises;
+  std::vector<Facility> facilities;
+};
+
+// One registry import, inside one write transaction. Destroying a session
+// that was not committed rolls everything back.
+class ImportSession {
+ public:
+  enum class Put { kInserted, kUpdated, kUnchanged, kIgnored };
+
+  virtual ~ImportSession() = default;
+
+  // Each Put* writes one validated row. A refusal (e.g. the enterprise of
+  // a facility is unknown) is a kRefused Status for that row only.
+  virtual Result<Put> PutEnterprise(const EnterpriseRow& row) = 0;
+  // Offers a name; the best one per enterprise (official name, Dutch
+  // first) is applied by FinishDenominations().
+  virtual Result<Put> PutDenomination(const DenominationRow& row) = 0;
+  // Applies the names offered; returns how many enterprises known before
+  // this import changed name.
+  virtual Result<size_t> FinishDenominations() = 0;
+  virtual Result<Put> PutPerson(const PersonRow& row) = 0;
+  // A function added is audited row by row (import.function).
+  virtual Result<Put> PutFunction(const FunctionRow& row) = 0;
+  virtual Result<Put> PutFacility(const FacilityRow& row) = 0;
+
+  // Names the file the rows come from, for the audit rows of the changes
+  // (enterprise stopped or active again, function added or ended, facility
+  // closed, reopened or moved); each such row also counts in changes().
+  // full: remember which functions and facilities the rows list, for
+  // EndUnlistedFunctions / CloseUnlistedFacilities.
+  virtual void SetSource(const std::string& source, bool full) = 0;
+  // The whole registry (--full): ends every function that no PutFunction
+  // of this session listed (the row leaves `function`, joins
+  // `function_ended`, one audit row each), or closes every active facility
+  // that no PutFacility listed. Returns how many.
+  virtual Result<size_t> EndUnlistedFunctions() = 0;
+  virtual Result<size_t> CloseUnlistedFacilities() = 0;
+  // KBO Open Data extracts (import kbo-open-data). With SetSource(.., true)
+  // PutEnterprise remembers the enterprises the extract lists.
+  // DeleteEnterprise notes an update extract's enterprise_delete.csv row;
+  // StopDeletedEnterprises then stops each noted enterprise that the
+  // extract did not list again (a delete and an insert of one number is a
+  // change, not a stop); StopUnlistedEnterprises stops every active
+  // enterprise a full extract did not list. Each stop is audited with
+  // reason; both return how many.
+  virtual Result<Put> DeleteEnterprise(const Kbo& kbo) = 0;
+  virtual Result<size_t> StopDeletedEnterprises(const std::string& reason) = 0;
+  virtual Result<size_t> StopUnlistedEnterprises(const std::string& reason) = 0;
+  struct Extract {
+    uint64_t number = 0;
+    std::string type;  // "full" | "update"
+    std::string snapshot_date;
+  };
+  // The last extract applied, if any; RecordExtract makes this one the
+  // last (and makes the session commit even when nothing else changed).
+  virtual Result<std::optional<Extract>> LastExtract() = 0;
+  virtual Status RecordExtract(const Extract& extract) = 0;
+  // Something besides rows and registry changes was written
+  // (RecordExtract): the session must commit.
+  virtual bool wrote_state() const = 0;
+
+  // The registry changes written so far.
+  virtual const RegistryChanges& changes() const = 0;
+  virtual const RegistryDelta& delta() const = 0;
+
+  // The revision this import commits as, if it commits with changes.
+  virtual uint64_t revision() const = 0;
+  // Commits with a summary audit row (action, JSON detail, message) as
+  // revision() when changed is true, advancing the history chain over it;
+  // otherwise rolls back (nothing to record). Returns the revision
+  // committed, or 0.
+  virtual Result<uint64_t> Commit(const std::string& action,
+                                  const std::string& detail,
+                                  const std::string& message, bool changed) = 0;
+};
+
+// Where a database's history stands: its revision and the chain value
+// committed with it (a keyed hash over every committed revision, see
+// schema/0002_database_identity.sql). Two databases at the same revision
+// share a chain value only if one is a copy of the other and neither has
+// committed since.
+struct HistoryMark {
+  uint64_t revision = 0;
+  uint64_t chain = 0;
+};
+
+struct StoreCounts {
+  size_t enterprises = 0, active_enterprises = 0, persons = 0, facilities = 0,
+         htbs = 0, domain_managers = 0, subafdelingen = 0, users = 0,
+         rights = 0, audit_rows = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual Status LoadCatalogue(Catalogue* out) = 0;
+  // Fills graph (built on the loaded catalogue) with the whole federation;
+  // returns the revision it reflects. The KBO functions, users and rights
+  // come staged (DelegationGraph::StageFunction, ApplyStaged): the caller
+  // compacts the graph (DelegationGraph::Compact) before anything reads it.
+  virtual Result<uint64_t> Load(DelegationGraph* graph) = 0;
+  virtual Result<uint64_t> CurrentRevision() = 0;
+  // The revision and its chain value, read together.
+  virtual Result<HistoryMark> CurrentMark() = 0;
+  // The database's id: the key of its chain and of its snapshot stamps.
+  // Fixed once opened.
+  virtual const DatabaseKey& database_key() const = 0;
+  // The id the next created subafdeling gets (ids are never reused).
+  virtual Result<int64_t> NextSubafdelingId() = 0;
+
+  // Takes the write lock, waiting for another writer up to the store's
+  // busy timeout (then storage_error). One at a time per store.
+  virtual Result<std::unique_ptr<WriteLock>> BeginWrite() = 0;
+  // Writes changes (its ops and one audit row per op) as revision
+  // expected_revision + 1, advances the history chain over those rows, and
+  // sets changes->revision: durably on its own,
+  // or at WriteLock::Commit when a write lock is held. Fails with
+  // kStaleRevision when the stored revision is not expected_revision.
+  virtual Status Commit(ChangeSet* changes, uint64_t expected_revision) = 0;
+  // Appends a refusal to the audit log (under the write lock, if held).
+  virtual Status RecordRefusal(const AuditRecord& record) = 0;
+  virtual Result<std::vector<AuditRecord>> ReadAudit(
+      const AuditQuery& query) = 0;
+
+  virtual Result<std::unique_ptr<ImportSession>> BeginImport() = 0;
+
+  virtual Result<StoreCounts> Counts() = 0;
+  // Storage-level checks: SQLite integrity and foreign keys, revision and
+  // audit log agree and have no gaps. Returns the problems found.
+  virtual Result<std::vector<std::string>> CheckIntegrity() = 0;
+};
+
+}  // namespace toegang
+
+#endif  // TOEGANG_STORE_H_

@@ -1,0 +1,805 @@
+// The real `toegang` binary (SPEC 7): every command, its exit code, its
+// --json output, the database options, aliases, languages, imports with
+// and without --skip-invalid, and audit / changes paging.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "support/cli_runner.h"
+#include "support/test_federation.h"
+
+namespace toegang::testing {
+namespace {
+
+std::string Data(const std::string& relative) {
+  return std::string(TOEGANG_TESTDATA_DIR) + "/" + relative;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  CliTest() : db_(dir_.File("cli.db")) {}
+
+  // toegang --db DB args...
+  CliRun Run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db_});
+    return Spawn(args, dir_.path(), std::nullopt);
+  }
+  // toegang --db DB --json args...; expects exit, returns the object.
+  json Json(std::vector<std::string> args, int exit = 0) {
+    args.insert(args.begin(), "--json");
+    CliRun r = Run(args);
+    EXPECT_EQ(r.exit, exit) << Describe(r);
+    return OneObject(r);
+  }
+  // A mutation that must commit as the next revision.
+  json Commit(std::vector<std::string> args) {
+    const uint64_t before = revision_;
+    json j = Json(std::move(args));
+    EXPECT_EQ(j.value("ok", false), true) << j.dump();
+    EXPECT_EQ(j.value("revision", uint64_t{0}), before + 1) << j.dump();
+    EXPECT_TRUE(j.contains("changes") && j["changes"].is_array() &&
+                !j["changes"].empty())
+        << j.dump();
+    revision_ = j.value("revision", before);
+    return j;
+  }
+
+  // init and the fixture's registries, through the CLI.
+  void InitAndImport() {
+    json j = Json({"init"});
+    EXPECT_EQ(j.value("ok", false), true);
+    EXPECT_EQ(j.value("revision", 99), 0);
+    const std::string ent = dir_.Write("enterprise.csv", EnterpriseCsv());
+    const std::string den = dir_.Write("denomination.csv", DenominationCsv());
+    j = Json({"import", "kbo", "--enterprises", ent, "--denominations", den});
+    EXPECT_EQ(j.value("inserted", 0), 4) << j.dump();
+    EXPECT_EQ(j.value("ignored", 0), 1) << j.dump();
+    EXPECT_EQ(j.value("revision", 0), 1) << j.dump();
+    j = Json({"import", "persons", dir_.Write("p.csv", PersonsCsv())});
+    EXPECT_EQ(j.value("inserted", 0), 11) << j.dump();
+    j = Json({"import", "functions", dir_.Write("f.csv", FunctionsCsv())});
+    EXPECT_EQ(j.value("inserted", 0), 7) << j.dump();
+    j = Json({"import", "facilities", dir_.Write("c.csv", FacilitiesCsv())});
+    EXPECT_EQ(j.value("inserted", 0), 8) << j.dump();
+    EXPECT_EQ(j.value("revision", 0), 4) << j.dump();
+    revision_ = 4;
+  }
+
+  // The manual's chain on kOcmw, as TestFederation::BuildOcmwChain.
+  void BuildChain() {
+    Commit({"htb", "appoint", "--kbo", "0403.019.261", "--insz", kEmpOcmw,
+            "--by", kWvOcmw, "--email", "htb@ocmw.gent", "--phone",
+            "+32 9 266 99 00"});
+    Commit({"hoedanigheid", "activate", "--kbo", kOcmw, "--hoedanigheid",
+            "ehealth-gezondheidszorg", "--by", kEmpOcmw});
+    Commit({"tb", "set", "--kbo", kOcmw, "--hoedanigheid",
+            "eHealth Gezondheidszorg", "--subdivisie", "gezondheidszorg",
+            "--insz", kEmp2Ocmw, "--by", kEmpOcmw});
+    Commit({"subafdeling", "create", "--kbo", kOcmw, "--hco", kHcoOcmw,
+            "--email", "toegang@ocmw.gent", "--beheerder", kUser3,
+            "--authorize", "ama-wvg", "--by", kEmp2Ocmw});
+    Commit({"user", "add", "--hco", kHcoOcmw, "--insz", kUser1, "--right",
+            "ama-wvg", "--by", kEmp2Ocmw});
+  }
+
+  json Check(const std::string& insz, const std::string& app, int exit,
+             const std::string& hco = "") {
+    std::vector<std::string> args = {"check", "--insz", insz, "--app", app};
+    if (!hco.empty()) args.insert(args.end(), {"--hco", hco});
+    return Json(args, exit);
+  }
+
+  std::vector<json> AllAudit() {
+    json j = Json({"audit", "--limit", "10000"});
+    EXPECT_TRUE(j["next"].is_null());
+    std::vector<json> out;
+    for (const json& row : j["rows"]) out.push_back(row);
+    return out;
+  }
+
+  TempDir dir_;
+  std::string db_;
+  uint64_t revision_ = 0;
+};
+
+// --- init and imports -----------------------------------------------------
+
+TEST_F(CliTest, InitCreatesA0600DatabaseAndImportsTheRegistries) {
+  const mode_t old = ::umask(022);
+  InitAndImport();
+  ::umask(old);
+  struct stat st {};
+  ASSERT_EQ(::stat(db_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+
+  json s = Json({"stats"});
+  EXPECT_EQ(s["revision"], 4);
+  EXPECT_EQ(s["enterprises"], 4);
+  EXPECT_EQ(s["active_enterprises"], 3);
+  EXPECT_EQ(s["persons"], 11);
+  EXPECT_EQ(s["facilities"], 8);
+  EXPECT_EQ(s["htbs"], 0);
+
+  // init on an existing database keeps it.
+  json again = Json({"init"});
+  EXPECT_EQ(again["revision"], 4);
+  // Importing the same file again changes nothing.
+  json same = Json({"import", "persons", dir_.File("p.csv")});
+  EXPECT_EQ(same["inserted"], 0);
+  EXPECT_EQ(same["unchanged"], 11);
+  EXPECT_EQ(same["revision"], 0);
+
+  // Text mode says what happened.
+  CliRun text = Run({"import", "persons", dir_.File("p.csv")});
+  EXPECT_EQ(text.exit, 0) << Describe(text);
+  EXPECT_NE(text.out.find("nothing changed"), std::string::npos)
+      << Describe(text);
+  CliRun verify = Run({"verify"});
+  EXPECT_EQ(verify.exit, 0) << Describe(verify);
+  EXPECT_NE(verify.out.find("ok"), std::string::npos);
+}
+
+TEST_F(CliTest, ImportSkipInvalidExitsZeroOnABadFileAndTwoWithout) {
+  Json({"init"});
+  const std::string bad = Data("bad/persons.csv");
+  // Atomic: refused as invalid input, each bad line listed.
+  CliRun atomic = Run({"--json", "import", "persons", bad});
+  ExpectError(atomic, 2, "import_rejected");
+  json j = OneObject(atomic);
+  std::vector<std::pair<int, std::string>> lines;
+  for (const json& e : j["errors"]) {
+    lines.emplace_back(e["line"].get<int>(), e["code"].get<std::string>());
+  }
+  EXPECT_EQ(lines,
+            (std::vector<std::pair<int, std::string>>{{3, "invalid_insz"},
+                                                      {5, "invalid_row"},
+                                                      {6, "invalid_name"},
+                                                      {8, "invalid_row"},
+                                                      {10, "invalid_insz"}}))
+      << j.dump();
+  EXPECT_EQ(Json({"stats"})["persons"], 0);
+
+  // Text mode: the bad lines on stderr as FILE:LINE: CODE.
+  CliRun text = Run({"import", "persons", bad});
+  EXPECT_EQ(text.exit, 2) << Describe(text);
+  EXPECT_NE(text.err.find(bad + ":3: invalid_insz"), std::string::npos)
+      << Describe(text);
+  EXPECT_NE(text.err.find("import_rejected"), std::string::npos);
+
+  // --skip-invalid: the good rows load, the bad ones are still reported.
+  json skipped = Json({"import", "persons", bad, "--skip-invalid"});
+  EXPECT_EQ(skipped["inserted"], 4) << skipped.dump();
+  EXPECT_EQ(skipped["invalid"], 5);
+  EXPECT_EQ(skipped["errors"].size(), 5u);
+  EXPECT_EQ(skipped["revision"], 1);
+  EXPECT_EQ(Json({"stats"})["persons"], 4);
+
+  // KBO files too, with a wrong header refused even with --skip-invalid.
+  ExpectError(Run({"--json", "import", "kbo", "--enterprises",
+                   Data("kbo/enterprise.csv"), "--denominations",
+                   Data("bad/denomination_header.csv"), "--skip-invalid"}),
+              2, "import_rejected");
+  json kbo = Json({"import", "kbo", "--enterprises", Data("bad/enterprise.csv"),
+                   "--skip-invalid"});
+  EXPECT_EQ(kbo["inserted"], 4);
+  EXPECT_EQ(kbo["invalid"], 8);
+
+  // A missing file is an I/O error; a missing argument a usage error.
+  ExpectError(Run({"--json", "import", "persons", dir_.File("none.csv")}), 4,
+              "io_error");
+  ExpectError(Run({"--json", "import", "persons"}), 2, "usage");
+  ExpectError(Run({"--json", "import", "kbo"}), 2, "usage");
+  ExpectError(Run({"--json", "import", "people", bad}), 2, "usage");
+  ExpectError(Run({"--json", "import"}), 2, "usage");
+}
+
+// --- the delegation commands ----------------------------------------------
+
+TEST_F(CliTest, EveryMutationCommandCommitsTheNextRevision) {
+  InitAndImport();
+  BuildChain();
+  EXPECT_EQ(revision_, 9u);
+  json j = Check(kUser1, "ama-wvg", 0);
+  EXPECT_EQ(j["allowed"], true);
+
+  Commit({"tb", "add-co", "--kbo", kOcmw, "--insz", kUser2, "--by", kEmpOcmw});
+  Commit(
+      {"tb", "remove-co", "--kbo", kOcmw, "--insz", kUser2, "--by", kEmpOcmw});
+  Commit({"subafdeling", "authorize", "--hco", kHcoOcmw, "--app", "vipa",
+          "--by", kEmp2Ocmw});
+  Commit({"subafdeling", "add-beheerder", "--hco", kHcoOcmw, "--insz",
+          kOutsider, "--by", kEmp2Ocmw});
+  Commit({"subafdeling", "remove-beheerder", "--hco", kHcoOcmw, "--insz",
+          kOutsider, "--by", kEmp2Ocmw});
+  Commit({"user", "grant", "--hco", kHcoOcmw, "--insz", kUser1, "--right",
+          "vipa", "--by", kUser3});
+  EXPECT_EQ(Check(kUser1, "vipa", 0)["allowed"], true);
+  Commit({"user", "revoke", "--hco", kHcoOcmw, "--insz", kUser1, "--right",
+          "vipa", "--by", kUser3});
+  EXPECT_EQ(Check(kUser1, "vipa", 1)["allowed"], false);
+  Commit({"user", "add", "--hco", kHcoOcmw, "--insz", kUser2, "--right",
+          "ama-wvg", "--right", "vipa", "--by", kUser3});
+  EXPECT_EQ(Check(kUser2, "vipa", 0)["allowed"], true);
+  // Deauthorizing revokes the right of every user, as further changes.
+  json deauth = Commit({"subafdeling", "deauthorize", "--hco", kHcoOcmw,
+                        "--app", "vipa", "--by", kEmp2Ocmw});
+  EXPECT_EQ(deauth["action"], "subafdeling.deauthorize");
+  EXPECT_EQ(deauth["changes"].size(), 2u) << deauth.dump();
+  EXPECT_EQ(Check(kUser2, "vipa", 1)["allowed"], false);
+  Commit(
+      {"user", "remove", "--hco", kHcoOcmw, "--insz", kUser2, "--by", kUser3});
+  EXPECT_EQ(Check(kUser2, "ama-wvg", 1)["allowed"], false);
+  Commit({"subafdeling", "create", "--kbo", kOcmw, "--hco", kHcoSociaalHuis,
+          "--email", "sh@ocmw.gent", "--authorize", "vipa", "--by", kEmpOcmw});
+  Commit({"user", "add", "--hco", kHcoSociaalHuis, "--insz", kUser2, "--right",
+          "vipa", "--by", kEmpOcmw});
+  EXPECT_EQ(Check(kUser2, "vipa", 0)["facilities"],
+            json::array({kHcoSociaalHuis}));
+  Commit({"subafdeling", "remove", "--hco", kHcoSociaalHuis, "--by", kEmpOcmw});
+  EXPECT_EQ(Check(kUser2, "vipa", 1)["allowed"], false);
+
+  // The surviving state.
+  json s = Json({"stats"});
+  EXPECT_EQ(s["revision"], revision_);
+  EXPECT_EQ(s["htbs"], 1);
+  EXPECT_EQ(s["domain_managers"], 1);
+  EXPECT_EQ(s["subafdelingen"], 1);
+  EXPECT_EQ(s["users"], 1);
+  EXPECT_EQ(s["rights"], 1);
+  json v = Json({"verify"});
+  EXPECT_EQ(v["ok"], true);
+  EXPECT_EQ(v["problems"], json::array());
+  EXPECT_EQ(v["revision"], revision_);
+
+  // Text output of a mutation names the revision and each change.
+  CliRun text =
+      Run({"user", "add", "--hco", kHcoOcmw, "--insz", kUser2, "--by", kUser3});
+  EXPECT_EQ(text.exit, 0) << Describe(text);
+  EXPECT_EQ(text.out.rfind(fmt::format("ok: revision {}\n", revision_ + 1), 0),
+            0u)
+      << Describe(text);
+}
+
+TEST_F(CliTest, OldTermsAreAliases) {
+  InitAndImport();
+  json j = Commit(
+      {"vte", "appoint", "--kbo", kOcmw, "--insz", kEmpOcmw, "--by", kWvOcmw});
+  EXPECT_EQ(j["action"], "htb.appoint");
+  Commit({"hoedanigheid", "activate", "--kbo", kOcmw, "--by", kEmpOcmw});
+  j = Commit({"lokale-beheerder", "set", "--kbo", kOcmw, "--insz", kEmp2Ocmw,
+              "--by", kEmpOcmw});
+  EXPECT_EQ(j["action"], "tb.set");
+  j = Commit({"lokale-beheerder", "add-co", "--kbo", kOcmw, "--insz", kUser2,
+              "--by", kEmpOcmw});
+  EXPECT_EQ(j["action"], "tb.add-co");
+  // The aliased changes are recorded under the current names.
+  std::vector<std::string> actions;
+  for (const json& row : AllAudit()) {
+    actions.push_back(row["action"].get<std::string>());
+  }
+  ASSERT_GE(actions.size(), 4u);
+  EXPECT_EQ(std::vector<std::string>(actions.end() - 4, actions.end()),
+            (std::vector<std::string>{"htb.appoint", "hoedanigheid.activate",
+                                      "tb.set", "tb.add-co"}));
+  // The TB set through the alias may act as TB.
+  Commit({"subafdeling", "create", "--kbo", kOcmw, "--hco", kHcoOcmw, "--email",
+          "t@ocmw.gent", "--by", kEmp2Ocmw});
+  ExpectError(Run({"--json", "lokale-beheerder", "appoint", "--kbo", kOcmw,
+                   "--by", kEmpOcmw}),
+              2, "usage");
+}
+
+// The co-TB by the manual's old name, written either way, and by its own
+// group; the roles' other words, in any case.
+TEST_F(CliTest, OldRoleNamesIncludingCoLokaleBeheerder) {
+  InitAndImport();
+  Commit(
+      {"VTE", "appoint", "--kbo", kOcmw, "--insz", kEmpOcmw, "--by", kWvOcmw});
+  Commit({"hoedanigheid", "activate", "--kbo", kOcmw, "--by", kEmpOcmw});
+  json j = Commit({"co-lokale-beheerder", "add", "--kbo", kOcmw, "--insz",
+                   kUser2, "--by", kEmpOcmw});
+  EXPECT_EQ(j["action"], "tb.add-co");
+  j = Commit({"co-lokale beheerder", "remove", "--kbo", kOcmw, "--insz", kUser2,
+              "--by", kEmpOcmw});
+  EXPECT_EQ(j["action"], "tb.remove-co");
+  j = Commit(
+      {"co-tb", "add-co", "--kbo", kOcmw, "--insz", kUser2, "--by", kEmpOcmw});
+  EXPECT_EQ(j["action"], "tb.add-co");
+  j = Commit({"Lokale Beheerder", "set", "--kbo", kOcmw, "--insz", kEmp2Ocmw,
+              "--by", kEmpOcmw});
+  EXPECT_EQ(j["action"], "tb.set");
+  j = Commit({"toegangsbeheerder", "remove-co", "--kbo", kOcmw, "--insz",
+              kUser2, "--by", kEmpOcmw});
+  EXPECT_EQ(j["action"], "tb.remove-co");
+  // may understands the same words, before a dot or a space.
+  for (const std::string action :
+       {"co-lokale beheerder.add", "co-lokale-beheerder add",
+        "Co-Lokale Beheerder add", "co-tb.add", "tb.add-co"}) {
+    json may = Json({"may", "--by", kEmpOcmw, "--action", action, "--kbo",
+                     kOcmw, "--insz", kUser2});
+    EXPECT_EQ(may["allowed"], true) << action << ": " << may.dump();
+    EXPECT_EQ(may["action"], "tb.add-co") << action;
+  }
+  EXPECT_EQ(Json({"stats"})["revision"], revision_);  // may changed nothing
+  // A co-TB cannot be "set": the co-TB group has add and remove only.
+  ExpectError(Run({"--json", "co-lokale-beheerder", "set", "--kbo", kOcmw,
+                   "--insz", kUser2, "--by", kEmpOcmw}),
+              2, "usage");
+  ExpectError(Run({"--json", "co-lokale", "add", "--kbo", kOcmw, "--insz",
+                   kUser2, "--by", kEmpOcmw}),
+              2, "usage");
+}
+
+// The application by the names the manual uses, case-insensitively, in
+// check and in the mutations; shown and stored by its code.
+TEST_F(CliTest, ApplicationByTheNamesOfTheManual) {
+  InitAndImport();
+  BuildChain();
+  for (const std::string name :
+       {"e-loket AMA WVG", "E-LOKET ama wvg", "  e-loket   AMA WVG ",
+        "Aanbod van arbeidsmatige activiteiten",
+        "aanbod arbeidsmatige activiteiten"}) {
+    json yes = Check(kUser1, name, 0);
+    EXPECT_EQ(yes["allowed"], true) << name;
+    EXPECT_EQ(yes["revision"], revision_) << name;
+  }
+  EXPECT_EQ(Check(kUser1, "eVIPA", 1)["allowed"], false);
+  json j = Commit({"subafdeling", "authorize", "--hco", kHcoOcmw, "--app",
+                   "EVIPA", "--by", kEmp2Ocmw});
+  j = Commit({"user", "grant", "--hco", kHcoOcmw, "--insz", kUser1, "--right",
+              "evipa", "--by", kEmp2Ocmw});
+  EXPECT_EQ(Check(kUser1, "vipa", 0)["allowed"], true);
+  EXPECT_EQ(Check(kUser1, "eVIPA", 0)["allowed"], true);
+  // The audit keeps the code, never the alias.
+  const std::vector<json> audit = AllAudit();
+  ASSERT_GE(audit.size(), 2u);
+  EXPECT_NE(audit.back().dump().find("\"vipa\""), std::string::npos)
+      << audit.back().dump();
+  EXPECT_EQ(audit.back().dump().find("eVIPA"), std::string::npos)
+      << audit.back().dump();
+  // "e-loket" alone names no application; the message lists the aliases.
+  CliRun unknown =
+      Run({"--json", "check", "--insz", kUser1, "--app", "e-loket"});
+  EXPECT_EQ(unknown.exit, 2) << Describe(unknown);
+  EXPECT_NE(unknown.out.find("unknown_application"), std::string::npos)
+      << Describe(unknown);
+  EXPECT_NE(unknown.out.find("e-loket AMA WVG"), std::string::npos)
+      << Describe(unknown);
+}
+
+// --- check, may and the exit codes ----------------------------------------
+
+TEST_F(CliTest, CheckAnswersWithAllowedRevisionAndFacilities) {
+  InitAndImport();
+  BuildChain();
+  json yes = Check(kUser1, "ama-wvg", 0);
+  EXPECT_EQ(yes["allowed"], true);
+  EXPECT_EQ(yes["revision"], revision_);
+  EXPECT_EQ(yes["facilities"], json::array({kHcoOcmw}));
+  // By application name, and through the facility.
+  EXPECT_EQ(Check(kUser1,
+                  "Departement Welzijn, Volksgezondheid en Gezin: Aanbod van "
+                  "arbeidsmatige activiteiten",
+                  0)["allowed"],
+            true);
+  EXPECT_EQ(Check(kUser1, "ama-wvg", 0, kHcoOcmw)["allowed"], true);
+  // The INSZ in display form is the same person, echoed canonically.
+  json display = Check("81.05.00-035.52", "ama-wvg", 0);
+  EXPECT_EQ(display["allowed"], true);
+  EXPECT_EQ(display["insz"], kUser1);
+  // Global options may also follow the command.
+  CliRun late = Run({"check", "--insz", kUser1, "--app", "ama-wvg", "--json"});
+  EXPECT_EQ(late.exit, 0) << Describe(late);
+  EXPECT_EQ(OneObject(late)["allowed"], true);
+
+  json no = Check(kUser1, "ama-wvg", 1, kHcoSociaalHuis);
+  EXPECT_EQ(no["allowed"], false);
+  EXPECT_EQ(no["revision"], revision_);
+  EXPECT_EQ(no["facilities"], json::array());
+  EXPECT_EQ(Check(kUser1, "vipa", 1)["allowed"], false);
+  // A valid INSZ nobody knows is simply denied.
+  EXPECT_EQ(Check("00000100166", "ama-wvg", 1)["allowed"], false);
+  EXPECT_EQ(Check(kUser1, "ama-wvg", 1, kHcoUnknown)["allowed"], false);
+
+  // Invalid input is exit 2 with the code.
+  ExpectError(
+      Run({"--json", "check", "--insz", "81050103521", "--app", "ama-wvg"}), 2,
+      "invalid_insz");
+  ExpectError(
+      Run({"--json", "check", "--insz", "12345678901", "--app", "ama-wvg"}), 2,
+      "invalid_insz");
+  ExpectError(Run({"--json", "check", "--insz", kUser1, "--app", "nope"}), 2,
+              "unknown_application");
+  ExpectError(Run({"--json", "check", "--insz", kUser1, "--app", "ama-wvg",
+                   "--hco", "12A45"}),
+              2, "invalid_hco");
+  ExpectError(Run({"--json", "check", "--insz", kUser1}), 2, "usage");
+
+  // --at-least: met, or a storage-class failure to reach it.
+  EXPECT_EQ(Json({"check", "--insz", kUser1, "--app", "ama-wvg", "--at-least",
+                  std::to_string(revision_)})["allowed"],
+            true);
+  ExpectError(Run({"--json", "check", "--insz", kUser1, "--app", "ama-wvg",
+                   "--at-least", std::to_string(revision_ + 1)}),
+              4, "revision_not_reached");
+
+  // Text mode: exit codes are the same, the answer on one line.
+  CliRun text = Run({"check", "--insz", kUser1, "--app", "ama-wvg"});
+  EXPECT_EQ(text.exit, 0);
+  EXPECT_NE(text.out.find("ALLOWED"), std::string::npos) << Describe(text);
+  EXPECT_NE(text.out.find(kHcoOcmw), std::string::npos);
+  text = Run({"check", "--insz", kUser2, "--app", "ama-wvg"});
+  EXPECT_EQ(text.exit, 1);
+  EXPECT_NE(text.out.find("DENIED"), std::string::npos) << Describe(text);
+  text = Run({"check", "--insz", "81050103521", "--app", "ama-wvg"});
+  EXPECT_EQ(text.exit, 2);
+  EXPECT_TRUE(text.out.empty()) << Describe(text);
+  EXPECT_NE(text.err.find("invalid_insz"), std::string::npos);
+}
+
+TEST_F(CliTest, DutchOutputWithLangNl) {
+  InitAndImport();
+  BuildChain();
+  CliRun yes =
+      Run({"--lang", "nl", "check", "--insz", kUser1, "--app", "ama-wvg"});
+  EXPECT_EQ(yes.exit, 0) << Describe(yes);
+  EXPECT_NE(yes.out.find("TOEGESTAAN"), std::string::npos) << Describe(yes);
+  EXPECT_NE(yes.out.find("revisie"), std::string::npos) << Describe(yes);
+  EXPECT_EQ(yes.out.find("ALLOWED"), std::string::npos) << Describe(yes);
+  CliRun no = Run({"--lang=nl", "check", "--insz", kUser2, "--app", "ama-wvg"});
+  EXPECT_EQ(no.exit, 1) << Describe(no);
+  EXPECT_NE(no.out.find("GEWEIGERD"), std::string::npos) << Describe(no);
+  EXPECT_EQ(no.out.find("DENIED"), std::string::npos) << Describe(no);
+  CliRun en =
+      Run({"--lang", "en", "check", "--insz", kUser2, "--app", "ama-wvg"});
+  EXPECT_NE(en.out.find("DENIED"), std::string::npos) << Describe(en);
+  ExpectError(Run({"--json", "--lang", "fr", "check", "--insz", kUser2, "--app",
+                   "ama-wvg"}),
+              2, "usage");
+}
+
+TEST_F(CliTest, RefusalsAreExitThreeAndMayAsksWithoutChanging) {
+  InitAndImport();
+  BuildChain();
+  // A rule refuses: exit 3 with the rule's code.
+  ExpectError(Run({"--json", "htb", "appoint", "--kbo", kOcmw, "--insz", kUser1,
+                   "--by", kOutsider}),
+              3, "not_authorized");
+  ExpectError(Run({"--json", "user", "grant", "--hco", kHcoOcmw, "--insz",
+                   kUser1, "--right", "ama-wvg", "--by", kEmp2Ocmw}),
+              3, "already_granted");
+  ExpectError(Run({"--json", "subafdeling", "create", "--kbo", kOcmw, "--hco",
+                   kHcoSociaalHuis, "--email", "x@ocmw.gent", "--authorize",
+                   "ama-wvg", "--by", kEmpOcmw}),
+              3, "wrong_facility_type");
+  CliRun text =
+      Run({"hoedanigheid", "activate", "--kbo", kOcmw, "--by", kEmpOcmw});
+  EXPECT_EQ(text.exit, 3) << Describe(text);
+  EXPECT_NE(text.err.find("already_active"), std::string::npos)
+      << Describe(text);
+  // Invalid input in a mutation: exit 2.
+  ExpectError(Run({"--json", "htb", "appoint", "--kbo", "0403019262", "--insz",
+                   kUser1, "--by", kWvOcmw}),
+              2, "invalid_kbo");
+  ExpectError(Run({"--json", "user", "add", "--hco", kHcoOcmw, "--insz", kUser2,
+                   "--by", "81050103521"}),
+              2, "invalid_insz");
+  ExpectError(
+      Run({"--json", "user", "add", "--hco", kHcoOcmw, "--insz", kUser2}), 2,
+      "usage");
+  // Nothing of that changed anything.
+  EXPECT_EQ(Json({"stats"})["revision"], revision_);
+
+  // may: 0 when allowed, 1 when a rule would refuse; never a change.
+  json may = Json({"may", "--by", kEmp2Ocmw, "--action", "user.add", "--hco",
+                   kHcoOcmw, "--insz", kUser2});
+  EXPECT_EQ(may["allowed"], true);
+  EXPECT_EQ(may["action"], "user.add");
+  EXPECT_EQ(may["revision"], revision_);
+  json nope = Json({"may", "--by", kOutsider, "--action", "user.add", "--hco",
+                    kHcoOcmw, "--insz", kUser2},
+                   1);
+  EXPECT_EQ(nope["allowed"], false);
+  EXPECT_EQ(nope["code"], "not_authorized");
+  EXPECT_FALSE(nope["message"].get<std::string>().empty());
+  json alias = Json({"may", "--by", kWvOcmw, "--action", "vte.appoint", "--kbo",
+                     kOcmw, "--insz", kEmp2Ocmw});
+  EXPECT_EQ(alias["action"], "htb.appoint");
+  ExpectError(Run({"--json", "may", "--by", kOutsider, "--action", "user.fly",
+                   "--hco", kHcoOcmw}),
+              2, "usage");
+  ExpectError(Run({"--json", "may", "--by", kOutsider}), 2, "usage");
+  ExpectError(Run({"--json", "may", "--by", "12345678901", "--action",
+                   "user.add", "--hco", kHcoOcmw, "--insz", kUser2}),
+              2, "invalid_insz");
+  EXPECT_EQ(Json({"stats"})["revision"], revision_);
+  EXPECT_EQ(Check(kUser2, "ama-wvg", 1)["allowed"], false);
+}
+
+TEST_F(CliTest, UsageErrorsAreExitTwo) {
+  InitAndImport();
+  ExpectError(Run({"--json", "fly"}), 2, "usage");
+  ExpectError(Run({"--json", "--bogus", "stats"}), 2, "usage");
+  ExpectError(Run({"--json", "stats", "--bogus"}), 2, "usage");
+  ExpectError(Run({"--json", "check", "--insz", kUser1, "--app", "ama-wvg",
+                   "--colour", "red"}),
+              2, "usage");
+  ExpectError(Run({"--json", "user", "add", "--hco", kHcoOcmw, "--insz", kUser1,
+                   "--by", kEmpOcmw, "--kleur", "rood"}),
+              2, "usage");
+  ExpectError(Run({"--json", "user", "fly", "--by", kEmpOcmw}), 2, "usage");
+  ExpectError(Run({"--json", "user"}), 2, "usage");
+  ExpectError(Run({"--json", "user", "--hco", kHcoOcmw}), 2, "usage");
+  ExpectError(Run({"--json", "changes"}), 2, "usage");
+  ExpectError(Run({"--json", "audit", "--limit", "many"}), 2, "usage");
+  // Stray words are not silently dropped.
+  ExpectError(Run({"--json", "verify", "extra"}), 2, "usage");
+  ExpectError(
+      Run({"--json", "check", "--insz", kUser1, "--app", "ama-wvg", "vipa"}), 2,
+      "usage");
+  ExpectError(Run({"--json", "user", "add", "--hco", kHcoOcmw, "--insz", kUser1,
+                   "--right", "ama-wvg", "vipa", "--by", kEmpOcmw}),
+              2, "usage");
+  ExpectError(Run({"--json", "import", "persons", Data("persons.csv"),
+                   Data("persons.csv")}),
+              2, "usage");
+  // Text mode: the usage error on stderr, nothing on stdout.
+  CliRun text = Run({"fly"});
+  EXPECT_EQ(text.exit, 2) << Describe(text);
+  EXPECT_TRUE(text.out.empty()) << Describe(text);
+  EXPECT_NE(text.err.find("fly"), std::string::npos) << Describe(text);
+  CliRun none = Run({});
+  EXPECT_EQ(none.exit, 2) << Describe(none);
+  EXPECT_NE(none.err.find("usage"), std::string::npos) << Describe(none);
+  ExpectError(Run({"--json"}), 2, "usage");
+  ExpectError(Spawn({"--json", "stats", "--db"}, dir_.path(), db_), 2, "usage");
+  ExpectError(Spawn({"--json", "--db"}, dir_.path(), db_), 2, "usage");
+  CliRun help = Run({"--help"});
+  EXPECT_EQ(help.exit, 0) << Describe(help);
+  EXPECT_NE(help.out.find("subafdeling create"), std::string::npos);
+  // Nothing was created or changed by any of it.
+  EXPECT_EQ(Json({"stats"})["revision"], 4);
+}
+
+// --- the database: --db, TOEGANG_DB, missing ------------------------------
+
+TEST_F(CliTest, MissingDatabaseIsExitFourForEveryCommand) {
+  const std::string missing = dir_.File("missing.db");
+  const std::vector<std::vector<std::string>> commands = {
+      {"stats"},
+      {"verify"},
+      {"audit"},
+      {"changes", "--since", "0"},
+      {"check", "--insz", kUser1, "--app", "ama-wvg"},
+      {"may", "--by", kWvOcmw, "--action", "htb.appoint", "--kbo", kOcmw,
+       "--insz", kEmpOcmw},
+      {"htb", "appoint", "--kbo", kOcmw, "--insz", kEmpOcmw, "--by", kWvOcmw},
+      {"import", "persons", Data("persons.csv")},
+  };
+  for (const std::vector<std::string>& c : commands) {
+    std::vector<std::string> args = {"--json", "--db", missing};
+    args.insert(args.end(), c.begin(), c.end());
+    ExpectError(Spawn(args, dir_.path(), std::nullopt), 4, "not_initialized");
+  }
+  EXPECT_FALSE(std::filesystem::exists(missing));
+  // init where no file can be created: an I/O error.
+  ExpectError(Spawn({"--json", "--db", dir_.File("no/such/dir/x.db"), "init"},
+                    dir_.path(), std::nullopt),
+              4, "io_error");
+  // A file that is not a database is a storage error too, and is kept.
+  const std::string text = dir_.Write("notes.txt", std::string(4096, 'x'));
+  ExpectError(
+      Spawn({"--json", "--db", text, "stats"}, dir_.path(), std::nullopt), 4,
+      "not_a_database");
+  EXPECT_EQ(ReadFile(text), std::string(4096, 'x'));
+}
+
+TEST_F(CliTest, DamagedOrNewerDatabasesAreExitFour) {
+  InitAndImport();
+  BuildChain();
+  EXPECT_EQ(Json({"verify"})["ok"], true);
+  {
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE);
+    db.exec("DELETE FROM audit WHERE revision = 6");
+  }
+  CliRun damaged = Run({"--json", "verify"});
+  ExpectError(damaged, 4, "verify_failed");
+  json j = OneObject(damaged);
+  ASSERT_TRUE(j.contains("problems"));
+  EXPECT_FALSE(j["problems"].empty()) << j.dump();
+  CliRun text = Run({"verify"});
+  EXPECT_EQ(text.exit, 4);
+  EXPECT_NE(text.err.find("verify_failed"), std::string::npos)
+      << Describe(text);
+
+  {
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE);
+    const int version = db.execAndGet("PRAGMA user_version").getInt();
+    db.exec(fmt::format("PRAGMA user_version = {}", version + 1));
+  }
+  const std::string before = ReadFile(db_);
+  ExpectError(Run({"--json", "stats"}), 4, "schema_too_new");
+  ExpectError(Run({"--json", "init"}), 4, "schema_too_new");
+  EXPECT_EQ(ReadFile(db_), before);
+}
+
+TEST_F(CliTest, ToegangDbIsUsedWithoutDbAndDbWinsOverIt) {
+  InitAndImport();
+  const std::string missing = dir_.File("missing.db");
+  // TOEGANG_DB alone.
+  CliRun env = Spawn({"--json", "stats"}, dir_.path(), db_);
+  EXPECT_EQ(env.exit, 0) << Describe(env);
+  EXPECT_EQ(OneObject(env)["revision"], 4);
+  // --db wins over TOEGANG_DB, both ways round.
+  CliRun db_wins =
+      Spawn({"--json", "--db", db_, "stats"}, dir_.path(), missing);
+  EXPECT_EQ(db_wins.exit, 0) << Describe(db_wins);
+  EXPECT_EQ(OneObject(db_wins)["revision"], 4);
+  ExpectError(Spawn({"--json", "--db", missing, "stats"}, dir_.path(), db_), 4,
+              "not_initialized");
+  ExpectError(Spawn({"--json", "--db=" + missing, "stats"}, dir_.path(), db_),
+              4, "not_initialized");
+  ExpectError(Spawn({"--json", "stats"}, dir_.path(), missing), 4,
+              "not_initialized");
+  // Neither: ./toegang.db in the working directory.
+  TempDir cwd;
+  ExpectError(Spawn({"--json", "stats"}, cwd.path(), std::nullopt), 4,
+              "not_initialized");
+  CliRun init = Spawn({"--json", "init"}, cwd.path(), std::nullopt);
+  EXPECT_EQ(init.exit, 0) << Describe(init);
+  EXPECT_TRUE(std::filesystem::exists(cwd.File("toegang.db")));
+  // An empty TOEGANG_DB counts as unset.
+  CliRun empty = Spawn({"--json", "stats"}, cwd.path(), std::string());
+  EXPECT_EQ(empty.exit, 0) << Describe(empty);
+  // The mutation went to the --db file, not to TOEGANG_DB's.
+  CliRun m = Spawn({"--json", "--db", db_, "htb", "appoint", "--kbo", kOcmw,
+                    "--insz", kEmpOcmw, "--by", kWvOcmw},
+                   dir_.path(), cwd.File("toegang.db"));
+  EXPECT_EQ(m.exit, 0) << Describe(m);
+  EXPECT_EQ(Json({"stats"})["htbs"], 1);
+  CliRun other =
+      Spawn({"--json", "stats"}, dir_.path(), cwd.File("toegang.db"));
+  EXPECT_EQ(OneObject(other)["htbs"], 0) << Describe(other);
+}
+
+// --- audit and changes ----------------------------------------------------
+
+TEST_F(CliTest, AuditPagingWalksEveryRowExactlyOnce) {
+  InitAndImport();
+  BuildChain();
+  // Some refusals among the commits.
+  Run({"htb", "appoint", "--kbo", kOcmw, "--insz", kUser1, "--by", kOutsider});
+  Commit({"user", "add", "--hco", kHcoOcmw, "--insz", kUser2, "--by", kUser3});
+  Run({"user", "add", "--hco", kHcoOcmw, "--insz", kUser2, "--by", kUser3});
+  const std::vector<json> all = AllAudit();
+  ASSERT_GT(all.size(), 10u);
+
+  std::vector<json> walked;
+  std::string after = "0";
+  for (int page = 0; page < 100; ++page) {
+    json j = Json({"audit", "--limit", "2", "--after", after});
+    ASSERT_TRUE(j["rows"].is_array());
+    EXPECT_LE(j["rows"].size(), 2u);
+    for (const json& row : j["rows"]) walked.push_back(row);
+    if (j["next"].is_null()) break;
+    ASSERT_EQ(j["next"], walked.back()["seq"]);
+    after = std::to_string(j["next"].get<uint64_t>());
+  }
+  ASSERT_EQ(walked.size(), all.size());
+  std::set<uint64_t> seqs;
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(walked[i], all[i]) << i;
+    seqs.insert(walked[i]["seq"].get<uint64_t>());
+  }
+  EXPECT_EQ(seqs.size(), all.size()) << "a row came twice";
+
+  // The rows carry what happened, refusals included.
+  size_t refused = 0;
+  for (const json& row : all) {
+    ASSERT_TRUE(row.contains("outcome") && row.contains("action") &&
+                row.contains("revision") && row.contains("seq"));
+    if (row["outcome"] == "refused") {
+      ++refused;
+      EXPECT_TRUE(row["revision"].is_null());
+      EXPECT_TRUE(row.contains("code"));
+    } else {
+      EXPECT_TRUE(row["revision"].is_number());
+    }
+  }
+  EXPECT_EQ(refused, 2u);
+
+  // --kbo: only the enterprise's rows.
+  json mine = Json({"audit", "--kbo", "0403.019.261"});
+  ASSERT_FALSE(mine["rows"].empty());
+  for (const json& row : mine["rows"]) EXPECT_EQ(row["kbo"], kOcmw);
+  ExpectError(Run({"--json", "audit", "--kbo", "0403019262"}), 2,
+              "invalid_kbo");
+
+  // Text mode offers the cursor.
+  CliRun text = Run({"audit", "--limit", "3"});
+  EXPECT_EQ(text.exit, 0);
+  EXPECT_NE(text.out.find("--after"), std::string::npos) << Describe(text);
+}
+
+TEST_F(CliTest, ChangesSinceListsOnlyCommittedRowsAfterIt) {
+  InitAndImport();
+  BuildChain();
+  const uint64_t since = 6;
+  // Refusals after `since`, which changes must not list.
+  Run({"htb", "appoint", "--kbo", kOcmw, "--insz", kUser1, "--by", kOutsider});
+  Commit({"user", "add", "--hco", kHcoOcmw, "--insz", kUser2, "--by", kUser3});
+  Run({"user", "grant", "--hco", kHcoOcmw, "--insz", kUser1, "--right",
+       "ama-wvg", "--by", kUser3});
+
+  std::vector<json> expected;
+  for (const json& row : AllAudit()) {
+    if (row["outcome"] == "ok" && row["revision"].get<uint64_t>() > since) {
+      expected.push_back(row);
+    }
+  }
+  json j = Json({"changes", "--since", std::to_string(since)});
+  EXPECT_EQ(j["revision"], revision_);
+  std::vector<json> got(j["rows"].begin(), j["rows"].end());
+  EXPECT_EQ(got, expected);
+  // In order, every revision after `since` (a mutation may write several
+  // rows under its one revision), and nothing else.
+  std::set<uint64_t> revisions;
+  uint64_t previous = since;
+  for (const json& row : got) {
+    EXPECT_EQ(row["outcome"], "ok");
+    const uint64_t r = row["revision"].get<uint64_t>();
+    EXPECT_GE(r, previous);
+    previous = r;
+    revisions.insert(r);
+  }
+  std::set<uint64_t> want;
+  for (uint64_t r = since + 1; r <= revision_; ++r) want.insert(r);
+  EXPECT_EQ(revisions, want);
+  // Filtered by enterprise: exactly the rows of that KBO.
+  std::vector<json> of_ocmw;
+  for (const json& row : expected) {
+    if (row["kbo"] == kOcmw) of_ocmw.push_back(row);
+  }
+  EXPECT_FALSE(of_ocmw.empty());
+  json filtered = Json(
+      {"changes", "--since", std::to_string(since), "--kbo", "0403.019.261"});
+  EXPECT_EQ(std::vector<json>(filtered["rows"].begin(), filtered["rows"].end()),
+            of_ocmw);
+  // Nothing after the last revision; everything committed since 0.
+  EXPECT_TRUE(
+      Json({"changes", "--since", std::to_string(revision_)})["rows"].empty());
+  json everything = Json({"changes", "--since", "0", "--limit", "10000"});
+  revisions.clear();
+  for (const json& row : everything["rows"]) {
+    EXPECT_EQ(row["outcome"], "ok");
+    revisions.insert(row["revision"].get<uint64_t>());
+  }
+  EXPECT_EQ(revisions.size(), revision_);
+  // Negative numbers are refused, not wrapped round to huge ones.
+  ExpectError(Run({"--json", "changes", "--since", "-1"}), 2, "usage");
+  ExpectError(Run({"--json", "audit", "--after", "-1"}), 2, "usage");
+  ExpectError(Run({"--json", "audit", "--limit", "-2"}), 2, "usage");
+  ExpectError(Run({"--json", "check", "--insz", kUser1, "--app", "ama-wvg",
+                   "--at-least", "-1"}),
+              2, "usage");
+  ExpectError(Run({"--json", "changes", "--since", "99999999999999999999"}), 2,
+              "usage");
+}
+
+}  // namespace
+}  // namespace toegang::testing

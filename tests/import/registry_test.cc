@@ -1,0 +1,428 @@
+// The registries as they are really published (issue 23), through the
+// engine: whole-registry functions and facilities imports (--full), what an
+// ended function means for the powers of a WV and an HTB, and the audit
+// rows of every registry change.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/test_federation.h"
+#include "toegang/engine.h"
+#include "toegang/error_codes.h"
+
+namespace toegang::testing {
+namespace {
+
+using Kind = Status::Kind;
+
+// The fixture's functions file without the lines that contain any of drop.
+std::string FunctionsWithout(const std::vector<std::string>& drop) {
+  std::string out;
+  std::string all = FunctionsCsv();
+  size_t start = 0;
+  while (start < all.size()) {
+    size_t end = all.find('\n', start);
+    std::string line = all.substr(start, end - start);
+    start = end + 1;
+    bool keep = std::none_of(drop.begin(), drop.end(), [&](const auto& d) {
+      return line.find(d) != std::string::npos;
+    });
+    if (keep) out += line + "\n";
+  }
+  return out;
+}
+
+std::string FacilitiesWithout(const std::string& hco_line_start) {
+  std::string out;
+  std::string all = FacilitiesCsv();
+  size_t start = 0;
+  while (start < all.size()) {
+    size_t end = all.find('\n', start);
+    std::string line = all.substr(start, end - start);
+    start = end + 1;
+    if (line.rfind(hco_line_start + ",", 0) != 0) out += line + "\n";
+  }
+  return out;
+}
+
+class RegistryTest : public ::testing::Test {
+ protected:
+  Engine& engine() { return fed_.engine(); }
+
+  ImportReport Functions(const std::string& name, const std::string& csv,
+                         bool full, Status* status = nullptr) {
+    ImportOptions o;
+    o.full = full;
+    ImportReport r;
+    Status s = engine().ImportFunctions(fed_.dir().Write(name, csv), o, &r);
+    if (status != nullptr) {
+      *status = s;
+    } else {
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+    return r;
+  }
+  ImportReport Facilities(const std::string& name, const std::string& csv,
+                          bool full) {
+    ImportOptions o;
+    o.full = full;
+    ImportReport r;
+    Status s = engine().ImportFacilities(fed_.dir().Write(name, csv), o, &r);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return r;
+  }
+
+  std::vector<AuditRecord> AuditOf(const std::string& kbo,
+                                   const std::string& action) {
+    AuditQuery q;
+    q.kbo = kbo;
+    q.limit = 10000;
+    Result<std::vector<AuditRecord>> rows = engine().Audit(q);
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    std::vector<AuditRecord> out;
+    if (!rows.ok()) return out;
+    for (const AuditRecord& r : *rows) {
+      if (r.action == action) out.push_back(r);
+    }
+    return out;
+  }
+
+  Status May(const Mutation& m) { return engine().May(m); }
+
+  TestFederation fed_;
+};
+
+TEST_F(RegistryTest, FullFunctionsImportEndsAWvWhoLosesEveryPowerAtOnce) {
+  fed_.BuildOcmwChain();  // the WV kWvOcmw appointed kEmpOcmw as HTB
+  const Mutation appoint =
+      M(Action::kAppointHtb, kWvOcmw).Kbo(kOcmw).Insz(kEmp2Ocmw);
+  ASSERT_TRUE(May(appoint).ok());
+  const uint64_t before = engine().revision();
+
+  ImportReport r = Functions("functions-2026-12.csv",
+                             FunctionsWithout({kWvOcmw}), /*full=*/true);
+  EXPECT_EQ(r.changes.functions_ended, 1u);
+  EXPECT_EQ(r.changes.functions_added, 0u);
+  EXPECT_EQ(r.revision, before + 1);
+
+  // may and apply refuse with the code that names the ended function.
+  Status may = May(appoint);
+  EXPECT_EQ(may.kind(), Kind::kRefused);
+  EXPECT_EQ(may.code(), code::kFunctionEnded) << may.ToString();
+  EXPECT_NE(may.message().find("ended"), std::string::npos);
+  Result<CommitInfo> applied = engine().Apply(appoint);
+  ASSERT_FALSE(applied.ok());
+  EXPECT_EQ(applied.status().code(), code::kFunctionEnded);
+
+  // The HTB they appointed stays, and so does the access under it; who
+  // marks the appointment as made by a former WV.
+  Result<WhoReport> who = engine().Who(kOcmw);
+  ASSERT_TRUE(who.ok()) << who.status().ToString();
+  ASSERT_TRUE(who->htb.has_value());
+  EXPECT_EQ(who->htb->person.insz, kEmpOcmw);
+  EXPECT_TRUE(who->htb->appointed_by_former_wv);
+  EXPECT_TRUE(who->htb->still_listed);
+  EXPECT_TRUE(who->legal_representatives.empty());
+  EXPECT_TRUE(fed_.Allowed(kUser1));
+
+  // Its own audit row, found under the enterprise, naming the person, the
+  // old and new value and the file.
+  std::vector<AuditRecord> rows = AuditOf(kOcmw, "import.function");
+  ASSERT_FALSE(rows.empty());
+  const nlohmann::json d = nlohmann::json::parse(rows.back().detail);
+  EXPECT_EQ(d["insz"], kWvOcmw);
+  EXPECT_EQ(d["kbo"], kOcmw);
+  EXPECT_EQ(d["change"], "ended");
+  EXPECT_EQ(d["old"], "legal_representative");
+  EXPECT_EQ(d["new"], "none");
+  EXPECT_EQ(d["source"], "functions-2026-12.csv");
+  EXPECT_EQ(rows.back().revision, r.revision);
+
+  // Survives a restart (the ended function is in the database).
+  fed_.Reopen();
+  EXPECT_EQ(May(appoint).code(), code::kFunctionEnded);
+
+  // Listed again: a WV again, with their power back.
+  ImportReport back = Functions("functions-2027-01.csv", FunctionsCsv(), true);
+  EXPECT_EQ(back.changes.functions_added, 1u);
+  EXPECT_EQ(back.changes.functions_ended, 0u);
+  EXPECT_TRUE(May(appoint).ok()) << May(appoint).ToString();
+  who = engine().Who(kOcmw);
+  ASSERT_TRUE(who.ok());
+  EXPECT_FALSE(who->htb->appointed_by_former_wv);
+}
+
+TEST_F(RegistryTest, WithoutFullNothingEnds) {
+  fed_.BuildOcmwChain();
+  ImportReport r =
+      Functions("partial.csv", FunctionsWithout({kWvOcmw}), /*full=*/false);
+  EXPECT_EQ(r.changes.functions_ended, 0u);
+  EXPECT_EQ(r.revision, 0u);  // nothing changed
+  EXPECT_TRUE(
+      May(M(Action::kAppointHtb, kWvOcmw).Kbo(kOcmw).Insz(kEmp2Ocmw)).ok());
+  ImportReport f =
+      Facilities("partial-facilities.csv", FacilitiesWithout(kHcoOcmw), false);
+  EXPECT_EQ(f.changes.facilities_closed, 0u);
+  EXPECT_TRUE(fed_.Allowed(kUser1));
+}
+
+TEST_F(RegistryTest, FullRefusesSkipInvalidAndEndsNothingOnABadFile) {
+  fed_.BuildOcmwChain();
+  const uint64_t before = engine().revision();
+  ImportOptions o;
+  o.full = true;
+  o.skip_invalid = true;
+  ImportReport r;
+  Status s = engine().ImportFunctions(
+      fed_.dir().Write("f.csv", FunctionsWithout({kWvOcmw})), o, &r);
+  EXPECT_EQ(s.kind(), Kind::kInvalidInput);
+  EXPECT_EQ(s.code(), code::kUsage);
+  // A bad row in a --full file: rejected, nothing ended.
+  Status bad;
+  Functions("bad.csv",
+            FunctionsWithout({kWvOcmw}) + "0403019261,12345678901,employee\n",
+            true, &bad);
+  EXPECT_EQ(bad.code(), code::kImportRejected);
+  EXPECT_EQ(engine().revision(), before);
+  EXPECT_TRUE(
+      May(M(Action::kAppointHtb, kWvOcmw).Kbo(kOcmw).Insz(kEmp2Ocmw)).ok());
+}
+
+// docs/model.md, "Registry changes": an HTB whom the KBO no longer lists
+// as WV or employee stays HTB (their users keep access) but administers
+// nothing; a WV appoints a new HTB. A TB need not be an employee: keeps.
+TEST_F(RegistryTest, HtbNoLongerListedKeepsTheRoleButAdministersNothing) {
+  fed_.BuildOcmwChain();  // HTB kEmpOcmw (employee), TB kEmp2Ocmw
+  const Mutation htb_adds =
+      M(Action::kAddUser, kEmpOcmw).Hco(kHcoOcmw).Insz(kUser2);
+  const Mutation tb_adds =
+      M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser2);
+  ASSERT_TRUE(May(htb_adds).ok());
+  ImportReport r = Functions("f.csv", FunctionsWithout({kEmpOcmw, kEmp2Ocmw}),
+                             /*full=*/true);
+  EXPECT_EQ(r.changes.functions_ended, 2u);
+
+  EXPECT_TRUE(fed_.Allowed(kUser1));  // the chain stays rooted
+  Status may = May(htb_adds);
+  EXPECT_EQ(may.code(), code::kFunctionEnded) << may.ToString();
+  EXPECT_EQ(May(M(Action::kAddCoTb, kEmpOcmw).Kbo(kOcmw).Insz(kUser2)).code(),
+            code::kFunctionEnded);
+  EXPECT_TRUE(May(tb_adds).ok()) << May(tb_adds).ToString();
+  Result<WhoReport> who = engine().Who(kOcmw);
+  ASSERT_TRUE(who.ok());
+  ASSERT_TRUE(who->htb.has_value());
+  EXPECT_FALSE(who->htb->still_listed);
+
+  // The WV appoints a new HTB from the people still listed.
+  ASSERT_TRUE(engine()
+                  .ImportFunctions(
+                      fed_.dir().Write("new.csv", "kbo,insz,role\n0403019261," +
+                                                      std::string(kUser3) +
+                                                      ",employee\n"),
+                      ImportOptions{}, &r)
+                  .ok());
+  fed_.MustApply(M(Action::kAppointHtb, kWvOcmw).Kbo(kOcmw).Insz(kUser3));
+  EXPECT_TRUE(May(M(Action::kAddUser, kUser3).Hco(kHcoOcmw).Insz(kUser2)).ok());
+  EXPECT_TRUE(fed_.Allowed(kUser1));
+}
+
+TEST_F(RegistryTest, FullFacilitiesImportClosesTheUnlistedAndAuditsEach) {
+  fed_.BuildOcmwChain();
+  ASSERT_TRUE(fed_.Allowed(kUser1, "ama-wvg", kHcoOcmw));
+  ImportReport r =
+      Facilities("cobrha-2026-12.csv", FacilitiesWithout(kHcoOcmw), true);
+  EXPECT_EQ(r.changes.facilities_closed, 1u);
+  EXPECT_GT(r.revision, 0u);
+  EXPECT_FALSE(fed_.Allowed(kUser1));
+  // A closed facility (10001) absent from the file stays closed: no row.
+  std::vector<AuditRecord> rows = AuditOf(kOcmw, "import.facility");
+  ASSERT_EQ(rows.size(), 1u);
+  nlohmann::json d = nlohmann::json::parse(rows[0].detail);
+  EXPECT_EQ(d["hco"], kHcoOcmw);
+  EXPECT_EQ(d["change"], "closed");
+  EXPECT_EQ(d["old"], "active");
+  EXPECT_EQ(d["new"], "closed");
+  EXPECT_EQ(d["source"], "cobrha-2026-12.csv");
+  // Grants on it are refused (facility_closed), and listing it again
+  // reopens it.
+  EXPECT_EQ(
+      May(M(Action::kAddUser, kEmpOcmw).Hco(kHcoOcmw).Insz(kUser2)).code(),
+      code::kFacilityClosed);
+  ImportReport back = Facilities("cobrha-2027-01.csv", FacilitiesCsv(), true);
+  EXPECT_EQ(back.changes.facilities_reopened, 1u);
+  EXPECT_TRUE(fed_.Allowed(kUser1));
+  rows = AuditOf(kOcmw, "import.facility");
+  ASSERT_EQ(rows.size(), 2u);
+  d = nlohmann::json::parse(rows[1].detail);
+  EXPECT_EQ(d["change"], "reopened");
+  EXPECT_EQ(d["source"], "cobrha-2027-01.csv");
+}
+
+TEST_F(RegistryTest, EveryFunctionAddedAndEnterpriseStoppedHasItsOwnAuditRow) {
+  // The fixture imported 7 functions: one row each, under their enterprise.
+  std::vector<AuditRecord> rows = AuditOf(kOcmw, "import.function");
+  ASSERT_EQ(rows.size(), 3u);
+  for (const AuditRecord& r : rows) {
+    nlohmann::json d = nlohmann::json::parse(r.detail);
+    EXPECT_EQ(d["change"], "added");
+    EXPECT_EQ(d["old"], "none");
+    EXPECT_EQ(d["source"], "functions.csv");
+    EXPECT_TRUE(r.actor.empty());
+    EXPECT_NE(r.message.find("0403.019.261"), std::string::npos) << r.message;
+  }
+  // A stopped enterprise: its own row with old and new value and the file.
+  ImportReport r;
+  ASSERT_TRUE(engine()
+                  .ImportKbo(fed_.dir().Write(
+                                 "enterprise-stop.csv",
+                                 "\"EnterpriseNumber\",\"Status\","
+                                 "\"JuridicalSituation\",\"TypeOfEnterprise\","
+                                 "\"JuridicalForm\",\"JuridicalFormCAC\","
+                                 "\"StartDate\"\n\"0403.019.261\",\"ST\","
+                                 "\"000\",\"2\",\"416\",\"\",\"01-01-1977\"\n"),
+                             "", ImportOptions{}, &r)
+                  .ok());
+  EXPECT_EQ(r.changes.enterprises_stopped, 1u);
+  rows = AuditOf(kOcmw, "import.enterprise");
+  ASSERT_EQ(rows.size(), 1u);
+  nlohmann::json d = nlohmann::json::parse(rows[0].detail);
+  EXPECT_EQ(d["old"], "active");
+  EXPECT_EQ(d["new"], "stopped");
+  EXPECT_EQ(d["source"], "enterprise-stop.csv");
+}
+
+// --- dry run and impact ----------------------------------------------------
+
+std::string EnterpriseCsvWith(const std::string& kbo_display,
+                              const std::string& status) {
+  return "\"EnterpriseNumber\",\"Status\",\"JuridicalSituation\","
+         "\"TypeOfEnterprise\",\"JuridicalForm\",\"JuridicalFormCAC\","
+         "\"StartDate\"\n\"" +
+         kbo_display + "\",\"" + status +
+         "\",\"000\",\"2\",\"017\",\"\",\"28-02-1986\"\n";
+}
+
+const AccessImpact& ImpactOn(const ImportReport& r, const std::string& app) {
+  static const AccessImpact kNone;
+  for (const AccessImpact& i : r.impact) {
+    if (i.application == app) return i;
+  }
+  ADD_FAILURE() << "no impact entry for " << app;
+  return kNone;
+}
+
+size_t AuditRows(const Engine& e) {
+  AuditQuery q;
+  q.limit = 100000;
+  Result<std::vector<AuditRecord>> rows = e.Audit(q);
+  EXPECT_TRUE(rows.ok());
+  return rows.ok() ? rows->size() : 0;
+}
+
+class ImpactTest : public RegistryTest {
+ protected:
+  ImpactTest() {
+    fed_.BuildOcmwChain();  // kUser1: ama-wvg at 12345 (kOcmw)
+    fed_.BuildWzcChain();   // kUser2: ama-wvg at 0012345 and 0012346,
+                            // vipa at 0012346 (kWzc)
+  }
+
+  ImportReport Kbo(const std::string& csv, bool dry_run) {
+    ImportOptions o;
+    o.dry_run = dry_run;
+    ImportReport r;
+    Status s = engine().ImportKbo(fed_.dir().Write("enterprise-upd.csv", csv),
+                                  "", o, &r);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return r;
+  }
+};
+
+TEST_F(ImpactTest, DryRunWritesNothingAndReportsWhatTheImportThenDoes) {
+  const uint64_t revision = engine().revision();
+  const size_t audit_rows = AuditRows(engine());
+  const std::string stop = EnterpriseCsvWith("0428.759.497", "ST");
+
+  ImportReport dry = Kbo(stop, /*dry_run=*/true);
+  EXPECT_TRUE(dry.dry_run);
+  EXPECT_EQ(dry.revision, 0u);
+  EXPECT_EQ(dry.updated, 1u);
+  EXPECT_EQ(dry.changes.enterprises_stopped, 1u);
+  EXPECT_EQ(ImpactOn(dry, "ama-wvg").lose, 1u);
+  EXPECT_EQ(ImpactOn(dry, "ama-wvg").losing, std::vector<std::string>{kUser2});
+  EXPECT_EQ(ImpactOn(dry, "vipa").lose, 1u);
+  EXPECT_EQ(ImpactOn(dry, "ama-wvg").gain, 0u);
+  // Nothing written: revision, audit log and access as before, also for a
+  // fresh engine on the file.
+  EXPECT_EQ(engine().revision(), revision);
+  EXPECT_EQ(AuditRows(engine()), audit_rows);
+  EXPECT_TRUE(fed_.Allowed(kUser2));
+  fed_.Reopen();
+  EXPECT_EQ(engine().revision(), revision);
+  EXPECT_TRUE(fed_.Allowed(kUser2, "vipa"));
+
+  // The real import reports the same impact, and does it.
+  ImportReport real = Kbo(stop, /*dry_run=*/false);
+  EXPECT_FALSE(real.dry_run);
+  EXPECT_EQ(real.revision, revision + 1);
+  ASSERT_EQ(real.impact.size(), dry.impact.size());
+  for (size_t i = 0; i < real.impact.size(); ++i) {
+    EXPECT_EQ(real.impact[i].application, dry.impact[i].application);
+    EXPECT_EQ(real.impact[i].lose, dry.impact[i].lose);
+    EXPECT_EQ(real.impact[i].gain, dry.impact[i].gain);
+    EXPECT_EQ(real.impact[i].losing, dry.impact[i].losing);
+  }
+  EXPECT_FALSE(fed_.Allowed(kUser2));
+  EXPECT_FALSE(fed_.Allowed(kUser2, "vipa"));
+  EXPECT_TRUE(fed_.Allowed(kUser1));
+
+  // Active again: the same person gains both back.
+  ImportReport back = Kbo(EnterpriseCsvWith("0428.759.497", "AC"), false);
+  EXPECT_EQ(back.changes.enterprises_reactivated, 1u);
+  EXPECT_EQ(ImpactOn(back, "ama-wvg").gain, 1u);
+  EXPECT_EQ(ImpactOn(back, "ama-wvg").gaining,
+            std::vector<std::string>{kUser2});
+  EXPECT_EQ(ImpactOn(back, "vipa").gain, 1u);
+  EXPECT_TRUE(fed_.Allowed(kUser2, "vipa"));
+}
+
+// Someone who keeps the application through another facility loses
+// nothing; the impact is per person and application, not per facility.
+TEST_F(ImpactTest, ClosingOneOfTwoFacilitiesLosesOnlyWhatHasNoOtherWay) {
+  ImportOptions o;
+  o.full = true;
+  o.dry_run = true;
+  ImportReport r;
+  Status s = engine().ImportFacilities(
+      fed_.dir().Write("c.csv", FacilitiesWithout(kHcoWzc)), o, &r);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(r.changes.facilities_closed, 1u);
+  EXPECT_EQ(ImpactOn(r, "ama-wvg").lose, 0u);  // kUser2 still via 0012346
+  EXPECT_EQ(ImpactOn(r, "vipa").lose, 0u);
+  r = ImportReport();
+  ASSERT_TRUE(
+      engine()
+          .ImportFacilities(
+              fed_.dir().Write("c2.csv", FacilitiesWithout(kHcoWzcOost)), o, &r)
+          .ok());
+  EXPECT_EQ(ImpactOn(r, "ama-wvg").lose, 0u);  // still via 0012345
+  EXPECT_EQ(ImpactOn(r, "vipa").lose, 1u);     // vipa only at 0012346
+  EXPECT_TRUE(fed_.Allowed(kUser2, "vipa"));   // a dry run
+}
+
+TEST_F(ImpactTest, ARejectedDryRunRecordsNoRefusal) {
+  const size_t audit_rows = AuditRows(engine());
+  ImportOptions o;
+  o.dry_run = true;
+  ImportReport r;
+  Status s = engine().ImportFunctions(
+      fed_.dir().Write("bad.csv", "0403019261,12345678901,employee\n"), o, &r);
+  EXPECT_EQ(s.code(), code::kImportRejected);
+  EXPECT_EQ(AuditRows(engine()), audit_rows);
+}
+
+}  // namespace
+}  // namespace toegang::testing
