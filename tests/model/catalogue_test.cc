@@ -10,26 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "support/small_catalogue.h"
 #include "toegang/error_codes.h"
 
 namespace toegang::testing {
 namespace {
 
-// Two capacities; the first with one subdivision, the second with two.
-Catalogue TwoCapacities() {
-  Catalogue c;
-  EXPECT_TRUE(c.AddCapacity({"ocmw", "Openbaar Centrum"}));
-  EXPECT_TRUE(c.AddCapacity({"wzc", "Woonzorgcentrum"}));
-  EXPECT_TRUE(c.AddSubdivision({"sociaal", "Sociale Dienst", 0}));
-  EXPECT_TRUE(c.AddSubdivision({"zorg", "Zorg en Welzijn", 1}));
-  EXPECT_TRUE(c.AddSubdivision({"thuis", "Thuiszorg", 1}));
-  EXPECT_TRUE(c.AddApplication({"ama-wvg", "e-loket AMA WVG", 0}));
-  EXPECT_TRUE(c.AddApplication({"vipa", "VIPA", 1}));
-  return c;
-}
-
 TEST(CatalogueTest, FindsACapacityByCodeOrName) {
-  const Catalogue c = TwoCapacities();
+  const Catalogue c = SmallCatalogue();
   for (const char* text : {"wzc", "WZC", " wzc ", "Woonzorgcentrum",
                            "woonzorgcentrum", "\tWOONZORGCENTRUM\n"}) {
     Result<CapacityId> id = c.FindCapacity(text);
@@ -44,7 +32,7 @@ TEST(CatalogueTest, FindsACapacityByCodeOrName) {
 }
 
 TEST(CatalogueTest, AnUnknownCapacityIsRefusedListingTheKnownOnes) {
-  const Catalogue c = TwoCapacities();
+  const Catalogue c = SmallCatalogue();
   for (const char* text : {"ziekenhuis", "wz c", "ocmw wzc"}) {
     Result<CapacityId> id = c.FindCapacity(text);
     ASSERT_FALSE(id.ok()) << text;
@@ -66,7 +54,7 @@ TEST(CatalogueTest, AnEmptyTextPicksTheOnlyEntryAndNoOther) {
   ASSERT_TRUE(only_sub.ok());
   EXPECT_EQ(*only_sub, 0);
 
-  const Catalogue two = TwoCapacities();
+  const Catalogue two = SmallCatalogue();
   Result<CapacityId> which = two.FindCapacity("");
   ASSERT_FALSE(which.ok());
   EXPECT_EQ(which.status().code(), code::kUsage);
@@ -81,7 +69,7 @@ TEST(CatalogueTest, AnEmptyTextPicksTheOnlyEntryAndNoOther) {
 }
 
 TEST(CatalogueTest, ASubdivisionIsFoundOnlyUnderItsCapacity) {
-  const Catalogue c = TwoCapacities();
+  const Catalogue c = SmallCatalogue();
   Result<SubdivisionId> thuis = c.FindSubdivision("THUISZORG", 1);
   ASSERT_TRUE(thuis.ok());
   EXPECT_EQ(*thuis, 2);
@@ -101,7 +89,7 @@ TEST(CatalogueTest, ASubdivisionIsFoundOnlyUnderItsCapacity) {
 }
 
 TEST(CatalogueTest, FindsAnApplicationByCodeNameOrAlias) {
-  Catalogue c = TwoCapacities();
+  Catalogue c = SmallCatalogue();
   ASSERT_TRUE(c.AddApplicationAlias("eVIPA", 1));
   ASSERT_TRUE(c.AddApplicationAlias("Aanbod arbeidsmatige activiteiten", 0));
   const std::vector<std::pair<std::string, AppId>> cases = {
@@ -141,7 +129,7 @@ TEST(CatalogueTest, AnApplicationMustBeNamedAndKnown) {
 }
 
 TEST(CatalogueTest, FindApplicationsStopsAtTheFirstUnknownAndDropsRepeats) {
-  Catalogue c = TwoCapacities();
+  Catalogue c = SmallCatalogue();
   ASSERT_TRUE(c.AddApplicationAlias("eVIPA", 1));
   Result<std::vector<AppId>> ids =
       c.FindApplications({"vipa", "ama-wvg", "eVIPA", "VIPA"});
@@ -158,10 +146,10 @@ TEST(CatalogueTest, FindApplicationsStopsAtTheFirstUnknownAndDropsRepeats) {
 }
 
 TEST(CatalogueTest, AnAliasMayNotBeEmptyTakenOrForNoApplication) {
-  Catalogue c = TwoCapacities();
+  Catalogue c = SmallCatalogue();
   EXPECT_FALSE(c.AddApplicationAlias("", 0));
   EXPECT_FALSE(c.AddApplicationAlias("   ", 0));
-  EXPECT_FALSE(c.AddApplicationAlias("other", 2));  // no application 2
+  EXPECT_FALSE(c.AddApplicationAlias("other", 3));  // no application 3
   EXPECT_FALSE(c.AddApplicationAlias("VIPA", 0));   // a code
   EXPECT_FALSE(c.AddApplicationAlias("E-loket ama  WVG", 1));  // a name
   EXPECT_TRUE(c.AddApplicationAlias("eVIPA", 1));
@@ -187,7 +175,7 @@ TEST(CatalogueTest, LimitsOnTheNumberOfEntries) {
 }
 
 TEST(CatalogueTest, FacilityRulesGatherTheTypesOfEachApplication) {
-  Catalogue c = TwoCapacities();
+  Catalogue c = SmallCatalogue();
   c.AddFacilityRule(1, "034", "034");
   c.AddFacilityRule(1, "034", "035");
   c.AddFacilityRule(1, "009", "035");  // a repeat of an allowed type

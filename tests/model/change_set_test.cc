@@ -17,26 +17,12 @@
 
 #include "model/catalogue.h"
 #include "store/sqlite_store.h"
+#include "support/small_catalogue.h"
 #include "support/test_federation.h"
 #include "toegang/mutation.h"
 
 namespace toegang::testing {
 namespace {
-
-// Two capacities, each with its subdivisions, and three applications: ids
-// that differ from each other, so a field read into the wrong place shows.
-Catalogue SmallCatalogue() {
-  Catalogue c;
-  EXPECT_TRUE(c.AddCapacity({"ocmw", "OCMW"}));
-  EXPECT_TRUE(c.AddCapacity({"wzc", "Woonzorgcentrum"}));
-  EXPECT_TRUE(c.AddSubdivision({"sociaal", "Sociale dienst", 0}));
-  EXPECT_TRUE(c.AddSubdivision({"zorg", "Zorg", 1}));
-  EXPECT_TRUE(c.AddSubdivision({"thuis", "Thuiszorg", 1}));
-  EXPECT_TRUE(c.AddApplication({"ama-wvg", "e-loket AMA WVG", 0}));
-  EXPECT_TRUE(c.AddApplication({"vipa", "VIPA", 1}));
-  EXPECT_TRUE(c.AddApplication({"zorgportaal", "Zorgportaal", 1}));
-  return c;
-}
 
 constexpr Action kAllKinds[] = {
     Action::kAppointHtb, Action::kActivateCapacity, Action::kSetTb,
