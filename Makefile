@@ -55,7 +55,7 @@ fuzz-smoke:
 	tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(BUILD)-fuzz
 
 # SPEC 8 benchmarks at BENCH_SCALES (S,M by default; add L on request, it
-# needs ~20 GB of memory and ~10 minutes to generate), then the HTTP
+# needs about 7 GB of memory and ~10 minutes to generate), then the HTTP
 # service with 0 and 100 parked at-least requests (toegang_http_bench, S). Federations are
 # generated once into BENCH_DIR and reused; BENCH_FLAGS go to Google
 # Benchmark (e.g. --benchmark_filter=Check).

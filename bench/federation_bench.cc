@@ -6,7 +6,7 @@
 // check figure has baselines (a) and (b) on the same stream beside it.
 //
 //   make bench                                    S and M
-//   TOEGANG_BENCH_SCALES=S,M,L make bench         L too (needs ~20 GB)
+//   TOEGANG_BENCH_SCALES=S,M,L make bench         L too (needs about 7 GB)
 //   build-bench/bench/toegang_bench --benchmark_filter=Check.*/S
 //
 // Federations are generated once into $TOEGANG_BENCH_DIR (default

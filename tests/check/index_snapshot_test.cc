@@ -26,11 +26,11 @@
 #include <tuple>
 #include <vector>
 
-#include "check/check_index.h"
-#include "support/cli_runner.h"
-#include "federation_generator.h"
 #include "base/keyed_hash.h"
+#include "check/check_index.h"
+#include "federation_generator.h"
 #include "store/migrations.h"
+#include "support/cli_runner.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"
@@ -579,6 +579,9 @@ TEST(IndexSnapshotEngineTest, ARunningServiceRewritesAStaleSnapshotOnceIdle) {
     { auto first = OpenEngine(db, true); }  // a current snapshot
     OpenOptions o;
     o.snapshot_after_idle = std::chrono::milliseconds(idle_ms);
+    // Switched off, the background loop that would write the snapshot
+    // still runs as a follower: its looks are what the test goes by.
+    if (idle_ms == 0) o.follow_interval = std::chrono::milliseconds(5);
     Result<std::unique_ptr<Engine>> opened = Engine::Open(db, o);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     Engine& service = **opened;
@@ -592,7 +595,24 @@ TEST(IndexSnapshotEngineTest, ARunningServiceRewritesAStaleSnapshotOnceIdle) {
     };
     if (idle_ms == 0) {
       // Switched off: the snapshot stays behind until the engine closes.
-      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      // Another engine commits twice, and the service catches up with
+      // each in a look of its own; each round of the loop that looks
+      // ends where the idle write would be, so once the second catch-up
+      // is seen, a round has gone by after this engine's own change, and
+      // it left the snapshot behind.
+      auto other = OpenEngine(db, false);
+      ASSERT_TRUE(other);
+      for (uint64_t catch_ups = 1; catch_ups <= 2; ++catch_ups) {
+        ASSERT_TRUE(RevokeOneRight(*other, db).has_value());
+        const auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (service.follow_state().catch_ups < catch_ups &&
+               std::chrono::steady_clock::now() < deadline) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+        ASSERT_EQ(service.follow_state().catch_ups, catch_ups);
+      }
+      EXPECT_EQ(service.revision(), revision + 2);
       EXPECT_LT(on_disk(), revision);
       continue;
     }
@@ -624,11 +644,29 @@ TEST(IndexSnapshotEngineTest, AnInMemoryDatabaseLeavesNoFilesBehind) {
     OpenOptions o;
     o.create_if_missing = true;
     o.snapshot_after_idle = std::chrono::milliseconds(1);
+    // A follower, so that its looks show the background loop at work.
+    o.follow_interval = std::chrono::milliseconds(1);
     Result<std::unique_ptr<Engine>> e = Engine::Open(":memory:", o);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     EXPECT_FALSE((*e)->startup().from_snapshot);
     EXPECT_EQ((*e)->revision(), 0u);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // Two looks a millisecond apart or more: whatever a round of the loop
+    // does (follow, keep the snapshot) has been done at least once before
+    // the engine closes.
+    auto looked = [&] { return (*e)->follow_state().last_catch_up_ms; };
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (looked() == 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    const int64_t first = looked();
+    ASSERT_NE(first, 0);
+    while (looked() == first && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_GT(looked(), first);
+    EXPECT_TRUE((*e)->follow_state().store_ok)
+        << (*e)->follow_state().store_error;
   }
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()))
       << std::filesystem::directory_iterator(dir.path())->path();

@@ -125,12 +125,17 @@ TEST(LeftRightTest, AWaiterReturnsOnlyOnceEveryReaderHasLeft) {
     while (!leave.load()) std::this_thread::yield();
   });
   while (!entered.load()) std::this_thread::yield();
+  // The waiter says when it is about to sleep because the reader is still
+  // inside: from then on it is held, and this thread can tell a waiter
+  // that returned (wrongly) from one that waits, without a timeout.
+  std::atomic<bool> held{false};
   std::thread waiter([&] {
-    count.WaitUntilZero();
+    count.WaitUntilZero([&] { held = true; });
     waited = true;
   });
-  std::this_thread::sleep_for(milliseconds(50));
+  while (!held.load() && !waited.load()) std::this_thread::yield();
   EXPECT_FALSE(waited.load()) << "returned with a reader inside";
+  EXPECT_TRUE(held.load());
   leave = true;
   reader.join();
   waiter.join();

@@ -125,10 +125,18 @@ class ReaderCount {
   // to 740-950/s in ReadersUnderWriter/S), while the end of a short sleep
   // preempts a reader at once.
   void WaitUntilZero() const {
+    WaitUntilZero([] {});
+  }
+  // The same, calling on_sleep() each time it is about to sleep because a
+  // reader is still inside: a test's way to know, without a timeout, that
+  // the waiter is held by that reader. The engine uses the form above.
+  template <typename OnSleep>
+  void WaitUntilZero(OnSleep&& on_sleep) const {
     for (const Stripe& s : stripes_) {
       for (int spins = 0; s.count.load(std::memory_order_seq_cst) != 0;
            ++spins) {
         if (spins > 64) {
+          on_sleep();
           std::this_thread::sleep_for(std::chrono::microseconds(20));
         }
       }
