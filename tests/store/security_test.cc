@@ -270,6 +270,12 @@ const std::set<std::string>& ReviewedNonLiterals() {
       // StatementCache::Get prepares the text it is given; its callers
       // (statements.Get(...) sites, scanned above) must pass literals.
       "std::string(sql)",
+      // BatchInsert prepares its head (a literal at each BatchInsert
+      // construction, scanned above) followed by "(?, ...)" lists.
+      "head_ + Placeholders(rows)",
+      // The bulk writer rebuilds each index it dropped from the schema's
+      // own CREATE INDEX text, read back from sqlite_master.
+      "create_index",
   };
   return kReviewed;
 }
@@ -281,7 +287,8 @@ struct SqlSite {
 };
 
 // Every place in src where SQL text is handed to SQLite: the SQL argument
-// of SQLite::Statement constructors (also through make_unique),
+// of SQLite::Statement and BatchInsert constructors (also through
+// make_unique),
 // Database::exec / execAndGet / tryExec, StatementCache::Get (called on a
 // cache named statements or statements_), and any sqlite3_exec /
 // sqlite3_prepare*.
@@ -294,7 +301,8 @@ std::vector<SqlSite> FindSqlSites(const std::string& file,
   static const std::regex kRaw(R"(\b(sqlite3_exec|sqlite3_prepare\w*)\s*\()");
   static const std::regex kCached(R"(\bstatements_?\s*(\.|->)\s*Get\s*\()");
   static const std::regex kMadeStatement(
-      R"(make_unique\s*<\s*SQLite::Statement\s*>\s*\()");
+      R"(make_unique\s*<\s*(SQLite::Statement|BatchInsert)\s*>\s*\()");
+  static const std::regex kBatch(R"(\bBatchInsert\s+\w+\s*[\({])");
   for (auto it = std::sregex_iterator(src.begin(), src.end(), kStatement);
        it != std::sregex_iterator(); ++it) {
     const size_t open = static_cast<size_t>(it->position() + it->length());
@@ -313,6 +321,12 @@ std::vector<SqlSite> FindSqlSites(const std::string& file,
     const size_t open = static_cast<size_t>(it->position() + it->length());
     out.push_back(
         {file, "StatementCache::Get", Trim(ArgumentsFrom(src, open))});
+  }
+  for (auto it = std::sregex_iterator(src.begin(), src.end(), kBatch);
+       it != std::sregex_iterator(); ++it) {
+    const size_t open = static_cast<size_t>(it->position() + it->length());
+    std::vector<std::string> args = SplitArguments(ArgumentsFrom(src, open));
+    out.push_back({file, "BatchInsert", args.size() >= 2 ? args[1] : ""});
   }
   for (auto it = std::sregex_iterator(src.begin(), src.end(), kMadeStatement);
        it != std::sregex_iterator(); ++it) {
@@ -379,13 +393,15 @@ TEST(SecurityTest, SourceScanFlagsSqlBuiltFromText) {
       auto c = statements_->Get("SELECT * FROM user WHERE insz = " + name);
       auto d = statements.Get("SELECT 1 FROM user WHERE insz = ?");
       auto e = std::make_unique<SQLite::Statement>(db, "DELETE " + name);
+      BatchInsert f(db, "INSERT INTO person (insz, name) VALUES", 2);
+      auto g = std::make_unique<BatchInsert>(db, "INSERT INTO " + name, 1);
     }
   )cc";
   size_t sites = 0;
   const std::vector<std::string> problems =
       ScanProblems({{"bad.cc", bad}}, &sites);
-  EXPECT_EQ(sites, 8u);
-  EXPECT_EQ(problems.size(), 6u) << ::testing::PrintToString(problems);
+  EXPECT_EQ(sites, 10u);
+  EXPECT_EQ(problems.size(), 7u) << ::testing::PrintToString(problems);
 }
 
 TEST(SecurityTest, SqlHandedToSqliteInEngineSourcesIsLiteral) {
