@@ -8,8 +8,8 @@
 //   1. Reserve, once, with the number of rows of each registry table;
 //   2. Enterprise for every enterprise;
 //   3. Person for every person;
-//   4. Function for every KBO function (its enterprise and person were
-//      given in 2 and 3, unless the person is only known from it);
+//   4. Function for every KBO function (its enterprise was given in 2;
+//      its person in 3, or it is known only from this row);
 //   5. EndedLegalRepresentatives, once, with every legal representative
 //      whose function a whole-registry import ended;
 //   6. Facility for every facility (its organizer was given in 2);
@@ -19,7 +19,7 @@
 //      add_manager;
 //   8. the bulk of it through ApplyStaged: every add_user, then every
 //      grant_right, each grouped by subafdeling.
-// Within one step the rows come in the store's order (no order is
+// Beyond that, rows within a step come in the store's order (none is
 // promised). An op's codes (capacity, subdivision, application) are
 // resolved against catalogue(); its kbo is the enterprise of its
 // subafdeling for the ops of 7 and 8 that name one. A store calls nothing
