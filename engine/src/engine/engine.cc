@@ -29,6 +29,7 @@
 #include "model/catalogue.h"
 #include "base/csv_reader.h"
 #include "graph/delegation_graph.h"
+#include "engine/graph_load_sink.h"
 #include "rules/explain.h"
 #include "import/extract_source.h"
 #include "graph/frozen_store.h"
@@ -41,7 +42,7 @@
 #include "base/left_right.h"
 #include "rules/listings.h"
 #include "rules/rules.h"
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 #include "model/text_forms.h"
 #include "base/time_util.h"
 #include "toegang/error_codes.h"
@@ -86,7 +87,7 @@ FrozenStore BaseStoreFor(const std::string& path, const OpenOptions& options) {
 
 class EngineImpl : public Engine {
  public:
-  EngineImpl(std::unique_ptr<SqliteStore> store, const std::string& path,
+  EngineImpl(std::unique_ptr<Store> store, const std::string& path,
              const OpenOptions& options)
       : store_(std::move(store)),
         path_(Anchored(path)),
@@ -605,7 +606,8 @@ class EngineImpl : public Engine {
     }
     // The graph in memory must equal one freshly loaded from the database.
     auto fresh = std::make_unique<DelegationGraph>(&catalogue_);
-    Result<uint64_t> rev = store_->Load(fresh.get());
+    GraphLoadSink sink(fresh.get());
+    Result<uint64_t> rev = store_->Load(&sink);
     if (!rev.ok()) return rev.status();
     fresh->Compact();  // the staged edges join it (Store::Load)
     if (*rev == mine_model.revision) {
@@ -672,7 +674,7 @@ class EngineImpl : public Engine {
 
   FollowState follow_state() const override {
     // Two stat calls; the store's file identities are fixed at opening.
-    const Status files = store_->CheckFiles();
+    const Status files = store_->CheckHealth();
     std::lock_guard<std::mutex> lock(follow_mu_);
     FollowState f = follow_;
     f.revision = revision();
@@ -785,7 +787,8 @@ class EngineImpl : public Engine {
     const auto started = std::chrono::steady_clock::now();
     auto fresh =
         std::make_unique<Model>(Model{DelegationGraph(&catalogue_), 0});
-    Result<uint64_t> rev = store_->Load(&fresh->graph);
+    GraphLoadSink sink(&fresh->graph);
+    Result<uint64_t> rev = store_->Load(&sink);
     if (!rev.ok()) return rev.status();
     fresh->revision = *rev;
     // The compaction makes the staged functions, users and rights part of
@@ -928,46 +931,6 @@ class EngineImpl : public Engine {
   // The model as the writer sees it. REQUIRES: write_mu_ held.
   const Model& Writer() const { return *model_->WriterView(); }
 
-  // Reads the change log after revision `from` as change sets, one per
-  // revision in order. Returns nullopt when the log cannot be replayed
-  // (an import, whose rows are not in the log, or rows this build cannot
-  // read): then the caller loads from the tables.
-  Result<std::optional<std::vector<ChangeSet>>> ReadChangesSince(
-      uint64_t from) {
-    std::vector<ChangeSet> out;
-    AuditQuery q;
-    q.since_revision = from;
-    q.limit = 1000;
-    for (;;) {
-      Result<std::vector<AuditRecord>> rows = store_->ReadAudit(q);
-      if (!rows.ok()) return rows.status();
-      if (rows->empty()) break;
-      for (const AuditRecord& r : *rows) {
-        q.after_seq = r.seq;
-        std::optional<Op> op = r.action.rfind("import.", 0) == 0
-                                   ? std::nullopt
-                                   : OpFromJson(r.detail, catalogue_);
-        if (!op) return std::optional<std::vector<ChangeSet>>();
-        if (out.empty() || out.back().revision != r.revision) {
-          // Revisions follow each other without gaps (the store's
-          // invariant); anything else is not replayable.
-          const uint64_t expected =
-              out.empty() ? from + 1 : out.back().revision + 1;
-          if (r.revision != expected) {
-            return std::optional<std::vector<ChangeSet>>();
-          }
-          ChangeSet c;
-          c.revision = r.revision;
-          c.at = ParseUtc(r.at);
-          c.actor = FromDigits(r.actor).value_or(0);  // none for imports
-          out.push_back(std::move(c));
-        }
-        out.back().ops.push_back(std::move(*op));
-      }
-    }
-    return std::optional<std::vector<ChangeSet>>(std::move(out));
-  }
-
   // Reload() for a catch-up, counted in follow_state() once it is visible.
   Status ReloadCounted() {
     Status s = Reload();
@@ -984,7 +947,7 @@ class EngineImpl : public Engine {
     const uint64_t mine = Writer().revision;
     if (stored < mine) return ReloadCounted();  // a different file now
     Result<std::optional<std::vector<ChangeSet>>> changes =
-        ReadChangesSince(mine);
+        store_->ChangesSince(mine);
     if (!changes.ok()) return changes.status();
     if (!changes->has_value() || (*changes)->empty() ||
         (*changes)->back().revision < stored) {
@@ -1136,7 +1099,7 @@ class EngineImpl : public Engine {
     digest.Add(std::string_view("toegang index snapshot"));
     digest.Add(CatalogueDigest(catalogue_));
     // A migration may rewrite rows without a revision of its own.
-    digest.Add(static_cast<uint64_t>(SqliteStore::LatestSchemaVersion()));
+    digest.Add(static_cast<uint64_t>(store_->schema_version()));
     digest.Add(mark.revision);
     digest.Add(mark.chain);
     KeyedHasher database(store_->database_key());
@@ -1178,7 +1141,7 @@ class EngineImpl : public Engine {
             stamp.revision);
       } else if (!lazy_ && options_.follow_interval.count() > 0 &&
                  !store_->read_only()) {
-        Result<std::unique_ptr<RevisionWatch>> w = RevisionWatch::Open(path_);
+        Result<std::unique_ptr<RevisionWatch>> w = store_->WatchRevision();
         if (!w.ok()) {
           note = fmt::format(
               "the database cannot be watched while the "
@@ -1704,8 +1667,8 @@ class EngineImpl : public Engine {
                                 nlohmann::json::error_handler_t::replace);
   }
 
-  std::unique_ptr<SqliteStore> store_;  // guarded by write_mu_
-  const std::string path_;              // absolute for a file (Anchored)
+  std::unique_ptr<Store> store_;  // guarded by write_mu_
+  const std::string path_;        // absolute for a file (Anchored)
   const OpenOptions options_;
   const bool lazy_;       // one-shot: load and copy only when needed
   const bool snapshots_;  // index snapshots read and written (a file)
@@ -1760,8 +1723,9 @@ class EngineImpl : public Engine {
 
 Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
                                              const OpenOptions& options) {
-  Result<std::unique_ptr<SqliteStore>> store =
-      SqliteStore::Open(path, options.create_if_missing, options.read_only);
+  Result<std::unique_ptr<Store>> store = OpenStore(
+      path, StoreOpenOptions{.create_if_missing = options.create_if_missing,
+                             .read_only = options.read_only});
   if (!store.ok()) return store.status();
   auto engine =
       std::make_unique<EngineImpl>(std::move(store).value(), path, options);

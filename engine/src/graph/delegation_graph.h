@@ -161,7 +161,7 @@ class DelegationGraph {
   // fit (as Apply).
   // REQUIRES: nothing reads the staged edges (the users and rights) before
   // Compact(), and Compact() before the graph is used for anything but
-  // loading (SqliteStore::Load and its caller keep both).
+  // loading (Store::Load through GraphLoadSink, and its caller, keep both).
   bool ApplyStaged(const Op& op, const Provenance& prov);
   // Edges staged by ApplyStaged and StageFunction that wait for Compact().
   size_t staged_link_count() const { return graph_.staged_edge_count(); }

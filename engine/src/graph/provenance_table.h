@@ -21,17 +21,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "model/provenance.h"
+
 namespace toegang {
-
-// Who made a link, at which revision and when (unix seconds). Zero for
-// links that come from a registry import.
-struct Provenance {
-  uint64_t by = 0;
-  uint64_t revision = 0;
-  int64_t at = 0;
-
-  bool operator==(const Provenance&) const = default;
-};
 
 class ProvenanceTable {
  public:

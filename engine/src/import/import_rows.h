@@ -1,4 +1,5 @@
-// Row formats of the registry imports (SPEC 6), parsed and validated.
+// Row formats of the registry imports (SPEC 6), parsed and validated (the
+// rows themselves are model values: model/registry_rows.h).
 //
 // Each Parse*Row function takes the fields of one CSV record (as returned by
 // CsvReader) and returns the validated row or a Status of kind kInvalidInput
@@ -19,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "model/registry_rows.h"
 #include "toegang/identifiers.h"
 #include "toegang/status.h"
 
@@ -31,12 +33,6 @@ using Fields = std::vector<std::string>;
 // "JuridicalForm","JuridicalFormCAC","StartDate"
 // Status "AC" is active; any other non-empty status (e.g. "ST") is stopped.
 // StartDate dd-mm-yyyy (must be a real date) or empty.
-struct EnterpriseRow {
-  Kbo kbo;
-  bool active = false;
-  std::string juridical_form;  // code as given, may be empty
-  std::string start_date;      // ISO yyyy-mm-dd, or empty
-};
 Status CheckEnterpriseHeader(const Fields& header);
 Result<EnterpriseRow> ParseEnterpriseRow(const Fields& fields);
 
@@ -44,44 +40,20 @@ Result<EnterpriseRow> ParseEnterpriseRow(const Fields& fields);
 // "EntityNumber","Language","TypeOfDenomination","Denomination"
 // Rows whose EntityNumber is an establishment-unit number are not errors:
 // the result has skip = true.
-struct DenominationRow {
-  bool skip = false;         // establishment unit: not an enterprise
-  std::optional<Kbo> kbo;    // set unless skip
-  int language = 0;          // 0 unknown, 1 FR, 2 NL, 3 DE, 4 EN
-  std::string type;          // "001" official name, "002", "003" ...
-  std::string denomination;  // non-empty
-};
 Status CheckDenominationHeader(const Fields& header);
 Result<DenominationRow> ParseDenominationRow(const Fields& fields);
 
 // persons: insz,name (name may be empty).
-struct PersonRow {
-  Insz insz;
-  std::string name;
-};
 bool IsPersonsHeader(const Fields& fields);
 Result<PersonRow> ParsePersonRow(const Fields& fields);
 
 // functions: kbo,insz,role with role legal_representative | employee
 // (also accepted: wv, werknemer; case-insensitive).
-enum class FunctionRole { kLegalRepresentative, kEmployee };
-struct FunctionRow {
-  Kbo kbo;
-  Insz insz;
-  FunctionRole role;
-};
 bool IsFunctionsHeader(const Fields& fields);
 Result<FunctionRow> ParseFunctionRow(const Fields& fields);
 
 // facilities (CoBRHA): hco,name,type_code,kbo,status with status
 // active | closed (case-insensitive).
-struct FacilityRow {
-  Hco hco;
-  std::string name;
-  TypeCode type_code;
-  Kbo kbo;
-  bool active = false;
-};
 bool IsFacilitiesHeader(const Fields& fields);
 Result<FacilityRow> ParseFacilityRow(const Fields& fields);
 

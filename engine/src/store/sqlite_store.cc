@@ -22,10 +22,10 @@
 #include <unordered_map>
 
 #include "base/keyed_hash.h"
+#include "base/time_util.h"
+#include "model/text_forms.h"
 #include "store/migrations.h"
 #include "store/statement_cache.h"
-#include "model/text_forms.h"
-#include "base/time_util.h"
 #include "toegang/error_codes.h"
 
 namespace toegang {
@@ -896,6 +896,26 @@ class SqliteImportSession : public ImportSession {
   bool wrote_state_ = false;  // RecordExtract
 };
 
+// RevisionWatch on its own read-only connection.
+class SqliteRevisionWatch : public RevisionWatch {
+ public:
+  explicit SqliteRevisionWatch(std::unique_ptr<SQLite::Database> db)
+      : db_(std::move(db)) {}
+
+  Result<uint64_t> Revision() override {
+    try {
+      return static_cast<uint64_t>(
+          db_->execAndGet("SELECT value FROM revision WHERE id = 1")
+              .getInt64());
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "reading the revision");
+    }
+  }
+
+ private:
+  std::unique_ptr<SQLite::Database> db_;
+};
+
 }  // namespace
 
 // ---------------------------------------------------------------------
@@ -1058,7 +1078,7 @@ Status SqliteStore::ReadOnlyRefusal(std::string_view doing) const {
   return ReadOnlyError(path_, read_only_why_, doing);
 }
 
-Status SqliteStore::CheckFiles() const {
+Status SqliteStore::CheckHealth() const {
   if (file_id_ && IdOf(path_) != file_id_) {
     return Status::Storage(
         code::kStorageError,
@@ -1147,7 +1167,7 @@ Status SqliteStore::LoadCatalogue(Catalogue* out) {
   }
 }
 
-Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
+Result<uint64_t> SqliteStore::Load(LoadSink* sink) {
   try {
     // One read transaction, so the load sees one consistent revision (the
     // write lock's transaction, when one is held).
@@ -1155,7 +1175,7 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
     if (!write_held_) tx.emplace(*db_, SQLite::TransactionBehavior::DEFERRED);
     const uint64_t revision = static_cast<uint64_t>(
         db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
-    const Catalogue& cat = graph->catalogue();
+    const Catalogue& cat = sink->catalogue();
 
     // Room for what follows, so the tables and indexes do not grow row by
     // row (persons also arrive through functions and links; those few
@@ -1163,29 +1183,29 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
     auto count = [&](const char* sql) {
       return static_cast<size_t>(db_->execAndGet(sql).getInt64());
     };
-    graph->Reserve(count("SELECT count(*) FROM person"),
-                   count("SELECT count(*) FROM enterprise"),
-                   count("SELECT count(*) FROM facility"),
-                   count("SELECT count(*) FROM subafdeling"));
+    sink->Reserve(count("SELECT count(*) FROM person"),
+                  count("SELECT count(*) FROM enterprise"),
+                  count("SELECT count(*) FROM facility"),
+                  count("SELECT count(*) FROM subafdeling"));
 
     SQLite::Statement ents(*db_,
                            "SELECT kbo, name, active, juridical_form, "
                            "start_date FROM enterprise");
     while (ents.executeStep()) {
-      graph->UpsertEnterprise(U64Column(ents, 0), Text(ents, 1),
-                              ents.getColumn(2).getInt() != 0, Text(ents, 3),
-                              Text(ents, 4));
+      sink->Enterprise(U64Column(ents, 0), Text(ents, 1),
+                       ents.getColumn(2).getInt() != 0, Text(ents, 3),
+                       Text(ents, 4));
     }
     SQLite::Statement persons(*db_, "SELECT insz, name FROM person");
     while (persons.executeStep()) {
-      graph->UpsertPerson(U64Column(persons, 0), Text(persons, 1));
+      sink->Person(U64Column(persons, 0), Text(persons, 1));
     }
     SQLite::Statement funcs(*db_, "SELECT kbo, insz, role FROM function");
     while (funcs.executeStep()) {
-      graph->StageFunction(U64Column(funcs, 0), U64Column(funcs, 1),
-                           Text(funcs, 2) == "employee"
-                               ? LinkKind::kEmployee
-                               : LinkKind::kLegalRepresentative);
+      sink->Function(U64Column(funcs, 0), U64Column(funcs, 1),
+                     Text(funcs, 2) == "employee"
+                         ? FunctionRole::kEmployee
+                         : FunctionRole::kLegalRepresentative);
     }
     {
       std::vector<std::pair<uint64_t, uint64_t>> ended;
@@ -1195,16 +1215,16 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
       while (q.executeStep()) {
         ended.emplace_back(U64Column(q, 0), U64Column(q, 1));
       }
-      graph->SetEndedLegalRepresentatives(std::move(ended));
+      sink->EndedLegalRepresentatives(std::move(ended));
     }
     SQLite::Statement facs(*db_,
                            "SELECT hco, name, type_code, kbo, active FROM "
                            "facility");
     while (facs.executeStep()) {
-      graph->UpsertFacility(facs.getColumn(0).getString(),
-                            facs.getColumn(1).getString(),
-                            facs.getColumn(2).getString(), U64Column(facs, 3),
-                            facs.getColumn(4).getInt() != 0);
+      sink->Facility(facs.getColumn(0).getString(),
+                     facs.getColumn(1).getString(),
+                     facs.getColumn(2).getString(), U64Column(facs, 3),
+                     facs.getColumn(4).getInt() != 0);
     }
 
     // The delegation state replays as ops, through the same code path as
@@ -1237,7 +1257,7 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
       op.insz = U64Column(htbs, 1);
       op.email = Text(htbs, 2);
       op.phone = Text(htbs, 3);
-      graph->Apply(op, prov(htbs, 4));
+      sink->Apply(op, prov(htbs, 4));
     }
     SQLite::Statement caps(*db_,
                            "SELECT kbo, capacity, by_insz, revision, at FROM "
@@ -1247,7 +1267,7 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
       op.kind = Action::kActivateCapacity;
       op.kbo = U64Column(caps, 0);
       op.capacity = find_cap(Text(caps, 1));
-      graph->Apply(op, prov(caps, 2));
+      sink->Apply(op, prov(caps, 2));
     }
     SQLite::Statement managers(*db_,
                                "SELECT kbo, capacity, subdivision, insz, role, "
@@ -1259,7 +1279,7 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
       op.capacity = find_cap(Text(managers, 1));
       op.subdivision = find_sub(Text(managers, 2), op.capacity);
       op.insz = U64Column(managers, 3);
-      graph->Apply(op, prov(managers, 5));
+      sink->Apply(op, prov(managers, 5));
     }
     SQLite::Statement subs(
         *db_,
@@ -1276,10 +1296,10 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
       op.hco = Text(subs, 4);
       op.email = Text(subs, 5);
       subafdeling_kbo[op.subafdeling] = op.kbo;
-      graph->Apply(op, prov(subs, 6));
+      sink->Apply(op, prov(subs, 6));
     }
     // The ops below carry no text: one Op serves every row. The users and
-    // rights, most of the rows, are staged (DelegationGraph::ApplyStaged).
+    // rights, most of the rows, are staged (LoadSink::ApplyStaged).
     auto replay = [&](const char* sql, Action kind, bool has_insz, bool has_app,
                       bool staged) {
       SQLite::Statement q(*db_, sql);
@@ -1299,9 +1319,9 @@ Result<uint64_t> SqliteStore::Load(DelegationGraph* graph) {
         if (has_insz) op.insz = U64Column(q, col++);
         if (has_app) op.app = find_app(Text(q, col++));
         if (staged) {
-          graph->ApplyStaged(op, prov(q, col));
+          sink->ApplyStaged(op, prov(q, col));
         } else {
-          graph->Apply(op, prov(q, col));
+          sink->Apply(op, prov(q, col));
         }
       }
     };
@@ -1648,6 +1668,41 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
   }
 }
 
+Result<std::optional<std::vector<ChangeSet>>> SqliteStore::ChangesSince(
+    uint64_t from) {
+  using Changes = std::optional<std::vector<ChangeSet>>;
+  std::vector<ChangeSet> out;
+  AuditQuery q;
+  q.since_revision = from;
+  q.limit = 1000;
+  for (;;) {
+    Result<std::vector<AuditRecord>> rows = ReadAudit(q);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) break;
+    for (const AuditRecord& r : *rows) {
+      q.after_seq = r.seq;
+      std::optional<Op> op = r.action.rfind("import.", 0) == 0
+                                 ? std::nullopt
+                                 : OpFromJson(r.detail, catalogue_);
+      if (!op) return Changes();
+      if (out.empty() || out.back().revision != r.revision) {
+        // Revisions follow each other without gaps (the store's
+        // invariant); anything else is not replayable.
+        const uint64_t expected =
+            out.empty() ? from + 1 : out.back().revision + 1;
+        if (r.revision != expected) return Changes();
+        ChangeSet c;
+        c.revision = r.revision;
+        c.at = ParseUtc(r.at);
+        c.actor = FromDigits(r.actor).value_or(0);  // none for imports
+        out.push_back(std::move(c));
+      }
+      out.back().ops.push_back(std::move(*op));
+    }
+  }
+  return Changes(std::move(out));
+}
+
 Result<std::unique_ptr<ImportSession>> SqliteStore::BeginImport() {
   if (read_only_) return ReadOnlyRefusal("an import");
   try {
@@ -1728,32 +1783,14 @@ Result<std::vector<std::string>> SqliteStore::CheckIntegrity() {
   }
 }
 
-}  // namespace toegang
-
-namespace toegang {
-
-RevisionWatch::RevisionWatch(std::unique_ptr<SQLite::Database> db)
-    : db_(std::move(db)) {}
-
-RevisionWatch::~RevisionWatch() = default;
-
-Result<std::unique_ptr<RevisionWatch>> RevisionWatch::Open(
-    const std::string& path) {
+Result<std::unique_ptr<RevisionWatch>> SqliteStore::WatchRevision() {
   try {
     auto db = std::make_unique<SQLite::Database>(
-        path, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX, 5000);
-    return std::unique_ptr<RevisionWatch>(new RevisionWatch(std::move(db)));
+        path_, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX, 5000);
+    return std::unique_ptr<RevisionWatch>(
+        std::make_unique<SqliteRevisionWatch>(std::move(db)));
   } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, fmt::format("opening {} to watch it", path));
-  }
-}
-
-Result<uint64_t> RevisionWatch::Revision() {
-  try {
-    return static_cast<uint64_t>(
-        db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
-  } catch (const SQLite::Exception& e) {
-    return FromSqlite(e, "reading the revision");
+    return FromSqlite(e, fmt::format("opening {} to watch it", path_));
   }
 }
 

@@ -12,7 +12,7 @@
 // has no -shm file and cannot get one). Reads then work as usual; every
 // write is refused with read_only.
 //
-// Thread safety: as Store (one thread at a time), except CheckFiles(),
+// Thread safety: as Store (one thread at a time), except CheckHealth(),
 // which any thread may call at any time.
 #ifndef TOEGANG_SQLITE_STORE_H_
 #define TOEGANG_SQLITE_STORE_H_
@@ -48,7 +48,7 @@ class SqliteStore : public Store {
   ~SqliteStore() override;
 
   Status LoadCatalogue(Catalogue* out) override;
-  Result<uint64_t> Load(DelegationGraph* graph) override;
+  Result<uint64_t> Load(LoadSink* sink) override;
   Result<uint64_t> CurrentRevision() override;
   Result<HistoryMark> CurrentMark() override;
   const DatabaseKey& database_key() const override { return key_; }
@@ -57,25 +57,24 @@ class SqliteStore : public Store {
   Status Commit(ChangeSet* changes, uint64_t expected_revision) override;
   Status RecordRefusal(const AuditRecord& record) override;
   Result<std::vector<AuditRecord>> ReadAudit(const AuditQuery& query) override;
+  Result<std::optional<std::vector<ChangeSet>>> ChangesSince(
+      uint64_t from) override;
   Result<std::unique_ptr<ImportSession>> BeginImport() override;
   Result<StoreCounts> Counts() override;
   Result<std::vector<std::string>> CheckIntegrity() override;
+  bool read_only() const override { return read_only_; }
+  Status ReadOnlyRefusal(std::string_view doing) const override;
+  // The files this store opened: the database file, and its write-ahead
+  // log, which SQLite keeps while any connection is open. A file removed
+  // or replaced under a running engine leaves it reading what it opened
+  // while other processes see something else (or fail).
+  Status CheckHealth() const override;
+  int schema_version() const override { return LatestSchemaVersion(); }
+  // A read-only connection to the same file.
+  Result<std::unique_ptr<RevisionWatch>> WatchRevision() override;
 
   // The schema version this build writes (the number of migrations).
   static int LatestSchemaVersion();
-
-  // Opened read-only: every write is refused with read_only.
-  bool read_only() const { return read_only_; }
-  // The read_only refusal of `doing` (e.g. "a change") on this store.
-  Status ReadOnlyRefusal(std::string_view doing) const;
-
-  // Whether the files this store opened are still the ones at its path:
-  // the database file, and its write-ahead log, which SQLite keeps while
-  // any connection is open. A file removed or replaced under a running
-  // engine leaves it reading what it opened while other processes see
-  // something else (or fail): storage_error naming the file, else ok.
-  // Thread-safe (it reads only what opening fixed).
-  Status CheckFiles() const;
 
  private:
   // A file's identity: device and inode.
@@ -98,24 +97,9 @@ class SqliteStore : public Store {
   bool read_only_ = false;
   std::string read_only_why_;  // for the read_only refusals
   DatabaseKey key_{};          // the database's id (schema/0002)
-  // The files opened (CheckFiles): none for an in-memory database, no
+  // The files opened (CheckHealth): none for an in-memory database, no
   // log when the file is not in WAL mode or opened immutable.
   std::optional<FileId> file_id_, wal_id_;
-};
-
-// A second, read-only connection to a database that reads only its
-// revision: what an engine answering from its index snapshot watches while
-// the graph loads (docs/architecture.md, "Start-up"). Thread safety: one
-// thread at a time.
-class RevisionWatch {
- public:
-  static Result<std::unique_ptr<RevisionWatch>> Open(const std::string& path);
-  ~RevisionWatch();
-  Result<uint64_t> Revision();
-
- private:
-  explicit RevisionWatch(std::unique_ptr<SQLite::Database> db);
-  std::unique_ptr<SQLite::Database> db_;
 };
 
 }  // namespace toegang

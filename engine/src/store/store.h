@@ -1,7 +1,11 @@
-// Store: the narrow persistence interface of the engine (SPEC 5): load the
-// federation, commit a change set, record a refusal, read the audit/change
-// log, and run registry imports. SqliteStore (sqlite_store.h) is the one
-// implementation today; a PostgreSQL store would implement the same.
+// Store: the narrow persistence interface of the engine (SPEC 5), and the
+// only door to storage: load the federation (into a LoadSink), commit a
+// change set, record a refusal, read the audit and change log, run registry
+// imports, and say where the history stands. SqliteStore (sqlite_store.h)
+// is the one implementation today; OpenStore (open_store.h) opens one, and
+// a PostgreSQL store would implement the same (docs/architecture.md, "A
+// second store"). Storage knows the model's values (model/, toegang/'s
+// value types), never the graph.
 //
 // Every method catches its backend's exceptions and returns a Status:
 // storage_error / io_error (kStorage) for failures of the medium, and the
@@ -9,7 +13,8 @@
 // change set was planned against.
 //
 // Thread safety: a Store is used by one thread at a time (the engine
-// serializes access with its writer lock).
+// serializes access with its writer lock), except CheckHealth(), which any
+// thread may call at any time.
 #ifndef TOEGANG_STORE_H_
 #define TOEGANG_STORE_H_
 
@@ -17,13 +22,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "base/keyed_hash.h"
 #include "model/catalogue.h"
 #include "model/change_set.h"
-#include "graph/delegation_graph.h"
-#include "import/import_rows.h"
-#include "base/keyed_hash.h"
+#include "model/registry_rows.h"
+#include "store/load_sink.h"
 #include "toegang/engine.h"
 #include "toegang/status.h"
 
@@ -153,16 +159,24 @@ struct StoreCounts {
          rights = 0, audit_rows = 0;
 };
 
+// A connection of its own that reads only the database's revision.
+// Thread safety: one thread at a time, independent of the store that made
+// it (which it may outlive).
+class RevisionWatch {
+ public:
+  virtual ~RevisionWatch() = default;
+  virtual Result<uint64_t> Revision() = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
 
   virtual Status LoadCatalogue(Catalogue* out) = 0;
-  // Fills graph (built on the loaded catalogue) with the whole federation;
-  // returns the revision it reflects. The KBO functions, users and rights
-  // come staged (DelegationGraph::StageFunction, ApplyStaged): the caller
-  // compacts the graph (DelegationGraph::Compact) before anything reads it.
-  virtual Result<uint64_t> Load(DelegationGraph* graph) = 0;
+  // Hands the whole federation to sink (built on the loaded catalogue), in
+  // the order load_sink.h states, from one consistent revision (inside the
+  // write lock's transaction when one is held); returns that revision.
+  virtual Result<uint64_t> Load(LoadSink* sink) = 0;
   virtual Result<uint64_t> CurrentRevision() = 0;
   // The revision and its chain value, read together.
   virtual Result<HistoryMark> CurrentMark() = 0;
@@ -185,13 +199,41 @@ class Store {
   virtual Status RecordRefusal(const AuditRecord& record) = 0;
   virtual Result<std::vector<AuditRecord>> ReadAudit(
       const AuditQuery& query) = 0;
+  // The change log after revision `from` as change sets, one per revision
+  // in increasing order (revision, time, actor and ops as committed), as
+  // far as the log goes when it is read (empty when nothing follows from).
+  // nullopt when the log cannot be replayed: a row that is not an op this
+  // build reads (an import's, whose rows are not in the log, or a
+  // generated database's summary), or a gap between revisions; the caller
+  // then loads from the tables.
+  virtual Result<std::optional<std::vector<ChangeSet>>> ChangesSince(
+      uint64_t from) = 0;
 
   virtual Result<std::unique_ptr<ImportSession>> BeginImport() = 0;
 
   virtual Result<StoreCounts> Counts() = 0;
-  // Storage-level checks: SQLite integrity and foreign keys, revision and
-  // audit log agree and have no gaps. Returns the problems found.
+  // Storage-level checks: the medium's own integrity checks and foreign
+  // keys, revision and audit log agree and have no gaps. Returns the
+  // problems found.
   virtual Result<std::vector<std::string>> CheckIntegrity() = 0;
+
+  // Opened read-only (asked for, or a medium this process cannot write):
+  // every write is refused with read_only.
+  virtual bool read_only() const = 0;
+  // The read_only refusal of `doing` (e.g. "a change") on this store.
+  virtual Status ReadOnlyRefusal(std::string_view doing) const = 0;
+  // Whether the storage this store opened is still the one its name
+  // points at (for a file: not removed or replaced under the running
+  // engine): storage_error naming what changed, else ok. Cheap (a few
+  // system calls) and thread-safe: it reads only what opening fixed.
+  virtual Status CheckHealth() const = 0;
+  // The schema version this build writes: part of an index snapshot's
+  // stamp, since a migration may rewrite rows without a revision.
+  virtual int schema_version() const = 0;
+  // A second, read-only connection that reads only the revision, for a
+  // thread that watches the database while this store is busy (the
+  // engine's start from an index snapshot).
+  virtual Result<std::unique_ptr<RevisionWatch>> WatchRevision() = 0;
 };
 
 }  // namespace toegang

@@ -12,13 +12,13 @@
 //   ...
 //   q.Flush();   // the rows not yet written; REQUIRED before commit
 //
-// Errors are SQLite::Exception, as from SQLiteCpp (the generator turns them
-// into a Status). Rows added but not flushed when the object is destroyed
-// are dropped (the destructor never throws).
+// Errors are SQLite::Exception, as from SQLiteCpp (the bulk writer,
+// sqlite_bulk_writer.cc, turns them into a Status). Rows added but not flushed
+// when the object is destroyed are dropped (the destructor never throws).
 //
 // Thread safety: not thread-safe; one per connection and thread.
-#ifndef TOEGANG_TOOLS_GENERATOR_BATCH_INSERT_H_
-#define TOEGANG_TOOLS_GENERATOR_BATCH_INSERT_H_
+#ifndef TOEGANG_STORE_BATCH_INSERT_H_
+#define TOEGANG_STORE_BATCH_INSERT_H_
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -28,12 +28,13 @@
 #include <string_view>
 #include <vector>
 
-namespace toegang::generator {
+namespace toegang {
 
 class BatchInsert {
  public:
-  // head: the statement up to and including VALUES; columns: values per
-  // row. REQUIRES: columns >= 1, rows_per_batch >= 1.
+  // head: the statement up to and including VALUES, a literal (the source
+  // scan of tests/store/security_test.cc checks every construction);
+  // columns: values per row. REQUIRES: columns >= 1, rows_per_batch >= 1.
   BatchInsert(SQLite::Database& db, std::string head, int columns,
               int rows_per_batch = 256);
 
@@ -54,7 +55,9 @@ class BatchInsert {
     std::string text;
   };
 
-  // A statement of `rows` rows.
+  // " (?, ?), (?, ?)": the value lists of `rows` rows.
+  std::string Placeholders(int rows) const;
+  // A statement of `rows` rows: head_ and the placeholders, nothing else.
   std::unique_ptr<SQLite::Statement> Prepare(int rows) const;
   // Binds the first `rows` buffered rows to q and runs it.
   void Run(SQLite::Statement& q, int rows);
@@ -68,6 +71,6 @@ class BatchInsert {
   size_t next_ = 0;                          // the next value to set
 };
 
-}  // namespace toegang::generator
+}  // namespace toegang
 
-#endif  // TOEGANG_TOOLS_GENERATOR_BATCH_INSERT_H_
+#endif  // TOEGANG_STORE_BATCH_INSERT_H_

@@ -1,9 +1,9 @@
-#include "batch_insert.h"
+#include "store/batch_insert.h"
 
 #include <stdexcept>
 #include <utility>
 
-namespace toegang::generator {
+namespace toegang {
 
 BatchInsert::BatchInsert(SQLite::Database& db, std::string head, int columns,
                          int rows_per_batch)
@@ -16,13 +16,17 @@ BatchInsert::BatchInsert(SQLite::Database& db, std::string head, int columns,
   full_ = Prepare(rows_per_batch_);
 }
 
-std::unique_ptr<SQLite::Statement> BatchInsert::Prepare(int rows) const {
+std::string BatchInsert::Placeholders(int rows) const {
   std::string row = "(";
   for (int c = 0; c < columns_; ++c) row += c == 0 ? "?" : ", ?";
   row += ")";
-  std::string sql = head_;
-  for (int r = 0; r < rows; ++r) sql += (r == 0 ? " " : ", ") + row;
-  return std::make_unique<SQLite::Statement>(db_, sql);
+  std::string out;
+  for (int r = 0; r < rows; ++r) out += (r == 0 ? " " : ", ") + row;
+  return out;
+}
+
+std::unique_ptr<SQLite::Statement> BatchInsert::Prepare(int rows) const {
+  return std::make_unique<SQLite::Statement>(db_, head_ + Placeholders(rows));
 }
 
 BatchInsert::Value& BatchInsert::Next() {
@@ -77,4 +81,4 @@ void BatchInsert::Run(SQLite::Statement& q, int rows) {
   next_ = 0;
 }
 
-}  // namespace toegang::generator
+}  // namespace toegang

@@ -1,7 +1,7 @@
-// Tests for tools/generator/batch_insert.h: a table filled through batches
+// Tests for store/batch_insert.h: a table filled through batches
 // holds exactly what one INSERT per row gives (rows, rowids, types).
 
-#include "batch_insert.h"
+#include "store/batch_insert.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace toegang::generator {
+namespace toegang {
 namespace {
 
 std::vector<std::string> Rows(SQLite::Database& db, const std::string& table) {
@@ -72,4 +72,4 @@ TEST(BatchInsertTest, ConstraintFailuresSurfaceAsSqliteErrors) {
 }
 
 }  // namespace
-}  // namespace toegang::generator
+}  // namespace toegang

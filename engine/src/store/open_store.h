@@ -1,0 +1,44 @@
+// OpenStore: the one place that chooses a Store implementation for a
+// database name, so that the engine and the tools hold a Store and never
+// name an implementation. Today every name is an SQLite database (a file
+// path, ":memory:" or a file: URI); a second store (docs/architecture.md,
+// "A second store") is chosen here by the form of its name.
+//
+// Thread safety: the functions are reentrant; what they return is used as
+// its own header says.
+#ifndef TOEGANG_STORE_OPEN_STORE_H_
+#define TOEGANG_STORE_OPEN_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "store/bulk_writer.h"
+#include "store/store.h"
+#include "toegang/status.h"
+
+namespace toegang {
+
+struct StoreOpenOptions {
+  // Create the database (with the schema and the catalogue) when there is
+  // none.
+  bool create_if_missing = false;
+  // Open it read-only even when it could be written.
+  bool read_only = false;
+};
+
+// Opens the database `name`, applying pending migrations. Failure codes:
+// not_initialized (no such database), not_a_database (not one of
+// toegang's), schema_too_new, read_only (a migration is due on a database
+// opened read-only), storage_error, io_error.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& name,
+                                         const StoreOpenOptions& options);
+
+// Creates the database `name` (which must not exist yet) with the schema
+// and the catalogue, and returns a writer that fills it in one go
+// (bulk_writer.h). Failure codes as OpenStore, and file_exists.
+Result<std::unique_ptr<BulkWriter>> CreateInBulk(
+    const std::string& name, const BulkWriteOptions& options);
+
+}  // namespace toegang
+
+#endif  // TOEGANG_STORE_OPEN_STORE_H_
