@@ -351,7 +351,7 @@ std::unique_ptr<Engine> OpenEngine(const std::string& path, bool snapshot,
                                    bool one_shot = true) {
   OpenOptions o;
   o.index_snapshot = snapshot;
-  o.one_shot = one_shot;
+  o.mode = one_shot ? OpenMode::kOneShot : OpenMode::kService;
   Result<std::unique_ptr<Engine>> e = Engine::Open(path, o);
   EXPECT_TRUE(e.ok()) << e.status().ToString();
   return e.ok() ? std::move(e).value() : nullptr;
@@ -740,6 +740,7 @@ TEST(IndexSnapshotEngineTest,
   std::shared_future<void> released = release.get_future().share();
   std::atomic<bool> gate_reached{false};
   OpenOptions o;
+  o.mode = OpenMode::kFollower;
   o.follow_interval = std::chrono::milliseconds(20);
   o.load_gate_for_tests = [&] {
     gate_reached = true;
@@ -818,6 +819,7 @@ TEST(IndexSnapshotEngineTest,
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   OpenOptions o;
+  o.mode = OpenMode::kFollower;
   o.follow_interval = std::chrono::milliseconds(5);
   o.load_gate_for_tests = [&] { released.wait(); };
   {
@@ -937,7 +939,7 @@ struct TwoCopies {
 
 bool AllowedIn(const std::string& db, const char* insz) {
   OpenOptions o;
-  o.one_shot = true;  // as the CLI: a check from a current snapshot
+  o.mode = OpenMode::kOneShot;  // as the CLI: a check from a current snapshot
   Result<std::unique_ptr<Engine>> e = Engine::Open(db, o);
   EXPECT_TRUE(e.ok()) << e.status().ToString();
   if (!e.ok()) return false;
@@ -959,7 +961,7 @@ TEST(IndexSnapshotBindingTest, ACopysSnapshotNeverDecidesForTheOtherCopy) {
   ::chmod(IndexSnapshotPath(copies.b).c_str(), 0600);
   {
     OpenOptions o;
-    o.one_shot = true;
+    o.mode = OpenMode::kOneShot;
     Result<std::unique_ptr<Engine>> e = Engine::Open(copies.b, o);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     EXPECT_FALSE((*e)->startup().from_snapshot);
