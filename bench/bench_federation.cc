@@ -230,6 +230,7 @@ BenchFederation& BenchFederation::Get(const std::string& scale) {
     const size_t rss0 = ResidentBytesBefore();
     auto t0 = std::chrono::steady_clock::now();
     OpenOptions o;
+    o.mode = OpenMode::kFollower;
     o.follow_interval = std::chrono::milliseconds(kFollowMs);
     Result<std::unique_ptr<Engine>> e = Engine::Open(f.path, o);
     if (!e.ok()) Die(e.status().ToString());

@@ -208,7 +208,7 @@ void EngineMutation(benchmark::State& state, std::string scale) {
 // index snapshot behind).
 Query FirstAllowed(const std::string& path) {
   OpenOptions options;
-  options.one_shot = true;
+  options.mode = OpenMode::kOneShot;
   Result<std::unique_ptr<Engine>> e = Engine::Open(path, options);
   if (!e.ok()) Die(e.status().ToString());
   SQLite::Database db(path, SQLite::OPEN_READONLY);

@@ -351,7 +351,7 @@ std::unique_ptr<Engine> OpenEngine(const std::string& path, bool snapshot,
                                    bool one_shot = true) {
   OpenOptions o;
   o.index_snapshot = snapshot;
-  o.one_shot = one_shot;
+  o.mode = one_shot ? OpenMode::kOneShot : OpenMode::kService;
   Result<std::unique_ptr<Engine>> e = Engine::Open(path, o);
   EXPECT_TRUE(e.ok()) << e.status().ToString();
   return e.ok() ? std::move(e).value() : nullptr;
@@ -581,7 +581,10 @@ TEST(IndexSnapshotEngineTest, ARunningServiceRewritesAStaleSnapshotOnceIdle) {
     o.snapshot_after_idle = std::chrono::milliseconds(idle_ms);
     // Switched off, the background loop that would write the snapshot
     // still runs as a follower: its looks are what the test goes by.
-    if (idle_ms == 0) o.follow_interval = std::chrono::milliseconds(5);
+    if (idle_ms == 0) {
+      o.mode = OpenMode::kFollower;
+      o.follow_interval = std::chrono::milliseconds(5);
+    }
     Result<std::unique_ptr<Engine>> opened = Engine::Open(db, o);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     Engine& service = **opened;
@@ -645,6 +648,7 @@ TEST(IndexSnapshotEngineTest, AnInMemoryDatabaseLeavesNoFilesBehind) {
     o.create_if_missing = true;
     o.snapshot_after_idle = std::chrono::milliseconds(1);
     // A follower, so that its looks show the background loop at work.
+    o.mode = OpenMode::kFollower;
     o.follow_interval = std::chrono::milliseconds(1);
     Result<std::unique_ptr<Engine>> e = Engine::Open(":memory:", o);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
@@ -778,6 +782,7 @@ TEST(IndexSnapshotEngineTest,
   std::shared_future<void> released = release.get_future().share();
   std::atomic<bool> gate_reached{false};
   OpenOptions o;
+  o.mode = OpenMode::kFollower;
   o.follow_interval = std::chrono::milliseconds(20);
   o.load_gate_for_tests = [&] {
     gate_reached = true;
@@ -856,6 +861,7 @@ TEST(IndexSnapshotEngineTest,
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   OpenOptions o;
+  o.mode = OpenMode::kFollower;
   o.follow_interval = std::chrono::milliseconds(5);
   o.load_gate_for_tests = [&] { released.wait(); };
   {
@@ -975,7 +981,7 @@ struct TwoCopies {
 
 bool AllowedIn(const std::string& db, const char* insz) {
   OpenOptions o;
-  o.one_shot = true;  // as the CLI: a check from a current snapshot
+  o.mode = OpenMode::kOneShot;  // as the CLI: a check from a current snapshot
   Result<std::unique_ptr<Engine>> e = Engine::Open(db, o);
   EXPECT_TRUE(e.ok()) << e.status().ToString();
   if (!e.ok()) return false;
@@ -997,7 +1003,7 @@ TEST(IndexSnapshotBindingTest, ACopysSnapshotNeverDecidesForTheOtherCopy) {
   ::chmod(IndexSnapshotPath(copies.b).c_str(), 0600);
   {
     OpenOptions o;
-    o.one_shot = true;
+    o.mode = OpenMode::kOneShot;
     Result<std::unique_ptr<Engine>> e = Engine::Open(copies.b, o);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     EXPECT_FALSE((*e)->startup().from_snapshot);

@@ -29,7 +29,7 @@ constexpr int kWrites = 40;
 // be, also when the child leaves by _exit.
 std::unique_ptr<Engine> ChildWriterEngine(const std::string& path, int go_fd) {
   OpenOptions single_threaded;
-  single_threaded.one_shot = true;
+  single_threaded.mode = OpenMode::kOneShot;
   Result<std::unique_ptr<Engine>> e = Engine::Open(path, single_threaded);
   if (!e.ok()) ::_exit(10);
   char byte = 0;

@@ -52,6 +52,7 @@ int RunCli(const std::vector<std::string>& args) {
 std::unique_ptr<Engine> OpenFollower(TestFederation& fed,
                                      milliseconds interval) {
   OpenOptions o;
+  o.mode = OpenMode::kFollower;
   o.follow_interval = interval;
   Result<std::unique_ptr<Engine>> opened = Engine::Open(fed.db_path(), o);
   EXPECT_TRUE(opened.ok()) << opened.status().ToString();

@@ -32,6 +32,7 @@ class ServeTest : public ::testing::Test {
   void SetUp() override {
     fed_.BuildOcmwChain();
     OpenOptions options;
+    options.mode = OpenMode::kFollower;
     options.follow_interval = std::chrono::milliseconds(20);
     auto served = Engine::Open(fed_.db_path(), options);
     ASSERT_TRUE(served.ok()) << served.status().ToString();

@@ -98,7 +98,7 @@ TEST(ReadOnlyMediumTest, ADatabaseInADirectoryNobodyMayWriteIsReadNotWritten) {
       SCOPED_TRACE(one_shot ? "one-shot" : "service");
       OpenOptions o;
       o.read_only = asked;
-      o.one_shot = one_shot;
+      o.mode = one_shot ? OpenMode::kOneShot : OpenMode::kService;
       const std::string report = InChildWithoutFileCapabilities(
           [&] { return ReadsAndWrites(path, scratch, o); });
       std::map<std::string, std::string> got = Lines(report);
@@ -253,6 +253,7 @@ TEST(StoreHealthTest, ARemovedLogOrDatabaseFileShowsInHealthAndMetrics) {
     fed.Close();
     const std::string db = fed.db_path();
     OpenOptions o;
+    o.mode = OpenMode::kFollower;
     o.follow_interval = milliseconds(10);
     Result<std::unique_ptr<Engine>> opened = Engine::Open(db, o);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
@@ -291,6 +292,7 @@ TEST(StoreHealthTest, AHealthyStoreSaysSo) {
   TestFederation fed;
   fed.BuildOcmwChain();
   OpenOptions o;
+  o.mode = OpenMode::kFollower;
   o.follow_interval = milliseconds(10);
   Result<std::unique_ptr<Engine>> opened = Engine::Open(fed.db_path(), o);
   ASSERT_TRUE(opened.ok());

@@ -33,7 +33,7 @@ std::unique_ptr<Engine> Context::OpenEngine(bool create, int* exit_code) const {
   options.create_if_missing = create;
   // One command, then exit: with a current index snapshot a check needs no
   // graph, and a query needs no second model instance.
-  options.one_shot = true;
+  options.mode = OpenMode::kOneShot;
   Result<std::unique_ptr<Engine>> engine = Engine::Open(db_path, options);
   if (!engine.ok()) {
     *exit_code = Fail(engine.status());

@@ -117,7 +117,11 @@ int RunServe(const Context& ctx) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   OpenOptions open_options;
-  open_options.follow_interval = service_options.follow_interval;
+  // --follow-ms 0: a service that catches up only when asked.
+  if (service_options.follow_interval.count() > 0) {
+    open_options.mode = OpenMode::kFollower;
+    open_options.follow_interval = service_options.follow_interval;
+  }
   Result<std::unique_ptr<Engine>> engine =
       Engine::Open(ctx.db_path, open_options);
   if (!engine.ok()) return ctx.Fail(engine.status());

@@ -23,7 +23,7 @@
 // loads in the background (OpenOptions::index_snapshot); other calls then
 // wait for the load.
 // Several processes may open the same database file: before each mutation
-// (and, with OpenOptions::follow_interval, in the background) the engine
+// (and, in OpenMode::kFollower, in the background) the engine
 // catches up with commits made by others by replaying the change log.
 #ifndef TOEGANG_ENGINE_H_
 #define TOEGANG_ENGINE_H_
@@ -42,14 +42,36 @@
 
 namespace toegang {
 
+// How an engine runs; the other OpenOptions say what it keeps on disk and
+// whether it may write.
+enum class OpenMode {
+  // A service (the default): the graph is loaded at opening, its second
+  // instance (left-right) is built in the background at once, and each
+  // load's graph is first compacted into a base the two instances share
+  // (about 0.4 s at M). The engine catches up with other processes' commits
+  // when asked (Apply, the imports, CatchUp(), Refresh()).
+  kService,
+  // A service that also catches up by itself every follow_interval, in the
+  // background (`toegang serve`, the C API with a follow interval).
+  kFollower,
+  // The engine answers a few calls and closes (a CLI command). With a
+  // current index snapshot, the graph is loaded only when a call other
+  // than a check needs it, and the second model instance only when the
+  // first write needs it; nothing is compacted, no background thread runs.
+  kOneShot,
+};
+
 struct OpenOptions {
   // Create the database file (mode 0600) and its schema when missing.
   // When false, a missing file is an error (code not_initialized).
   bool create_if_missing = false;
-  // When above zero, a background thread looks at the database this often
-  // and applies the commits other processes made (the CLI, an admin tool),
-  // so that queries see them within about this bound. Zero: the engine
-  // catches up only in Apply, the imports, CatchUp() and Refresh().
+  // How the engine runs (see OpenMode).
+  OpenMode mode = OpenMode::kService;
+  // OpenMode::kFollower (and only it; Open refuses anything else with
+  // usage): a background thread looks at the database this often and
+  // applies the commits other processes made (the CLI, an admin tool), so
+  // that queries see them within about this bound. Other modes catch up
+  // only in Apply, the imports, CatchUp() and Refresh().
   std::chrono::milliseconds follow_interval{0};
   // Index snapshot (docs/architecture.md, "Start-up"): at opening, when the
   // file `<path>-index` was taken from exactly the database's current state
@@ -58,12 +80,12 @@ struct OpenOptions {
   // the engine writes that file after a full load and when it closes,
   // whenever the file on disk is out of date. The file is a cache: a stale,
   // damaged or foreign one, or anything there that is not a regular file,
-  // is ignored. With a follow_interval, the engine watches the database's
-  // revision meanwhile, and once another process has committed past the
-  // snapshot, checks fail with revision_not_reached until the graph is
+  // is ignored. A follower (OpenMode::kFollower) that can write watches
+  // the database's revision meanwhile, and once another process has committed
+  // past the snapshot, checks fail with revision_not_reached until the graph is
   // loaded and caught up. False: neither read nor written.
   bool index_snapshot = true;
-  // A long-running engine (not one_shot) whose model has moved past the
+  // A long-running engine (not kOneShot) whose model has moved past the
   // index snapshot on disk, by its own commits or by others' it caught up
   // with, writes a new one once no change has come for this long: a
   // restart after a crash, which skips the write at closing, then still
@@ -71,14 +93,6 @@ struct OpenOptions {
   // for it (26-60 ms at M); queries do not. Zero: written only after a
   // full load and at closing.
   std::chrono::milliseconds snapshot_after_idle{2000};
-  // The engine answers a few calls and closes (a CLI command). Then, with a
-  // current snapshot, the graph is loaded only when a call other than a
-  // check needs it, and the second model instance (left-right) only when
-  // the first write needs it. False (a service): both are built in the
-  // background at once, and each load's graph is first compacted into a
-  // base the two instances share (about 0.4 s at M; a one-shot engine
-  // skips it). A follower (follow_interval) implies false.
-  bool one_shot = false;
   // A long-running engine keeps each change in overlays beside the bases
   // it shares between its two model instances (docs/architecture.md, "The
   // graph in memory"). Once the overlays hold this many changes (edges
@@ -336,8 +350,8 @@ class Engine {
   // start from an index snapshot whose background load failed, any other
   // check is storage_error until a retry loads it (fail closed); after one
   // whose database another process has changed since (seen within
-  // OpenOptions::follow_interval), revision_not_reached until the graph is
-  // loaded and caught up.
+  // OpenOptions::follow_interval of a follower), revision_not_reached until the
+  // graph is loaded and caught up.
   virtual Result<Decision> Check(std::string_view insz,
                                  std::string_view application,
                                  std::string_view hco = {}) const = 0;

@@ -103,7 +103,10 @@ int toegang_open(const char* path, int follow_ms, toegang_engine** engine) {
                       "follow_ms must be 0 or more");
     }
     toegang::OpenOptions options;
-    options.follow_interval = std::chrono::milliseconds(follow_ms);
+    if (follow_ms > 0) {
+      options.mode = toegang::OpenMode::kFollower;
+      options.follow_interval = std::chrono::milliseconds(follow_ms);
+    }
     auto opened = toegang::Engine::Open(path, options);
     if (!opened.ok()) return FromStatus(opened.status());
     auto handle = std::make_unique<toegang_engine>();

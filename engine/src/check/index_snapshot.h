@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "check/check_index.h"
+#include "check/check_reader.h"
 #include "toegang/status.h"
 
 namespace toegang {
@@ -97,8 +98,11 @@ void SealIndexSnapshot(std::string* file_bytes);
 // a regular file).
 std::optional<SnapshotStamp> ReadSnapshotStamp(const std::string& path);
 
+// A CheckReader (check_reader.h).
 class MappedCheckIndex : public check_layout::Reader<MappedCheckIndex> {
  public:
+  using check_layout::Reader<MappedCheckIndex>::GrantingHcos;
+
   // Maps and validates the snapshot at path: every slot, grant and entry
   // points inside the file, every person sits where a lookup finds it and
   // an empty slot ends the table, the hash matches. Never blocks: anything
@@ -113,6 +117,8 @@ class MappedCheckIndex : public check_layout::Reader<MappedCheckIndex> {
   MappedCheckIndex& operator=(const MappedCheckIndex&) = delete;
 
   const SnapshotStamp& stamp() const { return stamp_; }
+  // The revision of the database state the snapshot was taken from.
+  uint64_t revision() const { return stamp_.revision; }
   size_t persons() const { return persons_; }
   size_t grants() const { return grants_; }
 
@@ -124,6 +130,13 @@ class MappedCheckIndex : public check_layout::Reader<MappedCheckIndex> {
             hco_offsets_[f + 1] - hco_offsets_[f]};
   }
   size_t facility_count() const { return facilities_; }
+  // The HCO numbers (sorted, unique) of the facilities through which the
+  // person may use app, only `facility` unless it is kAnyFacility.
+  std::vector<std::string> GrantingHcos(uint64_t insz, unsigned app,
+                                        uint32_t facility) const {
+    return GrantingHcos(insz, app, facility,
+                        [this](uint32_t f) { return hco(f); });
+  }
 
   // The lookups of check_layout::Reader.
   check_layout::GrantSpan Find(uint64_t insz) const {
@@ -156,6 +169,7 @@ class MappedCheckIndex : public check_layout::Reader<MappedCheckIndex> {
   const uint32_t* by_hco_ = nullptr;  // facility indexes in HCO order
   size_t facilities_ = 0;
 };
+static_assert(CheckReader<MappedCheckIndex>);
 
 }  // namespace toegang
 

@@ -1,0 +1,39 @@
+#include "engine/follower.h"
+
+#include <utility>
+
+namespace toegang {
+
+Status Follower::CatchUp() {
+  Result<uint64_t> stored = store_->CurrentRevision();
+  Status s = stored.ok() ? Status::Ok() : stored.status();
+  const bool behind = stored.ok() && *stored != model_->writer().revision;
+  if (behind) s = CatchUpFrom(*stored);
+  health_->Look(s, behind);
+  return s;
+}
+
+Status Follower::CatchUpFrom(uint64_t stored) {
+  const uint64_t mine = model_->writer().revision;
+  if (stored < mine) return Reload();  // a different file now
+  Result<std::optional<std::vector<ChangeSet>>> changes =
+      store_->ChangesSince(mine);
+  if (!changes.ok()) return changes.status();
+  if (!changes->has_value() || (*changes)->empty() ||
+      (*changes)->back().revision < stored) {
+    return Reload();
+  }
+  model_->Publish(**changes);
+  health_->Replayed((*changes)->size());
+  return Status::Ok();
+}
+
+// The whole model loaded again for a catch-up, counted in follow_state()
+// once it is visible.
+Status Follower::Reload() {
+  Status s = model_->Load(*store_, nullptr);
+  if (s.ok()) health_->Reloaded();
+  return s;
+}
+
+}  // namespace toegang

@@ -1,0 +1,61 @@
+#include "engine/settings.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "toegang/error_codes.h"
+
+namespace toegang {
+namespace {
+
+// A database file's path made absolute at opening, so that the files the
+// engine makes beside it later (the index snapshot, the mapped bases) go
+// beside it even if the process has changed its working directory since.
+// An in-memory database, a URI or a path that cannot be resolved stays as
+// it is.
+std::string Anchored(const std::string& path) {
+  if (!IsFilePath(path)) return path;
+  std::error_code ec;
+  std::filesystem::path file = std::filesystem::absolute(path, ec);
+  return ec ? path : file.string();
+}
+
+// Where a long-running engine's compacted bases go (OpenOptions::
+// map_bases): an unnamed file beside the database, or the heap for an
+// in-memory database or a URI.
+FrozenStore BaseStoreFor(const std::string& path, const OpenOptions& options) {
+  if (!options.map_bases || !IsFilePath(path)) return FrozenStore::Heap();
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  return FrozenStore::InDirectory(dir.empty() ? "." : dir.string());
+}
+
+}  // namespace
+
+bool IsFilePath(const std::string& path) {
+  return !path.empty() && path != ":memory:" && !path.starts_with("file:");
+}
+
+Result<Settings> Settings::Resolve(const std::string& path,
+                                   const OpenOptions& options) {
+  const bool follower = options.mode == OpenMode::kFollower;
+  if (follower != (options.follow_interval.count() > 0)) {
+    return Status::InvalidInput(
+        code::kUsage, follower ? "OpenMode::kFollower needs a follow_interval "
+                                 "above zero"
+                               : "a follow_interval goes with "
+                                 "OpenMode::kFollower only");
+  }
+  Settings s;
+  s.path = Anchored(path);
+  s.lazy = options.mode == OpenMode::kOneShot;
+  s.follow_interval = options.follow_interval;
+  s.snapshots = options.index_snapshot && IsFilePath(s.path);
+  if (s.snapshots && !s.lazy)
+    s.snapshot_after_idle = options.snapshot_after_idle;
+  s.compact_after_changes = options.compact_after_changes;
+  s.base_store = BaseStoreFor(s.path, options);
+  s.load_gate_for_tests = options.load_gate_for_tests;
+  return s;
+}
+
+}  // namespace toegang
