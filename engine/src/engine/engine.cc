@@ -209,13 +209,16 @@ class EngineImpl : public Engine {
 
   Result<Decision> Check(std::string_view insz, std::string_view application,
                          std::string_view hco) const override {
-    // One pass over the index; a denial allocates nothing.
+    // One pass over the index.
     auto ask = [&](const auto& index, uint64_t revision, auto find_facility,
                    auto granting) -> Result<Decision> {
       Result<Question> q = ParseQuestionAt(index, insz, application, hco);
       if (!q.ok()) return q.status();
       Decision d;
       d.revision = revision;
+      d.insz = InszDigits(q->insz);
+      d.application = std::string(application);
+      d.hco = std::string(hco);
       uint32_t only = CheckIndex::kAnyFacility;
       if (!q->hco.empty()) {
         std::optional<uint32_t> f = find_facility(q->hco);

@@ -39,9 +39,10 @@
 #include <utility>
 #include <vector>
 
-#include "model/text_forms.h"
 #include "base/time_util.h"
+#include "model/text_forms.h"
 #include "toegang/identifiers.h"
+#include "toegang/labels.h"
 
 namespace toegang {
 namespace {
@@ -394,8 +395,7 @@ class Explainer {
   }
   std::string InszLabel(uint64_t insz) const {
     const PersonRef r = RefByInsz(insz);
-    return r.name.empty() ? InszDisplay(insz)
-                          : fmt::format("{} ({})", r.name, InszDisplay(insz));
+    return NamedLabel(r.name, InszDisplay(insz));
   }
   std::string PersonLabel(Vertex p) const {
     return InszLabel(g_.person(p).insz);
@@ -403,9 +403,7 @@ class Explainer {
 
   std::string EnterpriseLabel(Vertex e) const {
     const EnterpriseData& d = g_.enterprise(e);
-    return d.name.empty()
-               ? fmt::format("KBO {}", KboDisplay(d.kbo))
-               : fmt::format("{} (KBO {})", d.name, KboDisplay(d.kbo));
+    return toegang::EnterpriseLabel(d.name, KboDisplay(d.kbo));
   }
   std::string FacilityLabel(Vertex f) const {
     const FacilityData& d = g_.facility(f);
