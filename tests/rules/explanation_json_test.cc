@@ -1,8 +1,8 @@
-// The public contract of toegang/explanation_json.h: one line of JSON with
+// The public contract of the explanation in toegang/answer_json.h: one line of JSON with
 // every documented field, persons as {"insz", "name"} or null, the lists
 // in their order, text escaped so that it parses back unchanged, and
 // invalid UTF-8 replaced rather than an error.
-#include "toegang/explanation_json.h"
+#include "toegang/answer_json.h"
 
 #include <gtest/gtest.h>
 

@@ -103,6 +103,16 @@ class GraphDotTest : public ::testing::Test {
   int imports_ = 0;
 };
 
+TEST_F(GraphDotTest, TitlesAnEnterpriseWithoutANameByItsNumber) {
+  const std::string enterprises = EnterpriseCsv();
+  Import("kbo", enterprises.substr(0, enterprises.find('\n') + 1) +
+                    "\"0444.712.336\",\"AC\",\"000\",\"2\",\"017\",\"\","
+                    "\"01-01-2000\"\n");
+  const std::string dot = Dot(kUnknownKbo);
+  EXPECT_NE(dot.find("label=\"toegang: KBO 0444.712.336\"]"), std::string::npos)
+      << dot;
+}
+
 TEST_F(GraphDotTest, ShowsTheChainWithMaskedInszNamesAndEdgeKinds) {
   fed_.BuildOcmwChain();
   fed_.MustApply(M(Action::kAddCoTb, kEmpOcmw).Kbo(kOcmw).Insz(kUser2));

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "toegang/identifiers.h"
 #include "toegang/text.h"
 
 namespace toegang::cli {
@@ -115,21 +116,12 @@ uint64_t UnsignedOption(const po::variables_map& vm, const std::string& name,
                         uint64_t fallback) {
   if (!vm.count(name)) return fallback;
   const std::string& text = vm[name].as<std::string>();
-  constexpr uint64_t kMax = static_cast<uint64_t>(INT64_MAX);
-  uint64_t value = 0;
-  bool ok = !text.empty() && text.size() <= 19;
-  for (char c : text) {
-    if (c < '0' || c > '9') {
-      ok = false;
-      break;
-    }
-    value = value * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (!ok || value > kMax) {
+  const std::optional<uint64_t> value = ParseWholeNumber(text);
+  if (!value) {
     throw UsageError{"--" + name + " takes a whole number 0 or more, not `" +
                      text + "`"};
   }
-  return value;
+  return *value;
 }
 
 }  // namespace toegang::cli

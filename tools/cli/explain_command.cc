@@ -2,26 +2,14 @@
 #include <fmt/format.h>
 
 #include "cli_context.h"
-#include "toegang/explanation_json.h"
-#include "toegang/identifiers.h"
+#include "toegang/answer_json.h"
+#include "toegang/labels.h"
 #include "toegang/queries.h"
 
 namespace toegang::cli {
 namespace {
 
 namespace po = boost::program_options;
-
-// "Name (85.07.30-033.28)", or the display form alone.
-std::string PersonText(const PersonRef& p) {
-  Result<Insz> i = Insz::Parse(p.insz);
-  const std::string id = i.ok() ? i->Display() : p.insz;
-  return p.name.empty() ? id : fmt::format("{} ({})", p.name, id);
-}
-
-std::string KboText(const std::string& kbo) {
-  Result<Kbo> k = Kbo::Parse(kbo);
-  return k.ok() ? k->Display() : kbo;
-}
 
 std::vector<std::string> ExplanationText(const Explanation& e, bool nl) {
   std::vector<std::string> lines = {e.summary};
@@ -33,7 +21,8 @@ std::vector<std::string> ExplanationText(const Explanation& e, bool nl) {
     return lines;
   }
   std::string candidate;
-  if (!e.candidate_kbo.empty()) candidate = "KBO " + KboText(e.candidate_kbo);
+  if (!e.candidate_kbo.empty())
+    candidate = "KBO " + KboDisplayText(e.candidate_kbo);
   if (!e.candidate_hco.empty()) {
     candidate += (candidate.empty() ? "" : ", ") + ("HCO " + e.candidate_hco);
   }
@@ -47,7 +36,7 @@ std::vector<std::string> ExplanationText(const Explanation& e, bool nl) {
   if (!e.where_to_ask.empty()) {
     std::string where;
     for (const std::string& k : e.where_to_ask) {
-      where += (where.empty() ? "KBO " : ", KBO ") + KboText(k);
+      where += (where.empty() ? "KBO " : ", KBO ") + KboDisplayText(k);
     }
     lines.push_back((nl ? "Waar vragen: " : "Where to ask: ") + where);
   }
@@ -57,7 +46,7 @@ std::vector<std::string> ExplanationText(const Explanation& e, bool nl) {
   } else {
     lines.push_back(nl ? "Wie kan het oplossen:" : "Who can fix it:");
     for (const PersonRef& p : e.fixers) {
-      lines.push_back("  " + PersonText(p));
+      lines.push_back("  " + PersonLabel(p));
     }
   }
   return lines;
@@ -86,8 +75,7 @@ int RunExplain(const Context& ctx) {
       engine->Explain(vm["insz"].as<std::string>(), vm["app"].as<std::string>(),
                       hco, nl ? Lang::kNl : Lang::kEn);
   if (!e.ok()) return ctx.Fail(e.status());
-  ctx.Print(nlohmann::json::parse(ExplanationToJson(*e)),
-            ExplanationText(*e, nl));
+  ctx.Print(ExplanationJson(*e), ExplanationText(*e, nl));
   return e->allowed ? kExitOk : kExitDenied;
 }
 

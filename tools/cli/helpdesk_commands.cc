@@ -9,7 +9,9 @@
 #include <optional>
 
 #include "cli_context.h"
+#include "toegang/answer_json.h"
 #include "toegang/identifiers.h"
+#include "toegang/labels.h"
 
 namespace toegang::cli {
 namespace {
@@ -39,19 +41,9 @@ std::string Required(const po::variables_map& vm, const std::string& name,
   return vm[name].as<std::string>();
 }
 
-nlohmann::json PersonJson(const PersonRef& p) {
-  return {{"insz", p.insz}, {"name", p.name}};
-}
-
-nlohmann::json PeopleJson(const std::vector<PersonRef>& people) {
-  nlohmann::json list = nlohmann::json::array();
-  for (const PersonRef& p : people) list.push_back(PersonJson(p));
-  return list;
-}
-
 // "Hilde Bosmans (85073003328)", or the INSZ alone.
 std::string PersonText(const PersonRef& p) {
-  return p.name.empty() ? p.insz : fmt::format("{} ({})", p.name, p.insz);
+  return NamedLabel(p.name, p.insz);
 }
 
 std::string PeopleText(const std::vector<PersonRef>& people, bool nl) {
@@ -68,11 +60,6 @@ std::string Join(const std::vector<std::string>& items, bool nl) {
   std::string out;
   for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
   return out;
-}
-
-std::string KboDisplay(const std::string& kbo) {
-  Result<Kbo> k = Kbo::Parse(kbo);
-  return k.ok() ? k->Display() : kbo;
 }
 
 // The listing envelope, and the "more" line of text mode.
@@ -126,7 +113,7 @@ int RunAccess(const Context& ctx) {
                      {"facility_name", e.facility_name},
                      {"kbo", e.kbo}});
     text.push_back(fmt::format("  {:<10} HCO {:<15} {} (KBO {})", e.application,
-                               e.hco, e.facility_name, KboDisplay(e.kbo)));
+                               e.hco, e.facility_name, KboDisplayText(e.kbo)));
   }
   if (r->items.empty() && page.cursor.empty()) {
     text.push_back(nl ? "  geen: deze persoon mag geen toepassing gebruiken"
@@ -221,7 +208,7 @@ int RunManagedBy(const Context& ctx) {
     items.push_back(std::move(item));
     text.push_back(fmt::format(
         fmt::runtime(nl ? "  KBO {} {}: {}, als {}" : "  KBO {} {}: {}, as {}"),
-        KboDisplay(e.kbo), e.enterprise_name, what, RoleText(e.role, nl)));
+        KboDisplayText(e.kbo), e.enterprise_name, what, RoleText(e.role, nl)));
   }
   if (r->items.empty() && page.cursor.empty()) {
     text.push_back(nl ? "  niets: deze persoon beheert niets"
@@ -246,31 +233,14 @@ int RunWho(const Context& ctx) {
   const bool nl = ctx.lang == "nl";
   const WhoReport& w = *r;
 
-  nlohmann::json j = {
-      {"kbo", w.kbo},
-      {"name", w.name},
-      {"active", w.active},
-      {"legal_representatives", PeopleJson(w.legal_representatives)},
-      {"active_capacities", w.active_capacities},
-      {"revision", w.revision}};
   std::vector<std::string> text = {
-      fmt::format("{} (KBO {}), {}", w.name, KboDisplay(w.kbo),
+      fmt::format("{}, {}", EnterpriseLabel(w.name, KboDisplayText(w.kbo)),
                   w.active ? (nl ? "actief" : "active")
                            : (nl ? "gestopt in de KBO" : "stopped in the KBO")),
       fmt::format("  WV: {}", PeopleText(w.legal_representatives, nl))};
 
   if (w.htb) {
     const WhoReport::Htb& h = *w.htb;
-    nlohmann::json hj = {{"person", PersonJson(h.person)},
-                         {"email", h.email},
-                         {"phone", h.phone},
-                         {"revision", h.revision},
-                         {"at", h.at}};
-    hj["appointed_by"] =
-        h.appointed_by ? PersonJson(*h.appointed_by) : nlohmann::json(nullptr);
-    hj["appointed_by_former_wv"] = h.appointed_by_former_wv;
-    hj["still_listed"] = h.still_listed;
-    j["htb"] = std::move(hj);
     text.push_back(fmt::format("  HTB: {}", PersonText(h.person)));
     text.push_back(fmt::format(fmt::runtime(nl ? "       e-mail {}, telefoon {}"
                                                : "       e-mail {}, phone {}"),
@@ -296,7 +266,6 @@ int RunWho(const Context& ctx) {
                "nothing until a WV appoints a new HTB");
     }
   } else {
-    j["htb"] = nullptr;
     text.push_back(nl ? "  HTB: geen; een WV stelt er een aan (handleiding "
                         "3.2)"
                       : "  HTB: none; a WV appoints one (manual 3.2)");
@@ -305,13 +274,7 @@ int RunWho(const Context& ctx) {
       fmt::format(fmt::runtime(nl ? "  Hoedanigheden: {}" : "  Capacities: {}"),
                   Join(w.active_capacities, nl)));
 
-  nlohmann::json domains = nlohmann::json::array();
   for (const WhoReport::Domain& d : w.domains) {
-    domains.push_back(
-        {{"capacity", d.capacity},
-         {"subdivision", d.subdivision},
-         {"tb", d.tb ? PersonJson(*d.tb) : nlohmann::json(nullptr)},
-         {"co_tbs", PeopleJson(d.co_tbs)}});
     text.push_back(fmt::format(
         fmt::runtime(nl ? "  Domein {} / {}: TB {}; co-TB: {}"
                         : "  Domain {} / {}: TB {}; co-TB: {}"),
@@ -319,20 +282,8 @@ int RunWho(const Context& ctx) {
         d.tb ? PersonText(*d.tb) : (nl ? "geen (de HTB)" : "none (the HTB)"),
         PeopleText(d.co_tbs, nl)));
   }
-  j["domains"] = std::move(domains);
 
-  nlohmann::json subs = nlohmann::json::array();
   for (const WhoReport::Subafdeling& s : w.subafdelingen) {
-    subs.push_back({{"hco", s.hco},
-                    {"facility_name", s.facility_name},
-                    {"facility_type", s.facility_type},
-                    {"facility_active", s.facility_active},
-                    {"capacity", s.capacity},
-                    {"subdivision", s.subdivision},
-                    {"email", s.email},
-                    {"applications", s.applications},
-                    {"managers", PeopleJson(s.managers)},
-                    {"users", s.users}});
     text.push_back(
         fmt::format("  Subafdeling HCO {} {} (type {}{}), {} / {}, {}", s.hco,
                     s.facility_name, s.facility_type,
@@ -347,10 +298,9 @@ int RunWho(const Context& ctx) {
   if (w.subafdelingen.empty()) {
     text.push_back(nl ? "  Subafdelingen: geen" : "  Subafdelingen: none");
   }
-  j["subafdelingen"] = std::move(subs);
   text.push_back(fmt::format(
       fmt::runtime(nl ? "(revisie {})" : "(revision {})"), w.revision));
-  ctx.Print(j, text);
+  ctx.Print(WhoJson(w), text);
   return kExitOk;
 }
 

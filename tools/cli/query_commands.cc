@@ -2,8 +2,8 @@
 #include <fmt/format.h>
 
 #include "cli_context.h"
+#include "toegang/answer_json.h"
 #include "toegang/error_codes.h"
-#include "toegang/identifiers.h"
 
 namespace toegang::cli {
 namespace {
@@ -53,15 +53,8 @@ int RunCheck(const Context& ctx) {
   }
   Result<Decision> d = engine->Check(insz, app, hco);
   if (!d.ok()) return ctx.Fail(d.status());
-  // Echo the INSZ in its canonical 11 digits (Check accepted it, so it
-  // parses), whatever form was typed.
-  const std::string canonical = Insz::Parse(insz)->ToString();
-  nlohmann::json j = {{"allowed", d->allowed},
-                      {"revision", d->revision},
-                      {"facilities", d->facilities},
-                      {"insz", canonical},
-                      {"app", app}};
-  if (!hco.empty()) j["hco"] = hco;
+  // The CLI prints its objects with sorted keys.
+  const nlohmann::json j = DecisionJson(*d);
   const bool nl = ctx.lang == "nl";
   std::string line;
   if (d->allowed) {
@@ -73,13 +66,13 @@ int RunCheck(const Context& ctx) {
                           "(revisie {})"
                         : "ALLOWED: {} may use {} through HCO {} "
                           "(revision {})"),
-        canonical, app, via, d->revision);
+        d->insz, d->application, via, d->revision);
   } else {
     line = fmt::format(
         fmt::runtime(nl ? "GEWEIGERD: {} mag {} niet gebruiken{} (revisie {})"
                         : "DENIED: {} may not use {}{} (revision {})"),
-        canonical, app, hco.empty() ? std::string() : " (HCO " + hco + ")",
-        d->revision);
+        d->insz, d->application,
+        d->hco.empty() ? std::string() : " (HCO " + d->hco + ")", d->revision);
   }
   ctx.Print(j, {line});
   return d->allowed ? kExitOk : kExitDenied;

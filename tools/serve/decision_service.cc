@@ -3,55 +3,41 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "decision_request.h"
 #include "query_string.h"
+#include "toegang/answer_json.h"
 #include "toegang/error_codes.h"
-#include "toegang/explanation_json.h"
-#include "toegang/identifiers.h"
 #include "toegang/text.h"
 
 namespace toegang::serve {
-
-// What a decision needs, from whichever part of the request it came.
-struct DecisionService::CheckInput {
-  std::string insz, app, hco;
-  uint64_t at_least = 0;
-  std::chrono::milliseconds wait{0};
-};
-
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using Params = std::vector<std::pair<std::string, std::string>>;
 
 constexpr std::string_view kJson = "application/json";
 
-std::string JsonText(std::string_view s) {
-  return nlohmann::json(std::string(s))
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 // Every JSON answer, with the names' bidirectional controls and line
 // separators written as escapes (toegang/text.h), as the CLI writes them.
-HttpResponse JsonResponse(int status, std::string body) {
+template <typename Json>
+HttpResponse JsonResponse(int status, const Json& json) {
   HttpResponse r;
   r.status = status;
   r.content_type = kJson;
-  r.body = JsonDisplaySafe(body);
+  r.body = JsonDisplaySafe(AnswerText(json));
   return r;
 }
 
 HttpResponse ErrorResponse(int status, std::string_view code,
                            std::string_view message) {
-  return JsonResponse(status, fmt::format("{{\"error\":{},\"message\":{}}}",
-                                          JsonText(code), JsonText(message)));
+  return JsonResponse(
+      status, nlohmann::ordered_json{{"error", code}, {"message", message}});
 }
 
-HttpResponse UsageError(std::string_view message) {
-  return ErrorResponse(400, code::kUsage, message);
+HttpResponse ErrorResponse(int status, const RequestError& error) {
+  return ErrorResponse(status, error.code, error.message);
 }
 
 // The HTTP status of a failed decision on /v1/check and /v1/explain.
@@ -80,89 +66,6 @@ HttpResponse FailureResponse(const Status& status) {
       ErrorResponse(StatusFor(status), status.code(), status.message());
   if (r.status == 503) r.headers.emplace_back("Retry-After", "1");
   return r;
-}
-
-// Digits only, at most 2^63 - 1 (as the CLI's --at-least).
-std::optional<uint64_t> ParseUnsigned(std::string_view text) {
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  uint64_t value = 0;
-  auto [end, ec] =
-      std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() ||
-      value > static_cast<uint64_t>(INT64_MAX)) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-std::string JoinFacilities(const std::vector<std::string>& facilities) {
-  std::string out;
-  for (const std::string& f : facilities) {
-    if (!out.empty()) out += ',';
-    out += f;
-  }
-  return out;
-}
-
-// Picks the named parameters out of params; any other name, or a name
-// given twice, is a usage error (returned as its message).
-std::optional<std::string> TakeParams(
-    const Params& params,
-    std::initializer_list<std::pair<std::string_view, std::string*>> wanted,
-    std::vector<std::string_view>* seen, bool* duplicate) {
-  for (const auto& [name, value] : params) {
-    auto it = std::find_if(wanted.begin(), wanted.end(),
-                           [&](const auto& w) { return w.first == name; });
-    if (it == wanted.end()) return "unknown parameter `" + name + "`";
-    if (std::find(seen->begin(), seen->end(), it->first) != seen->end()) {
-      *duplicate = true;
-      return "parameter `" + name + "` is given twice; send each input once";
-    }
-    seen->push_back(it->first);
-    *it->second = value;
-  }
-  return std::nullopt;
-}
-
-HttpResponse DuplicateError(std::string_view what) {
-  return ErrorResponse(
-      400, code::kDuplicateInput,
-      std::string(what) + " is given twice; send each input once");
-}
-
-// The HCO as gateways send it: digits only. Anything else (a sign, a space,
-// a dot) is refused here without echoing it, so that an answer never
-// carries an HCO other than the one decided on.
-bool BareDigits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
-}
-
-HttpResponse InvalidHco() {
-  return ErrorResponse(400, code::kInvalidHco,
-                       "hco is a facility's HCO number: digits only, "
-                       "nothing around them");
-}
-
-// Parses a JSON object body; *duplicate names a key given twice at its top
-// level (nlohmann keeps the last of them silently).
-nlohmann::json ParseBody(std::string_view body, std::string* duplicate) {
-  std::vector<std::string> keys;
-  auto callback = [&](int depth, nlohmann::json::parse_event_t event,
-                      nlohmann::json& parsed) {
-    if (event == nlohmann::json::parse_event_t::key && depth == 1 &&
-        parsed.is_string()) {
-      std::string key = parsed.get<std::string>();
-      if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
-        if (duplicate->empty()) *duplicate = key;
-      } else {
-        keys.push_back(std::move(key));
-      }
-    }
-    return true;
-  };
-  return nlohmann::json::parse(body, callback, false);
 }
 
 }  // namespace
@@ -280,98 +183,41 @@ HttpResponse DecisionService::AtLeast(
 HttpResponse DecisionService::Check(const HttpRequest& request,
                                     std::string_view query) {
   const Clock::time_point start = Clock::now();
-  CheckInput input;
-  input.wait = options_.max_wait;
-  std::string at_least = std::string(request.Header(kAtLeastHeader));
-  std::string wait_ms;
-  auto invalid = [&](HttpResponse r) {
+  auto invalid = [&](const RequestError& error) {
     metrics_.RecordDecision(Endpoint::kCheck, Outcome::kInvalid,
                             Clock::now() - start);
-    return r;
+    return ErrorResponse(400, error);
   };
-  if (request.HeaderCount(kAtLeastHeader) > 1) {
-    return invalid(DuplicateError(kAtLeastHeader));
+  RequestParser parser(
+      {Input::kInsz, Input::kApp, Input::kHco, Input::kAtLeast, Input::kWaitMs},
+      Wording::kApi);
+  const size_t at_least_headers = request.HeaderCount(kAtLeastHeader);
+  const std::string_view at_least_header = request.Header(kAtLeastHeader);
+  if (auto e = RequestParser::Once(kAtLeastHeader, at_least_headers)) {
+    return invalid(*e);
   }
+  // The header first for a body (a field that repeats it is the error),
+  // last for a query (a malformed or unknown parameter is the error).
+  std::optional<RequestError> error;
   if (request.method == "POST") {
-    std::string duplicate;
-    nlohmann::json body = ParseBody(request.body, &duplicate);
-    if (!body.is_object()) {
-      return invalid(UsageError("the body must be a JSON object"));
-    }
-    if (!duplicate.empty()) {
-      return invalid(DuplicateError("field `" + duplicate + "`"));
-    }
-    for (auto& [name, value] : body.items()) {
-      std::string* field = name == "insz"       ? &input.insz
-                           : name == "app"      ? &input.app
-                           : name == "hco"      ? &input.hco
-                           : name == "at_least" ? &at_least
-                           : name == "wait_ms"  ? &wait_ms
-                                                : nullptr;
-      if (field == nullptr) {
-        return invalid(UsageError("unknown field `" + name + "`"));
-      }
-      if (field == &at_least && request.HeaderCount(kAtLeastHeader) > 0) {
-        return invalid(DuplicateError(
-            "the revision (field `at_least` and the X-Toegang-At-Least "
-            "header)"));
-      }
-      if (value.is_string()) {
-        *field = value.get<std::string>();
-      } else if (value.is_number_unsigned() &&
-                 (field == &at_least || field == &wait_ms)) {
-        *field = std::to_string(value.get<uint64_t>());
-      } else if (!value.is_null()) {
-        return invalid(UsageError("field `" + name + "` must be a " +
-                                  (field == &at_least || field == &wait_ms
-                                       ? "non-negative integer"
-                                       : "string")));
-      }
-    }
+    error = parser.TakeHeader(Input::kAtLeast, kAtLeastHeader, at_least_headers,
+                              at_least_header);
+    if (!error) error = parser.TakeBody(request.body);
   } else {
-    std::optional<Params> params = ParseQuery(query);
-    if (!params) return invalid(UsageError("malformed query string"));
-    std::vector<std::string_view> seen;
-    std::string query_at_least;
-    bool duplicate = false;
-    if (auto bad = TakeParams(*params,
-                              {{"insz", &input.insz},
-                               {"app", &input.app},
-                               {"hco", &input.hco},
-                               {"at_least", &query_at_least},
-                               {"wait_ms", &wait_ms}},
-                              &seen, &duplicate)) {
-      return invalid(duplicate ? ErrorResponse(400, code::kDuplicateInput, *bad)
-                               : UsageError(*bad));
-    }
-    if (std::find(seen.begin(), seen.end(), "at_least") != seen.end()) {
-      if (request.HeaderCount(kAtLeastHeader) > 0) {
-        return invalid(DuplicateError(
-            "the revision (parameter `at_least` and the X-Toegang-At-Least "
-            "header)"));
-      }
-      at_least = query_at_least;
+    error = parser.TakeQuery(query);
+    if (!error) {
+      error = parser.TakeHeader(Input::kAtLeast, kAtLeastHeader,
+                                at_least_headers, at_least_header);
     }
   }
-  if (input.insz.empty() || input.app.empty()) {
-    return invalid(UsageError("check needs insz and app"));
+  if (error) return invalid(*error);
+  if (parser.value(Input::kInsz).empty() || parser.value(Input::kApp).empty()) {
+    return invalid({std::string(code::kUsage), "check needs insz and app"});
   }
-  if (!input.hco.empty() && !BareDigits(input.hco)) {
-    return invalid(InvalidHco());
-  }
-  if (!at_least.empty()) {
-    std::optional<uint64_t> r = ParseUnsigned(at_least);
-    if (!r) return invalid(UsageError("at_least is a revision number"));
-    input.at_least = *r;
-  }
-  if (!wait_ms.empty()) {
-    std::optional<uint64_t> w = ParseUnsigned(wait_ms);
-    if (!w) return invalid(UsageError("wait_ms is a number of milliseconds"));
-    input.wait = std::chrono::milliseconds(std::min<uint64_t>(
-        *w, static_cast<uint64_t>(options_.max_wait.count())));
-  }
+  DecisionRequest input;
+  if (auto e = parser.Finish(&input)) return invalid(*e);
   return AtLeast(
-      input.at_least, input.wait,
+      input.at_least, Wait(input),
       [this, input, start](const Status& caught) -> HttpResponse {
         Result<Decision> d =
             caught.ok() ? engine_->Check(input.insz, input.app, input.hco)
@@ -381,27 +227,10 @@ HttpResponse DecisionService::Check(const HttpRequest& request,
                                   Clock::now() - start);
           return FailureResponse(d.status());
         }
-        // Check accepted the INSZ, so it parses: echo its canonical 11
-        // digits as `toegang --json check` does.
-        const std::string canonical = Insz::Parse(input.insz)->ToString();
-        std::string facilities;
-        for (const std::string& f : d->facilities) {
-          facilities += facilities.empty() ? "\"" : ",\"";
-          facilities += f;  // HCO numbers are digits
-          facilities += '"';
-        }
-        std::string body = fmt::format(
-            "{{\"allowed\":{},\"revision\":{},\"facilities\":[{}],"
-            "\"insz\":\"{}\",\"app\":{}",
-            d->allowed, d->revision, facilities, canonical,
-            JsonText(input.app));
-        // Bare digits (checked above): the HCO decided on.
-        if (!input.hco.empty()) body += ",\"hco\":" + JsonText(input.hco);
-        body += '}';
         metrics_.RecordDecision(
             Endpoint::kCheck, d->allowed ? Outcome::kAllowed : Outcome::kDenied,
             Clock::now() - start);
-        return JsonResponse(200, std::move(body));
+        return JsonResponse(200, DecisionJson(*d));
       });
 }
 
@@ -410,8 +239,6 @@ HttpResponse DecisionService::Gateway(const HttpRequest& request,
                                       Endpoint endpoint) {
   const Clock::time_point start = Clock::now();
   const bool envoy = endpoint == Endpoint::kExtAuthz;
-  CheckInput input;
-  input.wait = options_.max_wait;
 
   auto refuse = [this, envoy, endpoint, start](
                     int status, std::string_view code, std::string_view message,
@@ -424,90 +251,53 @@ HttpResponse DecisionService::Gateway(const HttpRequest& request,
     if (status == 503) r.headers.emplace_back("Retry-After", "1");
     return r;
   };
-  auto duplicate = [&](std::string_view what) {
-    return refuse(400, code::kDuplicateInput,
-                  std::string(what) + " is given twice; send each input once",
-                  Outcome::kInvalid);
+  // An input given twice is a 400 (nginx fails closed on it), any other
+  // refused input a 403.
+  auto invalid = [&](const RequestError& e) {
+    return refuse(e.code == code::kDuplicateInput ? 400 : 403, e.code,
+                  e.message, Outcome::kInvalid);
   };
 
-  // Each input at most once, whichever header carries it.
-  if (request.HeaderCount(options_.insz_header) > 1) {
-    return duplicate(options_.insz_header);
+  RequestParser parser({Input::kApp, Input::kHco, Input::kAtLeast},
+                       Wording::kGateway);
+  // The headers that carry an input, each at most once.
+  std::vector<std::pair<Input, std::string_view>> headers = {
+      {Input::kInsz, options_.insz_header},
+      {Input::kHco, kHcoHeader},
+      {Input::kAtLeast, kAtLeastHeader}};
+  // Envoy's path carries the client's original query, which must never
+  // steer the decision; the application is the operator's: --app, or the
+  // header the proxy sets when the operator named one. nginx's
+  // auth_request URI is the operator's configuration, so its query may
+  // name the application; no header can (the client's headers reach this
+  // subrequest).
+  if (envoy && !options_.app_header.empty()) {
+    headers.emplace_back(Input::kApp, options_.app_header);
   }
-  if (request.HeaderCount(kHcoHeader) > 1) return duplicate(kHcoHeader);
-  if (request.HeaderCount(kAtLeastHeader) > 1) return duplicate(kAtLeastHeader);
-  input.insz = std::string(request.Header(options_.insz_header));
-  input.hco = std::string(request.Header(kHcoHeader));
-  std::string at_least = std::string(request.Header(kAtLeastHeader));
-
-  if (envoy) {
-    // Envoy's path carries the client's original query, which must never
-    // steer the decision; the application is the operator's: --app, or
-    // the header the proxy sets when the operator named one.
-    if (!options_.app_header.empty()) {
-      if (request.HeaderCount(options_.app_header) > 1) {
-        return duplicate(options_.app_header);
-      }
-      input.app = std::string(request.Header(options_.app_header));
-    }
-  } else {
-    // nginx's auth_request URI is the operator's configuration, so its
-    // query may name the application; no header can (the client's headers
-    // reach this subrequest).
-    std::optional<Params> params = ParseQuery(query);
-    if (!params) {
-      return refuse(403, code::kUsage, "malformed query string",
-                    Outcome::kInvalid);
-    }
-    std::string query_hco, query_at_least;
-    std::vector<std::string_view> seen;
-    bool twice = false;
-    if (auto bad = TakeParams(*params,
-                              {{"app", &input.app},
-                               {"hco", &query_hco},
-                               {"at_least", &query_at_least}},
-                              &seen, &twice)) {
-      return twice ? refuse(400, code::kDuplicateInput, *bad, Outcome::kInvalid)
-                   : refuse(403, code::kUsage, *bad, Outcome::kInvalid);
-    }
-    auto given = [&](std::string_view name) {
-      return std::find(seen.begin(), seen.end(), name) != seen.end();
-    };
-    if (given("hco")) {
-      if (request.HeaderCount(kHcoHeader) > 0) {
-        return duplicate("the facility (parameter `hco` and X-Toegang-Hco)");
-      }
-      input.hco = query_hco;
-    }
-    if (given("at_least")) {
-      if (request.HeaderCount(kAtLeastHeader) > 0) {
-        return duplicate(
-            "the revision (parameter `at_least` and X-Toegang-At-Least)");
-      }
-      at_least = query_at_least;
+  for (const auto& [input, name] : headers) {
+    if (auto e = RequestParser::Once(name, request.HeaderCount(name))) {
+      return invalid(*e);
     }
   }
-  if (input.app.empty()) input.app = options_.default_app;
-  if (input.insz.empty()) {
+  if (!envoy) {
+    if (auto e = parser.TakeQuery(query)) return invalid(*e);
+  }
+  for (const auto& [input, name] : headers) {
+    if (auto e = parser.TakeHeader(input, name, request.HeaderCount(name),
+                                   request.Header(name))) {
+      return invalid(*e);
+    }
+  }
+  parser.Default(Input::kApp, options_.default_app);
+  if (parser.value(Input::kInsz).empty()) {
     return refuse(401, "missing_insz",
                   "the request has no " + options_.insz_header + " header",
                   Outcome::kInvalid);
   }
-  if (!input.hco.empty() && !BareDigits(input.hco)) {
-    return refuse(403, code::kInvalidHco,
-                  "hco is a facility's HCO number: digits only",
-                  Outcome::kInvalid);
-  }
-  if (!at_least.empty()) {
-    std::optional<uint64_t> r = ParseUnsigned(at_least);
-    if (!r) {
-      return refuse(403, code::kUsage, "at_least is a revision number",
-                    Outcome::kInvalid);
-    }
-    input.at_least = *r;
-  }
+  DecisionRequest input;
+  if (auto e = parser.Finish(&input)) return invalid(*e);
   return AtLeast(
-      input.at_least, input.wait,
+      input.at_least, options_.max_wait,
       [this, input, envoy, endpoint, start,
        refuse](const Status& caught) -> HttpResponse {
         Result<Decision> d =
@@ -524,14 +314,13 @@ HttpResponse DecisionService::Gateway(const HttpRequest& request,
         r.headers.emplace_back(kRevisionHeader, std::to_string(d->revision));
         if (d->allowed) {
           r.status = envoy ? 200 : 204;
-          r.headers.emplace_back(kFacilitiesHeader,
-                                 JoinFacilities(d->facilities));
+          r.headers.emplace_back(kFacilitiesHeader, FacilitiesList(*d));
         } else {
           r.status = 403;
           if (envoy) {
             r.content_type = kJson;
-            r.body = fmt::format("{{\"allowed\":false,\"revision\":{}}}",
-                                 d->revision);
+            r.body = AnswerText(nlohmann::ordered_json{
+                {"allowed", false}, {"revision", d->revision}});
           }
         }
         metrics_.RecordDecision(
@@ -544,66 +333,35 @@ HttpResponse DecisionService::Gateway(const HttpRequest& request,
 HttpResponse DecisionService::Explain(const HttpRequest& request,
                                       std::string_view query) {
   const Clock::time_point start = Clock::now();
-  auto invalid = [&](HttpResponse r) {
+  auto invalid = [&](const RequestError& error) {
     metrics_.RecordDecision(Endpoint::kExplain, Outcome::kInvalid,
                             Clock::now() - start);
-    return r;
+    return ErrorResponse(400, error);
   };
-  if (request.HeaderCount(kAtLeastHeader) > 1) {
-    return invalid(DuplicateError(kAtLeastHeader));
+  RequestParser parser({Input::kInsz, Input::kApp, Input::kHco, Input::kLang,
+                        Input::kAtLeast, Input::kWaitMs},
+                       Wording::kApi);
+  const size_t at_least_headers = request.HeaderCount(kAtLeastHeader);
+  std::optional<RequestError> error =
+      RequestParser::Once(kAtLeastHeader, at_least_headers);
+  if (!error) error = parser.TakeQuery(query);
+  if (!error) {
+    error = parser.TakeHeader(Input::kAtLeast, kAtLeastHeader, at_least_headers,
+                              request.Header(kAtLeastHeader));
   }
-  std::optional<Params> params = ParseQuery(query);
-  if (!params) return invalid(UsageError("malformed query string"));
-  std::string insz, app, hco, lang, at_least, wait_ms;
-  std::vector<std::string_view> seen;
-  bool duplicate = false;
-  if (auto bad = TakeParams(*params,
-                            {{"insz", &insz},
-                             {"app", &app},
-                             {"hco", &hco},
-                             {"lang", &lang},
-                             {"at_least", &at_least},
-                             {"wait_ms", &wait_ms}},
-                            &seen, &duplicate)) {
-    return invalid(duplicate ? ErrorResponse(400, code::kDuplicateInput, *bad)
-                             : UsageError(*bad));
+  if (error) return invalid(*error);
+  if (parser.value(Input::kInsz).empty() || parser.value(Input::kApp).empty()) {
+    return invalid({std::string(code::kUsage), "explain needs insz and app"});
   }
-  if (request.HeaderCount(kAtLeastHeader) > 0) {
-    if (std::find(seen.begin(), seen.end(), "at_least") != seen.end()) {
-      return invalid(DuplicateError(
-          "the revision (parameter `at_least` and the X-Toegang-At-Least "
-          "header)"));
-    }
-    at_least = std::string(request.Header(kAtLeastHeader));
-  }
-  if (insz.empty() || app.empty()) {
-    return invalid(UsageError("explain needs insz and app"));
-  }
-  if (!hco.empty() && !BareDigits(hco)) return invalid(InvalidHco());
-  if (lang.empty()) lang = "en";
-  if (lang != "nl" && lang != "en") {
-    return invalid(UsageError("lang is nl or en"));
-  }
-  std::chrono::milliseconds wait = options_.max_wait;
-  uint64_t revision = 0;
-  if (!at_least.empty()) {
-    std::optional<uint64_t> r = ParseUnsigned(at_least);
-    if (!r) return invalid(UsageError("at_least is a revision number"));
-    revision = *r;
-  }
-  if (!wait_ms.empty()) {
-    std::optional<uint64_t> w = ParseUnsigned(wait_ms);
-    if (!w) return invalid(UsageError("wait_ms is a number of milliseconds"));
-    wait = std::chrono::milliseconds(std::min<uint64_t>(
-        *w, static_cast<uint64_t>(options_.max_wait.count())));
-  }
+  DecisionRequest input;
+  if (auto e = parser.Finish(&input)) return invalid(*e);
   return AtLeast(
-      revision, wait,
-      [this, insz, app, hco, lang, start](const Status& caught) {
+      input.at_least, Wait(input), [this, input, start](const Status& caught) {
         Result<Explanation> e =
-            caught.ok() ? engine_->Explain(insz, app, hco,
-                                           lang == "nl" ? Lang::kNl : Lang::kEn)
-                        : Result<Explanation>(caught);
+            caught.ok()
+                ? engine_->Explain(input.insz, input.app, input.hco,
+                                   input.lang == "nl" ? Lang::kNl : Lang::kEn)
+                : Result<Explanation>(caught);
         if (!e.ok()) {
           metrics_.RecordDecision(Endpoint::kExplain, OutcomeFor(e.status()),
                                   Clock::now() - start);
@@ -613,8 +371,15 @@ HttpResponse DecisionService::Explain(const HttpRequest& request,
             Endpoint::kExplain,
             e->allowed ? Outcome::kAllowed : Outcome::kDenied,
             Clock::now() - start);
-        return JsonResponse(200, ExplanationToJson(*e));
+        return JsonResponse(200, ExplanationJson(*e));
       });
+}
+
+std::chrono::milliseconds DecisionService::Wait(
+    const DecisionRequest& input) const {
+  if (!input.wait_ms) return options_.max_wait;
+  return std::chrono::milliseconds(std::min<uint64_t>(
+      *input.wait_ms, static_cast<uint64_t>(options_.max_wait.count())));
 }
 
 HttpResponse DecisionService::Health() const {
@@ -654,9 +419,7 @@ HttpResponse DecisionService::Health() const {
                       {"follow_failures", follow.failures}};
   if (!follow.last_error.empty()) j["last_error"] = follow.last_error;
   if (!follow.store_ok) j["store_error"] = follow.store_error;
-  return JsonResponse(
-      healthy ? 200 : 503,
-      j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return JsonResponse(healthy ? 200 : 503, j);
 }
 
 }  // namespace toegang::serve

@@ -92,6 +92,7 @@ struct HttpRequest {
 };
 
 struct HttpResponse;
+struct DecisionRequest;  // decision_request.h
 
 // A decision that waits for a revision: the transport calls
 // DecisionService::Resume() once the engine's revision is at least
@@ -166,8 +167,6 @@ class DecisionService {
   Metrics* mutable_metrics() { return &metrics_; }
 
  private:
-  struct CheckInput;
-
   HttpResponse Check(const HttpRequest& request, std::string_view query);
   HttpResponse Gateway(const HttpRequest& request, std::string_view query,
                        Endpoint endpoint);
@@ -180,6 +179,9 @@ class DecisionService {
       uint64_t at_least, std::chrono::milliseconds wait,
       std::function<HttpResponse(const Status& caught)> finish) const;
   HttpResponse Dispatch(const HttpRequest& request);
+  // How long a request waits for its at_least: its wait_ms, at most
+  // max_wait (max_wait when it names none).
+  std::chrono::milliseconds Wait(const DecisionRequest& input) const;
 
   Engine* const engine_;
   const ServiceOptions options_;

@@ -170,6 +170,13 @@ struct Decision {
   // When allowed: the HCO numbers of the facilities through which access is
   // granted, sorted. Empty when denied.
   std::vector<std::string> facilities;
+  // The question decided, as answers echo it (toegang/answer_json.h): the
+  // person's INSZ in its canonical 11 digits whatever form was asked, and
+  // the application and facility as the caller named them (hco empty when
+  // any facility was asked).
+  std::string insz;
+  std::string application;
+  std::string hco;
 };
 
 // What a committed mutation did.

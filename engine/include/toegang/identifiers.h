@@ -120,6 +120,15 @@ class Hco {
 // distinct keys; no key is 0.
 std::optional<uint64_t> HcoKey(std::string_view hco);
 
+// The one parser of unsigned decimal text (std::from_chars): its value when
+// text is one or more ASCII digits and nothing else (no sign, no space) and
+// the value fits in 64 bits; nullopt otherwise.
+std::optional<uint64_t> ParseDigits(std::string_view text);
+
+// A whole number as a person or a request gives it (a revision, a number of
+// milliseconds, a count): ParseDigits, at most 19 digits, at most 2^63 - 1.
+std::optional<uint64_t> ParseWholeNumber(std::string_view text);
+
 // CoBRHA zorgvoorzieningstype code: exactly three digits, e.g. "009".
 class TypeCode {
  public:

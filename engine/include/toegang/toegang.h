@@ -99,7 +99,7 @@ int toegang_check(toegang_engine* engine, const char* insz, const char* app,
                   size_t* facilities_length);
 
 /* Why (not)? The explanation of SPEC 4.5 as JSON (the same object as
- * `toegang --json explain`, see toegang/explanation_json.h), in lang "nl"
+ * `toegang --json explain`, see toegang/answer_json.h), in lang "nl"
  * or "en" (NULL: "en"). On TOEGANG_OK *json is a NUL-terminated string the
  * caller frees with toegang_free(); on failure *json is NULL.
  * Codes: TOEGANG_OK, TOEGANG_INVALID_INPUT, TOEGANG_NULL_ARGUMENT,

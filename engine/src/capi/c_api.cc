@@ -8,8 +8,8 @@
 #include <new>
 #include <string>
 
+#include "toegang/answer_json.h"
 #include "toegang/engine.h"
-#include "toegang/explanation_json.h"
 #include "toegang/status.h"
 #include "toegang/toegang.h"
 
@@ -135,10 +135,8 @@ int toegang_check(toegang_engine* engine, const char* insz, const char* app,
     if (!d.ok()) return FromStatus(d.status());
     *allowed = d->allowed ? 1 : 0;
     if (revision != nullptr) *revision = d->revision;
-    size_t length = 0;
-    for (const std::string& f : d->facilities) {
-      length += f.size() + (length == 0 ? 0 : 1);
-    }
+    const std::string list = toegang::FacilitiesList(*d);
+    const size_t length = list.size();
     if (facilities_length != nullptr) *facilities_length = length;
     if (facilities == nullptr) return static_cast<int>(TOEGANG_OK);
     if (length + 1 > facilities_size) {
@@ -147,13 +145,7 @@ int toegang_check(toegang_engine* engine, const char* insz, const char* app,
                           " bytes, the buffer has " +
                           std::to_string(facilities_size));
     }
-    char* out = facilities;
-    for (size_t i = 0; i < d->facilities.size(); ++i) {
-      if (i > 0) *out++ = ',';
-      std::memcpy(out, d->facilities[i].data(), d->facilities[i].size());
-      out += d->facilities[i].size();
-    }
-    *out = '\0';
+    std::memcpy(facilities, list.c_str(), length + 1);
     return static_cast<int>(TOEGANG_OK);
   });
 }

@@ -55,6 +55,7 @@
 #include "engine/snapshot_keeper.h"
 #include "engine/stop_signal.h"
 #include "model/catalogue.h"
+#include "model/text_forms.h"
 #include "rules/explain.h"
 #include "rules/graph_dot.h"
 #include "rules/listings.h"
@@ -141,7 +142,7 @@ class EngineImpl : public Engine {
 
   Result<Decision> Check(std::string_view insz, std::string_view application,
                          std::string_view hco) const override {
-    // One pass over the index; a denial allocates nothing.
+    // One pass over the index.
     return Decide(
         insz, application, hco,
         [&](const CheckReader auto& index) -> Result<Decision> {
@@ -149,6 +150,9 @@ class EngineImpl : public Engine {
           if (!q.ok()) return q.status();
           Decision d;
           d.revision = index.revision();
+          d.insz = InszDigits(q->insz);
+          d.application = std::string(application);
+          d.hco = std::string(hco);
           const std::optional<uint32_t> at = FacilityOf(index, q->hco);
           if (!at) return d;  // unknown facility: denied
           d.facilities = index.GrantingHcos(q->insz, q->app, *at);

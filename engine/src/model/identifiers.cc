@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -620,13 +622,25 @@ Result<Hco> Hco::Parse(std::string_view text) {
 
 std::optional<uint64_t> HcoKey(std::string_view hco) {
   static_assert(kMaxHcoDigits <= 15);  // 10^15 < 2^50: the count fits above
-  if (hco.empty() || hco.size() > kMaxHcoDigits) return std::nullopt;
+  if (hco.size() > kMaxHcoDigits) return std::nullopt;
+  const std::optional<uint64_t> value = ParseDigits(hco);
+  if (!value) return std::nullopt;
+  return (uint64_t{hco.size()} << 50) | *value;
+}
+
+std::optional<uint64_t> ParseDigits(std::string_view text) {
+  const char* end = text.data() + text.size();
   uint64_t value = 0;
-  for (char c : hco) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return (uint64_t{hco.size()} << 50) | value;
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+std::optional<uint64_t> ParseWholeNumber(std::string_view text) {
+  if (text.size() > 19) return std::nullopt;
+  std::optional<uint64_t> value = ParseDigits(text);
+  if (!value || *value > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  return value;
 }
 
 // --- TypeCode ------------------------------------------------------------

@@ -34,15 +34,9 @@ inline std::string KboDisplay(uint64_t kbo) {
 }
 
 // The inverse of the digit forms above: the number, or nullopt when text is
-// empty or holds anything but digits.
+// empty, holds anything but digits or does not fit in 64 bits.
 inline std::optional<uint64_t> FromDigits(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return v;
+  return ParseDigits(text);
 }
 
 }  // namespace toegang

@@ -23,6 +23,7 @@
 
 #include "model/text_forms.h"
 #include "toegang/identifiers.h"
+#include "toegang/labels.h"
 #include "toegang/text.h"
 
 namespace toegang {
@@ -266,7 +267,7 @@ class GraphWriter {
     const EnterpriseData& e = g_.enterprise(enterprise_);
     out << "graph [rankdir=LR, charset=\"UTF-8\", fontname=\"Helvetica\", "
            "labelloc=t, label="
-        << Quoted({"toegang: " + e.name + " (KBO " + KboDisplay(e.kbo) + ")"})
+        << Quoted({"toegang: " + EnterpriseLabel(e.name, KboDisplay(e.kbo))})
         << "];\n"
         << "node [fontname=\"Helvetica\", fontsize=10];\n"
         << "edge [fontname=\"Helvetica\", fontsize=9];\n";

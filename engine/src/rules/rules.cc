@@ -7,10 +7,11 @@
 #include <optional>
 #include <unordered_map>
 
-#include "rules/administration.h"
 #include "model/text_forms.h"
+#include "rules/administration.h"
 #include "toegang/error_codes.h"
 #include "toegang/identifiers.h"
+#include "toegang/labels.h"
 
 namespace toegang {
 namespace {
@@ -109,8 +110,7 @@ class Planner {
   // --- text for messages ------------------------------------------------
   std::string PersonLabel(Vertex p) const {
     const PersonView d = g_.person(p);
-    const std::string id = InszDisplay(d.insz);
-    return d.name.empty() ? id : fmt::format("{} ({})", d.name, id);
+    return NamedLabel(d.name, InszDisplay(d.insz));
   }
   // The ops a change causes are planned in order of the identifiers they
   // name (INSZ, then application), not in the order the graph lists its
@@ -142,8 +142,8 @@ class Planner {
   }
   std::string EnterpriseLabel() const {
     const EnterpriseData& e = g_.enterprise(ent_);
-    return e.name.empty() ? KboDisplay(e.kbo)
-                          : fmt::format("{} ({})", e.name, KboDisplay(e.kbo));
+    // Refusals and audit rows name the enterprise with its bare number.
+    return NamedLabel(e.name, KboDisplay(e.kbo));
   }
   // The enterprise CoBRHA lists as the facility's organizer.
   std::string OrganizerLabel(const FacilityData& f) const {

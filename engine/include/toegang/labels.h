@@ -1,0 +1,42 @@
+// How answers and messages name a person or an enterprise in text: one
+// formatter, "NAME (ID)", or ID alone when the name is unknown.
+//
+// Which ID each output shows (docs/cli.md):
+//   - a person: the INSZ's display form, "Koen Maes (82.01.01-245.96)", in
+//     messages and explanations; the 11 digits in the helpdesk views
+//     (who), "Koen Maes (82010124596)", where they are copied into
+//     commands.
+//   - an enterprise: "vzw X (KBO 0412.345.614)" (EnterpriseLabel) where
+//     KBO and HCO numbers stand side by side (explain, who, graph); the
+//     bare display form "vzw X (0412.345.614)" in refusal messages and the
+//     audit log, which name no other kind of number.
+//
+// Thread safety: pure functions.
+#ifndef TOEGANG_LABELS_H_
+#define TOEGANG_LABELS_H_
+
+#include <string>
+#include <string_view>
+
+#include "toegang/queries.h"
+
+namespace toegang {
+
+// "NAME (ID)", or ID when name is empty.
+std::string NamedLabel(std::string_view name, std::string_view id);
+
+// A person with the INSZ's display form (the 11 digits as given when they
+// are not a valid INSZ).
+std::string PersonLabel(const PersonRef& person);
+
+// An enterprise number's display form, "0412.345.614" (kbo as given when it
+// is not a valid KBO number).
+std::string KboDisplayText(std::string_view kbo);
+
+// An enterprise: NamedLabel(name, "KBO " + kbo_display).
+std::string EnterpriseLabel(std::string_view name,
+                            std::string_view kbo_display);
+
+}  // namespace toegang
+
+#endif  // TOEGANG_LABELS_H_

@@ -1,0 +1,114 @@
+#include "toegang/answer_json.h"
+
+#include <optional>
+
+namespace toegang {
+namespace {
+
+nlohmann::json OptionalPersonJson(const std::optional<PersonRef>& p) {
+  return p ? PersonJson(*p) : nlohmann::json(nullptr);
+}
+
+nlohmann::json PeopleJson(const std::vector<PersonRef>& people) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const PersonRef& p : people) list.push_back(PersonJson(p));
+  return list;
+}
+
+nlohmann::json HtbJson(const WhoReport::Htb& h) {
+  return {{"person", PersonJson(h.person)},
+          {"email", h.email},
+          {"phone", h.phone},
+          {"revision", h.revision},
+          {"at", h.at},
+          {"appointed_by", OptionalPersonJson(h.appointed_by)},
+          {"appointed_by_former_wv", h.appointed_by_former_wv},
+          {"still_listed", h.still_listed}};
+}
+
+}  // namespace
+
+nlohmann::ordered_json DecisionJson(const Decision& d) {
+  nlohmann::ordered_json j = {{"allowed", d.allowed},
+                              {"revision", d.revision},
+                              {"facilities", d.facilities},
+                              {"insz", d.insz},
+                              {"app", d.application}};
+  if (!d.hco.empty()) j["hco"] = d.hco;
+  return j;
+}
+
+nlohmann::json PersonJson(const PersonRef& p) {
+  return {{"insz", p.insz}, {"name", p.name}};
+}
+
+nlohmann::json ExplanationJson(const Explanation& e) {
+  nlohmann::json chain = nlohmann::json::array();
+  for (const ChainLink& l : e.chain) {
+    chain.push_back({{"step", l.step},
+                     {"person", OptionalPersonJson(l.person)},
+                     {"made_by", OptionalPersonJson(l.made_by)},
+                     {"revision", l.revision},
+                     {"at", l.at},
+                     {"text", l.text}});
+  }
+  return {{"allowed", e.allowed},
+          {"revision", e.revision},
+          {"facilities", e.facilities},
+          {"chain", chain},
+          {"reason", e.reason},
+          {"condition", e.condition},
+          {"manual", e.manual},
+          {"candidate_kbo", e.candidate_kbo},
+          {"candidate_hco", e.candidate_hco},
+          {"fixers", PeopleJson(e.fixers)},
+          {"where_to_ask", e.where_to_ask},
+          {"summary", e.summary}};
+}
+
+nlohmann::json WhoJson(const WhoReport& w) {
+  nlohmann::json domains = nlohmann::json::array();
+  for (const WhoReport::Domain& d : w.domains) {
+    domains.push_back({{"capacity", d.capacity},
+                       {"subdivision", d.subdivision},
+                       {"tb", OptionalPersonJson(d.tb)},
+                       {"co_tbs", PeopleJson(d.co_tbs)}});
+  }
+  nlohmann::json subs = nlohmann::json::array();
+  for (const WhoReport::Subafdeling& s : w.subafdelingen) {
+    subs.push_back({{"hco", s.hco},
+                    {"facility_name", s.facility_name},
+                    {"facility_type", s.facility_type},
+                    {"facility_active", s.facility_active},
+                    {"capacity", s.capacity},
+                    {"subdivision", s.subdivision},
+                    {"email", s.email},
+                    {"applications", s.applications},
+                    {"managers", PeopleJson(s.managers)},
+                    {"users", s.users}});
+  }
+  return {{"kbo", w.kbo},
+          {"name", w.name},
+          {"active", w.active},
+          {"legal_representatives", PeopleJson(w.legal_representatives)},
+          {"active_capacities", w.active_capacities},
+          {"revision", w.revision},
+          {"htb", w.htb ? HtbJson(*w.htb) : nlohmann::json(nullptr)},
+          {"domains", std::move(domains)},
+          {"subafdelingen", std::move(subs)}};
+}
+
+std::string ExplanationToJson(const Explanation& e) {
+  return AnswerText(ExplanationJson(e));
+}
+
+std::string FacilitiesList(const Decision& d) {
+  std::string out;
+  for (const std::string& f : d.facilities) {
+    if (!out.empty()) out += ',';
+    out += f;
+  }
+  return out;
+}
+
+}  // namespace toegang
