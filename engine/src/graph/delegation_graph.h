@@ -31,7 +31,10 @@
 //     for each subafdeling exactly what SubafdelingGrants() computes.
 //
 // Thread safety: not synchronized. Const methods may run concurrently with
-// each other; any non-const call needs exclusive access (the engine's lock).
+// each other; a non-const call needs exclusive access. The engine keeps two
+// instances (base/left_right.h) and changes one only as the writer, under
+// its writer mutex, while no reader reads it; a graph being loaded or
+// compacted is not shared yet.
 #ifndef TOEGANG_DELEGATION_GRAPH_H_
 #define TOEGANG_DELEGATION_GRAPH_H_
 
