@@ -33,6 +33,10 @@
 //  - startup() and follow_state() take a small bookkeeping mutex that no
 //    call holds while it waits for anything.
 // A query that starts after Apply() returns sees the change.
+// Errors: no exception leaves a method (toegang/status.h). An internal
+// failure (out of memory, a capacity limit of the model) is the code
+// `internal`; when it left the model half-changed, the engine loads the
+// federation again from the database before its next write or catch-up.
 // Several processes may open the same database file: before each mutation
 // (and, with OpenOptions::follow_interval, in the background) the engine
 // catches up with commits made by others by replaying the change log.

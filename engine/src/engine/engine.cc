@@ -28,7 +28,9 @@
 
 #include "model/catalogue.h"
 #include "base/csv_reader.h"
+#include "base/exception_boundary.h"
 #include "graph/delegation_graph.h"
+#include "engine/guarded_engine.h"
 #include "rules/explain.h"
 #include "import/extract_source.h"
 #include "graph/frozen_store.h"
@@ -109,7 +111,12 @@ class EngineImpl : public Engine {
     if (twin_.valid()) twin_.wait();  // the copy reads the model
     // Leave a current snapshot for the next start (a cache: errors are
     // ignored).
-    if (model_ready_.load()) WriteSnapshot(/*only_if_stale=*/!snapshot_due_);
+    if (model_ready_.load()) {
+      (void)CatchAll("writing the index snapshot", [&] {
+        WriteSnapshot(/*only_if_stale=*/!snapshot_due_);
+        return Status::Ok();
+      });
+    }
   }
 
   Status Init() {
@@ -886,12 +893,14 @@ class EngineImpl : public Engine {
   void Publish(const std::vector<ChangeSet>& changes) {
     if (changes.empty()) return;
     TwinReady();
+    model_dirty_ = true;  // until both instances hold the changes
     model_->Write([&](ModelPtr& m) {
       for (const ChangeSet& c : changes) {
         m->graph.ApplyAll(c);
         m->revision = c.revision;
       }
     });
+    model_dirty_ = false;
     published_revision_.store(changes.back().revision,
                               std::memory_order_release);
     last_change_ns_.store(SteadyNanos(), std::memory_order_relaxed);
@@ -927,6 +936,7 @@ class EngineImpl : public Engine {
   // REQUIRES: write_mu_ held, the model loaded.
   void PutInPlace(ModelPtr fresh) {
     const Model* first = nullptr;
+    model_dirty_ = true;  // until both instances are fresh
     model_->Write([&](ModelPtr& m) {
       if (first == nullptr) {
         m = std::move(fresh);
@@ -935,6 +945,7 @@ class EngineImpl : public Engine {
         m = std::make_unique<Model>(*first);
       }
     });
+    model_dirty_ = false;
   }
 
   // The model as the writer sees it. REQUIRES: write_mu_ held.
@@ -1014,8 +1025,13 @@ class EngineImpl : public Engine {
     TwinReady();  // a catch-up may write; and Refresh() promises both
     Result<uint64_t> stored = store_->CurrentRevision();
     Status s = stored.ok() ? Status::Ok() : stored.status();
-    const bool behind = stored.ok() && *stored != Writer().revision;
-    if (behind) s = CatchUpFrom(*stored);
+    if (s.ok() && model_dirty_) {
+      s = CatchAll("loading the federation again", [&] { return Reload(); });
+    }
+    const bool behind = s.ok() && *stored != Writer().revision;
+    if (behind) {
+      s = CatchAll("catching up", [&] { return CatchUpFrom(*stored); });
+    }
     std::lock_guard<std::mutex> lock(follow_mu_);
     follow_.last_catch_up_ms = NowMillis();
     last_look_failed_ = !s.ok();
@@ -1045,7 +1061,7 @@ class EngineImpl : public Engine {
       Status s;
       {
         std::lock_guard<std::mutex> writer(write_mu_);
-        s = ModelLocked();
+        s = CatchAll("loading the federation", [&] { return ModelLocked(); });
       }
       lock.lock();
       load_failed_.store(!s.ok(), std::memory_order_release);
@@ -1066,7 +1082,12 @@ class EngineImpl : public Engine {
     while (!follow_cv_.wait_for(lock, every, [this] { return stopping_; })) {
       lock.unlock();
       if (follow.count() > 0) FollowOnce();
-      if (KeepsSnapshot()) SnapshotIfIdle();
+      if (KeepsSnapshot()) {
+        (void)CatchAll("writing the index snapshot", [&] {
+          SnapshotIfIdle();  // a cache: a failure waits for the next look
+          return Status::Ok();
+        });
+      }
       lock.lock();
     }
   }
@@ -1120,7 +1141,9 @@ class EngineImpl : public Engine {
       ++follow_.skipped;
       return;
     }
-    (void)CatchUpLocked();  // a failure is counted in follow_
+    // A failure of the catch-up proper is counted in follow_; one before
+    // it (the twin's copy) is tried again at the next look.
+    (void)CatchAll("following the database", [&] { return CatchUpLocked(); });
   }
 
   // --- start-up from an index snapshot ---------------------------------
@@ -1230,7 +1253,8 @@ class EngineImpl : public Engine {
       });
       if (stopping_ || model_ready_.load(std::memory_order_acquire)) break;
       lock.unlock();
-      Result<uint64_t> now = watch_->Revision();
+      Result<uint64_t> now =
+          CatchAll("watching the database", [&] { return watch_->Revision(); });
       lock.lock();
       if (!now.ok()) {
         ++follow_.failures;
@@ -1753,6 +1777,10 @@ class EngineImpl : public Engine {
   // A one-shot engine's full load whose index snapshot is written at
   // closing. Guarded by write_mu_.
   bool snapshot_due_ = false;
+  // A change to the two instances began and did not finish (an exception
+  // left them apart: Publish, PutInPlace); the next catch-up loads both
+  // again from the database (CatchUpLocked). Guarded by write_mu_.
+  bool model_dirty_ = false;
 
   // The follower (OpenOptions::follow_interval) and its bookkeeping.
   // Lock order: write_mu_ before follow_mu_.
@@ -1772,14 +1800,17 @@ class EngineImpl : public Engine {
 
 Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
                                              const OpenOptions& options) {
-  Result<std::unique_ptr<SqliteStore>> store =
-      SqliteStore::Open(path, options.create_if_missing, options.read_only);
-  if (!store.ok()) return store.status();
-  auto engine =
-      std::make_unique<EngineImpl>(std::move(store).value(), path, options);
-  Status s = engine->Init();
-  if (!s.ok()) return s;
-  return std::unique_ptr<Engine>(std::move(engine));
+  return CatchAll("open", [&]() -> Result<std::unique_ptr<Engine>> {
+    Result<std::unique_ptr<SqliteStore>> store =
+        SqliteStore::Open(path, options.create_if_missing, options.read_only);
+    if (!store.ok()) return store.status();
+    // Every public call goes through the exception boundary.
+    auto engine = std::make_unique<GuardedEngine<EngineImpl>>(
+        std::move(store).value(), path, options);
+    Status s = engine->Init();
+    if (!s.ok()) return s;
+    return std::unique_ptr<Engine>(std::move(engine));
+  });
 }
 
 }  // namespace toegang

@@ -313,6 +313,15 @@ class DelegationGraph {
   std::vector<std::pair<uint64_t, uint64_t>> ended_wvs_;  // sorted
 };
 
+// For tests only (a fault-injection seam): the next DelegationGraph, on any
+// thread, that adds a vertex of `kind` throws instead, as a federation past
+// Node's numbering (std::length_error) or a process out of memory
+// (std::bad_alloc) would; the fault fires once. kNone disarms it. Lets a
+// test see what the engine makes of an exception in its model, on a public
+// call and on its background thread. Never call it in production code.
+enum class GraphFault : uint8_t { kNone, kLengthError, kBadAlloc };
+void InjectGraphFaultForTests(NodeKind kind, GraphFault fault);
+
 }  // namespace toegang
 
 #endif  // TOEGANG_DELEGATION_GRAPH_H_
