@@ -13,15 +13,30 @@
 // graph, or refuses it, changes nothing, and records the refusal in the
 // audit log.
 //
-// Thread safety: an Engine is thread-safe. Any number of threads may call
-// the const query methods while one thread calls Apply() or an import;
-// writers are serialized. Queries never wait for a writer and take no
-// lock: the model is held twice and a writer changes the copy no query is
-// reading (left-right; see docs/architecture.md). A query that starts
-// after Apply() returns sees the change.
-// After Open, checks may be answered from an index snapshot while the graph
-// loads in the background (OpenOptions::index_snapshot); other calls then
-// wait for the load.
+// Thread safety: an Engine is thread-safe: any method may be called from
+// any number of threads at once. What each call waits for:
+//  - Check, Allowed, revision(): never wait and take no lock. The model is
+//    held twice and a writer changes the copy no query is reading
+//    (left-right; see docs/architecture.md); before the graph is loaded a
+//    check reads the index snapshot (OpenOptions::index_snapshot).
+//  - May, Explain, Access, Users, ManagedBy, Who, GraphDot: the same once
+//    the graph is loaded. Before that (a one-shot engine started from the
+//    index snapshot, or while the background load runs) they take the
+//    writer mutex to load it, so they wait for the load and for a writer.
+//  - Apply, the imports and Refresh are writers: they take the writer
+//    mutex for the whole call and run one at a time. CatchUp takes it for
+//    each look at the database, and waits between looks without it.
+//  - Audit, Verify and GetStats read the database, which only the holder
+//    of the writer mutex uses: they take it for the whole call, so they
+//    wait for a writer and writers wait for them (Verify loads the
+//    federation a second time while it holds it).
+//  - startup() and follow_state() take a small bookkeeping mutex that no
+//    call holds while it waits for anything.
+// A query that starts after Apply() returns sees the change.
+// Errors: no exception leaves a method (toegang/status.h). An internal
+// failure (out of memory, a capacity limit of the model) is the code
+// `internal`; when it left the model half-changed, the engine loads the
+// federation again from the database before its next write or catch-up.
 // Several processes may open the same database file: before each mutation
 // (and, in OpenMode::kFollower, in the background) the engine
 // catches up with commits made by others by replaying the change log.

@@ -95,6 +95,23 @@ inline constexpr std::string_view kReadOnly = "read_only";
 inline constexpr std::string_view kVerifyFailed = "verify_failed";
 // generate --out names a file that exists (and --force was not given).
 inline constexpr std::string_view kFileExists = "file_exists";
+// A failure inside toegang, not of the request or the database: out of
+// memory, the federation past a capacity limit of the model, an exception
+// no one expected (base/exception_boundary.h). HTTP 500; C API
+// TOEGANG_INTERNAL.
+inline constexpr std::string_view kInternal = "internal";
+
+// --- the HTTP service and the C API only (no Status kind, no CLI exit) ---
+// serve: the request's path is no endpoint (HTTP 404).
+inline constexpr std::string_view kNotFound = "not_found";
+// serve, the gateway endpoints (/v1/auth, /v1/ext_authz): the request names
+// no INSZ (no identity header): not authenticated (HTTP 401).
+inline constexpr std::string_view kMissingInsz = "missing_insz";
+// C API: a required pointer argument was NULL (TOEGANG_NULL_ARGUMENT).
+inline constexpr std::string_view kNullArgument = "null_argument";
+// C API toegang_check: the facilities do not fit the caller's buffer
+// (TOEGANG_BUFFER_TOO_SMALL).
+inline constexpr std::string_view kBufferTooSmall = "buffer_too_small";
 
 // --- reasons a check denies (SPEC 4.5); also used by explain -------------
 inline constexpr std::string_view kNoHtb = "no_htb";

@@ -1,8 +1,10 @@
 // Status and Result<T>: how every public toegang call reports failure.
 //
 // No exception crosses the public API. A call returns a Status (or a
-// Result<T>, which is a Status plus a value on success). A failed Status
-// carries:
+// Result<T>, which is a Status plus a value on success); an exception
+// inside toegang (out of memory, a capacity limit of the model) is caught
+// where the call enters and returned as a Status with code `internal`.
+// A failed Status carries:
 //   - a stable, machine-readable code (see toegang/error_codes.h and
 //     docs/cli.md), e.g. "not_authorized", "invalid_insz";
 //   - a human message that names the remedy (manual step, who can act);

@@ -10,6 +10,7 @@
 
 #include "toegang/answer_json.h"
 #include "toegang/engine.h"
+#include "toegang/error_codes.h"
 #include "toegang/status.h"
 #include "toegang/toegang.h"
 
@@ -59,7 +60,10 @@ int FromStatus(const toegang::Status& status) {
       result = TOEGANG_REFUSED;
       break;
     case toegang::Status::Kind::kStorage:
-      result = TOEGANG_STORAGE;
+      // An engine's internal failure (base/exception_boundary.h) is
+      // TOEGANG_INTERNAL, as an exception caught here would be.
+      result = status.code() == toegang::code::kInternal ? TOEGANG_INTERNAL
+                                                         : TOEGANG_STORAGE;
       break;
   }
   return SetError(result, status.code().c_str(), status.message());

@@ -42,12 +42,14 @@
 #include <utility>
 #include <vector>
 
+#include "base/exception_boundary.h"
 #include "base/time_util.h"
 #include "check/check_reader.h"
 #include "check/index_snapshot.h"
 #include "engine/committer.h"
 #include "engine/follower.h"
 #include "engine/graph_load_sink.h"
+#include "engine/guarded_engine.h"
 #include "engine/health_record.h"
 #include "engine/importer.h"
 #include "engine/model_holder.h"
@@ -86,7 +88,10 @@ class EngineImpl : public Engine {
     model_.WaitForTwin();  // the copy reads the model
     // Leave a current snapshot for the next start (a cache: errors are
     // ignored).
-    snapshot_.WriteAtClose(model_);
+    (void)CatchAll("writing the index snapshot", [&] {
+      snapshot_.WriteAtClose(model_);
+      return Status::Ok();
+    });
   }
 
   Status Init() {
@@ -523,6 +528,13 @@ class EngineImpl : public Engine {
     Status ready = LoadedLocked();
     if (!ready.ok()) return ready;
     model_.TwinReady();  // a catch-up may write; and Refresh() promises both
+    if (model_.dirty()) {
+      // An exception left the two instances apart: both again from the
+      // store before anything reads or changes them.
+      ready = CatchAll("loading the federation again",
+                       [&] { return model_.Load(*store_, nullptr); });
+      if (!ready.ok()) return ready;
+    }
     return follower_.CatchUp();
   }
 
@@ -550,7 +562,7 @@ class EngineImpl : public Engine {
       Status s;
       {
         std::lock_guard<std::mutex> writer(write_mu_);
-        s = LoadedLocked();
+        s = CatchAll("loading the federation", [&] { return LoadedLocked(); });
       }
       snapshot_.set_load_failed(!s.ok());
       health_.LoadAttempt(s);
@@ -565,7 +577,12 @@ class EngineImpl : public Engine {
                            settings_.snapshot_after_idle / 4);
     while (!stop_.WaitFor(every)) {
       if (follows) FollowOnce();
-      if (keeps) SnapshotIfIdle();
+      if (keeps) {
+        (void)CatchAll("writing the index snapshot", [&] {
+          SnapshotIfIdle();  // a cache: a failure waits for the next look
+          return Status::Ok();
+        });
+      }
     }
   }
 
@@ -583,7 +600,9 @@ class EngineImpl : public Engine {
       health_.Skipped();
       return;
     }
-    (void)CatchUpLocked();  // a failure is in the HealthRecord
+    // A failure of the catch-up proper is in the HealthRecord; one before
+    // it (the twin's copy) is tried again at the next look.
+    (void)CatchAll("following the database", [&] { return CatchUpLocked(); });
   }
 
   // Writes the index snapshot of the model when the one on disk is of an
@@ -618,17 +637,20 @@ class EngineImpl : public Engine {
 
 Result<std::unique_ptr<Engine>> Engine::Open(const std::string& path,
                                              const OpenOptions& options) {
-  Result<Settings> settings = Settings::Resolve(path, options);
-  if (!settings.ok()) return settings.status();
-  Result<std::unique_ptr<Store>> store = OpenStore(
-      path, StoreOpenOptions{.create_if_missing = options.create_if_missing,
-                             .read_only = options.read_only});
-  if (!store.ok()) return store.status();
-  auto engine = std::make_unique<EngineImpl>(std::move(store).value(),
-                                             std::move(settings).value());
-  Status s = engine->Init();
-  if (!s.ok()) return s;
-  return std::unique_ptr<Engine>(std::move(engine));
+  return CatchAll("open", [&]() -> Result<std::unique_ptr<Engine>> {
+    Result<Settings> settings = Settings::Resolve(path, options);
+    if (!settings.ok()) return settings.status();
+    Result<std::unique_ptr<Store>> store = OpenStore(
+        path, StoreOpenOptions{.create_if_missing = options.create_if_missing,
+                               .read_only = options.read_only});
+    if (!store.ok()) return store.status();
+    // Every public call goes through the exception boundary.
+    auto engine = std::make_unique<GuardedEngine<EngineImpl>>(
+        std::move(store).value(), std::move(settings).value());
+    Status s = engine->Init();
+    if (!s.ok()) return s;
+    return std::unique_ptr<Engine>(std::move(engine));
+  });
 }
 
 }  // namespace toegang

@@ -2,13 +2,17 @@
 
 #include <utility>
 
+#include "base/exception_boundary.h"
+
 namespace toegang {
 
 Status Follower::CatchUp() {
   Result<uint64_t> stored = store_->CurrentRevision();
   Status s = stored.ok() ? Status::Ok() : stored.status();
   const bool behind = stored.ok() && *stored != model_->writer().revision;
-  if (behind) s = CatchUpFrom(*stored);
+  if (behind) {
+    s = CatchAll("catching up", [&] { return CatchUpFrom(*stored); });
+  }
   health_->Look(s, behind);
   return s;
 }

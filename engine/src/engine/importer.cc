@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -27,16 +28,28 @@
 namespace toegang {
 namespace {
 
-using HeaderFn = std::function<Status(const Fields&)>;
+// The first record of a file: `check` says whether it is the header the
+// file starts with (ok) or why not. When `optional` (a header that may be
+// left out), a first record check rejects is the first row of data.
+struct HeaderFn {
+  template <typename Check, typename = std::enable_if_t<std::is_invocable_r_v<
+                                Status, Check&, const Fields&>>>
+  HeaderFn(Check c, bool header_is_optional = false)  // NOLINT: implicit
+      : check(std::move(c)), optional(header_is_optional) {}
+  std::function<Status(const Fields&)> check;
+  bool optional;
+};
 using RowFn = std::function<Result<ImportSession::Put>(const Fields&)>;
 
 // A header that may be left out: a first record that is not one is data.
-// Returns a sentinel code "data" for the latter.
 HeaderFn OptionalHeader(bool (*is_header)(const Fields&)) {
-  return [is_header](const Fields& f) {
-    return is_header(f) ? Status::Ok()
-                        : Status::InvalidInput("data", "first row is data");
-  };
+  return HeaderFn(
+      [is_header](const Fields& f) {
+        return is_header(f)
+                   ? Status::Ok()
+                   : Status::InvalidInput(code::kInvalidHeader, "not a header");
+      },
+      /*header_is_optional=*/true);
 }
 
 // Whether s is a valid date dd-mm-yyyy (from 1800).
@@ -204,9 +217,9 @@ Status ReadCsvStream(std::istream& in, const std::string& path, uint64_t total,
     }
     if (first) {
       first = false;
-      Status h = header(fields);
+      Status h = header.check(fields);
       if (h.ok()) continue;
-      if (h.code() != "data") {
+      if (!header.optional) {
         // A wrong header means the file is not what it claims to be.
         bad(reader.line(), h.code(), h.message());
         return Status::InvalidInput(

@@ -89,12 +89,14 @@ void ModelHolder::TwinReady() {
 void ModelHolder::Publish(const std::vector<ChangeSet>& changes) {
   if (changes.empty()) return;
   TwinReady();
+  dirty_ = true;  // until both instances hold the changes
   model_->Write([&](ModelPtr& m) {
     for (const ChangeSet& c : changes) {
       m->graph.ApplyAll(c);
       m->revision = c.revision;
     }
   });
+  dirty_ = false;
   Changed(changes.back().revision);
   CompactIfDue();
 }
@@ -132,6 +134,7 @@ void ModelHolder::CompactIfDue() {
 // other instance becomes a copy of it once its readers have left.
 void ModelHolder::PutInPlace(ModelPtr fresh) {
   const Model* first = nullptr;
+  dirty_ = true;  // until both instances are fresh
   model_->Write([&](ModelPtr& m) {
     if (first == nullptr) {
       m = std::move(fresh);
@@ -140,6 +143,7 @@ void ModelHolder::PutInPlace(ModelPtr fresh) {
       m = std::make_unique<Model>(*first);
     }
   });
+  dirty_ = false;
 }
 
 }  // namespace toegang

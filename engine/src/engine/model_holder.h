@@ -107,6 +107,10 @@ class ModelHolder {
   const Model& writer() const { return *model_->WriterView(); }
   // Whether the twin's task still runs (it writes a snapshot of its own).
   bool twin_pending() const { return twin_.valid(); }
+  // Whether a change to the two instances began and did not finish (an
+  // exception left them apart: Publish, PutInPlace); the caller then loads
+  // both again from the store. REQUIRES: the writer lock held.
+  bool dirty() const { return dirty_; }
   // Waits for the twin's task to end, leaving its copy to TwinReady.
   void WaitForTwin() const {
     if (twin_.valid()) twin_.wait();
@@ -143,6 +147,9 @@ class ModelHolder {
   std::unique_ptr<LeftRight<ModelPtr>> model_;
   // The second instance while it is being copied after opening.
   std::future<ModelPtr> twin_;
+  // A change to the instances began and did not finish (dirty()). Under
+  // the writer lock.
+  bool dirty_ = false;
   std::atomic<uint64_t> published_revision_{0};
   std::atomic<int64_t> last_change_ns_{0};
   std::atomic<size_t> compactions_{0};  // CompactIfDue() runs

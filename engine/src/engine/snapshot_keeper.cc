@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "base/exception_boundary.h"
 #include "base/keyed_hash.h"
 #include "toegang/error_codes.h"
 
@@ -78,7 +79,8 @@ void SnapshotKeeper::Watch(uint64_t at) {
   while (!stop_->WaitFor(settings_->follow_interval, [this] {
     return model_ready();
   }) && !model_ready()) {
-    Result<uint64_t> now = watch_->Revision();
+    Result<uint64_t> now =
+        CatchAll("watching the database", [&] { return watch_->Revision(); });
     if (!now.ok()) health_->WatchFailed(now.status().message());
     if (!now.ok() || *now != at) {
       behind_.store(true, std::memory_order_release);

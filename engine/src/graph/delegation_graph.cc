@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <map>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
@@ -23,7 +25,31 @@ uint64_t DomainKey(Vertex enterprise, CapacityId c, SubdivisionId s) {
 
 }  // namespace
 
+namespace {
+
+// InjectGraphFaultForTests: the kind (bits 8-15) and the fault (bits 0-7)
+// armed, or 0.
+std::atomic<uint32_t> g_fault_for_tests{0};
+
+}  // namespace
+
+void InjectGraphFaultForTests(NodeKind kind, GraphFault fault) {
+  g_fault_for_tests.store(
+      fault == GraphFault::kNone
+          ? 0
+          : (static_cast<uint32_t>(kind) << 8) | static_cast<uint32_t>(fault),
+      std::memory_order_release);
+}
+
 Vertex DelegationGraph::AddNode(NodeKind kind, uint32_t index) {
+  if (uint32_t armed = g_fault_for_tests.load(std::memory_order_relaxed);
+      armed != 0 && (armed >> 8) == static_cast<uint32_t>(kind) &&
+      g_fault_for_tests.compare_exchange_strong(armed, 0)) [[unlikely]] {
+    if (static_cast<GraphFault>(armed & 0xff) == GraphFault::kBadAlloc) {
+      throw std::bad_alloc();
+    }
+    throw std::length_error("a fault injected by a test");
+  }
   if (index > Node::kMaxIndex) {
     throw std::length_error("more vertices of one kind than a Node can number");
   }

@@ -31,7 +31,10 @@
 //     for each subafdeling exactly what SubafdelingGrants() computes.
 //
 // Thread safety: not synchronized. Const methods may run concurrently with
-// each other; any non-const call needs exclusive access (the engine's lock).
+// each other; a non-const call needs exclusive access. The engine keeps two
+// instances (base/left_right.h) and changes one only as the writer, under
+// its writer mutex, while no reader reads it; a graph being loaded or
+// compacted is not shared yet.
 #ifndef TOEGANG_DELEGATION_GRAPH_H_
 #define TOEGANG_DELEGATION_GRAPH_H_
 
@@ -309,6 +312,15 @@ class DelegationGraph {
   ProvenanceTable provs_;  // what Link::prov_number() refers to
   std::vector<std::pair<uint64_t, uint64_t>> ended_wvs_;  // sorted
 };
+
+// For tests only (a fault-injection seam): the next DelegationGraph, on any
+// thread, that adds a vertex of `kind` throws instead, as a federation past
+// Node's numbering (std::length_error) or a process out of memory
+// (std::bad_alloc) would; the fault fires once. kNone disarms it. Lets a
+// test see what the engine makes of an exception in its model, on a public
+// call and on its background thread. Never call it in production code.
+enum class GraphFault : uint8_t { kNone, kLengthError, kBadAlloc };
+void InjectGraphFaultForTests(NodeKind kind, GraphFault fault);
 
 }  // namespace toegang
 

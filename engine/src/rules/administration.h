@@ -4,7 +4,10 @@
 // visitor that records what it reaches. Used by managed-by (listings.cc)
 // and by the rules' actor checks (rules.cc).
 //
-// REQUIRES: the caller holds the graph's read lock for the whole call.
+// REQUIRES: graph does not change during the call: the instance of a
+// left-right read (listings, May) or the writer's own instance under the
+// engine's writer mutex (Apply), see base/left_right.h. No lock is taken.
+// Thread safety: reads the graph only; calls may run concurrently.
 #ifndef TOEGANG_ADMINISTRATION_H_
 #define TOEGANG_ADMINISTRATION_H_
 

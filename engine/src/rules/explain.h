@@ -1,7 +1,9 @@
 // Explain (SPEC 4.5): why a person may or may not use an application.
 //
-// REQUIRES: the caller holds the graph's read lock for the whole call.
-// Thread safety: reads the graph only.
+// REQUIRES: graph does not change during the call. The engine passes the
+// instance its left-right read holds (base/left_right.h): no writer touches
+// that instance until the read ends. No lock is taken or needed.
+// Thread safety: reads the graph only; calls may run concurrently.
 #ifndef TOEGANG_EXPLAIN_H_
 #define TOEGANG_EXPLAIN_H_
 

@@ -9,7 +9,10 @@
 // the graph only; the engine commits the plan to the store and then applies
 // it to the graph. May() is the same evaluation without a commit.
 //
-// Thread safety: Plan() reads the graph; the caller holds the graph's lock.
+// Thread safety: PlanMutation() reads the graph only and takes no lock.
+// REQUIRES: graph does not change during the call. The engine passes its
+// writer's instance under the writer mutex (Apply), or the instance a
+// left-right read holds (May), which no writer touches until it ends.
 #ifndef TOEGANG_RULES_H_
 #define TOEGANG_RULES_H_
 
