@@ -94,6 +94,16 @@ class EngineImpl : public Engine {
     });
   }
 
+  // A query over the model: loads it first if opening left that for later,
+  // then reads one instance without a lock. fn returns a Result.
+  template <typename Fn,
+            typename R = std::invoke_result_t<Fn&, const ModelPtr&>>
+  R OnModel(Fn&& fn) const {
+    Status ready = ModelForQuery();
+    if (!ready.ok()) return ready;
+    return model_.Read(std::forward<Fn>(fn));
+  }
+
   Status Init() {
     Status s = store_->LoadCatalogue(&catalogue_);
     if (!s.ok()) return s;
@@ -184,9 +194,7 @@ class EngineImpl : public Engine {
                               std::string_view hco, Lang lang) const override {
     Result<Question> q = ParseQuestion(insz, application, hco);
     if (!q.ok()) return q.status();
-    Status ready = ModelForQuery();
-    if (!ready.ok()) return ready;
-    return model_.Read([&](const ModelPtr& model) {
+    return OnModel([&](const ModelPtr& model) -> Result<Explanation> {
       return ExplainDecision(model->graph, q->insz, q->app, q->hco, lang,
                              model->revision);
     });
@@ -196,9 +204,7 @@ class EngineImpl : public Engine {
                                    const PageRequest& page) const override {
     Result<uint64_t> person = PersonAndPage(insz, page);
     if (!person.ok()) return person.status();
-    Status ready = ModelForQuery();
-    if (!ready.ok()) return ready;
-    return model_.Read([&](const ModelPtr& model) {
+    return OnModel([&](const ModelPtr& model) {
       return ListAccess(model->graph, *person, page, model->revision);
     });
   }
@@ -216,9 +222,7 @@ class EngineImpl : public Engine {
     }
     Status p = CheckPage(page);
     if (!p.ok()) return p;
-    Status ready = ModelForQuery();
-    if (!ready.ok()) return ready;
-    return model_.Read([&](const ModelPtr& model) {
+    return OnModel([&](const ModelPtr& model) {
       return ListUsers(model->graph, h->str(), app, page, model->revision);
     });
   }
@@ -227,9 +231,7 @@ class EngineImpl : public Engine {
                                        const PageRequest& page) const override {
     Result<uint64_t> person = PersonAndPage(insz, page);
     if (!person.ok()) return person.status();
-    Status ready = ModelForQuery();
-    if (!ready.ok()) return ready;
-    return model_.Read([&](const ModelPtr& model) {
+    return OnModel([&](const ModelPtr& model) {
       return ListManagedBy(model->graph, *person, page, model->revision);
     });
   }
@@ -237,9 +239,7 @@ class EngineImpl : public Engine {
   Result<WhoReport> Who(std::string_view kbo) const override {
     Result<Kbo> k = Kbo::Parse(kbo);
     if (!k.ok()) return k.status();
-    Status ready = ModelForQuery();
-    if (!ready.ok()) return ready;
-    return model_.Read([&](const ModelPtr& model) {
+    return OnModel([&](const ModelPtr& model) {
       return DescribeEnterprise(model->graph, k->value(), model->revision);
     });
   }
@@ -247,9 +247,7 @@ class EngineImpl : public Engine {
   Result<std::string> GraphDot(std::string_view kbo) const override {
     Result<Kbo> k = Kbo::Parse(kbo);
     if (!k.ok()) return k.status();
-    Status ready = ModelForQuery();
-    if (!ready.ok()) return ready;
-    return model_.Read([&](const ModelPtr& model) -> Result<std::string> {
+    return OnModel([&](const ModelPtr& model) -> Result<std::string> {
       Vertex e = model->graph.FindEnterprise(k->value());
       if (e == kNoVertex) {
         return Status::Refused(code::kEnterpriseUnknown,
