@@ -390,6 +390,16 @@ TEST_F(ServeHardeningTest, ParkedRequestsAreBoundedAndAnsweredWhenTheyCome) {
 
 TEST_F(ServeHardeningTest, OutOfDescriptorsTheAcceptLoopBacksOff) {
   Serve();
+  // The service settled first: its graph loaded and its follower past a
+  // look (which takes the model's second instance in), so that what runs
+  // out of descriptors below is the accept loop, not the start-up (under
+  // the sanitizers, whose runtime needs descriptors of its own).
+  const char* kLook = "toegang_follow_last_catch_up_timestamp_seconds";
+  ASSERT_TRUE(WaitFor([&] { return Metric("toegang_model_loaded") == 1; },
+                      std::chrono::seconds(20)));
+  const long loaded_look = Metric(kLook);
+  ASSERT_TRUE(WaitFor([&] { return Metric(kLook) > loaded_look; },
+                      std::chrono::seconds(20)));
   // A keep-alive connection that is open before the descriptors run out.
   const int kept = Connect(serve_.port());
   ASSERT_GE(kept, 0);
