@@ -13,9 +13,9 @@
 #include <utility>
 #include <vector>
 
+#include "decision_service.h"
 #include "support/cli_runner.h"
 #include "support/db_content.h"
-#include "decision_service.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"

@@ -13,8 +13,8 @@
 #include <memory>
 #include <string>
 
-#include "fuzz_guard.h"
 #include "check/index_snapshot.h"
+#include "fuzz_guard.h"
 
 namespace {
 

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "model/catalogue.h"
 #include "decision_service.h"
+#include "model/catalogue.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"

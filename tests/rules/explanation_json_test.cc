@@ -1,9 +1,7 @@
-// The public contract of the explanation in toegang/answer_json.h: one line of JSON with
-// every documented field, persons as {"insz", "name"} or null, the lists
-// in their order, text escaped so that it parses back unchanged, and
+// The public contract of the explanation in toegang/answer_json.h: one line of
+// JSON with every documented field, persons as {"insz", "name"} or null, the
+// lists in their order, text escaped so that it parses back unchanged, and
 // invalid UTF-8 replaced rather than an error.
-#include "toegang/answer_json.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "toegang/answer_json.h"
 #include "toegang/queries.h"
 
 namespace toegang::testing {

@@ -17,8 +17,8 @@
 #include <tuple>
 #include <vector>
 
-#include "support/test_federation.h"
 #include "base/time_util.h"
+#include "support/test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"
 #include "toegang/queries.h"

@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "graph/delegation_graph.h"
 #include "engine/graph_load_sink.h"
+#include "graph/delegation_graph.h"
 #include "model/catalogue.h"
 #include "model/change_set.h"
 #include "model/text_forms.h"

@@ -22,8 +22,8 @@
 #include <thread>
 #include <vector>
 
-#include "support/child_process.h"
 #include "decision_service.h"
+#include "support/child_process.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"

@@ -29,11 +29,11 @@
 #include <string>
 #include <vector>
 
+#include "store/sqlite_store.h"
 #include "support/child_process.h"
 #include "support/cli_runner.h"
 #include "support/db_content.h"
 #include "support/random_identifiers.h"
-#include "store/sqlite_store.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"

@@ -45,14 +45,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "model/catalogue.h"
-#include "model/change_set.h"
-#include "check/check_index.h"
 #include "base/flat_u64_map.h"
+#include "check/check_index.h"
 #include "graph/link_graph.h"
 #include "graph/person_table.h"
 #include "graph/provenance_table.h"
 #include "graph/shared_rows.h"
+#include "model/catalogue.h"
+#include "model/change_set.h"
 #include "toegang/engine.h"
 
 namespace toegang {

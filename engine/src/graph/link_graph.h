@@ -58,9 +58,9 @@
 #include <utility>
 #include <vector>
 
-#include "model/catalogue.h"
 #include "base/flat_u64_map.h"
 #include "graph/frozen_store.h"
+#include "model/catalogue.h"
 
 namespace toegang {
 

@@ -29,8 +29,8 @@
 #include <vector>
 
 #include "base/flat_u64_map.h"
-#include "graph/frozen_store.h"
 #include "base/huge_pages.h"
+#include "graph/frozen_store.h"
 
 namespace toegang {
 

@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <string>
 
-#include "model/catalogue.h"
 #include "graph/delegation_graph.h"
+#include "model/catalogue.h"
 #include "toegang/queries.h"
 
 namespace toegang {

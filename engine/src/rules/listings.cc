@@ -18,9 +18,9 @@
 #include <utility>
 #include <vector>
 
-#include "rules/administration.h"
-#include "model/text_forms.h"
 #include "base/time_util.h"
+#include "model/text_forms.h"
+#include "rules/administration.h"
 #include "toegang/error_codes.h"
 #include "toegang/identifiers.h"
 

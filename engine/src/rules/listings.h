@@ -14,8 +14,8 @@
 #include <optional>
 #include <string>
 
-#include "model/catalogue.h"
 #include "graph/delegation_graph.h"
+#include "model/catalogue.h"
 #include "toegang/queries.h"
 #include "toegang/status.h"
 

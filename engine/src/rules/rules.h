@@ -19,8 +19,8 @@
 #include <cstdint>
 #include <string>
 
-#include "model/change_set.h"
 #include "graph/delegation_graph.h"
+#include "model/change_set.h"
 #include "toegang/mutation.h"
 #include "toegang/status.h"
 
