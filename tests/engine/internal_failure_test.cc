@@ -17,6 +17,7 @@
 
 #include "graph/delegation_graph.h"
 #include "support/cli_runner.h"
+#include "support/eventually.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"
@@ -26,17 +27,6 @@ namespace toegang::testing {
 namespace {
 
 using std::chrono::milliseconds;
-
-// Waits (bounded) until pred() holds; returns whether it did.
-template <typename Pred>
-bool Within(std::chrono::seconds bound, Pred pred) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(milliseconds(2));
-  }
-  return true;
-}
 
 class InternalFailureTest : public ::testing::TestWithParam<GraphFault> {
  protected:
@@ -187,8 +177,8 @@ TEST_P(InternalFailureTest, TheBackgroundLoadRecordsItAndTriesAgain) {
 
   InjectGraphFaultForTests(NodeKind::kPerson, GetParam());
   release.set_value();
-  ASSERT_TRUE(Within(std::chrono::seconds(10),
-                     [&] { return service.follow_state().failures > 0; }));
+  ASSERT_TRUE(Eventually([&] { return service.follow_state().failures > 0; },
+                         std::chrono::seconds(10)));
   const FollowState failed = service.follow_state();
   EXPECT_FALSE(failed.store_ok);
   ExpectInternal(Status::Storage(code::kInternal, failed.last_error),
@@ -202,14 +192,14 @@ TEST_P(InternalFailureTest, TheBackgroundLoadRecordsItAndTriesAgain) {
   }
 
   // The fault fired once: the retry (a second later) loads the graph.
-  ASSERT_TRUE(Within(std::chrono::seconds(10),
-                     [&] { return service.startup().model_loaded; }));
+  ASSERT_TRUE(Eventually([&] { return service.startup().model_loaded; },
+                         std::chrono::seconds(10)));
   d = service.Check(kUser1, "ama-wvg");
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_TRUE(d->allowed);
   // The background thread notes the success just after the load.
-  EXPECT_TRUE(Within(std::chrono::seconds(10),
-                     [&] { return service.follow_state().store_ok; }));
+  EXPECT_TRUE(Eventually([&] { return service.follow_state().store_ok; },
+                         std::chrono::seconds(10)));
 }
 
 TEST_P(InternalFailureTest, TheFollowerRecordsItAndCatchesUpAtTheNextLook) {
@@ -233,8 +223,8 @@ TEST_P(InternalFailureTest, TheFollowerRecordsItAndCatchesUpAtTheNextLook) {
             fed.dir().path(), std::nullopt);
   ASSERT_EQ(run.exit, 0) << run.err;
 
-  ASSERT_TRUE(Within(std::chrono::seconds(10),
-                     [&] { return gateway.follow_state().failures > 0; }));
+  ASSERT_TRUE(Eventually([&] { return gateway.follow_state().failures > 0; },
+                         std::chrono::seconds(10)));
   ExpectInternal(
       Status::Storage(code::kInternal, gateway.follow_state().last_error),
       "catching up");
@@ -243,16 +233,16 @@ TEST_P(InternalFailureTest, TheFollowerRecordsItAndCatchesUpAtTheNextLook) {
   EXPECT_TRUE(d->allowed);
 
   // The next look loads the federation with the import.
-  ASSERT_TRUE(Within(std::chrono::seconds(10),
-                     [&] { return gateway.follow_state().reloads > 0; }));
+  ASSERT_TRUE(Eventually([&] { return gateway.follow_state().reloads > 0; },
+                         std::chrono::seconds(10)));
   Result<WhoReport> who = gateway.Who(kOcmw);
   ASSERT_TRUE(who.ok()) << who.status().ToString();
   ASSERT_FALSE(who->legal_representatives.empty());
   EXPECT_NE(who->legal_representatives.front().name.find("Nieuwnaam"),
             std::string::npos);
   // The follower notes the success just after the reload.
-  EXPECT_TRUE(Within(std::chrono::seconds(10),
-                     [&] { return gateway.follow_state().store_ok; }));
+  EXPECT_TRUE(Eventually([&] { return gateway.follow_state().store_ok; },
+                         std::chrono::seconds(10)));
 }
 
 }  // namespace

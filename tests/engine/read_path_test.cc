@@ -20,23 +20,13 @@
 #include <vector>
 
 #include "base/left_right.h"
+#include "support/eventually.h"
 #include "support/test_federation.h"
 
 namespace toegang::testing {
 namespace {
 
 using std::chrono::milliseconds;
-
-// Waits (bounded) until pred() holds; returns whether it did.
-template <typename Pred>
-bool Eventually(Pred pred, milliseconds bound = milliseconds(5000)) {
-  const auto deadline = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(milliseconds(2));
-  }
-  return pred();
-}
 
 // Runs the CLI in a child process; returns its exit code.
 int RunCli(const std::vector<std::string>& args) {

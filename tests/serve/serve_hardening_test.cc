@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/eventually.h"
 #include "support/serve_client.h"
 #include "support/serve_process.h"
 #include "support/test_federation.h"
@@ -315,16 +316,8 @@ TEST_F(ServeHardeningTest, ExplainIsServedOnlyOnTheAdminListener) {
   EXPECT_EQ(admin.Json()["allowed"], true);
 }
 
-// Polls cond every 10 ms until it holds or the deadline passes.
-template <typename Cond>
-bool WaitFor(Cond cond, std::chrono::seconds limit) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return cond();
-}
+// Each look at a metric is an HTTP request: poll them every 10 ms.
+constexpr std::chrono::milliseconds kMetricPoll(10);
 
 TEST_F(ServeHardeningTest, RequestsWaitingForARevisionHoldNoThread) {
   Serve();  // 2 threads; at-least waits up to 30 s
@@ -343,8 +336,8 @@ TEST_F(ServeHardeningTest, RequestsWaitingForARevisionHoldNoThread) {
   }
   // The service says they wait (an older build has no such gauge: the
   // check below then shows why it matters).
-  WaitFor([&] { return Metric("toegang_waiting_requests") == kParked; },
-          std::chrono::seconds(5));
+  Eventually([&] { return Metric("toegang_waiting_requests") == kParked; },
+             std::chrono::seconds(5), kMetricPoll);
   // Answered while all of them still wait (each would wait 30 s; the
   // client gives up after 10).
   ExpectServiceAnswers();
@@ -366,8 +359,9 @@ TEST_F(ServeHardeningTest, ParkedRequestsAreBoundedAndAnsweredWhenTheyCome) {
     ASSERT_TRUE(SendAll(fd, RawRequest("GET", "/v1/auth", at_least)));
     parked.push_back(fd);
   }
-  ASSERT_TRUE(WaitFor([&] { return Metric("toegang_waiting_requests") == 2; },
-                      std::chrono::seconds(5)));
+  ASSERT_TRUE(
+      Eventually([&] { return Metric("toegang_waiting_requests") == 2; },
+                 std::chrono::seconds(5), kMetricPoll));
   // A third is refused at once.
   Reply third = Send("GET", "/v1/auth", at_least);
   EXPECT_EQ(third.status, 503);
@@ -395,11 +389,11 @@ TEST_F(ServeHardeningTest, OutOfDescriptorsTheAcceptLoopBacksOff) {
   // out of descriptors below is the accept loop, not the start-up (under
   // the sanitizers, whose runtime needs descriptors of its own).
   const char* kLook = "toegang_follow_last_catch_up_timestamp_seconds";
-  ASSERT_TRUE(WaitFor([&] { return Metric("toegang_model_loaded") == 1; },
-                      std::chrono::seconds(20)));
+  ASSERT_TRUE(Eventually([&] { return Metric("toegang_model_loaded") == 1; },
+                         std::chrono::seconds(20), kMetricPoll));
   const long loaded_look = Metric(kLook);
-  ASSERT_TRUE(WaitFor([&] { return Metric(kLook) > loaded_look; },
-                      std::chrono::seconds(20)));
+  ASSERT_TRUE(Eventually([&] { return Metric(kLook) > loaded_look; },
+                         std::chrono::seconds(20), kMetricPoll));
   // A keep-alive connection that is open before the descriptors run out.
   const int kept = Connect(serve_.port());
   ASSERT_GE(kept, 0);
@@ -422,8 +416,8 @@ TEST_F(ServeHardeningTest, OutOfDescriptorsTheAcceptLoopBacksOff) {
     if (fd >= 0) flood.push_back(fd);
   }
   ASSERT_GE(flood.size(), 20u);
-  ASSERT_TRUE(WaitFor([&] { return serve_.OpenDescriptors() >= open + 2; },
-                      std::chrono::seconds(5)));
+  ASSERT_TRUE(Eventually([&] { return serve_.OpenDescriptors() >= open + 2; },
+                         std::chrono::seconds(5), kMetricPoll));
   // (While out of descriptors it closes connections that never sent a
   // request, one per pause, to make room.) Over a bounded window of one
   // second the process stays mostly idle;
@@ -444,13 +438,13 @@ TEST_F(ServeHardeningTest, OutOfDescriptorsTheAcceptLoopBacksOff) {
 
   // Once the clients leave, new connections are answered again.
   for (int fd : flood) ::close(fd);
-  EXPECT_TRUE(WaitFor(
+  EXPECT_TRUE(Eventually(
       [&] {
         Reply r = Send(
             "GET", "/v1/check?insz=" + std::string(kUser1) + "&app=ama-wvg");
         return r.status == 200;
       },
-      std::chrono::seconds(10)));
+      std::chrono::seconds(10), kMetricPoll));
   ::close(kept);
 }
 
@@ -471,8 +465,9 @@ TEST_F(ServeHardeningTest, AtTheConnectionLimitIdleConnectionsCloseFirst) {
     ASSERT_TRUE(SendAll(fd, RawRequest("GET", "/v1/auth", at_least)));
     busy.push_back(fd);
   }
-  ASSERT_TRUE(WaitFor([&] { return Metric("toegang_waiting_requests") == 2; },
-                      std::chrono::seconds(5)));
+  ASSERT_TRUE(
+      Eventually([&] { return Metric("toegang_waiting_requests") == 2; },
+                 std::chrono::seconds(5), kMetricPoll));
   const int idle = Connect(serve_.port());
   ASSERT_GE(idle, 0);
   std::string pending;
@@ -485,8 +480,9 @@ TEST_F(ServeHardeningTest, AtTheConnectionLimitIdleConnectionsCloseFirst) {
   ASSERT_GE(fourth, 0);
   ASSERT_TRUE(SendAll(fourth, RawRequest("GET", "/v1/auth", at_least)));
   EXPECT_TRUE(ClosedByPeer(idle, std::chrono::seconds(5)));
-  ASSERT_TRUE(WaitFor([&] { return Metric("toegang_waiting_requests") == 3; },
-                      std::chrono::seconds(5)))
+  ASSERT_TRUE(
+      Eventually([&] { return Metric("toegang_waiting_requests") == 3; },
+                 std::chrono::seconds(5), kMetricPoll))
       << "waiting: " << Metric("toegang_waiting_requests")
       << ", fourth answered: " << ReadReply(fourth, &pending).status;
   for (int fd : busy) EXPECT_FALSE(Readable(fd));

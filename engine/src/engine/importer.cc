@@ -58,10 +58,11 @@ bool IsDayMonthYear(const std::string& s) {
   for (size_t i : {0, 1, 3, 4, 6, 7, 8, 9}) {
     if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
   }
-  const int d = std::stoi(s.substr(0, 2));
-  const int mo = std::stoi(s.substr(3, 2));
-  const int y = std::stoi(s.substr(6, 4));
-  constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const std::string_view v(s);
+  const auto d = *ParseDigits(v.substr(0, 2));
+  const auto mo = *ParseDigits(v.substr(3, 2));
+  const auto y = *ParseDigits(v.substr(6, 4));
+  constexpr uint64_t kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] || y < 1800) {
     return false;
   }

@@ -235,7 +235,7 @@ Result<Page<UserEntry>> ListUsers(const DelegationGraph& graph,
   uint64_t after = 0;
   if (!page.cursor.empty()) {
     if (!AllDigits(page.cursor, 11, 11)) return BadCursor("users", page.cursor);
-    after = std::stoull(page.cursor);
+    after = *ParseDigits(page.cursor);  // 11 digits: always fits
   }
   Page<UserEntry> out;
   out.revision = revision;
@@ -292,7 +292,7 @@ Result<Page<ManagedEntry>> ListManagedBy(const DelegationGraph& graph,
         (!f[4].empty() && !AllDigits(f[4], 1, 15))) {
       return BadCursor("managed-by", page.cursor);
     }
-    after = ManagedKey{std::stoull(f[0]), f[1][0] - '0', f[2], f[3], f[4]};
+    after = ManagedKey{*ParseDigits(f[0]), f[1][0] - '0', f[2], f[3], f[4]};
   }
   std::vector<std::pair<ManagedKey, ManagedEntry>> entries;
   Vertex p = graph.FindPerson(insz);
