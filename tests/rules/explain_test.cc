@@ -201,6 +201,11 @@ TEST_F(ExplainTest, EnterpriseInactiveWithHco) {
     EXPECT_TRUE(Has(e.summary, "contactcenter@eranova.fgov.be"));
   }
   EXPECT_TRUE(Has(nl.summary, "stopgezet in de KBO")) << nl.summary;
+  // ERANOVA with its hours (manual 2.2, 3.8).
+  EXPECT_TRUE(Has(nl.summary, "elke werkdag van 7 tot 20u")) << nl.summary;
+  EXPECT_TRUE(Has(en.summary, "every working day from 7:00 to 20:00"))
+      << en.summary;
+  EXPECT_TRUE(nl.login_checklist.empty());
   // Condition 1 comes before condition 4: a closed facility of a stopped
   // enterprise is explained by the enterprise.
   ExpectDenied(
@@ -551,6 +556,36 @@ TEST_F(ExplainTest, AllowedChainOfTheManualsProcedure) {
   EXPECT_EQ(Steps(at).size(), 6u);
 }
 
+// An allowed answer ends with what to check when the chain is complete but
+// logging in still fails (manual 1.3, 2.2, 3.8), with the person's own
+// enterprise and HCO numbers filled in.
+TEST_F(ExplainTest, AllowedEndsWithTheManualsLoginChecklist) {
+  fed_.BuildOcmwChain();
+  const Explanation nl = Explain(kUser1, "ama-wvg", "", Lang::kNl);
+  const Explanation en = Explain(kUser1, "ama-wvg", "", Lang::kEn);
+  ASSERT_TRUE(nl.allowed);
+  ASSERT_EQ(nl.login_checklist.size(), 4u);
+  ASSERT_EQ(en.login_checklist.size(), 4u);
+  EXPECT_TRUE(Has(nl.login_checklist[0], "Google Chrome"));
+  EXPECT_TRUE(Has(nl.login_checklist[1], "itsme"));
+  EXPECT_TRUE(Has(nl.login_checklist[1], "www.csam.be"));
+  EXPECT_TRUE(Has(nl.login_checklist[2], "https://www.werkzorg.vlaanderen.be"));
+  for (const Explanation& e : {nl, en}) {
+    const std::string& last = e.login_checklist[3];
+    EXPECT_TRUE(Has(last, "02-511 51 51")) << last;
+    EXPECT_TRUE(Has(last, "contactcenter@eranova.fgov.be")) << last;
+    EXPECT_TRUE(Has(last, "0403.019.261")) << last;  // the OCMW's number
+    EXPECT_TRUE(Has(last, kHcoOcmw)) << last;
+  }
+  EXPECT_TRUE(Has(nl.login_checklist[3], "elke werkdag van 7 tot 20u"));
+  EXPECT_TRUE(
+      Has(en.login_checklist[3], "every working day from 7:00 to 20:00"));
+  EXPECT_TRUE(Has(en.login_checklist[0], "Use Google Chrome"));
+  // Denied: no checklist (the chain is not complete).
+  EXPECT_TRUE(
+      Explain(kUser2, "ama-wvg", "", Lang::kEn).login_checklist.empty());
+}
+
 // Without a TB the HTB is TB of every domain (manual 3.3.2); a co-TB who
 // built the subafdeling and added the user appears in the chain.
 TEST_F(ExplainTest, AllowedChainWithHtbAsTbAndCoTb) {
@@ -765,9 +800,9 @@ TEST_F(ExplainTest, CliJsonAllowedAndDenied) {
   EXPECT_EQ(r.exit, 0) << r.out;
   nlohmann::json j = Object(r);
   for (const char* key :
-       {"allowed", "revision", "facilities", "chain", "reason", "condition",
-        "manual", "candidate_kbo", "candidate_hco", "fixers", "where_to_ask",
-        "summary"}) {
+       {"allowed", "revision", "facilities", "chain", "login_checklist",
+        "reason", "condition", "manual", "candidate_kbo", "candidate_hco",
+        "fixers", "where_to_ask", "summary"}) {
     EXPECT_TRUE(j.contains(key)) << key << ": " << r.out;
   }
   EXPECT_EQ(j["allowed"], true);
@@ -842,6 +877,22 @@ TEST_F(ExplainTest, CliDutchText) {
   EXPECT_EQ(r.exit, 0) << r.out;
   EXPECT_TRUE(Has(r.out, "Chain:")) << r.out;
   EXPECT_TRUE(Has(r.out, "main access manager (HTB)")) << r.out;
+}
+
+TEST_F(ExplainTest, CliPrintsTheLoginChecklistAfterTheChain) {
+  fed_.BuildOcmwChain();
+  const std::string db = fed_.db_path();
+  ExplainRun r = Toegang(fed_.dir(), {"--db", db, "--lang", "nl", "explain",
+                                      "--insz", kUser1, "--app", "ama-wvg"});
+  EXPECT_EQ(r.exit, 0) << r.out;
+  EXPECT_TRUE(Has(r.out,
+                  "Lukt het aanmelden toch niet?\n  - Gebruik Google "
+                  "Chrome"))
+      << r.out;
+  r = Toegang(fed_.dir(), {"--db", db, "--json", "explain", "--insz", kUser1,
+                           "--app", "ama-wvg"});
+  EXPECT_EQ(r.exit, 0) << r.out;
+  EXPECT_EQ(Object(r)["login_checklist"].size(), 4u) << r.out;
 }
 
 TEST_F(ExplainTest, CliInvalidInputExits2) {

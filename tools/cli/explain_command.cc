@@ -18,6 +18,11 @@ std::vector<std::string> ExplanationText(const Explanation& e, bool nl) {
     for (const ChainLink& l : e.chain) {
       lines.push_back(fmt::format("  {:<12} {}", l.step, l.text));
     }
+    lines.push_back(nl ? "Lukt het aanmelden toch niet?"
+                       : "Logging in still fails?");
+    for (const std::string& item : e.login_checklist) {
+      lines.push_back("  - " + item);
+    }
     return lines;
   }
   std::string candidate;

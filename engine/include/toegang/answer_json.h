@@ -11,7 +11,7 @@
 // Explanation (ExplanationJson, SPEC 4.5):
 //   {"allowed": BOOL, "revision": N, "facilities": [HCO, ...],
 //    "chain": [{"step", "person", "made_by", "revision", "at", "text"}],
-//    "reason", "condition", "manual", "candidate_kbo", "candidate_hco",
+//    "login_checklist": [TEXT, ...], "reason", "condition", "manual", "candidate_kbo", "candidate_hco",
 //    "fixers": [{"insz", "name"}], "where_to_ask": [KBO, ...], "summary"}
 //
 // Who-card (WhoJson, manual 2.1 and 3.8):

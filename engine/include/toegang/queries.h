@@ -47,6 +47,11 @@ struct Explanation {
 
   // Allowed: the chain through the first granting facility.
   std::vector<ChainLink> chain;
+  // Allowed: what to check when logging in to the e-desk still fails
+  // (manual 1.3, 2.2, 3.8: browser, digital key, the e-desk's address,
+  // ERANOVA with its hours and the enterprise and HCO numbers to have at
+  // hand), one sentence each, in the asked language. Empty when denied.
+  std::vector<std::string> login_checklist;
 
   // Denied: the first failing condition of SPEC 4.5 for the closest
   // candidate.

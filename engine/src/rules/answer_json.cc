@@ -56,6 +56,7 @@ nlohmann::json ExplanationJson(const Explanation& e) {
           {"revision", e.revision},
           {"facilities", e.facilities},
           {"chain", chain},
+          {"login_checklist", e.login_checklist},
           {"reason", e.reason},
           {"condition", e.condition},
           {"manual", e.manual},

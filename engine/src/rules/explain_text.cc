@@ -11,6 +11,7 @@
 
 #include "base/time_util.h"
 #include "model/text_forms.h"
+#include "rules/contact_points.h"
 #include "toegang/labels.h"
 
 namespace toegang {
@@ -174,6 +175,9 @@ class Writer {
         "and when.",
         InszLabel(insz_), AppName(), via, revision_,
         FacilityLabel(sub.facility), EnterpriseLabel(ev), PersonLabel(ent.htb));
+    out->login_checklist =
+        LoginChecklist(nl_ ? Lang::kNl : Lang::kEn, KboDisplay(ent.kbo),
+                       g_.facility(sub.facility).hco);
   }
 
   // --- denied ----------------------------------------------------------------
@@ -367,12 +371,10 @@ class Writer {
     return "";
   }
 
-  static constexpr const char* kEranovaNl =
-      "ERANOVA, het contactcenter van eHealth (02-511 51 51, "
-      "contactcenter@eranova.fgov.be)";
-  static constexpr const char* kEranovaEn =
-      "ERANOVA, the eHealth contact center (02-511 51 51, "
-      "contactcenter@eranova.fgov.be)";
+  // ERANOVA with its number, e-mail and hours (contact_points.h).
+  std::string Eranova() const {
+    return EranovaText(nl_ ? Lang::kNl : Lang::kEn);
+  }
 
   // What failed, for the candidate.
   std::string FailureText(const Verdict& v, const Ties& ties) const {
@@ -406,7 +408,7 @@ class Writer {
                  "the enterprise must be active in the KBO. For questions "
                  "about the enterprise: {}, with the enterprise number at "
                  "hand.",
-                 L(kEranovaNl, kEranovaEn));
+                 Eranova());
       }
       case Reason::kNoHtb:
         return F(
@@ -495,7 +497,7 @@ class Writer {
                  "zorgenwerk.zorg@vlaanderen.be. For questions about the "
                  "facility: {}, with the enterprise number and the HCO "
                  "number at hand.",
-                 L(kEranovaNl, kEranovaEn));
+                 Eranova());
       }
       case Reason::kNoSubafdeling:
         return F(
@@ -595,7 +597,7 @@ class Writer {
                      "access manager (HTB) of the enterprise the person works "
                      "for; {} can tell who that is from the enterprise "
                      "number.",
-                     InszLabel(insz_), L(kEranovaNl, kEranovaEn));
+                     InszLabel(insz_), Eranova());
     }
     std::string where;
     for (Vertex e : ties.enterprises) {
@@ -631,7 +633,7 @@ class Writer {
             " The model knows no legal representative (WV) of the "
             "enterprise; {} can tell who that is from the enterprise "
             "number.",
-            L(kEranovaNl, kEranovaEn));
+            Eranova());
       }
       if (v.subafdeling == kNoVertex && v.reason == Reason::kNotAUser) {
         // A user nowhere: NowhereText said where to ask.
@@ -650,7 +652,7 @@ class Writer {
           "hulp: {}.",
           " The model knows nobody (yet) who can fix this; for help: "
           "{}.",
-          L(kEranovaNl, kEranovaEn));
+          Eranova());
     }
     std::string who;
     for (const auto& [insz, f] : fixers) {
