@@ -155,6 +155,11 @@ run_expect_text 1 explain --insz "$USER1" --app ama-wvg -- \
   "Reason: enterprise_inactive" "is stopped in the KBO"
 echo "# Applying the same extract again changes nothing:"
 run_expect_text 0 import kbo-open-data "$update_zip" -- "was applied before: nothing to do"
+echo "# The next day's update lists the enterprise again: its users are allowed again."
+run_expect_text 0 import kbo-open-data "$data/KboOpenData_0142_2026_12_Update" -- \
+  "update extract 142" "0 enterprises stopped, 1 active again" \
+  "impact on ama-wvg: 0 persons lose access, 1 gain"
+run_expect_text 0 check --insz "$USER1" --app ama-wvg -- "ALLOWED"
 
 step "The audit log of the enterprise, and a consistency check"
 run audit --kbo "$KBO"
