@@ -9,7 +9,7 @@ ROUNDS ?= 200
 CRASH_SEED ?= 1
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTOEGANG_WERROR=ON
 
-.PHONY: all deps build demo test test-asan test-tsan crash fuzz fuzz-smoke bench bench-http clean
+.PHONY: all deps build demo test test-asan test-tsan crash fuzz fuzz-smoke bench bench-kbo bench-http clean
 
 all: build
 
@@ -68,6 +68,18 @@ bench: deps
 	TOEGANG_BENCH_SCALES=$(BENCH_SCALES) TOEGANG_BENCH_DIR=$(BENCH_DIR) \
 	  $(BUILD)-bench/bench/toegang_bench $(BENCH_FLAGS)
 	TOEGANG_BENCH_DIR=$(BENCH_DIR) $(BUILD)-bench/bench/toegang_http_bench $(BENCH_FLAGS)
+
+# The KBO Open Data import at real size (issue 23): a generated full extract
+# (2 million enterprises, 3.5 million denominations) and a 20,000-row update
+# into copies of M, with `import kbo` and reading the zip alone as baselines
+# (docs/benchmarks.md, "KBO Open Data import"). The extracts are generated
+# once into BENCH_DIR (about 0.6 GB with the unpacked files); one import per
+# benchmark, a few minutes in all.
+BENCH_KBO_FLAGS ?=
+bench-kbo: deps
+	cmake -S . -B $(BUILD)-bench -DCMAKE_BUILD_TYPE=Release -DTOEGANG_BUILD_BENCH=ON -DTOEGANG_BUILD_TESTS=OFF
+	cmake --build $(BUILD)-bench -j $(JOBS) --target toegang_kbo_bench
+	TOEGANG_BENCH_DIR=$(BENCH_DIR) $(BUILD)-bench/bench/toegang_kbo_bench $(BENCH_KBO_FLAGS)
 
 # The HTTP decision service under wrk, direct and behind nginx
 # (docs/benchmarks.md, "HTTP decision service").

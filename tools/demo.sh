@@ -35,6 +35,29 @@ run_expect() {
   fi
   echo "(exit $rc)"
 }
+# run_expect, and the output must also hold every pattern given after --.
+run_expect_text() {
+  local want="$1"; shift
+  local args=() patterns=()
+  while [ "$1" != "--" ]; do args+=("$1"); shift; done
+  shift
+  patterns=("$@")
+  printf '$ toegang %s\n' "${args[*]}"
+  local rc=0 text
+  text="$("$toegang" "${args[@]}" 2>&1)" || rc=$?
+  printf '%s\n' "$text"
+  if [ "$rc" -ne "$want" ]; then
+    echo "demo: expected exit $want, got $rc" >&2
+    exit 1
+  fi
+  for p in "${patterns[@]}"; do
+    if ! grep -qF -- "$p" <<<"$text"; then
+      echo "demo: expected the output to say: $p" >&2
+      exit 1
+    fi
+  done
+  [ "$want" -eq 0 ] || echo "(exit $rc)"
+}
 
 WV=78051212326      # Greet Willems, WV of vzw Broeders van Bijstand
 HTB=82010124596     # Koen Maes, employee
@@ -110,6 +133,33 @@ run managed-by --insz "$COTB"
 run users --hco 1100234 --app ama-wvg
 run graph --kbo "$KBO" > "$out/broeders.dot"
 echo "(the delegation graph in GraphViz DOT: $out/broeders.dot; render it with: dot -Tsvg $out/broeders.dot)"
+
+step "The KBO, as published: the monthly full extract, then a daily update"
+echo "# The full extract lists the active enterprises (the stopped one is absent):"
+run import kbo-open-data "$data/KboOpenData_0140_2026_12_Full"
+echo "# The next day's update extract, as downloaded (a zip), deletes Broeders van Bijstand."
+echo "# First the dry run: what would change, and who would lose access (nothing written):"
+update_zip="$(cd "$out" && pwd)/KboOpenData_0141_2026_12_Update.zip"
+rm -f "$update_zip"
+(cd "$data/KboOpenData_0141_2026_12_Update" && python3 -m zipfile -c "$update_zip" ./*.csv)
+run_expect_text 0 import kbo-open-data "$update_zip" --dry-run -- \
+  "1 enterprises stopped" "impact on ama-wvg: 1 persons lose access" \
+  "losing: 75.11.30-***.**" "nothing was written"
+run_expect_text 0 check --insz "$USER1" --app ama-wvg -- "ALLOWED"
+echo "# Applied: the enterprise stops, and with it every access it gave:"
+run_expect_text 0 import kbo-open-data "$update_zip" -- \
+  "update extract 141" "1 enterprises stopped" "impact on ama-wvg: 1 persons lose access"
+run_expect_text 1 check --insz "$USER1" --app ama-wvg -- "DENIED"
+echo "# The helpdesk sees why: the enterprise is stopped in the KBO:"
+run_expect_text 1 explain --insz "$USER1" --app ama-wvg -- \
+  "Reason: enterprise_inactive" "is stopped in the KBO"
+echo "# Applying the same extract again changes nothing:"
+run_expect_text 0 import kbo-open-data "$update_zip" -- "was applied before: nothing to do"
+echo "# The next day's update lists the enterprise again: its users are allowed again."
+run_expect_text 0 import kbo-open-data "$data/KboOpenData_0142_2026_12_Update" -- \
+  "update extract 142" "0 enterprises stopped, 1 active again" \
+  "impact on ama-wvg: 0 persons lose access, 1 gain"
+run_expect_text 0 check --insz "$USER1" --app ama-wvg -- "ALLOWED"
 
 step "The audit log of the enterprise, and a consistency check"
 run audit --kbo "$KBO"

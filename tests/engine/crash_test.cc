@@ -36,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "support/child_process.h"
 #include "support/db_content.h"
 #include "support/random_identifiers.h"
 #include "support/random_mutations.h"
@@ -282,15 +283,11 @@ TEST(CrashTest, KilledWriterLosesNothingAcknowledgedAndHalfAppliesNothing) {
   for (uint64_t round = 0; round < rounds; ++round) {
     SCOPED_TRACE(
         fmt::format("round {} (seed {}, from step {})", round, seed, next));
-    int fds[2];
-    ASSERT_EQ(::pipe(fds), 0);
-    const pid_t pid = ::fork();
+    int ack_fd = -1;
+    const pid_t pid = ForkWriter(&ack_fd, [&](int fd) {
+      RunWriter(crashed.db_path(), files.path(), seed, next, fd);
+    });
     ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      ::close(fds[0]);
-      RunWriter(crashed.db_path(), files.path(), seed, next, fds[1]);
-    }
-    ::close(fds[1]);
     // Most kills come after some steps; a few during the open.
     const uint64_t wait_us =
         std::uniform_int_distribution<uint64_t>(0, max_ms * 1000)(timing);
@@ -304,14 +301,14 @@ TEST(CrashTest, KilledWriterLosesNothingAcknowledgedAndHalfAppliesNothing) {
     int64_t last_step = static_cast<int64_t>(next) - 1;
     uint64_t last_revision = 0;
     Ack ack{};
-    while (::read(fds[0], &ack, sizeof ack) ==
+    while (::read(ack_fd, &ack, sizeof ack) ==
            static_cast<ssize_t>(sizeof ack)) {
       EXPECT_EQ(static_cast<int64_t>(ack.step), last_step + 1);
       last_step = static_cast<int64_t>(ack.step);
       last_revision = ack.revision;
       ++acked;
     }
-    ::close(fds[0]);
+    ::close(ack_fd);
     if (last_step < static_cast<int64_t>(next)) ++mid_open;
 
     crashed.Reopen();

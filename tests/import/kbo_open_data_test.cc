@@ -2,14 +2,20 @@
 // extracts in their real format (quoted numbers, dd-mm-yyyy dates, empty
 // JuridicalFormCAC, Language 0-4, denomination types 001-004), unpacked in
 // folders the test writes; the extract sequence; the errors.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "support/child_process.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"
@@ -245,6 +251,27 @@ TEST_F(KboOpenDataTest, UpdateBeforeAnyFullExtractIsRefused) {
   EXPECT_TRUE(fed_.Allowed(kUser1));
 }
 
+TEST_F(KboOpenDataTest, UpdateOnAnEmptyDatabaseIsRefusedAndWritesNothing) {
+  OpenOptions o;
+  o.create_if_missing = true;
+  Result<std::unique_ptr<Engine>> opened =
+      Engine::Open(fed_.dir().File("empty.db"), o);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Engine& empty = **opened;
+  const uint64_t revision = empty.revision();
+  ImportReport r;
+  Status s = empty.ImportKboOpenData(
+      Zip(Update(141, {"0403.019.261"}, {"0200.065.765"})), {}, &r);
+  EXPECT_EQ(s.kind(), Kind::kRefused);
+  EXPECT_EQ(s.code(), code::kNoFullExtract);
+  EXPECT_NE(s.message().find("update extract 141"), std::string::npos)
+      << s.message();
+  EXPECT_EQ(empty.revision(), revision);
+  Result<Stats> stats = empty.GetStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->enterprises, 0u);  // not even the inserted one
+}
+
 TEST_F(KboOpenDataTest, BadExtractsAreCodedErrorsNamingFileAndLine) {
   MustApply(Full(140, kActive));
   const uint64_t revision = engine().revision();
@@ -292,6 +319,72 @@ TEST_F(KboOpenDataTest, BadExtractsAreCodedErrorsNamingFileAndLine) {
   EXPECT_EQ(s.code(), code::kImportRejected);
   EXPECT_TRUE(fed_.Allowed(kUser1));
   EXPECT_EQ(engine().revision(), revision + 1);  // only update 141
+}
+
+// kill -9 inside a full extract's import (the enterprises written, the
+// names being read, pages spilled into the WAL uncommitted): all or
+// nothing. The child stops in the import's progress callback, so the
+// kill always lands inside the transaction.
+TEST_F(KboOpenDataTest, AFullExtractKilledMidwayLeavesNothingOfIt) {
+  MustApply(Full(140, kActive));
+  const uint64_t revision = engine().revision();
+  const size_t enterprises = engine().GetStats()->enterprises;
+  // 80,000 enterprises besides kOcmw and kOther (kWzc left out: the
+  // extract, applied whole, stops it).
+  std::vector<std::string> numbers = {"0403.019.261", "0884.303.369"};
+  for (uint64_t base = 3'000'000; numbers.size() < 80'002; ++base) {
+    const std::string d = fmt::format("{:08}{:02}", base, 97 - base % 97);
+    numbers.push_back(d.substr(0, 4) + "." + d.substr(4, 3) + "." +
+                      d.substr(7, 3));
+  }
+  const std::string extract = Full(141, numbers);
+  fed_.Close();
+
+  int ready_fd = -1;
+  const pid_t pid = ForkWriter(&ready_fd, [&](int fd) {
+    Result<std::unique_ptr<Engine>> e = Engine::Open(fed_.db_path());
+    if (!e.ok()) ::_exit(10);
+    ImportOptions o;
+    int calls = 0;
+    o.progress = [&](uint64_t, uint64_t) {
+      // The third call: 196,608 rows read, in denomination.csv.
+      if (++calls < 3) return;
+      const char c = 'k';
+      if (::write(fd, &c, 1) != 1) ::_exit(12);
+      for (;;) ::pause();  // until killed
+    };
+    ImportReport r;
+    (void)(*e)->ImportKboOpenData(extract, o, &r);
+    ::_exit(11);  // finished: the kill never came
+  });
+  ASSERT_GE(pid, 0);
+  char c = 0;
+  const ssize_t got = ::read(ready_fd, &c, 1);
+  ::close(ready_fd);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_EQ(got, 1) << "the child ended before the import's third progress "
+                    << "call (exit " << WEXITSTATUS(status) << ")";
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  fed_.Reopen();
+  Result<std::vector<std::string>> problems = engine().Verify();
+  ASSERT_TRUE(problems.ok()) << problems.status().ToString();
+  EXPECT_TRUE(problems->empty()) << problems->front();
+  EXPECT_EQ(engine().revision(), revision);
+  EXPECT_EQ(engine().GetStats()->enterprises, enterprises);
+  Result<WhoReport> wzc = engine().Who(kWzc);
+  ASSERT_TRUE(wzc.ok());
+  EXPECT_TRUE(wzc->active);
+  EXPECT_TRUE(fed_.Allowed(kUser1));
+
+  // Nothing of it was recorded either: the same extract now applies whole.
+  ImportReport r = MustApply(extract);
+  EXPECT_EQ(r.revision, revision + 1);
+  EXPECT_EQ(r.inserted, 80'000u);
+  EXPECT_EQ(r.changes.enterprises_stopped, 1u);
+  EXPECT_EQ(engine().GetStats()->enterprises, enterprises + 80'000);
 }
 
 TEST_F(KboOpenDataTest, DryRunChangesNothingAndReportsTheSameImpact) {

@@ -1,6 +1,7 @@
 // Running a piece of a test in a forked child process: to drop the
 // capabilities that let root ignore file permissions (so that a chmod
-// really keeps the test from writing), without touching the test process.
+// really keeps the test from writing), without touching the test process;
+// or to kill it (SIGKILL) at a moment it reports through a pipe.
 #ifndef TOEGANG_TESTS_CHILD_PROCESS_H_
 #define TOEGANG_TESTS_CHILD_PROCESS_H_
 
@@ -59,6 +60,29 @@ inline std::string InChild(const std::function<std::string()>& body) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   return out;
+}
+
+// Forks a child that runs writer(the write end of a pipe) and never
+// returns from it (it ends with _exit, or is killed). Returns the child's
+// pid, with *read_fd the pipe's read end, which the caller closes; -1 when
+// the pipe or the fork failed.
+inline pid_t ForkWriter(int* read_fd, const std::function<void(int)>& writer) {
+  int fds[2];
+  if (::pipe(fds) != 0) return -1;
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return -1;
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    writer(fds[1]);
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  *read_fd = fds[0];
+  return pid;
 }
 
 // InChild, in a process without the capabilities that bypass file

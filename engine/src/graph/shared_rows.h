@@ -84,6 +84,14 @@ class SharedRows {
   // O(size)); copies made before keep the old base.
   void Compact() {
     if (changed_.empty() && added_.empty()) return;
+    if (base_->empty()) {
+      // A fresh load: the added rows become the base as they are, without
+      // a second copy of every row alive at once (2 million enterprises
+      // after a KBO Open Data full extract: 430 MB more at the peak).
+      base_ = std::make_shared<const std::vector<T>>(std::move(added_));
+      added_ = {};
+      return;
+    }
     std::vector<T> rows;
     rows.reserve(size());
     for (size_t i = 0; i < base_->size(); ++i) rows.push_back((*this)[i]);
