@@ -1,0 +1,83 @@
+// Following a PostgreSQL database from other hosts: engines in
+// OpenMode::kFollower wake on the commit's NOTIFY (Store::ListenForCommits)
+// and replay the change rows, so a revoke made by another process (the CLI)
+// is refused by every follower long before its poll would have looked.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/cli_runner.h"
+#include "support/pg_cluster.h"
+#include "support/test_federation.h"
+#include "toegang/engine.h"
+
+namespace toegang::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+// A follower whose poll comes only every minute: within the test's
+// deadline only a NOTIFY can wake it.
+std::unique_ptr<Engine> OpenFollower(const std::string& db) {
+  OpenOptions o;
+  o.mode = OpenMode::kFollower;
+  o.follow_interval = std::chrono::minutes(1);
+  Result<std::unique_ptr<Engine>> e = Engine::Open(db, o);
+  EXPECT_TRUE(e.ok()) << e.status().ToString();
+  return e.ok() ? std::move(e).value() : nullptr;
+}
+
+// Whether the engine answers `allowed` for kUser1 on ama-wvg at kHcoOcmw
+// before the deadline (asked again until then).
+bool AnswersBefore(Engine& engine, bool allowed,
+                   steady_clock::time_point deadline) {
+  for (;;) {
+    Result<Decision> d = engine.Check(kUser1, "ama-wvg", kHcoOcmw);
+    if (d.ok() && d->allowed == allowed) return true;
+    if (steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(milliseconds(2));
+  }
+}
+
+TEST(PostgresFollowTest, TwoFollowersRefuseARevokeByTheCliAtOnce) {
+  std::string why;
+  PgCluster* cluster = PgCluster::Get(&why);
+  const std::string db = cluster == nullptr ? "" : cluster->NewDatabase();
+  TOEGANG_SKIP_WITHOUT_STORE(db, why);
+  TestFederation fed(db);
+  fed.BuildOcmwChain();
+  fed.Close();
+
+  std::unique_ptr<Engine> a = OpenFollower(db);
+  std::unique_ptr<Engine> b = OpenFollower(db);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(AnswersBefore(*a, true, steady_clock::now()));
+  ASSERT_TRUE(AnswersBefore(*b, true, steady_clock::now()));
+
+  // The right revoked by another process (the CLI): both refuse well
+  // within the minute their poll would take (the target is 100 ms;
+  // the deadline leaves room for a loaded machine); granted again: both
+  // allow.
+  for (const bool grant : {false, true}) {
+    SCOPED_TRACE(grant ? "grant" : "revoke");
+    CliRun cli = Spawn(
+        {"--db", db, "user", grant ? "grant" : "revoke", "--hco", kHcoOcmw,
+         "--insz", kUser1, "--right", "ama-wvg", "--by", kEmp2Ocmw},
+        fed.dir().path(), std::nullopt);
+    ASSERT_EQ(cli.exit, 0) << cli.out << cli.err;
+    const steady_clock::time_point deadline =
+        steady_clock::now() + std::chrono::seconds(5);
+    EXPECT_TRUE(AnswersBefore(*a, grant, deadline));
+    EXPECT_TRUE(AnswersBefore(*b, grant, deadline));
+    EXPECT_EQ(a->revision(), b->revision());
+  }
+}
+
+}  // namespace
+}  // namespace toegang::testing
