@@ -1,7 +1,8 @@
 // Following a PostgreSQL database from other hosts: engines in
 // OpenMode::kFollower wake on the commit's NOTIFY (Store::ListenForCommits)
 // and replay the change rows, so a revoke made by another process (the CLI)
-// is refused by every follower long before its poll would have looked.
+// is refused by every follower long before its poll would have looked; and
+// a server away and back under a follower.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "support/pg_cluster.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
+#include "toegang/error_codes.h"
 
 namespace toegang::testing {
 namespace {
@@ -77,6 +79,63 @@ TEST(PostgresFollowTest, TwoFollowersRefuseARevokeByTheCliAtOnce) {
     EXPECT_TRUE(AnswersBefore(*b, grant, deadline));
     EXPECT_EQ(a->revision(), b->revision());
   }
+}
+
+// PostgreSQL away and back under a running follower: it keeps answering
+// from memory, says the store is unavailable, a mutation fails with
+// storage_error and changes nothing; once the server is back it reconnects
+// and catches up with what is committed then.
+TEST(PostgresFollowTest, ServerRestartKeepsAnswersReportsAndCatchesUp) {
+  std::string why;
+  PgCluster* cluster = PgCluster::Get(&why);
+  const std::string db = cluster == nullptr ? "" : cluster->NewDatabase();
+  TOEGANG_SKIP_WITHOUT_STORE(db, why);
+  TestFederation fed(db);
+  fed.BuildOcmwChain();
+  const uint64_t before = fed.engine().revision();
+  OpenOptions o;
+  o.mode = OpenMode::kFollower;
+  o.follow_interval = milliseconds(50);
+  Result<std::unique_ptr<Engine>> opened = Engine::Open(db, o);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Engine& follower = **opened;
+  ASSERT_TRUE(AnswersBefore(follower, true, steady_clock::now()));
+
+  ASSERT_TRUE(cluster->StopServer());
+  auto store_ok_before = [&](bool ok, steady_clock::time_point deadline) {
+    while (follower.follow_state().store_ok != ok) {
+      if (steady_clock::now() >= deadline) return false;
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    return true;
+  };
+  EXPECT_TRUE(
+      store_ok_before(false, steady_clock::now() + std::chrono::seconds(10)));
+  EXPECT_FALSE(follower.follow_state().store_error.empty());
+  EXPECT_TRUE(AnswersBefore(follower, true, steady_clock::now()));
+  EXPECT_EQ(follower.revision(), before);
+  Result<CommitInfo> refused =
+      fed.engine().Apply(M(Action::kRevokeRight, kEmp2Ocmw)
+                             .Hco(kHcoOcmw)
+                             .Insz(kUser1)
+                             .App("ama-wvg"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), code::kStorageError)
+      << refused.status().ToString();
+
+  ASSERT_TRUE(cluster->StartServer());
+  Result<CommitInfo> revoked =
+      fed.engine().Apply(M(Action::kRevokeRight, kEmp2Ocmw)
+                             .Hco(kHcoOcmw)
+                             .Insz(kUser1)
+                             .App("ama-wvg"));
+  ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
+  EXPECT_EQ(revoked->revision, before + 1);  // the failed one left nothing
+  const steady_clock::time_point deadline =
+      steady_clock::now() + std::chrono::seconds(10);
+  EXPECT_TRUE(AnswersBefore(follower, false, deadline));
+  EXPECT_TRUE(store_ok_before(true, deadline));
+  EXPECT_EQ(follower.revision(), before + 1);
 }
 
 }  // namespace
