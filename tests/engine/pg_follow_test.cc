@@ -46,13 +46,26 @@ bool AnswersBefore(Engine& engine, bool allowed,
   }
 }
 
-TEST(PostgresFollowTest, TwoFollowersRefuseARevokeByTheCliAtOnce) {
-  std::string why;
-  PgCluster* cluster = PgCluster::Get(&why);
-  const std::string db = cluster == nullptr ? "" : cluster->NewDatabase();
-  TOEGANG_SKIP_WITHOUT_STORE(db, why);
-  TestFederation fed(db);
-  fed.BuildOcmwChain();
+// A federation with the manual's chain on kOcmw in a fresh PostgreSQL
+// database of the test cluster.
+class PostgresFollowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    PgCluster* cluster = PgCluster::Get(&why);
+    db_ = cluster == nullptr ? "" : cluster->NewDatabase();
+    TOEGANG_SKIP_WITHOUT_STORE(db_, why);
+    fed_ = std::make_unique<TestFederation>(db_);
+    fed_->BuildOcmwChain();
+  }
+
+  std::string db_;
+  std::unique_ptr<TestFederation> fed_;
+};
+
+TEST_F(PostgresFollowTest, TwoFollowersRefuseARevokeByTheCliAtOnce) {
+  TestFederation& fed = *fed_;
+  const std::string& db = db_;
   fed.Close();
 
   std::unique_ptr<Engine> a = OpenFollower(db);
@@ -85,13 +98,10 @@ TEST(PostgresFollowTest, TwoFollowersRefuseARevokeByTheCliAtOnce) {
 // from memory, says the store is unavailable, a mutation fails with
 // storage_error and changes nothing; once the server is back it reconnects
 // and catches up with what is committed then.
-TEST(PostgresFollowTest, ServerRestartKeepsAnswersReportsAndCatchesUp) {
-  std::string why;
-  PgCluster* cluster = PgCluster::Get(&why);
-  const std::string db = cluster == nullptr ? "" : cluster->NewDatabase();
-  TOEGANG_SKIP_WITHOUT_STORE(db, why);
-  TestFederation fed(db);
-  fed.BuildOcmwChain();
+TEST_F(PostgresFollowTest, ServerRestartKeepsAnswersReportsAndCatchesUp) {
+  TestFederation& fed = *fed_;
+  const std::string& db = db_;
+  PgCluster* cluster = PgCluster::Get(nullptr);
   const uint64_t before = fed.engine().revision();
   OpenOptions o;
   o.mode = OpenMode::kFollower;
