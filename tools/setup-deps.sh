@@ -19,6 +19,8 @@ packages=(
   nlohmann-json3-dev       # JSON output and audit details
   libfmt-dev               # message formatting
   libzip-dev               # KBO Open Data extracts read from the zip as downloaded
+  libpq-dev                # libpq, PostgreSQL's C client: the PostgreSQL store (--db postgresql://...)
+  postgresql               # initdb, pg_ctl, postgres: the tests' throw-away cluster (tests/support/pg_cluster.h)
   libgtest-dev             # the test suite
   libbenchmark-dev         # bench/
   graphviz                 # `dot`, which the tests run on `toegang graph` output

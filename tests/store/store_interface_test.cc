@@ -22,6 +22,8 @@
 #include "store/bulk_writer.h"
 #include "store/load_sink.h"
 #include "store/open_store.h"
+#include "store/pg_connection.h"
+#include "support/pg_cluster.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"
@@ -211,22 +213,47 @@ std::unique_ptr<DelegationGraph> LoadGraph(Store& store,
 // A federation with every kind of row: two enterprises' chains, so HTBs,
 // capacities, TBs, subafdelingen with authorizations and a manager, users
 // and rights.
-class LoadSinkTest : public ::testing::Test {
+// Run against each store (support/pg_cluster.h).
+class LoadSinkTest : public PerStoreTest {
  protected:
   void SetUp() override {
-    fed_.BuildOcmwChain();
-    fed_.BuildWzcChain();
-    fed_.MustApply(M(Action::kAddCoTb, kEmpOcmw).Kbo(kOcmw).Insz(kUser2));
-    stats_ = fed_.engine().GetStats().value();
-    fed_.Close();
+    PerStoreTest::SetUp();
+    if (fed_ == nullptr) return;  // skipped
+    fed_->BuildOcmwChain();
+    fed_->BuildWzcChain();
+    fed_->MustApply(M(Action::kAddCoTb, kEmpOcmw).Kbo(kOcmw).Insz(kUser2));
+    stats_ = fed_->engine().GetStats().value();
+    fed_->Close();
   }
 
-  TestFederation fed_;
   Stats stats_;
 };
 
-TEST_F(LoadSinkTest, SinkGetsEveryRowOnceInTheContractsOrder) {
-  std::unique_ptr<Store> store = MustOpen(fed_.db_path());
+INSTANTIATE_TEST_SUITE_P(Stores, LoadSinkTest, kBothStores, StoreKindName);
+
+// The change log's tests, against each store, on a fresh federation.
+class ChangesSinceTest : public PerStoreTest {
+ protected:
+  // Deletes the audit rows of one revision behind the store's back.
+  void DeleteAuditRevision(uint64_t revision) {
+    if (GetParam() == StoreKind::kSqlite) {
+      SQLite::Database db(db_, SQLite::OPEN_READWRITE, 5000);
+      SQLite::Statement q(db, "DELETE FROM audit WHERE revision = ?");
+      q.bind(1, static_cast<int64_t>(revision));
+      ASSERT_GT(q.exec(), 0);
+    } else {
+      std::unique_ptr<PgConnection> db = PgConnection::Connect(db_);
+      ASSERT_GT(db->Exec("DELETE FROM audit WHERE revision = $1", {revision})
+                    .changed(),
+                0);
+    }
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Stores, ChangesSinceTest, kBothStores, StoreKindName);
+
+TEST_P(LoadSinkTest, SinkGetsEveryRowOnceInTheContractsOrder) {
+  std::unique_ptr<Store> store = MustOpen(fed_->db_path());
   ASSERT_NE(store, nullptr);
   const Catalogue catalogue = MustCatalogue(*store);
   RecordingSink recorder(&catalogue, nullptr);
@@ -300,8 +327,8 @@ TEST_F(LoadSinkTest, SinkGetsEveryRowOnceInTheContractsOrder) {
 // What the graph is built from is exactly what the sink received: the
 // recording, played into a fresh graph, gives the graph a load gives; and
 // a second load of the same revision hands over the same calls.
-TEST_F(LoadSinkTest, GraphSeesWhatTheSinkReceivedInTheSameOrder) {
-  std::unique_ptr<Store> store = MustOpen(fed_.db_path());
+TEST_P(LoadSinkTest, GraphSeesWhatTheSinkReceivedInTheSameOrder) {
+  std::unique_ptr<Store> store = MustOpen(fed_->db_path());
   ASSERT_NE(store, nullptr);
   const Catalogue catalogue = MustCatalogue(*store);
 
@@ -339,8 +366,8 @@ TEST_F(LoadSinkTest, GraphSeesWhatTheSinkReceivedInTheSameOrder) {
 // ChangesSince gives the committed change sets after a revision, one per
 // revision in order; replayed on a graph loaded at that revision they give
 // the graph loaded now.
-TEST(ChangesSinceTest, ReplayedOnTheOldGraphGivesTheNewOne) {
-  TestFederation fed;
+TEST_P(ChangesSinceTest, ReplayedOnTheOldGraphGivesTheNewOne) {
+  TestFederation& fed = *fed_;
   fed.BuildOcmwChain();
   const uint64_t from = fed.engine().revision();
   std::unique_ptr<Store> store = MustOpen(fed.db_path());
@@ -398,18 +425,13 @@ TEST(ChangesSinceTest, ReplayedOnTheOldGraphGivesTheNewOne) {
 
 // A log that cannot be replayed is nullopt, so that the caller loads from
 // the tables: a gap between revisions, and an import's rows.
-TEST(ChangesSinceTest, GapOrImportIsNotReplayable) {
-  TestFederation fed;
+TEST_P(ChangesSinceTest, GapOrImportIsNotReplayable) {
+  TestFederation& fed = *fed_;
   fed.BuildOcmwChain();
   const uint64_t from = fed.engine().revision();
   fed.BuildWzcChain();
   fed.Close();
-  {
-    SQLite::Database db(fed.db_path(), SQLite::OPEN_READWRITE, 5000);
-    SQLite::Statement q(db, "DELETE FROM audit WHERE revision = ?");
-    q.bind(1, static_cast<int64_t>(from + 2));
-    ASSERT_GT(q.exec(), 0);
-  }
+  DeleteAuditRevision(from + 2);
   std::unique_ptr<Store> store = MustOpen(fed.db_path());
   ASSERT_NE(store, nullptr);
   Result<std::optional<std::vector<ChangeSet>>> gap = store->ChangesSince(from);

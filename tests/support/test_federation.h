@@ -245,7 +245,10 @@ struct M {
 
 class TestFederation {
  public:
-  TestFederation() : db_path_(dir_.File("federation.db")) {
+  // On a database file in a temporary directory, or on `db` when given
+  // (a PostgreSQL URI: support/pg_cluster.h).
+  explicit TestFederation(const std::string& db = "")
+      : db_path_(db.empty() ? dir_.File("federation.db") : db) {
     OpenOptions o;
     o.create_if_missing = true;
     Result<std::unique_ptr<Engine>> e = Engine::Open(db_path_, o);
@@ -268,6 +271,7 @@ class TestFederation {
   }
 
   Engine& engine() { return *engine_; }
+  // The database's name: a file's path, or a PostgreSQL URI.
   const std::string& db_path() const { return db_path_; }
   const TempDir& dir() const { return dir_; }
 

@@ -83,6 +83,7 @@ class EngineImpl : public Engine {
 
   ~EngineImpl() override {
     stop_.Stop();
+    follower_.Interrupt();
     snapshot_.StopWatcher();
     if (background_.joinable()) background_.join();
     model_.WaitForTwin();  // the copy reads the model
@@ -116,6 +117,7 @@ class EngineImpl : public Engine {
     }
     if (!settings_.lazy &&
         (answering || settings_.follows() || settings_.keeps_snapshot())) {
+      if (settings_.follows()) follower_.Listen();
       background_ = std::thread([this] { Background(); });
     }
     return Status::Ok();
@@ -573,7 +575,9 @@ class EngineImpl : public Engine {
         follows ? settings_.follow_interval
                 : std::max(std::chrono::milliseconds(1),
                            settings_.snapshot_after_idle / 4);
-    while (!stop_.WaitFor(every)) {
+    // A follower wakes at once when the store hears a commit (NOTIFY).
+    while (!(follows ? follower_.WaitForCommit(every, stop_)
+                     : stop_.WaitFor(every))) {
       if (follows) FollowOnce();
       if (keeps) {
         (void)CatchAll("writing the index snapshot", [&] {

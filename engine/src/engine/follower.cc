@@ -32,6 +32,22 @@ Status Follower::CatchUpFrom(uint64_t stored) {
   return Status::Ok();
 }
 
+void Follower::Listen() {
+  Result<std::unique_ptr<CommitListener>> listener = store_->ListenForCommits();
+  if (listener.ok()) listener_ = std::move(listener).value();
+}
+
+bool Follower::WaitForCommit(std::chrono::milliseconds period,
+                             const StopSignal& stop) {
+  if (listener_ == nullptr) return stop.WaitFor(period);
+  (void)listener_->Wait(period);  // heard or not: look (the poll)
+  return stop.stopping();
+}
+
+void Follower::Interrupt() {
+  if (listener_ != nullptr) listener_->Interrupt();
+}
+
 // The whole model loaded again for a catch-up, counted in follow_state()
 // once it is visible.
 Status Follower::Reload() {

@@ -3,22 +3,30 @@
 // change log revision by revision, or by loading everything again when
 // the log cannot be replayed (an import, whose rows are not in the log).
 // The engine calls it before each write, in CatchUp() and Refresh(), and
-// every follow interval from its background thread (OpenMode::kFollower).
+// from its background thread (OpenMode::kFollower) every follow interval,
+// or at once when the store hears another connection commit (a
+// PostgreSQL store's LISTEN/NOTIFY, Store::ListenForCommits): the poll is
+// then only the fallback.
 //
 // Thread safety: the follower owns no lock and keeps no state of its own
-// beyond the HealthRecord it writes. Every method requires the engine's
-// writer lock (EngineImpl::write_mu_), which serializes it with every
-// other writer and every use of the store; queries go on meanwhile (the
-// model is changed through ModelHolder).
+// beyond the HealthRecord it writes and the commit listener. CatchUp and
+// CatchUpFrom require the engine's writer lock (EngineImpl::write_mu_),
+// which serializes them with every other writer and every use of the
+// store; queries go on meanwhile (the model is changed through
+// ModelHolder). Listen and WaitForCommit are for the background thread
+// (Listen before it starts); Interrupt may be called from any thread.
 #ifndef TOEGANG_ENGINE_FOLLOWER_H_
 #define TOEGANG_ENGINE_FOLLOWER_H_
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "engine/health_record.h"
 #include "engine/model_holder.h"
+#include "engine/stop_signal.h"
 #include "model/change_set.h"
 #include "store/store.h"
 
@@ -36,12 +44,22 @@ class Follower {
   // REQUIRES: the model loaded.
   Status CatchUpFrom(uint64_t stored);
 
+  // Starts hearing other connections' commits, when the store can (a
+  // failure leaves the poll alone in charge).
+  void Listen();
+  // Waits until a commit is heard, `period` has passed or stop stops;
+  // returns stop.stopping().
+  bool WaitForCommit(std::chrono::milliseconds period, const StopSignal& stop);
+  // Ends a WaitForCommit in progress (the engine closes; after stop.Stop).
+  void Interrupt();
+
  private:
   Status Reload();
 
   Store* const store_;
   ModelHolder* const model_;
   HealthRecord* const health_;
+  std::unique_ptr<CommitListener> listener_;  // null: poll only
 };
 
 }  // namespace toegang

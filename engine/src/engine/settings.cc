@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "store/open_store.h"
 #include "toegang/error_codes.h"
 
 namespace toegang {
@@ -32,7 +33,8 @@ FrozenStore BaseStoreFor(const std::string& path, const OpenOptions& options) {
 }  // namespace
 
 bool IsFilePath(const std::string& path) {
-  return !path.empty() && path != ":memory:" && !path.starts_with("file:");
+  return !path.empty() && path != ":memory:" && !path.starts_with("file:") &&
+         !IsServerName(path);
 }
 
 Result<Settings> Settings::Resolve(const std::string& path,

@@ -50,7 +50,8 @@ struct Settings {
                                   const OpenOptions& options);
 };
 
-// Whether path names a database file (not memory, not a URI).
+// Whether path names a database file (not memory, not a URI, not a
+// server's database).
 bool IsFilePath(const std::string& path);
 
 }  // namespace toegang

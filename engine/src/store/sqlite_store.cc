@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,9 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
-#include <random>
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
@@ -24,7 +21,10 @@
 #include "base/keyed_hash.h"
 #include "base/time_util.h"
 #include "model/text_forms.h"
+#include "store/change_log.h"
+#include "store/history_chain.h"
 #include "store/migrations.h"
+#include "store/registry_import.h"
 #include "store/statement_cache.h"
 #include "toegang/error_codes.h"
 
@@ -153,46 +153,6 @@ void StoreMark(StatementCache& statements, const HistoryMark& mark) {
   q->exec();
 }
 
-uint64_t RandomWord() {
-  uint64_t w = 0;
-  if (::getrandom(&w, sizeof w, 0) == static_cast<ssize_t>(sizeof w)) return w;
-  std::random_device rd;
-  return (uint64_t{rd()} << 32) ^ rd();
-}
-
-// The next link of the history chain (schema/0002): a hash keyed with the
-// database's id of the previous chain value, the new revision, the
-// revision's audit rows and a fresh random word. The random word makes two
-// commits made apart (two copies of one file, each changed) give different
-// values even when their rows are the same, to the second.
-class HistoryLink {
- public:
-  HistoryLink(const DatabaseKey& key, const HistoryMark& previous)
-      : hash_(key), revision_(previous.revision + 1) {
-    hash_.Add(std::string_view("toegang history chain"));
-    hash_.Add(previous.chain);
-    hash_.Add(revision_);
-  }
-  void AddRow(int64_t at, std::string_view actor, std::string_view action,
-              std::string_view kbo, std::string_view detail,
-              std::string_view message) {
-    hash_.Add(static_cast<uint64_t>(at));
-    hash_.Add(actor);
-    hash_.Add(action);
-    hash_.Add(kbo);
-    hash_.Add(detail);
-    hash_.Add(message);
-  }
-  HistoryMark Finish() {
-    hash_.Add(RandomWord());
-    return {revision_, hash_.Final()};
-  }
-
- private:
-  KeyedHasher hash_;
-  uint64_t revision_;
-};
-
 Status ReadOnlyError(const std::string& path, const std::string& why,
                      std::string_view doing) {
   return Status::Storage(
@@ -304,596 +264,254 @@ class SqliteWriteLock : public WriteLock {
 };
 
 // ---------------------------------------------------------------------
-class SqliteImportSession : public ImportSession {
+class SqliteImportTables : public ImportTables {
  public:
-  // Takes the write lock (IMMEDIATE) before reading the revision, so no
-  // other writer can commit the same number.
-  SqliteImportSession(SQLite::Database& db, StatementCache& statements,
-                      const DatabaseKey& key)
+  // Takes the write lock (IMMEDIATE) before the session reads the
+  // revision, so no other writer can commit the same number.
+  SqliteImportTables(SQLite::Database& db, StatementCache& statements)
       : db_(db),
         statements_(statements),
-        key_(key),
-        tx_(db, SQLite::TransactionBehavior::IMMEDIATE),
-        revision_(StoredRevision(statements) + 1),
-        at_(NowSeconds()) {
+        tx_(db, SQLite::TransactionBehavior::IMMEDIATE) {
     db_.exec(
         "CREATE TEMP TABLE IF NOT EXISTS import_name (kbo TEXT PRIMARY KEY, "
-        "rank INTEGER NOT NULL, name TEXT NOT NULL)");
-    db_.exec("DELETE FROM import_name");
-    db_.exec(
-        "CREATE TEMP TABLE IF NOT EXISTS import_new (kbo TEXT PRIMARY KEY)");
-    db_.exec("DELETE FROM import_new");
-    db_.exec(
+        "rank INTEGER NOT NULL, name TEXT NOT NULL);"
+        "DELETE FROM import_name;"
+        "CREATE TEMP TABLE IF NOT EXISTS import_new (kbo TEXT PRIMARY KEY);"
+        "DELETE FROM import_new;"
         "CREATE TEMP TABLE IF NOT EXISTS import_listed_function (kbo TEXT, "
-        "insz TEXT, role TEXT, PRIMARY KEY (kbo, insz, role))");
-    db_.exec("DELETE FROM import_listed_function");
-    db_.exec(
+        "insz TEXT, role TEXT, PRIMARY KEY (kbo, insz, role));"
+        "DELETE FROM import_listed_function;"
         "CREATE TEMP TABLE IF NOT EXISTS import_listed_facility (hco TEXT "
-        "PRIMARY KEY)");
-    db_.exec("DELETE FROM import_listed_facility");
-    db_.exec(
+        "PRIMARY KEY);"
+        "DELETE FROM import_listed_facility;"
         "CREATE TEMP TABLE IF NOT EXISTS import_listed_enterprise (kbo TEXT "
-        "PRIMARY KEY)");
-    db_.exec("DELETE FROM import_listed_enterprise");
-    db_.exec(
+        "PRIMARY KEY);"
+        "DELETE FROM import_listed_enterprise;"
         "CREATE TEMP TABLE IF NOT EXISTS import_deleted_enterprise (kbo TEXT "
-        "PRIMARY KEY)");
-    db_.exec("DELETE FROM import_deleted_enterprise");
+        "PRIMARY KEY);"
+        "DELETE FROM import_deleted_enterprise");
   }
 
-  Result<Put> DeleteEnterprise(const Kbo& kbo) override {
-    return Guard("enterprise_delete", [&]() -> Result<Put> {
-      StatementCache::Use use = statements_.Get(
-          "INSERT OR IGNORE INTO import_deleted_enterprise VALUES (?)");
-      SQLite::Statement& q = *use;
-      q.bind(1, kbo.ToString());
-      q.exec();
-      return Put::kUnchanged;  // counted when stopped
-    });
+  void ListEnterprise(const std::string& kbo) override {
+    Run("INSERT OR IGNORE INTO import_listed_enterprise VALUES (?)", kbo);
+  }
+  void ListFunction(const FunctionKey& f) override {
+    Run("INSERT OR IGNORE INTO import_listed_function VALUES (?, ?, ?)", f[0],
+        f[1], f[2]);
+  }
+  void ListFacility(const std::string& hco) override {
+    Run("INSERT OR IGNORE INTO import_listed_facility VALUES (?)", hco);
+  }
+  void NoteDeletedEnterprise(const std::string& kbo) override {
+    Run("INSERT OR IGNORE INTO import_deleted_enterprise VALUES (?)", kbo);
   }
 
-  Result<size_t> StopDeletedEnterprises(const std::string& reason) override {
-    return StopWhere(
-        "SELECT kbo FROM enterprise WHERE active = 1 AND kbo IN (SELECT kbo "
-        "FROM import_deleted_enterprise) AND kbo NOT IN (SELECT kbo FROM "
-        "import_listed_enterprise) ORDER BY kbo",
-        reason);
+  std::optional<Enterprise> GetEnterprise(const std::string& kbo) override {
+    StatementCache::Use q = statements_.Get(
+        "SELECT active, juridical_form, start_date FROM enterprise WHERE kbo "
+        "= ?");
+    q->bind(1, kbo);
+    if (!q->executeStep()) return std::nullopt;
+    return Enterprise{q->getColumn(0).getInt() != 0,
+                      q->getColumn(1).getString(), q->getColumn(2).getString()};
+  }
+  void InsertEnterprise(const std::string& kbo,
+                        const EnterpriseRow& row) override {
+    Run("INSERT INTO enterprise (kbo, active, juridical_form, start_date) "
+        "VALUES (?, ?, ?, ?)",
+        kbo, row.active ? 1 : 0, row.juridical_form, row.start_date);
+    Run("INSERT OR IGNORE INTO import_new VALUES (?)", kbo);
+  }
+  void UpdateEnterprise(const std::string& kbo,
+                        const EnterpriseRow& row) override {
+    Run("UPDATE enterprise SET active = ?, juridical_form = ?, start_date = ? "
+        "WHERE kbo = ?",
+        row.active ? 1 : 0, row.juridical_form, row.start_date, kbo);
+  }
+  bool EnterpriseKnown(const std::string& kbo) override {
+    StatementCache::Use q =
+        statements_.Get("SELECT 1 FROM enterprise WHERE kbo = ?");
+    q->bind(1, kbo);
+    return q->executeStep();
+  }
+  std::vector<std::string> EnterprisesToStop(bool deleted_only) override {
+    return Column(deleted_only
+                      ? "SELECT kbo FROM enterprise WHERE active = 1 AND kbo "
+                        "IN (SELECT kbo FROM import_deleted_enterprise) AND "
+                        "kbo NOT IN (SELECT kbo FROM "
+                        "import_listed_enterprise) ORDER BY kbo"
+                      : "SELECT kbo FROM enterprise WHERE active = 1 AND kbo "
+                        "NOT IN (SELECT kbo FROM import_listed_enterprise) "
+                        "ORDER BY kbo");
+  }
+  void StopEnterprise(const std::string& kbo) override {
+    Run("UPDATE enterprise SET active = 0 WHERE kbo = ?", kbo);
   }
 
-  Result<size_t> StopUnlistedEnterprises(const std::string& reason) override {
-    return StopWhere(
-        "SELECT kbo FROM enterprise WHERE active = 1 AND kbo NOT IN (SELECT "
-        "kbo FROM import_listed_enterprise) ORDER BY kbo",
-        reason);
+  void OfferName(const std::string& kbo, int rank,
+                 const std::string& name) override {
+    Run("INSERT INTO import_name (kbo, rank, name) VALUES (?, ?, ?) ON "
+        "CONFLICT (kbo) DO UPDATE SET rank = excluded.rank, name = "
+        "excluded.name WHERE excluded.rank < import_name.rank",
+        kbo, rank, name);
+  }
+  size_t ApplyNames() override {
+    const auto renamed = static_cast<size_t>(
+        db_.execAndGet(
+               "SELECT count(*) FROM import_name n JOIN enterprise e ON e.kbo "
+               "= n.kbo WHERE e.name IS NOT n.name AND n.kbo NOT IN (SELECT "
+               "kbo FROM import_new)")
+            .getInt64());
+    Run("UPDATE enterprise SET name = (SELECT n.name FROM import_name n WHERE "
+        "n.kbo = enterprise.kbo) WHERE kbo IN (SELECT kbo FROM import_name) "
+        "AND name IS NOT (SELECT n.name FROM import_name n WHERE n.kbo = "
+        "enterprise.kbo)");
+    return renamed;
   }
 
-  Result<std::optional<Extract>> LastExtract() override {
-    try {
-      SQLite::Statement q(db_,
-                          "SELECT number, type, snapshot_date FROM "
-                          "kbo_extract WHERE id = 1");
-      if (!q.executeStep()) return std::optional<Extract>();
-      return std::optional<Extract>(
-          Extract{static_cast<uint64_t>(q.getColumn(0).getInt64()),
-                  q.getColumn(1).getString(), q.getColumn(2).getString()});
-    } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, "reading the last KBO extract applied");
+  std::optional<std::string> PersonName(const std::string& insz) override {
+    StatementCache::Use q =
+        statements_.Get("SELECT name FROM person WHERE insz = ?");
+    q->bind(1, insz);
+    if (!q->executeStep()) return std::nullopt;
+    return q->getColumn(0).getString();
+  }
+  void InsertPerson(const std::string& insz, const std::string& name) override {
+    Run("INSERT INTO person (insz, name) VALUES (?, ?)", insz, name);
+  }
+  void UpdatePerson(const std::string& insz, const std::string& name) override {
+    Run("UPDATE person SET name = ? WHERE insz = ?", name, insz);
+  }
+
+  bool InsertFunction(const FunctionKey& f) override {
+    return Run("INSERT OR IGNORE INTO function (kbo, insz, role) VALUES (?, "
+               "?, ?)",
+               f[0], f[1], f[2]) == 1;
+  }
+  void UnendFunction(const FunctionKey& f) override {
+    Run("DELETE FROM function_ended WHERE kbo = ? AND insz = ? AND role = ?",
+        f[0], f[1], f[2]);
+  }
+  std::vector<FunctionKey> UnlistedFunctions() override {
+    std::vector<FunctionKey> out;
+    SQLite::Statement q(
+        db_,
+        "SELECT kbo, insz, role FROM function f WHERE NOT EXISTS (SELECT 1 "
+        "FROM import_listed_function l WHERE l.kbo = f.kbo AND l.insz = "
+        "f.insz AND l.role = f.role) ORDER BY kbo, insz, role");
+    while (q.executeStep()) {
+      out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
+                     q.getColumn(2).getString()});
     }
+    return out;
+  }
+  void EndFunction(const FunctionKey& f, uint64_t revision,
+                   const std::string& at, const std::string& source) override {
+    Run("DELETE FROM function WHERE kbo = ? AND insz = ? AND role = ?", f[0],
+        f[1], f[2]);
+    Run("INSERT OR REPLACE INTO function_ended (kbo, insz, role, revision, "
+        "at, source) VALUES (?, ?, ?, ?, ?, ?)",
+        f[0], f[1], f[2], static_cast<int64_t>(revision), at, source);
   }
 
-  Status RecordExtract(const Extract& extract) override {
-    try {
-      SQLite::Statement q(
-          db_,
-          "INSERT INTO kbo_extract (id, number, type, snapshot_date, "
-          "revision) VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-          "number = excluded.number, type = excluded.type, snapshot_date = "
-          "excluded.snapshot_date, revision = excluded.revision");
-      q.bind(1, static_cast<int64_t>(extract.number));
-      q.bind(2, extract.type);
-      q.bind(3, extract.snapshot_date);
-      q.bind(4, static_cast<int64_t>(revision_));
-      q.exec();
-      wrote_state_ = true;
-      return Status::Ok();
-    } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, "recording the KBO extract applied");
+  std::optional<Facility> GetFacility(const std::string& hco) override {
+    StatementCache::Use q = statements_.Get(
+        "SELECT name, type_code, kbo, active FROM facility WHERE hco = ?");
+    q->bind(1, hco);
+    if (!q->executeStep()) return std::nullopt;
+    return Facility{q->getColumn(0).getString(), q->getColumn(1).getString(),
+                    q->getColumn(2).getString(), q->getColumn(3).getInt() != 0};
+  }
+  void InsertFacility(const FacilityRow& row) override {
+    Run("INSERT INTO facility (hco, name, type_code, kbo, active) VALUES (?, "
+        "?, ?, ?, ?)",
+        row.hco.str(), row.name, row.type_code.str(), row.kbo.ToString(),
+        row.active ? 1 : 0);
+  }
+  void UpdateFacility(const FacilityRow& row) override {
+    Run("UPDATE facility SET name = ?, type_code = ?, kbo = ?, active = ? "
+        "WHERE hco = ?",
+        row.name, row.type_code.str(), row.kbo.ToString(), row.active ? 1 : 0,
+        row.hco.str());
+  }
+  std::vector<std::pair<std::string, std::string>> UnlistedActiveFacilities()
+      override {
+    std::vector<std::pair<std::string, std::string>> out;
+    SQLite::Statement q(db_,
+                        "SELECT hco, kbo FROM facility WHERE active = 1 AND "
+                        "hco NOT IN (SELECT hco FROM import_listed_facility) "
+                        "ORDER BY hco");
+    while (q.executeStep()) {
+      out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
     }
+    return out;
+  }
+  void CloseFacility(const std::string& hco) override {
+    Run("UPDATE facility SET active = 0 WHERE hco = ?", hco);
   }
 
-  bool wrote_state() const override { return wrote_state_; }
-
-  void SetSource(const std::string& source, bool full) override {
-    source_ = source;
-    full_ = full;
+  std::optional<ImportSession::Extract> LastExtract() override {
+    SQLite::Statement q(
+        db_,
+        "SELECT number, type, snapshot_date FROM kbo_extract WHERE id = 1");
+    if (!q.executeStep()) return std::nullopt;
+    return ImportSession::Extract{
+        static_cast<uint64_t>(q.getColumn(0).getInt64()),
+        q.getColumn(1).getString(), q.getColumn(2).getString()};
+  }
+  void RecordExtract(const ImportSession::Extract& extract,
+                     uint64_t revision) override {
+    Run("INSERT INTO kbo_extract (id, number, type, snapshot_date, revision) "
+        "VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET number = "
+        "excluded.number, type = excluded.type, snapshot_date = "
+        "excluded.snapshot_date, revision = excluded.revision",
+        static_cast<int64_t>(extract.number), extract.type,
+        extract.snapshot_date, static_cast<int64_t>(revision));
   }
 
-  const RegistryChanges& changes() const override { return changes_; }
-  const RegistryDelta& delta() const override { return delta_; }
+  void InsertAudit(uint64_t revision, int64_t at, std::string_view action,
+                   std::string_view kbo, std::string_view detail,
+                   std::string_view message) override {
+    toegang::InsertAudit(statements_, revision, at, "", action,
+                         std::string(kbo), std::string(detail),
+                         std::string(message));
+  }
+  HistoryMark Mark() override { return StoredMark(statements_); }
+  void SetMark(const HistoryMark& mark) override {
+    StoreMark(statements_, mark);
+  }
+  void Commit(uint64_t /*revision*/) override { tx_.commit(); }
 
-  Result<size_t> EndUnlistedFunctions() override {
+  Status Failure(std::string_view doing) override {
     try {
-      std::vector<std::array<std::string, 3>> ended;
-      {
-        SQLite::Statement q(
-            db_,
-            "SELECT kbo, insz, role FROM function f WHERE NOT EXISTS (SELECT "
-            "1 FROM import_listed_function l WHERE l.kbo = f.kbo AND l.insz "
-            "= f.insz AND l.role = f.role) ORDER BY kbo, insz, role");
-        while (q.executeStep()) {
-          ended.push_back({q.getColumn(0).getString(),
-                           q.getColumn(1).getString(),
-                           q.getColumn(2).getString()});
-        }
-      }
-      for (const auto& [kbo, insz, role] : ended) {
-        StatementCache::Use del_use = statements_.Get(
-            "DELETE FROM function WHERE kbo = ? AND insz = ? AND role = ?");
-        SQLite::Statement& del = *del_use;
-        del.bind(1, kbo);
-        del.bind(2, insz);
-        del.bind(3, role);
-        del.exec();
-        StatementCache::Use end_use = statements_.Get(
-            "INSERT OR REPLACE INTO function_ended (kbo, insz, role, "
-            "revision, at, source) VALUES (?, ?, ?, ?, ?, ?)");
-        SQLite::Statement& end = *end_use;
-        end.bind(1, kbo);
-        end.bind(2, insz);
-        end.bind(3, role);
-        end.bind(4, static_cast<int64_t>(revision_));
-        end.bind(5, FormatUtc(at_));
-        end.bind(6, source_);
-        end.exec();
-        AuditFunction(kbo, insz, role, /*added=*/false);
-      }
-      return ended.size();
+      throw;
     } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, "ending the functions the file does not list");
-    }
-  }
-
-  Result<size_t> CloseUnlistedFacilities() override {
-    try {
-      std::vector<std::pair<std::string, std::string>> closed;
-      {
-        SQLite::Statement q(
-            db_,
-            "SELECT hco, kbo FROM facility WHERE active = 1 AND hco NOT IN "
-            "(SELECT hco FROM import_listed_facility) ORDER BY hco");
-        while (q.executeStep()) {
-          closed.emplace_back(q.getColumn(0).getString(),
-                              q.getColumn(1).getString());
-        }
-      }
-      for (const auto& [hco, kbo] : closed) {
-        StatementCache::Use upd_use =
-            statements_.Get("UPDATE facility SET active = 0 WHERE hco = ?");
-        SQLite::Statement& upd = *upd_use;
-        upd.bind(1, hco);
-        upd.exec();
-        ++changes_.facilities_closed;
-        delta_.facilities.push_back({hco, false, FromDigits(kbo).value_or(0)});
-        InsertAudit(
-            statements_, revision_, at_, "", "import.facility", kbo,
-            nlohmann::json{{"hco", hco},
-                           {"kbo", kbo},
-                           {"change", "closed"},
-                           {"old", "active"},
-                           {"new", "closed"},
-                           {"reason", "not listed in the whole registry"},
-                           {"source", source_}}
-                .dump(),
-            fmt::format("facility HCO {} closed: the CoBRHA file {} (the "
-                        "whole registry) does not list it",
-                        hco, source_));
-      }
-      return closed.size();
-    } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, "closing the facilities the file does not list");
-    }
-  }
-
-  Result<Put> PutEnterprise(const EnterpriseRow& row) override {
-    return Guard("enterprise", [&]() -> Result<Put> {
-      const std::string kbo = row.kbo.ToString();
-      if (full_) {
-        StatementCache::Use list_use = statements_.Get(
-            "INSERT OR IGNORE INTO import_listed_enterprise VALUES (?)");
-        SQLite::Statement& list = *list_use;
-        list.bind(1, kbo);
-        list.exec();
-      }
-      StatementCache::Use get_use = statements_.Get(
-          "SELECT active, juridical_form, start_date FROM "
-          "enterprise WHERE kbo = ?");
-      SQLite::Statement& get = *get_use;
-      get.bind(1, kbo);
-      if (!get.executeStep()) {
-        StatementCache::Use ins_use = statements_.Get(
-            "INSERT INTO enterprise (kbo, active, "
-            "juridical_form, start_date) VALUES (?, ?, ?, ?)");
-        SQLite::Statement& ins = *ins_use;
-        ins.bind(1, kbo);
-        ins.bind(2, row.active ? 1 : 0);
-        ins.bind(3, row.juridical_form);
-        ins.bind(4, row.start_date);
-        ins.exec();
-        StatementCache::Use mark_use =
-            statements_.Get("INSERT OR IGNORE INTO import_new VALUES (?)");
-        SQLite::Statement& mark = *mark_use;
-        mark.bind(1, kbo);
-        mark.exec();
-        return Put::kInserted;
-      }
-      const bool was_active = get.getColumn(0).getInt() != 0;
-      if (was_active == row.active &&
-          get.getColumn(1).getString() == row.juridical_form &&
-          get.getColumn(2).getString() == row.start_date) {
-        return Put::kUnchanged;
-      }
-      StatementCache::Use upd_use = statements_.Get(
-          "UPDATE enterprise SET active = ?, juridical_form "
-          "= ?, start_date = ? WHERE kbo = ?");
-      SQLite::Statement& upd = *upd_use;
-      upd.bind(1, row.active ? 1 : 0);
-      upd.bind(2, row.juridical_form);
-      upd.bind(3, row.start_date);
-      upd.bind(4, kbo);
-      upd.exec();
-      if (was_active != row.active) {
-        AuditEnterprise(kbo, row.active, source_);
-      }
-      return Put::kUpdated;
-    });
-  }
-
-  Result<Put> PutDenomination(const DenominationRow& row) override {
-    if (row.skip || !row.kbo) return Put::kIgnored;
-    return Guard("denomination", [&]() -> Result<Put> {
-      const std::string kbo = row.kbo->ToString();
-      StatementCache::Use known_use =
-          statements_.Get("SELECT 1 FROM enterprise WHERE kbo = ?");
-      SQLite::Statement& known = *known_use;
-      known.bind(1, kbo);
-      if (!known.executeStep()) return Put::kIgnored;
-      StatementCache::Use offer_use = statements_.Get(
-          "INSERT INTO import_name (kbo, rank, name) VALUES (?, ?, ?) ON "
-          "CONFLICT (kbo) DO UPDATE SET rank = excluded.rank, name = "
-          "excluded.name WHERE excluded.rank < import_name.rank");
-      SQLite::Statement& offer = *offer_use;
-      offer.bind(1, kbo);
-      offer.bind(2, Rank(row));
-      offer.bind(3, row.denomination);
-      offer.exec();
-      return Put::kUnchanged;  // counted by FinishDenominations
-    });
-  }
-
-  Result<size_t> FinishDenominations() override {
-    try {
-      // Naming an enterprise inserted by this import is part of inserting
-      // it; only a changed name of a known enterprise counts as an update.
-      const auto renamed = static_cast<size_t>(
-          db_.execAndGet(
-                 "SELECT count(*) FROM import_name n JOIN enterprise e ON "
-                 "e.kbo = n.kbo WHERE e.name IS NOT n.name AND n.kbo NOT IN "
-                 "(SELECT kbo FROM import_new)")
-              .getInt64());
-      StatementCache::Use apply_use = statements_.Get(
-          "UPDATE enterprise SET name = (SELECT n.name FROM import_name n "
-          "WHERE n.kbo = enterprise.kbo) WHERE kbo IN (SELECT kbo FROM "
-          "import_name) AND name IS NOT (SELECT n.name FROM import_name n "
-          "WHERE n.kbo = enterprise.kbo)");
-      SQLite::Statement& apply = *apply_use;
-      apply.exec();
-      return renamed;
-    } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, "applying enterprise names");
-    }
-  }
-
-  Result<Put> PutPerson(const PersonRow& row) override {
-    return Guard("person", [&]() -> Result<Put> {
-      const std::string insz = row.insz.ToString();
-      StatementCache::Use get_use =
-          statements_.Get("SELECT name FROM person WHERE insz = ?");
-      SQLite::Statement& get = *get_use;
-      get.bind(1, insz);
-      if (!get.executeStep()) {
-        StatementCache::Use ins_use =
-            statements_.Get("INSERT INTO person (insz, name) VALUES (?, ?)");
-        SQLite::Statement& ins = *ins_use;
-        ins.bind(1, insz);
-        ins.bind(2, row.name);
-        ins.exec();
-        return Put::kInserted;
-      }
-      // An empty name in the file does not erase a known one.
-      if (row.name.empty() || get.getColumn(0).getString() == row.name) {
-        return Put::kUnchanged;
-      }
-      StatementCache::Use upd_use =
-          statements_.Get("UPDATE person SET name = ? WHERE insz = ?");
-      SQLite::Statement& upd = *upd_use;
-      upd.bind(1, row.name);
-      upd.bind(2, insz);
-      upd.exec();
-      return Put::kUpdated;
-    });
-  }
-
-  Result<Put> PutFunction(const FunctionRow& row) override {
-    return Guard("function", [&]() -> Result<Put> {
-      const std::string kbo = row.kbo.ToString();
-      if (!EnterpriseKnown(kbo)) return UnknownEnterprise(row.kbo);
-      StatementCache::Use ins_use = statements_.Get(
-          "INSERT OR IGNORE INTO function (kbo, insz, role) "
-          "VALUES (?, ?, ?)");
-      SQLite::Statement& ins = *ins_use;
-      ins.bind(1, kbo);
-      ins.bind(2, row.insz.ToString());
-      const std::string insz = row.insz.ToString();
-      const char* role = row.role == FunctionRole::kLegalRepresentative
-                             ? "legal_representative"
-                             : "employee";
-      ins.bind(3, role);
-      if (full_) {
-        StatementCache::Use list_use = statements_.Get(
-            "INSERT OR IGNORE INTO import_listed_function VALUES (?, ?, ?)");
-        SQLite::Statement& list = *list_use;
-        list.bind(1, kbo);
-        list.bind(2, insz);
-        list.bind(3, role);
-        list.exec();
-      }
-      if (ins.exec() != 1) return Put::kUnchanged;
-      StatementCache::Use back_use = statements_.Get(
-          "DELETE FROM function_ended WHERE kbo = ? AND insz = ? AND role = ?");
-      SQLite::Statement& back = *back_use;
-      back.bind(1, kbo);
-      back.bind(2, insz);
-      back.bind(3, role);
-      back.exec();
-      AuditFunction(kbo, insz, role, /*added=*/true);
-      return Put::kInserted;
-    });
-  }
-
-  Result<Put> PutFacility(const FacilityRow& row) override {
-    return Guard("facility", [&]() -> Result<Put> {
-      const std::string kbo = row.kbo.ToString();
-      if (!EnterpriseKnown(kbo)) return UnknownEnterprise(row.kbo);
-      if (full_) {
-        StatementCache::Use list_use = statements_.Get(
-            "INSERT OR IGNORE INTO import_listed_facility VALUES (?)");
-        SQLite::Statement& list = *list_use;
-        list.bind(1, row.hco.str());
-        list.exec();
-      }
-      StatementCache::Use get_use = statements_.Get(
-          "SELECT name, type_code, kbo, active FROM facility "
-          "WHERE hco = ?");
-      SQLite::Statement& get = *get_use;
-      get.bind(1, row.hco.str());
-      if (!get.executeStep()) {
-        StatementCache::Use ins_use = statements_.Get(
-            "INSERT INTO facility (hco, name, type_code, "
-            "kbo, active) VALUES (?, ?, ?, ?, ?)");
-        SQLite::Statement& ins = *ins_use;
-        ins.bind(1, row.hco.str());
-        ins.bind(2, row.name);
-        ins.bind(3, row.type_code.str());
-        ins.bind(4, kbo);
-        ins.bind(5, row.active ? 1 : 0);
-        ins.exec();
-        return Put::kInserted;
-      }
-      const std::string old_type = get.getColumn(1).getString();
-      const std::string old_kbo = get.getColumn(2).getString();
-      const bool was_active = get.getColumn(3).getInt() != 0;
-      if (get.getColumn(0).getString() == row.name &&
-          old_type == row.type_code.str() && old_kbo == kbo &&
-          was_active == row.active) {
-        return Put::kUnchanged;
-      }
-      StatementCache::Use upd_use = statements_.Get(
-          "UPDATE facility SET name = ?, type_code = ?, kbo "
-          "= ?, active = ? WHERE hco = ?");
-      SQLite::Statement& upd = *upd_use;
-      upd.bind(1, row.name);
-      upd.bind(2, row.type_code.str());
-      upd.bind(3, kbo);
-      upd.bind(4, row.active ? 1 : 0);
-      upd.bind(5, row.hco.str());
-      upd.exec();
-      if (was_active != row.active || old_kbo != kbo ||
-          old_type != row.type_code.str()) {
-        // A move is news for both organizers: audit it under each.
-        if (old_kbo != kbo) {
-          ++changes_.facilities_moved;
-          InsertAudit(statements_, revision_, at_, "", "import.facility",
-                      old_kbo,
-                      nlohmann::json{{"hco", row.hco.str()},
-                                     {"moved_to", kbo},
-                                     {"change", "moved"},
-                                     {"old", old_kbo},
-                                     {"new", kbo},
-                                     {"source", source_}}
-                          .dump(),
-                      fmt::format("facility HCO {} moved in CoBRHA to {}; its "
-                                  "subafdelingen here grant nothing any more",
-                                  row.hco.str(), row.kbo.Display()));
-        }
-        if (was_active != row.active) {
-          ++(row.active ? changes_.facilities_reopened
-                        : changes_.facilities_closed);
-        }
-        if (was_active != row.active || old_kbo != kbo) {
-          delta_.facilities.push_back(
-              {row.hco.str(), row.active, row.kbo.value()});
-        }
-        InsertAudit(
-            statements_, revision_, at_, "", "import.facility", kbo,
-            nlohmann::json{
-                {"hco", row.hco.str()},
-                {"active", row.active},
-                {"type_code", row.type_code.str()},
-                {"kbo", kbo},
-                {"previous_kbo", old_kbo},
-                {"change", was_active == row.active
-                               ? (old_kbo != kbo ? "moved" : "type")
-                               : (row.active ? "reopened" : "closed")},
-                {"old", nlohmann::json{{"active", was_active},
-                                       {"type_code", old_type},
-                                       {"kbo", old_kbo}}},
-                {"new", nlohmann::json{{"active", row.active},
-                                       {"type_code", row.type_code.str()},
-                                       {"kbo", kbo}}},
-                {"source", source_}}
-                .dump(),
-            fmt::format("facility HCO {} {} in CoBRHA (type {}, organized by "
-                        "{})",
-                        row.hco.str(),
-                        was_active == row.active
-                            ? "changed"
-                            : (row.active ? "reopened" : "closed"),
-                        row.type_code.str(), row.kbo.Display()));
-      }
-      return Put::kUpdated;
-    });
-  }
-
-  uint64_t revision() const override { return revision_; }
-
-  Result<uint64_t> Commit(const std::string& action, const std::string& detail,
-                          const std::string& message, bool changed) override {
-    try {
-      if (!changed) return uint64_t{0};  // the destructor rolls back
-      HistoryLink next(key_, StoredMark(statements_));
-      next.AddRow(at_, "", action, "", detail, message);
-      StoreMark(statements_, next.Finish());
-      InsertAudit(statements_, revision_, at_, "", action, "", detail, message);
-      tx_.commit();
-      return revision_;
-    } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, "committing the import");
+      return FromSqlite(e, doing);
     } catch (const std::runtime_error& e) {
       return Status::Storage(code::kStorageError, e.what());
     }
   }
 
  private:
-  template <typename Fn>
-  Result<Put> Guard(std::string_view what, Fn fn) {
-    try {
-      return fn();
-    } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, fmt::format("importing a {} row", what));
-    }
+  // Runs a cached statement with its parameters bound in order; returns
+  // how many rows it changed.
+  template <typename... Args>
+  int Run(const char* sql, const Args&... args) {
+    StatementCache::Use q = statements_.Get(sql);
+    int i = 0;
+    (q->bind(++i, args), ...);
+    return q->exec();
   }
-
-  // Stops every enterprise the query selects (one kbo column), each
-  // audited with reason.
-  Result<size_t> StopWhere(const char* select, const std::string& reason) {
-    try {
-      std::vector<std::string> stop;
-      {
-        SQLite::Statement q(db_, select);
-        while (q.executeStep()) stop.push_back(q.getColumn(0).getString());
-      }
-      for (const std::string& kbo : stop) {
-        StatementCache::Use use =
-            statements_.Get("UPDATE enterprise SET active = 0 WHERE kbo = ?");
-        SQLite::Statement& upd = *use;
-        upd.bind(1, kbo);
-        upd.exec();
-        AuditEnterprise(kbo, false, reason);
-      }
-      return stop.size();
-    } catch (const SQLite::Exception& e) {
-      return FromSqlite(e, "stopping the enterprises the extract ends");
-    }
-  }
-
-  void AuditEnterprise(const std::string& kbo, bool active,
-                       const std::string& reason) {
-    ++(active ? changes_.enterprises_reactivated
-              : changes_.enterprises_stopped);
-    delta_.enterprises.push_back({FromDigits(kbo).value_or(0), active});
-    InsertAudit(statements_, revision_, at_, "", "import.enterprise", kbo,
-                nlohmann::json{{"kbo", kbo},
-                               {"active", active},
-                               {"change", active ? "reactivated" : "stopped"},
-                               {"old", active ? "stopped" : "active"},
-                               {"new", active ? "active" : "stopped"},
-                               {"source", reason}}
-                    .dump(),
-                fmt::format("enterprise {} {} in the KBO ({})",
-                            KboDisplay(FromDigits(kbo).value_or(0)),
-                            active ? "active again" : "stopped", reason));
-  }
-
-  void AuditFunction(const std::string& kbo, const std::string& insz,
-                     const std::string& role, bool added) {
-    ++(added ? changes_.functions_added : changes_.functions_ended);
-    const bool wv = role == "legal_representative";
-    InsertAudit(statements_, revision_, at_, "", "import.function", kbo,
-                nlohmann::json{{"kbo", kbo},
-                               {"insz", insz},
-                               {"role", role},
-                               {"change", added ? "added" : "ended"},
-                               {"old", added ? "none" : role},
-                               {"new", added ? role : "none"},
-                               {"source", source_}}
-                    .dump(),
-                fmt::format("{} {} of {} {} in the functions registry ({})",
-                            wv ? "legal representative (WV)" : "employee",
-                            InszDisplay(FromDigits(insz).value_or(0)),
-                            KboDisplay(FromDigits(kbo).value_or(0)),
-                            added ? "added" : "ended", source_));
-  }
-
-  bool EnterpriseKnown(const std::string& kbo) {
-    StatementCache::Use q_use =
-        statements_.Get("SELECT 1 FROM enterprise WHERE kbo = ?");
-    SQLite::Statement& q = *q_use;
-    q.bind(1, kbo);
-    return q.executeStep();
-  }
-
-  static Status UnknownEnterprise(const Kbo& kbo) {
-    return Status::Refused(code::kEnterpriseUnknown,
-                           fmt::format("enterprise {} is not in the KBO "
-                                       "registry: import the KBO first",
-                                       kbo.Display()));
-  }
-
-  // Lower is better: the official name before a commercial name before an
-  // abbreviation; Dutch, then French, German, English, unknown.
-  static int Rank(const DenominationRow& row) {
-    int type_rank = row.type == "001"   ? 0
-                    : row.type == "003" ? 1
-                    : row.type == "002" ? 2
-                                        : 3;
-    static constexpr int kLanguageRank[] = {4, 1, 0, 2, 3};
-    int lang = row.language >= 0 && row.language <= 4
-                   ? kLanguageRank[row.language]
-                   : 5;
-    return type_rank * 10 + lang;
+  std::vector<std::string> Column(const char* sql) {
+    std::vector<std::string> out;
+    SQLite::Statement q(db_, sql);
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
   }
 
   SQLite::Database& db_;
   StatementCache& statements_;  // the store's
-  const DatabaseKey& key_;      // the store's
   SQLite::Transaction tx_;
-  const uint64_t revision_;
-  const int64_t at_;
-  std::string source_;  // the file the rows come from (SetSource)
-  bool full_ = false;   // remember what the rows list
-  RegistryChanges changes_;
-  RegistryDelta delta_;
-  bool wrote_state_ = false;  // RecordExtract
 };
 
 // RevisionWatch on its own read-only connection.
@@ -1670,44 +1288,14 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
 
 Result<std::optional<std::vector<ChangeSet>>> SqliteStore::ChangesSince(
     uint64_t from) {
-  using Changes = std::optional<std::vector<ChangeSet>>;
-  std::vector<ChangeSet> out;
-  AuditQuery q;
-  q.since_revision = from;
-  q.limit = 1000;
-  for (;;) {
-    Result<std::vector<AuditRecord>> rows = ReadAudit(q);
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) break;
-    for (const AuditRecord& r : *rows) {
-      q.after_seq = r.seq;
-      std::optional<Op> op = r.action.rfind("import.", 0) == 0
-                                 ? std::nullopt
-                                 : OpFromJson(r.detail, catalogue_);
-      if (!op) return Changes();
-      if (out.empty() || out.back().revision != r.revision) {
-        // Revisions follow each other without gaps (the store's
-        // invariant); anything else is not replayable.
-        const uint64_t expected =
-            out.empty() ? from + 1 : out.back().revision + 1;
-        if (r.revision != expected) return Changes();
-        ChangeSet c;
-        c.revision = r.revision;
-        c.at = ParseUtc(r.at);
-        c.actor = FromDigits(r.actor).value_or(0);  // none for imports
-        out.push_back(std::move(c));
-      }
-      out.back().ops.push_back(std::move(*op));
-    }
-  }
-  return Changes(std::move(out));
+  return ReadChangeLog(*this, catalogue_, from);
 }
 
 Result<std::unique_ptr<ImportSession>> SqliteStore::BeginImport() {
   if (read_only_) return ReadOnlyRefusal("an import");
   try {
-    return std::unique_ptr<ImportSession>(
-        std::make_unique<SqliteImportSession>(*db_, *statements_, key_));
+    return std::unique_ptr<ImportSession>(std::make_unique<RegistryImport>(
+        std::make_unique<SqliteImportTables>(*db_, *statements_), key_));
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "starting the import");
   } catch (const std::runtime_error& e) {

@@ -2,10 +2,9 @@
 // only door to storage: load the federation (into a LoadSink), commit a
 // change set, record a refusal, read the audit and change log, run registry
 // imports, and say where the history stands. SqliteStore (sqlite_store.h)
-// is the one implementation today; OpenStore (open_store.h) opens one, and
-// a PostgreSQL store would implement the same (docs/architecture.md, "A
-// second store"). Storage knows the model's values (model/, toegang/'s
-// value types), never the graph.
+// and PgStore (pg_store.h) implement it; OpenStore (open_store.h) opens
+// one (docs/architecture.md, "A second store"). Storage knows the model's
+// values (model/, toegang/'s value types), never the graph.
 //
 // Every method catches its backend's exceptions and returns a Status:
 // storage_error / io_error (kStorage) for failures of the medium, and the
@@ -18,6 +17,7 @@
 #ifndef TOEGANG_STORE_H_
 #define TOEGANG_STORE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -168,6 +168,22 @@ class RevisionWatch {
   virtual Result<uint64_t> Revision() = 0;
 };
 
+// Wakes a follower as soon as another connection commits (PostgreSQL's
+// LISTEN/NOTIFY), so it need not wait for its next poll.
+// Thread safety: Wait from one thread at a time; Interrupt from any thread.
+// Independent of the store that made it (which it may outlive).
+class CommitListener {
+ public:
+  virtual ~CommitListener() = default;
+  // Waits up to timeout for a commit. True when one came, or when it is
+  // worth looking now (listening started again after a failure: commits
+  // may have come meanwhile); false when the time ran out. While the
+  // server cannot be reached it waits the whole timeout, then says true.
+  virtual bool Wait(std::chrono::milliseconds timeout) = 0;
+  // Ends the Wait in progress and every later one at once (false).
+  virtual void Interrupt() = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -234,6 +250,12 @@ class Store {
   // thread that watches the database while this store is busy (the
   // engine's start from an index snapshot).
   virtual Result<std::unique_ptr<RevisionWatch>> WatchRevision() = 0;
+  // A connection of its own that hears every commit (any process's, this
+  // store's too); null when the store has no such signal (SQLite: the
+  // follower polls).
+  virtual Result<std::unique_ptr<CommitListener>> ListenForCommits() {
+    return std::unique_ptr<CommitListener>();
+  }
 };
 
 }  // namespace toegang

@@ -1,0 +1,45 @@
+#include "store/change_log.h"
+
+#include <utility>
+
+#include "base/time_util.h"
+#include "model/text_forms.h"
+
+namespace toegang {
+
+Result<std::optional<std::vector<ChangeSet>>> ReadChangeLog(
+    Store& store, const Catalogue& catalogue, uint64_t from) {
+  using Changes = std::optional<std::vector<ChangeSet>>;
+  std::vector<ChangeSet> out;
+  AuditQuery q;
+  q.since_revision = from;
+  q.limit = 1000;
+  for (;;) {
+    Result<std::vector<AuditRecord>> rows = store.ReadAudit(q);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) break;
+    for (const AuditRecord& r : *rows) {
+      q.after_seq = r.seq;
+      std::optional<Op> op = r.action.rfind("import.", 0) == 0
+                                 ? std::nullopt
+                                 : OpFromJson(r.detail, catalogue);
+      if (!op) return Changes();
+      if (out.empty() || out.back().revision != r.revision) {
+        // Revisions follow each other without gaps (the store's
+        // invariant); anything else is not replayable.
+        const uint64_t expected =
+            out.empty() ? from + 1 : out.back().revision + 1;
+        if (r.revision != expected) return Changes();
+        ChangeSet c;
+        c.revision = r.revision;
+        c.at = ParseUtc(r.at);
+        c.actor = FromDigits(r.actor).value_or(0);  // none for imports
+        out.push_back(std::move(c));
+      }
+      out.back().ops.push_back(std::move(*op));
+    }
+  }
+  return Changes(std::move(out));
+}
+
+}  // namespace toegang

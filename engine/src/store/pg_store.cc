@@ -1,0 +1,1220 @@
+#include "store/pg_store.h"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstring>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "base/time_util.h"
+#include "model/text_forms.h"
+#include "store/change_log.h"
+#include "store/history_chain.h"
+#include "store/migrations.h"
+#include "store/pg_connection.h"
+#include "store/pg_schema.h"
+#include "store/registry_import.h"
+#include "toegang/error_codes.h"
+
+namespace toegang {
+namespace {
+
+// The advisory lock keys (one database's locks are its own): the write
+// lock every writer takes, and the one a migration takes.
+constexpr int64_t kWriteLockKey = 0x746f6567616e67;  // "toegang"
+constexpr int64_t kSchemaLockKey = 0x736368656d61;   // "schema"
+
+// Turns a PostgreSQL failure into a Status with a remedy an operator can
+// use.
+Status FromPg(const PgError& e, std::string_view where,
+              std::string_view doing) {
+  const std::string what = fmt::format("{}: {}", doing, e.what());
+  const std::string& state = e.sqlstate();
+  if (e.connection_lost()) {
+    return Status::Storage(
+        code::kStorageError,
+        fmt::format("{}; {} cannot be reached: check that PostgreSQL runs and "
+                    "that --db / TOEGANG_DB names it (nothing was changed)",
+                    what, where));
+  }
+  if (state == "55P03") {
+    return Status::Storage(code::kStorageError,
+                           what +
+                               "; another process holds the database's write "
+                               "lock: try again when it is done");
+  }
+  if (state == "53100") {
+    return Status::Storage(code::kStorageError,
+                           what +
+                               "; the database server's disk is full: free "
+                               "space and try again (nothing was changed)");
+  }
+  if (state == "25006" || state == "42501") {
+    return Status::Storage(code::kReadOnly,
+                           what +
+                               "; this connection may not write (a standby, "
+                               "or a role without the right): point --db at "
+                               "the primary with a role that may write "
+                               "(nothing was changed)");
+  }
+  if (state == "28P01" || state == "28000") {
+    return Status::Storage(code::kStorageError,
+                           what + "; check the user and password in --db");
+  }
+  return Status::Storage(code::kStorageError, what);
+}
+
+// A transaction on db, rolled back unless committed.
+class PgTransaction {
+ public:
+  explicit PgTransaction(PgConnection& db, std::string_view begin = "BEGIN")
+      : db_(db) {
+    db_.Run(begin);
+    open_ = true;
+  }
+  ~PgTransaction() {
+    if (!open_) return;
+    try {
+      db_.Run("ROLLBACK");
+    } catch (const PgError&) {
+      // The connection is gone, and the transaction with it.
+    }
+  }
+  PgTransaction(const PgTransaction&) = delete;
+  PgTransaction& operator=(const PgTransaction&) = delete;
+  void Commit() {
+    open_ = false;
+    db_.Run("COMMIT");
+  }
+
+ private:
+  PgConnection& db_;
+  bool open_ = false;
+};
+
+// A write transaction holding the write lock.
+class LockedTransaction : public PgTransaction {
+ public:
+  // Waits at most 5 s for the lock (then 55P03, storage_error).
+  explicit LockedTransaction(PgConnection& db) : PgTransaction(db) {
+    db.Run("SET LOCAL lock_timeout = '5s'");
+    db.Exec("SELECT pg_advisory_xact_lock($1)", {kWriteLockKey});
+  }
+};
+
+HistoryMark StoredMark(PgConnection& db) {
+  PgResult r = db.Exec("SELECT value, chain FROM revision WHERE id = 1", {});
+  if (r.rows() != 1) throw PgError("the revision row is gone", "", false);
+  return {r.u64(0, 0), r.u64(0, 1)};
+}
+
+void StoreMark(PgConnection& db, const HistoryMark& mark) {
+  db.Exec("UPDATE revision SET value = $1, chain = $2 WHERE id = 1",
+          {mark.revision, static_cast<int64_t>(mark.chain)});
+}
+
+// Tells every listener that revision is committed (delivered when the
+// transaction commits).
+void NotifyCommit(PgConnection& db, uint64_t revision) {
+  db.Exec("SELECT pg_notify($1, $2)",
+          {PgStore::kRevisionChannel, std::to_string(revision)});
+}
+
+void InsertAudit(PgConnection& db, uint64_t revision, int64_t at,
+                 std::string_view actor, std::string_view action,
+                 std::string_view kbo, std::string_view detail,
+                 std::string_view message) {
+  db.Exec(
+      "INSERT INTO audit (revision, at, actor, action, kbo, outcome, detail, "
+      "message) VALUES ($1, $2, $3, $4, $5, 'ok', $6, $7)",
+      {revision, FormatUtc(at), actor, action, kbo, detail, message});
+}
+
+// Runs a statement that must change exactly one row; a different count
+// means the database does not hold what the plan expected.
+void ExecOne(PgConnection& db, const std::string& sql,
+             std::initializer_list<PgParam> params, std::string_view what) {
+  if (db.Exec(sql, params).changed() != 1) {
+    throw std::runtime_error(fmt::format("{} changed no row", what));
+  }
+}
+
+// Calls fn(result, row) for every row of sql (constant text), fetched in
+// batches through a cursor, so a large table is never held whole.
+// REQUIRES: a transaction is open.
+template <typename Fn>
+void ForEachRow(PgConnection& db, std::string_view sql, Fn fn) {
+  db.Run(fmt::format("DECLARE toegang_rows NO SCROLL CURSOR FOR {}", sql));
+  for (;;) {
+    PgResult r = db.Run("FETCH FORWARD 20000 FROM toegang_rows");
+    if (r.rows() == 0) break;
+    for (int i = 0; i < r.rows(); ++i) fn(r, i);
+  }
+  db.Run("CLOSE toegang_rows");
+}
+
+AuditRecord ReadAuditRow(const PgResult& r, int i) {
+  AuditRecord a;
+  a.seq = r.u64(i, 0);
+  a.revision = r.null(i, 1) ? 0 : r.u64(i, 1);
+  a.at = r.str(i, 2);
+  a.actor = r.str(i, 3);
+  a.action = r.str(i, 4);
+  a.kbo = r.str(i, 5);
+  a.outcome = r.str(i, 6);
+  a.code = r.str(i, 7);
+  a.detail = r.str(i, 8);
+  a.message = r.str(i, 9);
+  return a;
+}
+
+// ---------------------------------------------------------------------
+// The write lock: a transaction that took the advisory lock.
+class PgWriteLock : public WriteLock {
+ public:
+  PgWriteLock(PgConnection& db, bool* held, std::string where)
+      : tx_(db), held_(held), where_(std::move(where)) {
+    *held_ = true;
+  }
+  ~PgWriteLock() override { *held_ = false; }
+
+  Status Commit() override {
+    try {
+      tx_.Commit();
+      return Status::Ok();
+    } catch (const PgError& e) {
+      return FromPg(e, where_, "committing");
+    }
+  }
+
+ private:
+  LockedTransaction tx_;
+  bool* held_;
+  std::string where_;
+};
+
+// ---------------------------------------------------------------------
+// An import's statements (registry_import.h) in one locked transaction.
+// Session-level temporary tables hold what the rows list and the names
+// offered.
+class PgImportTables : public ImportTables {
+ public:
+  PgImportTables(PgConnection& db, std::string where)
+      : db_(db), where_(std::move(where)), tx_(db) {
+    db_.Run(
+        "CREATE TEMP TABLE IF NOT EXISTS import_name (kbo TEXT PRIMARY KEY, "
+        "rank BIGINT NOT NULL, name TEXT NOT NULL);"
+        "CREATE TEMP TABLE IF NOT EXISTS import_new (kbo TEXT PRIMARY KEY);"
+        "CREATE TEMP TABLE IF NOT EXISTS import_listed_function (kbo TEXT, "
+        "insz TEXT, role TEXT, PRIMARY KEY (kbo, insz, role));"
+        "CREATE TEMP TABLE IF NOT EXISTS import_listed_facility (hco TEXT "
+        "PRIMARY KEY);"
+        "CREATE TEMP TABLE IF NOT EXISTS import_listed_enterprise (kbo TEXT "
+        "PRIMARY KEY);"
+        "CREATE TEMP TABLE IF NOT EXISTS import_deleted_enterprise (kbo TEXT "
+        "PRIMARY KEY);"
+        "TRUNCATE import_name, import_new, import_listed_function, "
+        "import_listed_facility, import_listed_enterprise, "
+        "import_deleted_enterprise");
+  }
+
+  void ListEnterprise(const std::string& kbo) override {
+    db_.Exec(
+        "INSERT INTO import_listed_enterprise VALUES ($1) ON CONFLICT DO "
+        "NOTHING",
+        {kbo});
+  }
+  void ListFunction(const FunctionKey& f) override {
+    db_.Exec(
+        "INSERT INTO import_listed_function VALUES ($1, $2, $3) ON CONFLICT "
+        "DO NOTHING",
+        {f[0], f[1], f[2]});
+  }
+  void ListFacility(const std::string& hco) override {
+    db_.Exec(
+        "INSERT INTO import_listed_facility VALUES ($1) ON CONFLICT DO "
+        "NOTHING",
+        {hco});
+  }
+  void NoteDeletedEnterprise(const std::string& kbo) override {
+    db_.Exec(
+        "INSERT INTO import_deleted_enterprise VALUES ($1) ON CONFLICT DO "
+        "NOTHING",
+        {kbo});
+  }
+
+  std::optional<Enterprise> GetEnterprise(const std::string& kbo) override {
+    PgResult r = db_.Exec(
+        "SELECT active, juridical_form, start_date FROM enterprise WHERE kbo "
+        "= $1",
+        {kbo});
+    if (r.rows() == 0) return std::nullopt;
+    return Enterprise{r.i64(0, 0) != 0, r.str(0, 1), r.str(0, 2)};
+  }
+  void InsertEnterprise(const std::string& kbo,
+                        const EnterpriseRow& row) override {
+    db_.Exec(
+        "INSERT INTO enterprise (kbo, active, juridical_form, start_date) "
+        "VALUES ($1, $2, $3, $4)",
+        {kbo, row.active ? 1 : 0, row.juridical_form, row.start_date});
+    db_.Exec("INSERT INTO import_new VALUES ($1) ON CONFLICT DO NOTHING",
+             {kbo});
+  }
+  void UpdateEnterprise(const std::string& kbo,
+                        const EnterpriseRow& row) override {
+    db_.Exec(
+        "UPDATE enterprise SET active = $1, juridical_form = $2, start_date = "
+        "$3 WHERE kbo = $4",
+        {row.active ? 1 : 0, row.juridical_form, row.start_date, kbo});
+  }
+  bool EnterpriseKnown(const std::string& kbo) override {
+    return db_.Exec("SELECT 1 FROM enterprise WHERE kbo = $1", {kbo}).rows() >
+           0;
+  }
+  std::vector<std::string> EnterprisesToStop(bool deleted_only) override {
+    PgResult r = db_.Exec(
+        deleted_only
+            ? "SELECT kbo FROM enterprise WHERE active = 1 AND kbo IN (SELECT "
+              "kbo FROM import_deleted_enterprise) AND kbo NOT IN (SELECT kbo "
+              "FROM import_listed_enterprise) ORDER BY kbo"
+            : "SELECT kbo FROM enterprise WHERE active = 1 AND kbo NOT IN "
+              "(SELECT kbo FROM import_listed_enterprise) ORDER BY kbo",
+        {});
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(r.str(i, 0));
+    return out;
+  }
+  void StopEnterprise(const std::string& kbo) override {
+    db_.Exec("UPDATE enterprise SET active = 0 WHERE kbo = $1", {kbo});
+  }
+
+  void OfferName(const std::string& kbo, int rank,
+                 const std::string& name) override {
+    db_.Exec(
+        "INSERT INTO import_name (kbo, rank, name) VALUES ($1, $2, $3) ON "
+        "CONFLICT (kbo) DO UPDATE SET rank = excluded.rank, name = "
+        "excluded.name WHERE excluded.rank < import_name.rank",
+        {kbo, rank, name});
+  }
+  size_t ApplyNames() override {
+    const auto renamed = static_cast<size_t>(
+        db_.Exec("SELECT count(*) FROM import_name n JOIN enterprise e ON "
+                 "e.kbo = n.kbo WHERE e.name IS DISTINCT FROM n.name AND "
+                 "n.kbo NOT IN (SELECT kbo FROM import_new)",
+                 {})
+            .i64(0, 0));
+    db_.Exec(
+        "UPDATE enterprise e SET name = n.name FROM import_name n WHERE n.kbo "
+        "= e.kbo AND e.name IS DISTINCT FROM n.name",
+        {});
+    return renamed;
+  }
+
+  std::optional<std::string> PersonName(const std::string& insz) override {
+    PgResult r = db_.Exec("SELECT name FROM person WHERE insz = $1", {insz});
+    if (r.rows() == 0) return std::nullopt;
+    return r.str(0, 0);
+  }
+  void InsertPerson(const std::string& insz, const std::string& name) override {
+    db_.Exec("INSERT INTO person (insz, name) VALUES ($1, $2)", {insz, name});
+  }
+  void UpdatePerson(const std::string& insz, const std::string& name) override {
+    db_.Exec("UPDATE person SET name = $1 WHERE insz = $2", {name, insz});
+  }
+
+  bool InsertFunction(const FunctionKey& f) override {
+    return db_.Exec(
+                  "INSERT INTO function (kbo, insz, role) VALUES ($1, $2, "
+                  "$3) ON CONFLICT DO NOTHING",
+                  {f[0], f[1], f[2]})
+               .changed() == 1;
+  }
+  void UnendFunction(const FunctionKey& f) override {
+    db_.Exec(
+        "DELETE FROM function_ended WHERE kbo = $1 AND insz = $2 AND role = "
+        "$3",
+        {f[0], f[1], f[2]});
+  }
+  std::vector<FunctionKey> UnlistedFunctions() override {
+    PgResult r = db_.Exec(
+        "SELECT kbo, insz, role FROM function f WHERE NOT EXISTS (SELECT 1 "
+        "FROM import_listed_function l WHERE l.kbo = f.kbo AND l.insz = "
+        "f.insz AND l.role = f.role) ORDER BY kbo, insz, role",
+        {});
+    std::vector<FunctionKey> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      out.push_back({r.str(i, 0), r.str(i, 1), r.str(i, 2)});
+    }
+    return out;
+  }
+  void EndFunction(const FunctionKey& f, uint64_t revision,
+                   const std::string& at, const std::string& source) override {
+    db_.Exec("DELETE FROM function WHERE kbo = $1 AND insz = $2 AND role = $3",
+             {f[0], f[1], f[2]});
+    db_.Exec(
+        "INSERT INTO function_ended (kbo, insz, role, revision, at, source) "
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (kbo, insz, role) DO "
+        "UPDATE SET revision = excluded.revision, at = excluded.at, source = "
+        "excluded.source",
+        {f[0], f[1], f[2], revision, at, source});
+  }
+
+  std::optional<Facility> GetFacility(const std::string& hco) override {
+    PgResult r = db_.Exec(
+        "SELECT name, type_code, kbo, active FROM facility WHERE hco = $1",
+        {hco});
+    if (r.rows() == 0) return std::nullopt;
+    return Facility{r.str(0, 0), r.str(0, 1), r.str(0, 2), r.i64(0, 3) != 0};
+  }
+  void InsertFacility(const FacilityRow& row) override {
+    db_.Exec(
+        "INSERT INTO facility (hco, name, type_code, kbo, active) VALUES ($1, "
+        "$2, $3, $4, $5)",
+        {row.hco.str(), row.name, row.type_code.str(), row.kbo.ToString(),
+         row.active ? 1 : 0});
+  }
+  void UpdateFacility(const FacilityRow& row) override {
+    db_.Exec(
+        "UPDATE facility SET name = $1, type_code = $2, kbo = $3, active = $4 "
+        "WHERE hco = $5",
+        {row.name, row.type_code.str(), row.kbo.ToString(), row.active ? 1 : 0,
+         row.hco.str()});
+  }
+  std::vector<std::pair<std::string, std::string>> UnlistedActiveFacilities()
+      override {
+    PgResult r = db_.Exec(
+        "SELECT hco, kbo FROM facility WHERE active = 1 AND hco NOT IN "
+        "(SELECT hco FROM import_listed_facility) ORDER BY hco",
+        {});
+    std::vector<std::pair<std::string, std::string>> out;
+    for (int i = 0; i < r.rows(); ++i)
+      out.emplace_back(r.str(i, 0), r.str(i, 1));
+    return out;
+  }
+  void CloseFacility(const std::string& hco) override {
+    db_.Exec("UPDATE facility SET active = 0 WHERE hco = $1", {hco});
+  }
+
+  std::optional<ImportSession::Extract> LastExtract() override {
+    PgResult r = db_.Exec(
+        "SELECT number, type, snapshot_date FROM kbo_extract WHERE id = 1", {});
+    if (r.rows() == 0) return std::nullopt;
+    return ImportSession::Extract{r.u64(0, 0), r.str(0, 1), r.str(0, 2)};
+  }
+  void RecordExtract(const ImportSession::Extract& extract,
+                     uint64_t revision) override {
+    db_.Exec(
+        "INSERT INTO kbo_extract (id, number, type, snapshot_date, revision) "
+        "VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET number = "
+        "excluded.number, type = excluded.type, snapshot_date = "
+        "excluded.snapshot_date, revision = excluded.revision",
+        {extract.number, extract.type, extract.snapshot_date, revision});
+  }
+
+  void InsertAudit(uint64_t revision, int64_t at, std::string_view action,
+                   std::string_view kbo, std::string_view detail,
+                   std::string_view message) override {
+    toegang::InsertAudit(db_, revision, at, "", action, kbo, detail, message);
+  }
+  HistoryMark Mark() override { return StoredMark(db_); }
+  void SetMark(const HistoryMark& mark) override { StoreMark(db_, mark); }
+  void Commit(uint64_t revision) override {
+    NotifyCommit(db_, revision);
+    tx_.Commit();
+  }
+
+  Status Failure(std::string_view doing) override {
+    try {
+      throw;
+    } catch (const PgError& e) {
+      return FromPg(e, where_, doing);
+    }
+  }
+
+ private:
+  PgConnection& db_;
+  const std::string where_;
+  LockedTransaction tx_;
+};
+
+// ---------------------------------------------------------------------
+class PgRevisionWatch : public RevisionWatch {
+ public:
+  explicit PgRevisionWatch(std::unique_ptr<PgConnection> db)
+      : db_(std::move(db)) {}
+
+  Result<uint64_t> Revision() override {
+    try {
+      return StoredMark(*db_).revision;
+    } catch (const PgError& e) {
+      return FromPg(e, db_->where(), "reading the revision");
+    }
+  }
+
+ private:
+  std::unique_ptr<PgConnection> db_;
+};
+
+// LISTEN on a connection of its own; Wait polls its socket and an
+// eventfd that Interrupt makes readable for good.
+class PgCommitListener : public CommitListener {
+ public:
+  explicit PgCommitListener(std::string uri)
+      : uri_(std::move(uri)), wake_(::eventfd(0, EFD_CLOEXEC)) {}
+  ~PgCommitListener() override {
+    if (wake_ >= 0) ::close(wake_);
+  }
+
+  bool Wait(std::chrono::milliseconds timeout) override {
+    if (db_ == nullptr) {
+      try {
+        db_ = PgConnection::Connect(uri_);
+        db_->Run(fmt::format("LISTEN {}", PgStore::kRevisionChannel));
+        return !interrupted();  // commits may have come while not listening
+      } catch (const PgError&) {
+        db_.reset();
+        // The server is away: look again after the timeout (the caller's
+        // look reports it), not at once.
+        return PollFor(-1, timeout) && !interrupted();
+      }
+    }
+    try {
+      if (!db_->TakeNotifications().empty()) return true;
+      if (!PollFor(db_->socket(), timeout)) return false;
+      if (interrupted()) return false;
+      (void)db_->TakeNotifications();
+      return true;
+    } catch (const PgError&) {
+      db_.reset();  // listen again at the next call
+      return !interrupted();
+    }
+  }
+
+  void Interrupt() override {
+    const uint64_t one = 1;
+    if (wake_ >= 0) (void)!::write(wake_, &one, sizeof one);
+  }
+
+ private:
+  bool interrupted() const {
+    pollfd p{wake_, POLLIN, 0};
+    return ::poll(&p, 1, 0) > 0;
+  }
+  // Waits until fd (when >= 0) is readable, Interrupt, or the timeout;
+  // false on the timeout.
+  bool PollFor(int fd, std::chrono::milliseconds timeout) const {
+    pollfd p[2] = {{wake_, POLLIN, 0}, {fd, POLLIN, 0}};
+    return ::poll(p, fd >= 0 ? 2 : 1, static_cast<int>(timeout.count())) > 0;
+  }
+
+  const std::string uri_;
+  const int wake_;
+  std::unique_ptr<PgConnection> db_;
+};
+
+}  // namespace
+
+bool IsPostgresName(std::string_view name) {
+  return name.starts_with("postgresql://") || name.starts_with("postgres://");
+}
+
+PgStore::PgStore(std::unique_ptr<PgConnection> db, std::string uri)
+    : db_(std::move(db)), uri_(std::move(uri)), where_(db_->where()) {}
+
+PgStore::~PgStore() = default;
+
+int PgStore::schema_version() const {
+  return static_cast<int>(Migrations().size());
+}
+
+Status PgStore::ReadOnlyRefusal(std::string_view doing) const {
+  return Status::Storage(
+      code::kReadOnly,
+      fmt::format("{} is open read-only ({}): {} is refused and nothing was "
+                  "changed; to change the database, point --db at the "
+                  "primary server and run the command again",
+                  where_, read_only_why_, doing));
+}
+
+Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& uri,
+                                               bool create_if_missing,
+                                               bool read_only) {
+  const std::string where = PgWhere(uri);
+  std::unique_ptr<PgConnection> db;
+  try {
+    db = PgConnection::Connect(uri);
+  } catch (const PgError& e) {
+    const std::string message = e.what();
+    const bool no_database =
+        message.find("does not exist") != std::string::npos &&
+        message.find("database") != std::string::npos;
+    if (!no_database) return FromPg(e, where, "opening the database");
+    if (!create_if_missing) {
+      return Status::Storage(
+          code::kNotInitialized,
+          fmt::format("there is no {}: create one with `toegang init`, or "
+                      "point --db / TOEGANG_DB at yours",
+                      where));
+    }
+    if (read_only) {
+      return Status::Storage(
+          code::kReadOnly,
+          fmt::format("there is no {}, and it was opened read-only as asked: "
+                      "nothing was created",
+                      where));
+    }
+    std::string name;
+    const std::optional<std::string> maintenance =
+        PgMaintenanceConninfo(uri, &name);
+    try {
+      if (!maintenance) throw PgError("the name does not parse", "", false);
+      std::unique_ptr<PgConnection> admin = PgConnection::Connect(*maintenance);
+      std::string quoted = "\"";
+      for (const char c : name)
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+      quoted += '"';
+      try {
+        admin->Run("CREATE DATABASE " + quoted);
+      } catch (const PgError& c) {
+        if (c.sqlstate() != "42P04") throw;  // made by another meanwhile
+      }
+      db = PgConnection::Connect(uri);
+    } catch (const PgError& c) {
+      return FromPg(c, where, "creating the database");
+    }
+  }
+  auto store = std::unique_ptr<PgStore>(new PgStore(std::move(db), uri));
+  try {
+    if (read_only) {
+      store->read_only_ = true;
+      store->read_only_why_ = "opened read-only as asked";
+    } else if (store->db_->Exec("SELECT pg_is_in_recovery()", {}).text(0, 0) ==
+               "t") {
+      store->read_only_ = true;
+      store->read_only_why_ = "it is a standby server, in recovery";
+    }
+    Status s = store->Migrate(create_if_missing);
+    if (!s.ok()) return s;
+    PgResult id = store->db_->Exec(
+        "SELECT encode(database_id, 'hex') FROM revision WHERE id = 1", {});
+    const std::string hex = id.rows() == 1 ? id.str(0, 0) : "";
+    if (hex.size() != 2 * store->key_.size()) {
+      return Status::Storage(
+          code::kNotADatabase,
+          fmt::format("{} has no valid database id (schema version 2); it "
+                      "was edited by another tool: restore it from a backup",
+                      where));
+    }
+    for (size_t i = 0; i < store->key_.size(); ++i) {
+      store->key_[i] =
+          static_cast<uint8_t>(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
+    }
+  } catch (const PgError& e) {
+    return FromPg(e, where, "opening the database");
+  }
+  Status s = store->LoadCatalogue(&store->catalogue_);
+  if (!s.ok()) return s;
+  return store;
+}
+
+Status PgStore::Migrate(bool create_if_missing) {
+  const int latest = schema_version();
+  auto version_now = [&]() -> std::optional<int> {
+    PgResult r = db_->Exec(
+        "SELECT to_regclass('toegang_schema') IS NOT NULL, (SELECT count(*) "
+        "FROM pg_tables WHERE schemaname = current_schema())",
+        {});
+    if (r.text(0, 0) == "t") {
+      return static_cast<int>(
+          db_->Exec("SELECT version FROM toegang_schema WHERE id = 1", {})
+              .i64(0, 0));
+    }
+    if (r.i64(0, 1) > 0) return std::nullopt;  // someone else's tables
+    return 0;
+  };
+  std::optional<int> version = version_now();
+  if (!version) {
+    return Status::Storage(code::kNotADatabase,
+                           fmt::format("{} has tables but is not a toegang "
+                                       "database; nothing was touched",
+                                       where_));
+  }
+  if (*version > latest) {
+    return Status::Storage(
+        code::kSchemaTooNew,
+        fmt::format("{} has schema version {}, newer than this toegang "
+                    "understands ({}): upgrade toegang; nothing was touched",
+                    where_, *version, latest));
+  }
+  if (*version == 0 && !create_if_missing) {
+    return Status::Storage(
+        code::kNotInitialized,
+        fmt::format("{} is empty: run `toegang init` first", where_));
+  }
+  if (*version == latest) return Status::Ok();
+  if (read_only_) {
+    return ReadOnlyRefusal(fmt::format(
+        "bringing its schema from version {} to {}", *version, latest));
+  }
+  // One migration at a time across processes; look again under the lock.
+  PgTransaction tx(*db_);
+  db_->Exec("SELECT pg_advisory_xact_lock($1)", {kSchemaLockKey});
+  version = version_now();
+  if (!version) {
+    return Status::Storage(code::kNotADatabase,
+                           fmt::format("{} is not a toegang database", where_));
+  }
+  if (*version == 0) {
+    db_->Run(
+        "CREATE TABLE toegang_schema (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "version INTEGER NOT NULL); INSERT INTO toegang_schema VALUES (1, 0)");
+  }
+  for (int v = *version; v < latest; ++v) {
+    db_->Run(PostgresMigrationSql(Migrations()[static_cast<size_t>(v)]));
+    db_->Exec("UPDATE toegang_schema SET version = $1 WHERE id = 1", {v + 1});
+  }
+  tx.Commit();
+  return Status::Ok();
+}
+
+Status PgStore::LoadCatalogue(Catalogue* out) {
+  try {
+    *out = Catalogue();
+    // The catalogue's tables are written only by the migrations, in
+    // order, and never updated: their physical order (ctid) is the order
+    // they were written in, as SQLite's rowid.
+    PgResult caps =
+        db_->Exec("SELECT code, name FROM capacity ORDER BY ctid", {});
+    for (int i = 0; i < caps.rows(); ++i) {
+      out->AddCapacity({caps.str(i, 0), caps.str(i, 1)});
+    }
+    auto capacity_id = [&](std::string_view code) -> CapacityId {
+      Result<CapacityId> c = out->FindCapacity(code);
+      return c.ok() ? *c : CapacityId{0};
+    };
+    PgResult subs = db_->Exec(
+        "SELECT code, name, capacity FROM subdivision ORDER BY ctid", {});
+    for (int i = 0; i < subs.rows(); ++i) {
+      out->AddSubdivision(
+          {subs.str(i, 0), subs.str(i, 1), capacity_id(subs.text(i, 2))});
+    }
+    PgResult apps = db_->Exec(
+        "SELECT code, name, capacity FROM application ORDER BY ctid", {});
+    for (int i = 0; i < apps.rows(); ++i) {
+      if (!out->AddApplication(
+              {apps.str(i, 0), apps.str(i, 1), capacity_id(apps.text(i, 2))})) {
+        return Status::Storage(code::kStorageError,
+                               "the catalogue has more applications than "
+                               "toegang supports (64)");
+      }
+    }
+    PgResult aliases = db_->Exec(
+        "SELECT alias, application FROM application_alias ORDER BY ctid", {});
+    for (int i = 0; i < aliases.rows(); ++i) {
+      Result<AppId> app = out->FindApplication(aliases.text(i, 1));
+      if (!app.ok() || !out->AddApplicationAlias(aliases.str(i, 0), *app)) {
+        return Status::Storage(
+            code::kStorageError,
+            fmt::format("the catalogue's application alias \"{}\" names no "
+                        "application or one already named so",
+                        aliases.text(i, 0)));
+      }
+    }
+    PgResult rules = db_->Exec(
+        "SELECT application, trigger_type, allowed_type FROM facility_rule "
+        "ORDER BY ctid",
+        {});
+    for (int i = 0; i < rules.rows(); ++i) {
+      Result<AppId> app = out->FindApplication(rules.text(i, 0));
+      if (!app.ok()) continue;
+      out->AddFacilityRule(*app, rules.str(i, 1), rules.str(i, 2));
+    }
+    return Status::Ok();
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "loading the catalogue");
+  }
+}
+
+Result<uint64_t> PgStore::Load(LoadSink* sink) {
+  try {
+    // One snapshot, so the load sees one revision (the write lock's
+    // transaction, when one is held: no one else commits meanwhile).
+    std::optional<PgTransaction> tx;
+    if (!write_held_) {
+      tx.emplace(*db_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    }
+    const uint64_t revision = StoredMark(*db_).revision;
+    const Catalogue& cat = sink->catalogue();
+    PgResult counts = db_->Exec(
+        "SELECT (SELECT count(*) FROM person), (SELECT count(*) FROM "
+        "enterprise), (SELECT count(*) FROM facility), (SELECT count(*) FROM "
+        "subafdeling)",
+        {});
+    sink->Reserve(counts.u64(0, 0), counts.u64(0, 1), counts.u64(0, 2),
+                  counts.u64(0, 3));
+    auto digits = [](const PgResult& r, int i, int col) {
+      return FromDigits(r.text(i, col)).value_or(0);
+    };
+    ForEachRow(*db_,
+               "SELECT kbo, name, active, juridical_form, start_date FROM "
+               "enterprise",
+               [&](const PgResult& r, int i) {
+                 sink->Enterprise(digits(r, i, 0), r.text(i, 1),
+                                  r.i64(i, 2) != 0, r.text(i, 3), r.text(i, 4));
+               });
+    ForEachRow(*db_, "SELECT insz, name FROM person",
+               [&](const PgResult& r, int i) {
+                 sink->Person(digits(r, i, 0), r.text(i, 1));
+               });
+    ForEachRow(*db_, "SELECT kbo, insz, role FROM function",
+               [&](const PgResult& r, int i) {
+                 sink->Function(digits(r, i, 0), digits(r, i, 1),
+                                r.text(i, 2) == "employee"
+                                    ? FunctionRole::kEmployee
+                                    : FunctionRole::kLegalRepresentative);
+               });
+    {
+      std::vector<std::pair<uint64_t, uint64_t>> ended;
+      ForEachRow(*db_,
+                 "SELECT kbo, insz FROM function_ended WHERE role = "
+                 "'legal_representative'",
+                 [&](const PgResult& r, int i) {
+                   ended.emplace_back(digits(r, i, 0), digits(r, i, 1));
+                 });
+      sink->EndedLegalRepresentatives(std::move(ended));
+    }
+    ForEachRow(*db_, "SELECT hco, name, type_code, kbo, active FROM facility",
+               [&](const PgResult& r, int i) {
+                 sink->Facility(r.str(i, 0), r.str(i, 1), r.str(i, 2),
+                                digits(r, i, 3), r.i64(i, 4) != 0);
+               });
+
+    // The delegation state replays as ops, through the same code path as
+    // live mutations.
+    auto prov = [&](const PgResult& r, int i, int col) {
+      return Provenance{digits(r, i, col), r.u64(i, col + 1),
+                        ParseUtc(r.text(i, col + 2))};
+    };
+    auto find_cap = [&](std::string_view code) {
+      Result<CapacityId> c = cat.FindCapacity(code);
+      return c.ok() ? *c : CapacityId{0};
+    };
+    auto find_sub = [&](std::string_view code, CapacityId c) {
+      Result<SubdivisionId> s = cat.FindSubdivision(code, c);
+      return s.ok() ? *s : SubdivisionId{0};
+    };
+    auto find_app = [&](std::string_view code) {
+      Result<AppId> a = cat.FindApplication(code);
+      return a.ok() ? *a : AppId{0};
+    };
+    ForEachRow(*db_,
+               "SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb",
+               [&](const PgResult& r, int i) {
+                 Op op;
+                 op.kind = Action::kAppointHtb;
+                 op.kbo = digits(r, i, 0);
+                 op.insz = digits(r, i, 1);
+                 op.email = r.text(i, 2);
+                 op.phone = r.text(i, 3);
+                 sink->Apply(op, prov(r, i, 4));
+               });
+    ForEachRow(*db_,
+               "SELECT kbo, capacity, by_insz, revision, at FROM "
+               "active_capacity",
+               [&](const PgResult& r, int i) {
+                 Op op;
+                 op.kind = Action::kActivateCapacity;
+                 op.kbo = digits(r, i, 0);
+                 op.capacity = find_cap(r.text(i, 1));
+                 sink->Apply(op, prov(r, i, 2));
+               });
+    ForEachRow(*db_,
+               "SELECT kbo, capacity, subdivision, insz, role, by_insz, "
+               "revision, at FROM domain_manager",
+               [&](const PgResult& r, int i) {
+                 Op op;
+                 op.kind =
+                     r.text(i, 4) == "tb" ? Action::kSetTb : Action::kAddCoTb;
+                 op.kbo = digits(r, i, 0);
+                 op.capacity = find_cap(r.text(i, 1));
+                 op.subdivision = find_sub(r.text(i, 2), op.capacity);
+                 op.insz = digits(r, i, 3);
+                 sink->Apply(op, prov(r, i, 5));
+               });
+    std::unordered_map<int64_t, uint64_t> subafdeling_kbo;
+    ForEachRow(*db_,
+               "SELECT id, kbo, capacity, subdivision, hco, email, by_insz, "
+               "revision, at FROM subafdeling ORDER BY id",
+               [&](const PgResult& r, int i) {
+                 Op op;
+                 op.kind = Action::kCreateSubafdeling;
+                 op.subafdeling = r.i64(i, 0);
+                 op.kbo = digits(r, i, 1);
+                 op.capacity = find_cap(r.text(i, 2));
+                 op.subdivision = find_sub(r.text(i, 3), op.capacity);
+                 op.hco = r.text(i, 4);
+                 op.email = r.text(i, 5);
+                 subafdeling_kbo[op.subafdeling] = op.kbo;
+                 sink->Apply(op, prov(r, i, 6));
+               });
+    // Users and rights come grouped by subafdeling (load_sink.h, step 8).
+    auto replay = [&](std::string_view sql, Action kind, bool has_insz,
+                      bool has_app, bool staged) {
+      Op op;
+      op.kind = kind;
+      ForEachRow(*db_, sql, [&](const PgResult& r, int i) {
+        op.subafdeling = r.i64(i, 0);
+        op.kbo = subafdeling_kbo[op.subafdeling];
+        int col = 1;
+        if (has_insz) op.insz = digits(r, i, col++);
+        if (has_app) op.app = find_app(r.text(i, col++));
+        if (staged) {
+          sink->ApplyStaged(op, prov(r, i, col));
+        } else {
+          sink->Apply(op, prov(r, i, col));
+        }
+      });
+    };
+    replay(
+        "SELECT subafdeling, application, by_insz, revision, at FROM "
+        "\"authorization\"",
+        Action::kAuthorize, false, true, false);
+    replay(
+        "SELECT subafdeling, insz, by_insz, revision, at FROM "
+        "subafdeling_manager",
+        Action::kAddManager, true, false, false);
+    replay(
+        "SELECT subafdeling, insz, by_insz, revision, at FROM \"user\" ORDER "
+        "BY subafdeling",
+        Action::kAddUser, true, false, true);
+    replay(
+        "SELECT subafdeling, insz, application, by_insz, revision, at FROM "
+        "user_right ORDER BY subafdeling",
+        Action::kGrantRight, true, true, true);
+    if (tx) tx->Commit();
+    return revision;
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "loading the federation");
+  }
+}
+
+Result<uint64_t> PgStore::CurrentRevision() {
+  Result<HistoryMark> mark = CurrentMark();
+  if (!mark.ok()) return mark.status();
+  return mark->revision;
+}
+
+Result<HistoryMark> PgStore::CurrentMark() {
+  try {
+    return StoredMark(*db_);
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "reading the revision");
+  }
+}
+
+Result<int64_t> PgStore::NextSubafdelingId() {
+  try {
+    PgResult r =
+        db_->Exec("SELECT last_value, is_called FROM subafdeling_id_seq", {});
+    return r.i64(0, 0) + (r.text(0, 1) == "t" ? 1 : 0);
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "reading the next subafdeling id");
+  }
+}
+
+Result<std::unique_ptr<WriteLock>> PgStore::BeginWrite() {
+  if (read_only_) return ReadOnlyRefusal("a change");
+  if (write_held_) {
+    return Status::Storage(code::kStorageError,
+                           "internal: the write lock is already held");
+  }
+  try {
+    return std::unique_ptr<WriteLock>(
+        std::make_unique<PgWriteLock>(*db_, &write_held_, where_));
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "taking the write lock");
+  }
+}
+
+Status PgStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
+  if (read_only_) return ReadOnlyRefusal("a change");
+  const Catalogue& cat = catalogue_;
+  try {
+    // Under a WriteLock the rows join its transaction (which the lock's
+    // owner rolls back if this fails); otherwise this is one transaction
+    // that takes the lock itself.
+    std::optional<LockedTransaction> tx;
+    if (!write_held_) tx.emplace(*db_);
+    const HistoryMark stored = StoredMark(*db_);
+    if (stored.revision != expected_revision) {
+      return Status::Storage(kStaleRevision,
+                             fmt::format("the database is at revision {}, the "
+                                         "engine at {}",
+                                         stored.revision, expected_revision));
+    }
+    HistoryLink next(key_, stored);
+    const uint64_t revision = expected_revision + 1;
+    const std::string at = FormatUtc(changes->at);
+    const std::string by = InszDigits(changes->actor);
+    for (const Op& op : changes->ops) {
+      const std::string kbo = KboDigits(op.kbo);
+      const std::string insz = InszDigits(op.insz);
+      const std::string& cap = cat.capacity(op.capacity).code;
+      const std::string& sub = cat.subdivision(op.subdivision).code;
+      const std::string& app = cat.application(op.app).code;
+      const std::string_view name = ActionName(op.kind);
+      switch (op.kind) {
+        case Action::kAppointHtb:
+          ExecOne(*db_,
+                  "INSERT INTO htb (kbo, insz, email, phone, by_insz, "
+                  "revision, at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON "
+                  "CONFLICT (kbo) DO UPDATE SET insz = excluded.insz, email "
+                  "= excluded.email, phone = excluded.phone, by_insz = "
+                  "excluded.by_insz, revision = excluded.revision, at = "
+                  "excluded.at",
+                  {kbo, insz, op.email, op.phone, by, revision, at}, name);
+          break;
+        case Action::kActivateCapacity:
+          ExecOne(*db_,
+                  "INSERT INTO active_capacity (kbo, capacity, by_insz, "
+                  "revision, at) VALUES ($1, $2, $3, $4, $5)",
+                  {kbo, cap, by, revision, at}, name);
+          break;
+        case Action::kSetTb:
+        case Action::kAddCoTb: {
+          const bool tb = op.kind == Action::kSetTb;
+          if (tb) {
+            db_->Exec(
+                "DELETE FROM domain_manager WHERE kbo = $1 AND capacity = $2 "
+                "AND subdivision = $3 AND role = 'tb'",
+                {kbo, cap, sub});
+          }
+          ExecOne(*db_,
+                  "INSERT INTO domain_manager (kbo, capacity, subdivision, "
+                  "insz, role, by_insz, revision, at) VALUES ($1, $2, $3, "
+                  "$4, $5, $6, $7, $8)",
+                  {kbo, cap, sub, insz, tb ? "tb" : "co_tb", by, revision, at},
+                  name);
+          break;
+        }
+        case Action::kRemoveCoTb:
+          ExecOne(*db_,
+                  "DELETE FROM domain_manager WHERE kbo = $1 AND capacity = "
+                  "$2 AND subdivision = $3 AND insz = $4 AND role = 'co_tb'",
+                  {kbo, cap, sub, insz}, name);
+          break;
+        case Action::kCreateSubafdeling:
+          ExecOne(*db_,
+                  "INSERT INTO subafdeling (id, kbo, capacity, subdivision, "
+                  "hco, email, by_insz, revision, at) VALUES ($1, $2, $3, "
+                  "$4, $5, $6, $7, $8, $9)",
+                  {op.subafdeling, kbo, cap, sub, op.hco, op.email, by,
+                   revision, at},
+                  name);
+          // Ids are never given again (NextSubafdelingId reads this).
+          db_->Exec(
+              "SELECT setval('subafdeling_id_seq', greatest($1::bigint, "
+              "(SELECT last_value FROM subafdeling_id_seq)))",
+              {op.subafdeling});
+          break;
+        case Action::kRemoveSubafdeling:
+          ExecOne(*db_, "DELETE FROM subafdeling WHERE id = $1",
+                  {op.subafdeling}, name);
+          break;
+        case Action::kAuthorize:
+          ExecOne(*db_,
+                  "INSERT INTO \"authorization\" (subafdeling, application, "
+                  "by_insz, revision, at) VALUES ($1, $2, $3, $4, $5)",
+                  {op.subafdeling, app, by, revision, at}, name);
+          break;
+        case Action::kAddManager:
+          ExecOne(*db_,
+                  "INSERT INTO subafdeling_manager (subafdeling, insz, "
+                  "by_insz, revision, at) VALUES ($1, $2, $3, $4, $5)",
+                  {op.subafdeling, insz, by, revision, at}, name);
+          break;
+        case Action::kAddUser:
+          ExecOne(*db_,
+                  "INSERT INTO \"user\" (subafdeling, insz, by_insz, "
+                  "revision, at) VALUES ($1, $2, $3, $4, $5)",
+                  {op.subafdeling, insz, by, revision, at}, name);
+          break;
+        case Action::kDeauthorize:
+          ExecOne(*db_,
+                  "DELETE FROM \"authorization\" WHERE subafdeling = $1 AND "
+                  "application = $2",
+                  {op.subafdeling, app}, name);
+          break;
+        case Action::kRemoveManager:
+          ExecOne(*db_,
+                  "DELETE FROM subafdeling_manager WHERE subafdeling = $1 AND "
+                  "insz = $2",
+                  {op.subafdeling, insz}, name);
+          break;
+        case Action::kRemoveUser:
+          ExecOne(*db_,
+                  "DELETE FROM \"user\" WHERE subafdeling = $1 AND insz = $2",
+                  {op.subafdeling, insz}, name);
+          break;
+        case Action::kGrantRight:
+          ExecOne(*db_,
+                  "INSERT INTO user_right (subafdeling, insz, application, "
+                  "by_insz, revision, at) VALUES ($1, $2, $3, $4, $5, $6)",
+                  {op.subafdeling, insz, app, by, revision, at}, name);
+          break;
+        case Action::kRevokeRight:
+          ExecOne(*db_,
+                  "DELETE FROM user_right WHERE subafdeling = $1 AND insz = "
+                  "$2 AND application = $3",
+                  {op.subafdeling, insz, app}, name);
+          break;
+      }
+      const std::string detail = OpToJson(op, cat);
+      const std::string message = OpSummary(op, cat);
+      InsertAudit(*db_, revision, changes->at, by, name, kbo, detail, message);
+      next.AddRow(changes->at, by, name, kbo, detail, message);
+    }
+    StoreMark(*db_, next.Finish());
+    NotifyCommit(*db_, revision);
+    if (tx) tx->Commit();
+    changes->revision = revision;
+    return Status::Ok();
+  } catch (const PgError& e) {
+    return FromPg(e, where_,
+                  fmt::format("committing {}", ActionName(changes->action)));
+  } catch (const std::runtime_error& e) {
+    // The rows did not match the plan: another writer got there first.
+    return Status::Storage(kStaleRevision, e.what());
+  }
+}
+
+Status PgStore::RecordRefusal(const AuditRecord& r) {
+  if (read_only_) return ReadOnlyRefusal("recording a refusal");
+  try {
+    db_->Exec(
+        "INSERT INTO audit (revision, at, actor, action, kbo, outcome, code, "
+        "detail, message) VALUES (NULL, $1, $2, $3, $4, 'refused', $5, $6, "
+        "$7)",
+        {r.at.empty() ? FormatUtc(NowSeconds()) : r.at, r.actor, r.action,
+         r.kbo, r.code, r.detail.empty() ? std::string("{}") : r.detail,
+         r.message});
+    return Status::Ok();
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "recording a refusal");
+  }
+}
+
+Result<std::vector<AuditRecord>> PgStore::ReadAudit(const AuditQuery& query) {
+  try {
+    std::vector<AuditRecord> out;
+    // From a revision on, the revision index finds the rows; revisions
+    // grow with seq, so (revision, seq) order is seq order.
+    PgResult r =
+        query.since_revision == 0
+            ? db_->Exec(
+                  "SELECT seq, revision, at, actor, action, kbo, outcome, "
+                  "code, detail, message FROM audit WHERE seq > $1 AND ($2 = "
+                  "'' OR kbo = $2) ORDER BY seq LIMIT $3",
+                  {query.after_seq, query.kbo,
+                   static_cast<uint64_t>(query.limit)})
+            : db_->Exec(
+                  "SELECT seq, revision, at, actor, action, kbo, outcome, "
+                  "code, detail, message FROM audit WHERE revision > $1 AND "
+                  "seq > $2 AND ($3 = '' OR kbo = $3) ORDER BY revision, seq "
+                  "LIMIT $4",
+                  {query.since_revision, query.after_seq, query.kbo,
+                   static_cast<uint64_t>(query.limit)});
+    out.reserve(static_cast<size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(ReadAuditRow(r, i));
+    return out;
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "reading the audit log");
+  }
+}
+
+Result<std::optional<std::vector<ChangeSet>>> PgStore::ChangesSince(
+    uint64_t from) {
+  return ReadChangeLog(*this, catalogue_, from);
+}
+
+Result<std::unique_ptr<ImportSession>> PgStore::BeginImport() {
+  if (read_only_) return ReadOnlyRefusal("an import");
+  try {
+    return std::unique_ptr<ImportSession>(std::make_unique<RegistryImport>(
+        std::make_unique<PgImportTables>(*db_, where_), key_));
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "starting the import");
+  }
+}
+
+Result<StoreCounts> PgStore::Counts() {
+  try {
+    PgResult r = db_->Exec(
+        "SELECT (SELECT count(*) FROM enterprise), (SELECT count(*) FROM "
+        "enterprise WHERE active = 1), (SELECT count(*) FROM person), "
+        "(SELECT count(*) FROM facility), (SELECT count(*) FROM htb), "
+        "(SELECT count(*) FROM domain_manager), (SELECT count(*) FROM "
+        "subafdeling), (SELECT count(*) FROM \"user\"), (SELECT count(*) "
+        "FROM user_right), (SELECT count(*) FROM audit)",
+        {});
+    StoreCounts c;
+    size_t* fields[] = {
+        &c.enterprises, &c.active_enterprises, &c.persons,       &c.facilities,
+        &c.htbs,        &c.domain_managers,    &c.subafdelingen, &c.users,
+        &c.rights,      &c.audit_rows};
+    for (int i = 0; i < 10; ++i) *fields[i] = r.u64(0, i);
+    return c;
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "counting");
+  }
+}
+
+Result<std::vector<std::string>> PgStore::CheckIntegrity() {
+  try {
+    // PostgreSQL checks its own pages and enforces the foreign keys on
+    // every write; what is left is toegang's: revision and audit log.
+    std::vector<std::string> problems;
+    PgResult r = db_->Exec(
+        "SELECT (SELECT value FROM revision WHERE id = 1), count(DISTINCT "
+        "revision), coalesce(min(revision), 0), coalesce(max(revision), 0) "
+        "FROM audit WHERE revision IS NOT NULL",
+        {});
+    const int64_t revision = r.i64(0, 0), distinct = r.i64(0, 1),
+                  lo = r.i64(0, 2), hi = r.i64(0, 3);
+    if (hi != revision) {
+      problems.push_back(fmt::format(
+          "revision is {} but the audit log ends at {}", revision, hi));
+    }
+    if (distinct != hi || (hi > 0 && lo != 1)) {
+      problems.push_back(
+          fmt::format("the audit log has gaps: {} distinct revisions between "
+                      "{} and {}",
+                      distinct, lo, hi));
+    }
+    return problems;
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "checking the database");
+  }
+}
+
+Result<std::unique_ptr<RevisionWatch>> PgStore::WatchRevision() {
+  try {
+    return std::unique_ptr<RevisionWatch>(
+        std::make_unique<PgRevisionWatch>(PgConnection::Connect(uri_)));
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "connecting to watch the revision");
+  }
+}
+
+Result<std::unique_ptr<CommitListener>> PgStore::ListenForCommits() {
+  return std::unique_ptr<CommitListener>(
+      std::make_unique<PgCommitListener>(uri_));
+}
+
+}  // namespace toegang
