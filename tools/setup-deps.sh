@@ -29,6 +29,10 @@ packages=(
   curl                     # ... and their browser
   openssl                  # ... the eID test's own CA and card certificates (nginx_eid.sh)
   python3-yaml             # parsing the Envoy example in its test (tests/e2e/envoy_snippet.py)
+  libgraphviz-dev          # the helpdesk pages draw the delegation picture with Graphviz's library (gvc, cgraph)
+  chromium                 # the web pages' browser test (tests/e2e/web_selenium.py), headless
+  chromium-driver          # ... Selenium drives Chromium through it
+  python3-selenium         # ... and the test's Selenium bindings (run by /usr/bin/python3)
   python3-stdnum           # an independent INSZ/KBO validator, the differential test's reference (tests/model/stdnum_verdicts.py)
 )
 if [ "${1:-}" = "--extra" ]; then

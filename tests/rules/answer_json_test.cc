@@ -72,7 +72,7 @@ TEST(AnswerJsonTest, ExplanationHasEveryFieldAndNullForAbsentPersons) {
   l.text = "T";
   e.chain = {l};
   const nlohmann::json j = ExplanationJson(e);
-  EXPECT_EQ(j.size(), 12u);
+  EXPECT_EQ(j.size(), 13u);  // with fixer_roles
   EXPECT_EQ(j["allowed"], false);
   EXPECT_EQ(j["revision"], 7);
   EXPECT_EQ(j["reason"], "not_a_user");

@@ -837,6 +837,30 @@ TEST_F(ExplainTest, CliJsonAllowedAndDenied) {
   EXPECT_EQ(j["fixers"][0]["name"], "Tom Claes");
   EXPECT_EQ(j["fixers"][1]["insz"], kEmpOcmw);
   EXPECT_EQ(j["fixers"][2]["insz"], kUser3);
+  // The same fixers by role, the one closest to the person first, each
+  // with the contact data the model holds for that role.
+  ASSERT_GE(j["fixer_roles"].size(), 3u) << r.out;
+  const std::vector<std::string> order = {"manager", "co_tb", "tb", "htb",
+                                          "wv"};
+  std::vector<size_t> ranks;
+  for (const auto& f : j["fixer_roles"]) {
+    ranks.push_back(static_cast<size_t>(
+        std::find(order.begin(), order.end(), f["role"].get<std::string>()) -
+        order.begin()));
+  }
+  EXPECT_TRUE(std::is_sorted(ranks.begin(), ranks.end())) << r.out;
+  EXPECT_EQ(ranks.front(), 0u) << "the manager acts first: " << r.out;
+  for (const auto& f : j["fixer_roles"]) {
+    EXPECT_EQ(f["kbo"], kOcmw) << f;
+    if (f["role"] == "htb") {
+      EXPECT_EQ(f["person"]["insz"], kEmpOcmw) << f;
+      EXPECT_FALSE(f["email"].get<std::string>().empty()) << f;
+    }
+    if (f["role"] == "manager") {
+      EXPECT_EQ(f["hco"], kHcoOcmw) << f;
+      EXPECT_FALSE(f["email"].get<std::string>().empty()) << f;
+    }
+  }
   EXPECT_TRUE(j["chain"].empty());
   EXPECT_TRUE(Has(j["summary"].get<std::string>(), "Handleiding 3.7"));
 

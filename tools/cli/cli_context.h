@@ -103,7 +103,7 @@ int RunExplain(const Context& ctx);    // explain_command.cc
 int RunAccess(const Context& ctx);     // helpdesk_commands.cc
 int RunUsers(const Context& ctx);      // helpdesk_commands.cc
 int RunManagedBy(const Context& ctx);  // helpdesk_commands.cc
-int RunWho(const Context& ctx);        // helpdesk_commands.cc
+int RunWho(const Context& ctx);        // who_command.cc
 int RunGraph(const Context& ctx);      // helpdesk_commands.cc
 int RunStats(const Context& ctx);
 int RunGenerate(const Context& ctx);  // generate_command.cc

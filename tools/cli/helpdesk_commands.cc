@@ -1,4 +1,5 @@
-// The helpdesk queries: access, users, managed-by, who, graph (SPEC 4.6).
+// The helpdesk queries: access, users, managed-by, graph (SPEC 4.6); who
+// is in who_command.cc.
 //
 // Listings print one page (--limit N, default 100) and, when there is
 // more, the --cursor that fetches the next; with --json one object
@@ -39,20 +40,6 @@ std::string Required(const po::variables_map& vm, const std::string& name,
     throw UsageError{command + " needs --" + name};
   }
   return vm[name].as<std::string>();
-}
-
-// "Hilde Bosmans (85073003328)", or the INSZ alone.
-std::string PersonText(const PersonRef& p) {
-  return NamedLabel(p.name, p.insz);
-}
-
-std::string PeopleText(const std::vector<PersonRef>& people, bool nl) {
-  if (people.empty()) return nl ? "geen" : "none";
-  std::string out;
-  for (const PersonRef& p : people) {
-    out += (out.empty() ? "" : ", ") + PersonText(p);
-  }
-  return out;
 }
 
 std::string Join(const std::vector<std::string>& items, bool nl) {
@@ -217,90 +204,6 @@ int RunManagedBy(const Context& ctx) {
   nlohmann::json j = PageJson(*r, std::move(items), &text, nl);
   j["insz"] = canonical;
   ctx.Print(j, text);
-  return kExitOk;
-}
-
-int RunWho(const Context& ctx) {
-  po::options_description desc("who options");
-  desc.add_options()("kbo", po::value<std::string>(), "enterprise number");
-  po::variables_map vm = ParseArgs(ctx, desc);
-  const std::string kbo = Required(vm, "kbo", "who");
-  int code = kExitOk;
-  std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
-  if (!engine) return code;
-  Result<WhoReport> r = engine->Who(kbo);
-  if (!r.ok()) return ctx.Fail(r.status());
-  const bool nl = ctx.lang == "nl";
-  const WhoReport& w = *r;
-
-  std::vector<std::string> text = {
-      fmt::format("{}, {}", EnterpriseLabel(w.name, KboDisplayText(w.kbo)),
-                  w.active ? (nl ? "actief" : "active")
-                           : (nl ? "gestopt in de KBO" : "stopped in the KBO")),
-      fmt::format("  WV: {}", PeopleText(w.legal_representatives, nl))};
-
-  if (w.htb) {
-    const WhoReport::Htb& h = *w.htb;
-    text.push_back(fmt::format("  HTB: {}", PersonText(h.person)));
-    text.push_back(fmt::format(fmt::runtime(nl ? "       e-mail {}, telefoon {}"
-                                               : "       e-mail {}, phone {}"),
-                               h.email.empty() ? "-" : h.email,
-                               h.phone.empty() ? "-" : h.phone));
-    text.push_back(fmt::format(
-        fmt::runtime(nl ? "       aangesteld door {} op {} (revisie {})"
-                        : "       appointed by {} at {} (revision {})"),
-        h.appointed_by ? PersonText(*h.appointed_by) : "-",
-        h.at.empty() ? "-" : h.at, h.revision));
-    if (h.appointed_by_former_wv) {
-      text.push_back(
-          nl ? "       aangesteld door een gewezen WV: een huidige WV "
-               "bevestigt of vervangt de HTB (handleiding 3.2)"
-             : "       appointed by a former WV: a current WV re-confirms "
-               "or replaces the HTB (manual 3.2)");
-    }
-    if (!h.still_listed) {
-      text.push_back(
-          nl ? "       niet meer WV of werknemer volgens de KBO: beheert "
-               "niets meer tot een WV een nieuwe HTB aanstelt"
-             : "       no longer a WV or employee in the KBO: administers "
-               "nothing until a WV appoints a new HTB");
-    }
-  } else {
-    text.push_back(nl ? "  HTB: geen; een WV stelt er een aan (handleiding "
-                        "3.2)"
-                      : "  HTB: none; a WV appoints one (manual 3.2)");
-  }
-  text.push_back(
-      fmt::format(fmt::runtime(nl ? "  Hoedanigheden: {}" : "  Capacities: {}"),
-                  Join(w.active_capacities, nl)));
-
-  for (const WhoReport::Domain& d : w.domains) {
-    text.push_back(fmt::format(
-        fmt::runtime(nl ? "  Domein {} / {}: TB {}; co-TB: {}"
-                        : "  Domain {} / {}: TB {}; co-TB: {}"),
-        d.capacity, d.subdivision,
-        d.tb ? PersonText(*d.tb) : (nl ? "geen (de HTB)" : "none (the HTB)"),
-        PeopleText(d.co_tbs, nl)));
-  }
-
-  for (const WhoReport::Subafdeling& s : w.subafdelingen) {
-    text.push_back(
-        fmt::format("  Subafdeling HCO {} {} (type {}{}), {} / {}, {}", s.hco,
-                    s.facility_name, s.facility_type,
-                    s.facility_active ? "" : (nl ? ", gesloten" : ", closed"),
-                    s.capacity, s.subdivision, s.email));
-    text.push_back(fmt::format(
-        fmt::runtime(nl ? "       toepassingen: {}; beheerders: {}; "
-                          "gebruikers: {}"
-                        : "       applications: {}; managers: {}; users: {}"),
-        Join(s.applications, nl), PeopleText(s.managers, nl), s.users));
-  }
-  if (w.subafdelingen.empty()) {
-    text.push_back(nl ? "  Subafdelingen: geen" : "  Subafdelingen: none");
-  }
-  text.push_back(fmt::format(
-      fmt::runtime(nl ? "(revisie {})" : "(revision {})"), w.revision));
-  ctx.Print(WhoJson(w), text);
   return kExitOk;
 }
 

@@ -50,6 +50,7 @@ Queries
   access --insz U | users --hco H [--app APP] | managed-by --insz A
          [--limit N] [--cursor C]
   who --kbo K                            WVs, HTB, TBs, subafdelingen
+  who --insz U | --hco H                 a person's or a facility's card
   graph --kbo K                          GraphViz DOT on stdout
   may --by A --action ACTION [the options of that action]
   audit [--since REV] [--kbo K] [--limit N] [--after SEQ]

@@ -11,6 +11,7 @@
 #include "toegang/answer_json.h"
 #include "toegang/error_codes.h"
 #include "toegang/text.h"
+#include "web/web_pages.h"
 
 namespace toegang::serve {
 namespace {
@@ -73,7 +74,10 @@ HttpResponse FailureResponse(const Status& status) {
 DecisionService::DecisionService(Engine* engine, ServiceOptions options)
     : engine_(engine),
       options_(std::move(options)),
-      started_(std::chrono::system_clock::now()) {}
+      started_(std::chrono::system_clock::now()),
+      web_(std::make_unique<web::WebPages>(engine)) {}
+
+DecisionService::~DecisionService() = default;
 
 HttpResponse DecisionService::Handle(const HttpRequest& request) {
   HttpResponse response = Begin(request);
@@ -128,6 +132,9 @@ HttpResponse DecisionService::Dispatch(const HttpRequest& request) {
   const Target target = SplitTarget(request.target);
   const std::string_view path = target.path;
   const bool get = request.method == "GET" || request.method == "HEAD";
+  if (request.admin && web::WebPages::Serves(path)) {
+    return web_->Handle(request);  // with its own Allow on a 405
+  }
   if (path == "/v1/check") {
     response =
         get || request.method == "POST"

@@ -25,6 +25,9 @@
 // above and, with personal data (names and INSZ numbers), only there:
 //   GET  /v1/explain?insz=U&app=A[&hco=H][&lang=nl|en]   the explanation
 //        JSON of `toegang --json explain`. 404 on the gateway listener.
+//   The helpdesk's web pages (web/web_pages.h: /, /search, /p/TOKEN,
+//        /enterprise/KBO, /facility/HCO, /assets/...). 404 on the gateway
+//        listener.
 //
 // Errors of /v1/check and /v1/explain: 400 {"error": CODE, "message"} for
 // invalid input (codes of docs/cli.md, "usage" for the request's own
@@ -93,6 +96,9 @@ struct HttpRequest {
 
 struct HttpResponse;
 struct DecisionRequest;  // decision_request.h
+namespace web {
+class WebPages;  // web/web_pages.h
+}
 
 // A decision that waits for a revision: the transport calls
 // DecisionService::Resume() once the engine's revision is at least
@@ -145,6 +151,7 @@ inline constexpr std::string_view kAtLeastHeader = "X-Toegang-At-Least";
 class DecisionService {
  public:
   DecisionService(Engine* engine, ServiceOptions options);
+  ~DecisionService();
 
   DecisionService(const DecisionService&) = delete;
   DecisionService& operator=(const DecisionService&) = delete;
@@ -162,6 +169,8 @@ class DecisionService {
   HttpResponse Resume(const PendingDecision& pending);
 
   Engine* engine() const { return engine_; }
+  // The admin listener's web pages.
+  web::WebPages& web() { return *web_; }
 
   const Metrics& metrics() const { return metrics_; }
   Metrics* mutable_metrics() { return &metrics_; }
@@ -187,6 +196,7 @@ class DecisionService {
   const ServiceOptions options_;
   const std::chrono::system_clock::time_point started_;
   Metrics metrics_;
+  const std::unique_ptr<web::WebPages> web_;
 };
 
 }  // namespace toegang::serve

@@ -569,7 +569,8 @@ void Session::Answer(HttpResponse out, unsigned version, bool keep_alive,
   response_.version(version);
   response_.result(static_cast<unsigned>(out.status));
   response_.set(http::field::server, "toegang");
-  for (auto& [name, value] : out.headers) response_.set(name, value);
+  // insert, not set: a page sets more than one cookie.
+  for (auto& [name, value] : out.headers) response_.insert(name, value);
   if (!out.content_type.empty()) {
     response_.set(http::field::content_type, out.content_type);
   }

@@ -11,8 +11,10 @@
 // Explanation (ExplanationJson, SPEC 4.5):
 //   {"allowed": BOOL, "revision": N, "facilities": [HCO, ...],
 //    "chain": [{"step", "person", "made_by", "revision", "at", "text"}],
-//    "login_checklist": [TEXT, ...], "reason", "condition", "manual", "candidate_kbo", "candidate_hco",
-//    "fixers": [{"insz", "name"}], "where_to_ask": [KBO, ...], "summary"}
+//    "login_checklist": [TEXT, ...], "reason", "condition", "manual",
+//    "candidate_kbo", "candidate_hco", "fixers": [{"insz", "name"}],
+//    "fixer_roles": [{"person", "role", "kbo", "hco", "email", "phone"}],
+//    "where_to_ask": [KBO, ...], "summary"}
 //
 // Who-card (WhoJson, manual 2.1 and 3.8):
 //   {"kbo", "name", "active", "legal_representatives": [PERSON, ...],
@@ -23,6 +25,25 @@
 //    "subafdelingen": [{"hco", "facility_name", "facility_type",
 //                       "facility_active", "capacity", "subdivision",
 //                       "email", "applications", "managers", "users"}]}
+//
+// Person's card (PersonCardJson, `who --insz`):
+//   {"person": PERSON, "known", "revision",
+//    "functions": [{"kind": "wv"|"employee", "enterprise": ENTERPRISE}],
+//    "roles": [{"role", "enterprise", "capacity", "subdivision", "hco",
+//               "facility_name", "made", "still_listed"}],
+//    "memberships": [{"enterprise", "capacity", "subdivision", "hco",
+//                     "facility_name", "email", "rights", "made"}],
+//    "decisions": [{"app", "app_name", "explanation": EXPLANATION}]}
+//
+// Facility's card (FacilityCardJson, `who --hco`):
+//   {"hco", "name", "type", "active", "organizer": ENTERPRISE | null,
+//    "htb": PERSON | null, "htb_email", "htb_phone", "revision",
+//    "subafdelingen": [{"capacity", "subdivision", "email", "applications",
+//                       "managers", "tb", "co_tbs", "made",
+//                       "members": [{"person", "rights", "made"}]}]}
+//
+// ENTERPRISE is {"kbo": 10 digits, "name", "active"}; "made" (who made a
+// link) is {"by": PERSON | null, "revision", "at"}.
 //
 // Persons are {"insz": 11 digits, "name": TEXT}; an absent optional person
 // is null. Strings are kept as they are; AnswerText writes invalid UTF-8 in
@@ -38,6 +59,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "toegang/cards.h"
 #include "toegang/engine.h"
 #include "toegang/queries.h"
 
@@ -55,6 +77,12 @@ nlohmann::json PersonJson(const PersonRef& person);
 
 // The who-card of Engine::Who.
 nlohmann::json WhoJson(const WhoReport& report);
+
+// The person's card of Engine::WhoPerson.
+nlohmann::json PersonCardJson(const PersonCard& card);
+
+// The facility's card of Engine::WhoFacility.
+nlohmann::json FacilityCardJson(const FacilityCard& card);
 
 // Any JSON value as one line of text (no trailing newline): bytes that are
 // not UTF-8 replaced by U+FFFD.

@@ -19,7 +19,8 @@
 //    held twice and a writer changes the copy no query is reading
 //    (left-right; see docs/architecture.md); before the graph is loaded a
 //    check reads the index snapshot (OpenOptions::index_snapshot).
-//  - May, Explain, Access, Users, ManagedBy, Who, GraphDot: the same once
+//  - May, Explain, Access, Users, ManagedBy, Who, WhoPerson, WhoFacility,
+//    FindByName, GraphDot: the same once
 //    the graph is loaded. Before that (a one-shot engine started from the
 //    index snapshot, or while the background load runs) they take the
 //    writer mutex to load it, so they wait for the load and for a writer.
@@ -51,6 +52,7 @@
 #include <string_view>
 #include <vector>
 
+#include "toegang/cards.h"
 #include "toegang/mutation.h"
 #include "toegang/queries.h"
 #include "toegang/status.h"
@@ -413,6 +415,26 @@ class Engine {
   // who(kbo): the helpdesk view of one enterprise. enterprise_unknown
   // (kRefused) when the KBO registry does not know it.
   virtual Result<WhoReport> Who(std::string_view kbo) const = 0;
+  // who(insz): the helpdesk card of one person (toegang/cards.h): the
+  // functions in the KBO, the administrative roles held by the person's
+  // own links (with who made each and when), every membership with its
+  // rights, and the decision per application of the catalogue with
+  // Explain's answer in `lang` (so a card agrees with Check and Explain).
+  // An invalid INSZ is kInvalidInput; a valid one the federation does not
+  // know gets a card with known == false and every application denied.
+  virtual Result<PersonCard> WhoPerson(std::string_view insz,
+                                       Lang lang) const = 0;
+  // who(hco): the helpdesk card of one facility: its organizer and status,
+  // the organizer's HTB, each live subafdeling there with its managers,
+  // TB and co-TBs, and every member with the rights held (none, too). An
+  // invalid HCO is kInvalidInput; one the facilities registry does not
+  // list is facility_unknown (kRefused).
+  virtual Result<FacilityCard> WhoFacility(std::string_view hco) const = 0;
+  // Persons and enterprises whose name starts with `prefix` (at least 2
+  // characters; ASCII letters without case), ordered by name, paginated as
+  // the listings are. Scans every name: for the helpdesk, not a hot path.
+  virtual Result<Page<NameHit>> FindByName(std::string_view prefix,
+                                           const PageRequest& page) const = 0;
   // graph(kbo): the enterprise's delegation graph as GraphViz DOT.
   virtual Result<std::string> GraphDot(std::string_view kbo) const = 0;
 

@@ -37,6 +37,17 @@ std::string KboDisplayText(std::string_view kbo);
 std::string EnterpriseLabel(std::string_view name,
                             std::string_view kbo_display);
 
+// A role's or function's name as the manual writes it: "wv" -> "WV",
+// "employee" -> "werknemer"/"employee", "htb" -> "HTB", "tb" -> "TB",
+// "co_tb" -> "co-TB", "manager" -> "subafdelingsbeheerder"/"subafdeling
+// manager"; any other code as it is.
+std::string RoleLabel(std::string_view role, Lang lang);
+
+// An explanation's reason code (toegang/queries.h, Explanation::reason) as a
+// few words, e.g. "right_missing" -> "recht ontbreekt"/"right missing";
+// any other code as it is.
+std::string ReasonLabel(std::string_view reason, Lang lang);
+
 }  // namespace toegang
 
 #endif  // TOEGANG_LABELS_H_

@@ -40,6 +40,18 @@ struct ChainLink {
   std::string text;                  // one sentence in the asked language
 };
 
+// Denied: one role through which a person can fix the failing condition,
+// and how to reach them there.
+struct FixerContact {
+  PersonRef person;
+  std::string role;  // "manager", "co_tb", "tb", "htb" or "wv"
+  std::string kbo;   // the enterprise the role is held in (10 digits)
+  std::string hco;   // manager: the subafdeling's facility
+  // manager: the subafdeling's e-mail address; htb: the HTB's e-mail and
+  // phone as appointed; empty where the model holds none (TB, co-TB, WV).
+  std::string email, phone;
+};
+
 struct Explanation {
   bool allowed = false;
   uint64_t revision = 0;
@@ -64,6 +76,10 @@ struct Explanation {
   std::string candidate_kbo;      // enterprise of the candidate (10 digits)
   std::string candidate_hco;      // facility of the candidate subafdeling
   std::vector<PersonRef> fixers;  // who can fix it, by name and INSZ
+  // The same persons by role, a person once per role, ordered by who
+  // should act first: the subafdeling's managers, then co-TBs, the TB,
+  // the HTB, the WVs (then by INSZ).
+  std::vector<FixerContact> fixer_roles;
   // Not a user anywhere: enterprises the person administers or works for,
   // where to ask (KBO numbers, 10 digits).
   std::vector<std::string> where_to_ask;

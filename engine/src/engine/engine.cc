@@ -58,6 +58,7 @@
 #include "engine/stop_signal.h"
 #include "model/catalogue.h"
 #include "model/text_forms.h"
+#include "rules/cards.h"
 #include "rules/explain.h"
 #include "rules/graph_dot.h"
 #include "rules/listings.h"
@@ -243,6 +244,33 @@ class EngineImpl : public Engine {
     if (!k.ok()) return k.status();
     return OnModel([&](const ModelPtr& model) {
       return DescribeEnterprise(model->graph, k->value(), model->revision);
+    });
+  }
+
+  Result<PersonCard> WhoPerson(std::string_view insz,
+                               Lang lang) const override {
+    Result<Insz> person = Insz::Parse(insz);
+    if (!person.ok()) return person.status();
+    return OnModel([&](const ModelPtr& model) -> Result<PersonCard> {
+      return DescribePerson(model->graph, person->value(), lang,
+                            model->revision);
+    });
+  }
+
+  Result<FacilityCard> WhoFacility(std::string_view hco) const override {
+    Result<Hco> h = Hco::Parse(hco);
+    if (!h.ok()) return h.status();
+    return OnModel([&](const ModelPtr& model) {
+      return DescribeFacility(model->graph, h->str(), model->revision);
+    });
+  }
+
+  Result<Page<NameHit>> FindByName(std::string_view prefix,
+                                   const PageRequest& page) const override {
+    Status p = CheckPage(page);
+    if (!p.ok()) return p;
+    return OnModel([&](const ModelPtr& model) {
+      return FindNames(model->graph, prefix, page, model->revision);
     });
   }
 

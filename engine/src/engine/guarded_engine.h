@@ -73,6 +73,18 @@ class GuardedEngine final : public Impl {
   Result<WhoReport> Who(std::string_view kbo) const override {
     return CatchAll("who", [&] { return Impl::Who(kbo); });
   }
+  Result<PersonCard> WhoPerson(std::string_view insz,
+                               Lang lang) const override {
+    return CatchAll("who", [&] { return Impl::WhoPerson(insz, lang); });
+  }
+  Result<FacilityCard> WhoFacility(std::string_view hco) const override {
+    return CatchAll("who", [&] { return Impl::WhoFacility(hco); });
+  }
+  Result<Page<NameHit>> FindByName(std::string_view prefix,
+                                   const PageRequest& page) const override {
+    return CatchAll("find-by-name",
+                    [&] { return Impl::FindByName(prefix, page); });
+  }
   Result<std::string> GraphDot(std::string_view kbo) const override {
     return CatchAll("graph", [&] { return Impl::GraphDot(kbo); });
   }

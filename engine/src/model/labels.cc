@@ -27,4 +27,46 @@ std::string EnterpriseLabel(std::string_view name,
   return NamedLabel(name, "KBO " + std::string(kbo_display));
 }
 
+std::string RoleLabel(std::string_view role, Lang lang) {
+  const bool nl = lang == Lang::kNl;
+  if (role == "wv") return "WV";
+  if (role == "employee") return nl ? "werknemer" : "employee";
+  if (role == "htb") return "HTB";
+  if (role == "tb") return "TB";
+  if (role == "co_tb") return "co-TB";
+  if (role == "manager") {
+    return nl ? "subafdelingsbeheerder" : "subafdeling manager";
+  }
+  return std::string(role);
+}
+
+std::string ReasonLabel(std::string_view reason, Lang lang) {
+  struct Words {
+    std::string_view code, nl, en;
+  };
+  static constexpr Words kWords[] = {
+      {"enterprise_inactive", "onderneming gestopt in de KBO",
+       "enterprise stopped in the KBO"},
+      {"no_htb", "geen hoofdtoegangsbeheerder (HTB)",
+       "no main access manager (HTB)"},
+      {"capacity_inactive", "hoedanigheid niet geactiveerd",
+       "capacity not activated"},
+      {"facility_inactive", "voorziening gesloten in CoBRHA",
+       "facility closed in CoBRHA"},
+      {"no_subafdeling", "geen subafdeling voor de voorziening",
+       "no subafdeling for the facility"},
+      {"application_not_authorized",
+       "toepassing niet toegekend aan de "
+       "subafdeling",
+       "application not authorized for the subafdeling"},
+      {"not_a_user", "geen gebruiker van de subafdeling",
+       "not a user of the subafdeling"},
+      {"right_missing", "recht ontbreekt", "right missing"},
+  };
+  for (const Words& w : kWords) {
+    if (w.code == reason) return std::string(lang == Lang::kNl ? w.nl : w.en);
+  }
+  return std::string(reason);
+}
+
 }  // namespace toegang

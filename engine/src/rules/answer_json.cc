@@ -15,6 +15,19 @@ nlohmann::json PeopleJson(const std::vector<PersonRef>& people) {
   return list;
 }
 
+nlohmann::json FixerRolesJson(const std::vector<FixerContact>& fixers) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const FixerContact& f : fixers) {
+    list.push_back({{"person", PersonJson(f.person)},
+                    {"role", f.role},
+                    {"kbo", f.kbo},
+                    {"hco", f.hco},
+                    {"email", f.email},
+                    {"phone", f.phone}});
+  }
+  return list;
+}
+
 nlohmann::json HtbJson(const WhoReport::Htb& h) {
   return {{"person", PersonJson(h.person)},
           {"email", h.email},
@@ -24,6 +37,15 @@ nlohmann::json HtbJson(const WhoReport::Htb& h) {
           {"appointed_by", OptionalPersonJson(h.appointed_by)},
           {"appointed_by_former_wv", h.appointed_by_former_wv},
           {"still_listed", h.still_listed}};
+}
+
+nlohmann::json EnterpriseJson(const EnterpriseRef& e) {
+  return {{"kbo", e.kbo}, {"name", e.name}, {"active", e.active}};
+}
+
+nlohmann::json MadeJson(const LinkMade& m) {
+  return {
+      {"by", OptionalPersonJson(m.by)}, {"revision", m.revision}, {"at", m.at}};
 }
 
 }  // namespace
@@ -63,6 +85,7 @@ nlohmann::json ExplanationJson(const Explanation& e) {
           {"candidate_kbo", e.candidate_kbo},
           {"candidate_hco", e.candidate_hco},
           {"fixers", PeopleJson(e.fixers)},
+          {"fixer_roles", FixerRolesJson(e.fixer_roles)},
           {"where_to_ask", e.where_to_ask},
           {"summary", e.summary}};
 }
@@ -96,6 +119,81 @@ nlohmann::json WhoJson(const WhoReport& w) {
           {"revision", w.revision},
           {"htb", w.htb ? HtbJson(*w.htb) : nlohmann::json(nullptr)},
           {"domains", std::move(domains)},
+          {"subafdelingen", std::move(subs)}};
+}
+
+nlohmann::json PersonCardJson(const PersonCard& c) {
+  nlohmann::json functions = nlohmann::json::array();
+  for (const PersonCard::Function& f : c.functions) {
+    functions.push_back(
+        {{"kind", f.kind}, {"enterprise", EnterpriseJson(f.enterprise)}});
+  }
+  nlohmann::json roles = nlohmann::json::array();
+  for (const PersonCard::Role& r : c.roles) {
+    roles.push_back({{"role", r.role},
+                     {"enterprise", EnterpriseJson(r.enterprise)},
+                     {"capacity", r.capacity},
+                     {"subdivision", r.subdivision},
+                     {"hco", r.hco},
+                     {"facility_name", r.facility_name},
+                     {"made", MadeJson(r.made)},
+                     {"still_listed", r.still_listed}});
+  }
+  nlohmann::json memberships = nlohmann::json::array();
+  for (const PersonCard::Membership& m : c.memberships) {
+    memberships.push_back({{"enterprise", EnterpriseJson(m.enterprise)},
+                           {"capacity", m.capacity},
+                           {"subdivision", m.subdivision},
+                           {"hco", m.hco},
+                           {"facility_name", m.facility_name},
+                           {"email", m.email},
+                           {"rights", m.rights},
+                           {"made", MadeJson(m.made)}});
+  }
+  nlohmann::json decisions = nlohmann::json::array();
+  for (const PersonCard::AppDecision& d : c.decisions) {
+    decisions.push_back({{"app", d.application},
+                         {"app_name", d.application_name},
+                         {"explanation", ExplanationJson(d.explanation)}});
+  }
+  return {{"person", PersonJson(c.person)},
+          {"known", c.known},
+          {"revision", c.revision},
+          {"functions", std::move(functions)},
+          {"roles", std::move(roles)},
+          {"memberships", std::move(memberships)},
+          {"decisions", std::move(decisions)}};
+}
+
+nlohmann::json FacilityCardJson(const FacilityCard& c) {
+  nlohmann::json subs = nlohmann::json::array();
+  for (const FacilityCard::Subafdeling& s : c.subafdelingen) {
+    nlohmann::json members = nlohmann::json::array();
+    for (const FacilityCard::Member& m : s.members) {
+      members.push_back({{"person", PersonJson(m.person)},
+                         {"rights", m.rights},
+                         {"made", MadeJson(m.made)}});
+    }
+    subs.push_back({{"capacity", s.capacity},
+                    {"subdivision", s.subdivision},
+                    {"email", s.email},
+                    {"applications", s.applications},
+                    {"managers", PeopleJson(s.managers)},
+                    {"tb", OptionalPersonJson(s.tb)},
+                    {"co_tbs", PeopleJson(s.co_tbs)},
+                    {"made", MadeJson(s.made)},
+                    {"members", std::move(members)}});
+  }
+  return {{"hco", c.hco},
+          {"name", c.name},
+          {"type", c.type},
+          {"active", c.active},
+          {"organizer", c.organizer ? EnterpriseJson(*c.organizer)
+                                    : nlohmann::json(nullptr)},
+          {"htb", OptionalPersonJson(c.htb)},
+          {"htb_email", c.htb_email},
+          {"htb_phone", c.htb_phone},
+          {"revision", c.revision},
           {"subafdelingen", std::move(subs)}};
 }
 

@@ -2,13 +2,94 @@
 // Explanation, with its text (explain_text.h).
 #include "rules/explain.h"
 
+#include <algorithm>
 #include <string>
+#include <tuple>
 
 #include "model/text_forms.h"
+#include "rules/answer_parts.h"
 #include "rules/explain_text.h"
 #include "rules/explain_verdict.h"
 
 namespace toegang {
+namespace {
+
+// Who should act first: the one closest to the person.
+int ActOrder(FixerRole::Kind kind) {
+  switch (kind) {
+    case FixerRole::Kind::kManager:
+      return 0;
+    case FixerRole::Kind::kCoTb:
+      return 1;
+    case FixerRole::Kind::kTb:
+      return 2;
+    case FixerRole::Kind::kHtb:
+    case FixerRole::Kind::kHtbOf:
+      return 3;
+    case FixerRole::Kind::kWv:
+      return 4;
+  }
+  return 5;
+}
+
+const char* RoleCode(FixerRole::Kind kind) {
+  switch (kind) {
+    case FixerRole::Kind::kManager:
+      return "manager";
+    case FixerRole::Kind::kCoTb:
+      return "co_tb";
+    case FixerRole::Kind::kTb:
+      return "tb";
+    case FixerRole::Kind::kHtb:
+    case FixerRole::Kind::kHtbOf:
+      return "htb";
+    case FixerRole::Kind::kWv:
+      return "wv";
+  }
+  return "";
+}
+
+// Each fixer's roles with the contact data the model holds for them.
+std::vector<FixerContact> FixerContacts(const DelegationGraph& graph,
+                                        const Verdict& v,
+                                        const Fixers& fixers) {
+  std::vector<std::pair<int, FixerContact>> out;
+  for (const auto& [insz, f] : fixers) {
+    for (const FixerRole& r : f.roles) {
+      FixerContact c;
+      c.person = PersonRefOf(graph, f.person);
+      c.role = RoleCode(r.kind);
+      const Vertex ent = r.kind == FixerRole::Kind::kHtbOf
+                             ? graph.FindEnterprise(r.kbo)
+                             : v.enterprise;
+      if (ent != kNoVertex) {
+        const EnterpriseData& e = graph.enterprise(ent);
+        c.kbo = KboDigits(e.kbo);
+        if (r.kind == FixerRole::Kind::kHtb ||
+            r.kind == FixerRole::Kind::kHtbOf) {
+          c.email = e.htb_email;
+          c.phone = e.htb_phone;
+        }
+      }
+      if (r.kind == FixerRole::Kind::kManager && v.subafdeling != kNoVertex) {
+        const SubafdelingData& s = graph.subafdeling(v.subafdeling);
+        c.email = s.email;
+        c.hco = graph.facility(s.facility).hco;
+      }
+      out.emplace_back(ActOrder(r.kind), std::move(c));
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first, a.second.person.insz, a.second.kbo) <
+           std::tie(b.first, b.second.person.insz, b.second.kbo);
+  });
+  std::vector<FixerContact> contacts;
+  contacts.reserve(out.size());
+  for (auto& [order, c] : out) contacts.push_back(std::move(c));
+  return contacts;
+}
+
+}  // namespace
 
 Explanation ExplainDecision(const DelegationGraph& graph, uint64_t insz,
                             AppId app, const std::string& hco, Lang lang,
@@ -49,9 +130,9 @@ Explanation ExplainDecision(const DelegationGraph& graph, uint64_t insz,
   }
   const Fixers fixers = finder.FixersOf(v, ties);
   for (const auto& [fixer_insz, f] : fixers) {
-    const PersonView p = graph.person(f.person);
-    e.fixers.push_back(PersonRef{InszDigits(p.insz), std::string(p.name)});
+    e.fixers.push_back(PersonRefOf(graph, f.person));
   }
+  e.fixer_roles = FixerContacts(graph, v, fixers);
   e.summary =
       ExplainDenied(graph, insz, app, hco, lang, revision, v, ties, fixers);
   return e;

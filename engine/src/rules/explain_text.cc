@@ -11,6 +11,7 @@
 
 #include "base/time_util.h"
 #include "model/text_forms.h"
+#include "rules/answer_parts.h"
 #include "rules/contact_points.h"
 #include "toegang/labels.h"
 
@@ -207,14 +208,8 @@ class Writer {
     return fmt::format(fmt::runtime(L(nl, en)), std::forward<Args>(args)...);
   }
 
-  PersonRef Ref(Vertex p) const {
-    const PersonView d = g_.person(p);
-    return PersonRef{InszDigits(d.insz), std::string(d.name)};
-  }
-  PersonRef RefByInsz(uint64_t insz) const {
-    Vertex p = g_.FindPerson(insz);
-    return p != kNoVertex ? Ref(p) : PersonRef{InszDigits(insz), ""};
-  }
+  PersonRef Ref(Vertex p) const { return PersonRefOf(g_, p); }
+  PersonRef RefByInsz(uint64_t insz) const { return PersonRefByInsz(g_, insz); }
   std::string InszLabel(uint64_t insz) const {
     const PersonRef r = RefByInsz(insz);
     return NamedLabel(r.name, InszDisplay(insz));

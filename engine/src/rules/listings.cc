@@ -21,46 +21,12 @@
 #include "base/time_util.h"
 #include "model/text_forms.h"
 #include "rules/administration.h"
+#include "rules/answer_parts.h"
 #include "toegang/error_codes.h"
 #include "toegang/identifiers.h"
 
 namespace toegang {
 namespace {
-
-PersonRef Ref(const DelegationGraph& g, Vertex p) {
-  const PersonView d = g.person(p);
-  return PersonRef{InszDigits(d.insz), std::string(d.name)};
-}
-
-// A person named by INSZ only (e.g. who made a link): the name when the
-// graph knows the person.
-PersonRef RefByInsz(const DelegationGraph& g, uint64_t insz) {
-  Vertex p = g.FindPerson(insz);
-  return p == kNoVertex ? PersonRef{InszDigits(insz), {}} : Ref(g, p);
-}
-
-std::vector<PersonRef> Refs(const DelegationGraph& g,
-                            const std::vector<Vertex>& people) {
-  std::vector<PersonRef> out;
-  out.reserve(people.size());
-  for (Vertex p : people) out.push_back(Ref(g, p));
-  std::sort(out.begin(), out.end(), [](const PersonRef& a, const PersonRef& b) {
-    return a.insz < b.insz;
-  });
-  return out;
-}
-
-// Application codes of a bit mask, sorted by code.
-std::vector<std::string> AppCodes(const Catalogue& cat, uint64_t mask) {
-  std::vector<std::string> out;
-  for (size_t a = 0; a < cat.application_count(); ++a) {
-    if ((mask >> a) & 1U) {
-      out.push_back(cat.application(static_cast<AppId>(a)).code);
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 // --- cursors ---------------------------------------------------------------
 //
@@ -273,7 +239,7 @@ Result<Page<UserEntry>> ListUsers(const DelegationGraph& graph,
       break;
     }
     out.items.push_back(
-        UserEntry{RefByInsz(graph, insz), AppCodes(cat, allowed)});
+        UserEntry{PersonRefByInsz(graph, insz), AppCodes(cat, allowed)});
   }
   if (more) out.next_cursor = out.items.back().person.insz;
   return out;
@@ -366,17 +332,17 @@ Result<WhoReport> DescribeEnterprise(const DelegationGraph& graph, uint64_t kbo,
   r.active = ed.active;
   r.revision = revision;
   r.legal_representatives =
-      Refs(graph, graph.Sources(e, LinkKind::kLegalRepresentative));
+      PersonRefsByInsz(graph, graph.Sources(e, LinkKind::kLegalRepresentative));
 
   if (ed.htb != kNoVertex) {
     WhoReport::Htb h;
-    h.person = Ref(graph, ed.htb);
+    h.person = PersonRefOf(graph, ed.htb);
     h.email = ed.htb_email;
     h.phone = ed.htb_phone;
     if (std::optional<Edge> link = graph.FindLink(ed.htb, e, LinkKind::kHtb)) {
       const Provenance prov = graph.provenance(graph.graph()[*link]);
       if (prov.by != 0) {
-        h.appointed_by = RefByInsz(graph, prov.by);
+        h.appointed_by = PersonRefByInsz(graph, prov.by);
         // Only a WV can appoint (manual 3.2.1), so an appointer who is not
         // a WV now was one then.
         const Vertex by = graph.FindPerson(prov.by);
@@ -403,8 +369,8 @@ Result<WhoReport> DescribeEnterprise(const DelegationGraph& graph, uint64_t kbo,
     WhoReport::Domain dom;
     dom.capacity = cat.capacity(d.capacity).code;
     dom.subdivision = cat.subdivision(d.subdivision).code;
-    if (d.tb != kNoVertex) dom.tb = Ref(graph, d.tb);
-    dom.co_tbs = Refs(graph, graph.Sources(dv, LinkKind::kCoTb));
+    if (d.tb != kNoVertex) dom.tb = PersonRefOf(graph, d.tb);
+    dom.co_tbs = PersonRefsByInsz(graph, graph.Sources(dv, LinkKind::kCoTb));
     r.domains.push_back(std::move(dom));
 
     // Live subafdelingen only: a removed one has lost its links.
@@ -421,7 +387,8 @@ Result<WhoReport> DescribeEnterprise(const DelegationGraph& graph, uint64_t kbo,
       sub.subdivision = cat.subdivision(d.subdivision).code;
       sub.email = s.email;
       sub.applications = AppCodes(cat, s.authorizations);
-      sub.managers = Refs(graph, graph.Sources(sv, LinkKind::kManager));
+      sub.managers =
+          PersonRefsByInsz(graph, graph.Sources(sv, LinkKind::kManager));
       sub.users = graph.Sources(sv, LinkKind::kUser).size();
       r.subafdelingen.push_back(std::move(sub));
     }

@@ -1,0 +1,277 @@
+#!/usr/bin/python3
+"""The helpdesk's web pages in a real browser (issue 27).
+
+Builds the demo federation (tools/demo) with the toegang CLI, starts
+`toegang serve` with an admin listener on a free port of 127.0.0.1, and
+drives headless Chromium through Selenium:
+
+  - search a denied person by INSZ; the URL holds no INSZ; the page reads
+    the reason, the manual's section and who can fix it with role and
+    contact;
+  - switch the language;
+  - open the enterprise's page and see the delegation picture (SVG);
+  - a person named <script>alert(1)</script> is shown as text: no alert,
+    no console error;
+  - screenshots of the person's and the enterprise's page into the docs
+    folder (demo data only: fictitious persons).
+
+  web_selenium.py TOEGANG DEMO_DIR SCREENSHOT_DIR
+
+Exit 0 when all pass, 1 on a failure, 77 (CTest: skipped) when Chromium,
+chromedriver or python3-selenium is missing, except under CI=true, where
+that is a failure (tools/setup-deps.sh installs them).
+"""
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+NAME = "web_selenium"
+WV = "78051212326"      # Greet Willems
+HTB = "82010124596"     # Koen Maes
+TB = "69072331112"      # Sofie Jacobs
+COTB = "90031540289"    # Pieter Smet
+USER1 = "75113051741"   # Lotte Aerts
+USER2 = "88080862668"   # Jonas Wuyts: his right is revoked
+SCRIPT = "70020201155"  # a person named <script>alert(1)</script>
+SCRIPT_NAME = "<script>alert(1)</script>"
+KBO = "0412345614"
+HCO = "1100234"
+
+
+def missing(what):
+    if os.environ.get("CI") == "true":
+        print(f"{NAME}: FAILED: {what} is missing, and CI must run this test "
+              "(tools/setup-deps.sh installs it)", file=sys.stderr)
+        sys.exit(1)
+    print(f"{NAME}: skipped: {what} is missing (tools/setup-deps.sh "
+          "installs it)")
+    sys.exit(77)
+
+
+def find_browser():
+    chromium = shutil.which("chromium") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    driver = shutil.which("chromedriver") or (
+        "/usr/bin/chromedriver"
+        if os.path.exists("/usr/bin/chromedriver") else None)
+    if not chromium:
+        missing("chromium")
+    if not driver:
+        missing("chromedriver (Debian's chromium-driver)")
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        missing("python3-selenium")
+    return chromium, driver
+
+
+class Checks:
+    def __init__(self):
+        self.failed = 0
+        self.passed = 0
+
+    def expect(self, what, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print(f"ok: {what}")
+        else:
+            self.failed += 1
+            print(f"FAILED: {what} {detail}", file=sys.stderr)
+
+
+def cli(toegang, db, *args, expect_exit=0):
+    run = subprocess.run([toegang, "--db", db, *args], capture_output=True,
+                         text=True, timeout=60)
+    if run.returncode != expect_exit:
+        raise RuntimeError(f"toegang {' '.join(args)}: exit {run.returncode}"
+                           f"\n{run.stdout}{run.stderr}")
+    return run.stdout
+
+
+def build_federation(toegang, demo, work):
+    db = os.path.join(work, "demo.db")
+    cli(toegang, db, "init")
+    cli(toegang, db, "import", "kbo", "--enterprises",
+        os.path.join(demo, "enterprise.csv"), "--denominations",
+        os.path.join(demo, "denomination.csv"))
+    cli(toegang, db, "import", "persons", os.path.join(demo, "persons.csv"))
+    extra = os.path.join(work, "script.csv")
+    with open(extra, "w", encoding="utf-8") as f:
+        f.write(f'insz,name\n{SCRIPT},"{SCRIPT_NAME}"\n')
+    cli(toegang, db, "import", "persons", extra)
+    cli(toegang, db, "import", "functions", os.path.join(demo, "functions.csv"))
+    cli(toegang, db, "import", "facilities",
+        os.path.join(demo, "facilities.csv"))
+    cli(toegang, db, "htb", "appoint", "--kbo", KBO, "--insz", HTB, "--email",
+        "koen.maes@broeders.example", "--phone", "+32 9 123 45 67", "--by", WV)
+    cli(toegang, db, "hoedanigheid", "activate", "--kbo", KBO, "--by", HTB)
+    cli(toegang, db, "tb", "set", "--kbo", KBO, "--insz", TB, "--by", HTB)
+    cli(toegang, db, "tb", "add-co", "--kbo", KBO, "--insz", COTB, "--by", HTB)
+    cli(toegang, db, "subafdeling", "create", "--kbo", KBO, "--hco", HCO,
+        "--email", "toegang@broeders.example", "--authorize", "ama-wvg",
+        "--by", TB)
+    cli(toegang, db, "user", "add", "--hco", HCO, "--insz", USER1, "--right",
+        "ama-wvg", "--by", TB)
+    cli(toegang, db, "user", "add", "--hco", HCO, "--insz", USER2, "--right",
+        "ama-wvg", "--by", COTB)
+    cli(toegang, db, "user", "revoke", "--hco", HCO, "--insz", USER2,
+        "--right", "ama-wvg", "--by", COTB)
+    cli(toegang, db, "user", "add", "--hco", HCO, "--insz", SCRIPT, "--by", TB)
+    return db
+
+
+def start_serve(toegang, db):
+    serve = subprocess.Popen(
+        [toegang, "--json", "--db", db, "serve", "--listen", "127.0.0.1:0",
+         "--admin-listen", "127.0.0.1:0", "--follow-ms", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([serve.stdout], [], [],
+                                    max(0.0, deadline - time.monotonic()))
+        if ready:
+            line = serve.stdout.readline()
+            if not line:
+                break
+            return serve, json.loads(line)["admin_port"]
+    serve.kill()
+    raise RuntimeError("toegang serve did not print its ports: "
+                       + serve.stderr.read())
+
+
+def stop_serve(serve):
+    serve.send_signal(signal.SIGTERM)
+    try:
+        return serve.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        serve.kill()
+        serve.wait()
+        return -1
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__, file=sys.stderr)
+        return 2
+    toegang, demo, shots = sys.argv[1:4]
+    chromium, driver_path = find_browser()
+    from selenium import webdriver
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    checks = Checks()
+    work = tempfile.mkdtemp(prefix="toegang-web-")
+    serve = None
+    browser = None
+    try:
+        db = build_federation(toegang, demo, work)
+        serve, port = start_serve(toegang, db)
+        base = f"http://127.0.0.1:{port}"
+
+        options = webdriver.ChromeOptions()
+        options.binary_location = chromium
+        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                    "--disable-dev-shm-usage", "--window-size=1100,1500",
+                    f"--user-data-dir={work}/profile"):
+            options.add_argument(arg)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        browser = webdriver.Chrome(service=Service(driver_path),
+                                   options=options)
+        wait = WebDriverWait(browser, 20)
+
+        def search(text):
+            box = wait.until(ec.presence_of_element_located((By.ID, "q")))
+            box.clear()
+            box.send_keys(text)
+            box.submit()
+
+        # 1. A denied person, by INSZ in display form: reason and fixers.
+        browser.get(base + "/")
+        checks.expect("the start page is Dutch",
+                      browser.find_element(By.TAG_NAME, "html")
+                      .get_attribute("lang") == "nl")
+        search("88.08.08-626.68")
+        wait.until(ec.presence_of_element_located((By.ID, "decisions")))
+        url = browser.current_url
+        checks.expect("the person's page is reached by a token, no INSZ in "
+                      "the URL", "/p/" in url and "880808" not in url
+                      and "626" not in url, url)
+        row = browser.find_element(By.ID, "app-ama-wvg").text
+        checks.expect("the denial reads in Dutch", "geweigerd" in row, row)
+        checks.expect("the reason and the manual's section",
+                      "recht ontbreekt" in row and "handleiding 3.7" in row,
+                      row)
+        checks.expect("who can fix it, with role and contact",
+                      "Sofie Jacobs" in row and "Pieter Smet" in row
+                      and "Koen Maes" in row and "HTB" in row
+                      and "koen.maes@broeders.example" in row, row)
+
+        # 2. The language switch.
+        browser.find_element(By.ID, "lang-switch").click()
+        wait.until(lambda b: b.find_element(By.TAG_NAME, "html")
+                   .get_attribute("lang") == "en")
+        row = browser.find_element(By.ID, "app-ama-wvg").text
+        checks.expect("the same page in English",
+                      "denied" in row and "right missing" in row
+                      and "manual 3.7" in row, row)
+        os.makedirs(shots, exist_ok=True)
+        browser.save_screenshot(os.path.join(shots, "web-person.png"))
+
+        # 3. The enterprise's page with its picture.
+        search("BE 0412.345.614")
+        picture = wait.until(ec.presence_of_element_located(
+            (By.CSS_SELECTOR, "#picture svg")))
+        checks.expect("the enterprise page draws the picture as SVG",
+                      picture.is_displayed()
+                      and picture.size["width"] > 100, str(picture.size))
+        svg = picture.get_attribute("outerHTML")
+        checks.expect("INSZ numbers are masked in the picture",
+                      HTB not in svg and "***" in svg)
+        checks.expect("the audit is on the page",
+                      "user.revoke" in browser.find_element(By.TAG_NAME,
+                                                            "main").text)
+        browser.save_screenshot(os.path.join(shots, "web-enterprise.png"))
+        browser.get_log("browser")  # clear what came before
+
+        # 4. A name that looks like a script stays text.
+        search(SCRIPT)
+        heading = wait.until(ec.presence_of_element_located(
+            (By.ID, "person-name")))
+        checks.expect("the <script> name is shown as text",
+                      heading.text == SCRIPT_NAME, heading.text)
+        search("<scr")
+        wait.until(ec.presence_of_element_located((By.ID, "hits")))
+        checks.expect("the name search lists it as text",
+                      SCRIPT_NAME in browser.find_element(By.ID, "hits").text)
+        browser.get(f"{base}/enterprise/{KBO}")
+        wait.until(ec.presence_of_element_located((By.ID, "picture")))
+        try:
+            alert = browser.switch_to.alert
+            checks.expect("no alert", False, alert.text)
+        except NoAlertPresentException:
+            checks.expect("no alert", True)
+        severe = [e for e in browser.get_log("browser")
+                  if e.get("level") == "SEVERE"]
+        checks.expect("no console error", not severe, str(severe))
+    finally:
+        if browser is not None:
+            browser.quit()
+        if serve is not None:
+            checks.expect("toegang serve stops cleanly on SIGTERM",
+                          stop_serve(serve) == 0)
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{NAME}: {checks.passed} passed, {checks.failed} failed")
+    return 1 if checks.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,348 @@
+// The helpdesk's web pages (tools/serve/web/), through DecisionService
+// without a socket: which listener serves them, routing, the headers every
+// page carries, CSRF on the search form, no INSZ in any URL, escaping of
+// names, the language switch, and what each page shows.
+#include "web/web_pages.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "decision_service.h"
+#include "support/test_federation.h"
+#include "toegang/engine.h"
+#include "web/html.h"
+
+namespace toegang::testing {
+namespace {
+
+using serve::DecisionService;
+using serve::HttpRequest;
+using serve::HttpResponse;
+
+constexpr const char* kScriptName = "<script>alert(1)</script>";
+constexpr const char* kScriptInsz = "90010100123";
+
+// A request's headers by lower-case name.
+struct Headers {
+  std::map<std::string, std::string> values;
+
+  static std::string_view Look(const void* context, std::string_view name) {
+    const auto* h = static_cast<const Headers*>(context);
+    std::string lower(name);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    auto it = h->values.find(lower);
+    return it == h->values.end() ? std::string_view() : it->second;
+  }
+};
+
+// All values of a response header.
+std::vector<std::string> HeaderValues(const HttpResponse& r,
+                                      const std::string& name) {
+  std::vector<std::string> out;
+  for (const auto& [n, v] : r.headers) {
+    if (n == name) out.push_back(v);
+  }
+  return out;
+}
+
+std::string Header(const HttpResponse& r, const std::string& name) {
+  std::vector<std::string> v = HeaderValues(r, name);
+  return v.empty() ? "" : v.front();
+}
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+class WebPagesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fed_.BuildOcmwChain();
+    ImportReport report;
+    ASSERT_TRUE(fed_.engine()
+                    .ImportPersons(fed_.dir().Write("script.csv",
+                                                    std::string("insz,name\n") +
+                                                        kScriptInsz + ",\"" +
+                                                        kScriptName + "\"\n"),
+                                   {}, &report)
+                    .ok());
+    service_ = std::make_unique<DecisionService>(&fed_.engine(),
+                                                 serve::ServiceOptions{});
+    // A first visit gives the CSRF cookie every form needs.
+    HttpResponse home = Get("/");
+    const std::string cookie = Header(home, "Set-Cookie");
+    std::smatch m;
+    ASSERT_TRUE(
+        std::regex_search(cookie, m, std::regex("toegang_csrf=([0-9a-f]{32})")))
+        << cookie;
+    csrf_ = m[1];
+  }
+
+  HttpResponse Send(const std::string& method, const std::string& target,
+                    std::map<std::string, std::string> headers = {},
+                    const std::string& body = "", bool admin = true) {
+    Headers h;
+    headers.emplace("host", "127.0.0.1:8081");
+    h.values = std::move(headers);
+    HttpRequest request;
+    request.method = method;
+    request.target = target;
+    request.body = body;
+    request.header = &Headers::Look;
+    request.header_context = &h;
+    request.admin = admin;
+    return service_->Handle(request);
+  }
+  HttpResponse Get(const std::string& target,
+                   std::map<std::string, std::string> headers = {}) {
+    return Send("GET", target, std::move(headers));
+  }
+  // The search form as a browser of this page posts it.
+  HttpResponse Search(const std::string& q, const std::string& lang = "nl") {
+    std::string body = "csrf=" + csrf_ + "&q=";
+    for (unsigned char c : q) {
+      if (std::isalnum(c)) {
+        body += static_cast<char>(c);
+      } else {
+        body += fmt::format("%{:02X}", c);
+      }
+    }
+    return Send("POST", "/search",
+                {{"cookie", "toegang_csrf=" + csrf_ + "; toegang_lang=" + lang},
+                 {"origin", "http://127.0.0.1:8081"}},
+                body);
+  }
+  // The page a search redirects to.
+  HttpResponse Follow(const HttpResponse& r, const std::string& lang = "nl") {
+    EXPECT_EQ(r.status, 303) << r.body;
+    return Get(Header(r, "Location"), {{"cookie", "toegang_lang=" + lang}});
+  }
+
+  TestFederation fed_;
+  std::unique_ptr<DecisionService> service_;
+  std::string csrf_;
+};
+
+TEST_F(WebPagesTest, OnlyTheAdminListenerServesThePages) {
+  for (const char* path : {"/", "/enterprise/0403019261", "/facility/12345",
+                           "/assets/style.css"}) {
+    HttpResponse r = Send("GET", path, {}, "", /*admin=*/false);
+    EXPECT_EQ(r.status, 404) << path;
+    EXPECT_EQ(r.content_type, "application/json") << path;
+    EXPECT_EQ(Send("GET", path).status, 200) << path;
+  }
+  EXPECT_EQ(Send("POST", "/search", {}, "q=x", false).status, 404);
+}
+
+TEST_F(WebPagesTest, EveryPageCarriesTheSecurityHeaders) {
+  for (const char* path :
+       {"/", "/enterprise/0403019261", "/facility/12345", "/facility/999999",
+        "/p/nothing", "/assets/style.css"}) {
+    HttpResponse r = Get(path);
+    const std::string csp = Header(r, "Content-Security-Policy");
+    EXPECT_TRUE(Has(csp, "default-src 'self'")) << path << ": " << csp;
+    EXPECT_TRUE(Has(csp, "script-src 'none'")) << path;
+    EXPECT_TRUE(Has(csp, "frame-ancestors 'none'")) << path;
+    EXPECT_FALSE(Has(csp, "unsafe-inline")) << path;
+    EXPECT_EQ(Header(r, "Cache-Control"), "no-store") << path;
+    EXPECT_EQ(Header(r, "X-Content-Type-Options"), "nosniff") << path;
+    EXPECT_EQ(Header(r, "X-Frame-Options"), "DENY") << path;
+    EXPECT_FALSE(Has(r.body, "<script")) << path;
+  }
+  HttpResponse css = Get("/assets/style.css");
+  EXPECT_EQ(css.content_type, "text/css; charset=utf-8");
+  EXPECT_EQ(Get("/assets/nothing.js").status, 404);
+}
+
+TEST_F(WebPagesTest, FormsCarryTheCsrfTokenOfTheCookie) {
+  HttpResponse home = Get("/", {{"cookie", "toegang_csrf=" + csrf_}});
+  EXPECT_TRUE(HeaderValues(home, "Set-Cookie").empty());  // kept
+  EXPECT_TRUE(Has(home.body, "name=\"csrf\" value=\"" + csrf_ + "\""));
+  EXPECT_TRUE(Has(home.body, "method=\"post\" action=\"/search\""));
+  EXPECT_TRUE(Has(home.body, "<label for=\"q\">"));
+  const std::string cookie = Header(Get("/"), "Set-Cookie");
+  EXPECT_TRUE(Has(cookie, "HttpOnly")) << cookie;
+  EXPECT_TRUE(Has(cookie, "SameSite=Strict")) << cookie;
+}
+
+TEST_F(WebPagesTest, SearchWithoutTheRightCsrfTokenIsRefused) {
+  const std::string form = "q=Hilde&csrf=" + csrf_;
+  // No cookie, a wrong field, another origin: 403, nothing searched.
+  EXPECT_EQ(Send("POST", "/search", {}, form).status, 403);
+  HttpResponse wrong =
+      Send("POST", "/search", {{"cookie", "toegang_csrf=" + csrf_}},
+           "q=Hilde&csrf=00000000000000000000000000000000");
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_FALSE(Has(wrong.body, "Hilde Bosmans"));
+  EXPECT_EQ(Send("POST", "/search",
+                 {{"cookie", "toegang_csrf=" + csrf_},
+                  {"origin", "https://evil.example"}},
+                 form)
+                .status,
+            403);
+  EXPECT_EQ(Send("POST", "/search", {{"cookie", "toegang_csrf=" + csrf_}}, form)
+                .status,
+            200);
+  // A search is a POST; the other pages only GET.
+  HttpResponse get = Get("/search?q=Hilde");
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(Header(get, "Allow"), "POST");
+  EXPECT_EQ(
+      Send("POST", "/", {{"cookie", "toegang_csrf=" + csrf_}}, form).status,
+      405);
+}
+
+TEST_F(WebPagesTest, AnInszInAnyFormLeadsToATokenNeverToTheNumber) {
+  for (const std::string& q :
+       {std::string(kUser1), std::string("81.05.00-035.52"),
+        std::string("810500 035 52")}) {
+    HttpResponse r = Search(q);
+    ASSERT_EQ(r.status, 303) << q << ": " << r.body;
+    const std::string location = Header(r, "Location");
+    EXPECT_TRUE(std::regex_match(location, std::regex("/p/[0-9a-f]{32}")))
+        << location;
+    EXPECT_FALSE(Has(location, "810500")) << location;
+    HttpResponse page = Follow(r);
+    EXPECT_EQ(page.status, 200);
+    EXPECT_TRUE(Has(page.body, "Ahmed El Amrani")) << page.body;
+    EXPECT_TRUE(Has(page.body, "81.05.00-035.52"));
+  }
+  // A token expires.
+  const std::string location = Header(Search(kUser1), "Location");
+  service_->web().tokens().AdvanceForTests(std::chrono::minutes(31));
+  HttpResponse expired = Get(location);
+  EXPECT_EQ(expired.status, 404);
+  EXPECT_FALSE(Has(expired.body, "Ahmed"));
+}
+
+TEST_F(WebPagesTest, ADeniedPersonShowsTheReasonTheStepAndWhoCanFixIt) {
+  // kUser1 holds ama-wvg; vipa is not authorized for the subafdeling.
+  HttpResponse page = Follow(Search(kUser1, "en"), "en");
+  ASSERT_EQ(page.status, 200);
+  const size_t vipa = page.body.find("id=\"app-vipa\"");
+  ASSERT_NE(vipa, std::string::npos) << page.body;
+  const std::string row =
+      page.body.substr(vipa, page.body.find("</tr>", vipa) - vipa);
+  EXPECT_TRUE(Has(row, "denied")) << row;
+  EXPECT_TRUE(Has(row, "application not authorized")) << row;
+  EXPECT_TRUE(Has(row, "manual 3.6")) << row;
+  EXPECT_TRUE(Has(row, "Hilde Bosmans")) << row;  // the HTB
+  EXPECT_TRUE(Has(row, "htb@ocmw.gent")) << row;
+  EXPECT_TRUE(Has(row, "+32 9 266 99 00")) << row;
+  EXPECT_TRUE(Has(row, "Tom Claes")) << row;  // the TB
+  EXPECT_TRUE(Has(row, ", TB")) << row;
+
+  // The allowed application: the chain with who made each link.
+  const size_t ama = page.body.find("id=\"app-ama-wvg\"");
+  ASSERT_NE(ama, std::string::npos);
+  const std::string allowed =
+      page.body.substr(ama, page.body.find("</tr>", ama) - ama);
+  EXPECT_TRUE(Has(allowed, "allowed")) << allowed;
+  EXPECT_TRUE(Has(allowed, "made by")) << allowed;
+  EXPECT_TRUE(Has(allowed, "Wendy Verhoeven")) << allowed;  // appointed HTB
+  // Memberships, with who added the person.
+  EXPECT_TRUE(Has(page.body, "HCO 12345")) << page.body;
+}
+
+TEST_F(WebPagesTest, ANameIsTextNeverMarkup) {
+  HttpResponse hits = Search("<scr");
+  ASSERT_EQ(hits.status, 200) << hits.body;
+  EXPECT_TRUE(Has(hits.body, "&lt;script&gt;alert(1)&lt;/script&gt;"))
+      << hits.body;
+  EXPECT_FALSE(Has(hits.body, "<script"));
+  // The query echoed in the search box, escaped too.
+  EXPECT_TRUE(Has(hits.body, "value=\"&lt;scr\""));
+  HttpResponse page = Follow(Search(kScriptInsz));
+  EXPECT_TRUE(Has(page.body, "<h1 id=\"person-name\">&lt;script&gt;"));
+  EXPECT_FALSE(Has(page.body, "<script"));
+  EXPECT_EQ(serve::web::Html("<a href='x'>&\""),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;");
+  // A bidirectional control is shown as an escape, never applied.
+  EXPECT_EQ(serve::web::Html("a\xE2\x80\xAE"
+                             "b"),
+            "a\\u202Eb");
+}
+
+TEST_F(WebPagesTest, NameSearchIsPaginatedOverPersonsAndEnterprises) {
+  HttpResponse r = Search("Hilde");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(Has(r.body, "Hilde Bosmans"));
+  EXPECT_FALSE(Has(r.body, kEmpOcmw)) << "a person is linked by token";
+  r = Search("ocmw");
+  EXPECT_TRUE(Has(r.body, "/enterprise/0403019261")) << r.body;
+  // Too short a name is a clear error.
+  EXPECT_EQ(Search("H").status, 400);
+}
+
+TEST_F(WebPagesTest, KboAndHcoNumbersLeadToTheirPages) {
+  HttpResponse r = Search("BE 0403.019.261");
+  EXPECT_EQ(Header(r, "Location"), "/enterprise/0403019261");
+  r = Search("12345");
+  EXPECT_EQ(Header(r, "Location"), "/facility/12345");
+  r = Search("999999");
+  EXPECT_EQ(r.status, 404);
+}
+
+TEST_F(WebPagesTest, TheLanguageSwitchesOnEveryPage) {
+  HttpResponse nl = Get("/enterprise/0403019261");
+  EXPECT_TRUE(Has(nl.body, "<html lang=\"nl\""));
+  EXPECT_TRUE(Has(nl.body, "href=\"/enterprise/0403019261?lang=en\""));
+  HttpResponse en = Get("/enterprise/0403019261?lang=en");
+  EXPECT_TRUE(Has(en.body, "<html lang=\"en\""));
+  EXPECT_TRUE(Has(en.body, "Delegation picture"));
+  bool remembered = false;
+  for (const std::string& c : HeaderValues(en, "Set-Cookie")) {
+    remembered |= Has(c, "toegang_lang=en");
+  }
+  EXPECT_TRUE(remembered);
+  EXPECT_TRUE(Has(Get("/", {{"cookie", "toegang_lang=en"}}).body, "Search"));
+  EXPECT_TRUE(Has(Get("/").body, "Zoeken"));
+}
+
+TEST_F(WebPagesTest, TheEnterprisePageDrawsThePictureWithMaskedInsz) {
+  HttpResponse r = Get("/enterprise/0403019261");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const size_t svg = r.body.find("<svg");
+  ASSERT_NE(svg, std::string::npos) << r.body;
+  const std::string picture =
+      r.body.substr(svg, r.body.find("</svg>", svg) - svg);
+  EXPECT_TRUE(Has(picture, "Hilde Bosmans"));
+  // Graphviz writes '-' as &#45; in SVG text.
+  EXPECT_TRUE(Has(picture, "85.07.30&#45;***.**")) << picture;
+  EXPECT_FALSE(Has(picture, kEmpOcmw));
+  EXPECT_FALSE(Has(picture, "033.28"));
+  // The audit, paginated: the chain's five commits among the rows.
+  EXPECT_TRUE(Has(r.body, "htb.appoint"));
+  EXPECT_TRUE(Has(r.body, "user.add"));
+  EXPECT_EQ(Get("/enterprise/0444712336").status, 404);  // valid, unknown
+  EXPECT_EQ(Get("/enterprise/12").status, 404);
+}
+
+TEST_F(WebPagesTest, TheFacilityPageListsMembersWithAndWithoutRights) {
+  fed_.MustApply(M(Action::kRevokeRight, kEmp2Ocmw)
+                     .Hco(kHcoOcmw)
+                     .Insz(kUser1)
+                     .App("ama-wvg"));
+  HttpResponse r = Get("/facility/12345?lang=en");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(Has(r.body, "Ahmed El Amrani"));
+  EXPECT_TRUE(Has(r.body, "no rights"));
+  EXPECT_TRUE(Has(r.body, "Els Van den Broeck"));  // the manager
+  EXPECT_TRUE(Has(r.body, "/enterprise/0403019261"));
+  HttpResponse unknown = Get("/facility/999999");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_TRUE(Has(unknown.body, "999999"));
+}
+
+}  // namespace
+}  // namespace toegang::testing

@@ -1,0 +1,164 @@
+#include "web/i18n.h"
+
+namespace toegang::serve::web {
+namespace {
+
+struct Text {
+  std::string_view key, nl, en;
+};
+
+// Sorted by key.
+constexpr Text kTexts[] = {
+    {"action", "Handeling", "Action"},
+    {"active", "Actief in de KBO", "Active in the KBO"},
+    {"actor", "Door", "Actor"},
+    {"added", "Toegevoegd", "Added"},
+    {"allowed", "toegestaan", "allowed"},
+    {"application", "Toepassing", "Application"},
+    {"applications", "Toepassingen", "Applications"},
+    {"appointed", "aangesteld", "appointed"},
+    {"at", "op", "at"},
+    {"by", "door", "by"},
+    {"candidate", "Dichtstbijzijnde kandidaat", "Closest candidate"},
+    {"capacities", "Hoedanigheden", "Capacities"},
+    {"closed", "gesloten", "closed"},
+    {"closed_cobrha", "gesloten in CoBRHA", "closed in CoBRHA"},
+    {"condition", "voorwaarde", "condition"},
+    {"created", "Aangemaakt", "Created"},
+    {"csrf_failed",
+     "Dit formulier is verlopen of komt niet van deze pagina. Laad de "
+     "pagina opnieuw en probeer nog eens.",
+     "This form has expired or does not come from this page. Reload the "
+     "page and try again."},
+    {"decision", "Beslissing", "Decision"},
+    {"decisions", "Beslissing per toepassing", "Decision per application"},
+    {"denied", "geweigerd", "denied"},
+    {"details", "Volledige uitleg", "Full explanation"},
+    {"domain", "Domein", "Domain"},
+    {"domains", "Domeinen (hoedanigheid / subdivisie)",
+     "Domains (capacity / subdivision)"},
+    {"email", "E-mail", "E-mail"},
+    {"empty_search", "Typ een INSZ, KBO-nummer, HCO-nummer of naam.",
+     "Type an INSZ, KBO number, HCO number or name."},
+    {"enterprise", "Onderneming", "Enterprise"},
+    {"error", "Fout", "Error"},
+    {"facility", "Voorziening", "Facility"},
+    {"first_page", "Eerste pagina", "First page"},
+    {"footer",
+     "toegang: alleen lezen. Persoonsgegevens: deel deze pagina niet.",
+     "toegang: read only. Personal data: do not share this page."},
+    {"former_wv",
+     "Aangesteld door een gewezen WV: een huidige WV bevestigt of vervangt "
+     "de HTB (handleiding 3.2).",
+     "Appointed by a former WV: a current WV re-confirms or replaces the "
+     "HTB (manual 3.2)."},
+    {"functions", "Functies in de KBO", "Functions in the KBO"},
+    {"get_only", "Deze pagina kan alleen gelezen worden (GET).",
+     "This page can only be read (GET)."},
+    {"home_text",
+     "Zoek een persoon op INSZ (in eender welke vorm) of naam, een "
+     "onderneming op KBO-nummer of naam, of een voorziening op HCO-nummer. "
+     "Een persoon zoeken gebeurt met een formulier: het INSZ komt nooit in "
+     "een adres of logbestand.",
+     "Search a person by INSZ (in any form) or name, an enterprise by KBO "
+     "number or name, or a facility by HCO number. A person is searched "
+     "with a form: the INSZ never lands in an address or a log."},
+    {"home_title", "Helpdesk toegangsbeheer", "Access management helpdesk"},
+    {"htb_not_listed",
+     "niet meer WV of werknemer volgens de KBO: beheert niets tot een WV "
+     "een nieuwe HTB aanstelt",
+     "no longer a WV or employee in the KBO: administers nothing until a "
+     "WV appoints a new HTB"},
+    {"language", "Taal", "Language"},
+    {"link_expired",
+     "Deze link is verlopen (na 30 minuten of bij een herstart). Zoek de "
+     "persoon opnieuw.",
+     "This link has expired (after 30 minutes or a restart). Search the "
+     "person again."},
+    {"made", "gemaakt door", "made by"},
+    {"managers", "Beheerders", "Managers"},
+    {"manual", "handleiding", "manual"},
+    {"member", "Lid", "Member"},
+    {"memberships", "Lidmaatschappen en rechten", "Memberships and rights"},
+    {"next_page", "Volgende pagina", "Next page"},
+    {"no_hits", "Geen personen of ondernemingen met die naam.",
+     "No persons or enterprises by that name."},
+    {"no_htb", "geen: een WV stelt er een aan (handleiding 3.2)",
+     "none: a WV appoints one (manual 3.2)"},
+    {"no_rights", "geen rechten", "no rights"},
+    {"no_subafdeling_here", "Geen subafdeling voor deze voorziening.",
+     "No subafdeling for this facility."},
+    {"nobody_fixes",
+     "Niemand in het toegangsbeheer kan dit oplossen (een gegeven van de "
+     "registers), of het model kent nog niemand.",
+     "Nobody in access management can fix this (a fact of the "
+     "registries), or the model knows nobody yet."},
+    {"none", "geen", "none"},
+    {"not_found", "Niet gevonden", "Not found"},
+    {"number_not_found",
+     "Geen geldig INSZ, geen gekende onderneming en geen gekende "
+     "voorziening met dit nummer.",
+     "No valid INSZ, no known enterprise and no known facility with this "
+     "number."},
+    {"of", "van", "of"},
+    {"open", "open", "open"},
+    {"organizer", "Organisator", "Organizer"},
+    {"other_language", "English", "Nederlands"},
+    {"outcome", "Uitkomst", "Outcome"},
+    {"person", "Persoon", "Person"},
+    {"picture", "Delegatieschema", "Delegation picture"},
+    {"picture_note",
+     "INSZ-nummers zijn gemaskeerd; rood is wat de toegang breekt.",
+     "INSZ numbers are masked; red is what breaks access."},
+    {"picture_too_large",
+     "Te groot om hier te tekenen; gebruik toegang graph --kbo.",
+     "Too large to draw here; use toegang graph --kbo."},
+    {"recent_changes", "Wijzigingen (auditlog)", "Changes (audit log)"},
+    {"registry", "register", "registry"},
+    {"results", "Zoekresultaten", "Search results"},
+    {"results_for", "Resultaten voor", "Results for"},
+    {"revision", "Revisie", "Revision"},
+    {"rights", "rechten", "rights"},
+    {"roles", "Rollen in het toegangsbeheer", "Roles in access management"},
+    {"search", "Zoeken", "Search"},
+    {"search_is_post", "Zoeken gebeurt met het formulier (POST).",
+     "Search with the form (POST)."},
+    {"search_label", "INSZ, KBO-nummer, HCO-nummer of naam",
+     "INSZ, KBO number, HCO number or name"},
+    {"skip", "Naar de inhoud", "Skip to content"},
+    {"status", "Status", "Status"},
+    {"stopped", "gestopt", "stopped"},
+    {"stopped_kbo", "Gestopt in de KBO", "Stopped in the KBO"},
+    {"subafdelingen", "Subafdelingen", "Subafdelingen"},
+    {"the_htb", "de HTB", "the HTB"},
+    {"through", "via", "through"},
+    {"type", "Type", "Type"},
+    {"unknown_person",
+     "Deze persoon is onbekend in de federatie: geen enkele toepassing is "
+     "toegestaan.",
+     "This person is unknown to the federation: no application is "
+     "allowed."},
+    {"users", "Gebruikers", "Users"},
+    {"when", "Wanneer", "When"},
+    {"who_fixes", "Wie kan het oplossen", "Who can fix it"},
+    {"why", "Waarom", "Why"},
+};
+
+const Text* Find(std::string_view key) {
+  for (const Text& t : kTexts) {
+    if (t.key == key) return &t;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string_view Tr(std::string_view key, Lang lang) {
+  const Text* t = Find(key);
+  if (t == nullptr) return key;
+  return lang == Lang::kNl ? t->nl : t->en;
+}
+
+bool HasText(std::string_view key) { return Find(key) != nullptr; }
+
+}  // namespace toegang::serve::web

@@ -1,0 +1,51 @@
+// The bodies of the admin web pages, as HTML: a person's, an
+// enterprise's and a facility's page, and the search results. Every value
+// goes through Html() (web/html.h); a person is linked by an opaque token
+// (web/person_tokens.h), never by INSZ.
+//
+// Thread safety: pure functions over values, except that person links ask
+// the token store (which is thread-safe).
+#ifndef TOEGANG_SERVE_WEB_VIEWS_H_
+#define TOEGANG_SERVE_WEB_VIEWS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "toegang/cards.h"
+#include "toegang/engine.h"
+#include "toegang/queries.h"
+#include "web/graph_svg.h"
+#include "web/person_tokens.h"
+
+namespace toegang::serve::web {
+
+struct ViewContext {
+  Lang lang = Lang::kNl;
+  PersonTokens* tokens = nullptr;
+  std::string csrf;  // for the forms a body holds (the next page)
+};
+
+std::string PersonBody(const PersonCard& card, const ViewContext& view);
+
+// audit: one page of the enterprise's audit rows; next_after: the cursor
+// of the next page (0: none).
+std::string EnterpriseBody(const WhoReport& who, const Picture& picture,
+                           const std::vector<AuditRecord>& audit,
+                           uint64_t after, uint64_t next_after,
+                           const ViewContext& view);
+
+std::string FacilityBody(const FacilityCard& card, const ViewContext& view);
+
+// The hits of a name search for `query`; a next page is a POST form that
+// carries the query and the cursor.
+std::string SearchBody(const std::string& query, const Page<NameHit>& hits,
+                       const ViewContext& view);
+
+// A page's body that says only `message` (already in the page's
+// language), as an error or a note.
+std::string MessageBody(const std::string& title, const std::string& message);
+
+}  // namespace toegang::serve::web
+
+#endif  // TOEGANG_SERVE_WEB_VIEWS_H_
