@@ -26,6 +26,12 @@ struct Settings {
   // the second model instance only when the first write does; nothing is
   // compacted and no background thread runs.
   bool lazy = false;
+  // lazy, unless the environment variable TOEGANG_ONE_SHOT_LOAD is
+  // "full": until a call loads the whole graph, calls read parts of the
+  // federation (engine/part_model.h), and the index snapshot is looked at
+  // only for a check. (The variable brings back the whole-graph load, the
+  // baseline of bench/oneshot_bench.cc, in the same build.)
+  bool parts = false;
   // Above zero only in OpenMode::kFollower: how often the background
   // thread catches up with other processes' commits.
   std::chrono::milliseconds follow_interval{0};
