@@ -31,6 +31,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <memory>
@@ -53,6 +54,7 @@
 #include "engine/health_record.h"
 #include "engine/importer.h"
 #include "engine/model_holder.h"
+#include "engine/part_model.h"
 #include "engine/settings.h"
 #include "engine/snapshot_keeper.h"
 #include "engine/stop_signal.h"
@@ -96,11 +98,21 @@ class EngineImpl : public Engine {
     });
   }
 
-  // A query over the model: loads it first if opening left that for later,
-  // then reads one instance without a lock. fn returns a Result.
+  // A query over the model. A one-shot engine without a full model reads
+  // the part of the federation `scope` reaches (part_model.h), under the
+  // writer lock; any other loads the model first if opening left that for
+  // later, then reads one instance without a lock. fn returns a Result.
   template <typename Fn,
             typename R = std::invoke_result_t<Fn&, const ModelPtr&>>
-  R OnModel(Fn&& fn) const {
+  R OnModel(const LoadScope& scope, Fn&& fn) const {
+    if (settings_.parts && !snapshot_.model_ready()) {
+      std::lock_guard<std::mutex> writer(write_mu_);
+      if (!snapshot_.model_ready()) {
+        Result<ModelPtr> part = PartLocked(scope);
+        if (!part.ok()) return part.status();
+        return fn(*part);
+      }
+    }
     Status ready = ModelForQuery();
     if (!ready.ok()) return ready;
     return model_.Read(std::forward<Fn>(fn));
@@ -109,6 +121,16 @@ class EngineImpl : public Engine {
   Status Init() {
     Status s = store_->LoadCatalogue(&catalogue_);
     if (!s.ok()) return s;
+    if (settings_.parts) {
+      // A one-shot engine reads parts of the federation until a call needs
+      // all of it (OnModel), and looks at the index snapshot (which costs
+      // its validation, a read of the whole file) only for a check.
+      Result<uint64_t> stored = store_->CurrentRevision();
+      if (!stored.ok()) return stored.status();
+      model_.set_published_revision(*stored);
+      return Status::Ok();
+    }
+    snapshot_looked_.store(true, std::memory_order_release);
     const bool answering = settings_.snapshots && snapshot_.Start(&model_);
     snapshot_.StartWatcher();
     if (!answering) {
@@ -128,6 +150,8 @@ class EngineImpl : public Engine {
     // Refused before anything is loaded, planned or recorded.
     if (store_->read_only()) return store_->ReadOnlyRefusal("a change");
     std::lock_guard<std::mutex> writer(write_mu_);
+    if (settings_.parts && !snapshot_.model_ready())
+      return ApplyToPartLocked(m);
     // The model and its second instance first, so that a first load does
     // not hold the database's write lock.
     Status ready = LoadedLocked();
@@ -149,9 +173,7 @@ class EngineImpl : public Engine {
   }
 
   Status May(const Mutation& m) const override {
-    Status ready = ModelForQuery();
-    if (!ready.ok()) return ready;
-    return model_.Read([&](const ModelPtr& model) {
+    return OnModel(MutationScope(m), [&](const ModelPtr& model) {
       return PlanMutation(model->graph, m, NowSeconds(),
                           model->graph.max_subafdeling_id() + 1)
           .status;
@@ -197,17 +219,18 @@ class EngineImpl : public Engine {
                               std::string_view hco, Lang lang) const override {
     Result<Question> q = ParseQuestion(insz, application, hco);
     if (!q.ok()) return q.status();
-    return OnModel([&](const ModelPtr& model) -> Result<Explanation> {
-      return ExplainDecision(model->graph, q->insz, q->app, q->hco, lang,
-                             model->revision);
-    });
+    return OnModel(QuestionScope(insz, hco),
+                   [&](const ModelPtr& model) -> Result<Explanation> {
+                     return ExplainDecision(model->graph, q->insz, q->app,
+                                            q->hco, lang, model->revision);
+                   });
   }
 
   Result<Page<AccessEntry>> Access(std::string_view insz,
                                    const PageRequest& page) const override {
     Result<uint64_t> person = PersonAndPage(insz, page);
     if (!person.ok()) return person.status();
-    return OnModel([&](const ModelPtr& model) {
+    return OnModel(QuestionScope(insz), [&](const ModelPtr& model) {
       return ListAccess(model->graph, *person, page, model->revision);
     });
   }
@@ -225,7 +248,7 @@ class EngineImpl : public Engine {
     }
     Status p = CheckPage(page);
     if (!p.ok()) return p;
-    return OnModel([&](const ModelPtr& model) {
+    return OnModel(FacilityScope(h->str()), [&](const ModelPtr& model) {
       return ListUsers(model->graph, h->str(), app, page, model->revision);
     });
   }
@@ -234,7 +257,7 @@ class EngineImpl : public Engine {
                                        const PageRequest& page) const override {
     Result<uint64_t> person = PersonAndPage(insz, page);
     if (!person.ok()) return person.status();
-    return OnModel([&](const ModelPtr& model) {
+    return OnModel(QuestionScope(insz), [&](const ModelPtr& model) {
       return ListManagedBy(model->graph, *person, page, model->revision);
     });
   }
@@ -242,7 +265,7 @@ class EngineImpl : public Engine {
   Result<WhoReport> Who(std::string_view kbo) const override {
     Result<Kbo> k = Kbo::Parse(kbo);
     if (!k.ok()) return k.status();
-    return OnModel([&](const ModelPtr& model) {
+    return OnModel(EnterpriseScope(k->value()), [&](const ModelPtr& model) {
       return DescribeEnterprise(model->graph, k->value(), model->revision);
     });
   }
@@ -277,16 +300,18 @@ class EngineImpl : public Engine {
   Result<std::string> GraphDot(std::string_view kbo) const override {
     Result<Kbo> k = Kbo::Parse(kbo);
     if (!k.ok()) return k.status();
-    return OnModel([&](const ModelPtr& model) -> Result<std::string> {
-      Vertex e = model->graph.FindEnterprise(k->value());
-      if (e == kNoVertex) {
-        return Status::Refused(code::kEnterpriseUnknown,
-                               fmt::format("enterprise {} is not in the KBO "
-                                           "registry",
-                                           k->Display()));
-      }
-      return EnterpriseDot(model->graph, e);
-    });
+    return OnModel(EnterpriseScope(k->value()),
+                   [&](const ModelPtr& model) -> Result<std::string> {
+                     Vertex e = model->graph.FindEnterprise(k->value());
+                     if (e == kNoVertex) {
+                       return Status::Refused(
+                           code::kEnterpriseUnknown,
+                           fmt::format("enterprise {} is not in the KBO "
+                                       "registry",
+                                       k->Display()));
+                     }
+                     return EnterpriseDot(model->graph, e);
+                   });
   }
 
   Status ImportKbo(const std::string& enterprises_csv,
@@ -397,6 +422,7 @@ class EngineImpl : public Engine {
   }
 
   StartupInfo startup() const override {
+    SnapshotLooked();
     return health_.Startup(snapshot_.model_ready(), model_.load_ms());
   }
 
@@ -499,16 +525,29 @@ class EngineImpl : public Engine {
   std::invoke_result_t<Ask, const MappedCheckIndex&> Decide(
       std::string_view insz, std::string_view application, std::string_view hco,
       Ask ask) const {
+    SnapshotLooked();
     if (!snapshot_.model_ready()) {
-      const ReaderCount::Inside inside = snapshot_.Enter();
-      if (!snapshot_.model_ready_now()) {
-        if (snapshot_.trusted()) return ask(snapshot_.index());
-        // Bad input is still told as such (it would be refused anyway);
-        // any other check fails closed: the snapshot would go stale
-        // unnoticed.
-        Result<Question> q = ParseQuestion(insz, application, hco);
-        if (!q.ok()) return q.status();
-        return snapshot_.Distrust();
+      {
+        const ReaderCount::Inside inside = snapshot_.Enter();
+        if (!snapshot_.model_ready_now()) {
+          if (snapshot_.readable()) return ask(snapshot_.index());
+          if (!settings_.parts) {
+            // Bad input is still told as such (it would be refused
+            // anyway); any other check fails closed: the snapshot would go
+            // stale unnoticed.
+            Result<Question> q = ParseQuestion(insz, application, hco);
+            if (!q.ok()) return q.status();
+            return snapshot_.Distrust();
+          }
+        }
+      }
+      // A one-shot engine without a current snapshot: the person's part of
+      // the federation (left the snapshot's readers first: a full load's
+      // hand-over, under the writer lock, waits for them).
+      if (settings_.parts) {
+        return OnModel(QuestionScope(insz, hco), [&](const ModelPtr& model) {
+          return ask(ModelCheckReader(*model));
+        });
       }
     }
     return model_.Read(
@@ -522,6 +561,7 @@ class EngineImpl : public Engine {
   // answer. REQUIRES: write_mu_ held.
   Status LoadedLocked() const {
     if (snapshot_.model_ready()) return Status::Ok();
+    SnapshotLookedLocked();
     Status s = model_.Load(*store_, [this](uint64_t revision) {
       return snapshot_.WriterForFirstLoad(revision);
     });
@@ -540,6 +580,55 @@ class EngineImpl : public Engine {
     }
     snapshot_.HandOver();
     return Status::Ok();
+  }
+
+  // Whether opening, or in a one-shot engine the first check (or a call
+  // that loads the model, or startup()), has looked for an index snapshot
+  // (SnapshotKeeper::Start). Checks read the keeper's state only after
+  // they saw this set.
+  void SnapshotLooked() const {
+    if (snapshot_looked_.load(std::memory_order_acquire)) return;
+    std::lock_guard<std::mutex> writer(write_mu_);
+    SnapshotLookedLocked();
+  }
+  // REQUIRES: write_mu_ held.
+  void SnapshotLookedLocked() const {
+    if (snapshot_looked_.load(std::memory_order_acquire)) return;
+    // A model loaded in full, or a database moved on by this engine's own
+    // commit, leaves nothing for a snapshot to answer.
+    if (settings_.snapshots && !snapshot_.model_ready() && !committed_) {
+      (void)snapshot_.Start(&model_);
+    }
+    snapshot_looked_.store(true, std::memory_order_release);
+  }
+
+  // The part of the federation `scope` reaches, read now (part_model.h).
+  // REQUIRES: write_mu_ held; a one-shot engine without a full model.
+  Result<ModelPtr> PartLocked(const LoadScope& scope) const {
+    Result<ModelPtr> part = LoadPartModel(*store_, &catalogue_, scope);
+    if (part.ok()) model_.set_published_revision((*part)->revision);
+    return part;
+  }
+
+  // Apply in a one-shot engine without a full model: the mutation's part
+  // of the federation is read under the database's write lock, so that it
+  // is the state the commit goes on (no catch-up needed), planned and
+  // committed. The index snapshot is behind the database from then on:
+  // this engine's checks read parts too.
+  Result<CommitInfo> ApplyToPartLocked(const Mutation& m) {
+    Result<std::unique_ptr<WriteLock>> lock = store_->BeginWrite();
+    if (!lock.ok()) return lock.status();
+    Result<ModelPtr> part = PartLocked(MutationScope(m));
+    if (!part.ok()) return part.status();
+    ChangeSet committed;
+    Result<CommitInfo> info =
+        CommitMutation(*store_, **lock, catalogue_, **part, m, &committed);
+    if (info.ok()) {
+      committed_ = true;
+      snapshot_.Outdated();
+      model_.set_published_revision(committed.revision);
+    }
+    return info;
   }
 
   // For queries that need the graph: loads it if opening left that for
@@ -659,6 +748,10 @@ class EngineImpl : public Engine {
   mutable ModelHolder model_;
   mutable SnapshotKeeper snapshot_;
   mutable Follower follower_;
+  // SnapshotLooked(); committed_: a one-shot engine committed on a part
+  // (under write_mu_).
+  mutable std::atomic<bool> snapshot_looked_{false};
+  bool committed_ = false;
   Importer importer_;
   std::thread background_;  // Background()
 };

@@ -1,6 +1,8 @@
 #include "engine/settings.h"
 
+#include <cstdlib>
 #include <filesystem>
+#include <string_view>
 #include <system_error>
 
 #include "store/open_store.h"
@@ -50,6 +52,10 @@ Result<Settings> Settings::Resolve(const std::string& path,
   Settings s;
   s.path = Anchored(path);
   s.lazy = options.mode == OpenMode::kOneShot;
+  // TOEGANG_ONE_SHOT_LOAD=parts: calls read parts of the federation (see
+  // settings.h); otherwise the whole graph at the first call that reads it.
+  const char* load = std::getenv("TOEGANG_ONE_SHOT_LOAD");
+  s.parts = s.lazy && load != nullptr && std::string_view(load) == "parts";
   s.follow_interval = options.follow_interval;
   s.snapshots = options.index_snapshot && IsFilePath(s.path);
   if (s.snapshots && !s.lazy)

@@ -88,6 +88,13 @@ class SnapshotKeeper {
            !behind_.load(std::memory_order_acquire);
   }
   Status Distrust() const;
+  // Whether a check may read index(): a snapshot is mapped and trusted.
+  // REQUIRES: inside Enter() and !model_ready_now().
+  bool readable() const { return mapped_ != nullptr && trusted(); }
+  // This engine committed past the snapshot without a model to hand over
+  // to (a one-shot engine's mutation on a part of the federation): checks
+  // stop reading it, as when the watcher sees another process's commit.
+  void Outdated() { behind_.store(true, std::memory_order_release); }
 
   // --- the background load (its thread) ---------------------------------
   void set_load_failed(bool failed) {

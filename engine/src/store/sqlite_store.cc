@@ -786,39 +786,181 @@ Status SqliteStore::LoadCatalogue(Catalogue* out) {
 }
 
 Result<uint64_t> SqliteStore::Load(LoadSink* sink) {
+  return LoadRows(sink, nullptr);
+}
+
+// The part's enterprises, found from what the scope names (store.h,
+// LoadPart): each person's by every table that ties a person to an
+// enterprise (the indexes function_by_insz and user_by_insz; htb,
+// domain_manager and subafdeling_manager are small enough to scan), each
+// facility's organizer and the enterprises with a subafdeling there.
+Result<uint64_t> SqliteStore::LoadPart(const LoadScope& scope, LoadSink* sink) {
   try {
-    // One read transaction, so the load sees one consistent revision (the
-    // write lock's transaction, when one is held).
     std::optional<SQLite::Transaction> tx;
     if (!write_held_) tx.emplace(*db_, SQLite::TransactionBehavior::DEFERRED);
+    nlohmann::json kbos = nlohmann::json::array();
+    nlohmann::json inszs = nlohmann::json::array();
+    nlohmann::json hcos = nlohmann::json::array();
+    for (uint64_t k : scope.enterprises) kbos.push_back(KboDigits(k));
+    for (uint64_t p : scope.persons) inszs.push_back(InszDigits(p));
+    for (const std::string& h : scope.facilities) hcos.push_back(h);
+    PartFilter part;
+    part.persons = inszs.dump();
+    nlohmann::json full = nlohmann::json::array();
+    {
+      SQLite::Statement q(
+          *db_,
+          "SELECT kbo FROM enterprise WHERE kbo IN (SELECT value FROM "
+          "json_each(:kbos)) "
+          "UNION SELECT kbo FROM function WHERE insz IN (SELECT value FROM "
+          "json_each(:inszs)) "
+          "UNION SELECT kbo FROM htb WHERE insz IN (SELECT value FROM "
+          "json_each(:inszs)) "
+          "UNION SELECT kbo FROM domain_manager WHERE insz IN (SELECT value "
+          "FROM json_each(:inszs)) "
+          "UNION SELECT s.kbo FROM subafdeling_manager m JOIN subafdeling s "
+          "ON s.id = m.subafdeling WHERE m.insz IN (SELECT value FROM "
+          "json_each(:inszs)) "
+          "UNION SELECT s.kbo FROM user u JOIN subafdeling s ON s.id = "
+          "u.subafdeling WHERE u.insz IN (SELECT value FROM "
+          "json_each(:inszs)) "
+          "UNION SELECT kbo FROM facility WHERE hco IN (SELECT value FROM "
+          "json_each(:hcos)) "
+          "UNION SELECT kbo FROM subafdeling WHERE hco IN (SELECT value FROM "
+          "json_each(:hcos))");
+      q.bind(":kbos", kbos.dump());
+      q.bind(":inszs", part.persons);
+      q.bind(":hcos", hcos.dump());
+      while (q.executeStep()) full.push_back(q.getColumn(0).getString());
+    }
+    part.full = full.dump();
+    {
+      // Enterprises that organize a facility a subafdeling of the part is
+      // at: their row and their facilities, so that the facility is what
+      // the full load makes of it.
+      nlohmann::json reach = full;
+      SQLite::Statement q(
+          *db_,
+          "SELECT DISTINCT f.kbo FROM subafdeling s JOIN facility f ON f.hco "
+          "= s.hco WHERE s.kbo IN (SELECT value FROM json_each(:full)) AND "
+          "f.kbo NOT IN (SELECT value FROM json_each(:full))");
+      q.bind(":full", part.full);
+      while (q.executeStep()) reach.push_back(q.getColumn(0).getString());
+      part.reach = reach.dump();
+    }
+    Result<uint64_t> revision = LoadRows(sink, &part);
+    if (revision.ok() && tx) tx->commit();
+    return revision;
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "loading a part of the federation");
+  }
+}
+
+// A full load (part null) or a part's (store.h): the same steps in the
+// same order (load_sink.h), each a statement over the whole table or, for
+// a part, with a WHERE clause that binds the part's enterprises (:full),
+// those with their facilities too (:reach) and the persons named
+// (:persons).
+Result<uint64_t> SqliteStore::LoadRows(LoadSink* sink, const PartFilter* part) {
+  try {
+    // One read transaction, so the load sees one consistent revision (the
+    // write lock's transaction, when one is held, or LoadPart's).
+    std::optional<SQLite::Transaction> tx;
+    if (!write_held_ && part == nullptr) {
+      tx.emplace(*db_, SQLite::TransactionBehavior::DEFERRED);
+    }
     const uint64_t revision = static_cast<uint64_t>(
         db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
     const Catalogue& cat = sink->catalogue();
+    // The statement of one step: the whole table, or the part's rows.
+    auto step = [&](const char* whole, const char* of_part) {
+      const char* sql = part == nullptr ? whole : of_part;
+      SQLite::Statement q(*db_, sql);
+      if (part != nullptr) {
+        const std::string_view text(of_part);
+        if (text.find(":full") != text.npos) q.bind(":full", part->full);
+        if (text.find(":reach") != text.npos) q.bind(":reach", part->reach);
+        if (text.find(":persons") != text.npos) {
+          q.bind(":persons", part->persons);
+        }
+      }
+      return q;
+    };
 
     // Room for what follows, so the tables and indexes do not grow row by
     // row (persons also arrive through functions and links; those few
     // grow as usual).
-    auto count = [&](const char* sql) {
-      return static_cast<size_t>(db_->execAndGet(sql).getInt64());
+    auto count = [&](const char* whole, const char* of_part) {
+      SQLite::Statement q = step(whole, of_part);
+      return q.executeStep() ? static_cast<size_t>(q.getColumn(0).getInt64())
+                             : size_t{0};
     };
-    sink->Reserve(count("SELECT count(*) FROM person"),
-                  count("SELECT count(*) FROM enterprise"),
-                  count("SELECT count(*) FROM facility"),
-                  count("SELECT count(*) FROM subafdeling"));
+    sink->Reserve(
+        count("SELECT count(*) FROM person",
+              "SELECT count(*) FROM function WHERE kbo IN (SELECT value FROM "
+              "json_each(:full))"),
+        count("SELECT count(*) FROM enterprise",
+              "SELECT count(*) FROM json_each(:reach)"),
+        count("SELECT count(*) FROM facility",
+              "SELECT count(*) FROM facility WHERE kbo IN (SELECT value FROM "
+              "json_each(:reach))"),
+        count("SELECT count(*) FROM subafdeling",
+              "SELECT count(*) FROM subafdeling WHERE kbo IN (SELECT value "
+              "FROM json_each(:full))"));
 
-    SQLite::Statement ents(*db_,
-                           "SELECT kbo, name, active, juridical_form, "
-                           "start_date FROM enterprise");
+    SQLite::Statement ents = step(
+        "SELECT kbo, name, active, juridical_form, start_date FROM "
+        "enterprise",
+        "SELECT kbo, name, active, juridical_form, start_date FROM "
+        "enterprise WHERE kbo IN (SELECT value FROM json_each(:reach))");
     while (ents.executeStep()) {
       sink->Enterprise(U64Column(ents, 0), Text(ents, 1),
                        ents.getColumn(2).getInt() != 0, Text(ents, 3),
                        Text(ents, 4));
     }
-    SQLite::Statement persons(*db_, "SELECT insz, name FROM person");
+    // A part's persons: the named ones and everyone its rows name, as
+    // subject or as maker (explanations name the makers).
+    SQLite::Statement persons = step(
+        "SELECT insz, name FROM person",
+        "SELECT insz, name FROM person WHERE insz IN ("
+        "SELECT value FROM json_each(:persons) "
+        "UNION SELECT insz FROM function WHERE kbo IN (SELECT value FROM "
+        "json_each(:full)) "
+        "UNION SELECT insz FROM htb WHERE kbo IN (SELECT value FROM "
+        "json_each(:full)) "
+        "UNION SELECT by_insz FROM htb WHERE kbo IN (SELECT value FROM "
+        "json_each(:full)) "
+        "UNION SELECT by_insz FROM active_capacity WHERE kbo IN (SELECT value "
+        "FROM json_each(:full)) "
+        "UNION SELECT insz FROM domain_manager WHERE kbo IN (SELECT value "
+        "FROM json_each(:full)) "
+        "UNION SELECT by_insz FROM domain_manager WHERE kbo IN (SELECT value "
+        "FROM json_each(:full)) "
+        "UNION SELECT by_insz FROM subafdeling WHERE kbo IN (SELECT value "
+        "FROM json_each(:full)) "
+        "UNION SELECT a.by_insz FROM authorization a JOIN subafdeling s ON "
+        "s.id = a.subafdeling WHERE s.kbo IN (SELECT value FROM "
+        "json_each(:full)) "
+        "UNION SELECT m.insz FROM subafdeling_manager m JOIN subafdeling s ON "
+        "s.id = m.subafdeling WHERE s.kbo IN (SELECT value FROM "
+        "json_each(:full)) "
+        "UNION SELECT m.by_insz FROM subafdeling_manager m JOIN subafdeling s "
+        "ON s.id = m.subafdeling WHERE s.kbo IN (SELECT value FROM "
+        "json_each(:full)) "
+        "UNION SELECT u.insz FROM user u JOIN subafdeling s ON s.id = "
+        "u.subafdeling WHERE s.kbo IN (SELECT value FROM json_each(:full)) "
+        "UNION SELECT u.by_insz FROM user u JOIN subafdeling s ON s.id = "
+        "u.subafdeling WHERE s.kbo IN (SELECT value FROM json_each(:full)) "
+        "UNION SELECT r.by_insz FROM user_right r JOIN subafdeling s ON s.id "
+        "= r.subafdeling WHERE s.kbo IN (SELECT value FROM "
+        "json_each(:full)))");
     while (persons.executeStep()) {
       sink->Person(U64Column(persons, 0), Text(persons, 1));
     }
-    SQLite::Statement funcs(*db_, "SELECT kbo, insz, role FROM function");
+    SQLite::Statement funcs =
+        step("SELECT kbo, insz, role FROM function",
+             "SELECT kbo, insz, role FROM function WHERE kbo IN (SELECT value "
+             "FROM json_each(:full))");
     while (funcs.executeStep()) {
       sink->Function(U64Column(funcs, 0), U64Column(funcs, 1),
                      Text(funcs, 2) == "employee"
@@ -827,17 +969,21 @@ Result<uint64_t> SqliteStore::Load(LoadSink* sink) {
     }
     {
       std::vector<std::pair<uint64_t, uint64_t>> ended;
-      SQLite::Statement q(*db_,
-                          "SELECT kbo, insz FROM function_ended WHERE role = "
-                          "'legal_representative'");
+      SQLite::Statement q = step(
+          "SELECT kbo, insz FROM function_ended WHERE role = "
+          "'legal_representative'",
+          "SELECT kbo, insz FROM function_ended WHERE role = "
+          "'legal_representative' AND kbo IN (SELECT value FROM "
+          "json_each(:full))");
       while (q.executeStep()) {
         ended.emplace_back(U64Column(q, 0), U64Column(q, 1));
       }
       sink->EndedLegalRepresentatives(std::move(ended));
     }
-    SQLite::Statement facs(*db_,
-                           "SELECT hco, name, type_code, kbo, active FROM "
-                           "facility");
+    SQLite::Statement facs =
+        step("SELECT hco, name, type_code, kbo, active FROM facility",
+             "SELECT hco, name, type_code, kbo, active FROM facility WHERE "
+             "kbo IN (SELECT value FROM json_each(:reach))");
     while (facs.executeStep()) {
       sink->Facility(facs.getColumn(0).getString(),
                      facs.getColumn(1).getString(),
@@ -865,9 +1011,10 @@ Result<uint64_t> SqliteStore::Load(LoadSink* sink) {
       return a.ok() ? *a : AppId{0};
     };
 
-    SQLite::Statement htbs(*db_,
-                           "SELECT kbo, insz, email, phone, by_insz, revision, "
-                           "at FROM htb");
+    SQLite::Statement htbs =
+        step("SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb",
+             "SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb "
+             "WHERE kbo IN (SELECT value FROM json_each(:full))");
     while (htbs.executeStep()) {
       Op op;
       op.kind = Action::kAppointHtb;
@@ -877,9 +1024,12 @@ Result<uint64_t> SqliteStore::Load(LoadSink* sink) {
       op.phone = Text(htbs, 3);
       sink->Apply(op, prov(htbs, 4));
     }
-    SQLite::Statement caps(*db_,
-                           "SELECT kbo, capacity, by_insz, revision, at FROM "
-                           "active_capacity");
+    SQLite::Statement caps = step(
+        "SELECT kbo, capacity, by_insz, revision, at FROM "
+        "active_capacity",
+        "SELECT kbo, capacity, by_insz, revision, at FROM "
+        "active_capacity WHERE kbo IN (SELECT value FROM "
+        "json_each(:full))");
     while (caps.executeStep()) {
       Op op;
       op.kind = Action::kActivateCapacity;
@@ -887,9 +1037,12 @@ Result<uint64_t> SqliteStore::Load(LoadSink* sink) {
       op.capacity = find_cap(Text(caps, 1));
       sink->Apply(op, prov(caps, 2));
     }
-    SQLite::Statement managers(*db_,
-                               "SELECT kbo, capacity, subdivision, insz, role, "
-                               "by_insz, revision, at FROM domain_manager");
+    SQLite::Statement managers = step(
+        "SELECT kbo, capacity, subdivision, insz, role, by_insz, "
+        "revision, at FROM domain_manager",
+        "SELECT kbo, capacity, subdivision, insz, role, by_insz, "
+        "revision, at FROM domain_manager WHERE kbo IN (SELECT value "
+        "FROM json_each(:full))");
     while (managers.executeStep()) {
       Op op;
       op.kind = Text(managers, 4) == "tb" ? Action::kSetTb : Action::kAddCoTb;
@@ -899,10 +1052,12 @@ Result<uint64_t> SqliteStore::Load(LoadSink* sink) {
       op.insz = U64Column(managers, 3);
       sink->Apply(op, prov(managers, 5));
     }
-    SQLite::Statement subs(
-        *db_,
-        "SELECT id, kbo, capacity, subdivision, hco, email, "
-        "by_insz, revision, at FROM subafdeling ORDER BY id");
+    SQLite::Statement subs = step(
+        "SELECT id, kbo, capacity, subdivision, hco, email, by_insz, "
+        "revision, at FROM subafdeling ORDER BY id",
+        "SELECT id, kbo, capacity, subdivision, hco, email, by_insz, "
+        "revision, at FROM subafdeling WHERE kbo IN (SELECT value FROM "
+        "json_each(:full)) ORDER BY id");
     std::unordered_map<int64_t, uint64_t> subafdeling_kbo;
     while (subs.executeStep()) {
       Op op;
@@ -918,9 +1073,8 @@ Result<uint64_t> SqliteStore::Load(LoadSink* sink) {
     }
     // The ops below carry no text: one Op serves every row. The users and
     // rights, most of the rows, are staged (LoadSink::ApplyStaged).
-    auto replay = [&](const char* sql, Action kind, bool has_insz, bool has_app,
-                      bool staged) {
-      SQLite::Statement q(*db_, sql);
+    auto replay = [&](SQLite::Statement q, Action kind, bool has_insz,
+                      bool has_app, bool staged) {
       Op op;
       op.kind = kind;
       int64_t last_subafdeling = 0;
@@ -943,20 +1097,32 @@ Result<uint64_t> SqliteStore::Load(LoadSink* sink) {
         }
       }
     };
-    replay(
-        "SELECT subafdeling, application, by_insz, revision, at FROM "
-        "authorization",
-        Action::kAuthorize, false, true, false);
-    replay(
-        "SELECT subafdeling, insz, by_insz, revision, at FROM "
-        "subafdeling_manager",
-        Action::kAddManager, true, false, false);
-    replay("SELECT subafdeling, insz, by_insz, revision, at FROM user",
+    replay(step("SELECT subafdeling, application, by_insz, revision, at FROM "
+                "authorization",
+                "SELECT subafdeling, application, by_insz, revision, at FROM "
+                "authorization WHERE subafdeling IN (SELECT id FROM "
+                "subafdeling WHERE kbo IN (SELECT value FROM "
+                "json_each(:full)))"),
+           Action::kAuthorize, false, true, false);
+    replay(step("SELECT subafdeling, insz, by_insz, revision, at FROM "
+                "subafdeling_manager",
+                "SELECT subafdeling, insz, by_insz, revision, at FROM "
+                "subafdeling_manager WHERE subafdeling IN (SELECT id FROM "
+                "subafdeling WHERE kbo IN (SELECT value FROM "
+                "json_each(:full)))"),
+           Action::kAddManager, true, false, false);
+    replay(step("SELECT subafdeling, insz, by_insz, revision, at FROM user",
+                "SELECT subafdeling, insz, by_insz, revision, at FROM user "
+                "WHERE subafdeling IN (SELECT id FROM subafdeling WHERE kbo "
+                "IN (SELECT value FROM json_each(:full)))"),
            Action::kAddUser, true, false, true);
-    replay(
-        "SELECT subafdeling, insz, application, by_insz, revision, at FROM "
-        "user_right",
-        Action::kGrantRight, true, true, true);
+    replay(step("SELECT subafdeling, insz, application, by_insz, revision, at "
+                "FROM user_right",
+                "SELECT subafdeling, insz, application, by_insz, revision, at "
+                "FROM user_right WHERE subafdeling IN (SELECT id FROM "
+                "subafdeling WHERE kbo IN (SELECT value FROM "
+                "json_each(:full)))"),
+           Action::kGrantRight, true, true, true);
     if (tx) tx->commit();
     return revision;
   } catch (const SQLite::Exception& e) {

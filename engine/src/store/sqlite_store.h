@@ -49,6 +49,7 @@ class SqliteStore : public Store {
 
   Status LoadCatalogue(Catalogue* out) override;
   Result<uint64_t> Load(LoadSink* sink) override;
+  Result<uint64_t> LoadPart(const LoadScope& scope, LoadSink* sink) override;
   Result<uint64_t> CurrentRevision() override;
   Result<HistoryMark> CurrentMark() override;
   const DatabaseKey& database_key() const override { return key_; }
@@ -84,6 +85,16 @@ class SqliteStore : public Store {
     friend bool operator==(const FileId&, const FileId&) = default;
   };
   static std::optional<FileId> IdOf(const std::string& path);
+
+  // What a part's load binds (LoadPart): JSON arrays of KBO and INSZ
+  // digits. full: the enterprises loaded with all their rows; reach: those
+  // and the enterprises loaded with their facilities only; persons: the
+  // persons named.
+  struct PartFilter {
+    std::string full, reach, persons;
+  };
+  // Load's steps, over the whole tables (part null) or a part's rows.
+  Result<uint64_t> LoadRows(LoadSink* sink, const PartFilter* part);
 
   SqliteStore(std::unique_ptr<SQLite::Database> db, std::string path);
 

@@ -184,6 +184,14 @@ class CommitListener {
   virtual void Interrupt() = 0;
 };
 
+// What a one-shot call names (Store::LoadPart): enterprises by KBO
+// number, persons by INSZ number, facilities by canonical HCO number.
+struct LoadScope {
+  std::vector<uint64_t> enterprises;
+  std::vector<uint64_t> persons;
+  std::vector<std::string> facilities;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -193,6 +201,25 @@ class Store {
   // the order load_sink.h states, from one consistent revision (inside the
   // write lock's transaction when one is held); returns that revision.
   virtual Result<uint64_t> Load(LoadSink* sink) = 0;
+  // Hands sink the part of the federation `scope` reaches, as Load does
+  // (same order, same rows, one consistent revision, returned), so that a
+  // query about what the scope names reads from it what it would read from
+  // a full load (docs/architecture.md, "One-shot commands"):
+  //  - with all their rows (functions, ended functions, facilities, HTB,
+  //    capacities, TBs and co-TBs, subafdelingen with their
+  //    authorizations, managers, users and rights): the enterprises named;
+  //    every enterprise a named person has a function or a role in (HTB,
+  //    TB, co-TB, subafdeling manager, user); the organizer of a named
+  //    facility and every enterprise with a subafdeling there;
+  //  - with their row and facilities only: the organizers of the
+  //    facilities those enterprises' subafdelingen are at;
+  //  - the persons named and every person those rows name, as subject or
+  //    as maker.
+  // The default loads everything: a part may hold more than it needs.
+  virtual Result<uint64_t> LoadPart(const LoadScope& scope, LoadSink* sink) {
+    (void)scope;
+    return Load(sink);
+  }
   virtual Result<uint64_t> CurrentRevision() = 0;
   // The revision and its chain value, read together.
   virtual Result<HistoryMark> CurrentMark() = 0;
