@@ -7,7 +7,9 @@
 
 namespace toegang::cli {
 
+CommandOptions GenerateCommandOptions() { return {}; }
 int RunGenerate(const Context&) { return 2; }
+CommandOptions ServeCommandOptions() { return {}; }
 int RunServe(const Context&) { return 2; }
 
 }  // namespace toegang::cli

@@ -31,12 +31,27 @@ struct UsageError {
   std::string message;
 };
 
+// A command's options (Boost.Program_options descriptions, the one place
+// each option is named and explained) and its operands, if any (`import
+// persons FILE`).
+struct CommandOptions {
+  boost::program_options::options_description options{""};
+  boost::program_options::positional_options_description operands;
+};
+
+struct Command;  // command_table.h
+
 struct Context {
   std::string db_path;
   bool json = false;
   std::string lang = "en";  // "nl" | "en"
   // The words after the command (and sub-command), to parse per command.
   std::vector<std::string> args;
+  // The command being run (its entry in the command table) and its full
+  // name ("import kbo"), for ParseArgs and the messages; set by the
+  // dispatcher.
+  const Command* command = nullptr;
+  std::string command_path;
 
   // Opens the engine on db_path (create: for `init`). On failure prints the
   // error and returns nullptr with *exit_code set.
@@ -70,13 +85,17 @@ std::function<void(uint64_t done, uint64_t total)> ProgressBar(
 // Maps a Status kind to the exit code (SPEC 7).
 int ExitCodeFor(const Status& status);
 
-// Parses ctx.args against options (and positional ones, if any); throws
-// UsageError on unknown or malformed options, printing nothing.
-boost::program_options::variables_map ParseArgs(
-    const Context& ctx,
-    const boost::program_options::options_description& options,
-    const boost::program_options::positional_options_description* positional =
-        nullptr);
+// Parses ctx.args against the options and operands of ctx.command (its
+// table entry), and checks that its required options are there. Throws
+// UsageError, in toegang's words, on an unknown option (with the closest
+// known one as a suggestion), a missing value, an option given twice, a
+// word without an option name (with the option it probably belongs to) or
+// a required option left out; prints nothing.
+boost::program_options::variables_map ParseArgs(const Context& ctx);
+// The same against the given options (`may`, whose options depend on
+// --action); checks no required options.
+boost::program_options::variables_map ParseArgs(const Context& ctx,
+                                                const CommandOptions& spec);
 
 // The value of an unsigned integer option (declared as a string option),
 // or fallback when it is absent. Digits only, at most 2^63 - 1: Boost's own
@@ -90,24 +109,36 @@ uint64_t UnsignedOption(const boost::program_options::variables_map& vm,
 // target call it.
 int RunToegang(int argc, char** argv);
 
-// Command entry points; each returns the process exit code.
-int RunInit(const Context& ctx);
+// Command entry points (each returns the process exit code) and their
+// options; command_table.cc names them in the one table of commands.
+CommandOptions NoCommandOptions();  // init, verify, stats
+int RunInit(const Context& ctx);    // import_commands.cc
+CommandOptions ImportCommandOptions(const std::string& what);
 int RunImport(const Context& ctx, const std::string& what);
-int RunMutation(const Context& ctx, const std::string& group,
-                const std::string& verb);
+CommandOptions MayCommandOptions();  // mutate_commands.cc
 int RunMay(const Context& ctx);
+CommandOptions CheckCommandOptions();  // query_commands.cc
 int RunCheck(const Context& ctx);
+CommandOptions AuditCommandOptions(bool changes_only);
 int RunAudit(const Context& ctx, bool changes_only);
 int RunVerify(const Context& ctx);
-int RunExplain(const Context& ctx);    // explain_command.cc
-int RunAccess(const Context& ctx);     // helpdesk_commands.cc
-int RunUsers(const Context& ctx);      // helpdesk_commands.cc
-int RunManagedBy(const Context& ctx);  // helpdesk_commands.cc
-int RunWho(const Context& ctx);        // who_command.cc
-int RunGraph(const Context& ctx);      // helpdesk_commands.cc
 int RunStats(const Context& ctx);
-int RunGenerate(const Context& ctx);  // generate_command.cc
-int RunServe(const Context& ctx);     // serve_command.cc
+CommandOptions ExplainCommandOptions();  // explain_command.cc
+int RunExplain(const Context& ctx);
+CommandOptions AccessCommandOptions();  // helpdesk_commands.cc
+int RunAccess(const Context& ctx);
+CommandOptions UsersCommandOptions();
+int RunUsers(const Context& ctx);
+CommandOptions ManagedByCommandOptions();
+int RunManagedBy(const Context& ctx);
+CommandOptions WhoCommandOptions();
+int RunWho(const Context& ctx);
+CommandOptions GraphCommandOptions();
+int RunGraph(const Context& ctx);
+CommandOptions GenerateCommandOptions();  // generate_command.cc
+int RunGenerate(const Context& ctx);
+CommandOptions ServeCommandOptions();  // serve_command.cc
+int RunServe(const Context& ctx);
 
 }  // namespace toegang::cli
 

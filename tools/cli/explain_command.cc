@@ -59,18 +59,22 @@ std::vector<std::string> ExplanationText(const Explanation& e, bool nl) {
 
 }  // namespace
 
-int RunExplain(const Context& ctx) {
-  po::options_description desc("explain options");
+CommandOptions ExplainCommandOptions() {
+  CommandOptions spec;
   // clang-format off
-  desc.add_options()
-      ("insz", po::value<std::string>(), "INSZ of the person")
-      ("app", po::value<std::string>(), "application code or name")
-      ("hco", po::value<std::string>(), "only through this facility");
+  spec.options.add_options()
+      ("insz", po::value<std::string>()->value_name("INSZ"),
+       "the person's INSZ")
+      ("app", po::value<std::string>()->value_name("APP"),
+       "the application: code, name or alias")
+      ("hco", po::value<std::string>()->value_name("HCO"),
+       "only through this facility");
   // clang-format on
-  po::variables_map vm = ParseArgs(ctx, desc);
-  if (!vm.count("insz") || !vm.count("app")) {
-    throw UsageError{"explain needs --insz and --app"};
-  }
+  return spec;
+}
+
+int RunExplain(const Context& ctx) {
+  po::variables_map vm = ParseArgs(ctx);
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;

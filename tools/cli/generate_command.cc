@@ -12,18 +12,25 @@
 
 namespace toegang::cli {
 
-int RunGenerate(const Context& ctx) {
-  namespace po = boost::program_options;
-  po::options_description desc("generate options");
-  desc.add_options()("persons", po::value<std::string>(),
-                     "number of persons (1 to 15000000)")(
-      "seed", po::value<std::string>(), "random seed (default 1)")(
-      "out", po::value<std::string>(), "the database file to write")(
-      "force", "replace FILE when it exists");
-  po::variables_map vm = ParseArgs(ctx, desc);
-  if (!vm.count("persons")) throw UsageError{"generate needs --persons N"};
-  if (!vm.count("out")) throw UsageError{"generate needs --out FILE"};
+namespace po = boost::program_options;
 
+CommandOptions GenerateCommandOptions() {
+  CommandOptions spec;
+  // clang-format off
+  spec.options.add_options()
+      ("persons", po::value<std::string>()->value_name("N"),
+       "number of persons (1 to 15000000)")
+      ("seed", po::value<std::string>()->value_name("S"),
+       "random seed (default 1): the same seed, the same federation")
+      ("out", po::value<std::string>()->value_name("FILE"),
+       "the database file to write")
+      ("force", "replace FILE when it exists");
+  // clang-format on
+  return spec;
+}
+
+int RunGenerate(const Context& ctx) {
+  po::variables_map vm = ParseArgs(ctx);
   GenerateOptions options;
   options.persons = UnsignedOption(vm, "persons", 0);
   options.seed = UnsignedOption(vm, "seed", 1);

@@ -20,10 +20,10 @@ namespace {
 namespace po = boost::program_options;
 
 void AddPageOptions(po::options_description* desc) {
-  desc->add_options()("limit", po::value<std::string>(),
-                      "entries per page (default 100)")(
-      "cursor", po::value<std::string>(),
-      "continue after the previous page (its next_cursor)");
+  desc->add_options()("limit", po::value<std::string>()->value_name("N"),
+                      "entries per page (default 100, at most 10000)")(
+      "cursor", po::value<std::string>()->value_name("C"),
+      "the next page: the cursor the previous page ended with");
 }
 
 PageRequest PageFrom(const po::variables_map& vm) {
@@ -34,12 +34,12 @@ PageRequest PageFrom(const po::variables_map& vm) {
   return page;
 }
 
-std::string Required(const po::variables_map& vm, const std::string& name,
-                     const std::string& command) {
-  if (!vm.count(name)) {
-    throw UsageError{command + " needs --" + name};
-  }
-  return vm[name].as<std::string>();
+CommandOptions OneOption(const char* name, const char* value,
+                         const char* help) {
+  CommandOptions spec;
+  spec.options.add_options()(name, po::value<std::string>()->value_name(value),
+                             help);
+  return spec;
 }
 
 std::string Join(const std::vector<std::string>& items, bool nl) {
@@ -75,12 +75,15 @@ std::string RoleText(const std::string& role, bool nl) {
 
 }  // namespace
 
+CommandOptions AccessCommandOptions() {
+  CommandOptions spec = OneOption("insz", "INSZ", "the person's INSZ");
+  AddPageOptions(&spec.options);
+  return spec;
+}
+
 int RunAccess(const Context& ctx) {
-  po::options_description desc("access options");
-  desc.add_options()("insz", po::value<std::string>(), "INSZ of the person");
-  AddPageOptions(&desc);
-  po::variables_map vm = ParseArgs(ctx, desc);
-  const std::string insz = Required(vm, "insz", "access");
+  po::variables_map vm = ParseArgs(ctx);
+  const std::string insz = vm["insz"].as<std::string>();
   const PageRequest page = PageFrom(vm);
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
@@ -112,13 +115,18 @@ int RunAccess(const Context& ctx) {
   return kExitOk;
 }
 
+CommandOptions UsersCommandOptions() {
+  CommandOptions spec =
+      OneOption("hco", "HCO", "the facility's HCO number (CoBRHA)");
+  spec.options.add_options()("app", po::value<std::string>()->value_name("APP"),
+                             "only this application (default: any)");
+  AddPageOptions(&spec.options);
+  return spec;
+}
+
 int RunUsers(const Context& ctx) {
-  po::options_description desc("users options");
-  desc.add_options()("hco", po::value<std::string>(), "facility HCO number")(
-      "app", po::value<std::string>(), "only this application (default: any)");
-  AddPageOptions(&desc);
-  po::variables_map vm = ParseArgs(ctx, desc);
-  const std::string hco = Required(vm, "hco", "users");
+  po::variables_map vm = ParseArgs(ctx);
+  const std::string hco = vm["hco"].as<std::string>();
   const std::string app = vm.count("app") ? vm["app"].as<std::string>() : "";
   const PageRequest page = PageFrom(vm);
   int code = kExitOk;
@@ -150,13 +158,15 @@ int RunUsers(const Context& ctx) {
   return kExitOk;
 }
 
+CommandOptions ManagedByCommandOptions() {
+  CommandOptions spec = OneOption("insz", "INSZ", "the administrator's INSZ");
+  AddPageOptions(&spec.options);
+  return spec;
+}
+
 int RunManagedBy(const Context& ctx) {
-  po::options_description desc("managed-by options");
-  desc.add_options()("insz", po::value<std::string>(),
-                     "INSZ of the administrator");
-  AddPageOptions(&desc);
-  po::variables_map vm = ParseArgs(ctx, desc);
-  const std::string insz = Required(vm, "insz", "managed-by");
+  po::variables_map vm = ParseArgs(ctx);
+  const std::string insz = vm["insz"].as<std::string>();
   const PageRequest page = PageFrom(vm);
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
@@ -207,11 +217,13 @@ int RunManagedBy(const Context& ctx) {
   return kExitOk;
 }
 
+CommandOptions GraphCommandOptions() {
+  return OneOption("kbo", "KBO", "the enterprise number (KBO)");
+}
+
 int RunGraph(const Context& ctx) {
-  po::options_description desc("graph options");
-  desc.add_options()("kbo", po::value<std::string>(), "enterprise number");
-  po::variables_map vm = ParseArgs(ctx, desc);
-  const std::string kbo = Required(vm, "kbo", "graph");
+  po::variables_map vm = ParseArgs(ctx);
+  const std::string kbo = vm["kbo"].as<std::string>();
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;

@@ -132,7 +132,7 @@ int Report(const Context& ctx, const std::string& what, const Status& status,
 }  // namespace
 
 int RunInit(const Context& ctx) {
-  ParseArgs(ctx, po::options_description("init"));
+  ParseArgs(ctx);
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(true, &code);
   if (!engine) return code;
@@ -143,20 +143,25 @@ int RunInit(const Context& ctx) {
   return kExitOk;
 }
 
-int RunImport(const Context& ctx, const std::string& what) {
-  po::options_description desc("import options");
-  desc.add_options()("skip-invalid", "load the good rows, report the bad ones")(
-      "dry-run",
-      "validate and report what would change and who would lose or gain "
-      "access; write nothing");
-  po::positional_options_description pos;
+CommandOptions ImportCommandOptions(const std::string& what) {
+  CommandOptions spec;
+  po::options_description& desc = spec.options;
   if (what == "kbo") {
-    desc.add_options()("enterprises", po::value<std::string>(),
-                       "KBO enterprise.csv")(
-        "denominations", po::value<std::string>(), "KBO denomination.csv");
-  } else if (what == "persons" || what == "functions" || what == "facilities") {
-    desc.add_options()("file", po::value<std::string>(), "the CSV file");
-    pos.add("file", 1);
+    desc.add_options()("enterprises",
+                       po::value<std::string>()->value_name("FILE"),
+                       "the KBO's enterprise.csv")(
+        "denominations", po::value<std::string>()->value_name("FILE"),
+        "the KBO's denomination.csv (the enterprises' names)");
+  } else if (what == "kbo-open-data") {
+    desc.add_options()("path", po::value<std::string>()->value_name("PATH"),
+                       "the extract: its zip, or the folder it was unpacked "
+                       "into")(
+        "force", "apply an update extract although earlier ones are missing");
+    spec.operands.add("path", 1);
+  } else {
+    desc.add_options()("file", po::value<std::string>()->value_name("FILE"),
+                       "the CSV file");
+    spec.operands.add("file", 1);
     if (what != "persons") {
       desc.add_options()("full",
                          what == "functions"
@@ -165,18 +170,16 @@ int RunImport(const Context& ctx, const std::string& what) {
                              : "the file is the whole registry: a facility it "
                                "does not list closes");
     }
-  } else if (what == "kbo-open-data") {
-    desc.add_options()("path", po::value<std::string>(),
-                       "the folder of an unpacked KBO Open Data extract")(
-        "force", "apply an update extract although earlier ones are missing");
-    pos.add("path", 1);
-  } else {
-    throw UsageError{
-        "import what? kbo, kbo-open-data, persons, functions or facilities "
-        "(not `" +
-        what + "`)"};
   }
-  po::variables_map vm = ParseArgs(ctx, desc, &pos);
+  desc.add_options()("skip-invalid", "load the good rows, report the bad ones")(
+      "dry-run",
+      "validate and report what would change and who would lose or gain "
+      "access; write nothing");
+  return spec;
+}
+
+int RunImport(const Context& ctx, const std::string& what) {
+  po::variables_map vm = ParseArgs(ctx);
   ImportOptions options;
   options.skip_invalid = vm.count("skip-invalid") > 0;
   options.full = vm.count("full") > 0;
@@ -186,19 +189,12 @@ int RunImport(const Context& ctx, const std::string& what) {
   Status status;
   options.force = vm.count("force") > 0;
   if (what == "kbo-open-data") {
-    if (!vm.count("path")) {
-      throw UsageError{
-          "import kbo-open-data needs PATH (the unpacked extract)"};
-    }
     std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
     if (!engine) return code;
     options.progress = ProgressBar(ctx, "KBO Open Data");
     status = engine->ImportKboOpenData(vm["path"].as<std::string>(), options,
                                        &report);
   } else if (what == "kbo") {
-    if (!vm.count("enterprises")) {
-      throw UsageError{"import kbo needs --enterprises FILE"};
-    }
     std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
     if (!engine) return code;
     options.progress = ProgressBar(ctx, "KBO");
@@ -207,7 +203,6 @@ int RunImport(const Context& ctx, const std::string& what) {
         vm.count("denominations") ? vm["denominations"].as<std::string>() : "",
         options, &report);
   } else {
-    if (!vm.count("file")) throw UsageError{"import " + what + " needs FILE"};
     std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
     if (!engine) return code;
     const std::string file = vm["file"].as<std::string>();

@@ -13,111 +13,62 @@
 #include <vector>
 
 #include "cli_context.h"
-#include "toegang/mutation.h"
+#include "command_table.h"
+#include "help_text.h"
 
 namespace {
 
+using toegang::cli::Command;
 using toegang::cli::Context;
 
-constexpr const char* kUsage =
-    R"(usage: toegang [--db PATH] [--json] [--lang nl|en] COMMAND ...
-
-Set-up and registries
-  init                                   create the database (mode 0600)
-  import kbo --enterprises FILE [--denominations FILE] [--skip-invalid]
-  import persons FILE | functions FILE | facilities FILE [--skip-invalid]
-
-Delegation (each takes --by INSZ, the person acting)
-  htb appoint --kbo K --insz P [--email E] [--phone T]          (alias: vte)
-  hoedanigheid activate --kbo K [--hoedanigheid C]
-  tb set | add-co | remove-co --kbo K [--hoedanigheid C] [--subdivisie S]
-         --insz P                                    (alias: lokale-beheerder)
-  co-tb add | remove ...   = tb add-co | remove-co  (alias: co-lokale-beheerder)
-  subafdeling create --kbo K [--hoedanigheid C] [--subdivisie S] --hco H
-         --email E [--beheerder INSZ ...] [--authorize APP ...]
-  subafdeling authorize | deauthorize --hco H --app APP
-  subafdeling add-beheerder | remove-beheerder --hco H --insz P
-  subafdeling remove --hco H
-  user add --hco H --insz U [--right APP ...]
-  user grant | revoke --hco H --insz U --right APP
-  user remove --hco H --insz U
-  (where --hco names a subafdeling, --kbo/--hoedanigheid/--subdivisie may be
-   added to pick one)
-
-Queries
-  check --insz U --app APP [--hco H] [--at-least REV]
-  explain --insz U --app APP [--hco H]     why (not): the chain or the fix
-  access --insz U | users --hco H [--app APP] | managed-by --insz A
-         [--limit N] [--cursor C]
-  who --kbo K                            WVs, HTB, TBs, subafdelingen
-  who --insz U | --hco H                 a person's or a facility's card
-  graph --kbo K                          GraphViz DOT on stdout
-  may --by A --action ACTION [the options of that action]
-  audit [--since REV] [--kbo K] [--limit N] [--after SEQ]
-  changes --since REV [--kbo K] [--limit N] [--after SEQ]
-  verify | stats
-  generate --persons N [--seed S] --out FILE [--force]   test federation
-
-Gateway
-  serve [--listen ADDR:PORT] [--threads N] [--insz-header NAME] [--app APP]
-        [--follow-ms MS] [--max-wait-ms MS]
-                                         the HTTP decision service for nginx
-                                         auth_request and Envoy ext_authz
-                                         (docs/embedding.md)
-
-Exit codes: 0 ok/allowed, 1 denied, 2 usage or invalid input, 3 refused by a
-rule, 4 storage or I/O error. The database is --db, else $TOEGANG_DB, else
-./toegang.db. See docs/cli.md.
-)";
-
 int Usage(const Context& ctx, const std::string& message) {
+  // A message that names a command's own help needs no second pointer.
+  const bool points = message.find("--help)") != std::string::npos;
   return ctx.Fail(toegang::Status::InvalidInput(
-      "usage", message + " (toegang --help lists the commands)"));
+      "usage",
+      points ? message : message + " (toegang --help lists the commands)"));
 }
 
+bool IsHelp(const std::string& word) {
+  return word == "--help" || word == "-h";
+}
+
+// Finds the command (and sub-command) in the table, then runs it, or
+// prints its help when its words hold --help or -h.
 int Dispatch(Context& ctx, const std::vector<std::string>& words) {
-  const std::string& command = words.front();
-  auto rest = [&](size_t from) {
-    return std::vector<std::string>(words.begin() + static_cast<long>(from),
-                                    words.end());
-  };
-  if (command == "init") {
-    ctx.args = rest(1);
-    return toegang::cli::RunInit(ctx);
-  }
-  if (command == "import") {
-    if (words.size() < 2)
-      return Usage(ctx,
-                   "import what? kbo, persons, "
-                   "functions or facilities");
-    ctx.args = rest(2);
-    return toegang::cli::RunImport(ctx, words[1]);
-  }
-  // Commands that take a sub-command, also by the manual's old terms
-  // (vte, lokale-beheerder, co-lokale-beheerder; toegang/mutation.h).
-  if (std::optional<std::string_view> group = toegang::ActionGroup(command)) {
-    if (words.size() < 2 || words[1].rfind("--", 0) == 0) {
-      return Usage(ctx, "`" + command + "` needs a sub-command");
+  std::vector<const Command*> path = toegang::cli::ResolveCommand(
+      std::vector<std::string>(words.begin(), words.begin() + 1));
+  const Command& command = *path.front();
+  size_t used = 1;
+  if (!command.subcommands.empty()) {
+    if (words.size() < 2 || words[1].rfind("-", 0) == 0) {
+      if (words.size() >= 2 && IsHelp(words[1])) {
+        std::cout << toegang::cli::CommandHelp(path);
+        return toegang::cli::kExitOk;
+      }
+      // The sub-commands, where the operator looks: with the error.
+      if (!ctx.json) std::cerr << toegang::cli::CommandHelp(path) << "\n";
+      std::string subs;
+      for (const Command& s : command.subcommands) {
+        subs += (subs.empty() ? "" : ", ") + s.name;
+      }
+      return Usage(ctx, "`" + words[0] + "` needs a sub-command: " + subs);
     }
-    ctx.args = rest(2);
-    return toegang::cli::RunMutation(ctx, std::string(*group), words[1]);
+    path.push_back(&toegang::cli::SubcommandOf(command, words[1]));
+    used = 2;
   }
-  ctx.args = rest(1);
-  if (command == "check") return toegang::cli::RunCheck(ctx);
-  if (command == "may") return toegang::cli::RunMay(ctx);
-  if (command == "audit") return toegang::cli::RunAudit(ctx, false);
-  if (command == "changes") return toegang::cli::RunAudit(ctx, true);
-  if (command == "verify") return toegang::cli::RunVerify(ctx);
-  if (command == "stats") return toegang::cli::RunStats(ctx);
-  if (command == "explain") return toegang::cli::RunExplain(ctx);
-  if (command == "access") return toegang::cli::RunAccess(ctx);
-  if (command == "users") return toegang::cli::RunUsers(ctx);
-  if (command == "managed-by") return toegang::cli::RunManagedBy(ctx);
-  if (command == "who") return toegang::cli::RunWho(ctx);
-  if (command == "graph") return toegang::cli::RunGraph(ctx);
-  if (command == "generate") return toegang::cli::RunGenerate(ctx);
-  if (command == "serve") return toegang::cli::RunServe(ctx);
-  return Usage(ctx, "unknown command `" + command + "`");
+  ctx.args.assign(words.begin() + static_cast<long>(used), words.end());
+  for (const std::string& a : ctx.args) {
+    if (IsHelp(a)) {
+      std::cout << toegang::cli::CommandHelp(path);
+      return toegang::cli::kExitOk;
+    }
+  }
+  ctx.command = path.back();
+  for (const Command* c : path) {
+    ctx.command_path += (ctx.command_path.empty() ? "" : " ") + c->name;
+  }
+  return ctx.command->run(ctx);
 }
 
 }  // namespace
@@ -152,8 +103,16 @@ int RunToegang(int argc, char** argv) {
         if (ctx.lang != "nl" && ctx.lang != "en") {
           throw toegang::cli::UsageError{"--lang is nl or en"};
         }
-      } else if (a == "--help" || a == "-h" || a == "help") {
-        std::cout << kUsage;
+      } else if (IsHelp(a)) {
+        std::cout << toegang::cli::UsageText();
+        return 0;
+      } else if (a == "--man-page") {
+        // Hidden: the build writes toegang(1) and the bash completion
+        // with these (tools/CMakeLists.txt).
+        std::cout << toegang::cli::ManPage();
+        return 0;
+      } else if (a == "--bash-completion") {
+        std::cout << toegang::cli::BashCompletion();
         return 0;
       } else if (a == "--version") {
         std::cout << "toegang 0.1.0\n";
@@ -194,7 +153,7 @@ int RunToegang(int argc, char** argv) {
   if (words.empty()) {
     // With --json, even this error is one JSON object on stdout.
     if (ctx.json) return Usage(ctx, "name a command");
-    std::cerr << kUsage;
+    std::cerr << toegang::cli::UsageText();
     return toegang::cli::kExitUsage;
   }
   try {

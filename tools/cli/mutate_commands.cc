@@ -5,6 +5,7 @@
 #include <set>
 
 #include "cli_context.h"
+#include "command_table.h"
 #include "toegang/error_codes.h"
 
 namespace toegang::cli {
@@ -12,10 +13,12 @@ namespace {
 
 namespace po = boost::program_options;
 
-// The options an action takes (besides --by).
+// The options an action takes (besides --by), what it does and an example.
 struct ActionSpec {
   Action action;
   std::set<std::string> options;
+  const char* summary;
+  const char* example;
 };
 
 const std::set<std::string> kPick = {"kbo", "hoedanigheid", "subdivisie"};
@@ -27,51 +30,108 @@ std::set<std::string> With(std::set<std::string> base,
 }
 
 const std::map<std::string, ActionSpec>& Specs() {
+  // clang-format off
   static const std::map<std::string, ActionSpec> kSpecs = {
-      {"htb.appoint", {Action::kAppointHtb, {"kbo", "insz", "email", "phone"}}},
+      {"htb.appoint",
+       {Action::kAppointHtb, {"kbo", "insz", "email", "phone"},
+        "a WV appoints the enterprise's main access manager (manual 3.2)",
+        "toegang htb appoint --kbo 0412.345.614 --insz 82010124596 --email "
+        "koen.maes@broeders.example --by 78051212326"}},
       {"hoedanigheid.activate",
-       {Action::kActivateCapacity, {"kbo", "hoedanigheid"}}},
-      {"tb.set", {Action::kSetTb, With(kPick, {"insz"})}},
-      {"tb.add-co", {Action::kAddCoTb, With(kPick, {"insz"})}},
-      {"tb.remove-co", {Action::kRemoveCoTb, With(kPick, {"insz"})}},
+       {Action::kActivateCapacity, {"kbo", "hoedanigheid"},
+        "the HTB activates a capacity of the enterprise (manual 3.4)",
+        "toegang hoedanigheid activate --kbo 0412.345.614 --by 82010124596"}},
+      {"tb.set",
+       {Action::kSetTb, With(kPick, {"insz"}),
+        "the HTB sets a domain's access manager (TB, manual 3.5)",
+        "toegang tb set --kbo 0412.345.614 --insz 69072331112 --by "
+        "82010124596"}},
+      {"tb.add-co",
+       {Action::kAddCoTb, With(kPick, {"insz"}),
+        "the HTB adds a co-TB to a domain (manual 3.5)",
+        "toegang tb add-co --kbo 0412.345.614 --insz 90031540289 --by "
+        "82010124596"}},
+      {"tb.remove-co",
+       {Action::kRemoveCoTb, With(kPick, {"insz"}),
+        "the HTB removes a co-TB from a domain (manual 3.5)",
+        "toegang tb remove-co --kbo 0412.345.614 --insz 90031540289 --by "
+        "82010124596"}},
       {"subafdeling.create",
        {Action::kCreateSubafdeling,
-        With(kPick, {"hco", "email", "beheerder", "authorize"})}},
+        With(kPick, {"hco", "email", "beheerder", "authorize"}),
+        "make a facility a subafdeling of a domain (manual 3.6)",
+        "toegang subafdeling create --kbo 0412.345.614 --hco 1100234 "
+        "--email toegang@broeders.example --authorize ama-wvg --by "
+        "69072331112"}},
       {"subafdeling.authorize",
-       {Action::kAuthorize, With(kPick, {"hco", "app"})}},
+       {Action::kAuthorize, With(kPick, {"hco", "app"}),
+        "authorize a subafdeling for an application (manual 3.6)",
+        "toegang subafdeling authorize --hco 1100234 --app ama-wvg --by "
+        "69072331112"}},
       {"subafdeling.deauthorize",
-       {Action::kDeauthorize, With(kPick, {"hco", "app"})}},
+       {Action::kDeauthorize, With(kPick, {"hco", "app"}),
+        "withdraw an application; its rights there are revoked",
+        "toegang subafdeling deauthorize --hco 1100234 --app ama-wvg --by "
+        "69072331112"}},
       {"subafdeling.remove",
-       {Action::kRemoveSubafdeling, With(kPick, {"hco"})}},
+       {Action::kRemoveSubafdeling, With(kPick, {"hco"}),
+        "remove a subafdeling with its users, rights and managers",
+        "toegang subafdeling remove --hco 1100235 --by 90031540289"}},
       {"subafdeling.add-beheerder",
-       {Action::kAddManager, With(kPick, {"hco", "insz"})}},
+       {Action::kAddManager, With(kPick, {"hco", "insz"}),
+        "add a manager of the subafdeling's users (manual 3.6)",
+        "toegang subafdeling add-beheerder --hco 1100234 --insz 75113051741 "
+        "--by 69072331112"}},
       {"subafdeling.remove-beheerder",
-       {Action::kRemoveManager, With(kPick, {"hco", "insz"})}},
-      {"user.add", {Action::kAddUser, With(kPick, {"hco", "insz", "right"})}},
+       {Action::kRemoveManager, With(kPick, {"hco", "insz"}),
+        "remove a manager of the subafdeling",
+        "toegang subafdeling remove-beheerder --hco 1100234 --insz "
+        "75113051741 --by 69072331112"}},
+      {"user.add",
+       {Action::kAddUser, With(kPick, {"hco", "insz", "right"}),
+        "add a user to a subafdeling, with rights (manual 3.7)",
+        "toegang user add --hco 1100234 --insz 75113051741 --right ama-wvg "
+        "--by 69072331112"}},
       {"user.grant",
-       {Action::kGrantRight, With(kPick, {"hco", "insz", "right"})}},
+       {Action::kGrantRight, With(kPick, {"hco", "insz", "right"}),
+        "grant a user a right (manual 3.7)",
+        "toegang user grant --hco 1100234 --insz 88080862668 --right ama-wvg "
+        "--by 69072331112"}},
       {"user.revoke",
-       {Action::kRevokeRight, With(kPick, {"hco", "insz", "right"})}},
-      {"user.remove", {Action::kRemoveUser, With(kPick, {"hco", "insz"})}},
+       {Action::kRevokeRight, With(kPick, {"hco", "insz", "right"}),
+        "revoke a user's right (manual 3.7)",
+        "toegang user revoke --hco 1100234 --insz 88080862668 --right ama-wvg "
+        "--by 90031540289"}},
+      {"user.remove",
+       {Action::kRemoveUser, With(kPick, {"hco", "insz"}),
+        "remove a user from a subafdeling, with the rights (manual 3.7)",
+        "toegang user remove --hco 1100234 --insz 88080862668 --by "
+        "90031540289"}},
   };
+  // clang-format on
   return kSpecs;
 }
 
-// Help text of each option.
-const std::map<std::string, const char*>& OptionHelp() {
-  static const std::map<std::string, const char*> kHelp = {
-      {"kbo", "enterprise number (KBO), e.g. 0403.019.261"},
-      {"hoedanigheid", "capacity code or name (default: the only one)"},
-      {"subdivisie", "subdivision code or name (default: the only one)"},
-      {"hco", "facility HCO number (CoBRHA)"},
-      {"insz", "INSZ of the person appointed / added / granted"},
-      {"email", "contact e-mail address"},
-      {"phone", "contact phone number"},
-      {"app", "application code or name, e.g. ama-wvg"},
-      {"right", "application right, e.g. ama-wvg (repeatable for user add)"},
-      {"authorize", "application to authorize (repeatable)"},
-      {"beheerder", "INSZ of a subafdeling manager (repeatable)"},
-  };
+// Each option's value name and meaning.
+const std::map<std::string, std::pair<const char*, const char*>>& OptionHelp() {
+  static const std::map<std::string, std::pair<const char*, const char*>>
+      kHelp = {
+          {"kbo", {"KBO", "enterprise number (KBO), e.g. 0403.019.261"}},
+          {"hoedanigheid",
+           {"CAPACITY", "capacity code or name (default: the only one)"}},
+          {"subdivisie",
+           {"SUBDIVISION", "subdivision code or name (default: the only one)"}},
+          {"hco", {"HCO", "facility HCO number (CoBRHA)"}},
+          {"insz", {"INSZ", "INSZ of the person appointed / added / granted"}},
+          {"email", {"EMAIL", "contact e-mail address"}},
+          {"phone", {"PHONE", "contact phone number"}},
+          {"app", {"APP", "application code or name, e.g. ama-wvg"}},
+          {"right",
+           {"APP",
+            "application right, e.g. ama-wvg (repeatable for user add)"}},
+          {"authorize", {"APP", "application to authorize (repeatable)"}},
+          {"beheerder", {"INSZ", "INSZ of a subafdeling manager (repeatable)"}},
+      };
   return kHelp;
 }
 
@@ -79,25 +139,31 @@ bool Repeatable(const std::string& name) {
   return name == "right" || name == "authorize" || name == "beheerder";
 }
 
-po::options_description Describe(const ActionSpec& spec, bool with_action) {
-  po::options_description desc("options");
-  desc.add_options()("by", po::value<std::string>(),
+// The options of a mutation given as names (the union of several actions'
+// for `may`).
+CommandOptions Describe(const std::set<std::string>& options,
+                        bool with_action) {
+  CommandOptions spec;
+  po::options_description& desc = spec.options;
+  desc.add_options()("by", po::value<std::string>()->value_name("INSZ"),
                      "INSZ of the person acting (required)");
   if (with_action) {
-    desc.add_options()("action", po::value<std::string>(),
+    desc.add_options()("action", po::value<std::string>()->value_name("ACTION"),
                        "the mutation, e.g. user.grant");
   }
-  for (const std::string& name : spec.options) {
-    const char* help = OptionHelp().at(name);
+  for (const std::string& name : options) {
+    const auto& [value, help] = OptionHelp().at(name);
     if (Repeatable(name)) {
-      desc.add_options()(name.c_str(),
-                         po::value<std::vector<std::string>>()->composing(),
-                         help);
+      desc.add_options()(
+          name.c_str(),
+          po::value<std::vector<std::string>>()->composing()->value_name(value),
+          help);
     } else {
-      desc.add_options()(name.c_str(), po::value<std::string>(), help);
+      desc.add_options()(name.c_str(),
+                         po::value<std::string>()->value_name(value), help);
     }
   }
-  return desc;
+  return spec;
 }
 
 Mutation Build(const ActionSpec& spec, const po::variables_map& vm) {
@@ -139,15 +205,9 @@ const ActionSpec* FindSpec(std::string name) {
   return &Specs().at(std::string(ActionName(*action)));
 }
 
-}  // namespace
-
-int RunMutation(const Context& ctx, const std::string& group,
-                const std::string& verb) {
-  const ActionSpec* spec = FindSpec(group + "." + verb);
-  if (spec == nullptr) {
-    throw UsageError{"`" + group + " " + verb + "` is not a command"};
-  }
-  po::variables_map vm = ParseArgs(ctx, Describe(*spec, false));
+int RunMutation(const Context& ctx, const ActionSpec& action) {
+  const ActionSpec* spec = &action;
+  po::variables_map vm = ParseArgs(ctx);
   Mutation m = Build(*spec, vm);
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
@@ -165,6 +225,79 @@ int RunMutation(const Context& ctx, const std::string& group,
   return kExitOk;
 }
 
+// One sub-command of a delegation group: the action under the verb.
+Command MutationCommand(const std::string& verb, const std::string& key,
+                        std::vector<std::string> aliases = {}) {
+  const ActionSpec& spec = Specs().at(key);
+  Command c;
+  c.name = verb;
+  c.aliases = std::move(aliases);
+  c.summary = spec.summary;
+  c.options = [&spec] { return Describe(spec.options, false); };
+  c.required = {"by"};
+  c.examples = {spec.example};
+  c.run = [&spec](const Context& ctx) { return RunMutation(ctx, spec); };
+  return c;
+}
+
+}  // namespace
+
+std::vector<Command> MutationGroups() {
+  // The aliases are the manual's words that ActionGroup (toegang/
+  // mutation.h) takes for the group, as listed in --help, the man page
+  // and the completion.
+  struct Group {
+    const char* name;
+    const char* summary;
+    std::vector<std::string> aliases;
+  };
+  static const Group kGroups[] = {
+      {"htb",
+       "the main access manager (hoofdtoegangsbeheerder)",
+       {"vte", "hoofdtoegangsbeheerder"}},
+      {"hoedanigheid", "the enterprise's capacities", {}},
+      {"tb",
+       "a domain's access manager (TB) and co-TBs",
+       {"lokale-beheerder", "toegangsbeheerder"}},
+      {"co-tb",
+       "a domain's co-TBs: tb add-co and tb remove-co",
+       {"co-lokale-beheerder", "co-toegangsbeheerder"}},
+      {"subafdeling",
+       "facilities as subafdelingen, their applications and managers",
+       {}},
+      {"user", "the users of a subafdeling and their rights", {"gebruiker"}},
+  };
+  std::vector<Command> groups;
+  for (const Group& g : kGroups) {
+    Command group;
+    group.name = g.name;
+    group.summary = g.summary;
+    group.aliases = g.aliases;
+    if (group.name == "co-tb") {
+      // The co-TB's own words for tb add-co and tb remove-co.
+      group.subcommands = {
+          MutationCommand("add", "tb.add-co", {"add-co"}),
+          MutationCommand("remove", "tb.remove-co", {"remove-co"})};
+    } else {
+      for (const auto& [key, spec] : Specs()) {
+        if (key.rfind(group.name + ".", 0) != 0) continue;
+        group.subcommands.push_back(
+            MutationCommand(key.substr(group.name.size() + 1), key));
+      }
+    }
+    groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+CommandOptions MayCommandOptions() {
+  std::set<std::string> every;
+  for (const auto& [key, spec] : Specs()) {
+    every.insert(spec.options.begin(), spec.options.end());
+  }
+  return Describe(every, true);
+}
+
 int RunMay(const Context& ctx) {
   // First find the action, then parse its options.
   std::string action_name;
@@ -179,11 +312,16 @@ int RunMay(const Context& ctx) {
   }
   const ActionSpec* spec = FindSpec(action_name);
   if (spec == nullptr) {
+    std::vector<std::string> names;
     std::string known;
-    for (const auto& [name, s] : Specs()) known += " " + name;
-    throw UsageError{"unknown action `" + action_name + "`; known:" + known};
+    for (const auto& [name, s] : Specs()) {
+      names.push_back(name);
+      known += " " + name;
+    }
+    throw UsageError{"unknown action `" + action_name + "`" +
+                     DidYouMean(action_name, names) + "; known:" + known};
   }
-  po::variables_map vm = ParseArgs(ctx, Describe(*spec, true));
+  po::variables_map vm = ParseArgs(ctx, Describe(spec->options, true));
   Mutation m = Build(*spec, vm);
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);

@@ -25,18 +25,26 @@ nlohmann::json AuditJson(const AuditRecord& r) {
 
 }  // namespace
 
+CommandOptions CheckCommandOptions() {
+  CommandOptions spec;
+  // clang-format off
+  spec.options.add_options()
+      ("insz", po::value<std::string>()->value_name("INSZ"),
+       "the person's INSZ, in any form (85073003328, 85.07.30-033.28)")
+      ("app", po::value<std::string>()->value_name("APP"),
+       "the application: code, name or alias (ama-wvg, \"e-loket AMA WVG\")")
+      ("hco", po::value<std::string>()->value_name("HCO"),
+       "only through this facility")
+      ("at-least", po::value<std::string>()->value_name("REV"),
+       "first wait until the database reaches this revision")
+      ("wait-ms", po::value<std::string>()->value_name("MS"),
+       "with --at-least: how long to wait for it (default 1000)");
+  // clang-format on
+  return spec;
+}
+
 int RunCheck(const Context& ctx) {
-  po::options_description desc("check options");
-  desc.add_options()("insz", po::value<std::string>(), "INSZ of the person")(
-      "app", po::value<std::string>(), "application code or name")(
-      "hco", po::value<std::string>(), "only through this facility")(
-      "at-least", po::value<std::string>(), "demand at least this revision")(
-      "wait-ms", po::value<std::string>(),
-      "with --at-least: how long to wait for it (default 1000)");
-  po::variables_map vm = ParseArgs(ctx, desc);
-  if (!vm.count("insz") || !vm.count("app")) {
-    throw UsageError{"check needs --insz and --app"};
-  }
+  po::variables_map vm = ParseArgs(ctx);
   const uint64_t at_least = UnsignedOption(vm, "at-least", 0);
   const uint64_t wait_ms = UnsignedOption(vm, "wait-ms", 1000);
   int code = kExitOk;
@@ -78,20 +86,26 @@ int RunCheck(const Context& ctx) {
   return d->allowed ? kExitOk : kExitDenied;
 }
 
+CommandOptions AuditCommandOptions(bool changes_only) {
+  CommandOptions spec;
+  // clang-format off
+  spec.options.add_options()
+      ("since", po::value<std::string>()->value_name("REV"),
+       changes_only ? "the changes after this revision"
+                    : "only changes after this revision (leaves refusals "
+                      "out)")
+      ("kbo", po::value<std::string>()->value_name("KBO"),
+       "only rows about this enterprise")
+      ("limit", po::value<std::string>()->value_name("N"),
+       "rows per page (default 100, at most 10000)")
+      ("after", po::value<std::string>()->value_name("SEQ"),
+       "the next page: rows after this sequence number");
+  // clang-format on
+  return spec;
+}
+
 int RunAudit(const Context& ctx, bool changes_only) {
-  po::options_description desc(changes_only ? "changes options"
-                                            : "audit options");
-  desc.add_options()("since", po::value<std::string>(),
-                     "only changes after this revision")(
-      "limit", po::value<std::string>(), "rows per page (default 100)")(
-      "after", po::value<std::string>(),
-      "cursor: rows after this sequence number");
-  desc.add_options()("kbo", po::value<std::string>(),
-                     "only rows about this enterprise");
-  po::variables_map vm = ParseArgs(ctx, desc);
-  if (changes_only && !vm.count("since")) {
-    throw UsageError{"changes needs --since REV"};
-  }
+  po::variables_map vm = ParseArgs(ctx);
   AuditQuery q;
   q.since_revision = UnsignedOption(vm, "since", 0);
   q.limit = static_cast<size_t>(
@@ -128,7 +142,7 @@ int RunAudit(const Context& ctx, bool changes_only) {
 }
 
 int RunVerify(const Context& ctx) {
-  ParseArgs(ctx, po::options_description("verify"));
+  ParseArgs(ctx);
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;
@@ -151,7 +165,7 @@ int RunVerify(const Context& ctx) {
 }
 
 int RunStats(const Context& ctx) {
-  ParseArgs(ctx, po::options_description("stats"));
+  ParseArgs(ctx);
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;

@@ -43,36 +43,40 @@ void ParseListen(const std::string& text, serve::ServerOptions* options,
 
 }  // namespace
 
-int RunServe(const Context& ctx) {
-  po::options_description desc("serve options");
+CommandOptions ServeCommandOptions() {
+  CommandOptions spec;
   // clang-format off
-  desc.add_options()
-      ("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
+  spec.options.add_options()
+      ("listen", po::value<std::string>()->value_name("ADDR:PORT")->default_value("127.0.0.1:8080"),
        "ADDRESS:PORT of the gateway listener (port 0: any free port): "
        "decisions, /healthz, /metrics")
-      ("admin-listen", po::value<std::string>(), "ADDRESS:PORT of the admin "
+      ("admin-listen", po::value<std::string>()->value_name("ADDR:PORT"), "ADDRESS:PORT of the admin "
        "listener, which also serves /v1/explain (personal data); off by "
        "default")
-      ("threads", po::value<std::string>(), "threads answering requests "
+      ("threads", po::value<std::string>()->value_name("N"), "threads answering requests "
        "(default 2)")
-      ("insz-header", po::value<std::string>()->default_value("X-Insz"),
+      ("insz-header", po::value<std::string>()->value_name("NAME")->default_value("X-Insz"),
        "request header with the person's INSZ (/v1/auth, /v1/ext_authz)")
-      ("app", po::value<std::string>()->default_value("ama-wvg"),
+      ("app", po::value<std::string>()->value_name("APP")->default_value("ama-wvg"),
        "application of /v1/auth when its URI names none (?app=), and of "
        "/v1/ext_authz")
-      ("app-header", po::value<std::string>(), "request header naming the "
+      ("app-header", po::value<std::string>()->value_name("NAME"), "request header naming the "
        "application of /v1/ext_authz; the proxy must set it, overwriting "
        "the client's (default: none, --app is used)")
-      ("max-connections", po::value<std::string>(), "connections open at "
+      ("max-connections", po::value<std::string>()->value_name("N"), "connections open at "
        "once (default 512; at most half the descriptor limit)")
-      ("max-waiting", po::value<std::string>(), "requests parked waiting "
+      ("max-waiting", po::value<std::string>()->value_name("N"), "requests parked waiting "
        "for an at_least revision (default 1000; 503 beyond)")
-      ("follow-ms", po::value<std::string>(), "look for other processes' "
+      ("follow-ms", po::value<std::string>()->value_name("MS"), "look for other processes' "
        "commits this often (default 50; 0: never)")
-      ("max-wait-ms", po::value<std::string>(), "longest wait for an "
+      ("max-wait-ms", po::value<std::string>()->value_name("MS"), "longest wait for an "
        "at_least revision (default 1000)");
   // clang-format on
-  po::variables_map vm = ParseArgs(ctx, desc);
+  return spec;
+}
+
+int RunServe(const Context& ctx) {
+  po::variables_map vm = ParseArgs(ctx);
   serve::ServerOptions server_options;
   ParseListen(vm["listen"].as<std::string>(), &server_options);
   server_options.threads = static_cast<int>(

@@ -248,15 +248,23 @@ std::vector<std::string> EnterpriseCardText(const WhoReport& w, bool nl) {
 
 }  // namespace
 
-int RunWho(const Context& ctx) {
-  po::options_description desc("who options");
+CommandOptions WhoCommandOptions() {
+  CommandOptions spec;
   // clang-format off
-  desc.add_options()
-      ("kbo", po::value<std::string>(), "enterprise number")
-      ("insz", po::value<std::string>(), "INSZ of a person")
-      ("hco", po::value<std::string>(), "HCO number of a facility");
+  spec.options.add_options()
+      ("kbo", po::value<std::string>()->value_name("KBO"),
+       "an enterprise: its WVs, HTB, TBs and subafdelingen")
+      ("insz", po::value<std::string>()->value_name("INSZ"),
+       "a person: functions, roles, memberships and rights, and the "
+       "decision per application")
+      ("hco", po::value<std::string>()->value_name("HCO"),
+       "a facility: organizer, status, subafdelingen and members");
   // clang-format on
-  po::variables_map vm = ParseArgs(ctx, desc);
+  return spec;
+}
+
+int RunWho(const Context& ctx) {
+  po::variables_map vm = ParseArgs(ctx);
   const size_t given = vm.count("kbo") + vm.count("insz") + vm.count("hco");
   if (given != 1) {
     throw UsageError{"who needs one of --kbo, --insz or --hco"};

@@ -1,0 +1,295 @@
+#include "command_table.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "help_text.h"
+#include "toegang/mutation.h"
+
+namespace toegang::cli {
+namespace {
+
+constexpr const char* kSetUp = "Set-up and registries";
+constexpr const char* kDelegation =
+    "Delegation (each takes --by INSZ, the person acting)";
+constexpr const char* kQueries = "Queries";
+constexpr const char* kGateway = "Gateway";
+constexpr const char* kHelp = "Help";
+
+Command ImportCommand(const std::string& what, std::string summary,
+                      std::vector<std::string> required,
+                      std::vector<std::string> examples) {
+  Command c;
+  c.name = what;
+  c.summary = std::move(summary);
+  c.options = [what] { return ImportCommandOptions(what); };
+  c.required = std::move(required);
+  c.examples = std::move(examples);
+  c.run = [what](const Context& ctx) { return RunImport(ctx, what); };
+  return c;
+}
+
+std::vector<Command> BuildTable() {
+  std::vector<Command> t;
+  t.push_back({.name = "init",
+               .section = kSetUp,
+               .summary = "create the database (mode 0600)",
+               .options = NoCommandOptions,
+               .examples = {"toegang --db /var/lib/toegang/toegang.db init"},
+               .run = RunInit});
+  Command import{
+      .name = "import",
+      .section = kSetUp,
+      .summary =
+          "load a registry file: the KBO, persons, functions, "
+          "facilities (CoBRHA)",
+      .details =
+          "Files are CSV (comma-separated). An import is atomic: one "
+          "bad row and nothing is imported, unless --skip-invalid.",
+  };
+  import.subcommands = {
+      ImportCommand("kbo", "the KBO's enterprise.csv (and denomination.csv)",
+                    {"enterprises"},
+                    {"toegang import kbo --enterprises enterprise.csv "
+                     "--denominations denomination.csv"}),
+      ImportCommand("kbo-open-data",
+                    "an unpacked (or zipped) KBO Open Data extract, full or "
+                    "update",
+                    {"path"},
+                    {"toegang import kbo-open-data "
+                     "KboOpenData_0140_2026_11_Full"}),
+      ImportCommand("persons", "persons: insz,name", {"file"},
+                    {"toegang import persons persons.csv",
+                     "toegang import persons persons.csv --skip-invalid"}),
+      ImportCommand("functions",
+                    "who is WV or employee of which enterprise: kbo,insz,role",
+                    {"file"},
+                    {"toegang import functions functions.csv",
+                     "toegang import functions functions.csv --full "
+                     "--dry-run"}),
+      ImportCommand("facilities",
+                    "CoBRHA facilities: hco,name,type_code,kbo,status",
+                    {"file"}, {"toegang import facilities facilities.csv"}),
+  };
+  t.push_back(std::move(import));
+  for (Command& group : MutationGroups()) {
+    group.section = kDelegation;
+    t.push_back(std::move(group));
+  }
+  t.push_back({.name = "check",
+               .section = kQueries,
+               .summary = "may a person use an application? exit 0 yes, 1 no",
+               .options = CheckCommandOptions,
+               .required = {"insz", "app"},
+               .examples = {"toegang check --insz 75113051741 --app ama-wvg",
+                            "toegang --json check --insz 88.08.08-626.68 --app "
+                            "\"e-loket AMA WVG\" --hco 1100234"},
+               .run = RunCheck});
+  t.push_back(
+      {.name = "explain",
+       .section = kQueries,
+       .summary = "why (not): the chain of grants, or the reason and who "
+                  "can fix it",
+       .options = ExplainCommandOptions,
+       .required = {"insz", "app"},
+       .examples = {"toegang explain --insz 88080862668 --app ama-wvg",
+                    "toegang --lang nl explain --insz 88080862668 --app "
+                    "ama-wvg --hco 1100234"},
+       .run = RunExplain});
+  t.push_back({.name = "access",
+               .section = kQueries,
+               .summary = "every application and facility a person may use",
+               .options = AccessCommandOptions,
+               .required = {"insz"},
+               .examples = {"toegang access --insz 75113051741"},
+               .run = RunAccess});
+  t.push_back({.name = "users",
+               .section = kQueries,
+               .summary = "who may use an application at a facility",
+               .options = UsersCommandOptions,
+               .required = {"hco"},
+               .examples = {"toegang users --hco 1100234 --app ama-wvg",
+                            "toegang users --hco 1100234 --limit 1 --cursor "
+                            "75113051741"},
+               .run = RunUsers});
+  t.push_back({.name = "managed-by",
+               .section = kQueries,
+               .summary = "everything a person administers, with the role",
+               .options = ManagedByCommandOptions,
+               .required = {"insz"},
+               .examples = {"toegang managed-by --insz 82010124596"},
+               .run = RunManagedBy});
+  t.push_back({.name = "who",
+               .section = kQueries,
+               .summary = "the whole picture of an enterprise (--kbo), a "
+                          "person (--insz) or a facility (--hco)",
+               .options = WhoCommandOptions,
+               .examples = {"toegang who --kbo 0412.345.614",
+                            "toegang who --insz 82010124596",
+                            "toegang who --hco 1100234"},
+               .run = RunWho});
+  t.push_back(
+      {.name = "graph",
+       .section = kQueries,
+       .summary = "an enterprise's delegation graph as GraphViz DOT",
+       .options = GraphCommandOptions,
+       .required = {"kbo"},
+       .examples = {"toegang graph --kbo 0412345614 | dot -Tsvg > graph.svg"},
+       .run = RunGraph});
+  t.push_back(
+      {.name = "may",
+       .section = kQueries,
+       .summary = "would a mutation be accepted? exit 0 yes, 1 no; changes "
+                  "nothing",
+       .options = MayCommandOptions,
+       .required = {"by", "action"},
+       .examples = {"toegang may --by 90031540289 --action user.grant --hco "
+                    "1100234 --insz 88080862668 --right ama-wvg"},
+       .details = "The other options are those of the mutation named by "
+                  "--action (toegang user grant --help, ...).",
+       .run = RunMay});
+  t.push_back({.name = "audit",
+               .section = kQueries,
+               .summary = "the audit log: changes and refusals, in order",
+               .options = [] { return AuditCommandOptions(false); },
+               .examples = {"toegang audit --kbo 0412.345.614 --limit 20"},
+               .run = [](const Context& ctx) { return RunAudit(ctx, false); }});
+  t.push_back({.name = "changes",
+               .section = kQueries,
+               .summary = "the committed changes after a revision: a feed",
+               .options = [] { return AuditCommandOptions(true); },
+               .required = {"since"},
+               .examples = {"toegang changes --since 29"},
+               .run = [](const Context& ctx) { return RunAudit(ctx, true); }});
+  t.push_back({.name = "verify",
+               .section = kQueries,
+               .summary = "check the database against the model's invariants",
+               .options = NoCommandOptions,
+               .examples = {"toegang verify"},
+               .run = RunVerify});
+  t.push_back({.name = "stats",
+               .section = kQueries,
+               .summary = "counts of the federation and of the graph",
+               .options = NoCommandOptions,
+               .examples = {"toegang --json stats"},
+               .run = RunStats});
+  t.push_back(
+      {.name = "generate",
+       .section = kQueries,
+       .summary = "write a synthetic federation (tests, benchmarks, demos)",
+       .options = GenerateCommandOptions,
+       .required = {"persons", "out"},
+       .examples = {"toegang generate --persons 100000 --seed 7 --out "
+                    "/tmp/fed.db"},
+       .run = RunGenerate});
+  t.push_back(
+      {.name = "serve",
+       .section = kGateway,
+       .summary = "the HTTP decision service for nginx auth_request and "
+                  "Envoy ext_authz",
+       .options = ServeCommandOptions,
+       .examples = {"toegang --db /var/lib/toegang/toegang.db serve --listen "
+                    "127.0.0.1:8080"},
+       .details = "Runs until SIGINT or SIGTERM.",
+       .run = RunServe});
+  t.push_back({.name = "help",
+               .section = kHelp,
+               .summary = "the help of a command: toegang help COMMAND "
+                          "[SUB-COMMAND]",
+               .examples = {"toegang help user grant"},
+               .run = RunHelp});
+  return t;
+}
+
+// The edit distance of two words (insertions, deletions, substitutions and
+// swaps of two neighbours, each 1: "isnz" is 1 from "insz"), on bytes.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<size_t>> d(a.size() + 1,
+                                     std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+bool Names(const Command& c, std::string_view word) {
+  return c.name == word ||
+         std::find(c.aliases.begin(), c.aliases.end(), word) != c.aliases.end();
+}
+
+}  // namespace
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> kTable = BuildTable();
+  return kTable;
+}
+
+const Command* FindCommand(std::string_view word) {
+  for (const Command& c : Commands()) {
+    if (Names(c, word)) return &c;
+  }
+  // The manual's words for a delegation group, in any spelling.
+  if (std::optional<std::string_view> group = ActionGroup(word)) {
+    for (const Command& c : Commands()) {
+      if (c.name == *group) return &c;
+    }
+  }
+  return nullptr;
+}
+
+const Command* FindSubcommand(const Command& parent, std::string_view word) {
+  // As the delegation groups' words: any case, any separator ("Add Co").
+  std::string key;
+  for (char c : word) {
+    if (c == ' ' || c == '.' || c == '_') c = '-';
+    key += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  for (const Command& c : parent.subcommands) {
+    if (Names(c, word) || Names(c, key)) return &c;
+  }
+  return nullptr;
+}
+
+std::string Suggest(std::string_view word,
+                    const std::vector<std::string>& candidates) {
+  if (word.empty()) return "";
+  std::string best;
+  size_t best_distance = word.size() <= 4 ? 1 : 2;
+  bool found = false;
+  for (const std::string& c : candidates) {
+    const size_t d = EditDistance(word, c);
+    if (d <= best_distance && (!found || d < best_distance)) {
+      best = c;
+      best_distance = d;
+      found = true;
+    }
+  }
+  if (found) return best;
+  // A beginning of exactly one candidate ("subaf" for "subafdeling").
+  if (word.size() >= 3) {
+    for (const std::string& c : candidates) {
+      if (c.rfind(word, 0) == 0) {
+        if (found) return "";
+        best = c;
+        found = true;
+      }
+    }
+  }
+  return found ? best : "";
+}
+
+std::string DidYouMean(std::string_view word,
+                       const std::vector<std::string>& candidates) {
+  const std::string s = Suggest(word, candidates);
+  return s.empty() ? "" : "; did you mean `" + s + "`?";
+}
+
+}  // namespace toegang::cli
