@@ -175,6 +175,10 @@ std::vector<std::string> Answers(const Engine& e, const Cast& cast) {
                     return fmt::format("{} {} {} {}", a.application, a.hco,
                                        a.facility_name, a.kbo);
                   }));
+    Result<PersonCard> card = e.WhoPerson(p, Lang::kEn);
+    out.push_back("who --insz " + p + ": " +
+                  (card.ok() ? AnswerText(PersonCardJson(*card))
+                             : card.status().ToString()));
     out.push_back("managed-by " + p + ": " +
                   Listed(e.ManagedBy(p, all), [](const ManagedEntry& m) {
                     return fmt::format("{} {} {} {} {} {} {} {}", m.kind,
@@ -195,6 +199,10 @@ std::vector<std::string> Answers(const Engine& e, const Cast& cast) {
                   (dot.ok() ? DotShape(*dot) : dot.status().ToString()));
   }
   for (const std::string& h : cast.hcos) {
+    Result<FacilityCard> card = e.WhoFacility(h);
+    out.push_back("who --hco " + h + ": " +
+                  (card.ok() ? AnswerText(FacilityCardJson(*card))
+                             : card.status().ToString()));
     out.push_back("users " + h + ": " +
                   Listed(e.Users(h, "", all), [](const UserEntry& u) {
                     std::string apps;

@@ -72,7 +72,7 @@ TEST(AnswerJsonTest, ExplanationHasEveryFieldAndNullForAbsentPersons) {
   l.text = "T";
   e.chain = {l};
   const nlohmann::json j = ExplanationJson(e);
-  EXPECT_EQ(j.size(), 13u);  // with fixer_roles
+  EXPECT_EQ(j.size(), 14u);  // with fixer_roles and login_checklist
   EXPECT_EQ(j["allowed"], false);
   EXPECT_EQ(j["revision"], 7);
   EXPECT_EQ(j["reason"], "not_a_user");
@@ -86,6 +86,7 @@ TEST(AnswerJsonTest, ExplanationHasEveryFieldAndNullForAbsentPersons) {
   EXPECT_EQ(j["where_to_ask"], nlohmann::json::parse(R"(["0412345614"])"));
   EXPECT_EQ(j["facilities"], nlohmann::json::array());
   EXPECT_EQ(j["summary"], "S");
+  EXPECT_EQ(j["login_checklist"], nlohmann::json::array());
   ASSERT_EQ(j["chain"].size(), 1u);
   EXPECT_EQ(
       j["chain"][0],

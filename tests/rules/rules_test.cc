@@ -904,7 +904,8 @@ TEST_F(RulesTest, AppointSameHtbAgainIsAlreadyHtb) {
   ExpectAllowed(fed_,
                 M(Action::kAppointHtb, kWvOcmw).Kbo(kOcmw).Insz(kEmpOcmw));
   ExpectRefused(fed_, M(Action::kAppointHtb, kWvOcmw).Kbo(kOcmw).Insz(kEmpOcmw),
-                Kind::kRefused, code::kAlreadyHtb, {kNameHtb, "3.2"});
+                Kind::kRefused, code::kAlreadyHtb,
+                {kNameHtb, "3.2", "ERANOVA", "02-511 51 51", "7:00 to 20:00"});
 }
 
 TEST_F(RulesTest, AppointHtbInvalidInput) {

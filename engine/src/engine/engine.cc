@@ -118,6 +118,16 @@ class EngineImpl : public Engine {
     return model_.Read(std::forward<Fn>(fn));
   }
 
+  // A query over the whole model (a search across every name): loads the
+  // model first if opening left that for later, one-shot engines too.
+  template <typename Fn,
+            typename R = std::invoke_result_t<Fn&, const ModelPtr&>>
+  R OnWholeModel(Fn&& fn) const {
+    Status ready = ModelForQuery();
+    if (!ready.ok()) return ready;
+    return model_.Read(std::forward<Fn>(fn));
+  }
+
   Status Init() {
     Status s = store_->LoadCatalogue(&catalogue_);
     if (!s.ok()) return s;
@@ -274,16 +284,17 @@ class EngineImpl : public Engine {
                                Lang lang) const override {
     Result<Insz> person = Insz::Parse(insz);
     if (!person.ok()) return person.status();
-    return OnModel([&](const ModelPtr& model) -> Result<PersonCard> {
-      return DescribePerson(model->graph, person->value(), lang,
-                            model->revision);
-    });
+    return OnModel(QuestionScope(insz),
+                   [&](const ModelPtr& model) -> Result<PersonCard> {
+                     return DescribePerson(model->graph, person->value(), lang,
+                                           model->revision);
+                   });
   }
 
   Result<FacilityCard> WhoFacility(std::string_view hco) const override {
     Result<Hco> h = Hco::Parse(hco);
     if (!h.ok()) return h.status();
-    return OnModel([&](const ModelPtr& model) {
+    return OnModel(FacilityScope(h->str()), [&](const ModelPtr& model) {
       return DescribeFacility(model->graph, h->str(), model->revision);
     });
   }
@@ -292,7 +303,7 @@ class EngineImpl : public Engine {
                                    const PageRequest& page) const override {
     Status p = CheckPage(page);
     if (!p.ok()) return p;
-    return OnModel([&](const ModelPtr& model) {
+    return OnWholeModel([&](const ModelPtr& model) {
       return FindNames(model->graph, prefix, page, model->revision);
     });
   }

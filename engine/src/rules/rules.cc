@@ -9,6 +9,7 @@
 
 #include "model/text_forms.h"
 #include "rules/administration.h"
+#include "rules/contact_points.h"
 #include "toegang/error_codes.h"
 #include "toegang/identifiers.h"
 #include "toegang/labels.h"
@@ -506,13 +507,13 @@ class Planner {
   // What a refusal on a closed facility tells the helpdesk to do: nothing
   // in access management reopens it (manual 1.1).
   static std::string ClosedFacilityRemedy() {
-    return "this cannot be fixed in access management (manual 1.1): check "
-           "the HCO number in CoBRHA (https://publiek.departementzorg.be/"
-           "Cobrha) and import the facilities file once CoBRHA lists the "
-           "facility as active again. A maatwerkbedrijf not yet known in "
-           "CoBRHA first contacts zorgenwerk.zorg@vlaanderen.be; for other "
-           "questions about the facility: ERANOVA, the eHealth contact "
-           "center (02-511 51 51, contactcenter@eranova.fgov.be)";
+    return fmt::format(
+        "this cannot be fixed in access management (manual 1.1): check the "
+        "HCO number in CoBRHA ({}) and import the facilities file once "
+        "CoBRHA lists the facility as active again. A maatwerkbedrijf not "
+        "yet known in CoBRHA first contacts zorgenwerk.zorg@vlaanderen.be; "
+        "for other questions about the facility: {}",
+        kCobrhaAddress, EranovaText(Lang::kEn));
   }
 
   // A granting mutation on an existing subafdeling whose facility CoBRHA
@@ -619,8 +620,12 @@ class Planner {
     if (e.htb == subject_v_) {
       Refuse(code::kAlreadyHtb,
              fmt::format("{} is already the HTB of {}; nothing to do (manual "
-                         "3.2.2)",
-                         PersonLabel(subject_v_), EnterpriseLabel()));
+                         "3.2.2): an HTB is appointed once and stays for "
+                         "every application (manual 2.1). Who the legal "
+                         "representative and the HTB are, {} tells from the "
+                         "enterprise number",
+                         PersonLabel(subject_v_), EnterpriseLabel(),
+                         EranovaText(Lang::kEn)));
       return;
     }
     Op op = NewOp(Action::kAppointHtb);
