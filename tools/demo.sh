@@ -2,7 +2,8 @@
 # The demo federation: walks the manual's whole procedure (handleiding
 # toegangsbeheer e-loket AMA WVG, chapter 2 and 3) with the toegang CLI,
 # then asks the access questions a gateway and a helpdesk ask: check,
-# explain (in Dutch and English), who, managed-by, users, graph.
+# explain (in Dutch and English), who (an enterprise, a person), --help,
+# managed-by, users, graph, and where the helpdesk's web page is.
 #
 #   tools/demo.sh [PATH-TO-toegang]     (make demo builds it first)
 #
@@ -125,7 +126,16 @@ run_expect 1 check --insz "$USER2" --app ama-wvg
 step "The helpdesk: why can't they log in, and who can fix it? (manual 2.1, 3.8)"
 run_expect 1 --lang nl explain --insz "$USER2" --app ama-wvg
 run_expect 1 explain --insz "$USER1" --app ama-wvg --hco 1100235
-run explain --insz "$USER1" --app ama-wvg
+echo "# Allowed: the chain, then what to check if logging in still fails (manual 1.3, 3.8):"
+run_expect_text 0 explain --insz "$USER1" --app ama-wvg -- \
+  "Chain:" "Logging in still fails?" "Use Google Chrome" \
+  "every working day from 7:00 to 20:00" "0412.345.614" "1100234"
+
+step "The helpdesk: one person's whole picture (who --insz)"
+run_expect_text 0 who --insz "$USER1" -- \
+  "Memberships:" "ama-wvg    allowed through HCO 1100234" "Decisions:"
+echo "# Every command explains itself:"
+run_expect_text 0 who --help -- "usage: toegang who" "Examples:"
 
 step "The helpdesk: who is the HTB / TB of the enterprise?"
 run who --kbo "$KBO"
@@ -167,3 +177,6 @@ run verify
 run stats
 echo
 echo "The demo database is $TOEGANG_DB; try: TOEGANG_DB=$TOEGANG_DB $toegang --help"
+echo "The helpdesk's web page (docs/helpdesk.md): run"
+echo "  $toegang --db $TOEGANG_DB serve --listen 127.0.0.1:8089 --admin-listen 127.0.0.1:8090"
+echo "and open http://127.0.0.1:8090/ (search 75.11.30-517.41, Lotte Aerts)"
