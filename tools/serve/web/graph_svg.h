@@ -3,7 +3,8 @@
 // (gvc / cgraph: agmemread, gvLayout, gvRenderData), in-process.
 //
 // Thread safety: Graphviz's library keeps global state, so every call
-// takes one process-wide mutex.
+// takes one process-wide mutex and uses the process's one Graphviz
+// context (made at the first call, kept to the end of the process).
 #ifndef TOEGANG_SERVE_WEB_GRAPH_SVG_H_
 #define TOEGANG_SERVE_WEB_GRAPH_SVG_H_
 
