@@ -33,6 +33,7 @@ packages=(
   chromium                 # the web pages' browser test (tests/e2e/web_selenium.py), headless
   chromium-driver          # ... Selenium drives Chromium through it
   python3-selenium         # ... and the test's Selenium bindings (run by /usr/bin/python3)
+  groff-base               # groff, which the install test renders toegang(1) with (tests/cli/install_test.sh)
   python3-stdnum           # an independent INSZ/KBO validator, the differential test's reference (tests/model/stdnum_verdicts.py)
 )
 if [ "${1:-}" = "--extra" ]; then

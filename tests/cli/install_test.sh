@@ -35,10 +35,12 @@ for sub in "user grant" "subafdeling create" "import kbo"; do
   grep -q "\"$sub\")" "$completion" || fail "the completion lacks $sub"
 done
 
-if command -v groff >/dev/null 2>&1; then
-  warnings=$(groff -man -Tutf8 -ww -z "$man" 2>&1) || fail "groff: $warnings"
-  [ -z "$warnings" ] || fail "groff warns: $warnings"
-fi
+# groff (Debian groff-base, installed by tools/setup-deps.sh) checks the
+# page as man(1) will render it.
+command -v groff >/dev/null 2>&1 ||
+  fail "groff is missing: run tools/setup-deps.sh (package groff-base)"
+warnings=$(groff -man -Tutf8 -ww -z "$man" 2>&1) || fail "groff: $warnings"
+[ -z "$warnings" ] || fail "groff warns: $warnings"
 
 complete_words() {
   bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
