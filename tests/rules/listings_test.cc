@@ -189,8 +189,11 @@ class ListingsTest : public ::testing::Test {
       std::sort(expected.begin(), expected.end());
       EXPECT_EQ(AccessKeys(AllAccess(p)), expected) << "access of " << p;
     }
-    // users(hco, app) and users(hco) == who check allows there.
+    // users(hco, app) and users(hco) == who check allows there (an HCO the
+    // registry does not hold is refused instead: see
+    // UsersOfAnUnknownFacilityIsRefusedAndInputIsValidated).
     for (const std::string& hco : FacilityHcos()) {
+      if (hco == kHcoUnknown) continue;
       std::map<std::string, std::vector<std::string>> any_app;
       for (const std::string& app : Apps()) {
         std::vector<std::string> expected;
@@ -273,13 +276,15 @@ TEST_F(ListingsTest, AccessAndUsersAgreeWithCheckEverywhere) {
   EXPECT_EQ(ExpectListingsAgreeWithCheck(), 0);
 }
 
-TEST_F(ListingsTest, UsersOfAnUnknownFacilityIsEmptyAndInputIsValidated) {
+// A mistyped HCO is an error, never a quiet "none" (issue 25).
+TEST_F(ListingsTest, UsersOfAnUnknownFacilityIsRefusedAndInputIsValidated) {
   fed_.BuildOcmwChain();
   Result<Page<UserEntry>> none = engine().Users(kHcoUnknown, "", PageRequest{});
-  ASSERT_TRUE(none.ok());
-  EXPECT_TRUE(none->items.empty());
-  EXPECT_TRUE(none->next_cursor.empty());
-  EXPECT_EQ(none->revision, engine().revision());
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), code::kFacilityUnknown);
+  EXPECT_EQ(none.status().kind(), Status::Kind::kRefused);
+  EXPECT_NE(none.status().message().find(kHcoUnknown), std::string::npos)
+      << none.status().message();
 
   Result<Page<UserEntry>> bad_hco = engine().Users("12a45", "", PageRequest{});
   ASSERT_FALSE(bad_hco.ok());
@@ -771,6 +776,9 @@ TEST_F(ListingsCliTest, AccessUsersAndManagedByPrintPagesAsJson) {
   EXPECT_EQ(lim["error"], "usage");
   nlohmann::json missing = Json({"access"}, 2);
   EXPECT_EQ(missing["error"], "usage");
+  // A mistyped HCO: facility_unknown, exit 3 (a rule's refusal).
+  nlohmann::json unknown = Json({"users", "--hco", kHcoUnknown}, 3);
+  EXPECT_EQ(unknown["error"], "facility_unknown");
 }
 
 TEST_F(ListingsCliTest, WhoPrintsTheHelpdeskViewAsJsonAndText) {

@@ -402,8 +402,8 @@ class Engine {
   virtual Result<Page<AccessEntry>> Access(std::string_view insz,
                                            const PageRequest& page) const = 0;
   // users(hco, [application]): who may use the application (any, when
-  // empty) at the facility, ordered by INSZ. An unknown but valid HCO
-  // gives an empty page.
+  // empty) at the facility, ordered by INSZ. A valid HCO that the
+  // facilities registry does not hold is refused: facility_unknown.
   virtual Result<Page<UserEntry>> Users(std::string_view hco,
                                         std::string_view application,
                                         const PageRequest& page) const = 0;

@@ -1,8 +1,11 @@
 #include "rules/answer_parts.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "model/text_forms.h"
+#include "toegang/error_codes.h"
 
 namespace toegang {
 
@@ -37,6 +40,15 @@ std::vector<std::string> AppCodes(const Catalogue& catalogue, uint64_t mask) {
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+Status FacilityUnknown(std::string_view hco) {
+  return Status::Refused(
+      code::kFacilityUnknown,
+      fmt::format("facility HCO {} is not in the CoBRHA registry as "
+                  "imported; check the number, or import the facilities "
+                  "file that lists it (toegang import facilities)",
+                  hco));
 }
 
 }  // namespace toegang

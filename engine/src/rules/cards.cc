@@ -5,8 +5,6 @@
 // card never disagrees with check or explain.
 #include "rules/cards.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <optional>
 #include <tuple>
@@ -176,14 +174,7 @@ Result<FacilityCard> DescribeFacility(const DelegationGraph& graph,
                                       const std::string& hco,
                                       uint64_t revision) {
   const Vertex f = graph.FindFacility(hco);
-  if (f == kNoVertex) {
-    return Status::Refused(
-        code::kFacilityUnknown,
-        fmt::format("facility HCO {} is not in the CoBRHA registry as "
-                    "imported; check the number, or import the facilities "
-                    "file that lists it (toegang import facilities)",
-                    hco));
-  }
+  if (f == kNoVertex) return FacilityUnknown(hco);
   const Catalogue& cat = graph.catalogue();
   const FacilityData& fd = graph.facility(f);
   FacilityCard card;

@@ -206,7 +206,7 @@ Result<Page<UserEntry>> ListUsers(const DelegationGraph& graph,
   Page<UserEntry> out;
   out.revision = revision;
   Vertex f = graph.FindFacility(hco);
-  if (f == kNoVertex) return out;
+  if (f == kNoVertex) return FacilityUnknown(hco);
 
   // Candidates after the cursor: who holds a right at one of the
   // facility's subafdelingen, with the applications of those rights.
