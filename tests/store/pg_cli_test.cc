@@ -106,5 +106,31 @@ TEST(PostgresCliTest, EveryCommandAnswersAsOnSqlite) {
   }
 }
 
+// init names the database back, but never a password written in the URI
+// (trust authentication on the test cluster: the password is not needed).
+TEST(PostgresCliTest, InitNeverShowsThePasswordOfTheUri) {
+  std::string why;
+  PgCluster* cluster = PgCluster::Get(&why);
+  const std::string pg = cluster == nullptr ? "" : cluster->NewDatabase();
+  TOEGANG_SKIP_WITHOUT_STORE(pg, why);
+  const std::string prefix = "postgresql://postgres@";
+  ASSERT_EQ(pg.rfind(prefix, 0), 0u) << pg;
+  const std::string with_password = "postgresql://postgres:s3cret-word@" +
+                                    pg.substr(prefix.size()) +
+                                    "?connect_timeout=5&password=other-s3cret";
+  TempDir dir;
+  for (bool json : {false, true}) {
+    std::vector<std::string> args = {"--db", with_password};
+    if (json) args.push_back("--json");
+    args.push_back("init");
+    CliRun r = Spawn(args, dir.path(), std::nullopt);
+    EXPECT_EQ(r.exit, 0) << r.out << r.err;
+    const std::string all = r.out + r.err;
+    EXPECT_EQ(all.find("s3cret"), std::string::npos) << all;
+    EXPECT_NE(all.find("postgres:***@"), std::string::npos) << all;
+    EXPECT_NE(all.find("password=***"), std::string::npos) << all;
+  }
+}
+
 }  // namespace
 }  // namespace toegang::testing

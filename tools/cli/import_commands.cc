@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -129,6 +130,16 @@ int Report(const Context& ctx, const std::string& what, const Status& status,
   return kExitOk;
 }
 
+// The database as init names it back: a PostgreSQL connection URI with
+// its password (in user:PASSWORD@ or a password=... parameter) as ***, so
+// that a terminal, a log or a CI transcript never shows it.
+std::string DbForDisplay(const std::string& db) {
+  static const std::regex kUserinfo(R"(^(postgres(?:ql)?://[^:@/]*:)[^@/]*@)");
+  static const std::regex kParameter(R"(([?&]password=)[^&]*)");
+  return std::regex_replace(std::regex_replace(db, kUserinfo, "$1***@"),
+                            kParameter, "$1***");
+}
+
 }  // namespace
 
 int RunInit(const Context& ctx) {
@@ -136,10 +147,11 @@ int RunInit(const Context& ctx) {
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(true, &code);
   if (!engine) return code;
-  ctx.Print(
-      {{"ok", true}, {"db", ctx.db_path}, {"revision", engine->revision()}},
-      {fmt::format("ok: {} is ready (revision {})", ctx.db_path,
-                   engine->revision())});
+  ctx.Print({{"ok", true},
+             {"db", DbForDisplay(ctx.db_path)},
+             {"revision", engine->revision()}},
+            {fmt::format("ok: {} is ready (revision {})",
+                         DbForDisplay(ctx.db_path), engine->revision())});
   return kExitOk;
 }
 
