@@ -8,10 +8,10 @@
 #include <chrono>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "support/cli_runner.h"
+#include "support/eventually.h"
 #include "support/pg_cluster.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
@@ -38,12 +38,12 @@ std::unique_ptr<Engine> OpenFollower(const std::string& db) {
 // before the deadline (asked again until then).
 bool AnswersBefore(Engine& engine, bool allowed,
                    steady_clock::time_point deadline) {
-  for (;;) {
-    Result<Decision> d = engine.Check(kUser1, "ama-wvg", kHcoOcmw);
-    if (d.ok() && d->allowed == allowed) return true;
-    if (steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(milliseconds(2));
-  }
+  return Eventually(
+      [&] {
+        Result<Decision> d = engine.Check(kUser1, "ama-wvg", kHcoOcmw);
+        return d.ok() && d->allowed == allowed;
+      },
+      std::chrono::duration_cast<milliseconds>(deadline - steady_clock::now()));
 }
 
 // A federation with the manual's chain on kOcmw in a fresh PostgreSQL
@@ -113,11 +113,9 @@ TEST_F(PostgresFollowTest, ServerRestartKeepsAnswersReportsAndCatchesUp) {
 
   ASSERT_TRUE(cluster->StopServer());
   auto store_ok_before = [&](bool ok, steady_clock::time_point deadline) {
-    while (follower.follow_state().store_ok != ok) {
-      if (steady_clock::now() >= deadline) return false;
-      std::this_thread::sleep_for(milliseconds(5));
-    }
-    return true;
+    return Eventually([&] { return follower.follow_state().store_ok == ok; },
+                      std::chrono::duration_cast<milliseconds>(
+                          deadline - steady_clock::now()));
   };
   EXPECT_TRUE(
       store_ok_before(false, steady_clock::now() + std::chrono::seconds(10)));

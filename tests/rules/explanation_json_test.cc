@@ -72,18 +72,16 @@ TEST(ExplanationJsonTest, HasEveryDocumentedFieldAndNoOther) {
     std::vector<std::string> keys;
     for (const auto& [key, value] : j.items()) keys.push_back(key);
     std::sort(keys.begin(), keys.end());
-    EXPECT_EQ(keys,
-              (std::vector<std::string>{
-                  "allowed", "candidate_hco", "candidate_kbo", "chain",
-                  "condition", "facilities", "fixer_roles", "fixers",
-                  "login_checklist", "manual", "reason", "revision", "summary",
-                  "where_to_ask"}));
+    EXPECT_EQ(keys, (std::vector<std::string>{
+                        "allowed", "candidate_hco", "candidate_kbo", "chain",
+                        "condition", "facilities", "fixer_roles", "fixers",
+                        "login_checklist", "manual", "reason", "revision",
+                        "summary", "where_to_ask"}));
     EXPECT_TRUE(j["allowed"].is_boolean());
     EXPECT_TRUE(j["revision"].is_number_unsigned());
     EXPECT_TRUE(j["condition"].is_number_integer());
-    for (const char* list :
-         {"facilities", "chain", "login_checklist", "fixers", "fixer_roles",
-          "where_to_ask"}) {
+    for (const char* list : {"facilities", "chain", "login_checklist", "fixers",
+                             "fixer_roles", "where_to_ask"}) {
       EXPECT_TRUE(j[list].is_array()) << list;
     }
   }
