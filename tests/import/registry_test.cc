@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "support/pg_cluster.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"
@@ -50,6 +51,8 @@ std::string FacilitiesWithout(const std::string& hco_line_start) {
 
 class RegistryTest : public ::testing::Test {
  protected:
+  // On a database file, or on `db` (support/pg_cluster.h).
+  explicit RegistryTest(const std::string& db = "") : fed_(db) {}
   Engine& engine() { return fed_.engine(); }
 
   ImportReport Functions(const std::string& name, const std::string& csv,
@@ -324,7 +327,7 @@ size_t AuditRows(const Engine& e) {
 
 class ImpactTest : public RegistryTest {
  protected:
-  ImpactTest() {
+  explicit ImpactTest(const std::string& db = "") : RegistryTest(db) {
     fed_.BuildOcmwChain();  // kUser1: ama-wvg at 12345 (kOcmw)
     fed_.BuildWzcChain();   // kUser2: ama-wvg at 0012345 and 0012346,
                             // vipa at 0012346 (kWzc)
@@ -411,6 +414,91 @@ TEST_F(ImpactTest, ClosingOneOfTwoFacilitiesLosesOnlyWhatHasNoOtherWay) {
   EXPECT_EQ(ImpactOn(r, "ama-wvg").lose, 0u);  // still via 0012345
   EXPECT_EQ(ImpactOn(r, "vipa").lose, 1u);     // vipa only at 0012346
   EXPECT_TRUE(fed_.Allowed(kUser2, "vipa"));   // a dry run
+}
+
+class ImpactOnEachStoreTest : private StoreOfTheParam,
+                              public ImpactTest,
+                              public ::testing::WithParamInterface<StoreKind> {
+ protected:
+  ImpactOnEachStoreTest()
+      : ImpactTest(GetParam() == StoreKind::kSqlite ? "" : db) {}
+  void SetUp() override { TOEGANG_SKIP_WITHOUT_STORE(db, why); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Stores, ImpactOnEachStoreTest, kBothStores,
+                         StoreKindName);
+
+// A one-shot engine (the CLI) loads no model for an import: it reads the
+// part of the federation the import changed, inside the import's
+// transaction, after the rows are written (import_impact.h). Its report
+// must be the service engine's, also for a person whose other rights are
+// at an enterprise the import does not touch: kUser2 keeps ama-wvg at
+// kOcmw when kWzc stops, and loses only vipa.
+TEST_P(ImpactOnEachStoreTest, AOneShotEngineReportsTheImpactOfTheWholeModel) {
+  fed_.MustApply(
+      M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(kUser2).App("ama-wvg"));
+  const std::string stop = EnterpriseCsvWith("0428.759.497", "ST");
+  auto one_shot = [&](const std::string& name, const std::string& csv,
+                      bool dry_run, bool facilities) {
+    OpenOptions open;
+    open.mode = OpenMode::kOneShot;
+    Result<std::unique_ptr<Engine>> e = Engine::Open(fed_.db_path(), open);
+    EXPECT_TRUE(e.ok()) << e.status().ToString();
+    ImportReport r;
+    if (!e.ok()) return r;
+    ImportOptions o;
+    o.dry_run = dry_run;
+    o.full = facilities;
+    const std::string path = fed_.dir().Write(name, csv);
+    Status s = facilities ? (*e)->ImportFacilities(path, o, &r)
+                          : (*e)->ImportKbo(path, "", o, &r);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return r;
+  };
+  auto same = [](const ImportReport& a, const ImportReport& b) {
+    ASSERT_EQ(a.impact.size(), b.impact.size());
+    for (size_t i = 0; i < a.impact.size(); ++i) {
+      EXPECT_EQ(a.impact[i].application, b.impact[i].application);
+      EXPECT_EQ(a.impact[i].lose, b.impact[i].lose) << a.impact[i].application;
+      EXPECT_EQ(a.impact[i].gain, b.impact[i].gain) << a.impact[i].application;
+      EXPECT_EQ(a.impact[i].losing, b.impact[i].losing);
+      EXPECT_EQ(a.impact[i].gaining, b.impact[i].gaining);
+    }
+  };
+
+  ImportReport service = Kbo(stop, /*dry_run=*/true);
+  EXPECT_EQ(ImpactOn(service, "ama-wvg").lose, 0u);  // still via kOcmw
+  EXPECT_EQ(ImpactOn(service, "vipa").losing, std::vector<std::string>{kUser2});
+  same(one_shot("stop.csv", stop, /*dry_run=*/true, false), service);
+  // The real import, on the one-shot engine: the same report, and done.
+  const uint64_t revision = engine().revision();
+  ImportReport real = one_shot("stop.csv", stop, /*dry_run=*/false, false);
+  same(real, service);
+  EXPECT_EQ(real.revision, revision + 1);
+  ASSERT_TRUE(engine().Refresh().ok());
+  EXPECT_FALSE(fed_.Allowed(kUser2, "vipa"));
+  EXPECT_TRUE(fed_.Allowed(kUser2));
+
+  // Active again, then a facility closed by a whole-registry file: the
+  // person with no other way loses it, on both engines alike.
+  const std::string back = EnterpriseCsvWith("0428.759.497", "AC");
+  service = Kbo(back, /*dry_run=*/true);
+  EXPECT_EQ(ImpactOn(service, "vipa").gain, 1u);
+  same(one_shot("back.csv", back, /*dry_run=*/false, false), service);
+  ASSERT_TRUE(engine().Refresh().ok());
+  EXPECT_TRUE(fed_.Allowed(kUser2, "vipa"));
+  ImportOptions o;
+  o.full = true;
+  o.dry_run = true;
+  service = ImportReport();
+  const std::string closing = FacilitiesWithout(kHcoOcmw);
+  ASSERT_TRUE(
+      engine()
+          .ImportFacilities(fed_.dir().Write("f.csv", closing), o, &service)
+          .ok());
+  EXPECT_EQ(ImpactOn(service, "ama-wvg").losing,
+            std::vector<std::string>{kUser1});  // kUser2 keeps kWzc's
+  same(one_shot("f.csv", closing, /*dry_run=*/true, true), service);
 }
 
 TEST_F(ImpactTest, ARejectedDryRunRecordsNoRefusal) {

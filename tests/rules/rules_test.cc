@@ -377,17 +377,6 @@ class RulesTest : public ::testing::Test {
 // HTB and TB and a removed co-TB), its refusals (each audited), a revoke,
 // and the same answers after a reopen, on SQLite and on PostgreSQL
 // (support/pg_cluster.h).
-// The database of the test's store, made before the fixture's federation
-// (a base constructed first).
-struct StoreOfTheParam {
-  StoreOfTheParam() {
-    db = StoreDatabase(::testing::WithParamInterface<StoreKind>::GetParam(),
-                       dir, &why);
-  }
-  TempDir dir;
-  std::string db, why;
-};
-
 class RulesOnEachStoreTest : private StoreOfTheParam,
                              public RulesTest,
                              public ::testing::WithParamInterface<StoreKind> {

@@ -245,6 +245,20 @@ class PerStoreTest : public ::testing::TestWithParam<StoreKind> {
   std::unique_ptr<TestFederation> fed_;
 };
 
+// The database of a parameterised test's store, for a fixture that makes
+// its federation in its constructor: a private base constructed before
+// the fixture (`class F : private StoreOfTheParam, public Fixture, public
+// ::testing::WithParamInterface<StoreKind>`); SetUp then calls
+// TOEGANG_SKIP_WITHOUT_STORE(db, why).
+struct StoreOfTheParam {
+  StoreOfTheParam() {
+    db = StoreDatabase(::testing::WithParamInterface<StoreKind>::GetParam(),
+                       dir, &why);
+  }
+  TempDir dir;
+  std::string db, why;
+};
+
 inline const auto kBothStores =
     ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres);
 

@@ -58,6 +58,7 @@
 #include "engine/settings.h"
 #include "engine/snapshot_keeper.h"
 #include "engine/stop_signal.h"
+#include "import/import_impact.h"
 #include "model/catalogue.h"
 #include "model/text_forms.h"
 #include "rules/cards.h"
@@ -666,14 +667,52 @@ class EngineImpl : public Engine {
     return follower_.CatchUp();
   }
 
-  // Importer::Locked.
+  // Importer::Locked. The impact is computed on the model as it is (the
+  // writer's instance, caught up first), which is loaded again after a
+  // commit.
   Status ImportLocked(const Importer::Body& body) {
     std::lock_guard<std::mutex> writer(write_mu_);
+    if (settings_.lazy && !snapshot_.model_ready()) {
+      return ImportToPartLocked(body);
+    }
     Status fresh = CatchUpLocked();
     if (!fresh.ok()) return fresh;
-    Result<bool> changed = body(*store_, model_.writer().graph);
+    Result<bool> changed = body(
+        *store_,
+        [&](const RegistryDelta& delta) -> Result<std::vector<AccessImpact>> {
+          return ComputeImpact(model_.writer().graph, delta);
+        });
     if (!changed.ok()) return changed.status();
     return *changed ? model_.Load(*store_, nullptr) : Status::Ok();
+  }
+
+  // An import in a one-shot engine without a model: the impact reads only
+  // the part of the federation the import changed, inside the import's
+  // transaction (import_impact.h: a part of DeltaScope to find who holds a
+  // right there, then one of ImpactScope that holds all their rights), and
+  // nothing is loaded after the commit. The index snapshot is behind the
+  // database from then on, as after ApplyToPartLocked.
+  // REQUIRES: write_mu_ held; lazy, no model.
+  Status ImportToPartLocked(const Importer::Body& body) {
+    Result<bool> changed = body(
+        *store_,
+        [&](const RegistryDelta& delta) -> Result<std::vector<AccessImpact>> {
+          Result<ModelPtr> changed_part =
+              LoadPartModel(*store_, &catalogue_, DeltaScope(delta));
+          if (!changed_part.ok()) return changed_part.status();
+          Result<ModelPtr> part = LoadPartModel(
+              *store_, &catalogue_, ImpactScope((*changed_part)->graph, delta));
+          if (!part.ok()) return part.status();
+          return ComputeImpact((*part)->graph, delta);
+        });
+    if (!changed.ok()) return changed.status();
+    if (!*changed) return Status::Ok();
+    committed_ = true;
+    snapshot_.Outdated();
+    Result<uint64_t> stored = store_->CurrentRevision();
+    if (!stored.ok()) return stored.status();
+    model_.set_published_revision(*stored);
+    return Status::Ok();
   }
 
   // The background thread: loads the model when opening started from a

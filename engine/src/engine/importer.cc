@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "import/extract_source.h"
-#include "import/import_impact.h"
 #include "import/import_rows.h"
 #include "model/text_forms.h"
 #include "toegang/error_codes.h"
@@ -547,8 +546,7 @@ Status Importer::RunImport(std::string_view action,
                            const std::function<Status(ImportSession&)>& fill) {
   *report = ImportReport();
   report->dry_run = options.dry_run;
-  return locked_([&](Store& store,
-                     const DelegationGraph& current) -> Result<bool> {
+  return locked_([&](Store& store, const ImpactFn& impact) -> Result<bool> {
     Result<std::unique_ptr<ImportSession>> begun = store.BeginImport();
     if (!begun.ok()) return begun.status();
     std::unique_ptr<ImportSession> session = std::move(begun).value();
@@ -580,10 +578,11 @@ Status Importer::RunImport(std::string_view action,
     }
     report->changes = session->changes();
     const RegistryChanges& rc = report->changes;
-    // Who loses or gains access, on the model as it is now (the writer's
-    // instance, caught up by Locked): the same for a dry run and the real
+    // Who loses or gains access: the same for a dry run and the real
     // import.
-    report->impact = ComputeImpact(current, session->delta());
+    Result<std::vector<AccessImpact>> computed = impact(session->delta());
+    if (!computed.ok()) return computed.status();
+    report->impact = std::move(computed).value();
     if (options.dry_run) {
       session.reset();  // roll back: nothing written
       return false;

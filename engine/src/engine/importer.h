@@ -19,9 +19,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "base/csv_reader.h"
-#include "graph/delegation_graph.h"
 #include "import/import_rows.h"  // Fields
 #include "store/store.h"
 #include "toegang/engine.h"
@@ -30,14 +30,17 @@ namespace toegang {
 
 class Importer {
  public:
-  // The part of an import that writes: runs with the store and the model
-  // as it is now (caught up with the database); returns whether it
-  // committed a change (the engine then loads the model again).
-  using Body =
-      std::function<Result<bool>(Store& store, const DelegationGraph& current)>;
-  // Runs body under the engine's writer lock, the model caught up first
-  // (a failed catch-up is returned as is, body not run); loads the model
-  // again when body committed a change.
+  // Who loses or gains access by an import's registry delta
+  // (import_impact.h), on the federation as it was before the import:
+  // given by the engine, called inside the import's transaction.
+  using ImpactFn = std::function<Result<std::vector<AccessImpact>>(
+      const RegistryDelta& delta)>;
+  // The part of an import that writes: runs with the store and the means
+  // to compute the impact; returns whether it committed a change.
+  using Body = std::function<Result<bool>(Store& store, const ImpactFn&)>;
+  // Runs body under the engine's writer lock (a failed catch-up of a
+  // loaded model is returned as is, body not run), and brings what the
+  // engine holds up to the commit when body committed a change.
   using Locked = std::function<Status(const Body& body)>;
 
   explicit Importer(Locked locked) : locked_(std::move(locked)) {}

@@ -11,20 +11,67 @@
 namespace toegang {
 namespace {
 
-struct FacilityNow {
+// A facility's registry state: status and organizer.
+struct FacilityState {
   bool active = false;
   uint64_t kbo = 0;
 };
 
+// A row's state before the import's first change of it and after its
+// last.
+template <typename T>
+struct BeforeAfter {
+  T before, after;
+};
+
+// Persons holding a right at a subafdeling of an enterprise or at a
+// facility the delta changed, sorted by INSZ so that the first listed are
+// the same on every engine.
+std::vector<Vertex> AffectedPersons(const DelegationGraph& g,
+                                    const RegistryDelta& delta) {
+  std::vector<Vertex> subs;
+  for (const RegistryDelta::Enterprise& changed : delta.enterprises) {
+    const Vertex e = g.FindEnterprise(changed.kbo);
+    if (e == kNoVertex) continue;
+    for (Vertex d : g.Targets(e, LinkKind::kDomain)) {
+      for (Vertex s : g.Targets(d, LinkKind::kSubafdeling)) subs.push_back(s);
+    }
+  }
+  for (const RegistryDelta::Facility& changed : delta.facilities) {
+    const Vertex f = g.FindFacility(changed.hco);
+    if (f == kNoVertex) continue;
+    for (Vertex s : g.SubafdelingenAt(f)) subs.push_back(s);
+  }
+  std::sort(subs.begin(), subs.end());
+  subs.erase(std::unique(subs.begin(), subs.end()), subs.end());
+  std::vector<Vertex> persons;
+  for (Vertex s : subs) {
+    for (Vertex p : g.Sources(s, LinkKind::kRight)) persons.push_back(p);
+  }
+  std::sort(persons.begin(), persons.end(), [&](Vertex a, Vertex b) {
+    return g.person(a).insz < g.person(b).insz;
+  });
+  persons.erase(std::unique(persons.begin(), persons.end()), persons.end());
+  return persons;
+}
+
 class Impact {
  public:
-  Impact(const DelegationGraph& g, const RegistryDelta& delta) : g_(g) {
-    // The last change of a row is what it is now.
+  Impact(const DelegationGraph& g, const RegistryDelta& delta)
+      : g_(g), delta_(delta) {
     for (const RegistryDelta::Enterprise& e : delta.enterprises) {
-      enterprise_now_[e.kbo] = e.active;
+      auto it =
+          enterprises_.try_emplace(e.kbo, BeforeAfter<bool>{e.was_active, {}})
+              .first;
+      it->second.after = e.active;
     }
     for (const RegistryDelta::Facility& f : delta.facilities) {
-      facility_now_[f.hco] = FacilityNow{f.active, f.kbo};
+      auto it = facilities_
+                    .try_emplace(f.hco,
+                                 BeforeAfter<FacilityState>{
+                                     {f.was_active, f.was_kbo}, {}})
+                    .first;
+      it->second.after = FacilityState{f.active, f.kbo};
     }
   }
 
@@ -34,7 +81,7 @@ class Impact {
     for (size_t a = 0; a < out.size(); ++a) {
       out[a].application = cat.application(static_cast<AppId>(a)).code;
     }
-    for (Vertex p : AffectedPersons()) {
+    for (Vertex p : AffectedPersons(g_, delta_)) {
       const uint64_t before = Usable(p, false);
       const uint64_t after = Usable(p, true);
       if (before == after) continue;
@@ -59,38 +106,10 @@ class Impact {
   }
 
  private:
-  // Persons holding a right at a subafdeling whose enterprise or facility
-  // changed, sorted by INSZ so that the first listed are the same on
-  // every engine.
-  std::vector<Vertex> AffectedPersons() const {
-    std::vector<Vertex> subs;
-    for (const auto& [kbo, active] : enterprise_now_) {
-      const Vertex e = g_.FindEnterprise(kbo);
-      if (e == kNoVertex) continue;
-      for (Vertex d : g_.Targets(e, LinkKind::kDomain)) {
-        for (Vertex s : g_.Targets(d, LinkKind::kSubafdeling)) {
-          subs.push_back(s);
-        }
-      }
-    }
-    for (const auto& [hco, now] : facility_now_) {
-      const Vertex f = g_.FindFacility(hco);
-      if (f == kNoVertex) continue;
-      for (Vertex s : g_.SubafdelingenAt(f)) subs.push_back(s);
-    }
-    std::vector<Vertex> persons;
-    for (Vertex s : subs) {
-      for (Vertex p : g_.Sources(s, LinkKind::kRight)) persons.push_back(p);
-    }
-    std::sort(persons.begin(), persons.end(), [&](Vertex a, Vertex b) {
-      return g_.person(a).insz < g_.person(b).insz;
-    });
-    persons.erase(std::unique(persons.begin(), persons.end()), persons.end());
-    return persons;
-  }
-
   // The applications subafdeling s grants (conditions 1-5), as the
-  // registries are (after = false) or would be with the delta.
+  // registries were before the import (after = false) or are after it: a
+  // row the import changed as the delta says, any other as the graph
+  // holds it (the same before and after).
   uint64_t Grants(Vertex s, bool after) const {
     const SubafdelingData& sd = g_.subafdeling(s);
     if (sd.removed) return 0;
@@ -98,21 +117,20 @@ class Impact {
     const EnterpriseData& e = g_.enterprise(d.enterprise);
     bool enterprise_active = e.active;
     const FacilityData& f = g_.facility(sd.facility);
-    bool facility_active = f.active;
-    uint64_t organizer =
-        f.enterprise == kNoVertex ? 0 : g_.enterprise(f.enterprise).kbo;
-    if (after) {
-      auto en = enterprise_now_.find(e.kbo);
-      if (en != enterprise_now_.end()) enterprise_active = en->second;
-      auto fn = facility_now_.find(f.hco);
-      if (fn != facility_now_.end()) {
-        facility_active = fn->second.active;
-        organizer = fn->second.kbo;
-      }
+    FacilityState facility{f.active, f.enterprise == kNoVertex
+                                         ? 0
+                                         : g_.enterprise(f.enterprise).kbo};
+    auto en = enterprises_.find(e.kbo);
+    if (en != enterprises_.end()) {
+      enterprise_active = after ? en->second.after : en->second.before;
+    }
+    auto fn = facilities_.find(f.hco);
+    if (fn != facilities_.end()) {
+      facility = after ? fn->second.after : fn->second.before;
     }
     if (!enterprise_active || e.htb == kNoVertex ||
-        !g_.CapacityActive(d.enterprise, d.capacity) || !facility_active ||
-        organizer != e.kbo) {
+        !g_.CapacityActive(d.enterprise, d.capacity) || !facility.active ||
+        facility.kbo != e.kbo) {
       return 0;
     }
     return sd.authorizations;
@@ -132,8 +150,9 @@ class Impact {
   }
 
   const DelegationGraph& g_;
-  std::unordered_map<uint64_t, bool> enterprise_now_;
-  std::unordered_map<std::string, FacilityNow> facility_now_;
+  const RegistryDelta& delta_;
+  std::unordered_map<uint64_t, BeforeAfter<bool>> enterprises_;
+  std::unordered_map<std::string, BeforeAfter<FacilityState>> facilities_;
 };
 
 }  // namespace
@@ -141,6 +160,36 @@ class Impact {
 std::vector<AccessImpact> ComputeImpact(const DelegationGraph& graph,
                                         const RegistryDelta& delta) {
   return Impact(graph, delta).Run();
+}
+
+LoadScope DeltaScope(const RegistryDelta& delta) {
+  LoadScope scope;
+  for (const RegistryDelta::Enterprise& e : delta.enterprises) {
+    scope.enterprises.push_back(e.kbo);
+  }
+  for (const RegistryDelta::Facility& f : delta.facilities) {
+    scope.facilities.push_back(f.hco);
+    scope.enterprises.push_back(f.kbo);
+    scope.enterprises.push_back(f.was_kbo);
+  }
+  std::sort(scope.enterprises.begin(), scope.enterprises.end());
+  scope.enterprises.erase(
+      std::unique(scope.enterprises.begin(), scope.enterprises.end()),
+      scope.enterprises.end());
+  std::sort(scope.facilities.begin(), scope.facilities.end());
+  scope.facilities.erase(
+      std::unique(scope.facilities.begin(), scope.facilities.end()),
+      scope.facilities.end());
+  return scope;
+}
+
+LoadScope ImpactScope(const DelegationGraph& graph,
+                      const RegistryDelta& delta) {
+  LoadScope scope = DeltaScope(delta);
+  for (Vertex p : AffectedPersons(graph, delta)) {
+    scope.right_holders.push_back(graph.person(p).insz);
+  }
+  return scope;
 }
 
 }  // namespace toegang

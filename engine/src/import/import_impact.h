@@ -9,6 +9,14 @@
 // applications they may use are computed from the graph as it is and as it
 // would be with the registry delta applied; the graph is not changed.
 //
+// The graph may be the whole model as it was before the import, or a part
+// of the federation (Store::LoadPart) read inside the import's
+// transaction: the delta says what each changed row was and is, and the
+// rest is the same on both sides. A part must hold ImpactScope, which a
+// one-shot engine finds in two steps: a part of DeltaScope shows who holds
+// a right there; a part of ImpactScope also holds every other right of
+// those persons, with what decides whether it grants.
+//
 // Thread safety: reads the graph; the caller keeps it from changing.
 #ifndef TOEGANG_IMPORT_IMPACT_H_
 #define TOEGANG_IMPORT_IMPACT_H_
@@ -24,6 +32,15 @@ namespace toegang {
 // One entry per application of the graph's catalogue, in catalogue order.
 std::vector<AccessImpact> ComputeImpact(const DelegationGraph& graph,
                                         const RegistryDelta& delta);
+
+// The enterprises and facilities the delta changed (a moved facility's old
+// and new organizer too).
+LoadScope DeltaScope(const RegistryDelta& delta);
+
+// DeltaScope, and as right holders (LoadScope) the persons holding a right
+// at a subafdeling of what it names, found in graph (a part of DeltaScope,
+// or the whole model).
+LoadScope ImpactScope(const DelegationGraph& graph, const RegistryDelta& delta);
 
 }  // namespace toegang
 

@@ -11,7 +11,7 @@ namespace toegang {
 ImportAuditRow ImportLedger::Enterprise(const std::string& kbo, bool active,
                                         const std::string& reason) {
   ++(active ? changes_.enterprises_reactivated : changes_.enterprises_stopped);
-  delta_.enterprises.push_back({FromDigits(kbo).value_or(0), active});
+  delta_.enterprises.push_back({FromDigits(kbo).value_or(0), active, !active});
   return {"import.enterprise", kbo,
           nlohmann::json{{"kbo", kbo},
                          {"active", active},
@@ -51,7 +51,8 @@ ImportAuditRow ImportLedger::FacilityUnlisted(const std::string& hco,
                                               const std::string& kbo,
                                               const std::string& source) {
   ++changes_.facilities_closed;
-  delta_.facilities.push_back({hco, false, FromDigits(kbo).value_or(0)});
+  const uint64_t organizer = FromDigits(kbo).value_or(0);
+  delta_.facilities.push_back({hco, false, organizer, true, organizer});
   return {"import.facility", kbo,
           nlohmann::json{{"hco", hco},
                          {"kbo", kbo},
@@ -96,7 +97,8 @@ std::vector<ImportAuditRow> ImportLedger::Facility(const FacilityRow& row,
     ++(row.active ? changes_.facilities_reopened : changes_.facilities_closed);
   }
   if (was_active != row.active || old_kbo != kbo) {
-    delta_.facilities.push_back({row.hco.str(), row.active, row.kbo.value()});
+    delta_.facilities.push_back({row.hco.str(), row.active, row.kbo.value(),
+                                 was_active, FromDigits(old_kbo).value_or(0)});
   }
   rows.push_back(
       {"import.facility", kbo,

@@ -202,11 +202,12 @@ class PgWriteLock : public WriteLock {
 // ---------------------------------------------------------------------
 // An import's statements (registry_import.h) in one locked transaction.
 // Session-level temporary tables hold what the rows list and the names
-// offered.
+// offered. *held tells the store that its loads read inside this
+// transaction while the tables live (the impact's part).
 class PgImportTables : public ImportTables {
  public:
-  PgImportTables(PgConnection& db, std::string where)
-      : db_(db), where_(std::move(where)), tx_(db) {
+  PgImportTables(PgConnection& db, std::string where, bool* held)
+      : db_(db), where_(std::move(where)), tx_(db), held_(held) {
     db_.Run(
         "CREATE TEMP TABLE IF NOT EXISTS import_name (kbo TEXT PRIMARY KEY, "
         "rank BIGINT NOT NULL, name TEXT NOT NULL);"
@@ -441,6 +442,7 @@ class PgImportTables : public ImportTables {
   PgConnection& db_;
   const std::string where_;
   LockedTransaction tx_;
+  HeldFlag held_;
 };
 
 // ---------------------------------------------------------------------
@@ -1147,7 +1149,7 @@ Result<std::unique_ptr<ImportSession>> PgStore::BeginImport() {
   if (read_only_) return ReadOnlyRefusal("an import");
   try {
     return std::unique_ptr<ImportSession>(std::make_unique<RegistryImport>(
-        std::make_unique<PgImportTables>(*db_, where_), key_));
+        std::make_unique<PgImportTables>(*db_, where_, &write_held_), key_));
   } catch (const PgError& e) {
     return FromPg(e, where_, "starting the import");
   }

@@ -30,6 +30,22 @@ namespace toegang {
 // what the rows list empty.
 class ImportTables {
  public:
+  // Sets a store's "write transaction open" flag while it lives, so that
+  // the store's loads during the import (the impact's part of the
+  // federation) read inside the import's transaction instead of opening
+  // one of their own. An ImportTables member declared after the
+  // transaction: the flag drops before the transaction rolls back.
+  class HeldFlag {
+   public:
+    explicit HeldFlag(bool* flag) : flag_(flag) { *flag_ = true; }
+    ~HeldFlag() { *flag_ = false; }
+    HeldFlag(const HeldFlag&) = delete;
+    HeldFlag& operator=(const HeldFlag&) = delete;
+
+   private:
+    bool* flag_;
+  };
+
   struct Enterprise {
     bool active = false;
     std::string juridical_form, start_date;

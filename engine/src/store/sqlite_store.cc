@@ -15,6 +15,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
+#include <string>
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
@@ -268,11 +270,15 @@ class SqliteWriteLock : public WriteLock {
 class SqliteImportTables : public ImportTables {
  public:
   // Takes the write lock (IMMEDIATE) before the session reads the
-  // revision, so no other writer can commit the same number.
-  SqliteImportTables(SQLite::Database& db, StatementCache& statements)
+  // revision, so no other writer can commit the same number; *held says
+  // so to the store while the tables live, so that a load during the
+  // import (the impact's part) reads inside this transaction.
+  SqliteImportTables(SQLite::Database& db, StatementCache& statements,
+                     bool* held)
       : db_(db),
         statements_(statements),
-        tx_(db, SQLite::TransactionBehavior::IMMEDIATE) {
+        tx_(db, SQLite::TransactionBehavior::IMMEDIATE),
+        held_(held) {
     db_.exec(
         "CREATE TEMP TABLE IF NOT EXISTS import_name (kbo TEXT PRIMARY KEY, "
         "rank INTEGER NOT NULL, name TEXT NOT NULL);"
@@ -513,6 +519,7 @@ class SqliteImportTables : public ImportTables {
   SQLite::Database& db_;
   StatementCache& statements_;  // the store's
   SQLite::Transaction tx_;
+  HeldFlag held_;
 };
 
 // RevisionWatch on its own read-only connection.
@@ -806,7 +813,6 @@ Result<uint64_t> SqliteStore::LoadPart(const LoadScope& scope, LoadSink* sink) {
     for (uint64_t p : scope.persons) inszs.push_back(InszDigits(p));
     for (const std::string& h : scope.facilities) hcos.push_back(h);
     PartFilter part;
-    part.persons = inszs.dump();
     nlohmann::json full = nlohmann::json::array();
     {
       SQLite::Statement q(
@@ -830,24 +836,53 @@ Result<uint64_t> SqliteStore::LoadPart(const LoadScope& scope, LoadSink* sink) {
           "UNION SELECT kbo FROM subafdeling WHERE hco IN (SELECT value FROM "
           "json_each(:hcos))");
       q.bind(":kbos", kbos.dump());
-      q.bind(":inszs", part.persons);
+      q.bind(":inszs", inszs.dump());
       q.bind(":hcos", hcos.dump());
       while (q.executeStep()) full.push_back(q.getColumn(0).getString());
     }
     part.full = full.dump();
+    std::set<std::string> reach(full.begin(), full.end());
+    if (!scope.right_holders.empty()) {
+      // The right holders' subafdelingen outside the full enterprises, and
+      // those subafdelingen's enterprises (row, HTB, capacities).
+      nlohmann::json holders = nlohmann::json::array();
+      for (uint64_t p : scope.right_holders) {
+        holders.push_back(InszDigits(p));
+        inszs.push_back(InszDigits(p));
+      }
+      part.holders = holders.dump();
+      nlohmann::json lsub = nlohmann::json::array();
+      std::set<std::string> lkbo;
+      SQLite::Statement q(
+          *db_,
+          "SELECT DISTINCT u.subafdeling, s.kbo FROM user u JOIN subafdeling s "
+          "ON s.id = u.subafdeling WHERE u.insz IN (SELECT value FROM "
+          "json_each(:holders)) AND s.kbo NOT IN (SELECT value FROM "
+          "json_each(:full))");
+      q.bind(":holders", part.holders);
+      q.bind(":full", part.full);
+      while (q.executeStep()) {
+        lsub.push_back(q.getColumn(0).getInt64());
+        lkbo.insert(q.getColumn(1).getString());
+      }
+      part.lsub = lsub.dump();
+      part.lkbo = nlohmann::json(lkbo).dump();
+      reach.insert(lkbo.begin(), lkbo.end());
+    }
+    part.persons = inszs.dump();
     {
       // Enterprises that organize a facility a subafdeling of the part is
       // at: their row and their facilities, so that the facility is what
       // the full load makes of it.
-      nlohmann::json reach = full;
       SQLite::Statement q(
           *db_,
           "SELECT DISTINCT f.kbo FROM subafdeling s JOIN facility f ON f.hco "
-          "= s.hco WHERE s.kbo IN (SELECT value FROM json_each(:full)) AND "
-          "f.kbo NOT IN (SELECT value FROM json_each(:full))");
+          "= s.hco WHERE s.kbo IN (SELECT value FROM json_each(:full)) OR "
+          "s.id IN (SELECT value FROM json_each(:lsub))");
       q.bind(":full", part.full);
-      while (q.executeStep()) reach.push_back(q.getColumn(0).getString());
-      part.reach = reach.dump();
+      q.bind(":lsub", part.lsub);
+      while (q.executeStep()) reach.insert(q.getColumn(0).getString());
+      part.reach = nlohmann::json(reach).dump();
     }
     Result<uint64_t> revision = LoadRows(sink, &part);
     if (revision.ok() && tx) tx->commit();
@@ -884,6 +919,11 @@ Result<uint64_t> SqliteStore::LoadRows(LoadSink* sink, const PartFilter* part) {
         if (text.find(":persons") != text.npos) {
           q.bind(":persons", part->persons);
         }
+        if (text.find(":holders") != text.npos) {
+          q.bind(":holders", part->holders);
+        }
+        if (text.find(":lsub") != text.npos) q.bind(":lsub", part->lsub);
+        if (text.find(":lkbo") != text.npos) q.bind(":lkbo", part->lkbo);
       }
       return q;
     };
@@ -1015,7 +1055,8 @@ Result<uint64_t> SqliteStore::LoadRows(LoadSink* sink, const PartFilter* part) {
     SQLite::Statement htbs =
         step("SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb",
              "SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb "
-             "WHERE kbo IN (SELECT value FROM json_each(:full))");
+             "WHERE kbo IN (SELECT value FROM json_each(:full) UNION ALL "
+             "SELECT value FROM json_each(:lkbo))");
     while (htbs.executeStep()) {
       Op op;
       op.kind = Action::kAppointHtb;
@@ -1030,7 +1071,7 @@ Result<uint64_t> SqliteStore::LoadRows(LoadSink* sink, const PartFilter* part) {
         "active_capacity",
         "SELECT kbo, capacity, by_insz, revision, at FROM "
         "active_capacity WHERE kbo IN (SELECT value FROM "
-        "json_each(:full))");
+        "json_each(:full) UNION ALL SELECT value FROM json_each(:lkbo))");
     while (caps.executeStep()) {
       Op op;
       op.kind = Action::kActivateCapacity;
@@ -1058,7 +1099,9 @@ Result<uint64_t> SqliteStore::LoadRows(LoadSink* sink, const PartFilter* part) {
         "revision, at FROM subafdeling ORDER BY id",
         "SELECT id, kbo, capacity, subdivision, hco, email, by_insz, "
         "revision, at FROM subafdeling WHERE kbo IN (SELECT value FROM "
-        "json_each(:full)) ORDER BY id");
+        "json_each(:full)) UNION ALL SELECT id, kbo, capacity, subdivision, "
+        "hco, email, by_insz, revision, at FROM subafdeling WHERE id IN "
+        "(SELECT value FROM json_each(:lsub)) ORDER BY id");
     std::unordered_map<int64_t, uint64_t> subafdeling_kbo;
     while (subs.executeStep()) {
       Op op;
@@ -1103,7 +1146,8 @@ Result<uint64_t> SqliteStore::LoadRows(LoadSink* sink, const PartFilter* part) {
                 "SELECT subafdeling, application, by_insz, revision, at FROM "
                 "authorization WHERE subafdeling IN (SELECT id FROM "
                 "subafdeling WHERE kbo IN (SELECT value FROM "
-                "json_each(:full)))"),
+                "json_each(:full)) UNION ALL SELECT value FROM "
+                "json_each(:lsub))"),
            Action::kAuthorize, false, true, false);
     replay(step("SELECT subafdeling, insz, by_insz, revision, at FROM "
                 "subafdeling_manager",
@@ -1115,14 +1159,23 @@ Result<uint64_t> SqliteStore::LoadRows(LoadSink* sink, const PartFilter* part) {
     replay(step("SELECT subafdeling, insz, by_insz, revision, at FROM user",
                 "SELECT subafdeling, insz, by_insz, revision, at FROM user "
                 "WHERE subafdeling IN (SELECT id FROM subafdeling WHERE kbo "
-                "IN (SELECT value FROM json_each(:full)))"),
+                "IN (SELECT value FROM json_each(:full))) UNION ALL SELECT "
+                "subafdeling, insz, by_insz, revision, at FROM user WHERE "
+                "insz IN (SELECT value FROM json_each(:holders)) AND "
+                "+subafdeling IN (SELECT value FROM json_each(:lsub)) ORDER "
+                "BY subafdeling"),
            Action::kAddUser, true, false, true);
     replay(step("SELECT subafdeling, insz, application, by_insz, revision, at "
                 "FROM user_right",
                 "SELECT subafdeling, insz, application, by_insz, revision, at "
                 "FROM user_right WHERE subafdeling IN (SELECT id FROM "
                 "subafdeling WHERE kbo IN (SELECT value FROM "
-                "json_each(:full)))"),
+                "json_each(:full))) UNION ALL SELECT r.subafdeling, r.insz, "
+                "r.application, r.by_insz, r.revision, r.at FROM user u JOIN "
+                "user_right r ON r.subafdeling = u.subafdeling AND r.insz = "
+                "u.insz WHERE u.insz IN (SELECT value FROM "
+                "json_each(:holders)) AND +u.subafdeling IN (SELECT value FROM "
+                "json_each(:lsub)) ORDER BY 1"),
            Action::kGrantRight, true, true, true);
     if (tx) tx->commit();
     return revision;
@@ -1462,7 +1515,8 @@ Result<std::unique_ptr<ImportSession>> SqliteStore::BeginImport() {
   if (read_only_) return ReadOnlyRefusal("an import");
   try {
     return std::unique_ptr<ImportSession>(std::make_unique<RegistryImport>(
-        std::make_unique<SqliteImportTables>(*db_, *statements_), key_));
+        std::make_unique<SqliteImportTables>(*db_, *statements_, &write_held_),
+        key_));
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "starting the import");
   } catch (const std::runtime_error& e) {

@@ -90,8 +90,13 @@ class SqliteStore : public Store {
   // digits. full: the enterprises loaded with all their rows; reach: those
   // and the enterprises loaded with their facilities only; persons: the
   // persons named.
+  // JSON arrays bound to the part's statements: the enterprises with all
+  // their rows (full), those with their row and facilities (reach), the
+  // persons; and for the right holders (store.h): their INSZ (holders),
+  // the subafdelingen they are users at (lsub) and those subafdelingen's
+  // enterprises (lkbo).
   struct PartFilter {
-    std::string full, reach, persons;
+    std::string full, reach, persons, holders = "[]", lsub = "[]", lkbo = "[]";
   };
   // Load's steps, over the whole tables (part null) or a part's rows.
   Result<uint64_t> LoadRows(LoadSink* sink, const PartFilter* part);

@@ -55,16 +55,23 @@ class WriteLock {
 
 // What an import changed that can change an access decision (SPEC 4.5
 // conditions 1 and 4), for the impact report: enterprises whose status
-// changed, facilities whose status or organizer changed, as they are now.
+// changed, facilities whose status or organizer changed, each change as it
+// was before it and as it is after, in the order they were made. With both
+// sides here, the impact needs from the graph only what imports do not
+// change, so it may read a graph taken before the import or inside its
+// transaction.
 struct RegistryDelta {
   struct Enterprise {
     uint64_t kbo = 0;
     bool active = false;
+    bool was_active = false;
   };
   struct Facility {
     std::string hco;
     bool active = false;
     uint64_t kbo = 0;  // organizer
+    bool was_active = false;
+    uint64_t was_kbo = 0;
   };
   std::vector<Enterprise> enterprises;
   std::vector<Facility> facilities;
@@ -185,11 +192,13 @@ class CommitListener {
 };
 
 // What a one-shot call names (Store::LoadPart): enterprises by KBO
-// number, persons by INSZ number, facilities by canonical HCO number.
+// number, persons by INSZ number, facilities by canonical HCO number, and
+// persons wanted for their rights only (an import's impact).
 struct LoadScope {
   std::vector<uint64_t> enterprises;
   std::vector<uint64_t> persons;
   std::vector<std::string> facilities;
+  std::vector<uint64_t> right_holders;
 };
 
 class Store {
@@ -214,7 +223,13 @@ class Store {
   //  - with their row and facilities only: the organizers of the
   //    facilities those enterprises' subafdelingen are at;
   //  - the persons named and every person those rows name, as subject or
-  //    as maker.
+  //    as maker;
+  //  - for each right holder: their user and right rows, and what decides
+  //    whether those grant (SPEC 4.5 conditions 1-5): each subafdeling
+  //    they are a user at with its authorizations, its enterprise's row,
+  //    HTB and activated capacities, its facility and that facility's
+  //    organizer; not the other rows of those enterprises (the import's
+  //    impact asks only what each holder may use).
   // The default loads everything: a part may hold more than it needs.
   virtual Result<uint64_t> LoadPart(const LoadScope& scope, LoadSink* sink) {
     (void)scope;
