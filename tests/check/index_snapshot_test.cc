@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -347,6 +348,19 @@ std::string Generated(const TempDir& dir, uint64_t seed = 5) {
   return o.out_path;
 }
 
+// The one-shot engines of these tests load the whole graph at the first
+// call that needs it (TOEGANG_ONE_SHOT_LOAD=whole, engine/settings.h), the
+// mode whose life cycle writes the snapshot at close: by default a
+// one-shot engine reads parts and writes none (one_shot_part_test.cc).
+class WholeModelOneShot : public ::testing::Test {
+ protected:
+  void SetUp() override { ::setenv("TOEGANG_ONE_SHOT_LOAD", "whole", 1); }
+  void TearDown() override { ::unsetenv("TOEGANG_ONE_SHOT_LOAD"); }
+};
+class IndexSnapshotEngineTest : public WholeModelOneShot {};
+class IndexSnapshotBindingTest : public WholeModelOneShot {};
+class IndexSnapshotPathTest : public WholeModelOneShot {};
+
 std::unique_ptr<Engine> OpenEngine(const std::string& path, bool snapshot,
                                    bool one_shot = true) {
   OpenOptions o;
@@ -427,7 +441,7 @@ std::optional<Question> RevokeOneRight(Engine& writer, const std::string& db) {
   return std::nullopt;
 }
 
-TEST(IndexSnapshotEngineTest, ChecksFromTheSnapshotEqualTheLoadedModel) {
+TEST_F(IndexSnapshotEngineTest, ChecksFromTheSnapshotEqualTheLoadedModel) {
   TempDir dir;
   const std::string db = Generated(dir);
   const std::string snapshot = IndexSnapshotPath(db);
@@ -459,7 +473,7 @@ TEST(IndexSnapshotEngineTest, ChecksFromTheSnapshotEqualTheLoadedModel) {
   EXPECT_EQ(Ask(*fast, questions[0]), Ask(*reference, questions[0]));
 }
 
-TEST(IndexSnapshotEngineTest, AStaleSnapshotIsNotUsedAndIsReplacedAtClose) {
+TEST_F(IndexSnapshotEngineTest, AStaleSnapshotIsNotUsedAndIsReplacedAtClose) {
   TempDir dir;
   const std::string db = Generated(dir);
   { auto first = OpenEngine(db, true); }
@@ -503,8 +517,8 @@ TEST(IndexSnapshotEngineTest, AStaleSnapshotIsNotUsedAndIsReplacedAtClose) {
   EXPECT_EQ(Ask(*again, revoked), Ask(*reference, revoked));
 }
 
-TEST(IndexSnapshotEngineTest,
-     ASnapshotOfAnotherDatabaseAtTheSameRevisionIsRefused) {
+TEST_F(IndexSnapshotEngineTest,
+       ASnapshotOfAnotherDatabaseAtTheSameRevisionIsRefused) {
   // Two databases generated with different seeds, renumbered to the same
   // revision: their ids tell them apart.
   TempDir a_dir, b_dir;
@@ -535,7 +549,7 @@ TEST(IndexSnapshotEngineTest,
   EXPECT_EQ(ReadSnapshotStamp(IndexSnapshotPath(a))->revision, e->revision());
 }
 
-TEST(IndexSnapshotEngineTest, ADamagedSnapshotIsIgnoredAndRewritten) {
+TEST_F(IndexSnapshotEngineTest, ADamagedSnapshotIsIgnoredAndRewritten) {
   TempDir dir;
   const std::string db = Generated(dir);
   { auto first = OpenEngine(db, true); }
@@ -570,7 +584,7 @@ TEST(IndexSnapshotEngineTest, ADamagedSnapshotIsIgnoredAndRewritten) {
   EXPECT_TRUE(rewritten);
 }
 
-TEST(IndexSnapshotEngineTest, ARunningServiceRewritesAStaleSnapshotOnceIdle) {
+TEST_F(IndexSnapshotEngineTest, ARunningServiceRewritesAStaleSnapshotOnceIdle) {
   TempDir dir;
   const std::string db = Generated(dir);
   const std::string path = IndexSnapshotPath(db);
@@ -636,7 +650,7 @@ TEST(IndexSnapshotEngineTest, ARunningServiceRewritesAStaleSnapshotOnceIdle) {
   }
 }
 
-TEST(IndexSnapshotEngineTest, AnInMemoryDatabaseLeavesNoFilesBehind) {
+TEST_F(IndexSnapshotEngineTest, AnInMemoryDatabaseLeavesNoFilesBehind) {
   TempDir dir;
   struct InDirectory {  // the working directory, back at the end
     std::filesystem::path was = std::filesystem::current_path();
@@ -676,14 +690,14 @@ TEST(IndexSnapshotEngineTest, AnInMemoryDatabaseLeavesNoFilesBehind) {
       << std::filesystem::directory_iterator(dir.path())->path();
 }
 
-TEST(IndexSnapshotEngineTest, SwitchedOffNothingIsReadOrWritten) {
+TEST_F(IndexSnapshotEngineTest, SwitchedOffNothingIsReadOrWritten) {
   TempDir dir;
   const std::string db = Generated(dir);
   { auto e = OpenEngine(db, false); }
   EXPECT_FALSE(std::filesystem::exists(IndexSnapshotPath(db)));
 }
 
-TEST(IndexSnapshotEngineTest, ChecksFailClosedWhenTheLoadBehindItFails) {
+TEST_F(IndexSnapshotEngineTest, ChecksFailClosedWhenTheLoadBehindItFails) {
   // A service start answers checks from the snapshot while the graph
   // loads. When that load fails (here a table it reads is gone; the change
   // log, and so the snapshot's stamp, is untouched) the snapshot would go
@@ -724,7 +738,7 @@ TEST(IndexSnapshotEngineTest, ChecksFailClosedWhenTheLoadBehindItFails) {
   EXPECT_EQ(unknown_app.status().code(), code::kUnknownApplication);
 }
 
-TEST(IndexSnapshotEngineTest, ChecksAnswerThroughTheHandOverToTheModel) {
+TEST_F(IndexSnapshotEngineTest, ChecksAnswerThroughTheHandOverToTheModel) {
   // A service start: checks run from the snapshot while the graph loads in
   // the background; readers hammering Check across the hand-over always
   // get the reference answer, and a write afterwards works.
@@ -767,8 +781,8 @@ TEST(IndexSnapshotEngineTest, ChecksAnswerThroughTheHandOverToTheModel) {
   EXPECT_TRUE(problems->empty());
 }
 
-TEST(IndexSnapshotEngineTest,
-     ACommitDuringTheLoadIsNeverAnsweredFromTheSnapshot) {
+TEST_F(IndexSnapshotEngineTest,
+       ACommitDuringTheLoadIsNeverAnsweredFromTheSnapshot) {
   // A service starts from its snapshot, and its graph load is held (the
   // test's gate); meanwhile another engine (the CLI) revokes a right the
   // snapshot still holds. Within the follow interval the service stops
@@ -852,8 +866,8 @@ TEST(IndexSnapshotEngineTest,
   EXPECT_EQ(service.revision(), writer->revision());
 }
 
-TEST(IndexSnapshotEngineTest,
-     AnUnchangedDatabaseKeepsAnsweringFromTheSnapshot) {
+TEST_F(IndexSnapshotEngineTest,
+       AnUnchangedDatabaseKeepsAnsweringFromTheSnapshot) {
   // The watch refuses nothing while nobody commits.
   TempDir dir;
   const std::string db = Generated(dir);
@@ -990,7 +1004,7 @@ bool AllowedIn(const std::string& db, const char* insz) {
   return d.ok() && d->allowed;
 }
 
-TEST(IndexSnapshotBindingTest, ACopysSnapshotNeverDecidesForTheOtherCopy) {
+TEST_F(IndexSnapshotBindingTest, ACopysSnapshotNeverDecidesForTheOtherCopy) {
   TwoCopies copies;
   if (::testing::Test::HasFailure()) return;
   // A's truth, and A's snapshot (written when a full load closes).
@@ -1030,7 +1044,7 @@ TEST(IndexSnapshotBindingTest, ACopysSnapshotNeverDecidesForTheOtherCopy) {
   EXPECT_TRUE(AllowedIn(copies.a, kUser1));
 }
 
-TEST(IndexSnapshotBindingTest, AMigratedDatabaseGetsAnIdOfItsOwn) {
+TEST_F(IndexSnapshotBindingTest, AMigratedDatabaseGetsAnIdOfItsOwn) {
   // Two files made apart get different ids; a copy shares its original's
   // until one of them commits, after which their chains differ.
   TempDir dir;
@@ -1065,7 +1079,8 @@ TEST(IndexSnapshotBindingTest, AMigratedDatabaseGetsAnIdOfItsOwn) {
 
 // --- a snapshot path that is not a regular file ---------------------------
 
-TEST(IndexSnapshotPathTest, AFifoOrADirectoryNamedLikeTheSnapshotNeverBlocks) {
+TEST_F(IndexSnapshotPathTest,
+       AFifoOrADirectoryNamedLikeTheSnapshotNeverBlocks) {
   TestFederation fed;
   fed.BuildOcmwChain();
   fed.Close();

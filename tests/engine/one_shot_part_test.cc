@@ -11,7 +11,6 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <cctype>
@@ -302,10 +301,7 @@ std::string Outcome(const Result<CommitInfo>& r) {
 
 class OneShotPartTest : public ::testing::Test {
  protected:
-  // Reading parts is opt-in (engine/settings.h); the engines of these
-  // tests are opened between SetUp and TearDown.
   void SetUp() override {
-    ::setenv("TOEGANG_ONE_SHOT_LOAD", "parts", 1);
     GenerateOptions o;
     o.persons = kPersons;
     o.seed = kSeed;
@@ -319,7 +315,6 @@ class OneShotPartTest : public ::testing::Test {
     ASSERT_GT(cast_.kbos.size(), 12u);
     ASSERT_GT(cast_.hcos.size(), 12u);
   }
-  void TearDown() override { ::unsetenv("TOEGANG_ONE_SHOT_LOAD"); }
   std::string a() const { return dir_.File("a.db"); }
   std::string b() const { return dir_.File("b.db"); }
 

@@ -52,10 +52,11 @@ Result<Settings> Settings::Resolve(const std::string& path,
   Settings s;
   s.path = Anchored(path);
   s.lazy = options.mode == OpenMode::kOneShot;
-  // TOEGANG_ONE_SHOT_LOAD=parts: calls read parts of the federation (see
-  // settings.h); otherwise the whole graph at the first call that reads it.
+  // Calls read parts of the federation (see settings.h), unless the
+  // environment variable TOEGANG_ONE_SHOT_LOAD is "whole": then the whole
+  // graph at the first call that reads it, as before parts existed.
   const char* load = std::getenv("TOEGANG_ONE_SHOT_LOAD");
-  s.parts = s.lazy && load != nullptr && std::string_view(load) == "parts";
+  s.parts = s.lazy && !(load != nullptr && std::string_view(load) == "whole");
   s.follow_interval = options.follow_interval;
   s.snapshots = options.index_snapshot && IsFilePath(s.path);
   if (s.snapshots && !s.lazy)

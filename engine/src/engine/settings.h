@@ -26,12 +26,11 @@ struct Settings {
   // the second model instance only when the first write does; nothing is
   // compacted and no background thread runs.
   bool lazy = false;
-  // lazy and the environment variable TOEGANG_ONE_SHOT_LOAD is "parts":
-  // until a call loads the whole graph, calls read parts of the federation
-  // (engine/part_model.h), and the index snapshot is looked at only for a
-  // check. Opt-in for now: a one-shot engine that reads parts writes no
-  // index snapshot, which tests of the snapshot's life cycle still expect
-  // of it (docs/architecture.md, "One-shot commands").
+  // lazy, unless the environment variable TOEGANG_ONE_SHOT_LOAD is
+  // "whole": until a call loads the whole graph, calls read parts of the
+  // federation (engine/part_model.h), the index snapshot is looked at only
+  // for a check, and none is written unless a call loaded the whole graph
+  // (docs/architecture.md, "One-shot commands").
   bool parts = false;
   // Above zero only in OpenMode::kFollower: how often the background
   // thread catches up with other processes' commits.

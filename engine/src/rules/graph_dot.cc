@@ -1,24 +1,29 @@
 // graph(kbo): one enterprise's delegation graph as GraphViz DOT.
 //
-// The enterprise's part of the federation is picked out with a vertex
-// filter over the one model (boost::filtered_graph: the filter keeps the
-// enterprise, its WVs and HTB, its domains with their TB and co-TBs, its
-// facilities, its subafdelingen with their managers and users) and written
-// with boost::write_graphviz and property writers that label and colour
-// each vertex and edge. Persons appear by name and masked INSZ only. What
-// stops access is red: a stopped enterprise or one without HTB, a closed
-// facility, a subafdeling whose capacity is inactive or that carries no
-// application, and a right its subafdeling no longer grants.
+// The enterprise's part of the federation (the enterprise, its WVs and
+// HTB, its domains with their TB and co-TBs, its facilities, its
+// subafdelingen with their managers and users) is copied into a small
+// graph of its own in a canonical order (by kind, then KBO, INSZ, HCO,
+// domain or subafdeling id), so that the text is the same whatever order
+// the model holds its vertices in (a full load, a part, a model changed
+// since), and written with boost::write_graphviz and property writers
+// that label and colour each vertex and edge. Persons appear by name and masked
+// INSZ only. What stops access is red: a stopped enterprise or one without HTB,
+// a closed facility, a subafdeling whose capacity is inactive or that carries
+// no application, and a right its subafdeling no longer grants.
 #include "rules/graph_dot.h"
 
 #include <fmt/format.h>
 
-#include <boost/graph/filtered_graph.hpp>
+#include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphviz.hpp>
 #include <mutex>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "model/text_forms.h"
@@ -105,28 +110,103 @@ class EnterpriseVertices {
   }
 
   bool operator()(Vertex v) const { return v < keep_.size() && keep_[v]; }
+  // Each kept vertex once, in the order they were found.
+  const std::vector<Vertex>& kept() const { return kept_; }
 
  private:
   void Keep(Vertex v) {
-    if (v != kNoVertex && v < keep_.size()) keep_[v] = true;
+    if (v != kNoVertex && v < keep_.size() && !keep_[v]) {
+      keep_[v] = true;
+      kept_.push_back(v);
+    }
   }
 
   std::vector<bool> keep_;
+  std::vector<Vertex> kept_;
 };
 
-// filtered_graph copies its predicates; they share the one vertex set.
-struct InEnterprise {
-  const EnterpriseVertices* set = nullptr;
-  bool operator()(Vertex v) const { return (*set)(v); }
+// Where a vertex goes in the picture: by kind, then by what names it.
+std::tuple<int, uint64_t, std::string> CanonicalKey(const DelegationGraph& g,
+                                                    Vertex v) {
+  switch (g.graph()[v].kind) {
+    case NodeKind::kEnterprise:
+      return {0, g.enterprise(v).kbo, {}};
+    case NodeKind::kPerson:
+      return {1, g.person(v).insz, {}};
+    case NodeKind::kFacility:
+      return {2, 0, g.facility(v).hco};
+    case NodeKind::kDomain: {
+      const DomainData& d = g.domain(v);
+      return {3, (uint64_t{d.capacity} << 32) | d.subdivision,
+              g.enterprise(d.enterprise).name};
+    }
+    case NodeKind::kSubafdeling:
+      return {4, static_cast<uint64_t>(g.subafdeling(v).id), {}};
+  }
+  return {5, v, {}};
+}
+
+// The enterprise's part, copied in canonical order: each vertex holds the
+// model's vertex, each edge the model's link and target.
+struct PictureVertex {
+  Vertex model = kNoVertex;
 };
-using EnterpriseView =
-    boost::filtered_graph<Graph, boost::keep_all, InEnterprise>;
+struct PictureEdge {
+  Link link;
+  Vertex model_target = kNoVertex;
+};
+// bidirectionalS keeps the edges in one list, in the order added, which
+// write_graphviz then follows.
+using Picture =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
+                          PictureVertex, PictureEdge>;
+
+Picture CanonicalPicture(const DelegationGraph& graph,
+                         const EnterpriseVertices& keep) {
+  std::vector<Vertex> order = keep.kept();
+  std::sort(order.begin(), order.end(), [&](Vertex a, Vertex b) {
+    return CanonicalKey(graph, a) < CanonicalKey(graph, b);
+  });
+  Picture picture(order.size());
+  std::unordered_map<Vertex, size_t> index;
+  for (size_t i = 0; i < order.size(); ++i) {
+    picture[i].model = order[i];
+    index[order[i]] = i;
+  }
+  struct Found {
+    size_t source, target;
+    LinkKind kind;
+    AppId app;
+    Link link;
+  };
+  std::vector<Found> found;
+  const Graph& g = graph.graph();
+  for (size_t i = 0; i < order.size(); ++i) {
+    for (auto [it, end] = out_edges(order[i], g); it != end; ++it) {
+      const Vertex t = target(*it, g);
+      if (!keep(t)) continue;
+      const Link& l = g[*it];
+      found.push_back({i, index.at(t), l.kind, l.app, l});
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+    return std::tie(a.source, a.target, a.kind, a.app) <
+           std::tie(b.source, b.target, b.kind, b.app);
+  });
+  for (const Found& f : found) {
+    boost::add_edge(f.source, f.target,
+                    PictureEdge{f.link, picture[f.target].model}, picture);
+  }
+  return picture;
+}
 
 class VertexWriter {
  public:
-  explicit VertexWriter(const DelegationGraph& g) : g_(g) {}
+  VertexWriter(const DelegationGraph& g, const Picture& picture)
+      : g_(g), picture_(picture) {}
 
-  void operator()(std::ostream& out, Vertex v) const {
+  void operator()(std::ostream& out, size_t at) const {
+    const Vertex v = picture_[at].model;
     const Catalogue& cat = g_.catalogue();
     std::vector<std::string> lines;
     std::string shape = "box";
@@ -197,14 +277,16 @@ class VertexWriter {
 
  private:
   const DelegationGraph& g_;
+  const Picture& picture_;
 };
 
 class EdgeWriter {
  public:
-  explicit EdgeWriter(const DelegationGraph& g) : g_(g) {}
+  EdgeWriter(const DelegationGraph& g, const Picture& picture)
+      : g_(g), picture_(picture) {}
 
-  void operator()(std::ostream& out, Edge e) const {
-    const Link& l = g_.graph()[e];
+  void operator()(std::ostream& out, Picture::edge_descriptor e) const {
+    const Link& l = picture_[e].link;
     std::string label;
     bool broken = false;
     const char* style = "solid";
@@ -247,7 +329,7 @@ class EdgeWriter {
         break;
       case LinkKind::kRight:
         label = "right: " + g_.catalogue().application(l.app).code;
-        broken = !Grants(g_, target(e, g_.graph()), l.app);
+        broken = !Grants(g_, picture_[e].model_target, l.app);
         break;
     }
     out << "[label=" << Quoted({label}) << ", style=" << style
@@ -256,6 +338,7 @@ class EdgeWriter {
 
  private:
   const DelegationGraph& g_;
+  const Picture& picture_;
 };
 
 class GraphWriter {
@@ -281,8 +364,8 @@ class GraphWriter {
 }  // namespace
 
 std::string EnterpriseDot(const DelegationGraph& graph, Vertex enterprise) {
-  const EnterpriseVertices keep(graph, enterprise);
-  EnterpriseView view(graph.graph(), boost::keep_all(), InEnterprise{&keep});
+  const Picture picture =
+      CanonicalPicture(graph, EnterpriseVertices(graph, enterprise));
   std::ostringstream out;
   // write_graphviz quotes every vertex id through one function-local
   // static Boost.Xpressive regex, which is not documented as safe to match
@@ -290,9 +373,9 @@ std::string EnterpriseDot(const DelegationGraph& graph, Vertex enterprise) {
   // turns (check and the other queries are not affected).
   static std::mutex writing;
   std::lock_guard<std::mutex> lock(writing);
-  boost::write_graphviz(out, view, VertexWriter(graph), EdgeWriter(graph),
-                        GraphWriter(graph, enterprise),
-                        boost::typed_identity_property_map<Vertex>());
+  boost::write_graphviz(out, picture, VertexWriter(graph, picture),
+                        EdgeWriter(graph, picture),
+                        GraphWriter(graph, enterprise));
   return out.str();
 }
 
