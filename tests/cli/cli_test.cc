@@ -154,6 +154,29 @@ TEST_F(CliTest, InitCreatesA0600DatabaseAndImportsTheRegistries) {
   EXPECT_NE(verify.out.find("ok"), std::string::npos);
 }
 
+// stats counts in the database without loading the graph (a one-shot
+// command at national scale); --graph loads it and adds its figures,
+// with the same counts.
+TEST_F(CliTest, StatsCountsWithoutTheGraphAndGraphLoadsIt) {
+  InitAndImport();
+  const json counts = Json({"stats"});
+  EXPECT_EQ(counts["graph_loaded"], false);
+  EXPECT_FALSE(counts.contains("graph_vertices"));
+  const json full = Json({"stats", "--graph"});
+  EXPECT_EQ(full["graph_loaded"], true);
+  EXPECT_GT(full["graph_vertices"].get<uint64_t>(), 0u);
+  EXPECT_GT(full["graph_edges"].get<uint64_t>(), 0u);
+  for (const char* k :
+       {"revision", "enterprises", "active_enterprises", "persons",
+        "facilities", "htbs", "users", "rights", "audit_rows"}) {
+    EXPECT_EQ(counts[k], full[k]) << k;
+  }
+  const CliRun text = Run({"stats"});
+  EXPECT_EQ(text.exit, 0) << Describe(text);
+  EXPECT_NE(text.out.find("toegang stats --graph"), std::string::npos)
+      << text.out;
+}
+
 TEST_F(CliTest, ImportSkipInvalidExitsZeroOnABadFileAndTwoWithout) {
   Json({"init"});
   const std::string bad = Data("bad/persons.csv");

@@ -111,7 +111,7 @@ int RunToegang(int argc, char** argv);
 
 // Command entry points (each returns the process exit code) and their
 // options; command_table.cc names them in the one table of commands.
-CommandOptions NoCommandOptions();  // init, verify, stats
+CommandOptions NoCommandOptions();  // init, verify
 int RunInit(const Context& ctx);    // import_commands.cc
 CommandOptions ImportCommandOptions(const std::string& what);
 int RunImport(const Context& ctx, const std::string& what);
@@ -122,6 +122,7 @@ int RunCheck(const Context& ctx);
 CommandOptions AuditCommandOptions(bool changes_only);
 int RunAudit(const Context& ctx, bool changes_only);
 int RunVerify(const Context& ctx);
+CommandOptions StatsCommandOptions();
 int RunStats(const Context& ctx);
 CommandOptions ExplainCommandOptions();  // explain_command.cc
 int RunExplain(const Context& ctx);

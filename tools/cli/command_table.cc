@@ -169,9 +169,9 @@ std::vector<Command> BuildTable() {
                .run = RunVerify});
   t.push_back({.name = "stats",
                .section = kQueries,
-               .summary = "counts of the federation and of the graph",
-               .options = NoCommandOptions,
-               .examples = {"toegang --json stats"},
+               .summary = "counts of the federation (and of the graph)",
+               .options = StatsCommandOptions,
+               .examples = {"toegang --json stats", "toegang stats --graph"},
                .run = RunStats});
   t.push_back(
       {.name = "generate",

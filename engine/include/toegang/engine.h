@@ -319,6 +319,11 @@ struct Stats {
   size_t users = 0;
   size_t rights = 0;
   size_t audit_rows = 0;
+  // False when a one-shot engine that reads parts (OpenMode::kOneShot)
+  // answered without the whole graph: the counts above are the store's,
+  // the graph and memory figures below are 0. Refresh() first loads the
+  // whole graph, and then GetStats gives them.
+  bool graph_loaded = true;
   size_t graph_vertices = 0, graph_edges = 0;
   // How the graph holds its edges (link_graph.h): in the compact base built
   // when the model was loaded or last compacted (less those removed

@@ -398,8 +398,13 @@ class EngineImpl : public Engine {
 
   Result<Stats> GetStats() const override {
     std::lock_guard<std::mutex> writer(write_mu_);
-    Status ready = LoadedLocked();
-    if (!ready.ok()) return ready;
+    // A one-shot engine reading parts counts in the store only: the graph
+    // figures would cost the whole graph's load.
+    const bool counts_only = settings_.parts && !snapshot_.model_ready();
+    if (!counts_only) {
+      Status ready = LoadedLocked();
+      if (!ready.ok()) return ready;
+    }
     Result<StoreCounts> c = store_->Counts();
     if (!c.ok()) return c.status();
     Stats s;
@@ -413,6 +418,13 @@ class EngineImpl : public Engine {
     s.users = c->users;
     s.rights = c->rights;
     s.audit_rows = c->audit_rows;
+    if (counts_only) {
+      Result<uint64_t> stored = store_->CurrentRevision();
+      if (!stored.ok()) return stored.status();
+      s.revision = *stored;
+      s.graph_loaded = false;
+      return s;
+    }
     const Model& model = model_.writer();
     s.revision = model.revision;
     s.graph_vertices = num_vertices(model.graph.graph());
