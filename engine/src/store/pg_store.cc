@@ -9,13 +9,13 @@
 #include <cstring>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include "base/time_util.h"
 #include "model/text_forms.h"
 #include "store/change_log.h"
 #include "store/history_chain.h"
+#include "store/load_replay.h"
 #include "store/migrations.h"
 #include "store/pg_connection.h"
 #include "store/pg_schema.h"
@@ -158,6 +158,62 @@ void ForEachRow(PgConnection& db, std::string_view sql, Fn fn) {
   }
   db.Run("CLOSE toegang_rows");
 }
+
+// A load step's statement (load_replay.h): PostgreSQL loads whole tables.
+std::string_view LoadStepSql(LoadStep step) {
+  switch (step) {
+    case LoadStep::kEnterprises:
+      return "SELECT kbo, name, active, juridical_form, start_date FROM "
+             "enterprise";
+    case LoadStep::kPersons:
+      return "SELECT insz, name FROM person";
+    case LoadStep::kFunctions:
+      return "SELECT kbo, insz, role FROM function";
+    case LoadStep::kEndedFunctions:
+      return "SELECT kbo, insz FROM function_ended WHERE role = "
+             "'legal_representative'";
+    case LoadStep::kFacilities:
+      return "SELECT hco, name, type_code, kbo, active FROM facility";
+    case LoadStep::kHtbs:
+      return "SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb";
+    case LoadStep::kActiveCapacities:
+      return "SELECT kbo, capacity, by_insz, revision, at FROM active_capacity";
+    case LoadStep::kDomainManagers:
+      return "SELECT kbo, capacity, subdivision, insz, role, by_insz, "
+             "revision, at FROM domain_manager";
+    case LoadStep::kSubafdelingen:
+      return "SELECT id, kbo, capacity, subdivision, hco, email, by_insz, "
+             "revision, at FROM subafdeling ORDER BY id";
+    case LoadStep::kAuthorizations:
+      return "SELECT subafdeling, application, by_insz, revision, at FROM "
+             "\"authorization\"";
+    case LoadStep::kSubafdelingManagers:
+      return "SELECT subafdeling, insz, by_insz, revision, at FROM "
+             "subafdeling_manager";
+    case LoadStep::kUsers:
+      return "SELECT subafdeling, insz, by_insz, revision, at FROM \"user\" "
+             "ORDER BY subafdeling";
+    case LoadStep::kUserRights:
+      return "SELECT subafdeling, insz, application, by_insz, revision, at "
+             "FROM user_right ORDER BY subafdeling";
+  }
+  return "";  // not reached: every step is a case above
+}
+
+// The row of a fetched batch that a load step is at.
+class PgLoadRow final : public LoadRow {
+ public:
+  void At(const PgResult& r, int row) {
+    r_ = &r;
+    row_ = row;
+  }
+  std::string_view Text(int col) const override { return r_->text(row_, col); }
+  int64_t Integer(int col) const override { return r_->i64(row_, col); }
+
+ private:
+  const PgResult* r_ = nullptr;
+  int row_ = 0;
+};
 
 AuditRecord ReadAuditRow(const PgResult& r, int i) {
   AuditRecord a;
@@ -752,7 +808,6 @@ Result<uint64_t> PgStore::Load(LoadSink* sink) {
       tx.emplace(*db_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     }
     const uint64_t revision = StoredMark(*db_).revision;
-    const Catalogue& cat = sink->catalogue();
     PgResult counts = db_->Exec(
         "SELECT (SELECT count(*) FROM person), (SELECT count(*) FROM "
         "enterprise), (SELECT count(*) FROM facility), (SELECT count(*) FROM "
@@ -760,145 +815,13 @@ Result<uint64_t> PgStore::Load(LoadSink* sink) {
         {});
     sink->Reserve(counts.u64(0, 0), counts.u64(0, 1), counts.u64(0, 2),
                   counts.u64(0, 3));
-    auto digits = [](const PgResult& r, int i, int col) {
-      return FromDigits(r.text(i, col)).value_or(0);
-    };
-    ForEachRow(*db_,
-               "SELECT kbo, name, active, juridical_form, start_date FROM "
-               "enterprise",
-               [&](const PgResult& r, int i) {
-                 sink->Enterprise(digits(r, i, 0), r.text(i, 1),
-                                  r.i64(i, 2) != 0, r.text(i, 3), r.text(i, 4));
-               });
-    ForEachRow(*db_, "SELECT insz, name FROM person",
-               [&](const PgResult& r, int i) {
-                 sink->Person(digits(r, i, 0), r.text(i, 1));
-               });
-    ForEachRow(*db_, "SELECT kbo, insz, role FROM function",
-               [&](const PgResult& r, int i) {
-                 sink->Function(digits(r, i, 0), digits(r, i, 1),
-                                r.text(i, 2) == "employee"
-                                    ? FunctionRole::kEmployee
-                                    : FunctionRole::kLegalRepresentative);
-               });
-    {
-      std::vector<std::pair<uint64_t, uint64_t>> ended;
-      ForEachRow(*db_,
-                 "SELECT kbo, insz FROM function_ended WHERE role = "
-                 "'legal_representative'",
-                 [&](const PgResult& r, int i) {
-                   ended.emplace_back(digits(r, i, 0), digits(r, i, 1));
-                 });
-      sink->EndedLegalRepresentatives(std::move(ended));
-    }
-    ForEachRow(*db_, "SELECT hco, name, type_code, kbo, active FROM facility",
-               [&](const PgResult& r, int i) {
-                 sink->Facility(r.str(i, 0), r.str(i, 1), r.str(i, 2),
-                                digits(r, i, 3), r.i64(i, 4) != 0);
-               });
-
-    // The delegation state replays as ops, through the same code path as
-    // live mutations.
-    auto prov = [&](const PgResult& r, int i, int col) {
-      return Provenance{digits(r, i, col), r.u64(i, col + 1),
-                        ParseUtc(r.text(i, col + 2))};
-    };
-    auto find_cap = [&](std::string_view code) {
-      Result<CapacityId> c = cat.FindCapacity(code);
-      return c.ok() ? *c : CapacityId{0};
-    };
-    auto find_sub = [&](std::string_view code, CapacityId c) {
-      Result<SubdivisionId> s = cat.FindSubdivision(code, c);
-      return s.ok() ? *s : SubdivisionId{0};
-    };
-    auto find_app = [&](std::string_view code) {
-      Result<AppId> a = cat.FindApplication(code);
-      return a.ok() ? *a : AppId{0};
-    };
-    ForEachRow(*db_,
-               "SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb",
-               [&](const PgResult& r, int i) {
-                 Op op;
-                 op.kind = Action::kAppointHtb;
-                 op.kbo = digits(r, i, 0);
-                 op.insz = digits(r, i, 1);
-                 op.email = r.text(i, 2);
-                 op.phone = r.text(i, 3);
-                 sink->Apply(op, prov(r, i, 4));
-               });
-    ForEachRow(*db_,
-               "SELECT kbo, capacity, by_insz, revision, at FROM "
-               "active_capacity",
-               [&](const PgResult& r, int i) {
-                 Op op;
-                 op.kind = Action::kActivateCapacity;
-                 op.kbo = digits(r, i, 0);
-                 op.capacity = find_cap(r.text(i, 1));
-                 sink->Apply(op, prov(r, i, 2));
-               });
-    ForEachRow(*db_,
-               "SELECT kbo, capacity, subdivision, insz, role, by_insz, "
-               "revision, at FROM domain_manager",
-               [&](const PgResult& r, int i) {
-                 Op op;
-                 op.kind =
-                     r.text(i, 4) == "tb" ? Action::kSetTb : Action::kAddCoTb;
-                 op.kbo = digits(r, i, 0);
-                 op.capacity = find_cap(r.text(i, 1));
-                 op.subdivision = find_sub(r.text(i, 2), op.capacity);
-                 op.insz = digits(r, i, 3);
-                 sink->Apply(op, prov(r, i, 5));
-               });
-    std::unordered_map<int64_t, uint64_t> subafdeling_kbo;
-    ForEachRow(*db_,
-               "SELECT id, kbo, capacity, subdivision, hco, email, by_insz, "
-               "revision, at FROM subafdeling ORDER BY id",
-               [&](const PgResult& r, int i) {
-                 Op op;
-                 op.kind = Action::kCreateSubafdeling;
-                 op.subafdeling = r.i64(i, 0);
-                 op.kbo = digits(r, i, 1);
-                 op.capacity = find_cap(r.text(i, 2));
-                 op.subdivision = find_sub(r.text(i, 3), op.capacity);
-                 op.hco = r.text(i, 4);
-                 op.email = r.text(i, 5);
-                 subafdeling_kbo[op.subafdeling] = op.kbo;
-                 sink->Apply(op, prov(r, i, 6));
-               });
-    // Users and rights come grouped by subafdeling (load_sink.h, step 8).
-    auto replay = [&](std::string_view sql, Action kind, bool has_insz,
-                      bool has_app, bool staged) {
-      Op op;
-      op.kind = kind;
-      ForEachRow(*db_, sql, [&](const PgResult& r, int i) {
-        op.subafdeling = r.i64(i, 0);
-        op.kbo = subafdeling_kbo[op.subafdeling];
-        int col = 1;
-        if (has_insz) op.insz = digits(r, i, col++);
-        if (has_app) op.app = find_app(r.text(i, col++));
-        if (staged) {
-          sink->ApplyStaged(op, prov(r, i, col));
-        } else {
-          sink->Apply(op, prov(r, i, col));
-        }
+    ReplayLoad(sink, [&](LoadStep step, const LoadRowFn& row_fn) {
+      PgLoadRow row;
+      ForEachRow(*db_, LoadStepSql(step), [&](const PgResult& r, int i) {
+        row.At(r, i);
+        row_fn(row);
       });
-    };
-    replay(
-        "SELECT subafdeling, application, by_insz, revision, at FROM "
-        "\"authorization\"",
-        Action::kAuthorize, false, true, false);
-    replay(
-        "SELECT subafdeling, insz, by_insz, revision, at FROM "
-        "subafdeling_manager",
-        Action::kAddManager, true, false, false);
-    replay(
-        "SELECT subafdeling, insz, by_insz, revision, at FROM \"user\" ORDER "
-        "BY subafdeling",
-        Action::kAddUser, true, false, true);
-    replay(
-        "SELECT subafdeling, insz, application, by_insz, revision, at FROM "
-        "user_right ORDER BY subafdeling",
-        Action::kGrantRight, true, true, true);
+    });
     if (tx) tx->Commit();
     return revision;
   } catch (const PgError& e) {

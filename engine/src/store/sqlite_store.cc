@@ -19,13 +19,13 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <unordered_map>
 
 #include "base/keyed_hash.h"
 #include "base/time_util.h"
 #include "model/text_forms.h"
 #include "store/change_log.h"
 #include "store/history_chain.h"
+#include "store/load_replay.h"
 #include "store/migrations.h"
 #include "store/registry_import.h"
 #include "store/statement_cache.h"
@@ -34,17 +34,155 @@
 namespace toegang {
 namespace {
 
-// A text column of the current row, without copying it. Valid until the
-// statement steps or resets.
-std::string_view Text(const SQLite::Statement& q, int col) {
-  const SQLite::Column c = q.getColumn(col);
-  const char* text = c.getText();  // before getBytes, as SQLite asks
-  return {text, static_cast<size_t>(c.getBytes())};
+// A load step's statement (load_replay.h) over the whole tables, and over
+// a part's rows (SqliteStore::PartFilter's arrays, bound by name).
+struct StepSql {
+  const char* whole;
+  const char* of_part;
+};
+StepSql LoadStepSql(LoadStep step) {
+  switch (step) {
+    case LoadStep::kEnterprises:
+      return {
+          "SELECT kbo, name, active, juridical_form, start_date FROM "
+          "enterprise",
+          "SELECT kbo, name, active, juridical_form, start_date FROM "
+          "enterprise WHERE kbo IN (SELECT value FROM json_each(:reach))"};
+    case LoadStep::kPersons:
+      // A part's persons: the named ones and everyone its rows name, as
+      // subject or as maker (explanations name the makers).
+      return {
+          "SELECT insz, name FROM person",
+          "SELECT insz, name FROM person WHERE insz IN (SELECT value FROM "
+          "json_each(:persons) "
+          "UNION SELECT insz FROM function WHERE kbo IN (SELECT value FROM "
+          "json_each(:full)) "
+          "UNION SELECT insz FROM htb WHERE kbo IN (SELECT value FROM "
+          "json_each(:full)) "
+          "UNION SELECT by_insz FROM htb WHERE kbo IN (SELECT value FROM "
+          "json_each(:full)) "
+          "UNION SELECT by_insz FROM active_capacity WHERE kbo IN (SELECT "
+          "value FROM json_each(:full)) "
+          "UNION SELECT insz FROM domain_manager WHERE kbo IN (SELECT value "
+          "FROM json_each(:full)) "
+          "UNION SELECT by_insz FROM domain_manager WHERE kbo IN (SELECT value "
+          "FROM json_each(:full)) "
+          "UNION SELECT by_insz FROM subafdeling WHERE kbo IN (SELECT value "
+          "FROM json_each(:full)) "
+          "UNION SELECT a.by_insz FROM authorization a JOIN subafdeling s ON "
+          "s.id = a.subafdeling WHERE s.kbo IN (SELECT value FROM "
+          "json_each(:full)) "
+          "UNION SELECT m.insz FROM subafdeling_manager m JOIN subafdeling s "
+          "ON s.id = m.subafdeling WHERE s.kbo IN (SELECT value FROM "
+          "json_each(:full)) "
+          "UNION SELECT m.by_insz FROM subafdeling_manager m JOIN subafdeling "
+          "s ON s.id = m.subafdeling WHERE s.kbo IN (SELECT value FROM "
+          "json_each(:full)) "
+          "UNION SELECT u.insz FROM user u JOIN subafdeling s ON s.id = "
+          "u.subafdeling WHERE s.kbo IN (SELECT value FROM json_each(:full)) "
+          "UNION SELECT u.by_insz FROM user u JOIN subafdeling s ON s.id = "
+          "u.subafdeling WHERE s.kbo IN (SELECT value FROM json_each(:full)) "
+          "UNION SELECT r.by_insz FROM user_right r JOIN subafdeling s ON s.id "
+          "= r.subafdeling WHERE s.kbo IN (SELECT value FROM "
+          "json_each(:full)))"};
+    case LoadStep::kFunctions:
+      return {"SELECT kbo, insz, role FROM function",
+              "SELECT kbo, insz, role FROM function WHERE kbo IN (SELECT value "
+              "FROM json_each(:full))"};
+    case LoadStep::kEndedFunctions:
+      return {
+          "SELECT kbo, insz FROM function_ended WHERE role = "
+          "'legal_representative'",
+          "SELECT kbo, insz FROM function_ended WHERE role = "
+          "'legal_representative' AND kbo IN (SELECT value FROM "
+          "json_each(:full))"};
+    case LoadStep::kFacilities:
+      return {"SELECT hco, name, type_code, kbo, active FROM facility",
+              "SELECT hco, name, type_code, kbo, active FROM facility WHERE "
+              "kbo IN (SELECT value FROM json_each(:reach))"};
+    case LoadStep::kHtbs:
+      return {"SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb",
+              "SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb "
+              "WHERE kbo IN (SELECT value FROM json_each(:full) UNION ALL "
+              "SELECT value FROM json_each(:lkbo))"};
+    case LoadStep::kActiveCapacities:
+      return {
+          "SELECT kbo, capacity, by_insz, revision, at FROM active_capacity",
+          "SELECT kbo, capacity, by_insz, revision, at FROM active_capacity "
+          "WHERE kbo IN (SELECT value FROM json_each(:full) UNION ALL SELECT "
+          "value FROM json_each(:lkbo))"};
+    case LoadStep::kDomainManagers:
+      return {
+          "SELECT kbo, capacity, subdivision, insz, role, by_insz, revision, "
+          "at FROM domain_manager",
+          "SELECT kbo, capacity, subdivision, insz, role, by_insz, revision, "
+          "at FROM domain_manager WHERE kbo IN (SELECT value FROM "
+          "json_each(:full))"};
+    case LoadStep::kSubafdelingen:
+      return {
+          "SELECT id, kbo, capacity, subdivision, hco, email, by_insz, "
+          "revision, at FROM subafdeling ORDER BY id",
+          "SELECT id, kbo, capacity, subdivision, hco, email, by_insz, "
+          "revision, at FROM subafdeling WHERE kbo IN (SELECT value FROM "
+          "json_each(:full)) UNION ALL SELECT id, kbo, capacity, subdivision, "
+          "hco, email, by_insz, revision, at FROM subafdeling WHERE id IN "
+          "(SELECT value FROM json_each(:lsub)) ORDER BY id"};
+    case LoadStep::kAuthorizations:
+      return {
+          "SELECT subafdeling, application, by_insz, revision, at FROM "
+          "authorization",
+          "SELECT subafdeling, application, by_insz, revision, at FROM "
+          "authorization WHERE subafdeling IN (SELECT id FROM subafdeling "
+          "WHERE kbo IN (SELECT value FROM json_each(:full)) UNION ALL SELECT "
+          "value FROM json_each(:lsub))"};
+    case LoadStep::kSubafdelingManagers:
+      return {
+          "SELECT subafdeling, insz, by_insz, revision, at FROM "
+          "subafdeling_manager",
+          "SELECT subafdeling, insz, by_insz, revision, at FROM "
+          "subafdeling_manager WHERE subafdeling IN (SELECT id FROM "
+          "subafdeling WHERE kbo IN (SELECT value FROM json_each(:full)))"};
+    case LoadStep::kUsers:
+      return {"SELECT subafdeling, insz, by_insz, revision, at FROM user",
+              "SELECT subafdeling, insz, by_insz, revision, at FROM user WHERE "
+              "subafdeling IN (SELECT id FROM subafdeling WHERE kbo IN (SELECT "
+              "value FROM json_each(:full))) UNION ALL SELECT subafdeling, "
+              "insz, by_insz, revision, at FROM user WHERE insz IN (SELECT "
+              "value FROM json_each(:holders)) AND +subafdeling IN (SELECT "
+              "value FROM json_each(:lsub)) ORDER BY subafdeling"};
+    case LoadStep::kUserRights:
+      return {
+          "SELECT subafdeling, insz, application, by_insz, revision, at FROM "
+          "user_right",
+          "SELECT subafdeling, insz, application, by_insz, revision, at FROM "
+          "user_right WHERE subafdeling IN (SELECT id FROM subafdeling WHERE "
+          "kbo IN (SELECT value FROM json_each(:full))) UNION ALL SELECT "
+          "r.subafdeling, r.insz, r.application, r.by_insz, r.revision, r.at "
+          "FROM user u JOIN user_right r ON r.subafdeling = u.subafdeling AND "
+          "r.insz = u.insz WHERE u.insz IN (SELECT value FROM "
+          "json_each(:holders)) AND +u.subafdeling IN (SELECT value FROM "
+          "json_each(:lsub)) ORDER BY 1"};
+  }
+  return {"", ""};  // not reached: every step is a case above
 }
 
-uint64_t U64Column(const SQLite::Statement& q, int col) {
-  return FromDigits(Text(q, col)).value_or(0);
-}
+// The current row of a load step's statement.
+class SqliteLoadRow final : public LoadRow {
+ public:
+  explicit SqliteLoadRow(const SQLite::Statement& q) : q_(q) {}
+  // Without copying: valid until the statement steps or resets.
+  std::string_view Text(int col) const override {
+    const SQLite::Column c = q_.getColumn(col);
+    const char* text = c.getText();  // before getBytes, as SQLite asks
+    return {text, static_cast<size_t>(c.getBytes())};
+  }
+  int64_t Integer(int col) const override {
+    return q_.getColumn(col).getInt64();
+  }
+
+ private:
+  const SQLite::Statement& q_;
+};
 
 // Turns a SQLite failure into a Status with a remedy an operator can use.
 Status FromSqlite(const SQLite::Exception& e, std::string_view doing) {
@@ -893,10 +1031,10 @@ Result<uint64_t> SqliteStore::LoadPart(const LoadScope& scope, LoadSink* sink) {
 }
 
 // A full load (part null) or a part's (store.h): the same steps in the
-// same order (load_sink.h), each a statement over the whole table or, for
+// same order (ReplayLoad), each a statement over the whole table or, for
 // a part, with a WHERE clause that binds the part's enterprises (:full),
-// those with their facilities too (:reach) and the persons named
-// (:persons).
+// those with their facilities too (:reach), the persons named (:persons)
+// and the right holders' arrays (PartFilter).
 Result<uint64_t> SqliteStore::LoadRows(LoadSink* sink, const PartFilter* part) {
   try {
     // One read transaction, so the load sees one consistent revision (the
@@ -907,7 +1045,6 @@ Result<uint64_t> SqliteStore::LoadRows(LoadSink* sink, const PartFilter* part) {
     }
     const uint64_t revision = static_cast<uint64_t>(
         db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
-    const Catalogue& cat = sink->catalogue();
     // The statement of one step: the whole table, or the part's rows.
     auto step = [&](const char* whole, const char* of_part) {
       const char* sql = part == nullptr ? whole : of_part;
@@ -949,234 +1086,12 @@ Result<uint64_t> SqliteStore::LoadRows(LoadSink* sink, const PartFilter* part) {
               "SELECT count(*) FROM subafdeling WHERE kbo IN (SELECT value "
               "FROM json_each(:full))"));
 
-    SQLite::Statement ents = step(
-        "SELECT kbo, name, active, juridical_form, start_date FROM "
-        "enterprise",
-        "SELECT kbo, name, active, juridical_form, start_date FROM "
-        "enterprise WHERE kbo IN (SELECT value FROM json_each(:reach))");
-    while (ents.executeStep()) {
-      sink->Enterprise(U64Column(ents, 0), Text(ents, 1),
-                       ents.getColumn(2).getInt() != 0, Text(ents, 3),
-                       Text(ents, 4));
-    }
-    // A part's persons: the named ones and everyone its rows name, as
-    // subject or as maker (explanations name the makers).
-    SQLite::Statement persons = step(
-        "SELECT insz, name FROM person",
-        "SELECT insz, name FROM person WHERE insz IN ("
-        "SELECT value FROM json_each(:persons) "
-        "UNION SELECT insz FROM function WHERE kbo IN (SELECT value FROM "
-        "json_each(:full)) "
-        "UNION SELECT insz FROM htb WHERE kbo IN (SELECT value FROM "
-        "json_each(:full)) "
-        "UNION SELECT by_insz FROM htb WHERE kbo IN (SELECT value FROM "
-        "json_each(:full)) "
-        "UNION SELECT by_insz FROM active_capacity WHERE kbo IN (SELECT value "
-        "FROM json_each(:full)) "
-        "UNION SELECT insz FROM domain_manager WHERE kbo IN (SELECT value "
-        "FROM json_each(:full)) "
-        "UNION SELECT by_insz FROM domain_manager WHERE kbo IN (SELECT value "
-        "FROM json_each(:full)) "
-        "UNION SELECT by_insz FROM subafdeling WHERE kbo IN (SELECT value "
-        "FROM json_each(:full)) "
-        "UNION SELECT a.by_insz FROM authorization a JOIN subafdeling s ON "
-        "s.id = a.subafdeling WHERE s.kbo IN (SELECT value FROM "
-        "json_each(:full)) "
-        "UNION SELECT m.insz FROM subafdeling_manager m JOIN subafdeling s ON "
-        "s.id = m.subafdeling WHERE s.kbo IN (SELECT value FROM "
-        "json_each(:full)) "
-        "UNION SELECT m.by_insz FROM subafdeling_manager m JOIN subafdeling s "
-        "ON s.id = m.subafdeling WHERE s.kbo IN (SELECT value FROM "
-        "json_each(:full)) "
-        "UNION SELECT u.insz FROM user u JOIN subafdeling s ON s.id = "
-        "u.subafdeling WHERE s.kbo IN (SELECT value FROM json_each(:full)) "
-        "UNION SELECT u.by_insz FROM user u JOIN subafdeling s ON s.id = "
-        "u.subafdeling WHERE s.kbo IN (SELECT value FROM json_each(:full)) "
-        "UNION SELECT r.by_insz FROM user_right r JOIN subafdeling s ON s.id "
-        "= r.subafdeling WHERE s.kbo IN (SELECT value FROM "
-        "json_each(:full)))");
-    while (persons.executeStep()) {
-      sink->Person(U64Column(persons, 0), Text(persons, 1));
-    }
-    SQLite::Statement funcs =
-        step("SELECT kbo, insz, role FROM function",
-             "SELECT kbo, insz, role FROM function WHERE kbo IN (SELECT value "
-             "FROM json_each(:full))");
-    while (funcs.executeStep()) {
-      sink->Function(U64Column(funcs, 0), U64Column(funcs, 1),
-                     Text(funcs, 2) == "employee"
-                         ? FunctionRole::kEmployee
-                         : FunctionRole::kLegalRepresentative);
-    }
-    {
-      std::vector<std::pair<uint64_t, uint64_t>> ended;
-      SQLite::Statement q = step(
-          "SELECT kbo, insz FROM function_ended WHERE role = "
-          "'legal_representative'",
-          "SELECT kbo, insz FROM function_ended WHERE role = "
-          "'legal_representative' AND kbo IN (SELECT value FROM "
-          "json_each(:full))");
-      while (q.executeStep()) {
-        ended.emplace_back(U64Column(q, 0), U64Column(q, 1));
-      }
-      sink->EndedLegalRepresentatives(std::move(ended));
-    }
-    SQLite::Statement facs =
-        step("SELECT hco, name, type_code, kbo, active FROM facility",
-             "SELECT hco, name, type_code, kbo, active FROM facility WHERE "
-             "kbo IN (SELECT value FROM json_each(:reach))");
-    while (facs.executeStep()) {
-      sink->Facility(facs.getColumn(0).getString(),
-                     facs.getColumn(1).getString(),
-                     facs.getColumn(2).getString(), U64Column(facs, 3),
-                     facs.getColumn(4).getInt() != 0);
-    }
-
-    // The delegation state replays as ops, through the same code path as
-    // live mutations.
-    auto prov = [](SQLite::Statement& q, int col) {
-      return Provenance{U64Column(q, col),
-                        static_cast<uint64_t>(q.getColumn(col + 1).getInt64()),
-                        ParseUtc(Text(q, col + 2))};
-    };
-    auto find_cap = [&](std::string_view code) {
-      Result<CapacityId> c = cat.FindCapacity(code);
-      return c.ok() ? *c : CapacityId{0};
-    };
-    auto find_sub = [&](std::string_view code, CapacityId c) {
-      Result<SubdivisionId> s = cat.FindSubdivision(code, c);
-      return s.ok() ? *s : SubdivisionId{0};
-    };
-    auto find_app = [&](std::string_view code) {
-      Result<AppId> a = cat.FindApplication(code);
-      return a.ok() ? *a : AppId{0};
-    };
-
-    SQLite::Statement htbs =
-        step("SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb",
-             "SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb "
-             "WHERE kbo IN (SELECT value FROM json_each(:full) UNION ALL "
-             "SELECT value FROM json_each(:lkbo))");
-    while (htbs.executeStep()) {
-      Op op;
-      op.kind = Action::kAppointHtb;
-      op.kbo = U64Column(htbs, 0);
-      op.insz = U64Column(htbs, 1);
-      op.email = Text(htbs, 2);
-      op.phone = Text(htbs, 3);
-      sink->Apply(op, prov(htbs, 4));
-    }
-    SQLite::Statement caps = step(
-        "SELECT kbo, capacity, by_insz, revision, at FROM "
-        "active_capacity",
-        "SELECT kbo, capacity, by_insz, revision, at FROM "
-        "active_capacity WHERE kbo IN (SELECT value FROM "
-        "json_each(:full) UNION ALL SELECT value FROM json_each(:lkbo))");
-    while (caps.executeStep()) {
-      Op op;
-      op.kind = Action::kActivateCapacity;
-      op.kbo = U64Column(caps, 0);
-      op.capacity = find_cap(Text(caps, 1));
-      sink->Apply(op, prov(caps, 2));
-    }
-    SQLite::Statement managers = step(
-        "SELECT kbo, capacity, subdivision, insz, role, by_insz, "
-        "revision, at FROM domain_manager",
-        "SELECT kbo, capacity, subdivision, insz, role, by_insz, "
-        "revision, at FROM domain_manager WHERE kbo IN (SELECT value "
-        "FROM json_each(:full))");
-    while (managers.executeStep()) {
-      Op op;
-      op.kind = Text(managers, 4) == "tb" ? Action::kSetTb : Action::kAddCoTb;
-      op.kbo = U64Column(managers, 0);
-      op.capacity = find_cap(Text(managers, 1));
-      op.subdivision = find_sub(Text(managers, 2), op.capacity);
-      op.insz = U64Column(managers, 3);
-      sink->Apply(op, prov(managers, 5));
-    }
-    SQLite::Statement subs = step(
-        "SELECT id, kbo, capacity, subdivision, hco, email, by_insz, "
-        "revision, at FROM subafdeling ORDER BY id",
-        "SELECT id, kbo, capacity, subdivision, hco, email, by_insz, "
-        "revision, at FROM subafdeling WHERE kbo IN (SELECT value FROM "
-        "json_each(:full)) UNION ALL SELECT id, kbo, capacity, subdivision, "
-        "hco, email, by_insz, revision, at FROM subafdeling WHERE id IN "
-        "(SELECT value FROM json_each(:lsub)) ORDER BY id");
-    std::unordered_map<int64_t, uint64_t> subafdeling_kbo;
-    while (subs.executeStep()) {
-      Op op;
-      op.kind = Action::kCreateSubafdeling;
-      op.subafdeling = subs.getColumn(0).getInt64();
-      op.kbo = U64Column(subs, 1);
-      op.capacity = find_cap(Text(subs, 2));
-      op.subdivision = find_sub(Text(subs, 3), op.capacity);
-      op.hco = Text(subs, 4);
-      op.email = Text(subs, 5);
-      subafdeling_kbo[op.subafdeling] = op.kbo;
-      sink->Apply(op, prov(subs, 6));
-    }
-    // The ops below carry no text: one Op serves every row. The users and
-    // rights, most of the rows, are staged (LoadSink::ApplyStaged).
-    auto replay = [&](SQLite::Statement q, Action kind, bool has_insz,
-                      bool has_app, bool staged) {
-      Op op;
-      op.kind = kind;
-      int64_t last_subafdeling = 0;
-      uint64_t last_kbo = 0;
-      while (q.executeStep()) {
-        op.subafdeling = q.getColumn(0).getInt64();
-        // Rows come grouped by subafdeling: look its enterprise up once.
-        if (op.subafdeling != last_subafdeling || last_subafdeling == 0) {
-          last_subafdeling = op.subafdeling;
-          last_kbo = subafdeling_kbo[op.subafdeling];
-        }
-        op.kbo = last_kbo;
-        int col = 1;
-        if (has_insz) op.insz = U64Column(q, col++);
-        if (has_app) op.app = find_app(Text(q, col++));
-        if (staged) {
-          sink->ApplyStaged(op, prov(q, col));
-        } else {
-          sink->Apply(op, prov(q, col));
-        }
-      }
-    };
-    replay(step("SELECT subafdeling, application, by_insz, revision, at FROM "
-                "authorization",
-                "SELECT subafdeling, application, by_insz, revision, at FROM "
-                "authorization WHERE subafdeling IN (SELECT id FROM "
-                "subafdeling WHERE kbo IN (SELECT value FROM "
-                "json_each(:full)) UNION ALL SELECT value FROM "
-                "json_each(:lsub))"),
-           Action::kAuthorize, false, true, false);
-    replay(step("SELECT subafdeling, insz, by_insz, revision, at FROM "
-                "subafdeling_manager",
-                "SELECT subafdeling, insz, by_insz, revision, at FROM "
-                "subafdeling_manager WHERE subafdeling IN (SELECT id FROM "
-                "subafdeling WHERE kbo IN (SELECT value FROM "
-                "json_each(:full)))"),
-           Action::kAddManager, true, false, false);
-    replay(step("SELECT subafdeling, insz, by_insz, revision, at FROM user",
-                "SELECT subafdeling, insz, by_insz, revision, at FROM user "
-                "WHERE subafdeling IN (SELECT id FROM subafdeling WHERE kbo "
-                "IN (SELECT value FROM json_each(:full))) UNION ALL SELECT "
-                "subafdeling, insz, by_insz, revision, at FROM user WHERE "
-                "insz IN (SELECT value FROM json_each(:holders)) AND "
-                "+subafdeling IN (SELECT value FROM json_each(:lsub)) ORDER "
-                "BY subafdeling"),
-           Action::kAddUser, true, false, true);
-    replay(step("SELECT subafdeling, insz, application, by_insz, revision, at "
-                "FROM user_right",
-                "SELECT subafdeling, insz, application, by_insz, revision, at "
-                "FROM user_right WHERE subafdeling IN (SELECT id FROM "
-                "subafdeling WHERE kbo IN (SELECT value FROM "
-                "json_each(:full))) UNION ALL SELECT r.subafdeling, r.insz, "
-                "r.application, r.by_insz, r.revision, r.at FROM user u JOIN "
-                "user_right r ON r.subafdeling = u.subafdeling AND r.insz = "
-                "u.insz WHERE u.insz IN (SELECT value FROM "
-                "json_each(:holders)) AND +u.subafdeling IN (SELECT value FROM "
-                "json_each(:lsub)) ORDER BY 1"),
-           Action::kGrantRight, true, true, true);
+    ReplayLoad(sink, [&](LoadStep s, const LoadRowFn& row_fn) {
+      const StepSql sql = LoadStepSql(s);
+      SQLite::Statement q = step(sql.whole, sql.of_part);
+      const SqliteLoadRow row(q);
+      while (q.executeStep()) row_fn(row);
+    });
     if (tx) tx->commit();
     return revision;
   } catch (const SQLite::Exception& e) {
