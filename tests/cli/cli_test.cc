@@ -494,6 +494,16 @@ TEST_F(CliTest, DutchOutputWithLangNl) {
   ExpectError(Run({"--json", "--lang", "fr", "check", "--insz", kUser2, "--app",
                    "ama-wvg"}),
               2, "usage");
+  // Any case, before or after the command.
+  CliRun upper =
+      Run({"--lang", "NL", "check", "--insz", kUser2, "--app", "ama-wvg"});
+  EXPECT_NE(upper.out.find("GEWEIGERD"), std::string::npos) << Describe(upper);
+  CliRun after =
+      Run({"check", "--insz", kUser2, "--app", "ama-wvg", "--lang=Nl"});
+  EXPECT_NE(after.out.find("GEWEIGERD"), std::string::npos) << Describe(after);
+  ExpectError(Run({"--json", "check", "--insz", kUser2, "--app", "ama-wvg",
+                   "--lang", "FR"}),
+              2, "usage");
 }
 
 TEST_F(CliTest, RefusalsAreExitThreeAndMayAsksWithoutChanging) {

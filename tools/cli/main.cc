@@ -5,6 +5,8 @@
 // The database defaults to $TOEGANG_DB, else ./toegang.db. Exit codes:
 // 0 success or allowed, 1 denied, 2 usage or invalid input, 3 refused by a
 // rule, 4 storage or I/O error.
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -27,6 +29,17 @@ int Usage(const Context& ctx, const std::string& message) {
   return ctx.Fail(toegang::Status::InvalidInput(
       "usage",
       points ? message : message + " (toegang --help lists the commands)"));
+}
+
+// --lang's value in any case (nl, NL, En): "nl" or "en". Throws
+// UsageError for anything else.
+std::string LangOption(std::string value) {
+  std::transform(value.begin(), value.end(), value.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  if (value != "nl" && value != "en") {
+    throw toegang::cli::UsageError{"--lang is nl or en"};
+  }
+  return value;
 }
 
 bool IsHelp(const std::string& word) {
@@ -99,10 +112,7 @@ int RunToegang(int argc, char** argv) {
       } else if (a == "--db" || a.rfind("--db=", 0) == 0) {
         ctx.db_path = value("--db");
       } else if (a == "--lang" || a.rfind("--lang=", 0) == 0) {
-        ctx.lang = value("--lang");
-        if (ctx.lang != "nl" && ctx.lang != "en") {
-          throw toegang::cli::UsageError{"--lang is nl or en"};
-        }
+        ctx.lang = LangOption(value("--lang"));
       } else if (IsHelp(a)) {
         std::cout << toegang::cli::UsageText();
         return 0;
@@ -135,16 +145,17 @@ int RunToegang(int argc, char** argv) {
         ctx.json = true;
       } else if (a == "--db" || a == "--lang") {
         if (i + 1 >= argc) throw toegang::cli::UsageError{a + " needs a value"};
-        (a == "--db" ? ctx.db_path : ctx.lang) = argv[++i];
+        if (a == "--db") {
+          ctx.db_path = argv[++i];
+        } else {
+          ctx.lang = LangOption(argv[++i]);
+        }
       } else if (a.rfind("--db=", 0) == 0) {
         ctx.db_path = a.substr(5);
       } else if (a.rfind("--lang=", 0) == 0) {
-        ctx.lang = a.substr(7);
+        ctx.lang = LangOption(a.substr(7));
       } else {
         words.push_back(std::move(a));
-      }
-      if (ctx.lang != "nl" && ctx.lang != "en") {
-        throw toegang::cli::UsageError{"--lang is nl or en"};
       }
     } catch (const toegang::cli::UsageError& e) {
       return Usage(ctx, e.message);
