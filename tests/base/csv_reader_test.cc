@@ -319,5 +319,25 @@ TEST(CsvReaderTest, LineBeforeFirstRecordIsZero) {
   EXPECT_EQ(reader.line(), 0u);
 }
 
+// A file a Belgian spreadsheet saved as "CSV" separates its fields with
+// ';': the reader says so of each record, quoted or not, and not of a
+// comma file whose text holds a ';'.
+TEST(CsvReaderTest, ASemicolonSeparatedRecordIsRecognised) {
+  auto looks = [](const std::string& text) {
+    std::istringstream in(text);
+    CsvReader reader(in);
+    Fields fields;
+    std::string error;
+    (void)reader.Next(&fields, &error);
+    return reader.looks_semicolon_separated();
+  };
+  EXPECT_TRUE(looks("insz;name\n"));
+  EXPECT_TRUE(looks("\"0403.019.261\";\"AC\"\n"));  // refused record
+  EXPECT_FALSE(looks("insz,name\n"));
+  EXPECT_FALSE(looks("85073003328,Peeters; Jan\n"));
+  EXPECT_FALSE(looks("\"a;b\",c\n"));
+  EXPECT_FALSE(looks("0403019261\n"));
+}
+
 }  // namespace
 }  // namespace toegang

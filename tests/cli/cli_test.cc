@@ -177,6 +177,34 @@ TEST_F(CliTest, StatsCountsWithoutTheGraphAndGraphLoadsIt) {
       << text.out;
 }
 
+// A spreadsheet's "CSV" in Belgium is separated by ';': the import says
+// so once, for the file, instead of refusing every line; nothing changes.
+TEST_F(CliTest, ASemicolonSeparatedFileIsNamedAsSuch) {
+  InitAndImport();
+  const uint64_t revision = Json({"stats"})["revision"];
+  const std::string persons = dir_.Write("semi.csv",
+                                         "insz;name\n85073003328;Jan Peeters\n"
+                                         "81050003552;Ahmed El Amrani\n");
+  CliRun text = Run({"import", "persons", persons});
+  EXPECT_EQ(text.exit, 2) << Describe(text);
+  EXPECT_NE(text.err.find("semi.csv is separated by ';'"), std::string::npos)
+      << Describe(text);
+  EXPECT_EQ(text.err.find("semi.csv:2"), std::string::npos)
+      << "one message for the file, not one per line: " << Describe(text);
+  const std::string kbo = dir_.Write(
+      "semi-kbo.csv",
+      "\"EnterpriseNumber\";\"Status\";\"JuridicalSituation\";"
+      "\"TypeOfEnterprise\";\"JuridicalForm\";\"JuridicalFormCAC\";"
+      "\"StartDate\"\n\"0403.019.261\";\"AC\";\"000\";\"2\";\"017\";\"\";"
+      "\"01-01-2000\"\n");
+  json j = Json({"import", "kbo", "--enterprises", kbo}, 2);
+  EXPECT_EQ(j["error"], "import_rejected") << j.dump();
+  EXPECT_NE(j["message"].get<std::string>().find("separated by ';'"),
+            std::string::npos)
+      << j.dump();
+  EXPECT_EQ(Json({"stats"})["revision"], revision);
+}
+
 TEST_F(CliTest, ImportSkipInvalidExitsZeroOnABadFileAndTwoWithout) {
   Json({"init"});
   const std::string bad = Data("bad/persons.csv");

@@ -100,6 +100,7 @@ CsvReader::Outcome CsvReader::ReadRecord(std::vector<std::string>* fields,
   // line() changes only when a record is returned or refused, so after
   // kEnd it still names the last one.
   size_t start_line = current_line_;
+  semicolons_ = commas_ = false;
 
   // Ends the record at a line break or at the end of the input.
   auto finish = [&]() {
@@ -159,18 +160,22 @@ CsvReader::Outcome CsvReader::ReadRecord(std::vector<std::string>* fields,
         if (c == '"') {
           state = State::kQuoted;
         } else if (c == ',') {
+          commas_ = true;
           fields->push_back(std::string());
         } else {
+          semicolons_ = semicolons_ || c == ';';
           field.push_back(static_cast<char>(c));
           state = State::kUnquoted;
         }
         break;
       case State::kUnquoted:
         if (c == ',') {
+          commas_ = true;
           fields->push_back(std::move(field));
           field.clear();
           state = State::kFieldStart;
         } else {
+          semicolons_ = semicolons_ || c == ';';
           field.push_back(static_cast<char>(c));
         }
         break;
@@ -186,10 +191,12 @@ CsvReader::Outcome CsvReader::ReadRecord(std::vector<std::string>* fields,
           field.push_back('"');
           state = State::kQuoted;
         } else if (c == ',') {
+          commas_ = true;
           fields->push_back(std::move(field));
           field.clear();
           state = State::kFieldStart;
         } else {
+          semicolons_ = semicolons_ || c == ';';
           return refuse("unexpected '" + Shown(c) +
                             "' after the closing quote of field " +
                             std::to_string(fields->size() + 1) +

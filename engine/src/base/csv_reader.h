@@ -42,6 +42,10 @@ class CsvReader {
   size_t line() const { return record_line_; }
   // Bytes consumed so far (for progress reporting).
   uint64_t bytes_read() const { return bytes_; }
+  // The record last returned (or refused, up to where it was refused) had
+  // a ';' outside quotes and no ',' between fields: the look of a file
+  // separated by semicolons, a spreadsheet's default in Belgium.
+  bool looks_semicolon_separated() const { return semicolons_ && !commas_; }
 
  private:
   Outcome ReadRecord(std::vector<std::string>* fields, std::string* error);
@@ -53,6 +57,7 @@ class CsvReader {
   uint64_t bytes_ = 0;
   bool started_ = false;
   bool failed_ = false;  // the stream threw: nothing more to read
+  bool semicolons_ = false, commas_ = false;  // of the last record
 };
 
 }  // namespace toegang

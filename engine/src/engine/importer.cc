@@ -209,6 +209,20 @@ Status ReadCsvStream(std::istream& in, const std::string& path, uint64_t total,
   for (;;) {
     CsvReader::Outcome o = reader.Next(&fields, &error);
     if (o == CsvReader::Outcome::kEnd) break;
+    if (first && reader.looks_semicolon_separated()) {
+      // Every line would be refused the same way: say it once, for the
+      // file.
+      ++report->rows;
+      bad(reader.line(),
+          header.optional ? code::kInvalidRow : code::kInvalidHeader,
+          "the file is separated by ';', not ','");
+      return Status::InvalidInput(
+          code::kImportRejected,
+          fmt::format("{} is separated by ';' (a spreadsheet's default in "
+                      "Belgium), not ','; save it again as CSV with ',' "
+                      "between fields; nothing was imported",
+                      path));
+    }
     if (o == CsvReader::Outcome::kError) {
       ++report->rows;
       bad(reader.line(), code::kInvalidRow, error);
