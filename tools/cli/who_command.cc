@@ -22,9 +22,9 @@ namespace {
 
 namespace po = boost::program_options;
 
-std::string PersonText(const PersonRef& p) {
-  return NamedLabel(p.name, p.insz);
-}
+// A person as every command shows one: the name and the dotted INSZ
+// (labels.h); JSON keeps the digits.
+std::string PersonText(const PersonRef& p) { return PersonLabel(p); }
 
 std::string PeopleText(const std::vector<PersonRef>& people, bool nl) {
   if (people.empty()) return nl ? "geen" : "none";
@@ -67,7 +67,7 @@ std::vector<std::string> PersonCardText(const PersonCard& c, Lang lang) {
       c.known ? PersonText(c.person)
               : fmt::format(fmt::runtime(nl ? "{}: onbekend in de federatie"
                                             : "{}: unknown to the federation"),
-                            c.person.insz)};
+                            PersonLabel(PersonRef{c.person.insz, {}}))};
   std::string functions;
   for (const PersonCard::Function& f : c.functions) {
     functions +=
