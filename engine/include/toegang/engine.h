@@ -21,9 +21,11 @@
 //    check reads the index snapshot (OpenOptions::index_snapshot).
 //  - May, Explain, Access, Users, ManagedBy, Who, WhoPerson, WhoFacility,
 //    FindByName, GraphDot: the same once
-//    the graph is loaded. Before that (a one-shot engine started from the
-//    index snapshot, or while the background load runs) they take the
-//    writer mutex to load it, so they wait for the load and for a writer.
+//    the graph is loaded. Before that they take the writer mutex, so they
+//    wait for the load and for a writer: while the background load runs
+//    (a service started from the index snapshot) to wait for it, and in a
+//    one-shot engine to read the part of the federation they name (or,
+//    FindByName, to load the whole graph).
 //  - Apply, the imports and Refresh are writers: they take the writer
 //    mutex for the whole call and run one at a time. CatchUp takes it for
 //    each look at the database, and waits between looks without it.
@@ -71,10 +73,15 @@ enum class OpenMode {
   // A service that also catches up by itself every follow_interval, in the
   // background (`toegang serve`, the C API with a follow interval).
   kFollower,
-  // The engine answers a few calls and closes (a CLI command). With a
-  // current index snapshot, the graph is loaded only when a call other
-  // than a check needs it, and the second model instance only when the
-  // first write needs it; nothing is compacted, no background thread runs.
+  // The engine answers a few calls and closes (a CLI command). Each call
+  // reads only the part of the federation it names (a check: the index
+  // snapshot when it is current), mutations and imports inside their write
+  // transaction; Verify, Refresh, CatchUp and FindByName load the whole
+  // graph, and GetStats counts in the database until one of them has
+  // (Stats::graph_loaded). With the environment variable
+  // TOEGANG_ONE_SHOT_LOAD=whole, the whole graph is loaded at the first
+  // call other than a check instead. Nothing is compacted, no background
+  // thread runs (docs/architecture.md, "One-shot commands").
   kOneShot,
 };
 
