@@ -109,7 +109,6 @@ class EnterpriseVertices {
     }
   }
 
-  bool operator()(Vertex v) const { return v < keep_.size() && keep_[v]; }
   // Each kept vertex once, in the order they were found.
   const std::vector<Vertex>& kept() const { return kept_; }
 
@@ -183,10 +182,10 @@ Picture CanonicalPicture(const DelegationGraph& graph,
   const Graph& g = graph.graph();
   for (size_t i = 0; i < order.size(); ++i) {
     for (auto [it, end] = out_edges(order[i], g); it != end; ++it) {
-      const Vertex t = target(*it, g);
-      if (!keep(t)) continue;
+      const auto t = index.find(target(*it, g));
+      if (t == index.end()) continue;  // outside the enterprise's part
       const Link& l = g[*it];
-      found.push_back({i, index.at(t), l.kind, l.app, l});
+      found.push_back({i, t->second, l.kind, l.app, l});
     }
   }
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {

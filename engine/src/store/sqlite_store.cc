@@ -1014,8 +1014,9 @@ Result<uint64_t> SqliteStore::LoadPart(const LoadScope& scope, LoadSink* sink) {
       // the full load makes of it.
       SQLite::Statement q(
           *db_,
-          "SELECT DISTINCT f.kbo FROM subafdeling s JOIN facility f ON f.hco "
-          "= s.hco WHERE s.kbo IN (SELECT value FROM json_each(:full)) OR "
+          "SELECT f.kbo FROM subafdeling s JOIN facility f ON f.hco = s.hco "
+          "WHERE s.kbo IN (SELECT value FROM json_each(:full)) UNION SELECT "
+          "f.kbo FROM subafdeling s JOIN facility f ON f.hco = s.hco WHERE "
           "s.id IN (SELECT value FROM json_each(:lsub))");
       q.bind(":full", part.full);
       q.bind(":lsub", part.lsub);
