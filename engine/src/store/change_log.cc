@@ -1,4 +1,7 @@
-#include "store/change_log.h"
+// The change log read back as change sets (Store::ChangesSince), the same
+// for every store: it reads the audit log through Store::ReadAudit from a
+// revision on and groups the committed ops by revision.
+#include "store/store.h"
 
 #include <utility>
 
@@ -7,8 +10,10 @@
 
 namespace toegang {
 
-Result<std::optional<std::vector<ChangeSet>>> ReadChangeLog(
-    Store& store, const Catalogue& catalogue, uint64_t from) {
+Result<std::optional<std::vector<ChangeSet>>> Store::ChangesSince(
+    uint64_t from) {
+  Store& store = *this;
+  const Catalogue& catalogue = this->catalogue();
   using Changes = std::optional<std::vector<ChangeSet>>;
   std::vector<ChangeSet> out;
   AuditQuery q;

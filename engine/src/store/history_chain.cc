@@ -1,5 +1,6 @@
 #include "store/history_chain.h"
 
+#include <fmt/format.h>
 #include <sys/random.h>
 
 #include <random>
@@ -34,6 +35,19 @@ void HistoryLink::AddRow(int64_t at, std::string_view actor,
 HistoryMark HistoryLink::Finish() {
   hash_.Add(RandomWord());
   return {revision_, hash_.Final()};
+}
+
+void AddHistoryProblems(int64_t revision, int64_t distinct, int64_t lo,
+                        int64_t hi, std::vector<std::string>* problems) {
+  if (hi != revision) {
+    problems->push_back(fmt::format(
+        "revision is {} but the audit log ends at {}", revision, hi));
+  }
+  if (distinct != hi || (hi > 0 && lo != 1)) {
+    problems->push_back(fmt::format(
+        "the audit log has gaps: {} distinct revisions between {} and {}",
+        distinct, lo, hi));
+  }
 }
 
 }  // namespace toegang

@@ -11,7 +11,9 @@
 #define TOEGANG_STORE_HISTORY_CHAIN_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/keyed_hash.h"
 #include "store/store.h"
@@ -36,6 +38,19 @@ class HistoryLink {
   KeyedHasher hash_;
   uint64_t revision_;
 };
+
+// The audit log's revisions for CheckIntegrity, in one row: how many
+// distinct, the lowest and the highest (0 and 0 for none).
+inline constexpr char kAuditRevisionsSql[] =
+    "SELECT count(DISTINCT revision), coalesce(min(revision), 0), "
+    "coalesce(max(revision), 0) FROM audit WHERE revision IS NOT NULL";
+
+// Adds to *problems what is wrong with a history whose stored revision is
+// `revision` and whose audit log's revisions are (distinct, lo, hi) as
+// kAuditRevisionsSql gives them: it must end at the stored revision and
+// hold every revision from 1 on.
+void AddHistoryProblems(int64_t revision, int64_t distinct, int64_t lo,
+                        int64_t hi, std::vector<std::string>* problems);
 
 }  // namespace toegang
 

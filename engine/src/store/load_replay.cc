@@ -1,5 +1,7 @@
 #include "store/load_replay.h"
 
+#include <fmt/format.h>
+
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -7,6 +9,7 @@
 
 #include "base/time_util.h"
 #include "model/text_forms.h"
+#include "toegang/error_codes.h"
 
 namespace toegang {
 
@@ -146,6 +149,59 @@ void ReplayLoad(LoadSink* sink, const LoadStepRunner& run) {
          false);
   replay(LoadStep::kUsers, Action::kAddUser, true, false, true);
   replay(LoadStep::kUserRights, Action::kGrantRight, true, true, true);
+}
+
+Status ReplayCatalogue(Catalogue* out, const CatalogueRunner& run) {
+  *out = Catalogue();
+  run("SELECT code, name FROM capacity", [&](const LoadRow& r) {
+    out->AddCapacity({std::string(r.Text(0)), std::string(r.Text(1))});
+  });
+  auto capacity_id = [&](std::string_view code) -> CapacityId {
+    Result<CapacityId> c = out->FindCapacity(code);
+    return c.ok() ? *c : CapacityId{0};
+  };
+  run("SELECT code, name, capacity FROM subdivision", [&](const LoadRow& r) {
+    out->AddSubdivision({std::string(r.Text(0)), std::string(r.Text(1)),
+                         capacity_id(r.Text(2))});
+  });
+  bool too_many = false;
+  run("SELECT code, name, capacity FROM application", [&](const LoadRow& r) {
+    too_many = !out->AddApplication({std::string(r.Text(0)),
+                                     std::string(r.Text(1)),
+                                     capacity_id(r.Text(2))}) ||
+               too_many;
+  });
+  if (too_many) {
+    return Status::Storage(code::kStorageError,
+                           "the catalogue has more applications than toegang "
+                           "supports (64)");
+  }
+  std::string bad_alias;
+  run("SELECT alias, application FROM application_alias",
+      [&](const LoadRow& r) {
+        Result<AppId> app = out->FindApplication(r.Text(1));
+        const std::string alias(r.Text(0));
+        if ((!app.ok() || !out->AddApplicationAlias(alias, *app)) &&
+            bad_alias.empty()) {
+          bad_alias = alias;
+        }
+      });
+  if (!bad_alias.empty()) {
+    return Status::Storage(
+        code::kStorageError,
+        fmt::format("the catalogue's application alias \"{}\" names no "
+                    "application or one already named so",
+                    bad_alias));
+  }
+  run("SELECT application, trigger_type, allowed_type FROM facility_rule",
+      [&](const LoadRow& r) {
+        Result<AppId> app = out->FindApplication(r.Text(0));
+        if (app.ok()) {
+          out->AddFacilityRule(*app, std::string(r.Text(1)),
+                               std::string(r.Text(2)));
+        }
+      });
+  return Status::Ok();
 }
 
 }  // namespace toegang

@@ -45,7 +45,9 @@
 #include <functional>
 #include <string_view>
 
+#include "model/catalogue.h"
 #include "store/load_sink.h"
+#include "toegang/status.h"
 
 namespace toegang {
 
@@ -86,6 +88,20 @@ using LoadStepRunner = std::function<void(LoadStep, const LoadRowFn&)>;
 // Runs every step in order through run and hands the rows to sink
 // (load_sink.h, steps 2 to 8).
 void ReplayLoad(LoadSink* sink, const LoadStepRunner& run);
+
+// Runs sql (a SELECT over one catalogue table, without an ORDER BY) with
+// the store's "in the order written" appended (SQLite's rowid, PostgreSQL's
+// ctid: the catalogue's tables are written only by the migrations, in
+// order, and never updated) and calls the row function for each row.
+using CatalogueRunner =
+    std::function<void(std::string_view sql, const LoadRowFn&)>;
+
+// Reads the catalogue's tables through run into *out (replacing what it
+// held): capacities, subdivisions, applications, application aliases and
+// facility rules, in that order. A store error passes through (as for
+// ReplayLoad); a catalogue toegang cannot hold (more than 64 applications,
+// an alias of no application) is a storage_error Status.
+Status ReplayCatalogue(Catalogue* out, const CatalogueRunner& run);
 
 }  // namespace toegang
 

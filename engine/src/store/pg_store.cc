@@ -13,7 +13,7 @@
 
 #include "base/time_util.h"
 #include "model/text_forms.h"
-#include "store/change_log.h"
+#include "store/commit_rows.h"
 #include "store/history_chain.h"
 #include "store/load_replay.h"
 #include "store/migrations.h"
@@ -136,14 +136,40 @@ void InsertAudit(PgConnection& db, uint64_t revision, int64_t at,
       {revision, FormatUtc(at), actor, action, kbo, detail, message});
 }
 
-// Runs a statement that must change exactly one row; a different count
-// means the database does not hold what the plan expected.
-void ExecOne(PgConnection& db, const std::string& sql,
-             std::initializer_list<PgParam> params, std::string_view what) {
-  if (db.Exec(sql, params).changed() != 1) {
-    throw std::runtime_error(fmt::format("{} changed no row", what));
+// A commit's statements on this store's connection (commit_rows.h).
+class PgCommitRows : public CommitRows {
+ public:
+  explicit PgCommitRows(PgConnection& db) : db_(db) {}
+  HistoryMark Mark() override { return StoredMark(db_); }
+  int64_t Run(const RowWrite& w) override {
+    std::vector<PgParam> params;
+    params.reserve(w.values.size());
+    for (const RowValue& v : w.values) {
+      std::visit([&](const auto& x) { params.emplace_back(x); }, v);
+    }
+    return db_.Exec(NumberedPlaceholders(w.sql), params).changed();
   }
-}
+  void AfterRows(const Op& op) override {
+    // Ids are never given again (NextSubafdelingId reads the sequence).
+    if (op.kind != Action::kCreateSubafdeling) return;
+    db_.Exec(
+        "SELECT setval('subafdeling_id_seq', greatest($1::bigint, "
+        "(SELECT last_value FROM subafdeling_id_seq)))",
+        {op.subafdeling});
+  }
+  void InsertAudit(uint64_t revision, int64_t at, std::string_view actor,
+                   std::string_view action, std::string_view kbo,
+                   std::string_view detail, std::string_view message) override {
+    toegang::InsertAudit(db_, revision, at, actor, action, kbo, detail,
+                         message);
+  }
+  void StoreMark(const HistoryMark& mark) override {
+    toegang::StoreMark(db_, mark);
+  }
+
+ private:
+  PgConnection& db_;
+};
 
 // Calls fn(result, row) for every row of sql (constant text), fetched in
 // batches through a cursor, so a large table is never held whole.
@@ -743,57 +769,15 @@ Status PgStore::Migrate(bool create_if_missing) {
 
 Status PgStore::LoadCatalogue(Catalogue* out) {
   try {
-    *out = Catalogue();
-    // The catalogue's tables are written only by the migrations, in
-    // order, and never updated: their physical order (ctid) is the order
-    // they were written in, as SQLite's rowid.
-    PgResult caps =
-        db_->Exec("SELECT code, name FROM capacity ORDER BY ctid", {});
-    for (int i = 0; i < caps.rows(); ++i) {
-      out->AddCapacity({caps.str(i, 0), caps.str(i, 1)});
-    }
-    auto capacity_id = [&](std::string_view code) -> CapacityId {
-      Result<CapacityId> c = out->FindCapacity(code);
-      return c.ok() ? *c : CapacityId{0};
-    };
-    PgResult subs = db_->Exec(
-        "SELECT code, name, capacity FROM subdivision ORDER BY ctid", {});
-    for (int i = 0; i < subs.rows(); ++i) {
-      out->AddSubdivision(
-          {subs.str(i, 0), subs.str(i, 1), capacity_id(subs.text(i, 2))});
-    }
-    PgResult apps = db_->Exec(
-        "SELECT code, name, capacity FROM application ORDER BY ctid", {});
-    for (int i = 0; i < apps.rows(); ++i) {
-      if (!out->AddApplication(
-              {apps.str(i, 0), apps.str(i, 1), capacity_id(apps.text(i, 2))})) {
-        return Status::Storage(code::kStorageError,
-                               "the catalogue has more applications than "
-                               "toegang supports (64)");
+    return ReplayCatalogue(out, [&](std::string_view sql,
+                                    const LoadRowFn& row_fn) {
+      PgResult r = db_->Exec(fmt::format("{} ORDER BY ctid", sql), {});
+      PgLoadRow row;
+      for (int i = 0; i < r.rows(); ++i) {
+        row.At(r, i);
+        row_fn(row);
       }
-    }
-    PgResult aliases = db_->Exec(
-        "SELECT alias, application FROM application_alias ORDER BY ctid", {});
-    for (int i = 0; i < aliases.rows(); ++i) {
-      Result<AppId> app = out->FindApplication(aliases.text(i, 1));
-      if (!app.ok() || !out->AddApplicationAlias(aliases.str(i, 0), *app)) {
-        return Status::Storage(
-            code::kStorageError,
-            fmt::format("the catalogue's application alias \"{}\" names no "
-                        "application or one already named so",
-                        aliases.text(i, 0)));
-      }
-    }
-    PgResult rules = db_->Exec(
-        "SELECT application, trigger_type, allowed_type FROM facility_rule "
-        "ORDER BY ctid",
-        {});
-    for (int i = 0; i < rules.rows(); ++i) {
-      Result<AppId> app = out->FindApplication(rules.text(i, 0));
-      if (!app.ok()) continue;
-      out->AddFacilityRule(*app, rules.str(i, 1), rules.str(i, 2));
-    }
-    return Status::Ok();
+    });
   } catch (const PgError& e) {
     return FromPg(e, where_, "loading the catalogue");
   }
@@ -869,143 +853,16 @@ Result<std::unique_ptr<WriteLock>> PgStore::BeginWrite() {
 
 Status PgStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
   if (read_only_) return ReadOnlyRefusal("a change");
-  const Catalogue& cat = catalogue_;
   try {
     // Under a WriteLock the rows join its transaction (which the lock's
     // owner rolls back if this fails); otherwise this is one transaction
     // that takes the lock itself.
     std::optional<LockedTransaction> tx;
     if (!write_held_) tx.emplace(*db_);
-    const HistoryMark stored = StoredMark(*db_);
-    if (stored.revision != expected_revision) {
-      return Status::Storage(kStaleRevision,
-                             fmt::format("the database is at revision {}, the "
-                                         "engine at {}",
-                                         stored.revision, expected_revision));
-    }
-    HistoryLink next(key_, stored);
+    PgCommitRows rows(*db_);
+    Status s = WriteCommit(rows, key_, catalogue_, *changes, expected_revision);
+    if (!s.ok()) return s;
     const uint64_t revision = expected_revision + 1;
-    const std::string at = FormatUtc(changes->at);
-    const std::string by = InszDigits(changes->actor);
-    for (const Op& op : changes->ops) {
-      const std::string kbo = KboDigits(op.kbo);
-      const std::string insz = InszDigits(op.insz);
-      const std::string& cap = cat.capacity(op.capacity).code;
-      const std::string& sub = cat.subdivision(op.subdivision).code;
-      const std::string& app = cat.application(op.app).code;
-      const std::string_view name = ActionName(op.kind);
-      switch (op.kind) {
-        case Action::kAppointHtb:
-          ExecOne(*db_,
-                  "INSERT INTO htb (kbo, insz, email, phone, by_insz, "
-                  "revision, at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON "
-                  "CONFLICT (kbo) DO UPDATE SET insz = excluded.insz, email "
-                  "= excluded.email, phone = excluded.phone, by_insz = "
-                  "excluded.by_insz, revision = excluded.revision, at = "
-                  "excluded.at",
-                  {kbo, insz, op.email, op.phone, by, revision, at}, name);
-          break;
-        case Action::kActivateCapacity:
-          ExecOne(*db_,
-                  "INSERT INTO active_capacity (kbo, capacity, by_insz, "
-                  "revision, at) VALUES ($1, $2, $3, $4, $5)",
-                  {kbo, cap, by, revision, at}, name);
-          break;
-        case Action::kSetTb:
-        case Action::kAddCoTb: {
-          const bool tb = op.kind == Action::kSetTb;
-          if (tb) {
-            db_->Exec(
-                "DELETE FROM domain_manager WHERE kbo = $1 AND capacity = $2 "
-                "AND subdivision = $3 AND role = 'tb'",
-                {kbo, cap, sub});
-          }
-          ExecOne(*db_,
-                  "INSERT INTO domain_manager (kbo, capacity, subdivision, "
-                  "insz, role, by_insz, revision, at) VALUES ($1, $2, $3, "
-                  "$4, $5, $6, $7, $8)",
-                  {kbo, cap, sub, insz, tb ? "tb" : "co_tb", by, revision, at},
-                  name);
-          break;
-        }
-        case Action::kRemoveCoTb:
-          ExecOne(*db_,
-                  "DELETE FROM domain_manager WHERE kbo = $1 AND capacity = "
-                  "$2 AND subdivision = $3 AND insz = $4 AND role = 'co_tb'",
-                  {kbo, cap, sub, insz}, name);
-          break;
-        case Action::kCreateSubafdeling:
-          ExecOne(*db_,
-                  "INSERT INTO subafdeling (id, kbo, capacity, subdivision, "
-                  "hco, email, by_insz, revision, at) VALUES ($1, $2, $3, "
-                  "$4, $5, $6, $7, $8, $9)",
-                  {op.subafdeling, kbo, cap, sub, op.hco, op.email, by,
-                   revision, at},
-                  name);
-          // Ids are never given again (NextSubafdelingId reads this).
-          db_->Exec(
-              "SELECT setval('subafdeling_id_seq', greatest($1::bigint, "
-              "(SELECT last_value FROM subafdeling_id_seq)))",
-              {op.subafdeling});
-          break;
-        case Action::kRemoveSubafdeling:
-          ExecOne(*db_, "DELETE FROM subafdeling WHERE id = $1",
-                  {op.subafdeling}, name);
-          break;
-        case Action::kAuthorize:
-          ExecOne(*db_,
-                  "INSERT INTO \"authorization\" (subafdeling, application, "
-                  "by_insz, revision, at) VALUES ($1, $2, $3, $4, $5)",
-                  {op.subafdeling, app, by, revision, at}, name);
-          break;
-        case Action::kAddManager:
-          ExecOne(*db_,
-                  "INSERT INTO subafdeling_manager (subafdeling, insz, "
-                  "by_insz, revision, at) VALUES ($1, $2, $3, $4, $5)",
-                  {op.subafdeling, insz, by, revision, at}, name);
-          break;
-        case Action::kAddUser:
-          ExecOne(*db_,
-                  "INSERT INTO \"user\" (subafdeling, insz, by_insz, "
-                  "revision, at) VALUES ($1, $2, $3, $4, $5)",
-                  {op.subafdeling, insz, by, revision, at}, name);
-          break;
-        case Action::kDeauthorize:
-          ExecOne(*db_,
-                  "DELETE FROM \"authorization\" WHERE subafdeling = $1 AND "
-                  "application = $2",
-                  {op.subafdeling, app}, name);
-          break;
-        case Action::kRemoveManager:
-          ExecOne(*db_,
-                  "DELETE FROM subafdeling_manager WHERE subafdeling = $1 AND "
-                  "insz = $2",
-                  {op.subafdeling, insz}, name);
-          break;
-        case Action::kRemoveUser:
-          ExecOne(*db_,
-                  "DELETE FROM \"user\" WHERE subafdeling = $1 AND insz = $2",
-                  {op.subafdeling, insz}, name);
-          break;
-        case Action::kGrantRight:
-          ExecOne(*db_,
-                  "INSERT INTO user_right (subafdeling, insz, application, "
-                  "by_insz, revision, at) VALUES ($1, $2, $3, $4, $5, $6)",
-                  {op.subafdeling, insz, app, by, revision, at}, name);
-          break;
-        case Action::kRevokeRight:
-          ExecOne(*db_,
-                  "DELETE FROM user_right WHERE subafdeling = $1 AND insz = "
-                  "$2 AND application = $3",
-                  {op.subafdeling, insz, app}, name);
-          break;
-      }
-      const std::string detail = OpToJson(op, cat);
-      const std::string message = OpSummary(op, cat);
-      InsertAudit(*db_, revision, changes->at, by, name, kbo, detail, message);
-      next.AddRow(changes->at, by, name, kbo, detail, message);
-    }
-    StoreMark(*db_, next.Finish());
     NotifyCommit(*db_, revision);
     if (tx) tx->Commit();
     changes->revision = revision;
@@ -1063,11 +920,6 @@ Result<std::vector<AuditRecord>> PgStore::ReadAudit(const AuditQuery& query) {
   }
 }
 
-Result<std::optional<std::vector<ChangeSet>>> PgStore::ChangesSince(
-    uint64_t from) {
-  return ReadChangeLog(*this, catalogue_, from);
-}
-
 Result<std::unique_ptr<ImportSession>> PgStore::BeginImport() {
   if (read_only_) return ReadOnlyRefusal("an import");
   try {
@@ -1105,23 +957,11 @@ Result<std::vector<std::string>> PgStore::CheckIntegrity() {
     // PostgreSQL checks its own pages and enforces the foreign keys on
     // every write; what is left is toegang's: revision and audit log.
     std::vector<std::string> problems;
-    PgResult r = db_->Exec(
-        "SELECT (SELECT value FROM revision WHERE id = 1), count(DISTINCT "
-        "revision), coalesce(min(revision), 0), coalesce(max(revision), 0) "
-        "FROM audit WHERE revision IS NOT NULL",
-        {});
-    const int64_t revision = r.i64(0, 0), distinct = r.i64(0, 1),
-                  lo = r.i64(0, 2), hi = r.i64(0, 3);
-    if (hi != revision) {
-      problems.push_back(fmt::format(
-          "revision is {} but the audit log ends at {}", revision, hi));
-    }
-    if (distinct != hi || (hi > 0 && lo != 1)) {
-      problems.push_back(
-          fmt::format("the audit log has gaps: {} distinct revisions between "
-                      "{} and {}",
-                      distinct, lo, hi));
-    }
+    const int64_t revision =
+        db_->Exec("SELECT value FROM revision WHERE id = 1", {}).i64(0, 0);
+    PgResult r = db_->Exec(kAuditRevisionsSql, {});
+    AddHistoryProblems(revision, r.i64(0, 0), r.i64(0, 1), r.i64(0, 2),
+                       &problems);
     return problems;
   } catch (const PgError& e) {
     return FromPg(e, where_, "checking the database");

@@ -23,7 +23,7 @@
 #include "base/keyed_hash.h"
 #include "base/time_util.h"
 #include "model/text_forms.h"
-#include "store/change_log.h"
+#include "store/commit_rows.h"
 #include "store/history_chain.h"
 #include "store/load_replay.h"
 #include "store/migrations.h"
@@ -371,13 +371,35 @@ std::unique_ptr<SQLite::Database> OpenReadOnly(const std::string& path,
       FileUri(path, "mode=ro&immutable=1"), kFlags);
 }
 
-// Runs a statement that must change exactly one row; a different count
-// means the database does not hold what the plan expected.
-void ExecOne(SQLite::Statement& q, std::string_view what) {
-  if (q.exec() != 1) {
-    throw std::runtime_error(fmt::format("{} changed no row", what));
+// A commit's statements on this store's connection (commit_rows.h).
+class SqliteCommitRows : public CommitRows {
+ public:
+  explicit SqliteCommitRows(StatementCache& statements)
+      : statements_(statements) {}
+  HistoryMark Mark() override { return StoredMark(statements_); }
+  int64_t Run(const RowWrite& w) override {
+    StatementCache::Use use = statements_.Get(w.sql);
+    SQLite::Statement& q = *use;
+    int col = 1;
+    for (const RowValue& v : w.values) {
+      std::visit([&](const auto& x) { q.bind(col++, x); }, v);
+    }
+    return q.exec();
   }
-}
+  void InsertAudit(uint64_t revision, int64_t at, std::string_view actor,
+                   std::string_view action, std::string_view kbo,
+                   std::string_view detail, std::string_view message) override {
+    toegang::InsertAudit(statements_, revision, at, std::string(actor), action,
+                         std::string(kbo), std::string(detail),
+                         std::string(message));
+  }
+  void StoreMark(const HistoryMark& mark) override {
+    toegang::StoreMark(statements_, mark);
+  }
+
+ private:
+  StatementCache& statements_;
+};
 
 // ---------------------------------------------------------------------
 // BEGIN IMMEDIATE until Commit; *held tells the store's Commit not to open
@@ -868,64 +890,12 @@ Status SqliteStore::CheckHealth() const {
 
 Status SqliteStore::LoadCatalogue(Catalogue* out) {
   try {
-    *out = Catalogue();
-    SQLite::Statement caps(*db_,
-                           "SELECT code, name FROM capacity ORDER BY rowid");
-    while (caps.executeStep()) {
-      out->AddCapacity(
-          {caps.getColumn(0).getString(), caps.getColumn(1).getString()});
-    }
-    auto capacity_id = [&](const std::string& code) -> CapacityId {
-      for (size_t i = 0; i < out->capacity_count(); ++i) {
-        if (out->capacity(static_cast<CapacityId>(i)).code == code) {
-          return static_cast<CapacityId>(i);
-        }
-      }
-      return 0;
-    };
-    SQLite::Statement subs(
-        *db_, "SELECT code, name, capacity FROM subdivision ORDER BY rowid");
-    while (subs.executeStep()) {
-      out->AddSubdivision({subs.getColumn(0).getString(),
-                           subs.getColumn(1).getString(),
-                           capacity_id(subs.getColumn(2).getString())});
-    }
-    SQLite::Statement apps(
-        *db_, "SELECT code, name, capacity FROM application ORDER BY rowid");
-    while (apps.executeStep()) {
-      if (!out->AddApplication({apps.getColumn(0).getString(),
-                                apps.getColumn(1).getString(),
-                                capacity_id(apps.getColumn(2).getString())})) {
-        return Status::Storage(code::kStorageError,
-                               "the catalogue has more applications than "
-                               "toegang supports (64)");
-      }
-    }
-    SQLite::Statement aliases(
-        *db_,
-        "SELECT alias, application FROM application_alias ORDER BY rowid");
-    while (aliases.executeStep()) {
-      const std::string alias = aliases.getColumn(0).getString();
-      Result<AppId> app =
-          out->FindApplication(aliases.getColumn(1).getString());
-      if (!app.ok() || !out->AddApplicationAlias(alias, *app)) {
-        return Status::Storage(
-            code::kStorageError,
-            fmt::format("the catalogue's application alias \"{}\" names no "
-                        "application or one already named so",
-                        alias));
-      }
-    }
-    SQLite::Statement rules(*db_,
-                            "SELECT application, trigger_type, allowed_type "
-                            "FROM facility_rule ORDER BY rowid");
-    while (rules.executeStep()) {
-      Result<AppId> app = out->FindApplication(rules.getColumn(0).getString());
-      if (!app.ok()) continue;
-      out->AddFacilityRule(*app, rules.getColumn(1).getString(),
-                           rules.getColumn(2).getString());
-    }
-    return Status::Ok();
+    return ReplayCatalogue(out, [&](std::string_view sql,
+                                    const LoadRowFn& row_fn) {
+      SQLite::Statement q(*db_, fmt::format("{} ORDER BY rowid", sql));
+      const SqliteLoadRow row(q);
+      while (q.executeStep()) row_fn(row);
+    });
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "loading the catalogue");
   }
@@ -1148,207 +1118,16 @@ Result<std::unique_ptr<WriteLock>> SqliteStore::BeginWrite() {
 
 Status SqliteStore::Commit(ChangeSet* changes, uint64_t expected_revision) {
   if (read_only_) return ReadOnlyRefusal("a change");
-  const Catalogue& cat = catalogue_;
   try {
     // Under a WriteLock the rows join its transaction (which the lock's
     // owner rolls back if this fails); otherwise this is one transaction.
     std::optional<SQLite::Transaction> tx;
     if (!write_held_) tx.emplace(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    const HistoryMark stored = StoredMark(*statements_);
-    if (stored.revision != expected_revision) {
-      return Status::Storage(kStaleRevision,
-                             fmt::format("the database is at revision {}, the "
-                                         "engine at {}",
-                                         stored.revision, expected_revision));
-    }
-    HistoryLink next(key_, stored);
-    const uint64_t revision = expected_revision + 1;
-    const std::string at = FormatUtc(changes->at);
-    const std::string by = InszDigits(changes->actor);
-    const auto rev = static_cast<int64_t>(revision);
-    for (const Op& op : changes->ops) {
-      const std::string kbo = KboDigits(op.kbo);
-      const std::string insz = InszDigits(op.insz);
-      const std::string& cap = cat.capacity(op.capacity).code;
-      const std::string& sub = cat.subdivision(op.subdivision).code;
-      const std::string& app = cat.application(op.app).code;
-      switch (op.kind) {
-        case Action::kAppointHtb: {
-          StatementCache::Use q_use = statements_->Get(
-              "INSERT INTO htb (kbo, insz, email, phone, by_insz, revision, "
-              "at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kbo) DO UPDATE "
-              "SET insz = excluded.insz, email = excluded.email, phone = "
-              "excluded.phone, by_insz = excluded.by_insz, revision = "
-              "excluded.revision, at = excluded.at");
-          SQLite::Statement& q = *q_use;
-          q.bind(1, kbo);
-          q.bind(2, insz);
-          q.bind(3, op.email);
-          q.bind(4, op.phone);
-          q.bind(5, by);
-          q.bind(6, rev);
-          q.bind(7, at);
-          ExecOne(q, "htb.appoint");
-          break;
-        }
-        case Action::kActivateCapacity: {
-          StatementCache::Use q_use = statements_->Get(
-              "INSERT INTO active_capacity (kbo, capacity, "
-              "by_insz, revision, at) VALUES (?, ?, ?, ?, ?)");
-          SQLite::Statement& q = *q_use;
-          q.bind(1, kbo);
-          q.bind(2, cap);
-          q.bind(3, by);
-          q.bind(4, rev);
-          q.bind(5, at);
-          ExecOne(q, "hoedanigheid.activate");
-          break;
-        }
-        case Action::kSetTb:
-        case Action::kAddCoTb: {
-          const bool tb = op.kind == Action::kSetTb;
-          if (tb) {
-            StatementCache::Use del_use = statements_->Get(
-                "DELETE FROM domain_manager WHERE kbo = ? "
-                "AND capacity = ? AND subdivision = ? AND "
-                "role = 'tb'");
-            SQLite::Statement& del = *del_use;
-            del.bind(1, kbo);
-            del.bind(2, cap);
-            del.bind(3, sub);
-            del.exec();
-          }
-          StatementCache::Use q_use = statements_->Get(
-              "INSERT INTO domain_manager (kbo, capacity, "
-              "subdivision, insz, role, by_insz, revision, at) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-          SQLite::Statement& q = *q_use;
-          q.bind(1, kbo);
-          q.bind(2, cap);
-          q.bind(3, sub);
-          q.bind(4, insz);
-          q.bind(5, tb ? "tb" : "co_tb");
-          q.bind(6, by);
-          q.bind(7, rev);
-          q.bind(8, at);
-          ExecOne(q, ActionName(op.kind));
-          break;
-        }
-        case Action::kRemoveCoTb: {
-          StatementCache::Use q_use = statements_->Get(
-              "DELETE FROM domain_manager WHERE kbo = ? AND "
-              "capacity = ? AND subdivision = ? AND insz = ? "
-              "AND role = 'co_tb'");
-          SQLite::Statement& q = *q_use;
-          q.bind(1, kbo);
-          q.bind(2, cap);
-          q.bind(3, sub);
-          q.bind(4, insz);
-          ExecOne(q, "tb.remove-co");
-          break;
-        }
-        case Action::kCreateSubafdeling: {
-          StatementCache::Use q_use = statements_->Get(
-              "INSERT INTO subafdeling (id, kbo, capacity, "
-              "subdivision, hco, email, by_insz, revision, at) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-          SQLite::Statement& q = *q_use;
-          q.bind(1, op.subafdeling);
-          q.bind(2, kbo);
-          q.bind(3, cap);
-          q.bind(4, sub);
-          q.bind(5, op.hco);
-          q.bind(6, op.email);
-          q.bind(7, by);
-          q.bind(8, rev);
-          q.bind(9, at);
-          ExecOne(q, "subafdeling.create");
-          break;
-        }
-        case Action::kRemoveSubafdeling: {
-          StatementCache::Use q_use =
-              statements_->Get("DELETE FROM subafdeling WHERE id = ?");
-          SQLite::Statement& q = *q_use;
-          q.bind(1, op.subafdeling);
-          ExecOne(q, "subafdeling.remove");
-          break;
-        }
-        case Action::kAuthorize:
-        case Action::kAddManager:
-        case Action::kAddUser: {
-          const char* sql =
-              op.kind == Action::kAuthorize
-                  ? "INSERT INTO authorization (subafdeling, application, "
-                    "by_insz, revision, at) VALUES (?, ?, ?, ?, ?)"
-              : op.kind == Action::kAddManager
-                  ? "INSERT INTO subafdeling_manager (subafdeling, insz, "
-                    "by_insz, revision, at) VALUES (?, ?, ?, ?, ?)"
-                  : "INSERT INTO user (subafdeling, insz, by_insz, revision, "
-                    "at) VALUES (?, ?, ?, ?, ?)";
-          StatementCache::Use q_use = statements_->Get(sql);
-          SQLite::Statement& q = *q_use;
-          q.bind(1, op.subafdeling);
-          q.bind(2, op.kind == Action::kAuthorize ? app : insz);
-          q.bind(3, by);
-          q.bind(4, rev);
-          q.bind(5, at);
-          ExecOne(q, ActionName(op.kind));
-          break;
-        }
-        case Action::kDeauthorize:
-        case Action::kRemoveManager:
-        case Action::kRemoveUser: {
-          const char* sql =
-              op.kind == Action::kDeauthorize
-                  ? "DELETE FROM authorization WHERE subafdeling = ? AND "
-                    "application = ?"
-              : op.kind == Action::kRemoveManager
-                  ? "DELETE FROM subafdeling_manager WHERE subafdeling = ? "
-                    "AND insz = ?"
-                  : "DELETE FROM user WHERE subafdeling = ? AND insz = ?";
-          StatementCache::Use q_use = statements_->Get(sql);
-          SQLite::Statement& q = *q_use;
-          q.bind(1, op.subafdeling);
-          q.bind(2, op.kind == Action::kDeauthorize ? app : insz);
-          ExecOne(q, ActionName(op.kind));
-          break;
-        }
-        case Action::kGrantRight: {
-          StatementCache::Use q_use = statements_->Get(
-              "INSERT INTO user_right (subafdeling, insz, "
-              "application, by_insz, revision, at) VALUES (?, "
-              "?, ?, ?, ?, ?)");
-          SQLite::Statement& q = *q_use;
-          q.bind(1, op.subafdeling);
-          q.bind(2, insz);
-          q.bind(3, app);
-          q.bind(4, by);
-          q.bind(5, rev);
-          q.bind(6, at);
-          ExecOne(q, "user.grant");
-          break;
-        }
-        case Action::kRevokeRight: {
-          StatementCache::Use q_use = statements_->Get(
-              "DELETE FROM user_right WHERE subafdeling = ? "
-              "AND insz = ? AND application = ?");
-          SQLite::Statement& q = *q_use;
-          q.bind(1, op.subafdeling);
-          q.bind(2, insz);
-          q.bind(3, app);
-          ExecOne(q, "user.revoke");
-          break;
-        }
-      }
-      const std::string detail = OpToJson(op, cat);
-      const std::string message = OpSummary(op, cat);
-      InsertAudit(*statements_, revision, changes->at, by, ActionName(op.kind),
-                  kbo, detail, message);
-      next.AddRow(changes->at, by, ActionName(op.kind), kbo, detail, message);
-    }
-    StoreMark(*statements_, next.Finish());
+    SqliteCommitRows rows(*statements_);
+    Status s = WriteCommit(rows, key_, catalogue_, *changes, expected_revision);
+    if (!s.ok()) return s;
     if (tx) tx->commit();
-    changes->revision = revision;
+    changes->revision = expected_revision + 1;
     return Status::Ok();
   } catch (const SQLite::Exception& e) {
     return FromSqlite(
@@ -1422,11 +1201,6 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
   }
 }
 
-Result<std::optional<std::vector<ChangeSet>>> SqliteStore::ChangesSince(
-    uint64_t from) {
-  return ReadChangeLog(*this, catalogue_, from);
-}
-
 Result<std::unique_ptr<ImportSession>> SqliteStore::BeginImport() {
   if (read_only_) return ReadOnlyRefusal("an import");
   try {
@@ -1481,27 +1255,11 @@ Result<std::vector<std::string>> SqliteStore::CheckIntegrity() {
     }
     const int64_t revision =
         db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64();
-    SQLite::Statement revs(
-        *db_,
-        "SELECT count(DISTINCT revision), "
-        "coalesce(min(revision), 0), coalesce(max(revision), "
-        "0) FROM audit WHERE revision IS NOT NULL");
+    SQLite::Statement revs(*db_, kAuditRevisionsSql);
     revs.executeStep();
-    const int64_t distinct = revs.getColumn(0).getInt64();
-    const int64_t lo = revs.getColumn(1).getInt64();
-    const int64_t hi = revs.getColumn(2).getInt64();
-    if (hi != revision) {
-      problems.push_back(
-          fmt::format("revision is {} but the audit log ends "
-                      "at {}",
-                      revision, hi));
-    }
-    if (distinct != hi || (hi > 0 && lo != 1)) {
-      problems.push_back(
-          fmt::format("the audit log has gaps: {} distinct "
-                      "revisions between {} and {}",
-                      distinct, lo, hi));
-    }
+    AddHistoryProblems(revision, revs.getColumn(0).getInt64(),
+                       revs.getColumn(1).getInt64(),
+                       revs.getColumn(2).getInt64(), &problems);
     return problems;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "checking the database");

@@ -58,8 +58,7 @@ class SqliteStore : public Store {
   Status Commit(ChangeSet* changes, uint64_t expected_revision) override;
   Status RecordRefusal(const AuditRecord& record) override;
   Result<std::vector<AuditRecord>> ReadAudit(const AuditQuery& query) override;
-  Result<std::optional<std::vector<ChangeSet>>> ChangesSince(
-      uint64_t from) override;
+  const Catalogue& catalogue() const override { return catalogue_; }
   Result<std::unique_ptr<ImportSession>> BeginImport() override;
   Result<StoreCounts> Counts() override;
   Result<std::vector<std::string>> CheckIntegrity() override;

@@ -264,8 +264,11 @@ class Store {
   // build reads (an import's, whose rows are not in the log, or a
   // generated database's summary), or a gap between revisions; the caller
   // then loads from the tables.
-  virtual Result<std::optional<std::vector<ChangeSet>>> ChangesSince(
-      uint64_t from) = 0;
+  // The same for every store (change_log.cc): it reads the audit log
+  // through ReadAudit and decodes the ops against catalogue().
+  Result<std::optional<std::vector<ChangeSet>>> ChangesSince(uint64_t from);
+  // The catalogue the store read when it opened: the codes its rows hold.
+  virtual const Catalogue& catalogue() const = 0;
 
   virtual Result<std::unique_ptr<ImportSession>> BeginImport() = 0;
 
