@@ -130,6 +130,19 @@ CsvReader::Outcome CsvReader::ReadRecord(std::vector<std::string>* fields,
     return true;
   };
 
+  // A ',' ends the field (empty when it is the first character).
+  auto end_field = [&] {
+    commas_ = true;
+    fields->push_back(std::move(field));
+    field.clear();
+    state = State::kFieldStart;
+  };
+  // A character of an unquoted field.
+  auto plain = [&](int c) {
+    semicolons_ = semicolons_ || c == ';';
+    field.push_back(static_cast<char>(c));
+  };
+
   for (;;) {
     const int c = Get();
     if (c == kEof) {
@@ -160,23 +173,17 @@ CsvReader::Outcome CsvReader::ReadRecord(std::vector<std::string>* fields,
         if (c == '"') {
           state = State::kQuoted;
         } else if (c == ',') {
-          commas_ = true;
-          fields->push_back(std::string());
+          end_field();
         } else {
-          semicolons_ = semicolons_ || c == ';';
-          field.push_back(static_cast<char>(c));
+          plain(c);
           state = State::kUnquoted;
         }
         break;
       case State::kUnquoted:
         if (c == ',') {
-          commas_ = true;
-          fields->push_back(std::move(field));
-          field.clear();
-          state = State::kFieldStart;
+          end_field();
         } else {
-          semicolons_ = semicolons_ || c == ';';
-          field.push_back(static_cast<char>(c));
+          plain(c);
         }
         break;
       case State::kQuoted:
@@ -191,10 +198,7 @@ CsvReader::Outcome CsvReader::ReadRecord(std::vector<std::string>* fields,
           field.push_back('"');
           state = State::kQuoted;
         } else if (c == ',') {
-          commas_ = true;
-          fields->push_back(std::move(field));
-          field.clear();
-          state = State::kFieldStart;
+          end_field();
         } else {
           semicolons_ = semicolons_ || c == ';';
           return refuse("unexpected '" + Shown(c) +
