@@ -6,6 +6,7 @@
 // {"items": [...], "next_cursor": TEXT|null, "revision": N}.
 #include <fmt/format.h>
 
+#include <functional>
 #include <iostream>
 #include <optional>
 
@@ -73,6 +74,49 @@ std::string RoleText(const std::string& role, bool nl) {
   return role;
 }
 
+
+// What a listing prints of one page: its JSON items and fields beside
+// them, and its text lines (the header first).
+struct ListingOut {
+  nlohmann::json items = nlohmann::json::array();
+  nlohmann::json fields = nlohmann::json::object();
+  std::vector<std::string> text;
+};
+
+// The steps every listing shares: parse the options, open the engine, ask
+// for one page, print it with the envelope. render fills out for the page;
+// none is the line that says a first page is empty.
+template <typename Entry>
+int RunListing(
+    const Context& ctx,
+    const std::function<Result<Page<Entry>>(
+        Engine&, const po::variables_map&, const PageRequest&)>& ask,
+    const std::function<void(const Page<Entry>&, const po::variables_map&,
+                             bool nl, ListingOut*)>& render,
+    const char* none_nl, const char* none_en) {
+  po::variables_map vm = ParseArgs(ctx);
+  const PageRequest page = PageFrom(vm);
+  int code = kExitOk;
+  std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
+  if (!engine) return code;
+  Result<Page<Entry>> r = ask(*engine, vm, page);
+  if (!r.ok()) return ctx.Fail(r.status());
+  const bool nl = ctx.lang == "nl";
+  ListingOut out;
+  render(*r, vm, nl, &out);
+  if (r->items.empty() && page.cursor.empty()) {
+    out.text.push_back(nl ? none_nl : none_en);
+  }
+  nlohmann::json j = PageJson(*r, std::move(out.items), &out.text, nl);
+  j.update(out.fields);
+  ctx.Print(j, out.text);
+  return kExitOk;
+}
+
+std::string Str(const po::variables_map& vm, const char* name) {
+  return vm.count(name) ? vm[name].as<std::string>() : "";
+}
+
 }  // namespace
 
 CommandOptions AccessCommandOptions() {
@@ -82,37 +126,31 @@ CommandOptions AccessCommandOptions() {
 }
 
 int RunAccess(const Context& ctx) {
-  po::variables_map vm = ParseArgs(ctx);
-  const std::string insz = vm["insz"].as<std::string>();
-  const PageRequest page = PageFrom(vm);
-  int code = kExitOk;
-  std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
-  if (!engine) return code;
-  Result<Page<AccessEntry>> r = engine->Access(insz, page);
-  if (!r.ok()) return ctx.Fail(r.status());
-  const bool nl = ctx.lang == "nl";
-  const std::string canonical = Insz::Parse(insz)->ToString();
-  nlohmann::json items = nlohmann::json::array();
-  std::vector<std::string> text = {
-      fmt::format(fmt::runtime(nl ? "Toegang van {} (revisie {}):"
-                                  : "Access of {} (revision {}):"),
-                  canonical, r->revision)};
-  for (const AccessEntry& e : r->items) {
-    items.push_back({{"application", e.application},
-                     {"hco", e.hco},
-                     {"facility_name", e.facility_name},
-                     {"kbo", e.kbo}});
-    text.push_back(fmt::format("  {:<10} HCO {:<15} {} (KBO {})", e.application,
-                               e.hco, e.facility_name, KboDisplayText(e.kbo)));
-  }
-  if (r->items.empty() && page.cursor.empty()) {
-    text.push_back(nl ? "  geen: deze persoon mag geen toepassing gebruiken"
-                      : "  none: this person may not use any application");
-  }
-  nlohmann::json j = PageJson(*r, std::move(items), &text, nl);
-  j["insz"] = canonical;
-  ctx.Print(j, text);
-  return kExitOk;
+  return RunListing<AccessEntry>(
+      ctx,
+      [](Engine& engine, const po::variables_map& vm, const PageRequest& p) {
+        return engine.Access(Str(vm, "insz"), p);
+      },
+      [](const Page<AccessEntry>& r, const po::variables_map& vm, bool nl,
+         ListingOut* out) {
+        const std::string canonical = Insz::Parse(Str(vm, "insz"))->ToString();
+        out->fields["insz"] = canonical;
+        out->text.push_back(fmt::format(
+            fmt::runtime(nl ? "Toegang van {} (revisie {}):"
+                            : "Access of {} (revision {}):"),
+            InszDisplayText(canonical), r.revision));
+        for (const AccessEntry& e : r.items) {
+          out->items.push_back({{"application", e.application},
+                                {"hco", e.hco},
+                                {"facility_name", e.facility_name},
+                                {"kbo", e.kbo}});
+          out->text.push_back(
+              fmt::format("  {:<10} HCO {:<15} {} (KBO {})", e.application,
+                          e.hco, e.facility_name, KboDisplayText(e.kbo)));
+        }
+      },
+      "  geen: deze persoon mag geen toepassing gebruiken",
+      "  none: this person may not use any application");
 }
 
 CommandOptions UsersCommandOptions() {
@@ -125,37 +163,32 @@ CommandOptions UsersCommandOptions() {
 }
 
 int RunUsers(const Context& ctx) {
-  po::variables_map vm = ParseArgs(ctx);
-  const std::string hco = vm["hco"].as<std::string>();
-  const std::string app = vm.count("app") ? vm["app"].as<std::string>() : "";
-  const PageRequest page = PageFrom(vm);
-  int code = kExitOk;
-  std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
-  if (!engine) return code;
-  Result<Page<UserEntry>> r = engine->Users(hco, app, page);
-  if (!r.ok()) return ctx.Fail(r.status());
-  const bool nl = ctx.lang == "nl";
-  const std::string canonical = Hco::Parse(hco)->str();
-  nlohmann::json items = nlohmann::json::array();
-  std::vector<std::string> text = {
-      fmt::format(fmt::runtime(nl ? "Gebruikers van HCO {}{} (revisie {}):"
-                                  : "Users at HCO {}{} (revision {}):"),
-                  canonical, app.empty() ? "" : " (" + app + ")", r->revision)};
-  for (const UserEntry& u : r->items) {
-    items.push_back({{"insz", u.person.insz},
-                     {"name", u.person.name},
-                     {"applications", u.applications}});
-    text.push_back(fmt::format("  {}  {:<30} {}", u.person.insz, u.person.name,
-                               Join(u.applications, nl)));
-  }
-  if (r->items.empty() && page.cursor.empty()) {
-    text.push_back(nl ? "  geen" : "  none");
-  }
-  nlohmann::json j = PageJson(*r, std::move(items), &text, nl);
-  j["hco"] = canonical;
-  if (!app.empty()) j["app"] = app;
-  ctx.Print(j, text);
-  return kExitOk;
+  return RunListing<UserEntry>(
+      ctx,
+      [](Engine& engine, const po::variables_map& vm, const PageRequest& p) {
+        return engine.Users(Str(vm, "hco"), Str(vm, "app"), p);
+      },
+      [](const Page<UserEntry>& r, const po::variables_map& vm, bool nl,
+         ListingOut* out) {
+        const std::string canonical = Hco::Parse(Str(vm, "hco"))->str();
+        const std::string app = Str(vm, "app");
+        out->fields["hco"] = canonical;
+        if (!app.empty()) out->fields["app"] = app;
+        out->text.push_back(fmt::format(
+            fmt::runtime(nl ? "Gebruikers van HCO {}{} (revisie {}):"
+                            : "Users at HCO {}{} (revision {}):"),
+            canonical, app.empty() ? "" : " (" + app + ")", r.revision));
+        for (const UserEntry& u : r.items) {
+          out->items.push_back({{"insz", u.person.insz},
+                                {"name", u.person.name},
+                                {"applications", u.applications}});
+          out->text.push_back(fmt::format("  {}  {:<30} {}",
+                                          InszDisplayText(u.person.insz),
+                                          u.person.name,
+                                          Join(u.applications, nl)));
+        }
+      },
+      "  geen", "  none");
 }
 
 CommandOptions ManagedByCommandOptions() {
@@ -165,56 +198,51 @@ CommandOptions ManagedByCommandOptions() {
 }
 
 int RunManagedBy(const Context& ctx) {
-  po::variables_map vm = ParseArgs(ctx);
-  const std::string insz = vm["insz"].as<std::string>();
-  const PageRequest page = PageFrom(vm);
-  int code = kExitOk;
-  std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
-  if (!engine) return code;
-  Result<Page<ManagedEntry>> r = engine->ManagedBy(insz, page);
-  if (!r.ok()) return ctx.Fail(r.status());
-  const bool nl = ctx.lang == "nl";
-  const std::string canonical = Insz::Parse(insz)->ToString();
-  nlohmann::json items = nlohmann::json::array();
-  std::vector<std::string> text = {
-      fmt::format(fmt::runtime(nl ? "Beheerd door {} (revisie {}):"
-                                  : "Administered by {} (revision {}):"),
-                  canonical, r->revision)};
-  for (const ManagedEntry& e : r->items) {
-    nlohmann::json item = {{"kind", e.kind},
-                           {"role", e.role},
-                           {"kbo", e.kbo},
-                           {"enterprise_name", e.enterprise_name}};
-    std::string what;
-    if (e.kind == "enterprise") {
-      what = nl ? "onderneming" : "enterprise";
-    } else {
-      item["capacity"] = e.capacity;
-      item["subdivision"] = e.subdivision;
-      if (e.kind == "domain") {
-        what =
-            fmt::format(fmt::runtime(nl ? "domein {} / {}" : "domain {} / {}"),
-                        e.capacity, e.subdivision);
-      } else {
-        item["hco"] = e.hco;
-        item["facility_name"] = e.facility_name;
-        what = fmt::format("subafdeling HCO {} {} ({} / {})", e.hco,
-                           e.facility_name, e.capacity, e.subdivision);
-      }
-    }
-    items.push_back(std::move(item));
-    text.push_back(fmt::format(
-        fmt::runtime(nl ? "  KBO {} {}: {}, als {}" : "  KBO {} {}: {}, as {}"),
-        KboDisplayText(e.kbo), e.enterprise_name, what, RoleText(e.role, nl)));
-  }
-  if (r->items.empty() && page.cursor.empty()) {
-    text.push_back(nl ? "  niets: deze persoon beheert niets"
-                      : "  nothing: this person administers nothing");
-  }
-  nlohmann::json j = PageJson(*r, std::move(items), &text, nl);
-  j["insz"] = canonical;
-  ctx.Print(j, text);
-  return kExitOk;
+  return RunListing<ManagedEntry>(
+      ctx,
+      [](Engine& engine, const po::variables_map& vm, const PageRequest& p) {
+        return engine.ManagedBy(Str(vm, "insz"), p);
+      },
+      [](const Page<ManagedEntry>& r, const po::variables_map& vm, bool nl,
+         ListingOut* out) {
+        const std::string canonical = Insz::Parse(Str(vm, "insz"))->ToString();
+        out->fields["insz"] = canonical;
+        out->text.push_back(fmt::format(
+            fmt::runtime(nl ? "Beheerd door {} (revisie {}):"
+                            : "Administered by {} (revision {}):"),
+            InszDisplayText(canonical), r.revision));
+        for (const ManagedEntry& e : r.items) {
+          nlohmann::json item = {{"kind", e.kind},
+                                 {"role", e.role},
+                                 {"kbo", e.kbo},
+                                 {"enterprise_name", e.enterprise_name}};
+          std::string what;
+          if (e.kind == "enterprise") {
+            what = nl ? "onderneming" : "enterprise";
+          } else {
+            item["capacity"] = e.capacity;
+            item["subdivision"] = e.subdivision;
+            if (e.kind == "domain") {
+              what = fmt::format(
+                  fmt::runtime(nl ? "domein {} / {}" : "domain {} / {}"),
+                  e.capacity, e.subdivision);
+            } else {
+              item["hco"] = e.hco;
+              item["facility_name"] = e.facility_name;
+              what = fmt::format("subafdeling HCO {} {} ({} / {})", e.hco,
+                                 e.facility_name, e.capacity, e.subdivision);
+            }
+          }
+          out->items.push_back(std::move(item));
+          out->text.push_back(fmt::format(
+              fmt::runtime(nl ? "  KBO {} {}: {}, als {}"
+                              : "  KBO {} {}: {}, as {}"),
+              KboDisplayText(e.kbo), e.enterprise_name, what,
+              RoleText(e.role, nl)));
+        }
+      },
+      "  niets: deze persoon beheert niets",
+      "  nothing: this person administers nothing");
 }
 
 CommandOptions GraphCommandOptions() {

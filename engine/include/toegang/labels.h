@@ -3,9 +3,8 @@
 //
 // Which ID each output shows (docs/cli.md):
 //   - a person: the INSZ's display form, "Koen Maes (82.01.01-245.96)", in
-//     messages and explanations; the 11 digits in the helpdesk views
-//     (who), "Koen Maes (82010124596)", where they are copied into
-//     commands.
+//     every text output (messages, explanations, the helpdesk views); JSON
+//     keeps the 11 digits, and every command accepts either form.
 //   - an enterprise: "vzw X (KBO 0412.345.614)" (EnterpriseLabel) where
 //     KBO and HCO numbers stand side by side (explain, who, graph); the
 //     bare display form "vzw X (0412.345.614)" in refusal messages and the
@@ -28,6 +27,10 @@ std::string NamedLabel(std::string_view name, std::string_view id);
 // A person with the INSZ's display form (the 11 digits as given when they
 // are not a valid INSZ).
 std::string PersonLabel(const PersonRef& person);
+
+// An INSZ's display form, "82.01.01-245.96" (insz as given when it is not
+// a valid INSZ).
+std::string InszDisplayText(std::string_view insz);
 
 // An enterprise number's display form, "0412.345.614" (kbo as given when it
 // is not a valid KBO number).

@@ -13,8 +13,12 @@ std::string NamedLabel(std::string_view name, std::string_view id) {
 }
 
 std::string PersonLabel(const PersonRef& p) {
-  Result<Insz> insz = Insz::Parse(p.insz);
-  return NamedLabel(p.name, insz.ok() ? insz->Display() : p.insz);
+  return NamedLabel(p.name, InszDisplayText(p.insz));
+}
+
+std::string InszDisplayText(std::string_view insz) {
+  Result<Insz> i = Insz::Parse(insz);
+  return i.ok() ? i->Display() : std::string(insz);
 }
 
 std::string KboDisplayText(std::string_view kbo) {
