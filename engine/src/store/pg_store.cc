@@ -640,11 +640,7 @@ Result<std::unique_ptr<PgStore>> PgStore::Open(const std::string& uri,
         message.find("database") != std::string::npos;
     if (!no_database) return FromPg(e, where, "opening the database");
     if (!create_if_missing) {
-      return Status::Storage(
-          code::kNotInitialized,
-          fmt::format("there is no {}: create one with `toegang init`, or "
-                      "point --db / TOEGANG_DB at yours",
-                      where));
+      return NoDatabaseError(where);
     }
     if (read_only) {
       return Status::Storage(

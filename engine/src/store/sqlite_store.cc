@@ -725,11 +725,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   const bool exists = in_memory || std::filesystem::exists(path, ec);
   if (!exists) {
     if (!create_if_missing) {
-      return Status::Storage(
-          code::kNotInitialized,
-          fmt::format("there is no toegang database at {}: create one with "
-                      "`toegang init`, or point --db / TOEGANG_DB at yours",
-                      path));
+      return NoDatabaseError("toegang database at " + path);
     }
     if (read_only) {
       return ReadOnlyError(path, "opened read-only as asked", "creating it");

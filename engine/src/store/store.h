@@ -31,6 +31,7 @@
 #include "model/registry_rows.h"
 #include "store/load_sink.h"
 #include "toegang/engine.h"
+#include "toegang/error_codes.h"
 #include "toegang/status.h"
 
 namespace toegang {
@@ -40,6 +41,16 @@ namespace toegang {
 // the plan expected. Internal: the engine plans under a WriteLock, so it
 // only sees this when the file was edited behind toegang's back.
 inline constexpr std::string_view kStaleRevision = "stale_revision";
+
+// not_initialized for a database that is not there, with the remedy; what
+// names it ("a toegang database at PATH").
+inline Status NoDatabaseError(std::string_view what) {
+  return Status::Storage(
+      code::kNotInitialized,
+      "there is no " + std::string(what) +
+          ": create one with `toegang init`, or point --db / TOEGANG_DB at "
+          "yours");
+}
 
 // The database's write lock, held from BeginWrite until Commit or
 // destruction (which rolls back what was written under it). While it is
