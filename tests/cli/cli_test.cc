@@ -670,6 +670,56 @@ TEST_F(CliTest, MissingDatabaseIsExitFourForEveryCommand) {
   EXPECT_EQ(ReadFile(text), std::string(4096, 'x'));
 }
 
+// verify on a terminal tells each step as it begins (a minute at ten
+// million persons is long to wait in silence); into a pipe it tells
+// nothing but the answer. --thorough also finds an index that no longer
+// matches its table, which the default check of the pages passes.
+TEST_F(CliTest, VerifyShowsItsStepsOnATerminalAndThoroughChecksIndexes) {
+  InitAndImport();
+  BuildChain();
+  // script(1) gives the command a terminal and copies what it writes.
+  const std::string command = fmt::format(
+      "script -qec \"'{}' --db '{}' verify\" /dev/null", TOEGANG_CLI_PATH,
+      db_);
+  std::string shown;
+  {
+    FILE* pipe = ::popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    char buf[512];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) shown.append(buf, n);
+    EXPECT_EQ(::pclose(pipe), 0) << shown;
+  }
+  for (const char* step :
+       {"verify [1/3] checking the database (", "verify [2/3] loading the graph (",
+        "verify [3/3] checking the model's rules (",
+        "ok: database and graph agree"}) {
+    EXPECT_NE(shown.find(step), std::string::npos) << step << " in:\n" << shown;
+  }
+  CliRun piped = Run({"verify"});
+  EXPECT_EQ(piped.exit, 0) << Describe(piped);
+  EXPECT_EQ(piped.err.find("verify ["), std::string::npos) << piped.err;
+
+  // The index of users by INSZ, redefined behind SQLite's back so that its
+  // entries no longer match the rows.
+  {
+    SQLite::Database db(db_, SQLite::OPEN_READWRITE);
+    const int version = db.execAndGet("PRAGMA schema_version").getInt();
+    db.exec("PRAGMA writable_schema = ON");
+    EXPECT_EQ(db.exec("UPDATE sqlite_schema SET sql = 'CREATE INDEX "
+                      "user_by_insz ON user(subafdeling)' WHERE name = "
+                      "'user_by_insz'"),
+              1);
+    db.exec(fmt::format("PRAGMA schema_version = {}", version + 1));
+  }
+  EXPECT_EQ(Json({"verify"})["ok"], true);
+  CliRun thorough = Run({"--json", "verify", "--thorough"});
+  ExpectError(thorough, 4, "verify_failed");
+  EXPECT_NE(OneObject(thorough)["problems"].dump().find("user_by_insz"),
+            std::string::npos)
+      << Describe(thorough);
+}
+
 TEST_F(CliTest, DamagedOrNewerDatabasesAreExitFour) {
   InitAndImport();
   BuildChain();

@@ -121,6 +121,7 @@ CommandOptions CheckCommandOptions();  // query_commands.cc
 int RunCheck(const Context& ctx);
 CommandOptions AuditCommandOptions(bool changes_only);
 int RunAudit(const Context& ctx, bool changes_only);
+CommandOptions VerifyCommandOptions();
 int RunVerify(const Context& ctx);
 CommandOptions StatsCommandOptions();
 int RunStats(const Context& ctx);

@@ -164,8 +164,8 @@ std::vector<Command> BuildTable() {
   t.push_back({.name = "verify",
                .section = kQueries,
                .summary = "check the database against the model's invariants",
-               .options = NoCommandOptions,
-               .examples = {"toegang verify"},
+               .options = VerifyCommandOptions,
+               .examples = {"toegang verify", "toegang verify --thorough"},
                .run = RunVerify});
   t.push_back({.name = "stats",
                .section = kQueries,

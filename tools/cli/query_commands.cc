@@ -1,5 +1,9 @@
 // check, audit, changes, verify, stats.
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
 
 #include "cli_context.h"
 #include "toegang/answer_json.h"
@@ -141,12 +145,36 @@ int RunAudit(const Context& ctx, bool changes_only) {
   return kExitOk;
 }
 
+CommandOptions VerifyCommandOptions() {
+  CommandOptions spec;
+  spec.options.add_options()(
+      "thorough",
+      "also check every index of the database against its table (SQLite's "
+      "integrity_check: a minute or more at a million persons)");
+  return spec;
+}
+
 int RunVerify(const Context& ctx) {
-  ParseArgs(ctx);
+  po::variables_map vm = ParseArgs(ctx);
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;
-  Result<std::vector<std::string>> problems = engine->Verify();
+  VerifyOptions options;
+  options.thorough = vm.count("thorough") > 0;
+  if (!ctx.json && ::isatty(STDERR_FILENO)) {
+    // On a terminal, each step as it begins and how long the last took.
+    const auto started = std::chrono::steady_clock::now();
+    options.progress = [started](std::string_view step, int number,
+                                 int steps) {
+      const double s = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - started)
+                           .count();
+      std::cerr << fmt::format("verify [{}/{}] {} ({:.1f} s)\n", number,
+                               steps, step, s)
+                << std::flush;
+    };
+  }
+  Result<std::vector<std::string>> problems = engine->Verify(options);
   if (!problems.ok()) return ctx.Fail(problems.status());
   if (!problems->empty()) {
     std::string all;

@@ -363,18 +363,37 @@ class EngineImpl : public Engine {
     return store_->ReadAudit(q);
   }
 
-  Result<std::vector<std::string>> Verify() const override {
+  using Engine::Verify;
+  Result<std::vector<std::string>> Verify(
+      const VerifyOptions& options) const override {
     std::lock_guard<std::mutex> writer(write_mu_);
-    Status ready = LoadedLocked();
-    if (!ready.ok()) return ready;
-    Result<std::vector<std::string>> storage = store_->CheckIntegrity();
+    // A model in memory before this call was built by applying changes and
+    // is compared with a fresh load; one loaded here would be that load.
+    const bool had_model = snapshot_.model_ready();
+    const int steps = 3;
+    int step = 0;
+    auto begin = [&](std::string_view what) {
+      if (options.progress) options.progress(what, ++step, steps);
+    };
+    begin(options.thorough ? "checking the database and its indexes"
+                           : "checking the database");
+    Result<std::vector<std::string>> storage =
+        store_->CheckIntegrity(options.thorough);
     if (!storage.ok()) return storage.status();
     std::vector<std::string> problems = *storage;
+    if (!had_model) {
+      begin("loading the graph");
+      Status ready = LoadedLocked();
+      if (!ready.ok()) return ready;
+    }
+    begin("checking the model's rules");
     const Model& mine_model = model_.writer();
     for (const std::string& p : mine_model.graph.CheckInvariants()) {
       problems.push_back("graph: " + p);
     }
+    if (!had_model) return problems;
     // The graph in memory must equal one freshly loaded from the database.
+    begin("comparing the graph with the database");
     auto fresh = std::make_unique<DelegationGraph>(&catalogue_);
     GraphLoadSink sink(fresh.get());
     Result<uint64_t> rev = store_->Load(&sink);

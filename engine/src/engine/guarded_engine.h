@@ -125,8 +125,10 @@ class GuardedEngine final : public Impl {
       const AuditQuery& query) const override {
     return CatchAll("audit", [&] { return Impl::Audit(query); });
   }
-  Result<std::vector<std::string>> Verify() const override {
-    return CatchAll("verify", [&] { return Impl::Verify(); });
+  using Engine::Verify;
+  Result<std::vector<std::string>> Verify(
+      const VerifyOptions& options) const override {
+    return CatchAll("verify", [&] { return Impl::Verify(options); });
   }
   Result<Stats> GetStats() const override {
     return CatchAll("stats", [&] { return Impl::GetStats(); });

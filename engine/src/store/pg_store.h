@@ -65,7 +65,7 @@ class PgStore : public Store {
   const Catalogue& catalogue() const override { return catalogue_; }
   Result<std::unique_ptr<ImportSession>> BeginImport() override;
   Result<StoreCounts> Counts() override;
-  Result<std::vector<std::string>> CheckIntegrity() override;
+  Result<std::vector<std::string>> CheckIntegrity(bool thorough) override;
   bool read_only() const override { return read_only_; }
   Status ReadOnlyRefusal(std::string_view doing) const override;
   // Nothing to look at without a round trip: a server that is away shows

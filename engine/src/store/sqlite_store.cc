@@ -886,9 +886,9 @@ Status SqliteStore::CheckHealth() const {
 
 Status SqliteStore::LoadCatalogue(Catalogue* out) {
   try {
-    return ReplayCatalogue(out, [&](std::string_view sql,
+    return ReplayCatalogue(out, [&](std::string_view table_sql,
                                     const LoadRowFn& row_fn) {
-      SQLite::Statement q(*db_, fmt::format("{} ORDER BY rowid", sql));
+      SQLite::Statement q(*db_, fmt::format("{} ORDER BY rowid", table_sql));
       const SqliteLoadRow row(q);
       while (q.executeStep()) row_fn(row);
     });
@@ -1233,10 +1233,13 @@ Result<StoreCounts> SqliteStore::Counts() {
   }
 }
 
-Result<std::vector<std::string>> SqliteStore::CheckIntegrity() {
+Result<std::vector<std::string>> SqliteStore::CheckIntegrity(
+    bool thorough) {
   try {
     std::vector<std::string> problems;
-    SQLite::Statement integrity(*db_, "PRAGMA integrity_check");
+    const char* check =
+        thorough ? "PRAGMA integrity_check" : "PRAGMA quick_check";
+    SQLite::Statement integrity(*db_, check);
     while (integrity.executeStep()) {
       std::string line = integrity.getColumn(0).getString();
       if (line != "ok") problems.push_back("sqlite: " + line);

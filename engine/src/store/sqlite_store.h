@@ -61,7 +61,7 @@ class SqliteStore : public Store {
   const Catalogue& catalogue() const override { return catalogue_; }
   Result<std::unique_ptr<ImportSession>> BeginImport() override;
   Result<StoreCounts> Counts() override;
-  Result<std::vector<std::string>> CheckIntegrity() override;
+  Result<std::vector<std::string>> CheckIntegrity(bool thorough) override;
   bool read_only() const override { return read_only_; }
   Status ReadOnlyRefusal(std::string_view doing) const override;
   // The files this store opened: the database file, and its write-ahead

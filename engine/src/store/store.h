@@ -287,7 +287,9 @@ class Store {
   // Storage-level checks: the medium's own integrity checks and foreign
   // keys, revision and audit log agree and have no gaps. Returns the
   // problems found.
-  virtual Result<std::vector<std::string>> CheckIntegrity() = 0;
+  // thorough: also every index against its table (SQLite's
+  // integrity_check, slow); else the pages (quick_check) and foreign keys.
+  virtual Result<std::vector<std::string>> CheckIntegrity(bool thorough) = 0;
 
   // Opened read-only (asked for, or a medium this process cannot write):
   // every write is refused with read_only.
