@@ -177,6 +177,88 @@ TEST_F(CliTest, StatsCountsWithoutTheGraphAndGraphLoadsIt) {
       << text.out;
 }
 
+// stats reads the counts the schema keeps (schema/0005_row_counts.sql):
+// they must equal the tables' own counts after every kind of writer
+// (imports, mutations, a removal whose users cascade, the generator's bulk
+// load), and verify names a count that drifted.
+TEST_F(CliTest, KeptCountsEqualTheTablesAfterEveryWriter) {
+  auto expect_counts_true = [](const std::string& db, const json& stats) {
+    SQLite::Database d(db, SQLite::OPEN_READONLY);
+    auto count = [&](const char* sql) {
+      return static_cast<uint64_t>(d.execAndGet(sql).getInt64());
+    };
+    EXPECT_EQ(stats["enterprises"], count("SELECT count(*) FROM enterprise"));
+    EXPECT_EQ(stats["active_enterprises"],
+              count("SELECT count(*) FROM enterprise WHERE active = 1"));
+    EXPECT_EQ(stats["persons"], count("SELECT count(*) FROM person"));
+    EXPECT_EQ(stats["facilities"], count("SELECT count(*) FROM facility"));
+    EXPECT_EQ(stats["htbs"], count("SELECT count(*) FROM htb"));
+    EXPECT_EQ(stats["domain_managers"],
+              count("SELECT count(*) FROM domain_manager"));
+    EXPECT_EQ(stats["subafdelingen"], count("SELECT count(*) FROM subafdeling"));
+    EXPECT_EQ(stats["users"], count("SELECT count(*) FROM user"));
+    EXPECT_EQ(stats["rights"], count("SELECT count(*) FROM user_right"));
+    EXPECT_EQ(stats["audit_rows"], count("SELECT count(*) FROM audit"));
+  };
+  InitAndImport();
+  BuildChain();
+  json stats = Json({"stats"});
+  EXPECT_GT(stats["users"].get<uint64_t>(), 0u);
+  expect_counts_true(db_, stats);
+  // The subafdeling goes with its user, manager and rights (cascades).
+  Commit({"subafdeling", "remove", "--hco", kHcoOcmw, "--by", kEmp2Ocmw});
+  stats = Json({"stats"});
+  EXPECT_EQ(stats["users"], 0u);
+  expect_counts_true(db_, stats);
+  // An enterprise stopped by a KBO import counts as inactive no more.
+  const std::string stopped = dir_.Write(
+      "stop.csv",
+      "\"EnterpriseNumber\",\"Status\",\"JuridicalSituation\","
+      "\"TypeOfEnterprise\",\"JuridicalForm\",\"JuridicalFormCAC\","
+      "\"StartDate\"\n\"0403.019.261\",\"ST\",\"000\",\"2\",\"017\",\"\","
+      "\"01-01-2000\"\n");
+  const uint64_t active = stats["active_enterprises"];
+  Json({"import", "kbo", "--enterprises", stopped});
+  stats = Json({"stats"});
+  EXPECT_EQ(stats["active_enterprises"], active - 1);
+  expect_counts_true(db_, stats);
+
+  // The generator's bulk load counts once at its end.
+  const std::string generated = dir_.File("generated.db");
+  CliRun gen = Spawn({"--json", "generate", "--persons", "3000", "--out",
+                      generated},
+                     dir_.path(), std::nullopt);
+  ASSERT_EQ(gen.exit, 0) << Describe(gen);
+  CliRun gen_stats =
+      Spawn({"--json", "--db", generated, "stats"}, dir_.path(), std::nullopt);
+  ASSERT_EQ(gen_stats.exit, 0) << Describe(gen_stats);
+  const json g = OneObject(gen_stats);
+  EXPECT_GT(g["rights"].get<uint64_t>(), 0u);
+  expect_counts_true(generated, g);
+  // ... and keeps counting after it (its triggers are back).
+  {
+    SQLite::Database d(generated, SQLite::OPEN_READWRITE);
+    d.exec("DELETE FROM user_right WHERE rowid IN (SELECT rowid FROM "
+           "user_right LIMIT 3)");
+  }
+  CliRun after = Spawn({"--json", "--db", generated, "stats"}, dir_.path(),
+                       std::nullopt);
+  expect_counts_true(generated, OneObject(after));
+
+  // A count that drifted is a verify problem.
+  EXPECT_EQ(Json({"verify"})["ok"], true);
+  {
+    SQLite::Database d(db_, SQLite::OPEN_READWRITE);
+    d.exec("UPDATE row_count SET n = n + 2 WHERE name = 'person'");
+  }
+  CliRun drifted = Run({"--json", "verify"});
+  ExpectError(drifted, 4, "verify_failed");
+  EXPECT_NE(OneObject(drifted)["problems"].dump().find(
+                "row_count says 13 rows of person, the table holds 11"),
+            std::string::npos)
+      << Describe(drifted);
+}
+
 // A spreadsheet's "CSV" in Belgium is separated by ';': the import says
 // so once, for the file, instead of refusing every line; nothing changes.
 TEST_F(CliTest, ASemicolonSeparatedFileIsNamedAsSuch) {

@@ -293,6 +293,14 @@ class SqliteBulkWriter final : public BulkWriter {
         for (const std::string& create_index : indexes_) {
           db_->exec(create_index);
         }
+        // The row counts, counted once instead of a trigger per row.
+        for (const std::string& create_trigger : triggers_) {
+          db_->exec(create_trigger);
+        }
+        db_->exec("DELETE FROM row_count");
+        db_->exec(
+            "INSERT INTO row_count (name, n) SELECT name, n FROM "
+            "row_count_real");
         tx_->commit();
         // Back to a normal database: shared locking, WAL, durable commits.
         db_->exec("PRAGMA locking_mode = NORMAL");
@@ -377,6 +385,22 @@ class SqliteBulkWriter final : public BulkWriter {
       const char* const drop = index.drop;
       db_->exec(drop);
     }
+    // The triggers that keep row_count (schema/0005_row_counts.sql).
+    std::vector<std::string> names;
+    {
+      SQLite::Statement q(*db_,
+                          "SELECT name, sql FROM sqlite_master WHERE type = "
+                          "'trigger' AND tbl_name IN (SELECT name FROM "
+                          "row_count)");
+      while (q.executeStep()) {
+        names.push_back(q.getColumn(0).getString());
+        triggers_.push_back(q.getColumn(1).getString());
+      }
+    }
+    for (const std::string& name : names) {
+      const std::string drop_trigger = "DROP TRIGGER \"" + name + "\"";
+      db_->exec(drop_trigger);
+    }
   }
 
   Status Failure(const SQLite::Exception& e) const {
@@ -409,7 +433,8 @@ class SqliteBulkWriter final : public BulkWriter {
   // Declared before what uses it: destroyed after.
   std::unique_ptr<SQLite::Database> db_;
   std::optional<SQLite::Transaction> tx_;
-  std::vector<std::string> indexes_;  // to rebuild at Finish
+  std::vector<std::string> indexes_;   // to rebuild at Finish
+  std::vector<std::string> triggers_;  // to make again at Finish
   std::unique_ptr<BatchInsert> enterprise_, person_, function_, facility_, htb_,
       capacity_, manager_, subafdeling_, subafdeling_manager_, authorization_,
       user_, right_, audit_;

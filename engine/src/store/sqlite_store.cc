@@ -166,6 +166,12 @@ StepSql LoadStepSql(LoadStep step) {
   return {"", ""};  // not reached: every step is a case above
 }
 
+// The kept row counts (schema/0005_row_counts.sql) that differ from their
+// tables: name, kept, real.
+constexpr const char* kCountedRowsSql =
+    "SELECT name, kept.n, real.n FROM row_count AS kept JOIN row_count_real "
+    "AS real USING (name) WHERE kept.n <> real.n";
+
 // The current row of a load step's statement.
 class SqliteLoadRow final : public LoadRow {
  public:
@@ -1212,21 +1218,26 @@ Result<std::unique_ptr<ImportSession>> SqliteStore::BeginImport() {
 
 Result<StoreCounts> SqliteStore::Counts() {
   try {
+    // Kept by the schema's triggers (schema/0005_row_counts.sql).
     StoreCounts c;
-    auto count = [&](const char* sql) {
-      return static_cast<size_t>(db_->execAndGet(sql).getInt64());
-    };
-    c.enterprises = count("SELECT count(*) FROM enterprise");
-    c.active_enterprises =
-        count("SELECT count(*) FROM enterprise WHERE active");
-    c.persons = count("SELECT count(*) FROM person");
-    c.facilities = count("SELECT count(*) FROM facility");
-    c.htbs = count("SELECT count(*) FROM htb");
-    c.domain_managers = count("SELECT count(*) FROM domain_manager");
-    c.subafdelingen = count("SELECT count(*) FROM subafdeling");
-    c.users = count("SELECT count(*) FROM user");
-    c.rights = count("SELECT count(*) FROM user_right");
-    c.audit_rows = count("SELECT count(*) FROM audit");
+    const std::pair<const char*, size_t*> fields[] = {
+        {"enterprise", &c.enterprises},
+        {"active_enterprise", &c.active_enterprises},
+        {"person", &c.persons},
+        {"facility", &c.facilities},
+        {"htb", &c.htbs},
+        {"domain_manager", &c.domain_managers},
+        {"subafdeling", &c.subafdelingen},
+        {"user", &c.users},
+        {"user_right", &c.rights},
+        {"audit", &c.audit_rows}};
+    SQLite::Statement q(*db_, "SELECT name, n FROM row_count");
+    while (q.executeStep()) {
+      const std::string name = q.getColumn(0).getString();
+      for (const auto& [field, out] : fields) {
+        if (name == field) *out = static_cast<size_t>(q.getColumn(1).getInt64());
+      }
+    }
     return c;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "counting");
@@ -1251,6 +1262,14 @@ Result<std::vector<std::string>> SqliteStore::CheckIntegrity(
                       "missing {}",
                       fk.getColumn(0).getString(), fk.getColumn(1).getInt64(),
                       fk.getColumn(2).getString()));
+    }
+    // The kept counts (schema/0005_row_counts.sql) against the rows.
+    SQLite::Statement counts(*db_, kCountedRowsSql);
+    while (counts.executeStep()) {
+      problems.push_back(fmt::format(
+          "row_count says {} rows of {}, the table holds {}",
+          counts.getColumn(1).getInt64(), counts.getColumn(0).getString(),
+          counts.getColumn(2).getInt64()));
     }
     const int64_t revision =
         db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64();
