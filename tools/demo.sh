@@ -91,13 +91,13 @@ run tb add-co --kbo "$KBO" --insz "$COTB" --by "$HTB"
 
 step "Manual 3.6: the TB activates the facility as a subafdeling, authorized for e-loket AMA WVG"
 run subafdeling create --kbo "$KBO" --hco 1100234 --email toegang@broeders.example \
-  --authorize ama-wvg --by "$TB"
+  --app ama-wvg --by "$TB"
 
 step "Manual 3.7: the TB adds users with the right to e-loket AMA WVG"
-run user add --hco 1100234 --insz "$USER1" --right ama-wvg --by "$TB"
+run user add --hco 1100234 --insz "$USER1" --app ama-wvg --by "$TB"
 run user add --hco 1100234 --insz "$USER2" --by "$COTB"
 run user grant --hco 1100234 --insz "$USER2" \
-  --right "Departement Welzijn, Volksgezondheid en Gezin: Aanbod van arbeidsmatige activiteiten" --by "$COTB"
+  --app "Departement Welzijn, Volksgezondheid en Gezin: Aanbod van arbeidsmatige activiteiten" --by "$COTB"
 
 step "The gateway asks: may these people use e-loket AMA WVG?"
 run check --insz "$USER1" --app ama-wvg
@@ -107,20 +107,20 @@ run_expect 1 --lang nl check --insz "$USER1" --app ama-wvg --hco 1100235
 
 step "The rules refuse what the manual does not allow, and say who can fix it"
 echo "# A user who is not an access manager tries to add a colleague:"
-run_expect 3 user add --hco 1100234 --insz "$NOBODY" --right ama-wvg --by "$USER1"
+run_expect 3 user add --hco 1100234 --insz "$NOBODY" --app ama-wvg --by "$USER1"
 echo "# An OCMW may carry e-loket AMA WVG only on its 009/010 facility (manual 1.1):"
 run htb appoint --kbo "$OCMW" --insz "$OCMW_WV" --by "$OCMW_WV"
 run hoedanigheid activate --kbo "$OCMW" --by "$OCMW_WV"
 run_expect 3 subafdeling create --kbo "$OCMW" --hco 2200102 --email ocmw@zonnedorp.example \
-  --authorize ama-wvg --by "$OCMW_WV"
+  --app ama-wvg --by "$OCMW_WV"
 echo "# A stopped enterprise cannot appoint anyone:"
 run_expect 3 htb appoint --kbo 0812.345.603 --insz "$NOBODY" --by "$NOBODY"
 
 step "Asking first: may the co-TB revoke Jonas's right? (changes nothing)"
-run may --action user.revoke --hco 1100234 --insz "$USER2" --right ama-wvg --by "$COTB"
+run may --action user.revoke --hco 1100234 --insz "$USER2" --app ama-wvg --by "$COTB"
 
 step "Revoking takes effect at once"
-run user revoke --hco 1100234 --insz "$USER2" --right ama-wvg --by "$COTB"
+run user revoke --hco 1100234 --insz "$USER2" --app ama-wvg --by "$COTB"
 run_expect 1 check --insz "$USER2" --app ama-wvg
 
 step "The helpdesk: why can't they log in, and who can fix it? (manual 2.1, 3.8)"

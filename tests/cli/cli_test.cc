@@ -177,6 +177,37 @@ TEST_F(CliTest, StatsCountsWithoutTheGraphAndGraphLoadsIt) {
       << text.out;
 }
 
+// The application is --app in every command, by its code or its display
+// name ("e-loket AMA WVG", as the manual and the e-desk call it); --right
+// and --authorize stay as the same option's older names.
+TEST_F(CliTest, TheApplicationIsAppEverywhereByCodeOrName) {
+  InitAndImport();
+  BuildChain();  // user add ... --right ama-wvg: the older name still works
+  Commit({"user", "add", "--hco", kHcoOcmw, "--insz", kUser2, "--app",
+          "e-loket AMA WVG", "--by", kEmp2Ocmw});
+  EXPECT_EQ(Check(kUser2, "ama-wvg", 0)["allowed"], true);
+  EXPECT_EQ(Check(kUser2, "e-loket AMA WVG", 0)["allowed"], true);
+  json may = Json({"may", "--by", kEmp2Ocmw, "--action", "user.revoke",
+                   "--hco", kHcoOcmw, "--insz", kUser2, "--app",
+                   "e-loket AMA WVG"});
+  EXPECT_EQ(may["allowed"], true) << may.dump();
+  // One application where the action takes one, whatever the names.
+  const uint64_t before = Json({"stats"})["revision"];
+  ExpectError(Run({"--json", "user", "revoke", "--hco", kHcoOcmw, "--insz",
+                   kUser2, "--app", "ama-wvg", "--right", "vipa", "--by",
+                   kEmp2Ocmw}),
+              2, "usage");
+  EXPECT_EQ(Json({"stats"})["revision"], before);
+  Commit({"user", "revoke", "--hco", kHcoOcmw, "--insz", kUser2, "--right",
+          "ama-wvg", "--by", kEmp2Ocmw});
+  EXPECT_EQ(Check(kUser2, "ama-wvg", 1)["allowed"], false);
+  // Each mutation's help names --app.
+  const CliRun help = Run({"user", "grant", "--help"});
+  EXPECT_EQ(help.exit, 0);
+  EXPECT_NE(help.out.find("--app APP"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("the same as --app"), std::string::npos) << help.out;
+}
+
 // stats reads the counts the schema keeps (schema/0005_row_counts.sql):
 // they must equal the tables' own counts after every kind of writer
 // (imports, mutations, a removal whose users cascade, the generator's bulk

@@ -56,7 +56,7 @@ const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>>
         {{"co-tb", "add"}, {"--by", "--insz"}},
         {{"subafdeling", "create"}, {"--hco HCO", "--email", "--beheerder"}},
         {{"subafdeling", "remove"}, {"--hco"}},
-        {{"user", "add"}, {"--hco", "--insz", "--right"}},
+        {{"user", "add"}, {"--hco", "--insz", "--app", "--right"}},
         {{"user", "grant"}, {"--hco", "--insz", "--by"}},
         {{"check"},
          {"--insz INSZ", "--app APP", "--hco", "--at-least", "--wait-ms"}},

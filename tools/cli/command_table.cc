@@ -144,7 +144,7 @@ std::vector<Command> BuildTable() {
        .options = MayCommandOptions,
        .required = {"by", "action"},
        .examples = {"toegang may --by 90031540289 --action user.grant --hco "
-                    "1100234 --insz 88080862668 --right ama-wvg"},
+                    "1100234 --insz 88080862668 --app ama-wvg"},
        .details = "The other options are those of the mutation named by "
                   "--action (toegang user grant --help, ...).",
        .run = RunMay});

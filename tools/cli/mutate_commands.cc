@@ -58,10 +58,10 @@ const std::map<std::string, ActionSpec>& Specs() {
         "82010124596"}},
       {"subafdeling.create",
        {Action::kCreateSubafdeling,
-        With(kPick, {"hco", "email", "beheerder", "authorize"}),
+        With(kPick, {"hco", "email", "beheerder", "app", "authorize"}),
         "make a facility a subafdeling of a domain (manual 3.6)",
         "toegang subafdeling create --kbo 0412.345.614 --hco 1100234 "
-        "--email toegang@broeders.example --authorize ama-wvg --by "
+        "--email toegang@broeders.example --app ama-wvg --by "
         "69072331112"}},
       {"subafdeling.authorize",
        {Action::kAuthorize, With(kPick, {"hco", "app"}),
@@ -88,19 +88,19 @@ const std::map<std::string, ActionSpec>& Specs() {
         "toegang subafdeling remove-beheerder --hco 1100234 --insz "
         "75113051741 --by 69072331112"}},
       {"user.add",
-       {Action::kAddUser, With(kPick, {"hco", "insz", "right"}),
+       {Action::kAddUser, With(kPick, {"hco", "insz", "app", "right"}),
         "add a user to a subafdeling, with rights (manual 3.7)",
-        "toegang user add --hco 1100234 --insz 75113051741 --right ama-wvg "
+        "toegang user add --hco 1100234 --insz 75113051741 --app ama-wvg "
         "--by 69072331112"}},
       {"user.grant",
-       {Action::kGrantRight, With(kPick, {"hco", "insz", "right"}),
+       {Action::kGrantRight, With(kPick, {"hco", "insz", "app", "right"}),
         "grant a user a right (manual 3.7)",
-        "toegang user grant --hco 1100234 --insz 88080862668 --right ama-wvg "
-        "--by 69072331112"}},
+        "toegang user grant --hco 1100234 --insz 88080862668 --app \"e-loket "
+        "AMA WVG\" --by 69072331112"}},
       {"user.revoke",
-       {Action::kRevokeRight, With(kPick, {"hco", "insz", "right"}),
+       {Action::kRevokeRight, With(kPick, {"hco", "insz", "app", "right"}),
         "revoke a user's right (manual 3.7)",
-        "toegang user revoke --hco 1100234 --insz 88080862668 --right ama-wvg "
+        "toegang user revoke --hco 1100234 --insz 88080862668 --app ama-wvg "
         "--by 90031540289"}},
       {"user.remove",
        {Action::kRemoveUser, With(kPick, {"hco", "insz"}),
@@ -125,18 +125,20 @@ const std::map<std::string, std::pair<const char*, const char*>>& OptionHelp() {
           {"insz", {"INSZ", "INSZ of the person appointed / added / granted"}},
           {"email", {"EMAIL", "contact e-mail address"}},
           {"phone", {"PHONE", "contact phone number"}},
-          {"app", {"APP", "application code or name, e.g. ama-wvg"}},
-          {"right",
+          {"app",
            {"APP",
-            "application right, e.g. ama-wvg (repeatable for user add)"}},
-          {"authorize", {"APP", "application to authorize (repeatable)"}},
+            "the application, by code or name: ama-wvg or \"e-loket AMA "
+            "WVG\" (repeatable for user add and subafdeling create)"}},
+          {"right", {"APP", "the same as --app"}},
+          {"authorize", {"APP", "the same as --app"}},
           {"beheerder", {"INSZ", "INSZ of a subafdeling manager (repeatable)"}},
       };
   return kHelp;
 }
 
 bool Repeatable(const std::string& name) {
-  return name == "right" || name == "authorize" || name == "beheerder";
+  return name == "app" || name == "right" || name == "authorize" ||
+         name == "beheerder";
 }
 
 // The options of a mutation given as names (the union of several actions'
@@ -185,13 +187,12 @@ Mutation Build(const ActionSpec& spec, const po::variables_map& vm) {
   m.email = one("email");
   m.phone = one("phone");
   m.managers = many("beheerder");
-  if (spec.options.count("app")) {
-    std::string app = one("app");
-    if (!app.empty()) m.applications.push_back(app);
-  } else if (spec.options.count("authorize")) {
-    m.applications = many("authorize");
-  } else {
-    m.applications = many("right");
+  // --app, and its older names --right and --authorize (an action that
+  // takes one application refuses more than one, with its code).
+  for (const char* name : {"app", "right", "authorize"}) {
+    for (std::string& app : many(name)) {
+      if (!app.empty()) m.applications.push_back(std::move(app));
+    }
   }
   return m;
 }

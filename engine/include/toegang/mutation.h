@@ -72,8 +72,8 @@ struct Mutation {
   std::string insz;         // the person appointed, added, granted ...
   std::string email;        // htb appoint, subafdeling create
   std::string phone;        // htb appoint
-  // Applications: subafdeling create --authorize, authorize/deauthorize
-  // (exactly one), user add --right, grant/revoke (exactly one).
+  // Applications (--app): subafdeling create, authorize/deauthorize
+  // (exactly one), user add, grant/revoke (exactly one).
   std::vector<std::string> applications;
   // subafdeling create --beheerder: named subafdeling managers.
   std::vector<std::string> managers;

@@ -501,7 +501,7 @@ class Writer {
             "de hoofdtoegangsbeheerder (HTB) of een toegangsbeheerder "
             "(TB) van het domein activeert de voorziening als "
             "subafdeling van het type {} en vinkt de autorisatie {} aan "
-            "(toegang subafdeling create --authorize {}); daarna voegt "
+            "(toegang subafdeling create --app {}); daarna voegt "
             "een beheerder de gebruiker toe met dat recht (handleiding "
             "3.7).{}",
             "Condition 4 fails: facility {} is not yet a subafdeling of "
@@ -509,7 +509,7 @@ class Writer {
             "3.6: the main access manager (HTB) or an access manager "
             "(TB) of the domain activates the facility as a subafdeling "
             "of type {} and ticks the authorization {} (toegang "
-            "subafdeling create --authorize {}); then a manager adds the "
+            "subafdeling create --app {}); then a manager adds the "
             "user with that right (manual 3.7).{}",
             fac, ent, CapacityName(), SubdivisionNames(v.domains), AppName(),
             code, FacilityRuleNote(v.enterprise, v.facility));
@@ -539,12 +539,12 @@ class Writer {
             "hoofdtoegangsbeheerder (HTB), een toegangsbeheerder (TB) "
             "van het domein of een subafdelingsbeheerder voegt {} toe "
             "als gebruiker van de subafdeling met het recht {} (toegang "
-            "user add --hco {} --insz {:011} --right {}).",
+            "user add --hco {} --insz {:011} --app {}).",
             "Condition 6 fails: {} is not a user of subafdeling {} of "
             "enterprise {}. Manual 3.7: the main access manager (HTB), "
             "an access manager (TB) of the domain or a manager of the "
             "subafdeling adds {} as a user of the subafdeling with the "
-            "right {} (toegang user add --hco {} --insz {:011} --right "
+            "right {} (toegang user add --hco {} --insz {:011} --app "
             "{}).",
             InszLabel(insz_), fac, ent, InszLabel(insz_), AppName(),
             g_.facility(v.facility).hco, insz_, code);
@@ -555,13 +555,13 @@ class Writer {
             "Handleiding 3.7: de hoofdtoegangsbeheerder (HTB), een "
             "toegangsbeheerder (TB) van het domein of een "
             "subafdelingsbeheerder kent {} het recht {} toe (toegang "
-            "user grant --hco {} --insz {:011} --right {}).",
+            "user grant --hco {} --insz {:011} --app {}).",
             "Condition 7 fails: {} is a user of subafdeling {} of "
             "enterprise {} but does not hold the right {} there. Manual "
             "3.7: the main access manager (HTB), an access manager (TB) "
             "of the domain or a manager of the subafdeling grants {} "
             "the right {} (toegang user grant --hco {} --insz {:011} "
-            "--right {}).",
+            "--app {}).",
             InszLabel(insz_), fac, ent, AppName(), InszLabel(insz_), AppName(),
             g_.facility(v.facility).hco, insz_, code);
       case Reason::kNone:

@@ -292,7 +292,7 @@ class Planner {
   bool ResolveOneApplication() {
     if (m_.applications.size() != 1) {
       return Invalid(code::kUsage,
-                     "name exactly one application (--app / --right), e.g. "
+                     "name exactly one application (--app), e.g. "
                      "ama-wvg");
     }
     Result<AppId> a = cat_.FindApplication(m_.applications.front());
