@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "support/cli_runner.h"
+#include "support/db_content.h"
 #include "support/test_federation.h"
 
 namespace toegang::testing {
@@ -175,6 +176,47 @@ TEST_F(CliTest, StatsCountsWithoutTheGraphAndGraphLoadsIt) {
   EXPECT_EQ(text.exit, 0) << Describe(text);
   EXPECT_NE(text.out.find("toegang stats --graph"), std::string::npos)
       << text.out;
+}
+
+// backup writes one committed revision while the database is in use (here
+// a writer holds its write transaction open all along: the copy neither
+// waits for it nor holds its rows), with mode 0600, a copy verify passes,
+// and never overwrites a file.
+TEST_F(CliTest, BackupCopiesOneCommittedRevisionAndNeverOverwrites) {
+  InitAndImport();
+  BuildChain();
+  const uint64_t revision = Json({"stats"})["revision"];
+  const std::string copy = dir_.File("backup.db");
+  {
+    SQLite::Database writer(db_, SQLite::OPEN_READWRITE);
+    writer.exec("BEGIN IMMEDIATE");
+    writer.exec("INSERT INTO person (insz, name) VALUES ('00000000097', "
+                "'Not Committed')");
+    json j = Json({"backup", copy});
+    EXPECT_EQ(j["ok"], true);
+    EXPECT_EQ(j["revision"], revision);
+    EXPECT_GT(j["bytes"].get<uint64_t>(), 0u);
+    writer.exec("ROLLBACK");
+  }
+  struct stat st {};
+  ASSERT_EQ(::stat(copy.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_FALSE(std::filesystem::exists(copy + ".partial"));
+  EXPECT_EQ(CommittedContent(copy), CommittedContent(db_))
+      << FirstDifference(CommittedContent(copy), CommittedContent(db_));
+  CliRun verify = Spawn({"--json", "--db", copy, "verify"}, dir_.path(),
+                        std::nullopt);
+  EXPECT_EQ(verify.exit, 0) << Describe(verify);
+  // The copy stays at its revision when the original moves on.
+  Commit({"user", "add", "--hco", kHcoOcmw, "--insz", kUser2, "--app",
+          "ama-wvg", "--by", kEmp2Ocmw});
+  CliRun old = Spawn({"--json", "--db", copy, "stats"}, dir_.path(),
+                     std::nullopt);
+  EXPECT_EQ(OneObject(old)["revision"], revision);
+  // An existing file is refused and left as it was.
+  const std::string before = ReadFile(copy);
+  ExpectError(Run({"--json", "backup", copy}), 4, "file_exists");
+  EXPECT_EQ(ReadFile(copy), before);
 }
 
 // The application is --app in every command, by its code or its display

@@ -113,6 +113,8 @@ int RunToegang(int argc, char** argv);
 // options; command_table.cc names them in the one table of commands.
 CommandOptions NoCommandOptions();  // init, verify
 int RunInit(const Context& ctx);    // import_commands.cc
+CommandOptions BackupCommandOptions();  // backup_command.cc
+int RunBackup(const Context& ctx);
 CommandOptions ImportCommandOptions(const std::string& what);
 int RunImport(const Context& ctx, const std::string& what);
 CommandOptions MayCommandOptions();  // mutate_commands.cc

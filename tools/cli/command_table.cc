@@ -37,6 +37,22 @@ std::vector<Command> BuildTable() {
                .options = NoCommandOptions,
                .examples = {"toegang --db /var/lib/toegang/toegang.db init"},
                .run = RunInit});
+  t.push_back(
+      {.name = "backup",
+       .section = kSetUp,
+       .summary = "a consistent copy of the database while services run",
+       .options = BackupCommandOptions,
+       .required = {"file"},
+       .examples = {"toegang --db /var/lib/toegang/toegang.db backup "
+                    "/backup/toegang-2026-12-07.db"},
+       .details = "Writes FILE (mode 0600) as one committed revision, "
+                  "renamed into place once whole and synced; an existing "
+                  "FILE is never overwritten. The index snapshot and mapped "
+                  "files beside the database are not copied: an engine "
+                  "builds its own. To restore, stop the services and copy "
+                  "FILE back in place of the database (docs/cli.md). SQLite "
+                  "only: a PostgreSQL database is backed up with pg_dump.",
+       .run = RunBackup});
   Command import{
       .name = "import",
       .section = kSetUp,

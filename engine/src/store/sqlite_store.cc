@@ -1,5 +1,6 @@
 #include "store/sqlite_store.h"
 
+#include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -1241,6 +1242,71 @@ Result<StoreCounts> SqliteStore::Counts() {
     return c;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "counting");
+  }
+}
+
+Status SqliteStore::BackupTo(const std::string& to) {
+  struct stat st {};
+  if (::lstat(to.c_str(), &st) == 0) {
+    return Status::Storage(
+        code::kFileExists,
+        fmt::format("{} already exists: name a new file (a backup never "
+                    "overwrites one)",
+                    to));
+  }
+  // Written beside `to`, renamed to it once whole and synced.
+  const std::string partial = to + ".partial";
+  auto fail = [&](Status s) {
+    ::unlink(partial.c_str());
+    return s;
+  };
+  const int fd = ::open(partial.c_str(),
+                        O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::Storage(
+        code::kIoError,
+        fmt::format("cannot create {}: {}", partial, std::strerror(errno)));
+  }
+  ::close(fd);
+  try {
+    {
+      SQLite::Database copy(partial, SQLite::OPEN_READWRITE);
+      // One step holds the source's read snapshot for the whole copy: the
+      // copy is one revision, and writers go on meanwhile (WAL).
+      SQLite::Backup backup(copy, *db_);
+      int rc = SQLITE_OK;
+      for (int tries = 0; tries < 50; ++tries) {
+        rc = backup.executeStep(-1);
+        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED) break;
+        ::usleep(100 * 1000);  // the copy's own file, briefly locked
+      }
+      if (rc != SQLITE_DONE) {
+        return fail(Status::Storage(
+            code::kStorageError,
+            fmt::format("the copy to {} did not finish (SQLite code {}); "
+                        "nothing was left at {}",
+                        partial, rc, to)));
+      }
+    }  // closed: a WAL copy is checkpointed into its file
+    const int sync_fd = ::open(partial.c_str(), O_RDONLY | O_CLOEXEC);
+    if (sync_fd < 0 || ::fsync(sync_fd) != 0) {
+      const int err = errno;
+      if (sync_fd >= 0) ::close(sync_fd);
+      return fail(Status::Storage(
+          code::kIoError,
+          fmt::format("cannot sync {}: {}", partial, std::strerror(err))));
+    }
+    ::close(sync_fd);
+    ::unlink((partial + "-wal").c_str());
+    ::unlink((partial + "-shm").c_str());
+    if (::rename(partial.c_str(), to.c_str()) != 0) {
+      return fail(Status::Storage(
+          code::kIoError, fmt::format("cannot rename {} to {}: {}", partial,
+                                      to, std::strerror(errno))));
+    }
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return fail(FromSqlite(e, "copying the database"));
   }
 }
 

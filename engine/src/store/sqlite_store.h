@@ -62,6 +62,7 @@ class SqliteStore : public Store {
   Result<std::unique_ptr<ImportSession>> BeginImport() override;
   Result<StoreCounts> Counts() override;
   Result<std::vector<std::string>> CheckIntegrity(bool thorough) override;
+  Status BackupTo(const std::string& to) override;
   bool read_only() const override { return read_only_; }
   Status ReadOnlyRefusal(std::string_view doing) const override;
   // The files this store opened: the database file, and its write-ahead

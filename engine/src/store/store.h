@@ -314,6 +314,16 @@ class Store {
   virtual Result<std::unique_ptr<CommitListener>> ListenForCommits() {
     return std::unique_ptr<CommitListener>();
   }
+  // A consistent copy of the database in the new file `to`
+  // (toegang/backup.h); usage where the store's medium has its own tools
+  // (PostgreSQL: pg_dump).
+  virtual Status BackupTo(const std::string& to) {
+    (void)to;
+    return Status::InvalidInput(
+        code::kUsage,
+        "backup copies an SQLite database; a PostgreSQL database is backed "
+        "up with pg_dump or the server's own backups (docs/deployment.md)");
+  }
 };
 
 }  // namespace toegang
