@@ -1002,6 +1002,61 @@ TEST_F(CliTest, AuditPagingWalksEveryRowExactlyOnce) {
   EXPECT_NE(text.out.find("--after"), std::string::npos) << Describe(text);
 }
 
+// audit --insz: the rows a person made or is named in; --hco: the rows
+// that name a facility. Each gives exactly the rows of the whole log that
+// match, in either form of the number, and with --since too.
+TEST_F(CliTest, AuditFiltersByPersonAndByFacility) {
+  InitAndImport();
+  BuildChain();
+  Commit({"user", "add", "--hco", kHcoOcmw, "--insz", kUser2, "--app",
+          "ama-wvg", "--by", kEmp2Ocmw});
+  // A refusal names the person too (the actor).
+  Run({"user", "add", "--hco", kHcoOcmw, "--insz", kOutsider, "--by", kUser1});
+  const std::vector<json> all = AllAudit();
+  auto seqs_where = [&](auto match) {
+    std::vector<uint64_t> out;
+    for (const json& row : all) {
+      if (match(row)) out.push_back(row["seq"].get<uint64_t>());
+    }
+    return out;
+  };
+  auto seqs_of = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "audit");
+    std::vector<uint64_t> out;
+    const json page = Json(args);  // the rows live as long as it does
+    for (const json& row : page["rows"]) {
+      out.push_back(row["seq"].get<uint64_t>());
+    }
+    return out;
+  };
+  auto names = [](const json& row, const char* key, const std::string& v) {
+    return row.contains("detail") && row["detail"].contains(key) &&
+           row["detail"][key] == v;
+  };
+  for (const std::string insz : {kUser1, kEmp2Ocmw, kUser2}) {
+    const std::vector<uint64_t> expected = seqs_where([&](const json& row) {
+      return row["actor"] == insz || names(row, "insz", insz);
+    });
+    ASSERT_FALSE(expected.empty()) << insz;
+    EXPECT_EQ(seqs_of({"--insz", insz, "--limit", "10000"}), expected) << insz;
+  }
+  // The dotted form, and one page after a revision.
+  EXPECT_EQ(seqs_of({"--insz", "81.05.00-035.52", "--since", "8"}),
+            seqs_where([&](const json& row) {
+              return row["revision"].is_number() &&
+                     row["revision"].get<uint64_t>() > 8 &&
+                     (row["actor"] == kUser1 || names(row, "insz", kUser1));
+            }));
+  const std::vector<uint64_t> at_facility = seqs_where(
+      [&](const json& row) { return names(row, "hco", kHcoOcmw); });
+  ASSERT_GE(at_facility.size(), 4u);
+  EXPECT_EQ(seqs_of({"--hco", kHcoOcmw, "--limit", "10000"}), at_facility);
+  EXPECT_TRUE(seqs_of({"--hco", kHcoWzc}).empty());
+  ExpectError(Run({"--json", "audit", "--insz", "81050003553"}), 2,
+              "invalid_insz");
+  ExpectError(Run({"--json", "audit", "--hco", "12a45"}), 2, "invalid_hco");
+}
+
 TEST_F(CliTest, ChangesSinceListsOnlyCommittedRowsAfterIt) {
   InitAndImport();
   BuildChain();

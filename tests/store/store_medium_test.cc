@@ -135,8 +135,9 @@ TEST(ReadOnlyMediumTest, ReadOnlyAsAskedOnAWritableFileChangesNothing) {
   EXPECT_EQ(r.status().code(), code::kReadOnly);
   EXPECT_EQ(r.status().kind(), Status::Kind::kStorage);
   // Nothing recorded: not even the attempt.
-  Result<std::vector<AuditRecord>> log =
-      (*e)->Audit(AuditQuery{0, "", 0, 1000});
+  AuditQuery all;
+  all.limit = 1000;
+  Result<std::vector<AuditRecord>> log = (*e)->Audit(all);
   ASSERT_TRUE(log.ok());
   for (const AuditRecord& row : *log) EXPECT_NE(row.outcome, "refused");
   // A missing database is not created read-only.

@@ -359,6 +359,16 @@ class EngineImpl : public Engine {
       if (!k.ok()) return k.status();
       q.kbo = k->ToString();
     }
+    if (!q.insz.empty()) {
+      Result<Insz> i = Insz::Parse(q.insz);
+      if (!i.ok()) return i.status();
+      q.insz = i->ToString();
+    }
+    if (!q.hco.empty()) {
+      Result<Hco> h = Hco::Parse(q.hco);
+      if (!h.ok()) return h.status();
+      q.hco = h->str();
+    }
     std::lock_guard<std::mutex> writer(write_mu_);
     return store_->ReadAudit(q);
   }

@@ -834,10 +834,8 @@ Result<int64_t> PgStore::NextSubafdelingId() {
 }
 
 Result<std::unique_ptr<WriteLock>> PgStore::BeginWrite() {
-  if (read_only_) return ReadOnlyRefusal("a change");
-  if (write_held_) {
-    return Status::Storage(code::kStorageError,
-                           "internal: the write lock is already held");
+  if (Status blocked = WriteBlocked(*this, write_held_); !blocked.ok()) {
+    return blocked;
   }
   try {
     return std::unique_ptr<WriteLock>(
@@ -891,6 +889,7 @@ Status PgStore::RecordRefusal(const AuditRecord& r) {
 Result<std::vector<AuditRecord>> PgStore::ReadAudit(const AuditQuery& query) {
   try {
     std::vector<AuditRecord> out;
+    const AuditPatterns like = AuditPatternsOf(query);
     // From a revision on, the revision index finds the rows; revisions
     // grow with seq, so (revision, seq) order is seq order.
     PgResult r =
@@ -898,15 +897,18 @@ Result<std::vector<AuditRecord>> PgStore::ReadAudit(const AuditQuery& query) {
             ? db_->Exec(
                   "SELECT seq, revision, at, actor, action, kbo, outcome, "
                   "code, detail, message FROM audit WHERE seq > $1 AND ($2 = "
-                  "'' OR kbo = $2) ORDER BY seq LIMIT $3",
-                  {query.after_seq, query.kbo,
-                   static_cast<uint64_t>(query.limit)})
+                  "'' OR kbo = $2) AND ($3 = '' OR actor = $3 OR detail LIKE "
+                  "$4) AND ($5 = '' OR detail LIKE $6) ORDER BY seq LIMIT $7",
+                  {query.after_seq, query.kbo, query.insz, like.insz,
+                   query.hco, like.hco, static_cast<uint64_t>(query.limit)})
             : db_->Exec(
                   "SELECT seq, revision, at, actor, action, kbo, outcome, "
                   "code, detail, message FROM audit WHERE revision > $1 AND "
-                  "seq > $2 AND ($3 = '' OR kbo = $3) ORDER BY revision, seq "
-                  "LIMIT $4",
+                  "seq > $2 AND ($3 = '' OR kbo = $3) AND ($4 = '' OR actor = "
+                  "$4 OR detail LIKE $5) AND ($6 = '' OR detail LIKE $7) "
+                  "ORDER BY revision, seq LIMIT $8",
                   {query.since_revision, query.after_seq, query.kbo,
+                   query.insz, like.insz, query.hco, like.hco,
                    static_cast<uint64_t>(query.limit)});
     out.reserve(static_cast<size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) out.push_back(ReadAuditRow(r, i));

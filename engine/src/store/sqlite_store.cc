@@ -1106,10 +1106,8 @@ Result<int64_t> SqliteStore::NextSubafdelingId() {
 }
 
 Result<std::unique_ptr<WriteLock>> SqliteStore::BeginWrite() {
-  if (read_only_) return ReadOnlyRefusal("a change");
-  if (write_held_) {
-    return Status::Storage(code::kStorageError,
-                           "internal: the write lock is already held");
+  if (Status blocked = WriteBlocked(*this, write_held_); !blocked.ok()) {
+    return blocked;
   }
   try {
     return std::unique_ptr<WriteLock>(
@@ -1169,10 +1167,16 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
     const AuditQuery& query) {
   try {
     std::vector<AuditRecord> out;
+    const AuditPatterns like = AuditPatternsOf(query);
     auto run = [&](SQLite::Statement& q, int col) {
       q.bind(col++, static_cast<int64_t>(query.after_seq));
       q.bind(col++, query.kbo);
       q.bind(col++, query.kbo);
+      q.bind(col++, query.insz);
+      q.bind(col++, query.insz);
+      q.bind(col++, like.insz);
+      q.bind(col++, query.hco);
+      q.bind(col++, like.hco);
       q.bind(col, static_cast<int64_t>(query.limit));
       while (q.executeStep()) out.push_back(ReadAuditRow(q));
     };
@@ -1180,7 +1184,8 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
       StatementCache::Use q_use = statements_->Get(
           "SELECT seq, revision, at, actor, action, kbo, "
           "outcome, code, detail, message FROM audit WHERE "
-          "seq > ? AND (? = '' OR kbo = ?) ORDER BY seq "
+          "seq > ? AND (? = '' OR kbo = ?) AND (? = '' OR actor = ? OR "
+          "detail LIKE ?) AND (? = '' OR detail LIKE ?) ORDER BY seq "
           "LIMIT ?");
       SQLite::Statement& q = *q_use;
       run(q, 1);
@@ -1193,7 +1198,8 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
     StatementCache::Use q_use = statements_->Get(
         "SELECT seq, revision, at, actor, action, kbo, "
         "outcome, code, detail, message FROM audit WHERE "
-        "revision > ? AND seq > ? AND (? = '' OR kbo = ?) "
+        "revision > ? AND seq > ? AND (? = '' OR kbo = ?) AND (? = '' OR "
+        "actor = ? OR detail LIKE ?) AND (? = '' OR detail LIKE ?) "
         "ORDER BY revision, seq LIMIT ?");
     SQLite::Statement& q = *q_use;
     q.bind(1, static_cast<int64_t>(query.since_revision));

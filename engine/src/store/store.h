@@ -52,6 +52,20 @@ inline Status NoDatabaseError(std::string_view what) {
           "yours");
 }
 
+// The LIKE patterns that find AuditQuery::insz and hco in an audit row's
+// detail (compact JSON, as OpToJson and the imports write it: "insz":
+// "85073003328"); empty where the query has none. The values are canonical
+// digits, which hold no LIKE wildcard.
+struct AuditPatterns {
+  std::string insz, hco;
+};
+inline AuditPatterns AuditPatternsOf(const AuditQuery& q) {
+  AuditPatterns p;
+  if (!q.insz.empty()) p.insz = "%\"insz\":\"" + q.insz + "\"%";
+  if (!q.hco.empty()) p.hco = "%\"hco\":\"" + q.hco + "\"%";
+  return p;
+}
+
 // The database's write lock, held from BeginWrite until Commit or
 // destruction (which rolls back what was written under it). While it is
 // held, no other process or connection can commit, the store's reads see
@@ -325,6 +339,17 @@ class Store {
         "up with pg_dump or the server's own backups (docs/deployment.md)");
   }
 };
+
+// Why a store's BeginWrite cannot start: the store is read-only, or its
+// write lock is already held (a caller's bug); ok otherwise.
+inline Status WriteBlocked(const Store& store, bool held) {
+  if (store.read_only()) return store.ReadOnlyRefusal("a change");
+  if (held) {
+    return Status::Storage(code::kStorageError,
+                           "internal: the write lock is already held");
+  }
+  return Status::Ok();
+}
 
 }  // namespace toegang
 
