@@ -1002,6 +1002,25 @@ TEST_F(CliTest, AuditPagingWalksEveryRowExactlyOnce) {
   EXPECT_NE(text.out.find("--after"), std::string::npos) << Describe(text);
 }
 
+// graph --format svg draws the picture with Graphviz's library in the
+// process: an <svg> with the enterprise's name as text, and the INSZ
+// masked as in the DOT.
+TEST_F(CliTest, GraphDrawsAnSvgWithGraphvizsLibrary) {
+  InitAndImport();
+  BuildChain();
+  const CliRun svg = Run({"graph", "--kbo", kOcmw, "--format", "svg"});
+  ASSERT_EQ(svg.exit, 0) << Describe(svg);
+  EXPECT_EQ(svg.out.rfind("<svg", 0), 0u) << svg.out.substr(0, 200);
+  EXPECT_NE(svg.out.find("</svg>"), std::string::npos);
+  EXPECT_NE(svg.out.find("OCMW Gent"), std::string::npos);
+  EXPECT_EQ(svg.out.find(kUser1), std::string::npos) << "an INSZ in full";
+  const json j = Json({"graph", "--kbo", kOcmw, "--format", "svg"});
+  EXPECT_EQ(j["kbo"], kOcmw);
+  EXPECT_EQ(j["svg"].get<std::string>().rfind("<svg", 0), 0u);
+  ExpectError(Run({"--json", "graph", "--kbo", kOcmw, "--format", "png"}), 2,
+              "usage");
+}
+
 // audit --insz: the rows a person made or is named in; --hco: the rows
 // that name a facility. Each gives exactly the rows of the whole log that
 // match, in either form of the number, and with --since too.

@@ -147,10 +147,11 @@ std::vector<Command> BuildTable() {
   t.push_back(
       {.name = "graph",
        .section = kQueries,
-       .summary = "an enterprise's delegation graph as GraphViz DOT",
+       .summary = "an enterprise's delegation graph as GraphViz DOT or SVG",
        .options = GraphCommandOptions,
        .required = {"kbo"},
-       .examples = {"toegang graph --kbo 0412345614 | dot -Tsvg > graph.svg"},
+       .examples = {"toegang graph --kbo 0412345614 --format svg > graph.svg",
+                    "toegang graph --kbo 0412345614 | dot -Tpng > graph.png"},
        .run = RunGraph});
   t.push_back(
       {.name = "may",

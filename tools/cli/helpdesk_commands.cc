@@ -12,8 +12,10 @@
 
 #include "cli_context.h"
 #include "toegang/answer_json.h"
+#include "toegang/error_codes.h"
 #include "toegang/identifiers.h"
 #include "toegang/labels.h"
+#include "web/graph_svg.h"
 
 namespace toegang::cli {
 namespace {
@@ -246,22 +248,54 @@ int RunManagedBy(const Context& ctx) {
 }
 
 CommandOptions GraphCommandOptions() {
-  return OneOption("kbo", "KBO", "the enterprise number (KBO)");
+  CommandOptions spec =
+      OneOption("kbo", "KBO", "the enterprise number (KBO)");
+  spec.options.add_options()(
+      "format", po::value<std::string>()->value_name("dot|svg"),
+      "dot (default): GraphViz's text; svg: the picture, drawn by "
+      "Graphviz's library");
+  return spec;
 }
 
 int RunGraph(const Context& ctx) {
   po::variables_map vm = ParseArgs(ctx);
   const std::string kbo = vm["kbo"].as<std::string>();
+  const std::string format = Str(vm, "format");
+  if (!format.empty() && format != "dot" && format != "svg") {
+    return ctx.Fail(Status::InvalidInput(
+        code::kUsage, "--format is dot or svg, not \"" + format + "\""));
+  }
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;
   Result<std::string> dot = engine->GraphDot(kbo);
   if (!dot.ok()) return ctx.Fail(dot.status());
-  if (ctx.json) {
-    ctx.Print({{"kbo", Kbo::Parse(kbo)->ToString()},
-               {"dot", *dot},
+  const std::string canonical = Kbo::Parse(kbo)->ToString();
+  if (format == "svg") {
+    const serve::web::Picture picture = serve::web::DotToSvg(*dot);
+    if (picture.too_large) {
+      return ctx.Fail(Status::InvalidInput(
+          code::kUsage,
+          fmt::format("the picture of KBO {} has {} KB of DOT, more than is "
+                      "drawn here ({} KB): draw it with Graphviz "
+                      "(toegang graph --kbo {} | dot -Tsvg > picture.svg)",
+                      canonical, dot->size() / 1024,
+                      serve::web::kMaxDotBytes / 1024, canonical)));
+    }
+    if (!picture.problem.empty()) {
+      return ctx.Fail(Status::Storage(
+          code::kInternal, "Graphviz could not draw it: " + picture.problem));
+    }
+    ctx.Print({{"kbo", canonical},
+               {"svg", picture.svg},
                {"revision", engine->revision()}},
-              {});
+              {picture.svg});
+    return kExitOk;
+  }
+  if (ctx.json) {
+    ctx.Print(
+        {{"kbo", canonical}, {"dot", *dot}, {"revision", engine->revision()}},
+        {});
   } else {
     std::cout << *dot;
   }

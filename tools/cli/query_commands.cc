@@ -100,6 +100,10 @@ CommandOptions AuditCommandOptions(bool changes_only) {
                       "out)")
       ("kbo", po::value<std::string>()->value_name("KBO"),
        "only rows about this enterprise")
+      ("insz", po::value<std::string>()->value_name("INSZ"),
+       "only rows this person made or is named in (a scan of the log)")
+      ("hco", po::value<std::string>()->value_name("HCO"),
+       "only rows that name this facility (a scan of the log)")
       ("limit", po::value<std::string>()->value_name("N"),
        "rows per page (default 100, at most 10000)")
       ("after", po::value<std::string>()->value_name("SEQ"),
@@ -116,6 +120,8 @@ int RunAudit(const Context& ctx, bool changes_only) {
       std::min<uint64_t>(UnsignedOption(vm, "limit", 100), 10000));
   q.after_seq = UnsignedOption(vm, "after", 0);
   if (vm.count("kbo")) q.kbo = vm["kbo"].as<std::string>();
+  if (vm.count("insz")) q.insz = vm["insz"].as<std::string>();
+  if (vm.count("hco")) q.hco = vm["hco"].as<std::string>();
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;
