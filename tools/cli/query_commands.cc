@@ -156,7 +156,7 @@ CommandOptions VerifyCommandOptions() {
   spec.options.add_options()(
       "thorough",
       "also check every index of the database against its table (SQLite's "
-      "integrity_check: a minute or more at a million persons)");
+      "integrity_check: 17 s instead of 6 s at a million persons)");
   return spec;
 }
 
@@ -168,7 +168,8 @@ int RunVerify(const Context& ctx) {
   VerifyOptions options;
   options.thorough = vm.count("thorough") > 0;
   if (!ctx.json && ::isatty(STDERR_FILENO)) {
-    // On a terminal, each step as it begins and how long the last took.
+    // On a terminal, each step as it begins, with the seconds since the
+    // start.
     const auto started = std::chrono::steady_clock::now();
     options.progress = [started](std::string_view step, int number,
                                  int steps) {

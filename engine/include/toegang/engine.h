@@ -359,9 +359,9 @@ struct Stats {
 // How Engine::Verify checks.
 struct VerifyOptions {
   // Also check every index of the database against its table (SQLite's
-  // integrity_check: minutes at ten million persons). By default the
-  // database's pages and foreign keys are checked (quick_check), which
-  // finds a damaged file.
+  // integrity_check: 17 s instead of 6 s for the whole Verify at a million
+  // persons). By default the database's pages and foreign keys are checked
+  // (quick_check), which finds a damaged file.
   bool thorough = false;
   // Called on the calling thread as each step begins, with the step's
   // words ("loading the graph"), its number from 1 and the number of
