@@ -1,8 +1,9 @@
 // OpenStore: the one place that chooses a Store implementation for a
 // database name, so that the engine and the tools hold a Store and never
-// name an implementation. Today every name is an SQLite database (a file
-// path, ":memory:" or a file: URI); a second store (docs/architecture.md,
-// "A second store") is chosen here by the form of its name.
+// name an implementation: a `postgresql://` or `postgres://` name is a
+// PostgreSQL database (PgStore), every other name an SQLite database (a
+// file path, ":memory:" or a file: URI; docs/architecture.md, "A second
+// store").
 //
 // Thread safety: the functions are reentrant; what they return is used as
 // its own header says.
