@@ -229,6 +229,10 @@ po::variables_map ParseArgs(const Context& ctx) {
 
 CommandOptions NoCommandOptions() { return {}; }
 
+std::string TextOption(const po::variables_map& vm, const std::string& name) {
+  return vm.count(name) ? vm[name].as<std::string>() : std::string();
+}
+
 uint64_t UnsignedOption(const po::variables_map& vm, const std::string& name,
                         uint64_t fallback) {
   if (!vm.count(name)) return fallback;

@@ -104,6 +104,10 @@ boost::program_options::variables_map ParseArgs(const Context& ctx,
 uint64_t UnsignedOption(const boost::program_options::variables_map& vm,
                         const std::string& name, uint64_t fallback);
 
+// The value of a text option, or "" when it is absent.
+std::string TextOption(const boost::program_options::variables_map& vm,
+                       const std::string& name);
+
 // The whole CLI: global options, then the command (main.cc). Returns
 // the process exit code; main() (toegang_main.cc) and the CLI fuzz
 // target call it.

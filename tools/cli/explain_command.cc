@@ -78,7 +78,7 @@ int RunExplain(const Context& ctx) {
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;
-  const std::string hco = vm.count("hco") ? vm["hco"].as<std::string>() : "";
+  const std::string hco = TextOption(vm, "hco");
   const bool nl = ctx.lang == "nl";
   Result<Explanation> e =
       engine->Explain(vm["insz"].as<std::string>(), vm["app"].as<std::string>(),

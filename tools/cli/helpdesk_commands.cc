@@ -33,7 +33,7 @@ PageRequest PageFrom(const po::variables_map& vm) {
   PageRequest page;
   // Out of range values reach the engine, which says what is allowed.
   page.limit = static_cast<size_t>(UnsignedOption(vm, "limit", 100));
-  if (vm.count("cursor")) page.cursor = vm["cursor"].as<std::string>();
+  page.cursor = TextOption(vm, "cursor");
   return page;
 }
 
@@ -115,10 +115,6 @@ int RunListing(
   return kExitOk;
 }
 
-std::string Str(const po::variables_map& vm, const char* name) {
-  return vm.count(name) ? vm[name].as<std::string>() : "";
-}
-
 }  // namespace
 
 CommandOptions AccessCommandOptions() {
@@ -131,11 +127,11 @@ int RunAccess(const Context& ctx) {
   return RunListing<AccessEntry>(
       ctx,
       [](Engine& engine, const po::variables_map& vm, const PageRequest& p) {
-        return engine.Access(Str(vm, "insz"), p);
+        return engine.Access(TextOption(vm, "insz"), p);
       },
       [](const Page<AccessEntry>& r, const po::variables_map& vm, bool nl,
          ListingOut* out) {
-        const std::string canonical = Insz::Parse(Str(vm, "insz"))->ToString();
+        const std::string canonical = Insz::Parse(TextOption(vm, "insz"))->ToString();
         out->fields["insz"] = canonical;
         out->text.push_back(fmt::format(
             fmt::runtime(nl ? "Toegang van {} (revisie {}):"
@@ -168,12 +164,12 @@ int RunUsers(const Context& ctx) {
   return RunListing<UserEntry>(
       ctx,
       [](Engine& engine, const po::variables_map& vm, const PageRequest& p) {
-        return engine.Users(Str(vm, "hco"), Str(vm, "app"), p);
+        return engine.Users(TextOption(vm, "hco"), TextOption(vm, "app"), p);
       },
       [](const Page<UserEntry>& r, const po::variables_map& vm, bool nl,
          ListingOut* out) {
-        const std::string canonical = Hco::Parse(Str(vm, "hco"))->str();
-        const std::string app = Str(vm, "app");
+        const std::string canonical = Hco::Parse(TextOption(vm, "hco"))->str();
+        const std::string app = TextOption(vm, "app");
         out->fields["hco"] = canonical;
         if (!app.empty()) out->fields["app"] = app;
         out->text.push_back(fmt::format(
@@ -203,11 +199,11 @@ int RunManagedBy(const Context& ctx) {
   return RunListing<ManagedEntry>(
       ctx,
       [](Engine& engine, const po::variables_map& vm, const PageRequest& p) {
-        return engine.ManagedBy(Str(vm, "insz"), p);
+        return engine.ManagedBy(TextOption(vm, "insz"), p);
       },
       [](const Page<ManagedEntry>& r, const po::variables_map& vm, bool nl,
          ListingOut* out) {
-        const std::string canonical = Insz::Parse(Str(vm, "insz"))->ToString();
+        const std::string canonical = Insz::Parse(TextOption(vm, "insz"))->ToString();
         out->fields["insz"] = canonical;
         out->text.push_back(fmt::format(
             fmt::runtime(nl ? "Beheerd door {} (revisie {}):"
@@ -260,7 +256,7 @@ CommandOptions GraphCommandOptions() {
 int RunGraph(const Context& ctx) {
   po::variables_map vm = ParseArgs(ctx);
   const std::string kbo = vm["kbo"].as<std::string>();
-  const std::string format = Str(vm, "format");
+  const std::string format = TextOption(vm, "format");
   if (!format.empty() && format != "dot" && format != "svg") {
     return ctx.Fail(Status::InvalidInput(
         code::kUsage, "--format is dot or svg, not \"" + format + "\""));

@@ -212,7 +212,7 @@ int RunImport(const Context& ctx, const std::string& what) {
     options.progress = ProgressBar(ctx, "KBO");
     status = engine->ImportKbo(
         vm["enterprises"].as<std::string>(),
-        vm.count("denominations") ? vm["denominations"].as<std::string>() : "",
+        TextOption(vm, "denominations"),
         options, &report);
   } else {
     std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);

@@ -171,21 +171,18 @@ CommandOptions Describe(const std::set<std::string>& options,
 Mutation Build(const ActionSpec& spec, const po::variables_map& vm) {
   Mutation m;
   m.action = spec.action;
-  auto one = [&](const char* name) {
-    return vm.count(name) ? vm[name].as<std::string>() : std::string();
-  };
   auto many = [&](const char* name) {
     return vm.count(name) ? vm[name].as<std::vector<std::string>>()
                           : std::vector<std::string>();
   };
-  m.actor = one("by");
-  m.kbo = one("kbo");
-  m.capacity = one("hoedanigheid");
-  m.subdivision = one("subdivisie");
-  m.hco = one("hco");
-  m.insz = one("insz");
-  m.email = one("email");
-  m.phone = one("phone");
+  m.actor = TextOption(vm, "by");
+  m.kbo = TextOption(vm, "kbo");
+  m.capacity = TextOption(vm, "hoedanigheid");
+  m.subdivision = TextOption(vm, "subdivisie");
+  m.hco = TextOption(vm, "hco");
+  m.insz = TextOption(vm, "insz");
+  m.email = TextOption(vm, "email");
+  m.phone = TextOption(vm, "phone");
   m.managers = many("beheerder");
   // --app, and its older names --right and --authorize (an action that
   // takes one application refuses more than one, with its code).

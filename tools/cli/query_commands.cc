@@ -56,7 +56,7 @@ int RunCheck(const Context& ctx) {
   if (!engine) return code;
   const std::string insz = vm["insz"].as<std::string>();
   const std::string app = vm["app"].as<std::string>();
-  const std::string hco = vm.count("hco") ? vm["hco"].as<std::string>() : "";
+  const std::string hco = TextOption(vm, "hco");
   if (at_least > 0) {
     Status caught = engine->CatchUp(
         at_least,
@@ -119,9 +119,9 @@ int RunAudit(const Context& ctx, bool changes_only) {
   q.limit = static_cast<size_t>(
       std::min<uint64_t>(UnsignedOption(vm, "limit", 100), 10000));
   q.after_seq = UnsignedOption(vm, "after", 0);
-  if (vm.count("kbo")) q.kbo = vm["kbo"].as<std::string>();
-  if (vm.count("insz")) q.insz = vm["insz"].as<std::string>();
-  if (vm.count("hco")) q.hco = vm["hco"].as<std::string>();
+  q.kbo = TextOption(vm, "kbo");
+  q.insz = TextOption(vm, "insz");
+  q.hco = TextOption(vm, "hco");
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;
