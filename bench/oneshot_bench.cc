@@ -208,8 +208,8 @@ std::vector<std::string> Scales() {
 // Reads before the mutations (which leave the snapshot behind), each with
 // its baseline right after it.
 const std::vector<std::string> kCommands = {
-    "check", "explain", "who",   "access", "users",    "managed-by",
-    "may",   "audit",   "changes", "stats", "verify", "mutation"};
+    "check", "explain", "who",     "access", "users",  "managed-by",
+    "may",   "audit",   "changes", "stats",  "verify", "mutation"};
 
 int Register() {
   for (const std::string& scale : Scales()) {
@@ -219,9 +219,8 @@ int Register() {
       for (const bool full : {false, true}) {
         // verify loads the whole graph either way; seconds, not ms.
         if (command == "verify" && full) continue;
-        const int n = command == "verify"
-                          ? 3
-                          : (full ? baseline_iterations : iterations);
+        const int n =
+            command == "verify" ? 3 : (full ? baseline_iterations : iterations);
         const std::string name = fmt::format("OneShot/{}/{}/{}", command, scale,
                                              full ? "full_load" : "parts");
         benchmark::RegisterBenchmark(

@@ -190,8 +190,9 @@ TEST_F(CliTest, BackupCopiesOneCommittedRevisionAndNeverOverwrites) {
   {
     SQLite::Database writer(db_, SQLite::OPEN_READWRITE);
     writer.exec("BEGIN IMMEDIATE");
-    writer.exec("INSERT INTO person (insz, name) VALUES ('00000000097', "
-                "'Not Committed')");
+    writer.exec(
+        "INSERT INTO person (insz, name) VALUES ('00000000097', "
+        "'Not Committed')");
     json j = Json({"backup", copy});
     EXPECT_EQ(j["ok"], true);
     EXPECT_EQ(j["revision"], revision);
@@ -204,14 +205,14 @@ TEST_F(CliTest, BackupCopiesOneCommittedRevisionAndNeverOverwrites) {
   EXPECT_FALSE(std::filesystem::exists(copy + ".partial"));
   EXPECT_EQ(CommittedContent(copy), CommittedContent(db_))
       << FirstDifference(CommittedContent(copy), CommittedContent(db_));
-  CliRun verify = Spawn({"--json", "--db", copy, "verify"}, dir_.path(),
-                        std::nullopt);
+  CliRun verify =
+      Spawn({"--json", "--db", copy, "verify"}, dir_.path(), std::nullopt);
   EXPECT_EQ(verify.exit, 0) << Describe(verify);
   // The copy stays at its revision when the original moves on.
   Commit({"user", "add", "--hco", kHcoOcmw, "--insz", kUser2, "--app",
           "ama-wvg", "--by", kEmp2Ocmw});
-  CliRun old = Spawn({"--json", "--db", copy, "stats"}, dir_.path(),
-                     std::nullopt);
+  CliRun old =
+      Spawn({"--json", "--db", copy, "stats"}, dir_.path(), std::nullopt);
   EXPECT_EQ(OneObject(old)["revision"], revision);
   // An existing file is refused and left as it was.
   const std::string before = ReadFile(copy);
@@ -229,16 +230,15 @@ TEST_F(CliTest, TheApplicationIsAppEverywhereByCodeOrName) {
           "e-loket AMA WVG", "--by", kEmp2Ocmw});
   EXPECT_EQ(Check(kUser2, "ama-wvg", 0)["allowed"], true);
   EXPECT_EQ(Check(kUser2, "e-loket AMA WVG", 0)["allowed"], true);
-  json may = Json({"may", "--by", kEmp2Ocmw, "--action", "user.revoke",
-                   "--hco", kHcoOcmw, "--insz", kUser2, "--app",
-                   "e-loket AMA WVG"});
+  json may = Json({"may", "--by", kEmp2Ocmw, "--action", "user.revoke", "--hco",
+                   kHcoOcmw, "--insz", kUser2, "--app", "e-loket AMA WVG"});
   EXPECT_EQ(may["allowed"], true) << may.dump();
   // One application where the action takes one, whatever the names.
   const uint64_t before = Json({"stats"})["revision"];
-  ExpectError(Run({"--json", "user", "revoke", "--hco", kHcoOcmw, "--insz",
-                   kUser2, "--app", "ama-wvg", "--right", "vipa", "--by",
-                   kEmp2Ocmw}),
-              2, "usage");
+  ExpectError(
+      Run({"--json", "user", "revoke", "--hco", kHcoOcmw, "--insz", kUser2,
+           "--app", "ama-wvg", "--right", "vipa", "--by", kEmp2Ocmw}),
+      2, "usage");
   EXPECT_EQ(Json({"stats"})["revision"], before);
   Commit({"user", "revoke", "--hco", kHcoOcmw, "--insz", kUser2, "--right",
           "ama-wvg", "--by", kEmp2Ocmw});
@@ -268,7 +268,8 @@ TEST_F(CliTest, KeptCountsEqualTheTablesAfterEveryWriter) {
     EXPECT_EQ(stats["htbs"], count("SELECT count(*) FROM htb"));
     EXPECT_EQ(stats["domain_managers"],
               count("SELECT count(*) FROM domain_manager"));
-    EXPECT_EQ(stats["subafdelingen"], count("SELECT count(*) FROM subafdeling"));
+    EXPECT_EQ(stats["subafdelingen"],
+              count("SELECT count(*) FROM subafdeling"));
     EXPECT_EQ(stats["users"], count("SELECT count(*) FROM user"));
     EXPECT_EQ(stats["rights"], count("SELECT count(*) FROM user_right"));
     EXPECT_EQ(stats["audit_rows"], count("SELECT count(*) FROM audit"));
@@ -298,9 +299,9 @@ TEST_F(CliTest, KeptCountsEqualTheTablesAfterEveryWriter) {
 
   // The generator's bulk load counts once at its end.
   const std::string generated = dir_.File("generated.db");
-  CliRun gen = Spawn({"--json", "generate", "--persons", "3000", "--out",
-                      generated},
-                     dir_.path(), std::nullopt);
+  CliRun gen =
+      Spawn({"--json", "generate", "--persons", "3000", "--out", generated},
+            dir_.path(), std::nullopt);
   ASSERT_EQ(gen.exit, 0) << Describe(gen);
   CliRun gen_stats =
       Spawn({"--json", "--db", generated, "stats"}, dir_.path(), std::nullopt);
@@ -311,11 +312,12 @@ TEST_F(CliTest, KeptCountsEqualTheTablesAfterEveryWriter) {
   // ... and keeps counting after it (its triggers are back).
   {
     SQLite::Database d(generated, SQLite::OPEN_READWRITE);
-    d.exec("DELETE FROM user_right WHERE rowid IN (SELECT rowid FROM "
-           "user_right LIMIT 3)");
+    d.exec(
+        "DELETE FROM user_right WHERE rowid IN (SELECT rowid FROM "
+        "user_right LIMIT 3)");
   }
-  CliRun after = Spawn({"--json", "--db", generated, "stats"}, dir_.path(),
-                       std::nullopt);
+  CliRun after =
+      Spawn({"--json", "--db", generated, "stats"}, dir_.path(), std::nullopt);
   expect_counts_true(generated, OneObject(after));
 
   // A count that drifted is a verify problem.
@@ -834,8 +836,7 @@ TEST_F(CliTest, VerifyShowsItsStepsOnATerminalAndThoroughChecksIndexes) {
   BuildChain();
   // script(1) gives the command a terminal and copies what it writes.
   const std::string command = fmt::format(
-      "script -qec \"'{}' --db '{}' verify\" /dev/null", TOEGANG_CLI_PATH,
-      db_);
+      "script -qec \"'{}' --db '{}' verify\" /dev/null", TOEGANG_CLI_PATH, db_);
   std::string shown;
   {
     FILE* pipe = ::popen(command.c_str(), "r");
@@ -845,10 +846,10 @@ TEST_F(CliTest, VerifyShowsItsStepsOnATerminalAndThoroughChecksIndexes) {
     while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) shown.append(buf, n);
     EXPECT_EQ(::pclose(pipe), 0) << shown;
   }
-  for (const char* step :
-       {"verify [1/3] checking the database (", "verify [2/3] loading the graph (",
-        "verify [3/3] checking the model's rules (",
-        "ok: database and graph agree"}) {
+  for (const char* step : {"verify [1/3] checking the database (",
+                           "verify [2/3] loading the graph (",
+                           "verify [3/3] checking the model's rules (",
+                           "ok: database and graph agree"}) {
     EXPECT_NE(shown.find(step), std::string::npos) << step << " in:\n" << shown;
   }
   CliRun piped = Run({"verify"});
@@ -1066,8 +1067,8 @@ TEST_F(CliTest, AuditFiltersByPersonAndByFacility) {
                      row["revision"].get<uint64_t>() > 8 &&
                      (row["actor"] == kUser1 || names(row, "insz", kUser1));
             }));
-  const std::vector<uint64_t> at_facility = seqs_where(
-      [&](const json& row) { return names(row, "hco", kHcoOcmw); });
+  const std::vector<uint64_t> at_facility =
+      seqs_where([&](const json& row) { return names(row, "hco", kHcoOcmw); });
   ASSERT_GE(at_facility.size(), 4u);
   EXPECT_EQ(seqs_of({"--hco", kHcoOcmw, "--limit", "10000"}), at_facility);
   EXPECT_TRUE(seqs_of({"--hco", kHcoWzc}).empty());

@@ -23,13 +23,13 @@ int RunBackup(const Context& ctx) {
   const std::string file = vm["file"].as<std::string>();
   Result<BackupInfo> done = BackupDatabase(ctx.db_path, file);
   if (!done.ok()) return ctx.Fail(done.status());
-  ctx.Print({{"ok", true},
-             {"file", file},
-             {"revision", done->revision},
-             {"bytes", done->bytes}},
-            {fmt::format("ok: {} holds revision {} ({:.1f} MB)", file,
-                         done->revision,
-                         static_cast<double>(done->bytes) / 1e6)});
+  ctx.Print(
+      {{"ok", true},
+       {"file", file},
+       {"revision", done->revision},
+       {"bytes", done->bytes}},
+      {fmt::format("ok: {} holds revision {} ({:.1f} MB)", file, done->revision,
+                   static_cast<double>(done->bytes) / 1e6)});
   return kExitOk;
 }
 

@@ -76,7 +76,6 @@ std::string RoleText(const std::string& role, bool nl) {
   return role;
 }
 
-
 // What a listing prints of one page: its JSON items and fields beside
 // them, and its text lines (the header first).
 struct ListingOut {
@@ -91,8 +90,8 @@ struct ListingOut {
 template <typename Entry>
 int RunListing(
     const Context& ctx,
-    const std::function<Result<Page<Entry>>(
-        Engine&, const po::variables_map&, const PageRequest&)>& ask,
+    const std::function<Result<Page<Entry>>(Engine&, const po::variables_map&,
+                                            const PageRequest&)>& ask,
     const std::function<void(const Page<Entry>&, const po::variables_map&,
                              bool nl, ListingOut*)>& render,
     const char* none_nl, const char* none_en) {
@@ -131,20 +130,21 @@ int RunAccess(const Context& ctx) {
       },
       [](const Page<AccessEntry>& r, const po::variables_map& vm, bool nl,
          ListingOut* out) {
-        const std::string canonical = Insz::Parse(TextOption(vm, "insz"))->ToString();
+        const std::string canonical =
+            Insz::Parse(TextOption(vm, "insz"))->ToString();
         out->fields["insz"] = canonical;
-        out->text.push_back(fmt::format(
-            fmt::runtime(nl ? "Toegang van {} (revisie {}):"
-                            : "Access of {} (revision {}):"),
-            InszDisplayText(canonical), r.revision));
+        out->text.push_back(
+            fmt::format(fmt::runtime(nl ? "Toegang van {} (revisie {}):"
+                                        : "Access of {} (revision {}):"),
+                        InszDisplayText(canonical), r.revision));
         for (const AccessEntry& e : r.items) {
           out->items.push_back({{"application", e.application},
                                 {"hco", e.hco},
                                 {"facility_name", e.facility_name},
                                 {"kbo", e.kbo}});
-          out->text.push_back(
-              fmt::format("  {:<10} HCO {:<15} {} (KBO {})", e.application,
-                          e.hco, e.facility_name, KboDisplayText(e.kbo)));
+          out->text.push_back(fmt::format("  {:<10} HCO {:<15} {} (KBO {})",
+                                          e.application, e.hco, e.facility_name,
+                                          KboDisplayText(e.kbo)));
         }
       },
       "  geen: deze persoon mag geen toepassing gebruiken",
@@ -180,10 +180,9 @@ int RunUsers(const Context& ctx) {
           out->items.push_back({{"insz", u.person.insz},
                                 {"name", u.person.name},
                                 {"applications", u.applications}});
-          out->text.push_back(fmt::format("  {}  {:<30} {}",
-                                          InszDisplayText(u.person.insz),
-                                          u.person.name,
-                                          Join(u.applications, nl)));
+          out->text.push_back(
+              fmt::format("  {}  {:<30} {}", InszDisplayText(u.person.insz),
+                          u.person.name, Join(u.applications, nl)));
         }
       },
       "  geen", "  none");
@@ -203,12 +202,13 @@ int RunManagedBy(const Context& ctx) {
       },
       [](const Page<ManagedEntry>& r, const po::variables_map& vm, bool nl,
          ListingOut* out) {
-        const std::string canonical = Insz::Parse(TextOption(vm, "insz"))->ToString();
+        const std::string canonical =
+            Insz::Parse(TextOption(vm, "insz"))->ToString();
         out->fields["insz"] = canonical;
-        out->text.push_back(fmt::format(
-            fmt::runtime(nl ? "Beheerd door {} (revisie {}):"
-                            : "Administered by {} (revision {}):"),
-            InszDisplayText(canonical), r.revision));
+        out->text.push_back(
+            fmt::format(fmt::runtime(nl ? "Beheerd door {} (revisie {}):"
+                                        : "Administered by {} (revision {}):"),
+                        InszDisplayText(canonical), r.revision));
         for (const ManagedEntry& e : r.items) {
           nlohmann::json item = {{"kind", e.kind},
                                  {"role", e.role},
@@ -232,11 +232,11 @@ int RunManagedBy(const Context& ctx) {
             }
           }
           out->items.push_back(std::move(item));
-          out->text.push_back(fmt::format(
-              fmt::runtime(nl ? "  KBO {} {}: {}, als {}"
-                              : "  KBO {} {}: {}, as {}"),
-              KboDisplayText(e.kbo), e.enterprise_name, what,
-              RoleText(e.role, nl)));
+          out->text.push_back(
+              fmt::format(fmt::runtime(nl ? "  KBO {} {}: {}, als {}"
+                                          : "  KBO {} {}: {}, as {}"),
+                          KboDisplayText(e.kbo), e.enterprise_name, what,
+                          RoleText(e.role, nl)));
         }
       },
       "  niets: deze persoon beheert niets",
@@ -244,8 +244,7 @@ int RunManagedBy(const Context& ctx) {
 }
 
 CommandOptions GraphCommandOptions() {
-  CommandOptions spec =
-      OneOption("kbo", "KBO", "the enterprise number (KBO)");
+  CommandOptions spec = OneOption("kbo", "KBO", "the enterprise number (KBO)");
   spec.options.add_options()(
       "format", po::value<std::string>()->value_name("dot|svg"),
       "dot (default): GraphViz's text; svg: the picture, drawn by "

@@ -210,10 +210,9 @@ int RunImport(const Context& ctx, const std::string& what) {
     std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
     if (!engine) return code;
     options.progress = ProgressBar(ctx, "KBO");
-    status = engine->ImportKbo(
-        vm["enterprises"].as<std::string>(),
-        TextOption(vm, "denominations"),
-        options, &report);
+    status =
+        engine->ImportKbo(vm["enterprises"].as<std::string>(),
+                          TextOption(vm, "denominations"), options, &report);
   } else {
     std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
     if (!engine) return code;

@@ -171,13 +171,12 @@ int RunVerify(const Context& ctx) {
     // On a terminal, each step as it begins, with the seconds since the
     // start.
     const auto started = std::chrono::steady_clock::now();
-    options.progress = [started](std::string_view step, int number,
-                                 int steps) {
+    options.progress = [started](std::string_view step, int number, int steps) {
       const double s = std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - started)
                            .count();
-      std::cerr << fmt::format("verify [{}/{}] {} ({:.1f} s)\n", number,
-                               steps, step, s)
+      std::cerr << fmt::format("verify [{}/{}] {} ({:.1f} s)\n", number, steps,
+                               step, s)
                 << std::flush;
     };
   }

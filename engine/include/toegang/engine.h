@@ -313,8 +313,8 @@ struct AuditQuery {
   std::string kbo;              // only rows about this enterprise
   uint64_t after_seq = 0;       // cursor: rows with seq > after_seq
   size_t limit = 100;
-  std::string insz;             // only rows this person made or is named in
-  std::string hco;              // only rows that name this facility
+  std::string insz;  // only rows this person made or is named in
+  std::string hco;   // only rows that name this facility
 };
 
 struct Stats {

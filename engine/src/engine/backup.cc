@@ -20,9 +20,8 @@ Result<BackupInfo> BackupDatabase(const std::string& db,
     if (!copied.ok()) return copied;
     BackupInfo info;
     // The revision the copy holds (writers go on during the copy).
-    Result<std::unique_ptr<Store>> copy =
-        OpenStore(to, StoreOpenOptions{.create_if_missing = false,
-                                       .read_only = true});
+    Result<std::unique_ptr<Store>> copy = OpenStore(
+        to, StoreOpenOptions{.create_if_missing = false, .read_only = true});
     if (!copy.ok()) return copy.status();
     Result<uint64_t> held = (*copy)->CurrentRevision();
     if (!held.ok()) return held.status();

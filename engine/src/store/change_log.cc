@@ -1,12 +1,11 @@
 // The change log read back as change sets (Store::ChangesSince), the same
 // for every store: it reads the audit log through Store::ReadAudit from a
 // revision on and groups the committed ops by revision.
-#include "store/store.h"
-
 #include <utility>
 
 #include "base/time_util.h"
 #include "model/text_forms.h"
+#include "store/store.h"
 
 namespace toegang {
 

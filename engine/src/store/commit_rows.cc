@@ -11,8 +11,8 @@
 namespace toegang {
 
 std::vector<RowWrite> OpRowWrites(const Op& op, const Catalogue& catalogue,
-                                  const std::string& by_insz,
-                                  int64_t revision, const std::string& at) {
+                                  const std::string& by_insz, int64_t revision,
+                                  const std::string& at) {
   const std::string kbo = KboDigits(op.kbo);
   const std::string insz = InszDigits(op.insz);
   const std::string& cap = catalogue.capacity(op.capacity).code;
@@ -21,16 +21,18 @@ std::vector<RowWrite> OpRowWrites(const Op& op, const Catalogue& catalogue,
   const int64_t id = op.subafdeling;
   switch (op.kind) {
     case Action::kAppointHtb:
-      return {{"INSERT INTO htb (kbo, insz, email, phone, by_insz, revision, "
-               "at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kbo) DO UPDATE "
-               "SET insz = excluded.insz, email = excluded.email, phone = "
-               "excluded.phone, by_insz = excluded.by_insz, revision = "
-               "excluded.revision, at = excluded.at",
-               {kbo, insz, op.email, op.phone, by_insz, revision, at}}};
+      return {
+          {"INSERT INTO htb (kbo, insz, email, phone, by_insz, revision, "
+           "at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kbo) DO UPDATE "
+           "SET insz = excluded.insz, email = excluded.email, phone = "
+           "excluded.phone, by_insz = excluded.by_insz, revision = "
+           "excluded.revision, at = excluded.at",
+           {kbo, insz, op.email, op.phone, by_insz, revision, at}}};
     case Action::kActivateCapacity:
-      return {{"INSERT INTO active_capacity (kbo, capacity, by_insz, "
-               "revision, at) VALUES (?, ?, ?, ?, ?)",
-               {kbo, cap, by_insz, revision, at}}};
+      return {
+          {"INSERT INTO active_capacity (kbo, capacity, by_insz, "
+           "revision, at) VALUES (?, ?, ?, ?, ?)",
+           {kbo, cap, by_insz, revision, at}}};
     case Action::kSetTb:
       // The domain has one TB: the new one replaces whoever held it.
       return {{"DELETE FROM domain_manager WHERE kbo = ? AND capacity = ? AND "
@@ -42,52 +44,62 @@ std::vector<RowWrite> OpRowWrites(const Op& op, const Catalogue& catalogue,
                "?)",
                {kbo, cap, sub, insz, by_insz, revision, at}}};
     case Action::kAddCoTb:
-      return {{"INSERT INTO domain_manager (kbo, capacity, subdivision, insz, "
-               "role, by_insz, revision, at) VALUES (?, ?, ?, ?, 'co_tb', ?, "
-               "?, ?)",
-               {kbo, cap, sub, insz, by_insz, revision, at}}};
+      return {
+          {"INSERT INTO domain_manager (kbo, capacity, subdivision, insz, "
+           "role, by_insz, revision, at) VALUES (?, ?, ?, ?, 'co_tb', ?, "
+           "?, ?)",
+           {kbo, cap, sub, insz, by_insz, revision, at}}};
     case Action::kRemoveCoTb:
-      return {{"DELETE FROM domain_manager WHERE kbo = ? AND capacity = ? AND "
-               "subdivision = ? AND insz = ? AND role = 'co_tb'",
-               {kbo, cap, sub, insz}}};
+      return {
+          {"DELETE FROM domain_manager WHERE kbo = ? AND capacity = ? AND "
+           "subdivision = ? AND insz = ? AND role = 'co_tb'",
+           {kbo, cap, sub, insz}}};
     case Action::kCreateSubafdeling:
-      return {{"INSERT INTO subafdeling (id, kbo, capacity, subdivision, hco, "
-               "email, by_insz, revision, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-               "?)",
-               {id, kbo, cap, sub, op.hco, op.email, by_insz, revision, at}}};
+      return {
+          {"INSERT INTO subafdeling (id, kbo, capacity, subdivision, hco, "
+           "email, by_insz, revision, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+           "?)",
+           {id, kbo, cap, sub, op.hco, op.email, by_insz, revision, at}}};
     case Action::kRemoveSubafdeling:
       return {{"DELETE FROM subafdeling WHERE id = ?", {id}}};
     case Action::kAuthorize:
-      return {{"INSERT INTO \"authorization\" (subafdeling, application, "
-               "by_insz, revision, at) VALUES (?, ?, ?, ?, ?)",
-               {id, app, by_insz, revision, at}}};
+      return {
+          {"INSERT INTO \"authorization\" (subafdeling, application, "
+           "by_insz, revision, at) VALUES (?, ?, ?, ?, ?)",
+           {id, app, by_insz, revision, at}}};
     case Action::kAddManager:
-      return {{"INSERT INTO subafdeling_manager (subafdeling, insz, by_insz, "
-               "revision, at) VALUES (?, ?, ?, ?, ?)",
-               {id, insz, by_insz, revision, at}}};
+      return {
+          {"INSERT INTO subafdeling_manager (subafdeling, insz, by_insz, "
+           "revision, at) VALUES (?, ?, ?, ?, ?)",
+           {id, insz, by_insz, revision, at}}};
     case Action::kAddUser:
-      return {{"INSERT INTO \"user\" (subafdeling, insz, by_insz, revision, "
-               "at) VALUES (?, ?, ?, ?, ?)",
-               {id, insz, by_insz, revision, at}}};
+      return {
+          {"INSERT INTO \"user\" (subafdeling, insz, by_insz, revision, "
+           "at) VALUES (?, ?, ?, ?, ?)",
+           {id, insz, by_insz, revision, at}}};
     case Action::kDeauthorize:
-      return {{"DELETE FROM \"authorization\" WHERE subafdeling = ? AND "
-               "application = ?",
-               {id, app}}};
+      return {
+          {"DELETE FROM \"authorization\" WHERE subafdeling = ? AND "
+           "application = ?",
+           {id, app}}};
     case Action::kRemoveManager:
-      return {{"DELETE FROM subafdeling_manager WHERE subafdeling = ? AND "
-               "insz = ?",
-               {id, insz}}};
+      return {
+          {"DELETE FROM subafdeling_manager WHERE subafdeling = ? AND "
+           "insz = ?",
+           {id, insz}}};
     case Action::kRemoveUser:
       return {{"DELETE FROM \"user\" WHERE subafdeling = ? AND insz = ?",
                {id, insz}}};
     case Action::kGrantRight:
-      return {{"INSERT INTO user_right (subafdeling, insz, application, "
-               "by_insz, revision, at) VALUES (?, ?, ?, ?, ?, ?)",
-               {id, insz, app, by_insz, revision, at}}};
+      return {
+          {"INSERT INTO user_right (subafdeling, insz, application, "
+           "by_insz, revision, at) VALUES (?, ?, ?, ?, ?, ?)",
+           {id, insz, app, by_insz, revision, at}}};
     case Action::kRevokeRight:
-      return {{"DELETE FROM user_right WHERE subafdeling = ? AND insz = ? AND "
-               "application = ?",
-               {id, insz, app}}};
+      return {
+          {"DELETE FROM user_right WHERE subafdeling = ? AND insz = ? AND "
+           "application = ?",
+           {id, insz, app}}};
   }
   throw std::runtime_error(
       fmt::format("an op of unknown kind {}", static_cast<int>(op.kind)));
@@ -109,8 +121,8 @@ Status WriteCommit(CommitRows& rows, const DatabaseKey& key,
   const std::string by = InszDigits(changes.actor);
   for (const Op& op : changes.ops) {
     const std::string_view action = ActionName(op.kind);
-    for (const RowWrite& w : OpRowWrites(op, catalogue, by,
-                                         static_cast<int64_t>(revision), at)) {
+    for (const RowWrite& w :
+         OpRowWrites(op, catalogue, by, static_cast<int64_t>(revision), at)) {
       if (rows.Run(w) != 1 && w.one_row) {
         throw std::runtime_error(fmt::format("{} changed no row", action));
       }

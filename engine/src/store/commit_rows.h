@@ -69,8 +69,8 @@ Status WriteCommit(CommitRows& rows, const DatabaseKey& key,
 
 // The statements op writes, in order.
 std::vector<RowWrite> OpRowWrites(const Op& op, const Catalogue& catalogue,
-                                  const std::string& by_insz,
-                                  int64_t revision, const std::string& at);
+                                  const std::string& by_insz, int64_t revision,
+                                  const std::string& at);
 
 // sql with each '?' replaced by $1, $2 ... in order (the statements here
 // hold no '?' inside quotes).

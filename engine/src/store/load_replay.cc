@@ -166,10 +166,10 @@ Status ReplayCatalogue(Catalogue* out, const CatalogueRunner& run) {
   });
   bool too_many = false;
   run("SELECT code, name, capacity FROM application", [&](const LoadRow& r) {
-    too_many = !out->AddApplication({std::string(r.Text(0)),
-                                     std::string(r.Text(1)),
-                                     capacity_id(r.Text(2))}) ||
-               too_many;
+    too_many =
+        !out->AddApplication({std::string(r.Text(0)), std::string(r.Text(1)),
+                              capacity_id(r.Text(2))}) ||
+        too_many;
   });
   if (too_many) {
     return Status::Storage(code::kStorageError,

@@ -899,16 +899,16 @@ Result<std::vector<AuditRecord>> PgStore::ReadAudit(const AuditQuery& query) {
                   "code, detail, message FROM audit WHERE seq > $1 AND ($2 = "
                   "'' OR kbo = $2) AND ($3 = '' OR actor = $3 OR detail LIKE "
                   "$4) AND ($5 = '' OR detail LIKE $6) ORDER BY seq LIMIT $7",
-                  {query.after_seq, query.kbo, query.insz, like.insz,
-                   query.hco, like.hco, static_cast<uint64_t>(query.limit)})
+                  {query.after_seq, query.kbo, query.insz, like.insz, query.hco,
+                   like.hco, static_cast<uint64_t>(query.limit)})
             : db_->Exec(
                   "SELECT seq, revision, at, actor, action, kbo, outcome, "
                   "code, detail, message FROM audit WHERE revision > $1 AND "
                   "seq > $2 AND ($3 = '' OR kbo = $3) AND ($4 = '' OR actor = "
                   "$4 OR detail LIKE $5) AND ($6 = '' OR detail LIKE $7) "
                   "ORDER BY revision, seq LIMIT $8",
-                  {query.since_revision, query.after_seq, query.kbo,
-                   query.insz, like.insz, query.hco, like.hco,
+                  {query.since_revision, query.after_seq, query.kbo, query.insz,
+                   like.insz, query.hco, like.hco,
                    static_cast<uint64_t>(query.limit)});
     out.reserve(static_cast<size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) out.push_back(ReadAuditRow(r, i));

@@ -1242,7 +1242,8 @@ Result<StoreCounts> SqliteStore::Counts() {
     while (q.executeStep()) {
       const std::string name = q.getColumn(0).getString();
       for (const auto& [field, out] : fields) {
-        if (name == field) *out = static_cast<size_t>(q.getColumn(1).getInt64());
+        if (name == field)
+          *out = static_cast<size_t>(q.getColumn(1).getInt64());
       }
     }
     return c;
@@ -1266,8 +1267,8 @@ Status SqliteStore::BackupTo(const std::string& to) {
     ::unlink(partial.c_str());
     return s;
   };
-  const int fd = ::open(partial.c_str(),
-                        O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  const int fd =
+      ::open(partial.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     return Status::Storage(
         code::kIoError,
@@ -1307,8 +1308,8 @@ Status SqliteStore::BackupTo(const std::string& to) {
     ::unlink((partial + "-shm").c_str());
     if (::rename(partial.c_str(), to.c_str()) != 0) {
       return fail(Status::Storage(
-          code::kIoError, fmt::format("cannot rename {} to {}: {}", partial,
-                                      to, std::strerror(errno))));
+          code::kIoError, fmt::format("cannot rename {} to {}: {}", partial, to,
+                                      std::strerror(errno))));
     }
     return Status::Ok();
   } catch (const SQLite::Exception& e) {
@@ -1316,8 +1317,7 @@ Status SqliteStore::BackupTo(const std::string& to) {
   }
 }
 
-Result<std::vector<std::string>> SqliteStore::CheckIntegrity(
-    bool thorough) {
+Result<std::vector<std::string>> SqliteStore::CheckIntegrity(bool thorough) {
   try {
     std::vector<std::string> problems;
     const char* check =
