@@ -115,8 +115,8 @@ int RunToegang(int argc, char** argv);
 
 // Command entry points (each returns the process exit code) and their
 // options; command_table.cc names them in the one table of commands.
-CommandOptions NoCommandOptions();  // init, verify
-int RunInit(const Context& ctx);    // import_commands.cc
+CommandOptions NoCommandOptions();      // init
+int RunInit(const Context& ctx);        // import_commands.cc
 CommandOptions BackupCommandOptions();  // backup_command.cc
 int RunBackup(const Context& ctx);
 CommandOptions ImportCommandOptions(const std::string& what);
