@@ -23,6 +23,7 @@
 #include "support/cli_runner.h"
 #include "support/db_content.h"
 #include "support/test_federation.h"
+#include "toegang/identifiers.h"
 
 namespace toegang::testing {
 namespace {
@@ -46,6 +47,23 @@ class CliTest : public ::testing::Test {
     CliRun r = Run(args);
     EXPECT_EQ(r.exit, exit) << Describe(r);
     return OneObject(r);
+  }
+  // toegang --db DB args... with a terminal for stdin, stdout and stderr
+  // (script(1)): its exit code and everything it wrote, both streams in
+  // one. args are quoted for the shell in single quotes.
+  std::pair<int, std::string> OnTerminal(const std::vector<std::string>& args) {
+    std::string line = fmt::format("'{}' --db '{}'", TOEGANG_CLI_PATH, db_);
+    for (const std::string& a : args) line += " '" + a + "'";
+    const std::string command =
+        fmt::format("script -qec \"{}\" /dev/null", line);
+    std::string shown;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return {-1, ""};
+    char buf[512];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) shown.append(buf, n);
+    const int status = ::pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, shown};
   }
   // A mutation that must commit as the next revision.
   json Commit(std::vector<std::string> args) {
@@ -834,18 +852,8 @@ TEST_F(CliTest, MissingDatabaseIsExitFourForEveryCommand) {
 TEST_F(CliTest, VerifyShowsItsStepsOnATerminalAndThoroughChecksIndexes) {
   InitAndImport();
   BuildChain();
-  // script(1) gives the command a terminal and copies what it writes.
-  const std::string command = fmt::format(
-      "script -qec \"'{}' --db '{}' verify\" /dev/null", TOEGANG_CLI_PATH, db_);
-  std::string shown;
-  {
-    FILE* pipe = ::popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    char buf[512];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) shown.append(buf, n);
-    EXPECT_EQ(::pclose(pipe), 0) << shown;
-  }
+  const auto [exit, shown] = OnTerminal({"verify"});
+  EXPECT_EQ(exit, 0) << shown;
   for (const char* step : {"verify [1/3] checking the database (",
                            "verify [2/3] loading the graph (",
                            "verify [3/3] checking the model's rules (",
@@ -874,6 +882,134 @@ TEST_F(CliTest, VerifyShowsItsStepsOnATerminalAndThoroughChecksIndexes) {
   EXPECT_NE(OneObject(thorough)["problems"].dump().find("user_by_insz"),
             std::string::npos)
       << Describe(thorough);
+}
+
+// A mutation that takes away more than it names (a cascade) says so:
+// `may` before, the mutation after; on a terminal, where a person types,
+// it waits for --yes and changes nothing without it. A script (no
+// terminal) goes ahead as before.
+TEST_F(CliTest, MayAndMutationsStateTheCascadeAndATerminalAsksForYes) {
+  InitAndImport();
+  BuildChain();
+  const std::string user1 = Insz::Parse(kUser1)->Display();
+  const std::string manager = Insz::Parse(kUser3)->Display();
+  const std::vector<std::string> remove = {"subafdeling", "remove", "--hco",
+                                           kHcoOcmw,      "--by",   kEmp2Ocmw};
+
+  CliRun may = Run({"may", "--action", "subafdeling.remove", "--hco", kHcoOcmw,
+                    "--by", kEmp2Ocmw});
+  EXPECT_EQ(may.exit, 0) << Describe(may);
+  for (const char* line :
+       {"subafdeling.remove would also:", "  revoke 1 right: ",
+        "  remove 1 user: ", "  remove 1 manager: ",
+        "  withdraw 1 application: ama-wvg"}) {
+    EXPECT_NE(may.out.find(line), std::string::npos) << line << "\n" << may.out;
+  }
+  EXPECT_NE(may.out.find(user1 + ") ama-wvg"), std::string::npos) << may.out;
+  EXPECT_NE(may.out.find(manager), std::string::npos) << may.out;
+  json j = Json({"may", "--action", "subafdeling.remove", "--hco", kHcoOcmw,
+                 "--by", kEmp2Ocmw});
+  ASSERT_EQ(j["cascade"].size(), 4u) << j.dump();
+  EXPECT_EQ(j["cascade"][0]["action"], "user.revoke");
+  EXPECT_EQ(j["cascade"][0]["count"], 1);
+  EXPECT_EQ(j["cascade"][3]["action"], "subafdeling.deauthorize");
+  CliRun nl = Run({"--lang", "nl", "may", "--action", "subafdeling.remove",
+                   "--hco", kHcoOcmw, "--by", kEmp2Ocmw});
+  EXPECT_NE(nl.out.find("subafdeling.remove zou ook:\n  1 recht intrekken: "),
+            std::string::npos)
+      << nl.out;
+  // Adding a user takes nothing away: nothing to state.
+  j = Json({"may", "--action", "user.add", "--hco", kHcoOcmw, "--insz", kUser2,
+            "--app", "ama-wvg", "--by", kEmp2Ocmw});
+  EXPECT_EQ(j["allowed"], true) << j.dump();
+  EXPECT_EQ(j["cascade"], json::array()) << j.dump();
+
+  // On a terminal without --yes: the cascade, confirmation_needed, and
+  // nothing changed.
+  const auto [refused, said] = OnTerminal(remove);
+  EXPECT_EQ(refused, 2) << said;
+  EXPECT_NE(said.find("subafdeling.remove would also:"), std::string::npos)
+      << said;
+  EXPECT_NE(said.find("confirmation_needed"), std::string::npos) << said;
+  EXPECT_NE(said.find("--yes"), std::string::npos) << said;
+  EXPECT_EQ(Json({"stats"})["revision"], revision_);
+  Check(kUser1, "ama-wvg", 0);
+
+  // Without a terminal (a script): it goes ahead and states what it took.
+  CliRun deauthorize = Run({"subafdeling", "deauthorize", "--hco", kHcoOcmw,
+                            "--app", "ama-wvg", "--by", kEmp2Ocmw});
+  EXPECT_EQ(deauthorize.exit, 0) << Describe(deauthorize);
+  EXPECT_NE(deauthorize.out.find("subafdeling.deauthorize also did:\n  "
+                                 "revoke 1 right: "),
+            std::string::npos)
+      << deauthorize.out;
+  ++revision_;
+  Check(kUser1, "ama-wvg", 1);
+
+  // On a terminal with --yes: done.
+  std::vector<std::string> confirmed = remove;
+  confirmed.push_back("--yes");
+  const auto [done, told] = OnTerminal(confirmed);
+  EXPECT_EQ(done, 0) << told;
+  EXPECT_NE(told.find("subafdeling.remove also did:"), std::string::npos)
+      << told;
+  EXPECT_EQ(Json({"stats"})["revision"], revision_ + 1);
+}
+
+// --lang nl (in any case) turns error messages Dutch: the code's own
+// sentence with the remedy, then the particulars as details. The code
+// and the exit code stay; JSON adds message_nl beside message.
+TEST_F(CliTest, LangNlGivesDutchErrorMessages) {
+  InitAndImport();
+  BuildChain();
+  // kUser2 manages nothing.
+  const std::vector<std::string> grant = {"user",   "add",  "--hco", kHcoOcmw,
+                                          "--insz", kUser2, "--app", "ama-wvg",
+                                          "--by",   kUser2};
+  std::vector<std::string> dutch = {"--lang", "NL"};
+  dutch.insert(dutch.end(), grant.begin(), grant.end());
+  CliRun nl = Run(dutch);
+  EXPECT_EQ(nl.exit, 3) << Describe(nl);
+  EXPECT_NE(nl.err.find("toegang: not_authorized: U mag deze wijziging niet "
+                        "uitvoeren."),
+            std::string::npos)
+      << nl.err;
+  EXPECT_NE(nl.err.find("\n  details: only the HTB"), std::string::npos)
+      << nl.err;
+  CliRun en = Run(grant);
+  EXPECT_EQ(en.exit, 3);
+  EXPECT_EQ(en.err.find("details:"), std::string::npos) << en.err;
+  EXPECT_EQ(en.err.find("U mag"), std::string::npos) << en.err;
+
+  CliRun insz = Run(
+      {"--lang", "nl", "check", "--insz", "12345678901", "--app", "ama-wvg"});
+  EXPECT_EQ(insz.exit, 2);
+  EXPECT_NE(insz.err.find("invalid_insz: Dit is geen geldig "
+                          "rijksregisternummer"),
+            std::string::npos)
+      << insz.err;
+  CliRun usage = Run({"--lang", "nl", "chekc"});
+  EXPECT_EQ(usage.exit, 2);
+  EXPECT_NE(usage.err.find("usage: Het commando is niet volledig"),
+            std::string::npos)
+      << usage.err;
+  EXPECT_NE(usage.err.find("check"), std::string::npos) << usage.err;
+
+  json j =
+      Json({"--lang", "nl", "may", "--action", "user.add", "--hco", kHcoOcmw,
+            "--insz", kUser2, "--app", "ama-wvg", "--by", kUser2},
+           1);
+  EXPECT_EQ(j["code"], "not_authorized");
+  EXPECT_EQ(j["message_nl"].get<std::string>().rfind("U mag", 0), 0u)
+      << j.dump();
+  CliRun json_error =
+      Run({"--json", "--lang", "nl", "user", "add", "--hco", kHcoOcmw, "--insz",
+           kUser2, "--app", "ama-wvg", "--by", kUser2});
+  j = OneObject(json_error);
+  EXPECT_EQ(j["error"], "not_authorized");
+  EXPECT_NE(j["message"].get<std::string>().find("only the HTB"),
+            std::string::npos);
+  EXPECT_TRUE(j.contains("message_nl")) << j.dump();
 }
 
 TEST_F(CliTest, DamagedOrNewerDatabasesAreExitFour) {

@@ -193,7 +193,7 @@ std::vector<std::string> Answers(const Engine& e, const Cast& cast) {
     Result<WhoReport> w = e.Who(k);
     out.push_back("who " + k + ": " +
                   (w.ok() ? AnswerText(WhoJson(*w)) : w.status().ToString()));
-    Result<std::string> dot = e.GraphDot(k);
+    Result<std::string> dot = e.GraphDot(k, GraphOptions{});
     out.push_back("graph " + k + ": " +
                   (dot.ok() ? DotShape(*dot) : dot.status().ToString()));
   }

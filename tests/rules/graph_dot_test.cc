@@ -3,6 +3,7 @@
 // what stops access is red; labels survive quotes, backslashes and
 // accents; and GraphViz's own `dot` accepts the output, from the engine
 // and from `toegang graph` piped into it.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -12,10 +13,12 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "support/random_identifiers.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
 #include "toegang/error_codes.h"
@@ -65,8 +68,12 @@ class GraphDotTest : public ::testing::Test {
  protected:
   Engine& engine() { return fed_.engine(); }
 
-  std::string Dot(const std::string& kbo) {
-    Result<std::string> dot = engine().GraphDot(kbo);
+  std::string Dot(const std::string& kbo, Lang lang = Lang::kEn,
+                  GraphOptions::Detail detail = GraphOptions::Detail::kAuto) {
+    GraphOptions options;
+    options.lang = lang;
+    options.detail = detail;
+    Result<std::string> dot = engine().GraphDot(kbo, options);
     EXPECT_TRUE(dot.ok()) << dot.status().ToString();
     return dot.ok() ? dot.value() : std::string();
   }
@@ -174,7 +181,7 @@ TEST_F(GraphDotTest, WhatIsBrokenIsRed) {
                      .Email("sh@ocmw.gent"));
   std::string dot = Dot(kOcmw);
   EXPECT_TRUE(IsRed(LineWith(dot, "subafdeling HCO 45678"))) << dot;
-  EXPECT_NE(LineWith(dot, "subafdeling HCO 45678").find("geen toepassingen"),
+  EXPECT_NE(LineWith(dot, "subafdeling HCO 45678").find("no applications"),
             std::string::npos);
   EXPECT_FALSE(IsRed(LineWith(dot, "subafdeling HCO 12345")));
   EXPECT_FALSE(IsRed(LineWith(dot, "\\nKBO 0403.019.261")));
@@ -204,22 +211,85 @@ TEST_F(GraphDotTest, WhatIsBrokenIsRed) {
   dot = Dot(kOcmw);
   const std::string ent = LineWith(dot, "\\nKBO 0403.019.261");
   EXPECT_TRUE(IsRed(ent)) << dot;
-  EXPECT_NE(ent.find("gestopt"), std::string::npos) << ent;
+  EXPECT_NE(ent.find("stopped in the KBO"), std::string::npos) << ent;
   EXPECT_TRUE(IsRed(LineWith(dot, "right: ama-wvg"))) << dot;
   ExpectDotAccepts(dot);
 
   // An enterprise without HTB, and an unknown one.
   const std::string other = Dot(kOther);
   EXPECT_TRUE(IsRed(LineWith(other, "\\nKBO 0884.303.369"))) << other;
-  EXPECT_NE(LineWith(other, "\\nKBO 0884.303.369").find("geen HTB"),
+  EXPECT_NE(LineWith(other, "\\nKBO 0884.303.369").find("no HTB"),
             std::string::npos);
   ExpectDotAccepts(other);
-  Result<std::string> unknown = engine().GraphDot(kUnknownKbo);
+  Result<std::string> unknown = engine().GraphDot(kUnknownKbo, GraphOptions{});
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.status().code(), code::kEnterpriseUnknown);
-  Result<std::string> invalid = engine().GraphDot("0431150351");
+  Result<std::string> invalid = engine().GraphDot("0431150351", GraphOptions{});
   ASSERT_FALSE(invalid.ok());
   EXPECT_EQ(invalid.status().code(), code::kInvalidKbo);
+}
+
+TEST_F(GraphDotTest, FollowsTheLanguageAsked) {
+  fed_.BuildOcmwChain();
+  fed_.MustApply(M(Action::kAddCoTb, kEmpOcmw).Kbo(kOcmw).Insz(kUser2));
+  const std::string nl = Dot(kOcmw, Lang::kNl);
+  for (const char* label :
+       {"label=\"werknemer\"", "label=\"beheerder\"", "label=\"gebruiker\"",
+        "label=\"recht: ama-wvg\"", "label=\"domein\"", "label=\"organiseert\"",
+        "label=\"op\""}) {
+    EXPECT_NE(nl.find(label), std::string::npos) << label << "\n" << nl;
+  }
+  EXPECT_NE(nl.find("gesloten in CoBRHA"), std::string::npos) << nl;
+  const std::string en = Dot(kOcmw, Lang::kEn);
+  for (const char* dutch : {"werknemer", "beheerder", "gebruiker",
+                            "recht:", "domein", "gesloten", "organiseert"}) {
+    EXPECT_EQ(en.find(dutch), std::string::npos) << dutch << "\n" << en;
+  }
+  EXPECT_NE(en.find("closed in CoBRHA"), std::string::npos) << en;
+  ExpectDotAccepts(nl);
+}
+
+TEST_F(GraphDotTest, ALargeEnterpriseIsDrawnInSummary) {
+  fed_.BuildOcmwChain();
+  // Small: every user is drawn, unless a summary is asked for.
+  const std::string full = Dot(kOcmw);
+  EXPECT_EQ(full.find("summary"), std::string::npos) << full;
+  EXPECT_NE(full.find(Masked(kUser1)), std::string::npos) << full;
+  const std::string asked =
+      Dot(kOcmw, Lang::kEn, GraphOptions::Detail::kSummary);
+  EXPECT_EQ(asked.find(Masked(kUser1)), std::string::npos) << asked;
+  EXPECT_NE(asked.find(Masked(kUser3)), std::string::npos)  // the manager
+      << asked;
+  EXPECT_EQ(asked.find("label=\"user\""), std::string::npos) << asked;
+  EXPECT_EQ(asked.find("right: "), std::string::npos) << asked;
+  EXPECT_NE(asked.find("label=\"users\""), std::string::npos) << asked;
+  ExpectDotAccepts(asked);
+
+  // Past GraphOptions::kSummaryAbove users and rights: a summary unless
+  // every user is asked for.
+  std::mt19937_64 rng(7);
+  size_t added = 0;
+  while (2 * added <= GraphOptions::kSummaryAbove) {
+    const std::string insz = RandomInsz(rng);
+    Result<CommitInfo> r = engine().Apply(
+        M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(insz).App("ama-wvg"));
+    if (r.ok()) ++added;
+  }
+  const std::string large = Dot(kOcmw);
+  EXPECT_NE(large.find("summary: the users counted per subafdeling"),
+            std::string::npos);
+  EXPECT_EQ(large.find(Masked(kUser1)), std::string::npos);
+  // The counting vertex: every user and right of the subafdeling.
+  const std::string counted = LineWith(large, " users\\n");
+  EXPECT_NE(
+      counted.find(fmt::format("\"{} users\\n{} rights", added + 1, added + 1)),
+      std::string::npos)
+      << large;
+  EXPECT_FALSE(IsRed(counted)) << counted;
+  const std::string every = Dot(kOcmw, Lang::kEn, GraphOptions::Detail::kFull);
+  EXPECT_NE(every.find(Masked(kUser1)), std::string::npos);
+  EXPECT_GT(every.size(), 10 * large.size());
+  ExpectDotAccepts(large);
 }
 
 TEST_F(GraphDotTest, LabelsAreEscaped) {
@@ -274,6 +344,24 @@ TEST_F(GraphDotTest, CliGraphPipedIntoDotGivesAnSvg) {
   ASSERT_TRUE(j.is_object()) << ReadFile(json_out);
   EXPECT_EQ(j["kbo"], kOcmw);
   EXPECT_EQ(j["dot"], Dot(kOcmw));
+
+  // --lang and --detail reach the drawing: the same text as the engine's.
+  auto cli_dot = [&](const std::string& options) {
+    EXPECT_EQ(Shell(ShellQuote(TOEGANG_CLI_PATH) + " --db " +
+                    ShellQuote(fed_.db_path()) + " " + options + " >" +
+                    ShellQuote(json_out) + " 2>/dev/null"),
+              0)
+        << options;
+    return ReadFile(json_out);
+  };
+  EXPECT_EQ(cli_dot(std::string("--lang nl graph --kbo ") + kOcmw),
+            Dot(kOcmw, Lang::kNl));
+  EXPECT_EQ(cli_dot(std::string("graph --detail summary --kbo ") + kOcmw),
+            Dot(kOcmw, Lang::kEn, GraphOptions::Detail::kSummary));
+  EXPECT_EQ(Shell(ShellQuote(TOEGANG_CLI_PATH) + " --db " +
+                  ShellQuote(fed_.db_path()) + " graph --detail most --kbo " +
+                  kOcmw + " 2>/dev/null"),
+            2);
 
   // An unknown enterprise: exit 3 and nothing on stdout.
   EXPECT_EQ(Shell(ShellQuote(TOEGANG_CLI_PATH) + " --db " +

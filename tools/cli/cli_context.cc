@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "command_table.h"
+#include "toegang/error_text.h"
 #include "toegang/identifiers.h"
 #include "toegang/text.h"
 
@@ -56,15 +57,24 @@ std::string TextLine(std::string_view line) {
   return DisplayText(line, layout) + "\n";
 }
 
+std::string Context::ErrorText(const Status& status) const {
+  const std::string_view dutch =
+      lang == "nl" ? DutchErrorText(status.code()) : std::string_view();
+  if (dutch.empty()) return status.code() + ": " + status.message();
+  return status.code() + ": " + std::string(dutch) +
+         "\n  details: " + status.message();
+}
+
 int Context::Fail(const Status& status, const nlohmann::json& extra) const {
   if (json) {
     nlohmann::json j = {{"error", status.code()},
                         {"message", status.message()}};
+    const std::string_view dutch = DutchErrorText(status.code());
+    if (lang == "nl" && !dutch.empty()) j["message_nl"] = dutch;
     j.update(extra);
     std::cout << JsonLine(j);
   } else {
-    std::cerr << TextLine("toegang: " + status.code() + ": " +
-                          status.message());
+    std::cerr << TextLine("toegang: " + ErrorText(status));
   }
   return ExitCodeFor(status);
 }

@@ -57,8 +57,13 @@ struct Context {
   // error and returns nullptr with *exit_code set.
   std::unique_ptr<Engine> OpenEngine(bool create, int* exit_code) const;
 
-  // Prints a failure as text (stderr) or JSON (stdout) and returns its exit
-  // code. extra fields are merged into the JSON object.
+  // "code: message"; under --lang nl "code: " the code's Dutch text
+  // (toegang/error_text.h) and the message on a line of its own as the
+  // details.
+  std::string ErrorText(const Status& status) const;
+  // Prints a failure as text (stderr) or JSON (stdout; under --lang nl
+  // with "message_nl") and returns its exit code. extra fields are merged
+  // into the JSON object.
   int Fail(const Status& status,
            const nlohmann::json& extra = nlohmann::json::object()) const;
   // Prints a JSON object (when --json) or the text lines.

@@ -248,7 +248,10 @@ CommandOptions GraphCommandOptions() {
   spec.options.add_options()(
       "format", po::value<std::string>()->value_name("dot|svg"),
       "dot (default): GraphViz's text; svg: the picture, drawn by "
-      "Graphviz's library");
+      "Graphviz's library")(
+      "detail", po::value<std::string>()->value_name("auto|full|summary"),
+      "full: every user and right; summary: each subafdeling's users and "
+      "rights counted; auto (default): summary above 200 users and rights");
   return spec;
 }
 
@@ -260,10 +263,22 @@ int RunGraph(const Context& ctx) {
     return ctx.Fail(Status::InvalidInput(
         code::kUsage, "--format is dot or svg, not \"" + format + "\""));
   }
+  GraphOptions drawing;
+  drawing.lang = ctx.lang == "nl" ? Lang::kNl : Lang::kEn;
+  const std::string detail = TextOption(vm, "detail");
+  if (detail == "full") {
+    drawing.detail = GraphOptions::Detail::kFull;
+  } else if (detail == "summary") {
+    drawing.detail = GraphOptions::Detail::kSummary;
+  } else if (!detail.empty() && detail != "auto") {
+    return ctx.Fail(Status::InvalidInput(
+        code::kUsage,
+        "--detail is auto, full or summary, not \"" + detail + "\""));
+  }
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;
-  Result<std::string> dot = engine->GraphDot(kbo);
+  Result<std::string> dot = engine->GraphDot(kbo, drawing);
   if (!dot.ok()) return ctx.Fail(dot.status());
   const std::string canonical = Kbo::Parse(kbo)->ToString();
   if (format == "svg") {
@@ -272,8 +287,9 @@ int RunGraph(const Context& ctx) {
       return ctx.Fail(Status::InvalidInput(
           code::kUsage,
           fmt::format("the picture of KBO {} has {} KB of DOT, more than is "
-                      "drawn here ({} KB): draw it with Graphviz "
-                      "(toegang graph --kbo {} | dot -Tsvg > picture.svg)",
+                      "drawn here ({} KB): draw the summary (--detail "
+                      "summary), or draw it with Graphviz (toegang graph "
+                      "--kbo {} | dot -Tsvg > picture.svg)",
                       canonical, dot->size() / 1024,
                       serve::web::kMaxDotBytes / 1024, canonical)));
     }

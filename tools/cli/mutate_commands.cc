@@ -1,12 +1,17 @@
 // The delegation commands (htb, hoedanigheid, tb, subafdeling, user) and
 // `may`, which asks the same question without changing anything.
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <iostream>
 #include <map>
 #include <set>
 
 #include "cli_context.h"
 #include "command_table.h"
 #include "toegang/error_codes.h"
+#include "toegang/error_text.h"
 
 namespace toegang::cli {
 namespace {
@@ -152,6 +157,11 @@ CommandOptions Describe(const std::set<std::string>& options,
   if (with_action) {
     desc.add_options()("action", po::value<std::string>()->value_name("ACTION"),
                        "the mutation, e.g. user.grant");
+  } else {
+    desc.add_options()(
+        "yes", po::bool_switch(),
+        "go ahead when the mutation takes away more than it names (a "
+        "cascade, as `may` states it); needed on a terminal");
   }
   for (const std::string& name : options) {
     const auto& [value, help] = OptionHelp().at(name);
@@ -203,6 +213,69 @@ const ActionSpec* FindSpec(std::string name) {
   return &Specs().at(std::string(ActionName(*action)));
 }
 
+// A cascade as JSON: [{"action","count","first"}].
+nlohmann::json CascadeJson(const std::vector<CascadeStep>& cascade) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const CascadeStep& step : cascade) {
+    steps.push_back({{"action", step.action},
+                     {"count", step.count},
+                     {"first", step.first}});
+  }
+  return steps;
+}
+
+// A cascade as text, a line per kind of change, each as what the mutation
+// "would also" do: "  revoke 3 rights: Koen Maes (82.01.01-245.96)
+// ama-wvg, ... and 1 more".
+std::vector<std::string> CascadeLines(const Context& ctx,
+                                      const std::vector<CascadeStep>& cascade) {
+  const bool nl = ctx.lang == "nl";
+  struct Words {
+    const char* action;
+    const char *en_one, *en_many, *nl_one, *nl_many;
+  };
+  static const Words kWords[] = {
+      {"user.revoke", "revoke {} right", "revoke {} rights",
+       "{} recht intrekken", "{} rechten intrekken"},
+      {"user.remove", "remove {} user", "remove {} users",
+       "{} gebruiker verwijderen", "{} gebruikers verwijderen"},
+      {"subafdeling.remove-beheerder", "remove {} manager",
+       "remove {} managers", "{} beheerder verwijderen",
+       "{} beheerders verwijderen"},
+      {"subafdeling.deauthorize", "withdraw {} application",
+       "withdraw {} applications", "{} toepassing terugtrekken",
+       "{} toepassingen terugtrekken"},
+  };
+  std::vector<std::string> lines;
+  for (const CascadeStep& step : cascade) {
+    std::string head = fmt::format("{} x {}", step.count, step.action);
+    for (const Words& w : kWords) {
+      if (step.action != w.action) continue;
+      const char* form = nl ? (step.count == 1 ? w.nl_one : w.nl_many)
+                            : (step.count == 1 ? w.en_one : w.en_many);
+      head = fmt::format(fmt::runtime(form), step.count);
+    }
+    std::string names;
+    for (const std::string& name : step.first) {
+      names += (names.empty() ? "" : ", ") + name;
+    }
+    if (step.count > step.first.size()) {
+      names += fmt::format(fmt::runtime(nl ? " en {} meer" : " and {} more"),
+                           step.count - step.first.size());
+    }
+    lines.push_back("  " + head + ": " + names);
+  }
+  return lines;
+}
+
+// "ACTION would also:" (or its Dutch), the line above CascadeLines.
+std::string CascadeHeading(const Context& ctx, Action action, bool done) {
+  const bool nl = ctx.lang == "nl";
+  const char* tail = nl ? (done ? " deed ook:" : " zou ook:")
+                        : (done ? " also did:" : " would also:");
+  return std::string(ActionName(action)) + tail;
+}
+
 int RunMutation(const Context& ctx, const ActionSpec& action) {
   const ActionSpec* spec = &action;
   po::variables_map vm = ParseArgs(ctx);
@@ -210,15 +283,52 @@ int RunMutation(const Context& ctx, const ActionSpec& action) {
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;
+  // On a terminal a person is typing: a mutation that takes away more
+  // than it names waits for --yes. (A refusal goes on to Apply, which
+  // records it in the audit log.)
+  if (::isatty(STDIN_FILENO) && !vm["yes"].as<bool>()) {
+    Result<MutationPreview> preview = engine->Preview(m);
+    if (preview.ok() && !preview->cascade.empty()) {
+      if (!ctx.json) {
+        std::cerr << TextLine(CascadeHeading(ctx, m.action, false));
+        for (const std::string& line : CascadeLines(ctx, preview->cascade)) {
+          std::cerr << TextLine(line);
+        }
+      }
+      return ctx.Fail(
+          Status::InvalidInput(
+              code::kConfirmationNeeded,
+              fmt::format("{} takes away more than it names (the cascade "
+                          "above); nothing was changed. Run it again with "
+                          "--yes to go ahead",
+                          ActionName(m.action))),
+          {{"cascade", CascadeJson(preview->cascade)}});
+    }
+  }
   Result<CommitInfo> done = engine->Apply(m);
   if (!done.ok()) return ctx.Fail(done.status());
   nlohmann::json j = {{"ok", true},
                       {"action", ActionName(m.action)},
                       {"revision", done->revision},
-                      {"changes", done->changes}};
+                      {"changes", done->changes},
+                      {"cascade", CascadeJson(done->cascade)}};
   std::vector<std::string> text = {"ok: revision " +
                                    std::to_string(done->revision)};
-  for (const std::string& c : done->changes) text.push_back("  " + c);
+  // Every change when they are few; the count per kind always.
+  constexpr size_t kShown = 20;
+  for (size_t i = 0; i < done->changes.size() && i < kShown; ++i) {
+    text.push_back("  " + done->changes[i]);
+  }
+  if (done->changes.size() > kShown) {
+    text.push_back(fmt::format("  ... and {} more changes (--json lists them)",
+                               done->changes.size() - kShown));
+  }
+  if (!done->cascade.empty()) {
+    text.push_back(CascadeHeading(ctx, m.action, true));
+    for (std::string& line : CascadeLines(ctx, done->cascade)) {
+      text.push_back(std::move(line));
+    }
+  }
   ctx.Print(j, text);
   return kExitOk;
 }
@@ -324,7 +434,8 @@ int RunMay(const Context& ctx) {
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;
-  Status s = engine->May(m);
+  Result<MutationPreview> preview = engine->Preview(m);
+  const Status& s = preview.status();
   if (s.kind() == Status::Kind::kInvalidInput ||
       s.kind() == Status::Kind::kStorage) {
     return ctx.Fail(s);
@@ -333,14 +444,25 @@ int RunMay(const Context& ctx) {
   nlohmann::json j = {{"allowed", allowed},
                       {"action", ActionName(m.action)},
                       {"revision", engine->revision()}};
-  if (!allowed) {
+  std::vector<std::string> text;
+  if (allowed) {
+    j["cascade"] = CascadeJson(preview->cascade);
+    text.push_back("allowed: " + std::string(ActionName(m.action)) +
+                   " would be accepted");
+    if (!preview->cascade.empty()) {
+      text.push_back(CascadeHeading(ctx, m.action, false));
+      for (std::string& line : CascadeLines(ctx, preview->cascade)) {
+        text.push_back(std::move(line));
+      }
+    }
+  } else {
     j["code"] = s.code();
     j["message"] = s.message();
+    const std::string_view dutch = DutchErrorText(s.code());
+    if (ctx.lang == "nl" && !dutch.empty()) j["message_nl"] = dutch;
+    text.push_back("refused: " + ctx.ErrorText(s));
   }
-  ctx.Print(
-      j, {allowed ? std::string("allowed: ") +
-                        std::string(ActionName(m.action)) + " would be accepted"
-                  : "refused: " + s.code() + ": " + s.message()});
+  ctx.Print(j, text);
   return allowed ? kExitOk : kExitDenied;
 }
 

@@ -19,13 +19,12 @@
 //    held twice and a writer changes the copy no query is reading
 //    (left-right; see docs/architecture.md); before the graph is loaded a
 //    check reads the index snapshot (OpenOptions::index_snapshot).
-//  - May, Explain, Access, Users, ManagedBy, Who, WhoPerson, WhoFacility,
-//    FindByName, GraphDot: the same once
-//    the graph is loaded. Before that they take the writer mutex, so they
-//    wait for the load and for a writer: while the background load runs
-//    (a service started from the index snapshot) to wait for it, and in a
-//    one-shot engine to read the part of the federation they name (or,
-//    FindByName, to load the whole graph).
+//  - May, Preview, Explain, Access, Users, ManagedBy, Who, WhoPerson,
+//    WhoFacility, FindByName, GraphDot: the same once the graph is loaded.
+//    Before that they take the writer mutex, so they wait for the load and for
+//    a writer: while the background load runs (a service started from the index
+//    snapshot) to wait for it, and in a one-shot engine to read the part of the
+//    federation they name (or, FindByName, to load the whole graph).
 //  - Apply, the imports and Refresh are writers: they take the writer
 //    mutex for the whole call and run one at a time. CatchUp takes it for
 //    each look at the database, and waits between looks without it.
@@ -203,12 +202,52 @@ struct Decision {
   std::string hco;
 };
 
+// One kind of change a mutation makes besides the one it names (its
+// cascade, SPEC 4.4): `subafdeling remove` revokes every right there,
+// removes its users and managers and withdraws its applications;
+// `subafdeling deauthorize` revokes the application's rights there.
+struct CascadeStep {
+  std::string action;  // the change, as an action name: "user.revoke"
+  size_t count = 0;    // how many such changes
+  // The first kListed of them, in the order they apply: a person as
+  // "NAME (82.01.01-245.96)", followed by the application's code for a
+  // right; an application (subafdeling.deauthorize) by its code.
+  std::vector<std::string> first;
+  static constexpr size_t kListed = 5;
+};
+
+// How GraphDot draws an enterprise.
+struct GraphOptions {
+  Lang lang = Lang::kNl;  // of the labels
+  enum class Detail {
+    // kSummary when the enterprise has more than kSummaryAbove users and
+    // right holders in all, kFull otherwise.
+    kAuto,
+    kFull,     // every user and right as a vertex and edges of its own
+    kSummary,  // per subafdeling one vertex counting its users and rights
+               // (the managers, TBs, HTB and WVs are still drawn)
+  };
+  Detail detail = Detail::kAuto;
+  static constexpr size_t kSummaryAbove = 200;
+};
+
+// What a mutation would do, planned against one revision (Preview).
+struct MutationPreview {
+  uint64_t revision = 0;  // the revision it was planned against
+  // In the order the changes apply; empty when the mutation changes
+  // nothing but what it names.
+  std::vector<CascadeStep> cascade;
+};
+
 // What a committed mutation did.
 struct CommitInfo {
   uint64_t revision = 0;  // the revision it committed as
   // One line per change it made, e.g. "user.revoke 85073003328 ama-wvg at
   // 12345 (deauthorized)"; the first is the mutation itself.
   std::vector<std::string> changes;
+  // The changes besides the mutation itself, counted per kind (as
+  // MutationPreview::cascade).
+  std::vector<CascadeStep> cascade;
 };
 
 struct ImportOptions {
@@ -395,6 +434,12 @@ class Engine {
   // without changing or recording anything.
   virtual Status May(const Mutation& mutation) const = 0;
 
+  // May with its consequences: the Status Apply() would return as the
+  // failure, and on success the cascade Apply() would make at this
+  // revision (a later commit by anyone can change it). Changes and records
+  // nothing.
+  virtual Result<MutationPreview> Preview(const Mutation& mutation) const = 0;
+
   // check(insz, application, [hco]) (SPEC 4.5). application is a code or
   // name; hco may be empty. A valid INSZ the federation does not know is
   // denied; an invalid INSZ, application or HCO is kInvalidInput. After a
@@ -462,8 +507,11 @@ class Engine {
   // the listings are. Scans every name: for the helpdesk, not a hot path.
   virtual Result<Page<NameHit>> FindByName(std::string_view prefix,
                                            const PageRequest& page) const = 0;
-  // graph(kbo): the enterprise's delegation graph as GraphViz DOT.
-  virtual Result<std::string> GraphDot(std::string_view kbo) const = 0;
+  // graph(kbo): the enterprise's delegation graph as GraphViz DOT, in
+  // options.lang, every user drawn or each subafdeling's users counted
+  // (GraphOptions::detail).
+  virtual Result<std::string> GraphDot(std::string_view kbo,
+                                       const GraphOptions& options) const = 0;
 
   // Registry imports (SPEC 6). Atomic unless options.skip_invalid. Returns
   // ok, or import_rejected (nothing imported; *report lists the bad rows),

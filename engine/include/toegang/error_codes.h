@@ -38,6 +38,9 @@ inline constexpr std::string_view kDuplicateInput = "duplicate_input";
 // import kbo-open-data: not a KBO Open Data extract, meta.csv malformed, or
 // a file the extract must hold is missing (the message names file, line).
 inline constexpr std::string_view kInvalidExtract = "invalid_extract";
+// A mutation with a cascade (it takes away more than it names) run on a
+// terminal without --yes: nothing was changed; the CLI printed the cascade.
+inline constexpr std::string_view kConfirmationNeeded = "confirmation_needed";
 
 // --- refused by a rule (Status::Kind::kRefused, CLI exit 3) --------------
 inline constexpr std::string_view kNotAuthorized = "not_authorized";

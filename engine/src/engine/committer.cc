@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/time_util.h"
+#include "rules/cascade.h"
 #include "rules/rules.h"
 #include "toegang/error_codes.h"
 
@@ -57,6 +58,8 @@ Result<CommitInfo> CommitMutation(Store& store, WriteLock& lock,
     }
     return plan.status;
   }
+  // Named from the graph before the change takes them away.
+  std::vector<CascadeStep> cascade = CascadeOf(current.graph, plan.changes);
   Status s = store.Commit(&plan.changes, current.revision);
   if (s.code() == kStaleRevision) {
     return Status::Storage(
@@ -70,6 +73,7 @@ Result<CommitInfo> CommitMutation(Store& store, WriteLock& lock,
   if (!s.ok()) return s;
   CommitInfo info;
   info.revision = plan.changes.revision;
+  info.cascade = std::move(cascade);
   // The mutation itself first (see CommitInfo), then what it caused. The
   // ops are in store order, where a removal comes after the revocations
   // and removals it causes.

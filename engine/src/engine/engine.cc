@@ -62,6 +62,7 @@
 #include "model/catalogue.h"
 #include "model/text_forms.h"
 #include "rules/cards.h"
+#include "rules/cascade.h"
 #include "rules/explain.h"
 #include "rules/graph_dot.h"
 #include "rules/listings.h"
@@ -191,6 +192,20 @@ class EngineImpl : public Engine {
     });
   }
 
+  Result<MutationPreview> Preview(const Mutation& m) const override {
+    return OnModel(MutationScope(m),
+                   [&](const ModelPtr& model) -> Result<MutationPreview> {
+                     Plan plan =
+                         PlanMutation(model->graph, m, NowSeconds(),
+                                      model->graph.max_subafdeling_id() + 1);
+                     if (!plan.status.ok()) return plan.status;
+                     MutationPreview preview;
+                     preview.revision = model->revision;
+                     preview.cascade = CascadeOf(model->graph, plan.changes);
+                     return preview;
+                   });
+  }
+
   Result<Decision> Check(std::string_view insz, std::string_view application,
                          std::string_view hco) const override {
     // One pass over the index.
@@ -309,7 +324,8 @@ class EngineImpl : public Engine {
     });
   }
 
-  Result<std::string> GraphDot(std::string_view kbo) const override {
+  Result<std::string> GraphDot(std::string_view kbo,
+                               const GraphOptions& options) const override {
     Result<Kbo> k = Kbo::Parse(kbo);
     if (!k.ok()) return k.status();
     return OnModel(EnterpriseScope(k->value()),
@@ -322,7 +338,7 @@ class EngineImpl : public Engine {
                                        "registry",
                                        k->Display()));
                      }
-                     return EnterpriseDot(model->graph, e);
+                     return EnterpriseDot(model->graph, e, options);
                    });
   }
 

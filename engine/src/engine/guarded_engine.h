@@ -38,6 +38,9 @@ class GuardedEngine final : public Impl {
   Status May(const Mutation& m) const override {
     return CatchAll("may", [&] { return Impl::May(m); });
   }
+  Result<MutationPreview> Preview(const Mutation& m) const override {
+    return CatchAll("may", [&] { return Impl::Preview(m); });
+  }
   Result<Decision> Check(std::string_view insz, std::string_view application,
                          std::string_view hco) const override {
     return CatchAll("check",
@@ -85,8 +88,9 @@ class GuardedEngine final : public Impl {
     return CatchAll("find-by-name",
                     [&] { return Impl::FindByName(prefix, page); });
   }
-  Result<std::string> GraphDot(std::string_view kbo) const override {
-    return CatchAll("graph", [&] { return Impl::GraphDot(kbo); });
+  Result<std::string> GraphDot(std::string_view kbo,
+                               const GraphOptions& options) const override {
+    return CatchAll("graph", [&] { return Impl::GraphDot(kbo, options); });
   }
   Status ImportKbo(const std::string& enterprises_csv,
                    const std::string& denominations_csv,

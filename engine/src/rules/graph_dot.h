@@ -11,11 +11,13 @@
 #include <string>
 
 #include "graph/delegation_graph.h"
+#include "toegang/engine.h"
 
 namespace toegang {
 
 // REQUIRES: enterprise is an enterprise vertex of graph.
-std::string EnterpriseDot(const DelegationGraph& graph, Vertex enterprise);
+std::string EnterpriseDot(const DelegationGraph& graph, Vertex enterprise,
+                          const GraphOptions& options);
 
 }  // namespace toegang
 

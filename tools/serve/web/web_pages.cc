@@ -314,7 +314,9 @@ HttpResponse WebPages::Handle(const HttpRequest& request) {
                      who.status().message(), page_path);
     }
     Picture picture;
-    if (Result<std::string> dot = engine_->GraphDot(kbo->ToString());
+    GraphOptions drawing;
+    drawing.lang = lang;
+    if (Result<std::string> dot = engine_->GraphDot(kbo->ToString(), drawing);
         dot.ok()) {
       picture = DotToSvg(*dot);
     } else {
