@@ -122,6 +122,12 @@ run may --action user.revoke --hco 1100234 --insz "$USER2" --app ama-wvg --by "$
 step "Revoking takes effect at once"
 run user revoke --hco 1100234 --insz "$USER2" --app ama-wvg --by "$COTB"
 run_expect 1 check --insz "$USER2" --app ama-wvg
+echo "# What a removal would take with it, stated before anything happens:"
+run_expect_text 0 may --action subafdeling.remove --hco 1100234 --by "$COTB" -- \
+  "subafdeling.remove would also:" "revoke 1 right:" "remove 2 users:"
+echo "# A refusal in Dutch: the code's meaning and remedy, then the particulars:"
+run_expect_text 3 --lang nl user add --hco 1100234 --insz "$NOBODY" --app ama-wvg --by "$USER1" -- \
+  "U mag deze wijziging niet uitvoeren" "details:"
 
 step "The helpdesk: why can't they log in, and who can fix it? (manual 2.1, 3.8)"
 run_expect 1 --lang nl explain --insz "$USER2" --app ama-wvg
