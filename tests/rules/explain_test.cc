@@ -889,6 +889,21 @@ TEST_F(ExplainTest, CliDutchText) {
     EXPECT_TRUE(Has(r.out, part)) << part << "\n" << r.out;
   }
   EXPECT_FALSE(Has(r.out, "Who can fix")) << r.out;
+  // Each fixer with the role, where and how to reach them, who should act
+  // first first: the subafdeling's manager, then the TB, then the HTB.
+  const std::string manager = "  Els Van den Broeck (" + Display(kUser3) +
+                              "): subafdelingsbeheerder van HCO 12345, "
+                              "toegang@ocmw.gent\n";
+  const std::string tb =
+      "  Tom Claes (" + Display(kEmp2Ocmw) + "): TB van KBO 0403.019.261\n";
+  const std::string htb = "  Hilde Bosmans (" + Display(kEmpOcmw) +
+                          "): HTB van KBO 0403.019.261, htb@ocmw.gent, "
+                          "+32 9 266 99 00\n";
+  ASSERT_TRUE(Has(r.out, manager)) << r.out;
+  ASSERT_TRUE(Has(r.out, tb)) << r.out;
+  ASSERT_TRUE(Has(r.out, htb)) << r.out;
+  EXPECT_LT(r.out.find(manager), r.out.find(tb)) << r.out;
+  EXPECT_LT(r.out.find(tb), r.out.find(htb)) << r.out;
 
   r = Toegang(fed_.dir(), {"--db", db, "--lang", "nl", "explain", "--insz",
                            kUser1, "--app", "ama-wvg"});

@@ -49,9 +49,22 @@ std::vector<std::string> ExplanationText(const Explanation& e, bool nl) {
     lines.push_back(nl ? "Wie kan het oplossen: niemand in het toegangsbeheer"
                        : "Who can fix it: nobody in access management");
   } else {
+    // Who should act first comes first (Explanation::fixer_roles), each
+    // with the role, where it is held and how to reach them there.
     lines.push_back(nl ? "Wie kan het oplossen:" : "Who can fix it:");
-    for (const PersonRef& p : e.fixers) {
-      lines.push_back("  " + PersonLabel(p));
+    const Lang lang = nl ? Lang::kNl : Lang::kEn;
+    for (const FixerContact& c : e.fixer_roles) {
+      std::string line =
+          "  " + PersonLabel(c.person) + ": " + RoleLabel(c.role, lang);
+      const std::string where = !c.hco.empty() ? "HCO " + c.hco
+                                : !c.kbo.empty()
+                                    ? "KBO " + KboDisplayText(c.kbo)
+                                    : "";
+      if (!where.empty()) line += (nl ? " van " : " of ") + where;
+      for (const std::string* reach : {&c.email, &c.phone}) {
+        if (!reach->empty()) line += ", " + *reach;
+      }
+      lines.push_back(std::move(line));
     }
   }
   return lines;
