@@ -90,6 +90,8 @@ run tb set --kbo "$KBO" --subdivisie Gezondheidszorg --insz "$TB" --by "$HTB"
 run tb add-co --kbo "$KBO" --insz "$COTB" --by "$HTB"
 
 step "Manual 3.6: the TB activates the facility as a subafdeling, authorized for e-loket AMA WVG"
+# Manual 2.1 step 2C: the list of the enterprise's facilities to choose from.
+run facilities --kbo "$KBO"
 run subafdeling create --kbo "$KBO" --hco 1100234 --email toegang@broeders.example \
   --app ama-wvg --by "$TB"
 

@@ -1278,5 +1278,82 @@ TEST_F(CliTest, ChangesSinceListsOnlyCommittedRowsAfterIt) {
               "usage");
 }
 
+// Issue 28 through the CLI: the commands that undo roles and change
+// contact data, `facilities --kbo`, and `may` for a deactivation.
+TEST_F(CliTest, LifeCycleCommandsUndoRolesAndChangeContactData) {
+  InitAndImport();
+  BuildChain();
+  // A co-TB promoted by tb set: two changes, the caused one after.
+  Commit({"tb", "add-co", "--kbo", kOcmw, "--insz", kUser2, "--by", kEmpOcmw});
+  json promoted =
+      Commit({"tb", "set", "--kbo", kOcmw, "--insz", kUser2, "--by", kEmpOcmw});
+  ASSERT_EQ(promoted["changes"].size(), 2u) << promoted.dump();
+  EXPECT_NE(promoted["changes"][1].get<std::string>().find(
+                "tb.remove-co kbo=0403019261"),
+            std::string::npos)
+      << promoted.dump();
+  EXPECT_NE(
+      promoted["changes"][1].get<std::string>().find("(because of tb.set)"),
+      std::string::npos);
+  // tb remove: refused for the wrong person, then done by the HTB.
+  ExpectError(Run({"--json", "tb", "remove", "--kbo", kOcmw, "--insz", kUser2,
+                   "--by", kUser2}),
+              3, "not_authorized");
+  json removed = Commit(
+      {"tb", "remove", "--kbo", kOcmw, "--insz", kUser2, "--by", kEmpOcmw});
+  EXPECT_EQ(removed["action"], "tb.remove");
+  json who = Json({"who", "--kbo", kOcmw});
+  ASSERT_EQ(who["domains"].size(), 1u);
+  EXPECT_TRUE(who["domains"][0]["tb"].is_null()) << who.dump();
+  // Contact data.
+  Commit({"htb", "set-contact", "--kbo", kOcmw, "--phone", "09 266 99 11",
+          "--by", kWvOcmw});
+  ExpectError(Run({"--json", "htb", "set-contact", "--kbo", kOcmw, "--phone",
+                   "09 266 99 11", "--by", kEmpOcmw}),
+              3, "contact_unchanged");
+  ExpectError(Run({"--json", "htb", "set-contact", "--kbo", kOcmw, "--email",
+                   "nope", "--by", kEmpOcmw}),
+              2, "invalid_email");
+  Commit({"subafdeling", "set-email", "--hco", kHcoOcmw, "--email",
+          "zorg@ocmw.gent", "--by", kUser3});
+  who = Json({"who", "--kbo", kOcmw});
+  EXPECT_EQ(who["htb"]["phone"], "09 266 99 11");
+  EXPECT_EQ(who["subafdelingen"][0]["email"], "zorg@ocmw.gent");
+  // facilities --kbo: JSON and text.
+  json f = Json({"facilities", "--kbo", "0403.019.261"});
+  EXPECT_EQ(f["ocmw"], true);
+  ASSERT_EQ(f["facilities"].size(), 3u) << f.dump();
+  EXPECT_EQ(f["facilities"][1]["hco"], kHcoOcmw);
+  EXPECT_EQ(f["facilities"][1]["subafdelingen"][0]["applications"],
+            json::array({"ama-wvg"}));
+  EXPECT_EQ(f["facilities"][2]["facility_rule_allows"]["ama-wvg"], false);
+  CliRun text = Run({"facilities", "--kbo", kOcmw});
+  EXPECT_EQ(text.exit, 0) << Describe(text);
+  EXPECT_NE(text.out.find("HCO 45678 Sociaal Huis Gent (type 089, open)"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("OCMW rule: ama-wvg not allowed"), std::string::npos)
+      << text.out;
+  ExpectError(Run({"--json", "facilities", "--kbo", "0403.019.262"}), 2,
+              "invalid_kbo");
+  CliRun card = Run({"who", "--hco", kHcoOcmw});
+  EXPECT_NE(card.out.find("toegang facilities --kbo 0403.019.261"),
+            std::string::npos)
+      << card.out;
+  // may states that a deactivation would be accepted and changes nothing;
+  // then the deactivation takes the subafdeling with it.
+  json may = Json({"may", "--by", kEmpOcmw, "--action",
+                   "hoedanigheid.deactivate", "--kbo", kOcmw});
+  EXPECT_EQ(may["allowed"], true) << may.dump();
+  EXPECT_EQ(Check(kUser1, "ama-wvg", 0)["allowed"], true);
+  json off =
+      Commit({"hoedanigheid", "deactivate", "--kbo", kOcmw, "--by", kEmpOcmw});
+  EXPECT_EQ(off["action"], "hoedanigheid.deactivate");
+  EXPECT_GT(off["changes"].size(), 4u) << off.dump();
+  EXPECT_EQ(Check(kUser1, "ama-wvg", 1)["allowed"], false);
+  json v = Json({"verify"});
+  EXPECT_EQ(v["ok"], true) << v.dump();
+}
+
 }  // namespace
 }  // namespace toegang::testing

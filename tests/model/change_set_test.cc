@@ -25,11 +25,25 @@ namespace toegang::testing {
 namespace {
 
 constexpr Action kAllKinds[] = {
-    Action::kAppointHtb, Action::kActivateCapacity, Action::kSetTb,
-    Action::kAddCoTb,    Action::kRemoveCoTb,       Action::kCreateSubafdeling,
-    Action::kAuthorize,  Action::kDeauthorize,      Action::kRemoveSubafdeling,
-    Action::kAddManager, Action::kRemoveManager,    Action::kAddUser,
-    Action::kGrantRight, Action::kRevokeRight,      Action::kRemoveUser,
+    Action::kAppointHtb,
+    Action::kActivateCapacity,
+    Action::kSetTb,
+    Action::kAddCoTb,
+    Action::kRemoveCoTb,
+    Action::kCreateSubafdeling,
+    Action::kAuthorize,
+    Action::kDeauthorize,
+    Action::kRemoveSubafdeling,
+    Action::kAddManager,
+    Action::kRemoveManager,
+    Action::kAddUser,
+    Action::kGrantRight,
+    Action::kRevokeRight,
+    Action::kRemoveUser,
+    Action::kRemoveTb,
+    Action::kDeactivateCapacity,
+    Action::kSetHtbContact,
+    Action::kSetSubafdelingEmail,
 };
 
 // The fields each op kind carries (as the rules fill them in), set to
@@ -43,14 +57,30 @@ Op FullOp(Action kind) {
       op.insz = 85073003328;
       op.email = "htb@example.be";
       op.phone = "+32 9 123 45 67";
+      op.wv_email = "wv@example.be";
+      op.wv_phone = "+32 9 765 43 21";
       op.previous = 93051822361;
       break;
+    case Action::kSetHtbContact:
+      op.insz = 85073003328;
+      op.email = "htb@example.be";
+      op.phone = "+32 9 123 45 67";
+      op.wv_email = "wv@example.be";
+      op.wv_phone = "+32 9 765 43 21";
+      break;
+    case Action::kSetSubafdelingEmail:
+      op.subafdeling = 17;
+      op.hco = "0012345";
+      op.email = "nieuw@example.be";
+      break;
     case Action::kActivateCapacity:
+    case Action::kDeactivateCapacity:
       op.capacity = 1;
       break;
     case Action::kSetTb:
     case Action::kAddCoTb:
     case Action::kRemoveCoTb:
+    case Action::kRemoveTb:
       op.capacity = 1;
       op.subdivision = 2;
       op.insz = 75060898009;
@@ -103,6 +133,8 @@ void ExpectSameOp(const Op& got, const Op& want) {
   EXPECT_EQ(got.app, want.app);
   EXPECT_EQ(got.email, want.email);
   EXPECT_EQ(got.phone, want.phone);
+  EXPECT_EQ(got.wv_email, want.wv_email);
+  EXPECT_EQ(got.wv_phone, want.wv_phone);
   EXPECT_EQ(got.previous, want.previous);
   EXPECT_EQ(got.cause, want.cause);
 }

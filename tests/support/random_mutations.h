@@ -81,9 +81,13 @@ inline Mutation RandomMutation(std::mt19937_64& rng, int stranger_percent) {
                                                Action::kAddUser,
                                                Action::kGrantRight,
                                                Action::kRevokeRight,
-                                               Action::kRemoveUser};
-  static const std::vector<double> kWeights = {6, 6, 6, 5,  3,  12, 8, 4,
-                                               2, 4, 2, 16, 14, 6,  4};
+                                               Action::kRemoveUser,
+                                               Action::kRemoveTb,
+                                               Action::kDeactivateCapacity,
+                                               Action::kSetHtbContact,
+                                               Action::kSetSubafdelingEmail};
+  static const std::vector<double> kWeights = {6, 6,  6,  5, 3, 12, 8, 4, 2, 4,
+                                               2, 16, 14, 6, 4, 2,  1, 2, 2};
   const Action action = kActions[std::discrete_distribution<size_t>(
       kWeights.begin(), kWeights.end())(rng)];
   // The WV appoints the HTB, mostly.
@@ -96,11 +100,20 @@ inline Mutation RandomMutation(std::mt19937_64& rng, int stranger_percent) {
       m.Kbo(org.kbo).Insz(PickOne(rng, anyone)).Email("htb@example.be");
       break;
     case Action::kActivateCapacity:
+    case Action::kDeactivateCapacity:
       m.Kbo(org.kbo);
+      break;
+    case Action::kSetHtbContact:
+      m.Kbo(org.kbo).Phone(Chance(rng, 50) ? "+32 9 266 99 00"
+                                           : "09 123 45 67");
+      break;
+    case Action::kSetSubafdelingEmail:
+      m.Hco(hco).Email(Chance(rng, 50) ? "a@example.be" : "b@example.be");
       break;
     case Action::kSetTb:
     case Action::kAddCoTb:
     case Action::kRemoveCoTb:
+    case Action::kRemoveTb:
       m.Kbo(org.kbo).Insz(target);
       break;
     case Action::kCreateSubafdeling:

@@ -146,6 +146,8 @@ CommandOptions ManagedByCommandOptions();
 int RunManagedBy(const Context& ctx);
 CommandOptions WhoCommandOptions();
 int RunWho(const Context& ctx);
+CommandOptions FacilitiesCommandOptions();  // facilities_command.cc
+int RunFacilities(const Context& ctx);
 CommandOptions GraphCommandOptions();
 int RunGraph(const Context& ctx);
 CommandOptions GenerateCommandOptions();  // generate_command.cc

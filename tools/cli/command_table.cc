@@ -145,6 +145,19 @@ std::vector<Command> BuildTable() {
                             "toegang who --hco 1100234"},
                .run = RunWho});
   t.push_back(
+      {.name = "facilities",
+       .section = kQueries,
+       .summary = "an enterprise's facilities: which can be a subafdeling "
+                  "(manual 2.1)",
+       .options = FacilitiesCommandOptions,
+       .required = {"kbo"},
+       .examples = {"toegang facilities --kbo 0412.345.614"},
+       .details = "Each facility CoBRHA lists for the enterprise, with its "
+                  "HCO, name, type and status, the subafdelingen it is with "
+                  "their applications, and whether the OCMW rule (manual "
+                  "1.1) lets the enterprise carry ama-wvg there.",
+       .run = RunFacilities});
+  t.push_back(
       {.name = "graph",
        .section = kQueries,
        .summary = "an enterprise's delegation graph as GraphViz DOT or SVG",

@@ -38,18 +38,38 @@ const std::map<std::string, ActionSpec>& Specs() {
   // clang-format off
   static const std::map<std::string, ActionSpec> kSpecs = {
       {"htb.appoint",
-       {Action::kAppointHtb, {"kbo", "insz", "email", "phone"},
+       {Action::kAppointHtb,
+        {"kbo", "insz", "email", "phone", "wv-email", "wv-phone"},
         "a WV appoints the enterprise's main access manager (manual 3.2)",
         "toegang htb appoint --kbo 0412.345.614 --insz 82010124596 --email "
-        "koen.maes@broeders.example --by 78051212326"}},
+        "koen.maes@broeders.example --phone \"+32 9 123 45 67\" --by "
+        "78051212326"}},
+      {"htb.set-contact",
+       {Action::kSetHtbContact,
+        {"kbo", "email", "phone", "wv-email", "wv-phone"},
+        "a WV or the HTB changes the HTB's e-mail and phone (manual 3.2.2)",
+        "toegang htb set-contact --kbo 0412.345.614 --phone \"+32 9 123 45 "
+        "00\" --by 82010124596"}},
       {"hoedanigheid.activate",
        {Action::kActivateCapacity, {"kbo", "hoedanigheid"},
         "the HTB activates a capacity of the enterprise (manual 3.4)",
         "toegang hoedanigheid activate --kbo 0412.345.614 --by 82010124596"}},
+      {"hoedanigheid.deactivate",
+       {Action::kDeactivateCapacity, {"kbo", "hoedanigheid"},
+        "the HTB deactivates a capacity, removing its subafdelingen, users "
+        "and TBs",
+        "toegang hoedanigheid deactivate --kbo 0412.345.614 --by "
+        "82010124596"}},
       {"tb.set",
        {Action::kSetTb, With(kPick, {"insz"}),
-        "the HTB sets a domain's access manager (TB, manual 3.5)",
+        "the HTB sets a domain's access manager (TB, manual 3.5); a co-TB "
+        "is promoted",
         "toegang tb set --kbo 0412.345.614 --insz 69072331112 --by "
+        "82010124596"}},
+      {"tb.remove",
+       {Action::kRemoveTb, With(kPick, {"insz"}),
+        "the HTB removes a domain's TB; the HTB manages the domain again",
+        "toegang tb remove --kbo 0412.345.614 --insz 69072331112 --by "
         "82010124596"}},
       {"tb.add-co",
        {Action::kAddCoTb, With(kPick, {"insz"}),
@@ -82,6 +102,11 @@ const std::map<std::string, ActionSpec>& Specs() {
        {Action::kRemoveSubafdeling, With(kPick, {"hco"}),
         "remove a subafdeling with its users, rights and managers",
         "toegang subafdeling remove --hco 1100235 --by 90031540289"}},
+      {"subafdeling.set-email",
+       {Action::kSetSubafdelingEmail, With(kPick, {"hco", "email"}),
+        "change a subafdeling's contact e-mail (manual 3.6)",
+        "toegang subafdeling set-email --hco 1100234 --email "
+        "zorg@broeders.example --by 75113051741"}},
       {"subafdeling.add-beheerder",
        {Action::kAddManager, With(kPick, {"hco", "insz"}),
         "add a manager of the subafdeling's users (manual 3.6)",
@@ -130,6 +155,10 @@ const std::map<std::string, std::pair<const char*, const char*>>& OptionHelp() {
           {"insz", {"INSZ", "INSZ of the person appointed / added / granted"}},
           {"email", {"EMAIL", "contact e-mail address"}},
           {"phone", {"PHONE", "contact phone number"}},
+          {"wv-email",
+           {"EMAIL", "the appointing WV's own e-mail address (manual 3.2.3)"}},
+          {"wv-phone",
+           {"PHONE", "the appointing WV's own phone number (manual 3.2.3)"}},
           {"app",
            {"APP",
             "the application, by code or name: ama-wvg or \"e-loket AMA "
@@ -193,6 +222,8 @@ Mutation Build(const ActionSpec& spec, const po::variables_map& vm) {
   m.insz = TextOption(vm, "insz");
   m.email = TextOption(vm, "email");
   m.phone = TextOption(vm, "phone");
+  m.wv_email = TextOption(vm, "wv-email");
+  m.wv_phone = TextOption(vm, "wv-phone");
   m.managers = many("beheerder");
   // --app, and its older names --right and --authorize (an action that
   // takes one application refuses more than one, with its code).

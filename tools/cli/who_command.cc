@@ -142,6 +142,16 @@ std::vector<std::string> FacilityCardText(const FacilityCard& c, bool nl) {
   text.push_back((nl ? "  Organisator: " : "  Organizer: ") +
                  (c.organizer ? EnterpriseText(*c.organizer, nl)
                               : (nl ? "geen" : "none")));
+  if (c.organizer) {
+    // The organizer's other facilities, and which may become a subafdeling
+    // (manual 2.1 step 2C, the OCMW rule of 1.1).
+    text.push_back(fmt::format(
+        fmt::runtime(nl ? "  Alle voorzieningen van de organisator: toegang "
+                          "facilities --kbo {}"
+                        : "  All the organizer's facilities: toegang "
+                          "facilities --kbo {}"),
+        KboDisplayText(c.organizer->kbo)));
+  }
   if (c.htb) {
     text.push_back(fmt::format("  HTB: {}{}{}", PersonText(*c.htb),
                                c.htb_email.empty() ? "" : ", " + c.htb_email,
@@ -189,10 +199,23 @@ std::vector<std::string> EnterpriseCardText(const WhoReport& w, bool nl) {
                                                : "       e-mail {}, phone {}"),
                                h.email.empty() ? "-" : h.email,
                                h.phone.empty() ? "-" : h.phone));
+    if (h.email.empty() || h.phone.empty()) {
+      text.push_back(
+          nl ? "       (handleiding 3.2.2 vraagt e-mail en telefoon: een WV "
+               "of de HTB vult aan met toegang htb set-contact)"
+             : "       (manual 3.2.2 asks for e-mail and phone: a WV or the "
+               "HTB completes them with toegang htb set-contact)");
+    }
+    std::string wv_contact;
+    for (const std::string* c :
+         {&h.appointed_by_email, &h.appointed_by_phone}) {
+      if (!c->empty()) wv_contact += (wv_contact.empty() ? "" : ", ") + *c;
+    }
     text.push_back(fmt::format(
-        fmt::runtime(nl ? "       aangesteld door {} op {} (revisie {})"
-                        : "       appointed by {} at {} (revision {})"),
+        fmt::runtime(nl ? "       aangesteld door {}{} op {} (revisie {})"
+                        : "       appointed by {}{} at {} (revision {})"),
         h.appointed_by ? PersonText(*h.appointed_by) : "-",
+        wv_contact.empty() ? "" : " (" + wv_contact + ")",
         h.at.empty() ? "-" : h.at, h.revision));
     if (h.appointed_by_former_wv) {
       text.push_back(

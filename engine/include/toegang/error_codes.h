@@ -81,6 +81,9 @@ inline constexpr std::string_view kAlreadyUser = "already_user";
 inline constexpr std::string_view kNotAUser = "not_a_user";
 inline constexpr std::string_view kAlreadyGranted = "already_granted";
 inline constexpr std::string_view kRightMissing = "right_missing";
+// htb set-contact, subafdeling set-email: the contact data given is what
+// is stored already; nothing would change.
+inline constexpr std::string_view kContactUnchanged = "contact_unchanged";
 
 // --- storage and I/O (Status::Kind::kStorage, CLI exit 4) ----------------
 inline constexpr std::string_view kStorageError = "storage_error";

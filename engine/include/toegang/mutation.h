@@ -32,6 +32,13 @@ enum class Action {
   kGrantRight,         // 3.7   user grant
   kRevokeRight,        // 3.7   user revoke
   kRemoveUser,         // 3.7   user remove
+  // Undoing roles (docs/model.md "Undoing roles"); added after the first
+  // fifteen, so that no earlier value changes.
+  kRemoveTb,            // 3.5.1 tb remove: the HTB manages the domain again
+  kDeactivateCapacity,  // 3.4   hoedanigheid deactivate, with its domains
+  // Contact data that can change (docs/model.md "Contact data").
+  kSetHtbContact,        // 3.2.2 htb set-contact: the HTB's e-mail, phone
+  kSetSubafdelingEmail,  // 3.6   subafdeling set-email
 };
 
 // Stable name of an action, as written in the audit log: "htb.appoint",
@@ -39,7 +46,8 @@ enum class Action {
 // "subafdeling.create", "subafdeling.authorize", "subafdeling.deauthorize",
 // "subafdeling.remove", "subafdeling.add-beheerder",
 // "subafdeling.remove-beheerder", "user.add", "user.grant", "user.revoke",
-// "user.remove".
+// "user.remove", "tb.remove", "hoedanigheid.deactivate", "htb.set-contact",
+// "subafdeling.set-email".
 std::string_view ActionName(Action action);
 // The inverse of ActionName. Also accepts the group in any of the words
 // ActionGroup knows ("vte.appoint", "lokale-beheerder.set",
@@ -70,8 +78,13 @@ struct Mutation {
   std::string subdivision;  // subdivisie code or name; optional likewise
   std::string hco;          // facility / subafdeling
   std::string insz;         // the person appointed, added, granted ...
-  std::string email;        // htb appoint, subafdeling create
-  std::string phone;        // htb appoint
+  std::string email;        // htb appoint, set-contact; subafdeling create,
+                            // set-email
+  std::string phone;        // htb appoint, set-contact
+  // The appointing WV's own e-mail and phone (manual 3.2.3 "uw e-mailadres
+  // en uw telefoonnummer"): htb appoint, htb set-contact.
+  std::string wv_email;
+  std::string wv_phone;
   // Applications (--app): subafdeling create, authorize/deauthorize
   // (exactly one), user add, grant/revoke (exactly one).
   std::vector<std::string> applications;

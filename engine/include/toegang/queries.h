@@ -48,7 +48,9 @@ struct FixerContact {
   std::string kbo;   // the enterprise the role is held in (10 digits)
   std::string hco;   // manager: the subafdeling's facility
   // manager: the subafdeling's e-mail address; htb: the HTB's e-mail and
-  // phone as appointed; empty where the model holds none (TB, co-TB, WV).
+  // phone as appointed or last set (htb set-contact); wv: the WV's own when
+  // they appointed the current HTB and gave them (manual 3.2.3); empty
+  // where the model holds none (TB, co-TB, another WV).
   std::string email, phone;
 };
 
@@ -70,6 +72,8 @@ struct Explanation {
   std::string reason;             // enterprise_inactive, no_htb,
                                   // capacity_inactive, facility_inactive,
                                   // no_subafdeling, application_not_authorized,
+                                  // wrong_facility_type (condition 5: the
+                                  // OCMW rule no longer holds there),
                                   // not_a_user, right_missing
   int condition = 0;              // 1..7 as numbered in SPEC 4.5
   std::string manual;             // manual section that fixes it, e.g. "3.7"
@@ -129,8 +133,10 @@ struct ManagedEntry {
 struct WhoReport {
   struct Htb {
     PersonRef person;
-    std::string email, phone;
+    std::string email, phone;  // the HTB's (manual 3.2.2)
     std::optional<PersonRef> appointed_by;
+    // The appointing WV's own e-mail and phone (manual 3.2.3), as given.
+    std::string appointed_by_email, appointed_by_phone;
     uint64_t revision = 0;
     std::string at;
     // The person who appointed the HTB is no longer a legal representative
@@ -156,13 +162,33 @@ struct WhoReport {
     std::vector<PersonRef> managers;
     size_t users = 0;
   };
+  // One facility CoBRHA lists for the enterprise (manual 2.1 step 2C: "een
+  // lijstje van alle voorzieningen" with name and HCO): what
+  // `facilities --kbo` shows.
+  struct Facility {
+    std::string hco, name, type_code;
+    bool active = false;  // open in CoBRHA
+    struct Activation {
+      std::string capacity, subdivision;      // codes
+      std::vector<std::string> applications;  // authorized, codes
+    };
+    std::vector<Activation> subafdelingen;  // by (capacity, subdivision)
+    // Per application that has a facility rule (the OCMW rule, SPEC 4.1):
+    // its code and whether the rule lets this enterprise carry it here as
+    // CoBRHA lists its facilities now. In catalogue order.
+    std::vector<std::pair<std::string, bool>> facility_rule;
+  };
   std::string kbo, name;
   bool active = false;
+  // Whether a facility rule applies to the enterprise (it organizes a
+  // facility of a trigger type: an OCMW, for ama-wvg).
+  bool ocmw = false;
   std::vector<PersonRef> legal_representatives;
   std::optional<Htb> htb;
   std::vector<std::string> active_capacities;  // codes
   std::vector<Domain> domains;
   std::vector<Subafdeling> subafdelingen;
+  std::vector<Facility> facilities;  // by HCO
   uint64_t revision = 0;
 };
 

@@ -34,8 +34,10 @@ constexpr char kMagic[8] = {'T', 'O', 'E', 'G', 'I', 'D', 'X', '1'};
 constexpr uint32_t kByteOrder = 0x01020304;
 // 1: 32-byte open-addressing slots; 2: packed, lists apart; 3: packed,
 // grants in continuation slots; 4: the stamp keyed with the database's id
-// and its history chain, with the id's fingerprint.
-constexpr uint32_t kFormat = 4;
+// and its history chain, with the id's fingerprint; 5: the grantable sets
+// apply the facility rules (the OCMW rule), so a format-4 file, made
+// without them, is not trusted.
+constexpr uint32_t kFormat = 5;
 constexpr size_t kAlign = 64;
 // Bounds that keep every size computation far from overflow.
 constexpr uint64_t kMaxEntries = uint64_t{1} << 40;

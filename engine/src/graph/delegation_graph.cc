@@ -140,11 +140,22 @@ Vertex DelegationGraph::UpsertFacility(const std::string& hco,
     AddLink(e, v, LinkKind::kOrganizes, Provenance{});
   }
   f.name = name;
+  const bool retyped = f.type_code != type_code;
   f.type_code = type_code;
-  const bool changed = f.enterprise != e || f.active != active;
+  const Vertex old_enterprise = f.enterprise;
+  const bool changed = f.enterprise != e || f.active != active || retyped;
   f.enterprise = e;
   f.active = active;
   if (changed) RefreshFacility(v);
+  // A facility's type, or which enterprise organizes it, decides the
+  // facility rules (the OCMW rule) for every subafdeling of its organizers.
+  if ((retyped || old_enterprise != e) &&
+      !catalogue_->facility_rules().empty()) {
+    if (e != kNoVertex) RefreshEnterprise(e);
+    if (old_enterprise != kNoVertex && old_enterprise != e) {
+      RefreshEnterprise(old_enterprise);
+    }
+  }
   return v;
 }
 
@@ -199,7 +210,35 @@ uint32_t DelegationGraph::SubafdelingGrants(Vertex s) const {
   if (!e.active) return 0;                                        // 1
   if (e.htb == kNoVertex) return 0;                               // 2
   if (((e.active_capacities >> d.capacity) & 1U) == 0) return 0;  // 3
-  return static_cast<uint32_t>(sub.authorizations);               // 5
+  // 5: authorized, and the facility rule (the OCMW rule) holds now.
+  return static_cast<uint32_t>(
+      sub.authorizations &
+      ~FacilityRuleDenied(d.enterprise, sub.facility, sub.authorizations));
+}
+
+uint64_t DelegationGraph::FacilityRuleDenied(Vertex enterprise, Vertex facility,
+                                             uint64_t apps) const {
+  uint64_t denied = 0;
+  if (enterprise == kNoVertex || facility == kNoVertex) return 0;
+  auto is_in = [](const std::vector<std::string>& types, const std::string& t) {
+    return std::find(types.begin(), types.end(), t) != types.end();
+  };
+  for (const FacilityRule& r : catalogue_->facility_rules()) {
+    const uint64_t bit = uint64_t{1} << r.application;
+    if ((apps & bit) == 0 || (denied & bit) != 0) continue;
+    if (is_in(r.allowed_types, this->facility(facility).type_code)) continue;
+    bool triggered = false;
+    for (auto [it, end] = out_edges(enterprise, graph_); it != end; ++it) {
+      if (graph_[*it].kind != LinkKind::kOrganizes) continue;
+      if (is_in(r.trigger_types,
+                this->facility(target(*it, graph_)).type_code)) {
+        triggered = true;
+        break;
+      }
+    }
+    if (triggered) denied |= bit;
+  }
+  return denied;
 }
 
 void DelegationGraph::RefreshSubafdeling(Vertex s) {
@@ -317,7 +356,19 @@ bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
       ent.htb = p;
       ent.htb_email = op.email;
       ent.htb_phone = op.phone;
+      ent.wv_email = op.wv_email;
+      ent.wv_phone = op.wv_phone;
       RefreshEnterprise(e);
+      return true;
+    }
+    case Action::kSetHtbContact: {
+      const Vertex p = FindPerson(op.insz);
+      if (p == kNoVertex || enterprise(e).htb != p) return false;
+      EnterpriseData& ent = enterprises_.Mutable(graph_[e].index);
+      ent.htb_email = op.email;
+      ent.htb_phone = op.phone;
+      ent.wv_email = op.wv_email;
+      ent.wv_phone = op.wv_phone;
       return true;
     }
     case Action::kActivateCapacity: {
@@ -325,6 +376,24 @@ bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
       ent.active_capacities |= uint64_t{1} << op.capacity;
       ent.capacity_prov.emplace_back(op.capacity, prov);
       RefreshEnterprise(e);
+      return true;
+    }
+    case Action::kDeactivateCapacity: {
+      EnterpriseData& ent = enterprises_.Mutable(graph_[e].index);
+      const uint64_t bit = uint64_t{1} << op.capacity;
+      if ((ent.active_capacities & bit) == 0) return false;
+      ent.active_capacities &= ~bit;
+      std::erase_if(ent.capacity_prov,
+                    [&](const auto& p) { return p.first == op.capacity; });
+      RefreshEnterprise(e);
+      return true;
+    }
+    case Action::kRemoveTb: {
+      Vertex d = FindDomain(e, op.capacity, op.subdivision);
+      Vertex p = FindPerson(op.insz);
+      if (d == kNoVertex || p == kNoVertex || domain(d).tb != p) return false;
+      RemoveLink(p, d, LinkKind::kTb);
+      domains_.Mutable(graph_[d].index).tb = kNoVertex;
       return true;
     }
     case Action::kSetTb: {
@@ -412,6 +481,9 @@ bool DelegationGraph::Apply(const Op& op, const Provenance& prov) {
       RefreshSubafdeling(s);
       return true;
     }
+    case Action::kSetSubafdelingEmail:
+      subafdelingen_.Mutable(graph_[s].index).email = op.email;
+      return true;
     case Action::kAddManager:
       AddLink(EnsurePerson(op.insz), s, LinkKind::kManager, prov);
       return true;
@@ -503,6 +575,7 @@ std::vector<std::string> DelegationGraph::GrantingFacilitiesByTraversal(
     if (!e.active) continue;                                        // 1
     if (e.htb == kNoVertex) continue;                               // 2
     if (((e.active_capacities >> d.capacity) & 1U) == 0) continue;  // 3
+    if (FacilityRuleDenied(d.enterprise, s.facility, bit) != 0) continue;  // 5
     out.push_back(f.hco);
   }
   std::sort(out.begin(), out.end());
@@ -539,9 +612,10 @@ std::vector<std::string> DelegationGraph::Dump() const {
       }
     }
     if (e.htb != kNoVertex) {
-      lines.push_back(fmt::format(
-          "htb {} {} email={} phone={}", KboDigits(e.kbo),
-          InszDigits(person(e.htb).insz), e.htb_email, e.htb_phone));
+      lines.push_back(
+          fmt::format("htb {} {} email={} phone={} wv_email={} wv_phone={}",
+                      KboDigits(e.kbo), InszDigits(person(e.htb).insz),
+                      e.htb_email, e.htb_phone, e.wv_email, e.wv_phone));
     }
   }
   for (const FacilityData& f : facilities_) {

@@ -70,6 +70,8 @@ struct EnterpriseData {
   std::string start_date;
   Vertex htb = kNoVertex;
   std::string htb_email, htb_phone;
+  // The appointing WV's own contact data, given with the appointment.
+  std::string wv_email, wv_phone;
   uint64_t active_capacities = 0;  // bit per CapacityId
   std::vector<std::pair<CapacityId, Provenance>> capacity_prov;
 };
@@ -239,8 +241,18 @@ class DelegationGraph {
                                                          AppId app,
                                                          Vertex only) const;
   // The applications subafdeling s can grant now: its authorizations when
-  // conditions 1-4 of SPEC 4.5 hold for it, else none.
+  // conditions 1-4 of SPEC 4.5 hold for it, else none; less those the
+  // facility rules forbid there now (FacilityRuleDenied).
   uint32_t SubafdelingGrants(Vertex s) const;
+  // The applications (a bit per AppId, among `apps`) that the catalogue's
+  // facility rules (SPEC 4.1, the OCMW rule of manual 1.1) forbid at
+  // `facility` for `enterprise` as CoBRHA lists their facilities now: the
+  // enterprise organizes a facility of a trigger type and `facility` is not
+  // of an allowed type. Part of condition 5 of the decision: an
+  // authorization made before a type changed stops granting. Walks the
+  // enterprise's facility links; allocates nothing.
+  uint64_t FacilityRuleDenied(Vertex enterprise, Vertex facility,
+                              uint64_t apps) const;
   const CheckIndex& check_index() const { return index_; }
   // Who made the link, when and at which revision.
   const Provenance& provenance(const Link& link) const {

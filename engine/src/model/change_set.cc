@@ -13,15 +13,22 @@ namespace {
 // what matters.
 bool HasDomain(Action k) {
   return k == Action::kSetTb || k == Action::kAddCoTb ||
-         k == Action::kRemoveCoTb || k == Action::kCreateSubafdeling;
+         k == Action::kRemoveCoTb || k == Action::kRemoveTb ||
+         k == Action::kCreateSubafdeling;
+}
+bool HasCapacity(Action k) {
+  return HasDomain(k) || k == Action::kActivateCapacity ||
+         k == Action::kDeactivateCapacity;
 }
 bool HasSubafdeling(Action k) {
-  return k != Action::kAppointHtb && k != Action::kActivateCapacity &&
+  return k != Action::kAppointHtb && k != Action::kSetHtbContact &&
+         k != Action::kActivateCapacity && k != Action::kDeactivateCapacity &&
          k != Action::kSetTb && k != Action::kAddCoTb &&
-         k != Action::kRemoveCoTb;
+         k != Action::kRemoveCoTb && k != Action::kRemoveTb;
 }
 bool HasPerson(Action k) {
-  return k != Action::kActivateCapacity && k != Action::kCreateSubafdeling &&
+  return k != Action::kActivateCapacity && k != Action::kDeactivateCapacity &&
+         k != Action::kCreateSubafdeling && k != Action::kSetSubafdelingEmail &&
          k != Action::kAuthorize && k != Action::kDeauthorize &&
          k != Action::kRemoveSubafdeling;
 }
@@ -36,7 +43,7 @@ std::string OpToJson(const Op& op, const Catalogue& catalogue) {
   nlohmann::json j;
   j["op"] = ActionName(op.kind);
   j["kbo"] = KboDigits(op.kbo);
-  if (HasDomain(op.kind) || op.kind == Action::kActivateCapacity) {
+  if (HasCapacity(op.kind)) {
     j["hoedanigheid"] = catalogue.capacity(op.capacity).code;
   }
   if (HasDomain(op.kind)) {
@@ -50,6 +57,8 @@ std::string OpToJson(const Op& op, const Catalogue& catalogue) {
   if (HasApp(op.kind)) j["app"] = catalogue.application(op.app).code;
   if (!op.email.empty()) j["email"] = op.email;
   if (!op.phone.empty()) j["phone"] = op.phone;
+  if (!op.wv_email.empty()) j["wv_email"] = op.wv_email;
+  if (!op.wv_phone.empty()) j["wv_phone"] = op.wv_phone;
   if (op.previous != 0) j["previous"] = InszDigits(op.previous);
   if (!op.cause.empty()) j["cause"] = op.cause;
   // An e-mail address may hold bytes that are not UTF-8; replace them rather
@@ -107,6 +116,8 @@ std::optional<Op> OpFromJson(std::string_view json,
   op.hco = text("hco");
   op.email = text("email");
   op.phone = text("phone");
+  op.wv_email = text("wv_email");
+  op.wv_phone = text("wv_phone");
   op.cause = text("cause");
   return op;
 }
@@ -114,7 +125,7 @@ std::optional<Op> OpFromJson(std::string_view json,
 std::string OpSummary(const Op& op, const Catalogue& catalogue) {
   std::string s(ActionName(op.kind));
   s += fmt::format(" kbo={:010}", op.kbo);
-  if (HasDomain(op.kind) || op.kind == Action::kActivateCapacity) {
+  if (HasCapacity(op.kind)) {
     s += " hoedanigheid=" + catalogue.capacity(op.capacity).code;
   }
   if (HasDomain(op.kind)) {

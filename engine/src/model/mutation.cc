@@ -9,7 +9,7 @@
 namespace toegang {
 namespace {
 
-constexpr std::array<std::pair<Action, std::string_view>, 15> kNames = {{
+constexpr std::array<std::pair<Action, std::string_view>, 19> kNames = {{
     {Action::kAppointHtb, "htb.appoint"},
     {Action::kActivateCapacity, "hoedanigheid.activate"},
     {Action::kSetTb, "tb.set"},
@@ -25,6 +25,10 @@ constexpr std::array<std::pair<Action, std::string_view>, 15> kNames = {{
     {Action::kGrantRight, "user.grant"},
     {Action::kRevokeRight, "user.revoke"},
     {Action::kRemoveUser, "user.remove"},
+    {Action::kRemoveTb, "tb.remove"},
+    {Action::kDeactivateCapacity, "hoedanigheid.deactivate"},
+    {Action::kSetHtbContact, "htb.set-contact"},
+    {Action::kSetSubafdelingEmail, "subafdeling.set-email"},
 }};
 
 // The words for a group of actions: the groups' own names, the manual's old

@@ -35,6 +35,8 @@ nlohmann::json HtbJson(const WhoReport::Htb& h) {
           {"revision", h.revision},
           {"at", h.at},
           {"appointed_by", OptionalPersonJson(h.appointed_by)},
+          {"appointed_by_email", h.appointed_by_email},
+          {"appointed_by_phone", h.appointed_by_phone},
           {"appointed_by_former_wv", h.appointed_by_former_wv},
           {"still_listed", h.still_listed}};
 }
@@ -111,9 +113,28 @@ nlohmann::json WhoJson(const WhoReport& w) {
                     {"managers", PeopleJson(s.managers)},
                     {"users", s.users}});
   }
+  nlohmann::json facilities = nlohmann::json::array();
+  for (const WhoReport::Facility& f : w.facilities) {
+    nlohmann::json activations = nlohmann::json::array();
+    for (const WhoReport::Facility::Activation& a : f.subafdelingen) {
+      activations.push_back({{"capacity", a.capacity},
+                             {"subdivision", a.subdivision},
+                             {"applications", a.applications}});
+    }
+    nlohmann::json rule = nlohmann::json::object();
+    for (const auto& [app, allowed] : f.facility_rule) rule[app] = allowed;
+    facilities.push_back({{"hco", f.hco},
+                          {"name", f.name},
+                          {"type_code", f.type_code},
+                          {"active", f.active},
+                          {"subafdelingen", std::move(activations)},
+                          {"facility_rule_allows", std::move(rule)}});
+  }
   return {{"kbo", w.kbo},
           {"name", w.name},
           {"active", w.active},
+          {"ocmw", w.ocmw},
+          {"facilities", std::move(facilities)},
           {"legal_representatives", PeopleJson(w.legal_representatives)},
           {"active_capacities", w.active_capacities},
           {"revision", w.revision},

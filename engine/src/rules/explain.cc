@@ -3,6 +3,7 @@
 #include "rules/explain.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <tuple>
 
@@ -69,6 +70,16 @@ std::vector<FixerContact> FixerContacts(const DelegationGraph& graph,
             r.kind == FixerRole::Kind::kHtbOf) {
           c.email = e.htb_email;
           c.phone = e.htb_phone;
+        }
+        // A WV's own contact data is known when they appointed the HTB
+        // (manual 3.2.3).
+        if (r.kind == FixerRole::Kind::kWv && e.htb != kNoVertex) {
+          const std::optional<Edge> link =
+              graph.FindLink(e.htb, ent, LinkKind::kHtb);
+          if (link && graph.provenance(graph.graph()[*link]).by == insz) {
+            c.email = e.wv_email;
+            c.phone = e.wv_phone;
+          }
         }
       }
       if (r.kind == FixerRole::Kind::kManager && v.subafdeling != kNoVertex) {

@@ -531,6 +531,28 @@ class Writer {
             DomainLabel(g_.subafdeling(v.subafdeling).domain), AppName(),
             g_.facility(v.facility).hco, code,
             FacilityRuleNote(v.enterprise, v.facility));
+      case Reason::kWrongFacilityType:
+        return F(
+            "Voorwaarde 5 faalt: subafdeling {} van onderneming {} is "
+            "geautoriseerd voor {}, maar de OCMW-regel laat dat daar niet "
+            "meer toe: CoBRHA vermeldt de voorzieningen van de onderneming "
+            "nu zo dat de autorisatie niets meer verleent.{} De "
+            "hoofdtoegangsbeheerder (HTB) of een toegangsbeheerder (TB) "
+            "van het domein {} activeert de juiste voorziening als "
+            "subafdeling (toegang facilities --kbo {}, toegang subafdeling "
+            "create --app {}, handleiding 3.6); is het type in CoBRHA "
+            "fout, dan wordt het daar rechtgezet.",
+            "Condition 5 fails: subafdeling {} of enterprise {} is "
+            "authorized for {}, but the OCMW rule no longer allows it "
+            "there: CoBRHA now lists the enterprise's facilities such that "
+            "the authorization grants nothing.{} The main access manager "
+            "(HTB) or an access manager (TB) of domain {} activates the "
+            "right facility as a subafdeling (toegang facilities --kbo {}, "
+            "toegang subafdeling create --app {}, manual 3.6); if the type "
+            "in CoBRHA is wrong, it is corrected there.",
+            fac, ent, AppName(), FacilityRuleNote(v.enterprise, v.facility),
+            DomainLabel(g_.subafdeling(v.subafdeling).domain),
+            KboDisplay(g_.enterprise(v.enterprise).kbo), code);
       case Reason::kNotAUser:
         if (v.subafdeling == kNoVertex) return NowhereText(ties);
         return F(

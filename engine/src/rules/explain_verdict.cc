@@ -162,6 +162,8 @@ ReasonInfo Info(Reason r) {
       return {"no_subafdeling", 4, "3.6"};
     case Reason::kApplicationNotAuthorized:
       return {"application_not_authorized", 5, "3.6"};
+    case Reason::kWrongFacilityType:
+      return {"wrong_facility_type", 5, "1.1"};
     case Reason::kNotAUser:
       return {"not_a_user", 6, "3.7"};
     case Reason::kRightMissing:
@@ -231,6 +233,9 @@ Verdict VerdictFinder::Evaluate(Vertex s) const {
     v.reason = Reason::kFacilityInactive;
   } else if (((sub.authorizations >> app_) & 1U) == 0) {
     v.reason = Reason::kApplicationNotAuthorized;
+  } else if (g_.FacilityRuleDenied(d.enterprise, sub.facility,
+                                   uint64_t{1} << app_) != 0) {
+    v.reason = Reason::kWrongFacilityType;
   } else if (person_ == kNoVertex || !g_.HasLink(person_, s, LinkKind::kUser)) {
     v.reason = Reason::kNotAUser;
   } else if (!g_.HasLink(person_, s, LinkKind::kRight, app_)) {
@@ -360,6 +365,7 @@ Fixers VerdictFinder::FixersOf(const Verdict& v, const Ties& ties) const {
       for (Vertex d : v.domains) AddDomainManagers(d, &fixers);
       break;
     case Reason::kApplicationNotAuthorized:
+    case Reason::kWrongFacilityType:
       AddFixer(htb, {FixerRole::Kind::kHtb}, &fixers);
       AddDomainManagers(domain, &fixers);
       break;

@@ -33,6 +33,10 @@ enum class Reason : uint8_t {
   kFacilityInactive,
   kNoSubafdeling,
   kApplicationNotAuthorized,
+  // Authorized, but the application's facility rule (the OCMW rule, SPEC
+  // 4.1, manual 1.1) forbids it at the facility as CoBRHA lists the
+  // enterprise's facilities now; condition 5 still.
+  kWrongFacilityType,
   kNotAUser,
   kRightMissing,
   kNone,

@@ -339,6 +339,8 @@ Result<WhoReport> DescribeEnterprise(const DelegationGraph& graph, uint64_t kbo,
     h.person = PersonRefOf(graph, ed.htb);
     h.email = ed.htb_email;
     h.phone = ed.htb_phone;
+    h.appointed_by_email = ed.wv_email;
+    h.appointed_by_phone = ed.wv_phone;
     if (std::optional<Edge> link = graph.FindLink(ed.htb, e, LinkKind::kHtb)) {
       const Provenance prov = graph.provenance(graph.graph()[*link]);
       if (prov.by != 0) {
@@ -393,6 +395,57 @@ Result<WhoReport> DescribeEnterprise(const DelegationGraph& graph, uint64_t kbo,
       r.subafdelingen.push_back(std::move(sub));
     }
   }
+  // The enterprise's facilities, each with its subafdelingen and what the
+  // facility rules say of it now.
+  const uint64_t ruled = [&] {
+    uint64_t apps = 0;
+    for (const FacilityRule& rule : cat.facility_rules()) {
+      apps |= uint64_t{1} << rule.application;
+    }
+    return apps;
+  }();
+  for (Vertex fv : graph.Targets(e, LinkKind::kOrganizes)) {
+    const FacilityData& f = graph.facility(fv);
+    WhoReport::Facility fac;
+    fac.hco = f.hco;
+    fac.name = f.name;
+    fac.type_code = f.type_code;
+    fac.active = f.active;
+    for (Vertex sv : graph.SubafdelingenAt(fv)) {
+      const SubafdelingData& s = graph.subafdeling(sv);
+      const DomainData& d = graph.domain(s.domain);
+      if (s.removed || d.enterprise != e) continue;
+      fac.subafdelingen.push_back({cat.capacity(d.capacity).code,
+                                   cat.subdivision(d.subdivision).code,
+                                   AppCodes(cat, s.authorizations)});
+    }
+    std::sort(fac.subafdelingen.begin(), fac.subafdelingen.end(),
+              [](const auto& a, const auto& b) {
+                return std::tie(a.capacity, a.subdivision) <
+                       std::tie(b.capacity, b.subdivision);
+              });
+    const uint64_t denied = graph.FacilityRuleDenied(e, fv, ruled);
+    for (size_t a = 0; a < cat.application_count(); ++a) {
+      const uint64_t bit = uint64_t{1} << a;
+      if ((ruled & bit) == 0) continue;
+      fac.facility_rule.emplace_back(
+          cat.application(static_cast<AppId>(a)).code, (denied & bit) == 0);
+    }
+    r.facilities.push_back(std::move(fac));
+  }
+  std::sort(r.facilities.begin(), r.facilities.end(),
+            [](const WhoReport::Facility& a, const WhoReport::Facility& b) {
+              return a.hco < b.hco;
+            });
+  for (const FacilityRule& rule : cat.facility_rules()) {
+    for (const WhoReport::Facility& f : r.facilities) {
+      if (std::find(rule.trigger_types.begin(), rule.trigger_types.end(),
+                    f.type_code) != rule.trigger_types.end()) {
+        r.ocmw = true;
+      }
+    }
+  }
+
   std::sort(r.domains.begin(), r.domains.end(),
             [](const WhoReport::Domain& a, const WhoReport::Domain& b) {
               return std::tie(a.capacity, a.subdivision) <

@@ -63,12 +63,22 @@ class Planner {
       case Action::kAppointHtb:
         AppointHtb();
         break;
+      case Action::kSetHtbContact:
+        SetHtbContact();
+        break;
+      case Action::kSetSubafdelingEmail:
+        SetSubafdelingEmail();
+        break;
       case Action::kActivateCapacity:
         ActivateCapacity();
+        break;
+      case Action::kDeactivateCapacity:
+        DeactivateCapacity();
         break;
       case Action::kSetTb:
       case Action::kAddCoTb:
       case Action::kRemoveCoTb:
+      case Action::kRemoveTb:
         DomainManager();
         break;
       case Action::kCreateSubafdeling:
@@ -568,20 +578,133 @@ class Planner {
   void Emit(Op op) { plan_.changes.ops.push_back(std::move(op)); }
 
   // --- the mutations ----------------------------------------------------
+  // The contact data given (--email, --phone, --wv-email, --wv-phone):
+  // each one given must be valid.
+  bool CheckContactData() {
+    for (const auto& [text, what] :
+         {std::pair<const std::string&, const char*>{m_.email, "--email"},
+          {m_.wv_email, "--wv-email"}}) {
+      if (!text.empty() && !LooksLikeEmail(text)) {
+        return Invalid(
+            code::kInvalidEmail,
+            fmt::format("\"{}\" ({}) is not an e-mail address", text, what));
+      }
+    }
+    for (const auto& [text, what] :
+         {std::pair<const std::string&, const char*>{m_.phone, "--phone"},
+          {m_.wv_phone, "--wv-phone"}}) {
+      if (!text.empty() && !LooksLikePhone(text)) {
+        return Invalid(code::kInvalidPhone,
+                       fmt::format("\"{}\" ({}) is not a phone number (8 to "
+                                   "15 digits, optionally with + / . - and "
+                                   "spaces)",
+                                   text, what));
+      }
+    }
+    return true;
+  }
+
+  // The HTB's contact data, or the appointing WV's own (manual 3.2.2,
+  // 3.2.3), changed: by a WV of the enterprise or the HTB; the WV's own
+  // only by the WV who appointed the HTB (docs/model.md "Contact data").
+  void SetHtbContact() {
+    if (!ResolveEnterprise()) return;
+    if (m_.email.empty() && m_.phone.empty() && m_.wv_email.empty() &&
+        m_.wv_phone.empty()) {
+      Invalid(code::kUsage,
+              "give the contact data to change: --email, --phone (the "
+              "HTB's), --wv-email, --wv-phone (the appointing WV's own)");
+      return;
+    }
+    if (!CheckContactData()) return;
+    const EnterpriseData& e = g_.enterprise(ent_);
+    const std::vector<Vertex> wvs =
+        g_.Sources(ent_, LinkKind::kLegalRepresentative);
+    if (e.htb == kNoVertex) {
+      Refuse(code::kNoHtb,
+             fmt::format("{} has no HTB, so there is no HTB contact data to "
+                         "change: a WV ({}) appoints one with their e-mail "
+                         "address and phone number (toegang htb appoint "
+                         "--email --phone, manual 3.2.2)",
+                         EnterpriseLabel(), People(wvs)));
+      return;
+    }
+    const bool is_wv = actor_v_ != kNoVertex &&
+                       std::binary_search(wvs.begin(), wvs.end(), actor_v_);
+    if (!is_wv && !ActorIsHtb()) {
+      if (ActorIsUnlistedHtb()) {
+        RefuseUnlistedHtb("change the HTB's contact data");
+        return;
+      }
+      Refuse(code::kNotAuthorized,
+             fmt::format("only a legal representative (WV) of {} ({}) or its "
+                         "HTB ({}) may change the HTB's contact data "
+                         "(manual 3.2.2, 3.2.3)",
+                         EnterpriseLabel(), People(wvs), PersonLabel(e.htb)));
+      return;
+    }
+    uint64_t appointer = 0;
+    if (std::optional<Edge> link = g_.FindLink(e.htb, ent_, LinkKind::kHtb)) {
+      appointer = g_.provenance(g_.graph()[*link]).by;
+    }
+    if ((!m_.wv_email.empty() || !m_.wv_phone.empty()) &&
+        (appointer == 0 || appointer != actor_)) {
+      Refuse(code::kNotAuthorized,
+             fmt::format("--wv-email and --wv-phone are the own contact data "
+                         "of the WV who appointed the HTB ({}); only they "
+                         "may change them (manual 3.2.3)",
+                         appointer == 0 ? std::string("not recorded")
+                                        : InszDisplay(appointer)));
+      return;
+    }
+    Op op = NewOp(Action::kSetHtbContact);
+    op.insz = g_.person(e.htb).insz;
+    op.email = m_.email.empty() ? e.htb_email : m_.email;
+    op.phone = m_.phone.empty() ? e.htb_phone : m_.phone;
+    op.wv_email = m_.wv_email.empty() ? e.wv_email : m_.wv_email;
+    op.wv_phone = m_.wv_phone.empty() ? e.wv_phone : m_.wv_phone;
+    if (op.email == e.htb_email && op.phone == e.htb_phone &&
+        op.wv_email == e.wv_email && op.wv_phone == e.wv_phone) {
+      Refuse(code::kContactUnchanged,
+             fmt::format("the contact data of the HTB of {} is already "
+                         "what was given; nothing to change",
+                         EnterpriseLabel()));
+      return;
+    }
+    Emit(std::move(op));
+  }
+
+  // The subafdeling's contact e-mail (manual 3.6 "Geef een e-mailadres
+  // in"), changed by whoever manages the subafdeling.
+  void SetSubafdelingEmail() {
+    if (!ResolveSubafdeling()) return;
+    if (m_.email.empty() || !LooksLikeEmail(m_.email)) {
+      Invalid(code::kInvalidEmail,
+              m_.email.empty()
+                  ? std::string("give the subafdeling's new contact e-mail "
+                                "address with --email (manual 3.6)")
+                  : fmt::format("\"{}\" is not an e-mail address", m_.email));
+      return;
+    }
+    if (!RequireSubafdelingManager("change the subafdeling's e-mail address "
+                                   "(manual 3.6)")) {
+      return;
+    }
+    if (g_.subafdeling(subafd_).email == m_.email) {
+      Refuse(code::kContactUnchanged,
+             fmt::format("the e-mail address of subafdeling HCO {} already "
+                         "is {}; nothing to change",
+                         hco_, m_.email));
+      return;
+    }
+    Op op = NewOp(Action::kSetSubafdelingEmail);
+    op.email = m_.email;
+    Emit(std::move(op));
+  }
+
   void AppointHtb() {
     if (!ResolveEnterprise() || !ResolveSubject("HTB to appoint")) return;
-    if (!m_.email.empty() && !LooksLikeEmail(m_.email)) {
-      Invalid(code::kInvalidEmail,
-              fmt::format("\"{}\" is not an e-mail address", m_.email));
-      return;
-    }
-    if (!m_.phone.empty() && !LooksLikePhone(m_.phone)) {
-      Invalid(code::kInvalidPhone,
-              fmt::format("\"{}\" is not a phone number (8 to 15 digits, "
-                          "optionally with + / . - and spaces)",
-                          m_.phone));
-      return;
-    }
+    if (!CheckContactData()) return;
     if (!CheckActive()) return;
     std::vector<Vertex> wvs = g_.Sources(ent_, LinkKind::kLegalRepresentative);
     if (actor_v_ == kNoVertex ||
@@ -631,6 +754,8 @@ class Planner {
     Op op = NewOp(Action::kAppointHtb);
     op.email = m_.email;
     op.phone = m_.phone;
+    op.wv_email = m_.wv_email;
+    op.wv_phone = m_.wv_phone;
     op.previous = e.htb == kNoVertex ? 0 : g_.person(e.htb).insz;
     Emit(std::move(op));
   }
@@ -647,10 +772,66 @@ class Planner {
     Emit(NewOp(Action::kActivateCapacity));
   }
 
+  // Deactivating a hoedanigheid takes down what hangs on it, each step an
+  // op of its own caused by the deactivation: every subafdeling of its
+  // domains (as subafdeling remove does), then the domains' co-TBs and TB;
+  // the hoedanigheid itself goes last. Who may: the HTB, as for
+  // activating it (docs/model.md "Undoing roles").
+  void DeactivateCapacity() {
+    if (!ResolveEnterprise() || !ResolveCapacity()) return;
+    if (!RequireHtb("deactivate a hoedanigheid (manual 3.4)")) return;
+    if (!g_.CapacityActive(ent_, cap_)) {
+      Refuse(code::kCapacityInactive,
+             fmt::format("hoedanigheid \"{}\" is not active for {}; there is "
+                         "nothing to deactivate",
+                         cat_.capacity(cap_).name, EnterpriseLabel()));
+      return;
+    }
+    const std::string cause(ActionName(m_.action));
+    for (size_t i = 0; i < cat_.subdivision_count(); ++i) {
+      const auto sd = static_cast<SubdivisionId>(i);
+      if (cat_.subdivision(sd).capacity != cap_) continue;
+      const Vertex d = g_.FindDomain(ent_, cap_, sd);
+      if (d == kNoVertex) continue;
+      std::vector<std::pair<int64_t, Vertex>> subs;
+      for (Vertex s : g_.Targets(d, LinkKind::kSubafdeling)) {
+        if (!g_.subafdeling(s).removed) {
+          subs.emplace_back(g_.subafdeling(s).id, s);
+        }
+      }
+      for (const auto& [id, s] : Canonical(std::move(subs))) {
+        EmitSubafdelingRemoval(s, cause, /*caused=*/true);
+      }
+      std::vector<uint64_t> co;
+      for (Vertex p : g_.Sources(d, LinkKind::kCoTb)) {
+        co.push_back(g_.person(p).insz);
+      }
+      Op base = NewOp(Action::kRemoveCoTb);
+      base.subdivision = sd;
+      base.cause = cause;
+      for (uint64_t insz : Canonical(std::move(co))) {
+        Op op = base;
+        op.insz = insz;
+        Emit(std::move(op));
+      }
+      if (g_.domain(d).tb != kNoVertex) {
+        Op op = base;
+        op.kind = Action::kRemoveTb;
+        op.insz = g_.person(g_.domain(d).tb).insz;
+        Emit(std::move(op));
+      }
+    }
+    Op op = NewOp(Action::kDeactivateCapacity);
+    op.insz = 0;
+    Emit(std::move(op));
+  }
+
   void DomainManager() {
-    const bool removing = m_.action == Action::kRemoveCoTb;
+    const Action a = m_.action;
+    const bool removing = a == Action::kRemoveCoTb || a == Action::kRemoveTb;
     if (!ResolveEnterprise() || !ResolveCapacity() || !ResolveSubdivision() ||
-        !ResolveSubject(m_.action == Action::kSetTb ? "TB" : "co-TB")) {
+        !ResolveSubject(
+            a == Action::kSetTb || a == Action::kRemoveTb ? "TB" : "co-TB")) {
       return;
     }
     if (!removing && !CheckActive()) return;
@@ -665,7 +846,32 @@ class Planner {
                        g_.HasLink(subject_v_, d, LinkKind::kTb);
     const bool is_co = d != kNoVertex && subject_v_ != kNoVertex &&
                        g_.HasLink(subject_v_, d, LinkKind::kCoTb);
-    if (removing) {
+    if (a == Action::kRemoveTb) {
+      if (!is_tb) {
+        Refuse(
+            code::kNotAManager,
+            is_htb
+                ? fmt::format("{} is the HTB of {} and as such TB of every "
+                              "domain (manual 3.3.2); that ends only when a "
+                              "WV appoints another HTB (toegang htb appoint, "
+                              "manual 3.2)",
+                              PersonLabel(subject_v_), EnterpriseLabel())
+                : fmt::format("{} is not the TB of the {} of {}; the TB "
+                              "is {} (toegang who --kbo {})",
+                              m_.insz, DomainLabel(), EnterpriseLabel(),
+                              d != kNoVertex && g_.domain(d).tb != kNoVertex
+                                  ? PersonLabel(g_.domain(d).tb)
+                                  : std::string("the HTB (no TB was "
+                                                "set)"),
+                              KboDisplay(kbo_)));
+        return;
+      }
+      // The domain goes back to the HTB, who is TB of every domain without
+      // being set (manual 3.3.2); what the TB granted stays (SPEC 4.4).
+      Emit(NewOp(Action::kRemoveTb));
+      return;
+    }
+    if (a == Action::kRemoveCoTb) {
       if (!is_co) {
         Refuse(code::kNotAManager,
                fmt::format("{} is not a co-TB of the {} of {}", m_.insz,
@@ -675,22 +881,31 @@ class Planner {
       Emit(NewOp(Action::kRemoveCoTb));
       return;
     }
-    if (is_htb || is_tb || is_co) {
+    // tb set of a co-TB promotes them in one step: the co-TB role goes
+    // (an op caused by tb.set), then the TB role comes, replacing the TB.
+    const bool promoting = a == Action::kSetTb && is_co;
+    if (is_htb || is_tb || (is_co && !promoting)) {
       Refuse(code::kAlreadyManager,
              is_htb
                  ? fmt::format("{} is the HTB of {} and as such already TB "
                                "of every domain (manual 3.3.2, 3.5)",
                                PersonLabel(subject_v_), EnterpriseLabel())
-                 : fmt::format("{} is already {} of the {} of {}; a person "
-                               "is not TB and co-TB of one domain (manual "
-                               "3.5)",
-                               PersonLabel(subject_v_), is_tb ? "TB" : "co-TB",
-                               DomainLabel(), EnterpriseLabel()));
+                 : fmt::format(
+                       "{} is already {} of the {} of {}; a person "
+                       "is not TB and co-TB of one domain (manual "
+                       "3.5){}",
+                       PersonLabel(subject_v_), is_tb ? "TB" : "co-TB",
+                       DomainLabel(), EnterpriseLabel(),
+                       is_co ? "; to make them the TB: toegang tb set" : ""));
       return;
     }
-    Op op = NewOp(m_.action);
-    if (m_.action == Action::kSetTb && d != kNoVertex &&
-        g_.domain(d).tb != kNoVertex) {
+    if (promoting) {
+      Op demote = NewOp(Action::kRemoveCoTb);
+      demote.cause = std::string(ActionName(a));
+      Emit(std::move(demote));
+    }
+    Op op = NewOp(a);
+    if (a == Action::kSetTb && d != kNoVertex && g_.domain(d).tb != kNoVertex) {
       op.previous = g_.person(g_.domain(d).tb).insz;
     }
     Emit(std::move(op));
@@ -850,44 +1065,58 @@ class Planner {
   void RemoveSubafdeling() {
     if (!ResolveSubafdeling()) return;
     if (!RequireDomainManager("remove a subafdeling")) return;
-    const std::string cause(ActionName(m_.action));
+    EmitSubafdelingRemoval(subafd_, std::string(ActionName(m_.action)),
+                           /*caused=*/false);
+  }
+
+  // The ops that take subafdeling s down: its rights, users, managers and
+  // authorizations (each caused by `cause`), then s itself, caused too
+  // when `caused` (a hoedanigheid deactivated), else the op asked for.
+  void EmitSubafdelingRemoval(Vertex s, const std::string& cause, bool caused) {
+    const SubafdelingData& sd = g_.subafdeling(s);
+    Op base = NewOp(Action::kRemoveSubafdeling);
+    base.subdivision = g_.domain(sd.domain).subdivision;
+    base.subafdeling = sd.id;
+    base.hco = g_.facility(sd.facility).hco;
+    base.insz = 0;
+    base.cause = cause;
     // Take down everything that hangs on it first, each step audited.
     std::vector<std::pair<uint64_t, AppId>> rights;
-    for (auto [it, end] = in_edges(subafd_, g_.graph()); it != end; ++it) {
+    for (auto [it, end] = in_edges(s, g_.graph()); it != end; ++it) {
       const Link& l = g_.graph()[*it];
       if (l.kind != LinkKind::kRight) continue;
       rights.emplace_back(g_.person(source(*it, g_.graph())).insz, l.app);
     }
     for (const auto& [insz, app] : Canonical(std::move(rights))) {
-      Op op = NewOp(Action::kRevokeRight);
+      Op op = base;
+      op.kind = Action::kRevokeRight;
       op.insz = insz;
       op.app = app;
-      op.cause = cause;
       Emit(std::move(op));
     }
     for (LinkKind kind : {LinkKind::kUser, LinkKind::kManager}) {
       std::vector<uint64_t> persons;
-      for (Vertex p : g_.Sources(subafd_, kind)) {
+      for (Vertex p : g_.Sources(s, kind)) {
         persons.push_back(g_.person(p).insz);
       }
       for (uint64_t insz : Canonical(std::move(persons))) {
-        Op op = NewOp(kind == LinkKind::kUser ? Action::kRemoveUser
-                                              : Action::kRemoveManager);
+        Op op = base;
+        op.kind = kind == LinkKind::kUser ? Action::kRemoveUser
+                                          : Action::kRemoveManager;
         op.insz = insz;
-        op.cause = cause;
         Emit(std::move(op));
       }
     }
-    const uint64_t auths = g_.subafdeling(subafd_).authorizations;
     for (size_t a = 0; a < cat_.application_count(); ++a) {
-      if (((auths >> a) & 1U) == 0) continue;
-      Op op = NewOp(Action::kDeauthorize);
+      if (((sd.authorizations >> a) & 1U) == 0) continue;
+      Op op = base;
+      op.kind = Action::kDeauthorize;
       op.app = static_cast<AppId>(a);
-      op.cause = cause;
       Emit(std::move(op));
     }
     // The subafdeling itself goes last, once nothing refers to it.
-    Emit(NewOp(Action::kRemoveSubafdeling));
+    if (!caused) base.cause.clear();
+    Emit(std::move(base));
   }
 
   void SubafdelingManager() {

@@ -23,16 +23,37 @@ std::vector<RowWrite> OpRowWrites(const Op& op, const Catalogue& catalogue,
     case Action::kAppointHtb:
       return {
           {"INSERT INTO htb (kbo, insz, email, phone, by_insz, revision, "
-           "at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kbo) DO UPDATE "
-           "SET insz = excluded.insz, email = excluded.email, phone = "
-           "excluded.phone, by_insz = excluded.by_insz, revision = "
-           "excluded.revision, at = excluded.at",
-           {kbo, insz, op.email, op.phone, by_insz, revision, at}}};
+           "at, wv_email, wv_phone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON "
+           "CONFLICT (kbo) DO UPDATE SET insz = excluded.insz, email = "
+           "excluded.email, phone = excluded.phone, by_insz = "
+           "excluded.by_insz, revision = excluded.revision, at = "
+           "excluded.at, wv_email = excluded.wv_email, wv_phone = "
+           "excluded.wv_phone",
+           {kbo, insz, op.email, op.phone, by_insz, revision, at, op.wv_email,
+            op.wv_phone}}};
+    case Action::kSetHtbContact:
+      // Who appointed the HTB, and when, stays: only the contact changes
+      // (the audit row says who changed it).
+      return {
+          {"UPDATE htb SET email = ?, phone = ?, wv_email = ?, wv_phone "
+           "= ? WHERE kbo = ? AND insz = ?",
+           {op.email, op.phone, op.wv_email, op.wv_phone, kbo, insz}}};
+    case Action::kSetSubafdelingEmail:
+      return {
+          {"UPDATE subafdeling SET email = ? WHERE id = ?", {op.email, id}}};
     case Action::kActivateCapacity:
       return {
           {"INSERT INTO active_capacity (kbo, capacity, by_insz, "
            "revision, at) VALUES (?, ?, ?, ?, ?)",
            {kbo, cap, by_insz, revision, at}}};
+    case Action::kDeactivateCapacity:
+      return {{"DELETE FROM active_capacity WHERE kbo = ? AND capacity = ?",
+               {kbo, cap}}};
+    case Action::kRemoveTb:
+      return {
+          {"DELETE FROM domain_manager WHERE kbo = ? AND capacity = ? AND "
+           "subdivision = ? AND insz = ? AND role = 'tb'",
+           {kbo, cap, sub, insz}}};
     case Action::kSetTb:
       // The domain has one TB: the new one replaces whoever held it.
       return {{"DELETE FROM domain_manager WHERE kbo = ? AND capacity = ? AND "

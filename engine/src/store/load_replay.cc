@@ -85,6 +85,8 @@ void ReplayLoad(LoadSink* sink, const LoadStepRunner& run) {
     op.insz = r.Digits(1);
     op.email = r.Text(2);
     op.phone = r.Text(3);
+    op.wv_email = r.Text(7);
+    op.wv_phone = r.Text(8);
     sink->Apply(op, ProvenanceAt(r, 4));
   });
   run(LoadStep::kActiveCapacities, [&](const LoadRow& r) {

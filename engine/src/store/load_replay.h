@@ -14,7 +14,8 @@
 //                       representative's)
 //   kEndedFunctions     kbo, insz  (ended legal representatives only)
 //   kFacilities         hco, name, type_code, kbo, active
-//   kHtbs               kbo, insz, email, phone, by_insz, revision, at
+//   kHtbs               kbo, insz, email, phone, by_insz, revision, at,
+//                       wv_email, wv_phone
 //   kActiveCapacities   kbo, capacity, by_insz, revision, at
 //   kDomainManagers     kbo, capacity, subdivision, insz, role ('tb' or a
 //                       co-tb's), by_insz, revision, at

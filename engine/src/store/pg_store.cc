@@ -201,7 +201,8 @@ std::string_view LoadStepSql(LoadStep step) {
     case LoadStep::kFacilities:
       return "SELECT hco, name, type_code, kbo, active FROM facility";
     case LoadStep::kHtbs:
-      return "SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb";
+      return "SELECT kbo, insz, email, phone, by_insz, revision, at, "
+             "wv_email, wv_phone FROM htb";
     case LoadStep::kActiveCapacities:
       return "SELECT kbo, capacity, by_insz, revision, at FROM active_capacity";
     case LoadStep::kDomainManagers:

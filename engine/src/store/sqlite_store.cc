@@ -102,10 +102,13 @@ StepSql LoadStepSql(LoadStep step) {
               "SELECT hco, name, type_code, kbo, active FROM facility WHERE "
               "kbo IN (SELECT value FROM json_each(:reach))"};
     case LoadStep::kHtbs:
-      return {"SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb",
-              "SELECT kbo, insz, email, phone, by_insz, revision, at FROM htb "
-              "WHERE kbo IN (SELECT value FROM json_each(:full) UNION ALL "
-              "SELECT value FROM json_each(:lkbo))"};
+      return {
+          "SELECT kbo, insz, email, phone, by_insz, revision, at, "
+          "wv_email, wv_phone FROM htb",
+          "SELECT kbo, insz, email, phone, by_insz, revision, at, "
+          "wv_email, wv_phone FROM htb "
+          "WHERE kbo IN (SELECT value FROM json_each(:full) UNION ALL "
+          "SELECT value FROM json_each(:lkbo))"};
     case LoadStep::kActiveCapacities:
       return {
           "SELECT kbo, capacity, by_insz, revision, at FROM active_capacity",

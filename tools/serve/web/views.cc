@@ -209,10 +209,20 @@ std::string EnterpriseBody(const WhoReport& w, const Picture& picture,
                          Html(h.email));
     }
     if (!h.phone.empty()) out += ", " + Html(h.phone);
-    out +=
-        "<br>" + T("appointed", v) + " " + T("by", v) + " " +
-        (h.appointed_by ? PersonLink(*h.appointed_by, v) : std::string("-")) +
-        " " + T("at", v) + " " + Html(h.at.empty() ? "-" : h.at);
+    out += "<br>" + T("appointed", v) + " " + T("by", v) + " " +
+           (h.appointed_by ? PersonLink(*h.appointed_by, v) : std::string("-"));
+    // The appointing WV's own contact data (manual 3.2.3), when given.
+    if (!h.appointed_by_email.empty()) {
+      out +=
+          fmt::format(" (<a href=\"mailto:{}\">{}</a>",
+                      Html(h.appointed_by_email), Html(h.appointed_by_email));
+      out += h.appointed_by_phone.empty()
+                 ? ")"
+                 : ", " + Html(h.appointed_by_phone) + ")";
+    } else if (!h.appointed_by_phone.empty()) {
+      out += " (" + Html(h.appointed_by_phone) + ")";
+    }
+    out += " " + T("at", v) + " " + Html(h.at.empty() ? "-" : h.at);
     if (h.appointed_by_former_wv) {
       out += "<br><span class=\"note\">" + T("former_wv", v) + "</span>";
     }
