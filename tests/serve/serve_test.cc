@@ -372,9 +372,10 @@ TEST(MetricsTest, RendersTheEngineCountersItIsGiven) {
   follow.failures = 1;
   follow.skipped = 7;
   follow.compactions = 3;
-  const std::string m = metrics.Render(follow, StartupInfo());
+  const std::string m = metrics.Render(follow, StartupInfo(), 2.5);
   for (const char* line :
        {"\ntoegang_revision 12\n", "\ntoegang_follow_catch_ups_total 4\n",
+        "\ntoegang_follow_stale_seconds 2.500\n",
         "\ntoegang_follow_failures_total 1\n",
         "\ntoegang_follow_skipped_total 7\n",
         "\ntoegang_model_compactions_total 3\n",

@@ -4,6 +4,7 @@
 // transaction.
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -361,6 +362,95 @@ TEST_P(LoadSinkTest, GraphSeesWhatTheSinkReceivedInTheSameOrder) {
   again.Replay(&again_sink);
   replayed_again.Compact();
   EXPECT_EQ(replayed_again.Dump(), expected);
+}
+
+// One call as text, to compare a part's calls with a full load's
+// (Reserve left out: a part reserves for itself).
+std::string CallKey(const Call& c) {
+  if (c.step >= 7) {
+    return fmt::format("{} {} {} {} {} {} {} {} {}", c.step,
+                       ActionName(c.op.kind), c.op.kbo, c.op.capacity,
+                       c.op.subdivision, c.op.subafdeling, c.op.hco, c.op.insz,
+                       c.op.app);
+  }
+  return fmt::format("{} {} {} {} {} {}", c.step, c.kbo, c.insz, c.hco, c.name,
+                     c.ended.size());
+}
+
+std::vector<std::string> CallKeys(const RecordingSink& sink) {
+  std::vector<std::string> keys;
+  for (const Call& c : sink.calls) {
+    if (c.step != 1) keys.push_back(CallKey(c));
+  }
+  return keys;
+}
+
+uint64_t Digits(const char* text) { return std::stoull(text); }
+
+// LoadPart hands over a part of what Load does (store.h): for an
+// enterprise named, all its rows and nothing of the other enterprise;
+// for a right holder, their users and rights, their subafdeling's
+// enterprise's row, HTB and capacities, and not its domain managers.
+// Against each store: PostgreSQL's part is not its whole federation.
+TEST_P(LoadSinkTest, LoadPartHandsOverThePartTheScopeReaches) {
+  std::unique_ptr<Store> store = MustOpen(fed_->db_path());
+  ASSERT_NE(store, nullptr);
+  const Catalogue catalogue = MustCatalogue(*store);
+  RecordingSink whole(&catalogue, nullptr);
+  ASSERT_TRUE(store->Load(&whole).ok());
+  const std::vector<std::string> all = CallKeys(whole);
+  auto in_whole = [&](const std::string& key) {
+    return std::find(all.begin(), all.end(), key) != all.end();
+  };
+
+  {
+    SCOPED_TRACE("enterprise kWzc");
+    LoadScope scope;
+    scope.enterprises = {Digits(kWzc)};
+    RecordingSink part(&catalogue, nullptr);
+    Result<uint64_t> rev = store->LoadPart(scope, &part);
+    ASSERT_TRUE(rev.ok()) << rev.status().ToString();
+    EXPECT_EQ(*rev, stats_.revision);
+    const std::vector<std::string> keys = CallKeys(part);
+    for (const std::string& k : keys) EXPECT_TRUE(in_whole(k)) << k;
+    size_t wzc_ops = 0;
+    for (const Call& c : whole.calls) {
+      if (c.step < 7 || c.op.kbo != Digits(kWzc)) continue;
+      ++wzc_ops;
+      EXPECT_NE(std::find(keys.begin(), keys.end(), CallKey(c)), keys.end())
+          << CallKey(c);
+    }
+    EXPECT_GT(wzc_ops, 5u);
+    for (const Call& c : part.calls) {
+      EXPECT_NE(c.step == 2   ? c.kbo
+                : c.step >= 7 ? c.op.kbo
+                              : 0,
+                Digits(kOcmw))
+          << CallKey(c);
+    }
+  }
+  {
+    SCOPED_TRACE("right holder kUser1");
+    LoadScope scope;
+    scope.right_holders = {Digits(kUser1)};
+    RecordingSink part(&catalogue, nullptr);
+    ASSERT_TRUE(store->LoadPart(scope, &part).ok());
+    const std::vector<std::string> keys = CallKeys(part);
+    for (const std::string& k : keys) EXPECT_TRUE(in_whole(k)) << k;
+    std::vector<Action> kinds;
+    for (const Call& c : part.calls) {
+      if (c.step < 7) continue;
+      EXPECT_EQ(c.op.kbo, Digits(kOcmw)) << CallKey(c);
+      kinds.push_back(c.op.kind);
+      if (c.step == 8) {
+        EXPECT_EQ(c.op.insz, Digits(kUser1)) << CallKey(c);
+      }
+    }
+    EXPECT_EQ(kinds, (std::vector<Action>{
+                         Action::kAppointHtb, Action::kActivateCapacity,
+                         Action::kCreateSubafdeling, Action::kAuthorize,
+                         Action::kAddUser, Action::kGrantRight}));
+  }
 }
 
 // ChangesSince gives the committed change sets after a revision, one per

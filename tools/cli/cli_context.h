@@ -124,6 +124,8 @@ CommandOptions NoCommandOptions();      // init
 int RunInit(const Context& ctx);        // import_commands.cc
 CommandOptions BackupCommandOptions();  // backup_command.cc
 int RunBackup(const Context& ctx);
+CommandOptions CopyCommandOptions();  // copy_command.cc
+int RunCopy(const Context& ctx);
 CommandOptions ImportCommandOptions(const std::string& what);
 int RunImport(const Context& ctx, const std::string& what);
 CommandOptions MayCommandOptions();  // mutate_commands.cc

@@ -53,6 +53,30 @@ std::vector<Command> BuildTable() {
                   "FILE back in place of the database (docs/cli.md). SQLite "
                   "only: a PostgreSQL database is backed up with pg_dump.",
        .run = RunBackup});
+  t.push_back(
+      {.name = "copy",
+       .section = kSetUp,
+       .summary = "copy a federation, its audit log and history, between "
+                  "SQLite and PostgreSQL",
+       .options = CopyCommandOptions,
+       .required = {"to"},
+       .examples = {"toegang copy --from /var/lib/toegang/toegang.db --to "
+                    "postgresql://toegang@db.example/toegang",
+                    "toegang copy --from postgresql://toegang@db.example/"
+                    "toegang --to /backup/toegang.db"},
+       .details =
+           "Copies every registry row, the delegation state with who made "
+           "each link, the whole audit log, the revision, the history chain "
+           "and the database id from --from (default: --db) into --to, in "
+           "one transaction of --to, from one committed revision of --from "
+           "(services may go on using it meanwhile), then reads --to back "
+           "and compares every table with what was read. --to is created "
+           "when missing (a new file, mode 0600, or a new PostgreSQL "
+           "database when the role may create one) and must otherwise hold "
+           "no federation: one that does is refused with not_empty and "
+           "nothing is changed. Stop writers of the old database before "
+           "moving services to the new one (docs/deployment.md).",
+       .run = RunCopy});
   Command import{
       .name = "import",
       .section = kSetUp,

@@ -155,8 +155,10 @@ HttpResponse DecisionService::Dispatch(const HttpRequest& request) {
     response = ErrorResponse(405, code::kUsage, "/metrics takes GET");
   } else if (path == "/metrics") {
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    response.body =
-        metrics_.Render(engine_->follow_state(), engine_->startup());
+    const FollowState follow = engine_->follow_state();
+    const StartupInfo startup = engine_->startup();
+    response.body = metrics_.Render(follow, startup,
+                                    FreshnessOf(follow, startup).stale_seconds);
   } else {
     response = ErrorResponse(
         404, "not_found",
@@ -389,36 +391,48 @@ std::chrono::milliseconds DecisionService::Wait(
       *input.wait_ms, static_cast<uint64_t>(options_.max_wait.count())));
 }
 
-HttpResponse DecisionService::Health() const {
-  const FollowState follow = engine_->follow_state();
-  const StartupInfo startup = engine_->startup();
-  bool healthy = true;
+DecisionService::Freshness DecisionService::FreshnessOf(
+    const FollowState& follow, const StartupInfo& startup) const {
+  Freshness f;
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  const int64_t started_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          started_.time_since_epoch())
+          .count();
   // Loading the graph after a start from an index snapshot: checks are
   // answered (at the snapshot's revision), the follower starts after it.
-  const bool loading = !startup.model_loaded;
-  if (!loading && options_.follow_interval.count() > 0) {
-    const int64_t now_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    const int64_t since =
-        std::max<int64_t>(follow.last_catch_up_ms,
-                          std::chrono::duration_cast<std::chrono::milliseconds>(
-                              started_.time_since_epoch())
-                              .count());
+  f.loading = !startup.model_loaded;
+  if (!f.loading && options_.follow_interval.count() > 0) {
+    const int64_t since = std::max(follow.last_catch_up_ms, started_ms);
     const int64_t limit =
         std::max<int64_t>(5000, 50 * options_.follow_interval.count());
-    healthy = now_ms - since <= limit;
+    f.healthy = now_ms - since <= limit;
   }
   // A database file or log removed or replaced under the engine, or a
   // failed look at it (FollowState::store_ok): nothing it answers can be
   // trusted to be current.
-  if (!follow.store_ok) healthy = false;
+  if (!follow.store_ok) f.healthy = false;
+  if (!f.healthy) {
+    const int64_t current = std::max(follow.current_ms, started_ms);
+    f.stale_seconds =
+        static_cast<double>(std::max<int64_t>(0, now_ms - current)) / 1000.0;
+  }
+  return f;
+}
+
+HttpResponse DecisionService::Health() const {
+  const FollowState follow = engine_->follow_state();
+  const StartupInfo startup = engine_->startup();
+  const Freshness f = FreshnessOf(follow, startup);
   nlohmann::json j = {{"status", !follow.store_ok ? "store_unavailable"
-                                 : loading        ? "loading"
-                                 : healthy        ? "ok"
+                                 : f.loading      ? "loading"
+                                 : f.healthy      ? "ok"
                                                   : "stale"},
                       {"revision", follow.revision},
+                      {"stale_seconds", f.stale_seconds},
                       {"model_loaded", startup.model_loaded},
                       {"from_snapshot", startup.from_snapshot},
                       {"last_catch_up_ms", follow.last_catch_up_ms},
@@ -426,7 +440,7 @@ HttpResponse DecisionService::Health() const {
                       {"follow_failures", follow.failures}};
   if (!follow.last_error.empty()) j["last_error"] = follow.last_error;
   if (!follow.store_ok) j["store_error"] = follow.store_error;
-  return JsonResponse(healthy ? 200 : 503, j);
+  return JsonResponse(f.healthy ? 200 : 503, j);
 }
 
 }  // namespace toegang::serve

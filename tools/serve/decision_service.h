@@ -181,6 +181,15 @@ class DecisionService {
                        Endpoint endpoint);
   HttpResponse Explain(const HttpRequest& request, std::string_view query);
   HttpResponse Health() const;
+  // Whether the model is as current as a follower's should be, and if not,
+  // for how many seconds it has not been known current.
+  struct Freshness {
+    bool loading = false;  // the graph loads after a start from a snapshot
+    bool healthy = true;
+    double stale_seconds = 0;  // 0 when healthy
+  };
+  Freshness FreshnessOf(const FollowState& follow,
+                        const StartupInfo& startup) const;
 
   // The response of `finish` at once when the engine is at `at_least`,
   // else a pending one that waits for it up to min(wait, max_wait).

@@ -40,7 +40,8 @@ uint64_t Metrics::decisions(Endpoint endpoint, Outcome outcome) const {
 }
 
 std::string Metrics::Render(const FollowState& follow,
-                            const StartupInfo& startup) const {
+                            const StartupInfo& startup,
+                            double stale_seconds) const {
   fmt::memory_buffer out;
   auto it = std::back_inserter(out);
   fmt::format_to(it,
@@ -118,6 +119,11 @@ std::string Metrics::Render(const FollowState& follow,
       "writer that held the writer lock (it catches up itself).\n"
       "# TYPE toegang_follow_skipped_total counter\n"
       "toegang_follow_skipped_total {}\n"
+      "# HELP toegang_follow_stale_seconds Seconds since the model was last "
+      "known to be the database's latest, while /healthz says it is not "
+      "(0 while it is ok).\n"
+      "# TYPE toegang_follow_stale_seconds gauge\n"
+      "toegang_follow_stale_seconds {:.3f}\n"
       "# HELP toegang_store_ok 1 while the database can be read and "
       "followed; 0 when its file or write-ahead log was removed or replaced "
       "under the engine, or the last look at it failed.\n"
@@ -129,7 +135,7 @@ std::string Metrics::Render(const FollowState& follow,
       "# TYPE toegang_model_compactions_total counter\n"
       "toegang_model_compactions_total {}\n",
       follow.revision, static_cast<double>(follow.last_catch_up_ms) / 1000.0,
-      follow.catch_ups, follow.failures, follow.skipped,
+      follow.catch_ups, follow.failures, follow.skipped, stale_seconds,
       follow.store_ok ? 1 : 0, follow.compactions);
   fmt::format_to(
       it,

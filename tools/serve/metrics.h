@@ -11,6 +11,8 @@
 //   toegang_follow_catch_ups_total                 counter
 //   toegang_follow_failures_total                  counter
 //   toegang_follow_skipped_total                   counter
+//   toegang_follow_stale_seconds                   gauge: 0 while healthy
+//   toegang_store_ok                               gauge: 1 or 0
 //   toegang_model_compactions_total                counter
 //
 // Thread safety: Record* may be called from any number of threads at once
@@ -60,9 +62,10 @@ class Metrics {
 
   uint64_t decisions(Endpoint endpoint, Outcome outcome) const;
 
-  // The exposition text; follow is the engine's follow_state().
-  std::string Render(const FollowState& follow,
-                     const StartupInfo& startup) const;
+  // The exposition text; follow is the engine's follow_state(),
+  // stale_seconds what /healthz reports (0 while it says ok).
+  std::string Render(const FollowState& follow, const StartupInfo& startup,
+                     double stale_seconds) const;
 
  private:
   static constexpr size_t kEndpoints = static_cast<size_t>(Endpoint::kCount);

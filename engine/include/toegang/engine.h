@@ -166,6 +166,9 @@ struct FollowState {
   uint64_t revision = 0;         // revision of the in-memory model
   int64_t last_catch_up_ms = 0;  // unix ms of the last look at the
                                  // database, 0 when never
+  int64_t current_ms = 0;        // unix ms when the model was last known to
+                                 // be the database's latest: the last look
+                                 // that succeeded, else the opening
   uint64_t catch_ups = 0;        // looks that applied something
   uint64_t replayed = 0;         // revisions applied from the change log
   uint64_t reloads = 0;          // catch-ups that loaded everything

@@ -101,6 +101,9 @@ inline constexpr std::string_view kReadOnly = "read_only";
 inline constexpr std::string_view kVerifyFailed = "verify_failed";
 // generate --out names a file that exists (and --force was not given).
 inline constexpr std::string_view kFileExists = "file_exists";
+// copy --to names a database that already holds a federation (rows or
+// revisions); nothing was copied.
+inline constexpr std::string_view kNotEmpty = "not_empty";
 // A failure inside toegang, not of the request or the database: out of
 // memory, the federation past a capacity limit of the model, an exception
 // no one expected (base/exception_boundary.h). HTTP 500; C API

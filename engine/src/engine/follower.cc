@@ -1,5 +1,6 @@
 #include "engine/follower.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "base/exception_boundary.h"
@@ -14,6 +15,11 @@ Status Follower::CatchUp() {
     s = CatchAll("catching up", [&] { return CatchUpFrom(*stored); });
   }
   health_->Look(s, behind);
+  if (s.ok()) {
+    failed_looks_.store(0, std::memory_order_relaxed);
+  } else {
+    failed_looks_.fetch_add(1, std::memory_order_relaxed);
+  }
   return s;
 }
 
@@ -37,10 +43,22 @@ void Follower::Listen() {
   if (listener.ok()) listener_ = std::move(listener).value();
 }
 
+std::chrono::milliseconds FollowBackoff(std::chrono::milliseconds period,
+                                        uint32_t failures) {
+  const std::chrono::milliseconds cap = std::max(period, kMaxFollowBackoff);
+  std::chrono::milliseconds wait = period;
+  for (uint32_t i = 0; i < failures && wait < cap; ++i) wait *= 2;
+  return std::min(wait, cap);
+}
+
 bool Follower::WaitForCommit(std::chrono::milliseconds period,
                              const StopSignal& stop) {
-  if (listener_ == nullptr) return stop.WaitFor(period);
-  (void)listener_->Wait(period);  // heard or not: look (the poll)
+  const std::chrono::milliseconds wait =
+      FollowBackoff(period, failed_looks_.load(std::memory_order_relaxed));
+  if (listener_ == nullptr) return stop.WaitFor(wait);
+  // Heard or not: look (the poll). A listener that lost its connection
+  // tries to listen again once per call, so at this pace too.
+  (void)listener_->Wait(wait);
   return stop.stopping();
 }
 

@@ -17,6 +17,7 @@ void HealthRecord::SetStart(bool from_snapshot, std::string note,
 void HealthRecord::Look(const Status& outcome, bool applied) {
   std::lock_guard<std::mutex> lock(mu_);
   follow_.last_catch_up_ms = NowMillis();
+  if (outcome.ok()) follow_.current_ms = follow_.last_catch_up_ms;
   last_look_failed_ = !outcome.ok();
   if (!outcome.ok()) {
     Failed(outcome.message());
@@ -25,8 +26,11 @@ void HealthRecord::Look(const Status& outcome, bool applied) {
   }
 }
 
+HealthRecord::HealthRecord() { follow_.current_ms = NowMillis(); }
+
 void HealthRecord::LoadAttempt(const Status& outcome) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (outcome.ok()) follow_.current_ms = NowMillis();
   last_look_failed_ = !outcome.ok();
   if (!outcome.ok()) Failed(outcome.message());
 }

@@ -23,6 +23,10 @@ namespace toegang {
 
 class HealthRecord {
  public:
+  // The model counts as current from now (the engine opens and loads it
+  // before anything reads the record).
+  HealthRecord();
+
   // How opening went with the index snapshot (set once, at opening).
   void SetStart(bool from_snapshot, std::string note, int64_t snapshot_ms);
 

@@ -34,6 +34,8 @@ PgResult::~PgResult() {
 
 int PgResult::rows() const { return PQntuples(r_); }
 
+int PgResult::columns() const { return PQnfields(r_); }
+
 int64_t PgResult::changed() const {
   const char* n = PQcmdTuples(r_);
   int64_t v = 0;

@@ -70,6 +70,7 @@ class PgResult {
   ~PgResult();
 
   int rows() const;
+  int columns() const;
   // Rows a command changed (INSERT, UPDATE, DELETE).
   int64_t changed() const;
   bool null(int row, int col) const;

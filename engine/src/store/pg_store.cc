@@ -14,9 +14,11 @@
 #include "base/time_util.h"
 #include "model/text_forms.h"
 #include "store/commit_rows.h"
+#include "store/database_copy.h"
 #include "store/history_chain.h"
 #include "store/load_replay.h"
 #include "store/migrations.h"
+#include "store/part_load.h"
 #include "store/pg_connection.h"
 #include "store/pg_schema.h"
 #include "store/registry_import.h"
@@ -603,6 +605,88 @@ class PgCommitListener : public CommitListener {
   std::unique_ptr<PgConnection> db_;
 };
 
+// ---------------------------------------------------------------------
+// A copy of another database (database_copy.h) in one locked transaction;
+// Finish sets the revision row and moves the sequences past the ids
+// copied.
+class PgCopyWriter : public CopyWriter {
+ public:
+  PgCopyWriter(PgConnection& db, bool* held, std::string where)
+      : db_(db), tx_(db), held_(held), where_(std::move(where)) {
+    *held_ = true;
+  }
+  ~PgCopyWriter() override { *held_ = false; }
+
+  Status Insert(const CopyTable& table, const TableRow& row) override {
+    try {
+      std::string marks;
+      for (size_t i = 0; i < row.size(); ++i) {
+        marks += fmt::format("{}${}", i == 0 ? "" : ", ", i + 1);
+      }
+      std::vector<PgParam> params;
+      params.reserve(row.size());
+      for (const std::optional<std::string>& v : row) {
+        if (v) {
+          params.emplace_back(*v);
+        } else {
+          params.emplace_back(nullptr);
+        }
+      }
+      db_.Exec(fmt::format("INSERT INTO {} ({}) VALUES ({})", table.name,
+                           table.columns, marks),
+               params);
+      return Status::Ok();
+    } catch (const PgError& e) {
+      return FromPg(e, where_,
+                    fmt::format("copying a row into {}", table.name));
+    }
+  }
+
+  Status Finish(const HistoryMark& mark, const DatabaseKey& key,
+                int64_t next_subafdeling_id) override {
+    try {
+      std::string hex;
+      for (unsigned char b : key) hex += fmt::format("{:02x}", b);
+      db_.Exec(
+          "UPDATE revision SET value = $1, chain = $2, database_id = "
+          "decode($3, 'hex') WHERE id = 1",
+          {mark.revision, static_cast<int64_t>(mark.chain), hex});
+      db_.Exec("SELECT setval('subafdeling_id_seq', $1, $2)",
+               {std::max<int64_t>(next_subafdeling_id - 1, 1),
+                next_subafdeling_id > 1 ? "true" : "false"});
+      db_.Run(
+          "SELECT setval('audit_seq_seq', coalesce(max(seq), 1), max(seq) IS "
+          "NOT NULL) FROM audit");
+      tx_.Commit();
+      return Status::Ok();
+    } catch (const PgError& e) {
+      return FromPg(e, where_, "committing the copy");
+    }
+  }
+
+ private:
+  PgConnection& db_;
+  LockedTransaction tx_;
+  bool* held_;
+  std::string where_;
+};
+
+// A text array literal of values that are digits (KBO, INSZ, HCO numbers,
+// ids); quoted and escaped all the same.
+std::string PgArrayLiteral(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (const std::string& v : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const char c : v) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 }  // namespace
 
 bool IsPostgresName(std::string_view name) {
@@ -810,6 +894,41 @@ Result<uint64_t> PgStore::Load(LoadSink* sink) {
   }
 }
 
+Result<uint64_t> PgStore::LoadPart(const LoadScope& scope, LoadSink* sink) {
+  try {
+    std::optional<PgTransaction> tx;
+    if (!write_held_) {
+      tx.emplace(*db_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    }
+    const PartRunner run = [&](std::string_view sql, const PartSets& sets,
+                               const LoadRowFn& row_fn) {
+      std::vector<PartSet> order;
+      const std::string text = ExpandPartSql(
+          sql,
+          [](PartSet set, int n) {
+            return fmt::format("SELECT unnest(${}::{}[])", n,
+                               set == PartSet::kLsub ? "bigint" : "text");
+          },
+          &order);
+      std::vector<PgParam> params;
+      params.reserve(order.size());
+      for (PartSet set : order) params.emplace_back(PgArrayLiteral(sets[set]));
+      PgResult r = db_->Exec(text, params);
+      PgLoadRow row;
+      for (int i = 0; i < r.rows(); ++i) {
+        row.At(r, i);
+        row_fn(row);
+      }
+    };
+    const uint64_t revision = StoredMark(*db_).revision;
+    ReplayPart(sink, FindPart(scope, run), run);
+    if (tx) tx->Commit();
+    return revision;
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "loading a part of the federation");
+  }
+}
+
 Result<uint64_t> PgStore::CurrentRevision() {
   Result<HistoryMark> mark = CurrentMark();
   if (!mark.ok()) return mark.status();
@@ -965,6 +1084,44 @@ Result<std::vector<std::string>> PgStore::CheckIntegrity(bool thorough) {
     return problems;
   } catch (const PgError& e) {
     return FromPg(e, where_, "checking the database");
+  }
+}
+
+Status PgStore::ReadTables(
+    const std::vector<std::string>& sql, HistoryMark* mark,
+    const std::function<void(size_t, const TableRow&)>& fn) {
+  try {
+    std::optional<PgTransaction> tx;
+    if (!write_held_) {
+      tx.emplace(*db_, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    }
+    *mark = StoredMark(*db_);
+    TableRow row;
+    for (size_t i = 0; i < sql.size(); ++i) {
+      ForEachRow(*db_, sql[i], [&](const PgResult& r, int at) {
+        row.assign(static_cast<size_t>(r.columns()), std::nullopt);
+        for (int c = 0; c < r.columns(); ++c) {
+          if (!r.null(at, c)) row[static_cast<size_t>(c)] = r.str(at, c);
+        }
+        fn(i, row);
+      });
+    }
+    if (tx) tx->Commit();
+    return Status::Ok();
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "reading the tables to copy");
+  }
+}
+
+Result<std::unique_ptr<CopyWriter>> PgStore::BeginCopyInto() {
+  if (Status blocked = WriteBlocked(*this, write_held_); !blocked.ok()) {
+    return blocked;
+  }
+  try {
+    return std::unique_ptr<CopyWriter>(
+        std::make_unique<PgCopyWriter>(*db_, &write_held_, where_));
+  } catch (const PgError& e) {
+    return FromPg(e, where_, "starting the copy");
   }
 }
 

@@ -54,6 +54,9 @@ class PgStore : public Store {
 
   Status LoadCatalogue(Catalogue* out) override;
   Result<uint64_t> Load(LoadSink* sink) override;
+  // The part's rows (part_load.h), each set bound as an array and read
+  // with unnest.
+  Result<uint64_t> LoadPart(const LoadScope& scope, LoadSink* sink) override;
   Result<uint64_t> CurrentRevision() override;
   Result<HistoryMark> CurrentMark() override;
   const DatabaseKey& database_key() const override { return key_; }
@@ -72,6 +75,10 @@ class PgStore : public Store {
   // in the next call's storage_error (and in the follower's health).
   Status CheckHealth() const override { return Status::Ok(); }
   int schema_version() const override;
+  Status ReadTables(
+      const std::vector<std::string>& sql, HistoryMark* mark,
+      const std::function<void(size_t, const TableRow&)>& fn) override;
+  Result<std::unique_ptr<CopyWriter>> BeginCopyInto() override;
   Result<std::unique_ptr<RevisionWatch>> WatchRevision() override;
   Result<std::unique_ptr<CommitListener>> ListenForCommits() override;
 

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -25,9 +26,11 @@
 #include "base/time_util.h"
 #include "model/text_forms.h"
 #include "store/commit_rows.h"
+#include "store/database_copy.h"
 #include "store/history_chain.h"
 #include "store/load_replay.h"
 #include "store/migrations.h"
+#include "store/part_load.h"
 #include "store/registry_import.h"
 #include "store/statement_cache.h"
 #include "toegang/error_codes.h"
@@ -35,139 +38,48 @@
 namespace toegang {
 namespace {
 
-// A load step's statement (load_replay.h) over the whole tables, and over
-// a part's rows (SqliteStore::PartFilter's arrays, bound by name).
-struct StepSql {
-  const char* whole;
-  const char* of_part;
-};
-StepSql LoadStepSql(LoadStep step) {
+// A load step's statement (load_replay.h) over the whole tables (a part's
+// are part_load.cc's).
+const char* LoadStepSql(LoadStep step) {
   switch (step) {
     case LoadStep::kEnterprises:
-      return {
-          "SELECT kbo, name, active, juridical_form, start_date FROM "
-          "enterprise",
-          "SELECT kbo, name, active, juridical_form, start_date FROM "
-          "enterprise WHERE kbo IN (SELECT value FROM json_each(:reach))"};
+      return "SELECT kbo, name, active, juridical_form, start_date FROM "
+             "enterprise";
     case LoadStep::kPersons:
-      // A part's persons: the named ones and everyone its rows name, as
-      // subject or as maker (explanations name the makers).
-      return {
-          "SELECT insz, name FROM person",
-          "SELECT insz, name FROM person WHERE insz IN (SELECT value FROM "
-          "json_each(:persons) "
-          "UNION SELECT insz FROM function WHERE kbo IN (SELECT value FROM "
-          "json_each(:full)) "
-          "UNION SELECT insz FROM htb WHERE kbo IN (SELECT value FROM "
-          "json_each(:full)) "
-          "UNION SELECT by_insz FROM htb WHERE kbo IN (SELECT value FROM "
-          "json_each(:full)) "
-          "UNION SELECT by_insz FROM active_capacity WHERE kbo IN (SELECT "
-          "value FROM json_each(:full)) "
-          "UNION SELECT insz FROM domain_manager WHERE kbo IN (SELECT value "
-          "FROM json_each(:full)) "
-          "UNION SELECT by_insz FROM domain_manager WHERE kbo IN (SELECT value "
-          "FROM json_each(:full)) "
-          "UNION SELECT by_insz FROM subafdeling WHERE kbo IN (SELECT value "
-          "FROM json_each(:full)) "
-          "UNION SELECT a.by_insz FROM authorization a JOIN subafdeling s ON "
-          "s.id = a.subafdeling WHERE s.kbo IN (SELECT value FROM "
-          "json_each(:full)) "
-          "UNION SELECT m.insz FROM subafdeling_manager m JOIN subafdeling s "
-          "ON s.id = m.subafdeling WHERE s.kbo IN (SELECT value FROM "
-          "json_each(:full)) "
-          "UNION SELECT m.by_insz FROM subafdeling_manager m JOIN subafdeling "
-          "s ON s.id = m.subafdeling WHERE s.kbo IN (SELECT value FROM "
-          "json_each(:full)) "
-          "UNION SELECT u.insz FROM user u JOIN subafdeling s ON s.id = "
-          "u.subafdeling WHERE s.kbo IN (SELECT value FROM json_each(:full)) "
-          "UNION SELECT u.by_insz FROM user u JOIN subafdeling s ON s.id = "
-          "u.subafdeling WHERE s.kbo IN (SELECT value FROM json_each(:full)) "
-          "UNION SELECT r.by_insz FROM user_right r JOIN subafdeling s ON s.id "
-          "= r.subafdeling WHERE s.kbo IN (SELECT value FROM "
-          "json_each(:full)))"};
+      return "SELECT insz, name FROM person";
     case LoadStep::kFunctions:
-      return {"SELECT kbo, insz, role FROM function",
-              "SELECT kbo, insz, role FROM function WHERE kbo IN (SELECT value "
-              "FROM json_each(:full))"};
+      return "SELECT kbo, insz, role FROM function";
     case LoadStep::kEndedFunctions:
-      return {
-          "SELECT kbo, insz FROM function_ended WHERE role = "
-          "'legal_representative'",
-          "SELECT kbo, insz FROM function_ended WHERE role = "
-          "'legal_representative' AND kbo IN (SELECT value FROM "
-          "json_each(:full))"};
+      return "SELECT kbo, insz FROM function_ended WHERE role = "
+             "'legal_representative'";
     case LoadStep::kFacilities:
-      return {"SELECT hco, name, type_code, kbo, active FROM facility",
-              "SELECT hco, name, type_code, kbo, active FROM facility WHERE "
-              "kbo IN (SELECT value FROM json_each(:reach))"};
+      return "SELECT hco, name, type_code, kbo, active FROM facility";
     case LoadStep::kHtbs:
-      return {
-          "SELECT kbo, insz, email, phone, by_insz, revision, at, "
-          "wv_email, wv_phone FROM htb",
-          "SELECT kbo, insz, email, phone, by_insz, revision, at, "
-          "wv_email, wv_phone FROM htb "
-          "WHERE kbo IN (SELECT value FROM json_each(:full) UNION ALL "
-          "SELECT value FROM json_each(:lkbo))"};
+      return "SELECT kbo, insz, email, phone, by_insz, revision, at, "
+             "wv_email, wv_phone FROM htb";
     case LoadStep::kActiveCapacities:
-      return {
-          "SELECT kbo, capacity, by_insz, revision, at FROM active_capacity",
-          "SELECT kbo, capacity, by_insz, revision, at FROM active_capacity "
-          "WHERE kbo IN (SELECT value FROM json_each(:full) UNION ALL SELECT "
-          "value FROM json_each(:lkbo))"};
+      return "SELECT kbo, capacity, by_insz, revision, at FROM active_capacity";
     case LoadStep::kDomainManagers:
-      return {
-          "SELECT kbo, capacity, subdivision, insz, role, by_insz, revision, "
-          "at FROM domain_manager",
-          "SELECT kbo, capacity, subdivision, insz, role, by_insz, revision, "
-          "at FROM domain_manager WHERE kbo IN (SELECT value FROM "
-          "json_each(:full))"};
+      return "SELECT kbo, capacity, subdivision, insz, role, by_insz, "
+             "revision, "
+             "at FROM domain_manager";
     case LoadStep::kSubafdelingen:
-      return {
-          "SELECT id, kbo, capacity, subdivision, hco, email, by_insz, "
-          "revision, at FROM subafdeling ORDER BY id",
-          "SELECT id, kbo, capacity, subdivision, hco, email, by_insz, "
-          "revision, at FROM subafdeling WHERE kbo IN (SELECT value FROM "
-          "json_each(:full)) UNION ALL SELECT id, kbo, capacity, subdivision, "
-          "hco, email, by_insz, revision, at FROM subafdeling WHERE id IN "
-          "(SELECT value FROM json_each(:lsub)) ORDER BY id"};
+      return "SELECT id, kbo, capacity, subdivision, hco, email, by_insz, "
+             "revision, at FROM subafdeling ORDER BY id";
     case LoadStep::kAuthorizations:
-      return {
-          "SELECT subafdeling, application, by_insz, revision, at FROM "
-          "authorization",
-          "SELECT subafdeling, application, by_insz, revision, at FROM "
-          "authorization WHERE subafdeling IN (SELECT id FROM subafdeling "
-          "WHERE kbo IN (SELECT value FROM json_each(:full)) UNION ALL SELECT "
-          "value FROM json_each(:lsub))"};
+      return "SELECT subafdeling, application, by_insz, revision, at FROM "
+             "authorization";
     case LoadStep::kSubafdelingManagers:
-      return {
-          "SELECT subafdeling, insz, by_insz, revision, at FROM "
-          "subafdeling_manager",
-          "SELECT subafdeling, insz, by_insz, revision, at FROM "
-          "subafdeling_manager WHERE subafdeling IN (SELECT id FROM "
-          "subafdeling WHERE kbo IN (SELECT value FROM json_each(:full)))"};
+      return "SELECT subafdeling, insz, by_insz, revision, at FROM "
+             "subafdeling_manager";
     case LoadStep::kUsers:
-      return {"SELECT subafdeling, insz, by_insz, revision, at FROM user",
-              "SELECT subafdeling, insz, by_insz, revision, at FROM user WHERE "
-              "subafdeling IN (SELECT id FROM subafdeling WHERE kbo IN (SELECT "
-              "value FROM json_each(:full))) UNION ALL SELECT subafdeling, "
-              "insz, by_insz, revision, at FROM user WHERE insz IN (SELECT "
-              "value FROM json_each(:holders)) AND +subafdeling IN (SELECT "
-              "value FROM json_each(:lsub)) ORDER BY subafdeling"};
+      return "SELECT subafdeling, insz, by_insz, revision, at FROM user";
     case LoadStep::kUserRights:
-      return {
-          "SELECT subafdeling, insz, application, by_insz, revision, at FROM "
-          "user_right",
-          "SELECT subafdeling, insz, application, by_insz, revision, at FROM "
-          "user_right WHERE subafdeling IN (SELECT id FROM subafdeling WHERE "
-          "kbo IN (SELECT value FROM json_each(:full))) UNION ALL SELECT "
-          "r.subafdeling, r.insz, r.application, r.by_insz, r.revision, r.at "
-          "FROM user u JOIN user_right r ON r.subafdeling = u.subafdeling AND "
-          "r.insz = u.insz WHERE u.insz IN (SELECT value FROM "
-          "json_each(:holders)) AND +u.subafdeling IN (SELECT value FROM "
-          "json_each(:lsub)) ORDER BY 1"};
+      return "SELECT subafdeling, insz, application, by_insz, revision, at "
+             "FROM "
+             "user_right";
   }
-  return {"", ""};  // not reached: every step is a case above
+  return "";  // not reached: every step is a case above
 }
 
 // The kept row counts (schema/0005_row_counts.sql) that differ from their
@@ -409,6 +321,81 @@ class SqliteCommitRows : public CommitRows {
 
  private:
   StatementCache& statements_;
+};
+
+// ---------------------------------------------------------------------
+// A copy of another database (database_copy.h) in one IMMEDIATE
+// transaction: each table's INSERT prepared once; Finish sets the
+// revision row and the subafdeling ids' sequence.
+class SqliteCopyWriter : public CopyWriter {
+ public:
+  SqliteCopyWriter(SQLite::Database& db, bool* held)
+      : db_(db), tx_(db, SQLite::TransactionBehavior::IMMEDIATE), held_(held) {
+    *held_ = true;
+  }
+  ~SqliteCopyWriter() override { *held_ = false; }
+
+  Status Insert(const CopyTable& table, const TableRow& row) override {
+    try {
+      auto it = inserts_.find(table.name);
+      if (it == inserts_.end()) {
+        std::string marks;
+        for (size_t i = 0; i < row.size(); ++i) marks += i == 0 ? "?" : ", ?";
+        it = inserts_
+                 .emplace(
+                     table.name,
+                     std::make_unique<SQLite::Statement>(
+                         db_, fmt::format("INSERT INTO {} ({}) VALUES ({})",
+                                          table.name, table.columns, marks)))
+                 .first;
+      }
+      SQLite::Statement& q = *it->second;
+      q.reset();
+      for (size_t i = 0; i < row.size(); ++i) {
+        if (row[i]) {
+          q.bind(static_cast<int>(i + 1), *row[i]);
+        } else {
+          q.bind(static_cast<int>(i + 1));
+        }
+      }
+      q.exec();
+      return Status::Ok();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, fmt::format("copying a row into {}", table.name));
+    }
+  }
+
+  Status Finish(const HistoryMark& mark, const DatabaseKey& key,
+                int64_t next_subafdeling_id) override {
+    try {
+      SQLite::Statement q(db_,
+                          "UPDATE revision SET value = ?, chain = ?, "
+                          "database_id = ? WHERE id = 1");
+      q.bind(1, static_cast<int64_t>(mark.revision));
+      q.bind(2, static_cast<int64_t>(mark.chain));
+      q.bind(3, key.data(), static_cast<int>(key.size()));
+      q.exec();
+      if (next_subafdeling_id > 1) {
+        db_.exec("DELETE FROM sqlite_sequence WHERE name = 'subafdeling'");
+        SQLite::Statement seq(db_,
+                              "INSERT INTO sqlite_sequence (name, seq) VALUES "
+                              "('subafdeling', ?)");
+        seq.bind(1, next_subafdeling_id - 1);
+        seq.exec();
+      }
+      inserts_.clear();
+      tx_.commit();
+      return Status::Ok();
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e, "committing the copy");
+    }
+  }
+
+ private:
+  SQLite::Database& db_;
+  SQLite::Transaction tx_;
+  bool* held_;
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> inserts_;
 };
 
 // ---------------------------------------------------------------------
@@ -907,165 +894,73 @@ Status SqliteStore::LoadCatalogue(Catalogue* out) {
   }
 }
 
-Result<uint64_t> SqliteStore::Load(LoadSink* sink) {
-  return LoadRows(sink, nullptr);
-}
+Result<uint64_t> SqliteStore::Load(LoadSink* sink) { return LoadRows(sink); }
 
-// The part's enterprises, found from what the scope names (store.h,
-// LoadPart): each person's by every table that ties a person to an
-// enterprise (the indexes function_by_insz and user_by_insz; htb,
-// domain_manager and subafdeling_manager are small enough to scan), each
-// facility's organizer and the enterprises with a subafdeling there.
+// The part's rows (part_load.h), each set bound as a JSON array and read
+// with json_each, inside one read transaction (or the write lock's).
 Result<uint64_t> SqliteStore::LoadPart(const LoadScope& scope, LoadSink* sink) {
   try {
     std::optional<SQLite::Transaction> tx;
     if (!write_held_) tx.emplace(*db_, SQLite::TransactionBehavior::DEFERRED);
-    nlohmann::json kbos = nlohmann::json::array();
-    nlohmann::json inszs = nlohmann::json::array();
-    nlohmann::json hcos = nlohmann::json::array();
-    for (uint64_t k : scope.enterprises) kbos.push_back(KboDigits(k));
-    for (uint64_t p : scope.persons) inszs.push_back(InszDigits(p));
-    for (const std::string& h : scope.facilities) hcos.push_back(h);
-    PartFilter part;
-    nlohmann::json full = nlohmann::json::array();
-    {
+    const PartRunner run = [&](std::string_view sql, const PartSets& sets,
+                               const LoadRowFn& row_fn) {
+      std::vector<PartSet> order;
       SQLite::Statement q(
-          *db_,
-          "SELECT kbo FROM enterprise WHERE kbo IN (SELECT value FROM "
-          "json_each(:kbos)) "
-          "UNION SELECT kbo FROM function WHERE insz IN (SELECT value FROM "
-          "json_each(:inszs)) "
-          "UNION SELECT kbo FROM htb WHERE insz IN (SELECT value FROM "
-          "json_each(:inszs)) "
-          "UNION SELECT kbo FROM domain_manager WHERE insz IN (SELECT value "
-          "FROM json_each(:inszs)) "
-          "UNION SELECT s.kbo FROM subafdeling_manager m JOIN subafdeling s "
-          "ON s.id = m.subafdeling WHERE m.insz IN (SELECT value FROM "
-          "json_each(:inszs)) "
-          "UNION SELECT s.kbo FROM user u JOIN subafdeling s ON s.id = "
-          "u.subafdeling WHERE u.insz IN (SELECT value FROM "
-          "json_each(:inszs)) "
-          "UNION SELECT kbo FROM facility WHERE hco IN (SELECT value FROM "
-          "json_each(:hcos)) "
-          "UNION SELECT kbo FROM subafdeling WHERE hco IN (SELECT value FROM "
-          "json_each(:hcos))");
-      q.bind(":kbos", kbos.dump());
-      q.bind(":inszs", inszs.dump());
-      q.bind(":hcos", hcos.dump());
-      while (q.executeStep()) full.push_back(q.getColumn(0).getString());
-    }
-    part.full = full.dump();
-    std::set<std::string> reach(full.begin(), full.end());
-    if (!scope.right_holders.empty()) {
-      // The right holders' subafdelingen outside the full enterprises, and
-      // those subafdelingen's enterprises (row, HTB, capacities).
-      nlohmann::json holders = nlohmann::json::array();
-      for (uint64_t p : scope.right_holders) {
-        holders.push_back(InszDigits(p));
-        inszs.push_back(InszDigits(p));
+          *db_, ExpandPartSql(
+                    sql,
+                    [](PartSet, int n) {
+                      return fmt::format("SELECT value FROM json_each(?{})", n);
+                    },
+                    &order));
+      for (size_t i = 0; i < order.size(); ++i) {
+        nlohmann::json values = nlohmann::json::array();
+        for (const std::string& v : sets[order[i]]) {
+          // Subafdeling ids are integers, to compare with the id columns.
+          if (order[i] == PartSet::kLsub) {
+            values.push_back(std::stoll(v));
+          } else {
+            values.push_back(v);
+          }
+        }
+        q.bind(static_cast<int>(i + 1), values.dump());
       }
-      part.holders = holders.dump();
-      nlohmann::json lsub = nlohmann::json::array();
-      std::set<std::string> lkbo;
-      SQLite::Statement q(
-          *db_,
-          "SELECT DISTINCT u.subafdeling, s.kbo FROM user u JOIN subafdeling s "
-          "ON s.id = u.subafdeling WHERE u.insz IN (SELECT value FROM "
-          "json_each(:holders)) AND s.kbo NOT IN (SELECT value FROM "
-          "json_each(:full))");
-      q.bind(":holders", part.holders);
-      q.bind(":full", part.full);
-      while (q.executeStep()) {
-        lsub.push_back(q.getColumn(0).getInt64());
-        lkbo.insert(q.getColumn(1).getString());
-      }
-      part.lsub = lsub.dump();
-      part.lkbo = nlohmann::json(lkbo).dump();
-      reach.insert(lkbo.begin(), lkbo.end());
-    }
-    part.persons = inszs.dump();
-    {
-      // Enterprises that organize a facility a subafdeling of the part is
-      // at: their row and their facilities, so that the facility is what
-      // the full load makes of it.
-      SQLite::Statement q(
-          *db_,
-          "SELECT f.kbo FROM subafdeling s JOIN facility f ON f.hco = s.hco "
-          "WHERE s.kbo IN (SELECT value FROM json_each(:full)) UNION SELECT "
-          "f.kbo FROM subafdeling s JOIN facility f ON f.hco = s.hco WHERE "
-          "s.id IN (SELECT value FROM json_each(:lsub))");
-      q.bind(":full", part.full);
-      q.bind(":lsub", part.lsub);
-      while (q.executeStep()) reach.insert(q.getColumn(0).getString());
-      part.reach = nlohmann::json(reach).dump();
-    }
-    Result<uint64_t> revision = LoadRows(sink, &part);
-    if (revision.ok() && tx) tx->commit();
+      const SqliteLoadRow row(q);
+      while (q.executeStep()) row_fn(row);
+    };
+    const PartSets part = FindPart(scope, run);
+    const uint64_t revision = static_cast<uint64_t>(
+        db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
+    ReplayPart(sink, part, run);
+    if (tx) tx->commit();
     return revision;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "loading a part of the federation");
   }
 }
 
-// A full load (part null) or a part's (store.h): the same steps in the
-// same order (ReplayLoad), each a statement over the whole table or, for
-// a part, with a WHERE clause that binds the part's enterprises (:full),
-// those with their facilities too (:reach), the persons named (:persons)
-// and the right holders' arrays (PartFilter).
-Result<uint64_t> SqliteStore::LoadRows(LoadSink* sink, const PartFilter* part) {
+// A full load: every step's statement over the whole table (ReplayLoad).
+Result<uint64_t> SqliteStore::LoadRows(LoadSink* sink) {
   try {
     // One read transaction, so the load sees one consistent revision (the
-    // write lock's transaction, when one is held, or LoadPart's).
+    // write lock's transaction, when one is held).
     std::optional<SQLite::Transaction> tx;
-    if (!write_held_ && part == nullptr) {
-      tx.emplace(*db_, SQLite::TransactionBehavior::DEFERRED);
-    }
+    if (!write_held_) tx.emplace(*db_, SQLite::TransactionBehavior::DEFERRED);
     const uint64_t revision = static_cast<uint64_t>(
         db_->execAndGet("SELECT value FROM revision WHERE id = 1").getInt64());
-    // The statement of one step: the whole table, or the part's rows.
-    auto step = [&](const char* whole, const char* of_part) {
-      const char* sql = part == nullptr ? whole : of_part;
-      SQLite::Statement q(*db_, sql);
-      if (part != nullptr) {
-        const std::string_view text(of_part);
-        if (text.find(":full") != text.npos) q.bind(":full", part->full);
-        if (text.find(":reach") != text.npos) q.bind(":reach", part->reach);
-        if (text.find(":persons") != text.npos) {
-          q.bind(":persons", part->persons);
-        }
-        if (text.find(":holders") != text.npos) {
-          q.bind(":holders", part->holders);
-        }
-        if (text.find(":lsub") != text.npos) q.bind(":lsub", part->lsub);
-        if (text.find(":lkbo") != text.npos) q.bind(":lkbo", part->lkbo);
-      }
-      return q;
-    };
-
     // Room for what follows, so the tables and indexes do not grow row by
     // row (persons also arrive through functions and links; those few
     // grow as usual).
-    auto count = [&](const char* whole, const char* of_part) {
-      SQLite::Statement q = step(whole, of_part);
+    auto count = [&](const char* sql) {
+      SQLite::Statement q(*db_, sql);
       return q.executeStep() ? static_cast<size_t>(q.getColumn(0).getInt64())
                              : size_t{0};
     };
-    sink->Reserve(
-        count("SELECT count(*) FROM person",
-              "SELECT count(*) FROM function WHERE kbo IN (SELECT value FROM "
-              "json_each(:full))"),
-        count("SELECT count(*) FROM enterprise",
-              "SELECT count(*) FROM json_each(:reach)"),
-        count("SELECT count(*) FROM facility",
-              "SELECT count(*) FROM facility WHERE kbo IN (SELECT value FROM "
-              "json_each(:reach))"),
-        count("SELECT count(*) FROM subafdeling",
-              "SELECT count(*) FROM subafdeling WHERE kbo IN (SELECT value "
-              "FROM json_each(:full))"));
-
+    sink->Reserve(count("SELECT count(*) FROM person"),
+                  count("SELECT count(*) FROM enterprise"),
+                  count("SELECT count(*) FROM facility"),
+                  count("SELECT count(*) FROM subafdeling"));
     ReplayLoad(sink, [&](LoadStep s, const LoadRowFn& row_fn) {
-      const StepSql sql = LoadStepSql(s);
-      SQLite::Statement q = step(sql.whole, sql.of_part);
+      SQLite::Statement q(*db_, LoadStepSql(s));
       const SqliteLoadRow row(q);
       while (q.executeStep()) row_fn(row);
     });
@@ -1356,6 +1251,46 @@ Result<std::vector<std::string>> SqliteStore::CheckIntegrity(bool thorough) {
     return problems;
   } catch (const SQLite::Exception& e) {
     return FromSqlite(e, "checking the database");
+  }
+}
+
+Status SqliteStore::ReadTables(
+    const std::vector<std::string>& sql, HistoryMark* mark,
+    const std::function<void(size_t, const TableRow&)>& fn) {
+  try {
+    std::optional<SQLite::Transaction> tx;
+    if (!write_held_) tx.emplace(*db_, SQLite::TransactionBehavior::DEFERRED);
+    *mark = StoredMark(*statements_);
+    TableRow row;
+    for (size_t i = 0; i < sql.size(); ++i) {
+      SQLite::Statement q(*db_, sql[i]);
+      while (q.executeStep()) {
+        row.assign(static_cast<size_t>(q.getColumnCount()), std::nullopt);
+        for (int c = 0; c < q.getColumnCount(); ++c) {
+          const SQLite::Column col = q.getColumn(c);
+          if (!col.isNull()) row[static_cast<size_t>(c)] = col.getString();
+        }
+        fn(i, row);
+      }
+    }
+    if (tx) tx->commit();
+    return Status::Ok();
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "reading the tables to copy");
+  } catch (const std::runtime_error& e) {
+    return Status::Storage(code::kStorageError, e.what());
+  }
+}
+
+Result<std::unique_ptr<CopyWriter>> SqliteStore::BeginCopyInto() {
+  if (Status blocked = WriteBlocked(*this, write_held_); !blocked.ok()) {
+    return blocked;
+  }
+  try {
+    return std::unique_ptr<CopyWriter>(
+        std::make_unique<SqliteCopyWriter>(*db_, &write_held_));
+  } catch (const SQLite::Exception& e) {
+    return FromSqlite(e, "starting the copy");
   }
 }
 

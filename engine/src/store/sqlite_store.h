@@ -63,6 +63,10 @@ class SqliteStore : public Store {
   Result<StoreCounts> Counts() override;
   Result<std::vector<std::string>> CheckIntegrity(bool thorough) override;
   Status BackupTo(const std::string& to) override;
+  Status ReadTables(
+      const std::vector<std::string>& sql, HistoryMark* mark,
+      const std::function<void(size_t, const TableRow&)>& fn) override;
+  Result<std::unique_ptr<CopyWriter>> BeginCopyInto() override;
   bool read_only() const override { return read_only_; }
   Status ReadOnlyRefusal(std::string_view doing) const override;
   // The files this store opened: the database file, and its write-ahead
@@ -86,20 +90,8 @@ class SqliteStore : public Store {
   };
   static std::optional<FileId> IdOf(const std::string& path);
 
-  // What a part's load binds (LoadPart): JSON arrays of KBO and INSZ
-  // digits. full: the enterprises loaded with all their rows; reach: those
-  // and the enterprises loaded with their facilities only; persons: the
-  // persons named.
-  // JSON arrays bound to the part's statements: the enterprises with all
-  // their rows (full), those with their row and facilities (reach), the
-  // persons; and for the right holders (store.h): their INSZ (holders),
-  // the subafdelingen they are users at (lsub) and those subafdelingen's
-  // enterprises (lkbo).
-  struct PartFilter {
-    std::string full, reach, persons, holders = "[]", lsub = "[]", lkbo = "[]";
-  };
-  // Load's steps, over the whole tables (part null) or a part's rows.
-  Result<uint64_t> LoadRows(LoadSink* sink, const PartFilter* part);
+  // Load's steps over the whole tables.
+  Result<uint64_t> LoadRows(LoadSink* sink);
 
   SqliteStore(std::unique_ptr<SQLite::Database> db, std::string path);
 

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -226,6 +227,25 @@ struct LoadScope {
   std::vector<uint64_t> right_holders;
 };
 
+struct CopyTable;  // database_copy.h
+
+// One row of a table as text, NULL as nullopt (toegang copy).
+using TableRow = std::vector<std::optional<std::string>>;
+
+// A copy of another database being written into this one
+// (database_copy.h), in one write transaction that holds the write lock;
+// destroying it before Finish rolls everything back.
+class CopyWriter {
+ public:
+  virtual ~CopyWriter() = default;
+  // Writes one row of a copied table (its columns in the table's order).
+  virtual Status Insert(const CopyTable& table, const TableRow& row) = 0;
+  // Sets the revision, chain value and database id of the source and the
+  // id the next subafdeling gets, and commits. Call once.
+  virtual Status Finish(const HistoryMark& mark, const DatabaseKey& key,
+                        int64_t next_subafdeling_id) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -328,6 +348,17 @@ class Store {
   virtual Result<std::unique_ptr<CommitListener>> ListenForCommits() {
     return std::unique_ptr<CommitListener>();
   }
+  // Runs each statement of `sql` (database_copy.h's SELECTs, in the
+  // dialect both stores read) in one read snapshot and calls fn(i, row)
+  // for each row of statement i; *mark gets that snapshot's revision and
+  // chain value.
+  virtual Status ReadTables(
+      const std::vector<std::string>& sql, HistoryMark* mark,
+      const std::function<void(size_t, const TableRow&)>& fn) = 0;
+  // Starts writing a copy of another database into this one (which the
+  // caller found empty); read_only refused as any write.
+  virtual Result<std::unique_ptr<CopyWriter>> BeginCopyInto() = 0;
+
   // A consistent copy of the database in the new file `to`
   // (toegang/backup.h); usage where the store's medium has its own tools
   // (PostgreSQL: pg_dump).
