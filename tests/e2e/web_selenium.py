@@ -13,7 +13,14 @@ drives headless Chromium through Selenium:
   - a person named <script>alert(1)</script> is shown as text: no alert,
     no console error;
   - screenshots of the person's and the enterprise's page into the docs
-    folder (demo data only: fictitious persons).
+    folder (demo data only: fictitious persons);
+  - without the trusted actor header the pages are read-only (no form
+    that changes anything);
+  - with it (`serve --actor-header`, here set by the browser as the
+    authenticating proxy would): as the HTB, add a user and grant the
+    right, then see the person allowed; a refused step shows the refusal
+    and who can take it instead; a step that cascades asks for
+    confirmation first; the <script> name still does not run.
 
   web_selenium.py TOEGANG DEMO_DIR SCREENSHOT_DIR
 
@@ -40,6 +47,8 @@ COTB = "90031540289"    # Pieter Smet
 USER1 = "75113051741"   # Lotte Aerts
 USER2 = "88080862668"   # Jonas Wuyts: his right is revoked
 SCRIPT = "70020201155"  # a person named <script>alert(1)</script>
+NEW = "95021473380"     # Elif Yilmaz: added by the HTB on the page
+ACTOR_HEADER = "X-Toegang-Actor"
 SCRIPT_NAME = "<script>alert(1)</script>"
 KBO = "0412345614"
 HCO = "1100234"
@@ -130,7 +139,8 @@ def build_federation(toegang, demo, work):
 def start_serve(toegang, db):
     serve = subprocess.Popen(
         [toegang, "--json", "--db", db, "serve", "--listen", "127.0.0.1:0",
-         "--admin-listen", "127.0.0.1:0", "--follow-ms", "0"],
+         "--admin-listen", "127.0.0.1:0", "--follow-ms", "0",
+         "--actor-header", ACTOR_HEADER],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -292,6 +302,110 @@ def main():
         severe = [e for e in browser.get_log("browser")
                   if e.get("level") == "SEVERE"]
         checks.expect("no console error", not severe, str(severe))
+
+        # 5. No actor asserted: the pages only read.
+        step_forms = (By.CSS_SELECTOR, "form[action='/step']")
+        for page in (f"/enterprise/{KBO}", f"/facility/{HCO}"):
+            browser.get(base + page)
+            wait.until(ec.presence_of_element_located((By.ID, "main")))
+            checks.expect("without the trusted header no form changes "
+                          "anything on " + page,
+                          not browser.find_elements(*step_forms)
+                          and not browser.find_elements(By.ID, "actor"))
+
+        # 6. The authenticating proxy asserts the HTB (here the browser
+        # sets the header, as the proxy in front of the admin listener).
+        def act_as(insz):
+            browser.execute_cdp_cmd("Network.enable", {})
+            browser.execute_cdp_cmd("Network.setExtraHTTPHeaders",
+                                    {"headers": {ACTOR_HEADER: insz}})
+
+        def member_row(name):
+            return browser.find_element(
+                By.XPATH, f"//tr[td[contains(., '{name}')]]")
+
+        act_as(HTB)
+        browser.get(f"{base}/facility/{HCO}")
+        add = wait.until(ec.presence_of_element_located(
+            (By.CSS_SELECTOR, "form[id^='step-add-user-']")))
+        checks.expect("as the HTB the facility page offers the steps",
+                      "82.01.01-245.96" in browser.find_element(
+                          By.ID, "actor").text)
+        add.find_element(By.NAME, "insz").send_keys("95.02.14-733.80")
+        add.find_element(By.TAG_NAME, "button").click()
+        done = wait.until(ec.presence_of_element_located((By.ID, "done")))
+        checks.expect("the user is added", "user.add" in done.text, done.text)
+        browser.find_element(By.ID, "back").click()
+        row = wait.until(lambda b: member_row("Elif Yilmaz"))
+        grant = row.find_element(By.CSS_SELECTOR, "form[id^='grant-']")
+        grant.find_element(By.TAG_NAME, "button").click()
+        done = wait.until(ec.presence_of_element_located((By.ID, "done")))
+        checks.expect("the right is granted", "user.grant" in done.text,
+                      done.text)
+        search(NEW)
+        row = wait.until(ec.presence_of_element_located(
+            (By.ID, "app-ama-wvg"))).text
+        checks.expect("then the person is allowed", "allowed" in row
+                      and "denied" not in row, row)
+        checks.expect("the URL still holds no INSZ",
+                      NEW not in browser.current_url, browser.current_url)
+
+        # 7. A refused step: the HTB is no WV, so appointing the HTB is
+        # refused on the page, naming the WV who can.
+        browser.get(f"{base}/enterprise/{KBO}")
+        wait.until(ec.presence_of_element_located((By.ID, "steps")))
+        steps = browser.find_element(By.ID, "steps")
+        refusals = steps.find_elements(By.CLASS_NAME, "refusal")
+        checks.expect("a refused step shows the refusal and who can act",
+                      refusals and "not_authorized" in refusals[0].text
+                      and "Greet Willems" in refusals[0].text
+                      and not browser.find_elements(By.ID, "step-htb"),
+                      refusals[0].text if refusals else "no refusal")
+        # A user who manages nothing sees the refusal instead of the forms.
+        act_as(USER1)
+        browser.get(f"{base}/facility/{HCO}")
+        wait.until(ec.presence_of_element_located((By.ID, "main")))
+        refusal = browser.find_elements(By.CLASS_NAME, "refusal")
+        checks.expect("a user who manages nothing is refused, with who can",
+                      refusal and "Koen Maes" in refusal[0].text
+                      and not browser.find_elements(
+                          By.CSS_SELECTOR, "form[id^='step-add-user-']"),
+                      refusal[0].text if refusal else "no refusal")
+
+        # 8. A cascade asks first: removing a user revokes the rights.
+        act_as(HTB)
+        browser.get(f"{base}/facility/{HCO}")
+        row = wait.until(lambda b: member_row("Elif Yilmaz"))
+        row.find_element(By.CSS_SELECTOR, "form[id^='remove-'] button").click()
+        confirm = wait.until(ec.presence_of_element_located(
+            (By.ID, "confirm-step")))
+        cascade = browser.find_element(By.ID, "cascade").text
+        checks.expect("a cascade asks for confirmation, naming it",
+                      "Elif Yilmaz" in cascade, cascade)
+        checks.expect("no INSZ in the URL of the confirmation",
+                      NEW not in browser.current_url)
+        confirm.find_element(By.TAG_NAME, "button").click()
+        wait.until(ec.presence_of_element_located((By.ID, "done")))
+        done = browser.find_element(By.TAG_NAME, "main").text
+        checks.expect("confirmed, the user is removed with the right",
+                      "user.remove" in done and "user.revoke" in done, done)
+
+        # 9. With the forms on the page, the <script> name is still text.
+        browser.get_log("browser")
+        browser.get(f"{base}/facility/{HCO}")
+        wait.until(ec.presence_of_element_located((By.ID, "main")))
+        checks.expect("the <script> name is text among the forms",
+                      SCRIPT_NAME in browser.find_element(
+                          By.TAG_NAME, "main").text)
+        try:
+            alert = browser.switch_to.alert
+            checks.expect("no alert with the forms", False, alert.text)
+        except NoAlertPresentException:
+            checks.expect("no alert with the forms", True)
+        severe = [e for e in browser.get_log("browser")
+                  if e.get("level") == "SEVERE"]
+        checks.expect("no console error with the forms", not severe,
+                      str(severe))
     finally:
         if browser is not None:
             browser.quit()

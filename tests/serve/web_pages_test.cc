@@ -34,6 +34,18 @@ constexpr const char* kScriptInsz = "90010100123";
 // A request's headers by lower-case name.
 struct Headers {
   std::map<std::string, std::string> values;
+  // How often a header occurs, where not once (a header given twice).
+  std::map<std::string, size_t> counts;
+
+  static size_t Count(const void* context, std::string_view name) {
+    const auto* h = static_cast<const Headers*>(context);
+    std::string lower(name);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    auto it = h->counts.find(lower);
+    if (it != h->counts.end()) return it->second;
+    return Look(context, name).empty() ? 0 : 1;
+  }
 
   static std::string_view Look(const void* context, std::string_view name) {
     const auto* h = static_cast<const Headers*>(context);
@@ -90,15 +102,18 @@ class WebPagesTest : public ::testing::Test {
 
   HttpResponse Send(const std::string& method, const std::string& target,
                     std::map<std::string, std::string> headers = {},
-                    const std::string& body = "", bool admin = true) {
+                    const std::string& body = "", bool admin = true,
+                    std::map<std::string, size_t> counts = {}) {
     Headers h;
     headers.emplace("host", "127.0.0.1:8081");
     h.values = std::move(headers);
+    h.counts = std::move(counts);
     HttpRequest request;
     request.method = method;
     request.target = target;
     request.body = body;
     request.header = &Headers::Look;
+    request.header_count = &Headers::Count;
     request.header_context = &h;
     request.admin = admin;
     return service_->Handle(request);
@@ -328,6 +343,52 @@ TEST_F(WebPagesTest, TheEnterprisePageDrawsThePictureWithMaskedInsz) {
   EXPECT_EQ(Get("/enterprise/12").status, 404);
 }
 
+TEST_F(WebPagesTest, TheAuditIsNewestFirstWithTheActorsNames) {
+  HttpResponse r = Get("/enterprise/0403019261?lang=en");
+  ASSERT_EQ(r.status, 200);
+  const size_t start = r.body.find("id=\"audit\"");
+  ASSERT_NE(start, std::string::npos);
+  const std::string audit =
+      r.body.substr(start, r.body.find("</table>", start) - start);
+  EXPECT_TRUE(Has(audit, "newest first")) << audit;
+  // The chain's first commit (the HTB's appointment) comes after its last
+  // (the user added).
+  const size_t added = audit.find("user.add");
+  const size_t appointed = audit.find("htb.appoint");
+  ASSERT_NE(added, std::string::npos) << audit;
+  ASSERT_NE(appointed, std::string::npos) << audit;
+  EXPECT_LT(added, appointed);
+  // The actors by name, with the INSZ as every page shows persons.
+  EXPECT_TRUE(Has(audit, "Tom Claes")) << audit;
+  EXPECT_TRUE(Has(audit, "Wendy Verhoeven")) << audit;
+  EXPECT_TRUE(Has(audit, "17.07.30-033.84")) << audit;
+  EXPECT_FALSE(Has(audit, kEmp2Ocmw)) << "a person is linked by token";
+
+  // The pages: 20 rows each, the next one older (here: the 20 newest rows
+  // are these, the chain is on the second page).
+  for (int i = 0; i < 10; ++i) {
+    fed_.MustApply(M(Action::kAddCoTb, kEmpOcmw).Kbo(kOcmw).Insz(kUser2));
+    fed_.MustApply(M(Action::kRemoveCoTb, kEmpOcmw).Kbo(kOcmw).Insz(kUser2));
+  }
+  AuditQuery q;
+  q.kbo = kOcmw;
+  q.newest_first = true;
+  q.limit = 20;
+  Result<std::vector<AuditRecord>> first = fed_.engine().Audit(q);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 20u);
+  EXPECT_EQ(first->front().action, "tb.remove-co");
+  EXPECT_GT(first->front().seq, first->back().seq);
+  r = Get("/enterprise/0403019261");
+  const std::string next = fmt::format(
+      "href=\"/enterprise/0403019261?before={}#audit\"", first->back().seq);
+  EXPECT_TRUE(Has(r.body, next)) << r.body;
+  HttpResponse older =
+      Get(fmt::format("/enterprise/0403019261?before={}", first->back().seq));
+  EXPECT_TRUE(Has(older.body, "htb.appoint"));
+  EXPECT_FALSE(Has(r.body.substr(r.body.find("id=\"audit\"")), "htb.appoint"));
+}
+
 // A service draws many pictures in its life. Graphviz's pango plugin keeps
 // font data that freeing a context leaves dangling: a context per picture
 // read freed memory at the second one (seen under AddressSanitizer, which
@@ -360,6 +421,263 @@ TEST_F(WebPagesTest, TheFacilityPageListsMembersWithAndWithoutRights) {
   HttpResponse unknown = Get("/facility/999999");
   EXPECT_EQ(unknown.status, 404);
   EXPECT_TRUE(Has(unknown.body, "999999"));
+}
+
+// The manual's steps (item 4): served for the actor that the header the
+// operator named asserts, on the admin listener only.
+constexpr const char* kActorHeader = "x-toegang-actor";
+
+std::string FormBody(
+    const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    if (!body.empty()) body += '&';
+    body += name + "=";
+    for (unsigned char c : value) {
+      body += std::isalnum(c) ? std::string(1, static_cast<char>(c))
+                              : fmt::format("%{:02X}", c);
+    }
+  }
+  return body;
+}
+
+class WebStepsTest : public WebPagesTest {
+ protected:
+  void SetUp() override {
+    WebPagesTest::SetUp();
+    serve::ServiceOptions options;
+    options.actor_header = "X-Toegang-Actor";
+    acting_ = std::make_unique<DecisionService>(&fed_.engine(), options);
+  }
+
+  // A request to the service that trusts the actor header.
+  HttpResponse SendActing(const std::string& actor, const std::string& method,
+                          const std::string& target,
+                          const std::string& body = "", bool admin = true,
+                          std::map<std::string, size_t> counts = {}) {
+    Headers h;
+    h.values = {{"host", "127.0.0.1:8081"},
+                {"origin", "http://127.0.0.1:8081"},
+                {"cookie", "toegang_csrf=" + csrf_ + "; toegang_lang=en"}};
+    if (!actor.empty()) h.values[kActorHeader] = actor;
+    h.counts = std::move(counts);
+    HttpRequest request;
+    request.method = method;
+    request.target = target;
+    request.body = body;
+    request.header = &Headers::Look;
+    request.header_count = &Headers::Count;
+    request.header_context = &h;
+    request.admin = admin;
+    return acting_->Handle(request);
+  }
+  // A step as the page's form posts it, with the page's CSRF token.
+  HttpResponse Step(const std::string& actor,
+                    std::vector<std::pair<std::string, std::string>> fields,
+                    bool admin = true) {
+    fields.insert(fields.begin(), {"csrf", csrf_});
+    return SendActing(actor, "POST", "/step", FormBody(fields), admin);
+  }
+  std::vector<AuditRecord> AuditRows() {
+    AuditQuery q;
+    q.limit = 100000;
+    Result<std::vector<AuditRecord>> rows = fed_.engine().Audit(q);
+    EXPECT_TRUE(rows.ok()) << rows.status().message();
+    return rows.ok() ? *rows : std::vector<AuditRecord>{};
+  }
+  bool Allowed(const std::string& insz) {
+    Result<bool> a = fed_.engine().Allowed(insz, "ama-wvg");
+    EXPECT_TRUE(a.ok());
+    return a.ok() && *a;
+  }
+
+  std::vector<std::pair<std::string, std::string>> AddUser2() {
+    return {{"action", "user.add"},
+            {"hco", kHcoOcmw},
+            {"insz", kUser2},
+            {"app", "ama-wvg"}};
+  }
+
+  std::unique_ptr<DecisionService> acting_;
+};
+
+TEST_F(WebStepsTest, WithoutTheHeaderThePagesOnlyRead) {
+  // Configured, but no actor asserted: no form that changes anything.
+  for (const char* path : {"/enterprise/0403019261", "/facility/12345"}) {
+    HttpResponse r = SendActing("", "GET", path);
+    ASSERT_EQ(r.status, 200) << path;
+    EXPECT_FALSE(Has(r.body, "action=\"/step\"")) << path;
+    EXPECT_FALSE(Has(r.body, "id=\"actor\"")) << path;
+  }
+  const uint64_t before = fed_.engine().revision();
+  HttpResponse r = Step("", AddUser2());
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(fed_.engine().revision(), before);
+  EXPECT_FALSE(Allowed(kUser2));
+  // With the actor asserted, the same page offers the steps.
+  HttpResponse acting = SendActing(kEmpOcmw, "GET", "/facility/12345");
+  EXPECT_TRUE(Has(acting.body, "action=\"/step\"")) << acting.body;
+  EXPECT_TRUE(Has(acting.body, "85.07.30-033.28"));  // who acts, shown
+}
+
+TEST_F(WebStepsTest, TheHeaderIsIgnoredWhenTheOperatorNamedNone) {
+  // service_ trusts no header: the same header changes nothing.
+  HttpResponse page =
+      Send("GET", "/facility/12345", {{kActorHeader, kEmpOcmw}});
+  ASSERT_EQ(page.status, 200);
+  EXPECT_FALSE(Has(page.body, "action=\"/step\""));
+  const uint64_t before = fed_.engine().revision();
+  std::vector<std::pair<std::string, std::string>> fields = AddUser2();
+  fields.insert(fields.begin(), {"csrf", csrf_});
+  HttpResponse r = Send("POST", "/step",
+                        {{kActorHeader, kEmpOcmw},
+                         {"cookie", "toegang_csrf=" + csrf_},
+                         {"origin", "http://127.0.0.1:8081"}},
+                        FormBody(fields));
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(fed_.engine().revision(), before);
+  EXPECT_FALSE(Allowed(kUser2));
+}
+
+TEST_F(WebStepsTest, TheHeaderIsIgnoredOnTheGatewayListener) {
+  const uint64_t before = fed_.engine().revision();
+  const size_t rows = AuditRows().size();
+  HttpResponse r = Step(kEmpOcmw, AddUser2(), /*admin=*/false);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_EQ(fed_.engine().revision(), before);
+  EXPECT_EQ(AuditRows().size(), rows);
+  EXPECT_FALSE(Allowed(kUser2));
+}
+
+TEST_F(WebStepsTest, AnActorGivenTwiceIsRefused) {
+  const uint64_t before = fed_.engine().revision();
+  std::vector<std::pair<std::string, std::string>> fields = AddUser2();
+  fields.insert(fields.begin(), {"csrf", csrf_});
+  HttpResponse r = SendActing(kEmpOcmw, "POST", "/step", FormBody(fields), true,
+                              {{kActorHeader, 2}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Header(r, "X-Toegang-Error"), "duplicate_input");
+  EXPECT_EQ(fed_.engine().revision(), before);
+  EXPECT_FALSE(Allowed(kUser2));
+  HttpResponse page = SendActing(kEmpOcmw, "GET", "/facility/12345", "", true,
+                                 {{kActorHeader, 2}});
+  EXPECT_EQ(page.status, 400);
+  EXPECT_FALSE(Has(page.body, "action=\"/step\""));
+  // Not an INSZ: refused too.
+  EXPECT_EQ(SendActing("12345678901", "GET", "/facility/12345").status, 400);
+}
+
+TEST_F(WebStepsTest, AFormWithoutTheCsrfTokenChangesNothing) {
+  const uint64_t before = fed_.engine().revision();
+  const size_t rows = AuditRows().size();
+  std::vector<std::pair<std::string, std::string>> fields = AddUser2();
+  fields.insert(fields.begin(), {"csrf", "00000000000000000000000000000000"});
+  EXPECT_EQ(SendActing(kEmpOcmw, "POST", "/step", FormBody(fields)).status,
+            403);
+  fields.erase(fields.begin());  // no token at all
+  EXPECT_EQ(SendActing(kEmpOcmw, "POST", "/step", FormBody(fields)).status,
+            403);
+  EXPECT_EQ(fed_.engine().revision(), before);
+  EXPECT_EQ(AuditRows().size(), rows);  // not even a refusal recorded
+  EXPECT_FALSE(Allowed(kUser2));
+}
+
+TEST_F(WebStepsTest, TheHtbAddsAUserAndGrantsTheRight) {
+  // The page offers the step after may's answer.
+  HttpResponse page = SendActing(kEmpOcmw, "GET", "/facility/12345");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(Has(page.body, "step-add-user-")) << page.body;
+  HttpResponse added = Step(kEmpOcmw, {{"action", "user.add"},
+                                       {"kbo", kOcmw},
+                                       {"hco", kHcoOcmw},
+                                       {"insz", kUser2}});
+  ASSERT_EQ(added.status, 200) << added.body;
+  EXPECT_TRUE(Has(added.body, "user.add")) << added.body;
+  EXPECT_FALSE(Allowed(kUser2));  // a user without the right
+  // The grant names the member by the token of the page, not by INSZ.
+  HttpResponse granted =
+      Step(kEmpOcmw, {{"action", "user.grant"},
+                      {"hco", kHcoOcmw},
+                      {"person", acting_->web().tokens().TokenFor(kUser2)},
+                      {"app", "ama-wvg"}});
+  ASSERT_EQ(granted.status, 200) << granted.body;
+  EXPECT_TRUE(Allowed(kUser2));
+  // The audit row is the CLI's: this action, this actor.
+  const std::vector<AuditRecord> rows = AuditRows();
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows.back().action, "user.grant");
+  EXPECT_EQ(rows.back().actor, kEmpOcmw);
+  EXPECT_EQ(rows.back().outcome, "ok");
+}
+
+TEST_F(WebStepsTest, ARefusedStepShowsWhoCanTakeItAndIsAudited) {
+  // kUser1 is a user, not a manager: the page shows may's refusal instead
+  // of the form, naming who can.
+  HttpResponse page = SendActing(kUser1, "GET", "/facility/12345");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_FALSE(Has(page.body, "step-add-user-"));
+  EXPECT_TRUE(Has(page.body, "not_authorized")) << page.body;
+  EXPECT_TRUE(Has(page.body, "Hilde Bosmans")) << page.body;
+  // Posted anyway: refused through Apply, recorded as the CLI's refusal.
+  const uint64_t before = fed_.engine().revision();
+  HttpResponse r = Step(kUser1, AddUser2());
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_TRUE(Has(r.body, "id=\"refusal\"")) << r.body;
+  EXPECT_TRUE(Has(r.body, "not_authorized"));
+  EXPECT_TRUE(Has(r.body, "Tom Claes")) << r.body;  // who can instead
+  EXPECT_EQ(fed_.engine().revision(), before);
+  const AuditRecord web = AuditRows().back();
+  EXPECT_EQ(web.outcome, "refused");
+  EXPECT_EQ(web.actor, kUser1);
+  EXPECT_EQ(web.code, "not_authorized");
+  // The CLI's own refusal of the same mutation: the same row.
+  Result<CommitInfo> cli = fed_.engine().Apply(
+      M(Action::kAddUser, kUser1).Hco(kHcoOcmw).Insz(kUser2).App("ama-wvg"));
+  ASSERT_FALSE(cli.ok());
+  const AuditRecord direct = AuditRows().back();
+  EXPECT_NE(direct.seq, web.seq);
+  EXPECT_EQ(direct.action, web.action);
+  EXPECT_EQ(direct.kbo, web.kbo);
+  EXPECT_EQ(direct.code, web.code);
+  EXPECT_EQ(direct.detail, web.detail);
+  EXPECT_EQ(direct.message, web.message);
+}
+
+TEST_F(WebStepsTest, ACascadeAsksForConfirmationFirst) {
+  const std::string token = acting_->web().tokens().TokenFor(kUser1);
+  const std::vector<std::pair<std::string, std::string>> remove = {
+      {"action", "user.remove"}, {"hco", kHcoOcmw}, {"person", token}};
+  const uint64_t before = fed_.engine().revision();
+  HttpResponse ask = Step(kEmp2Ocmw, remove);
+  ASSERT_EQ(ask.status, 200) << ask.body;
+  EXPECT_TRUE(Has(ask.body, "id=\"confirm-step\"")) << ask.body;
+  EXPECT_TRUE(Has(ask.body, "revoke 1 right")) << ask.body;
+  EXPECT_TRUE(Has(ask.body, "name=\"confirm\" value=\"1\""));
+  EXPECT_FALSE(Has(ask.body, kUser1)) << "the form names the person by token";
+  EXPECT_EQ(fed_.engine().revision(), before);
+  EXPECT_TRUE(Allowed(kUser1));
+  std::vector<std::pair<std::string, std::string>> confirmed = remove;
+  confirmed.emplace_back("confirm", "1");
+  HttpResponse done = Step(kEmp2Ocmw, confirmed);
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_TRUE(Has(done.body, "id=\"done\""));
+  EXPECT_FALSE(Allowed(kUser1));
+}
+
+TEST_F(WebStepsTest, AFormThatNamesThePersonTwiceOrNoStepIsRefused) {
+  const uint64_t before = fed_.engine().revision();
+  HttpResponse twice =
+      Step(kEmpOcmw, {{"action", "user.grant"},
+                      {"hco", kHcoOcmw},
+                      {"insz", kUser2},
+                      {"person", acting_->web().tokens().TokenFor(kUser1)},
+                      {"app", "ama-wvg"}});
+  EXPECT_EQ(twice.status, 400);
+  EXPECT_TRUE(Has(twice.body, "duplicate_input")) << twice.body;
+  HttpResponse other = Step(kEmpOcmw, {{"action", "import.kbo"}});
+  EXPECT_EQ(other.status, 400);
+  EXPECT_EQ(fed_.engine().revision(), before);
 }
 
 }  // namespace

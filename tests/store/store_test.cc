@@ -459,6 +459,52 @@ TEST(StoreTest, DirectoryIsNotADatabase) {
 
 // --- revisions ----------------------------------------------------------
 
+TEST_P(StoreContractTest, TheAuditReadsNewestFirstWithTheActorsNames) {
+  TestFederation& fed = *fed_;
+  fed.BuildOcmwChain();
+  // A refusal is a row of the log too.
+  ASSERT_FALSE(
+      fed.engine().Apply(M(Action::kActivateCapacity, kUser1).Kbo(kOcmw)).ok());
+  AuditQuery all;
+  all.kbo = kOcmw;
+  all.limit = 1000;
+  Result<std::vector<AuditRecord>> oldest = fed.engine().Audit(all);
+  ASSERT_TRUE(oldest.ok()) << oldest.status().ToString();
+  ASSERT_GE(oldest->size(), 6u);
+  // The HTB's appointment, by the WV (registry rows have no actor).
+  auto appointed = std::find_if(
+      oldest->begin(), oldest->end(),
+      [](const AuditRecord& r) { return r.action == "htb.appoint"; });
+  ASSERT_NE(appointed, oldest->end());
+  EXPECT_EQ(appointed->actor_name, "Wendy Verhoeven");
+
+  AuditQuery newest = all;
+  newest.newest_first = true;
+  newest.limit = 3;
+  Result<std::vector<AuditRecord>> first = fed.engine().Audit(newest);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_EQ(first->size(), 3u);
+  EXPECT_EQ(first->front().seq, oldest->back().seq);
+  EXPECT_EQ(first->front().outcome, "refused");
+  EXPECT_EQ(first->front().actor, kUser1);
+  EXPECT_EQ(first->front().actor_name, "Ahmed El Amrani");
+  // The next page: the rows before the cursor, still newest first.
+  newest.before_seq = first->back().seq;
+  Result<std::vector<AuditRecord>> second = fed.engine().Audit(newest);
+  ASSERT_TRUE(second.ok());
+  ASSERT_FALSE(second->empty());
+  EXPECT_EQ(second->front().seq, (*oldest)[oldest->size() - 4].seq);
+  // All of it: the log in reverse.
+  newest.before_seq = 0;
+  newest.limit = 1000;
+  Result<std::vector<AuditRecord>> every = fed.engine().Audit(newest);
+  ASSERT_TRUE(every.ok());
+  ASSERT_EQ(every->size(), oldest->size());
+  for (size_t i = 0; i < every->size(); ++i) {
+    EXPECT_EQ((*every)[i].seq, (*oldest)[oldest->size() - 1 - i].seq);
+  }
+}
+
 TEST_P(StoreContractTest, RevisionsAreGapFreeAndRefusalsDoNotCount) {
   TestFederation& fed = *fed_;
   Engine& engine = fed.engine();

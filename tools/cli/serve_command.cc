@@ -63,6 +63,11 @@ CommandOptions ServeCommandOptions() {
       ("app-header", po::value<std::string>()->value_name("NAME"), "request header naming the "
        "application of /v1/ext_authz; the proxy must set it, overwriting "
        "the client's (default: none, --app is used)")
+      ("actor-header", po::value<std::string>()->value_name("NAME"), "request header in "
+       "which the authenticating proxy in front of the admin listener "
+       "asserts the acting person's INSZ; the web pages then offer the "
+       "manual's steps for that person (read only on the admin listener; "
+       "default: none, the pages only read)")
       ("max-connections", po::value<std::string>()->value_name("N"), "connections open at "
        "once (default 512; at most half the descriptor limit)")
       ("max-waiting", po::value<std::string>()->value_name("N"), "requests parked waiting "
@@ -100,6 +105,17 @@ int RunServe(const Context& ctx) {
     service_options.app_header = vm["app-header"].as<std::string>();
     if (service_options.app_header.empty()) {
       throw UsageError{"--app-header must name a header"};
+    }
+  }
+  if (vm.count("actor-header")) {
+    service_options.actor_header = vm["actor-header"].as<std::string>();
+    if (service_options.actor_header.empty()) {
+      throw UsageError{"--actor-header must name a header"};
+    }
+    if (!vm.count("admin-listen")) {
+      throw UsageError{
+          "--actor-header is read on the admin listener only: give "
+          "--admin-listen too"};
     }
   }
   service_options.insz_header = vm["insz-header"].as<std::string>();

@@ -75,7 +75,8 @@ DecisionService::DecisionService(Engine* engine, ServiceOptions options)
     : engine_(engine),
       options_(std::move(options)),
       started_(std::chrono::system_clock::now()),
-      web_(std::make_unique<web::WebPages>(engine)) {}
+      web_(std::make_unique<web::WebPages>(
+          engine, web::WebOptions{options_.actor_header})) {}
 
 DecisionService::~DecisionService() = default;
 

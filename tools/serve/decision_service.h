@@ -132,6 +132,12 @@ struct ServiceOptions {
   // header (else default_app). The proxy must set it, overwriting the
   // client's; off by default.
   std::string app_header;
+  // When not empty, the admin listener's web pages take the acting
+  // person's INSZ from this request header, which the authenticating proxy
+  // in front of the admin listener must set (overwriting the client's),
+  // and offer the manual's steps (web/web_pages.h). Never read on the
+  // gateway listener. Empty (the default): the pages are read-only.
+  std::string actor_header;
   // The longest a request waits for an at_least revision.
   std::chrono::milliseconds max_wait{1000};
   // The engine's follow interval (0: not following); /healthz reports 503

@@ -341,6 +341,9 @@ struct AuditRecord {
   uint64_t revision = 0;
   std::string at;       // ISO-8601 UTC
   std::string actor;    // INSZ, empty for imports
+  // The actor's name in the persons registry as it is now; empty when the
+  // registry has none (or for imports).
+  std::string actor_name;
   std::string action;   // e.g. "user.grant", "import.kbo"
   std::string kbo;      // enterprise concerned, when there is one
   std::string outcome;  // "ok" | "refused"
@@ -355,6 +358,11 @@ struct AuditQuery {
   std::string kbo;              // only rows about this enterprise
   uint64_t after_seq = 0;       // cursor: rows with seq > after_seq
   size_t limit = 100;
+  // Newest first (since_revision must be 0; it is ignored otherwise): the
+  // rows in descending seq, and before_seq the cursor instead of
+  // after_seq: rows with seq < before_seq (0: from the newest).
+  bool newest_first = false;
+  uint64_t before_seq = 0;
   std::string insz;  // only rows this person made or is named in
   std::string hco;   // only rows that name this facility
 };

@@ -256,6 +256,7 @@ AuditRecord ReadAuditRow(const PgResult& r, int i) {
   a.code = r.str(i, 7);
   a.detail = r.str(i, 8);
   a.message = r.str(i, 9);
+  a.actor_name = r.str(i, 10);
   return a;
 }
 
@@ -1012,21 +1013,39 @@ Result<std::vector<AuditRecord>> PgStore::ReadAudit(const AuditQuery& query) {
     const AuditPatterns like = AuditPatternsOf(query);
     // From a revision on, the revision index finds the rows; revisions
     // grow with seq, so (revision, seq) order is seq order.
+    // The actor's name as the eleventh column.
+    constexpr const char* kColumns =
+        "SELECT seq, revision, at, actor, action, kbo, outcome, code, detail, "
+        "message, coalesce((SELECT name FROM person WHERE person.insz = "
+        "audit.actor), '') FROM audit WHERE ";
     PgResult r =
-        query.since_revision == 0
+        query.since_revision == 0 && query.newest_first
             ? db_->Exec(
-                  "SELECT seq, revision, at, actor, action, kbo, outcome, "
-                  "code, detail, message FROM audit WHERE seq > $1 AND ($2 = "
-                  "'' OR kbo = $2) AND ($3 = '' OR actor = $3 OR detail LIKE "
-                  "$4) AND ($5 = '' OR detail LIKE $6) ORDER BY seq LIMIT $7",
+                  std::string(kColumns) +
+                      "seq < $1 AND ($2 = '' OR kbo = $2) AND ($3 = '' OR "
+                      "actor = $3 OR detail LIKE $4) AND ($5 = '' OR detail "
+                      "LIKE $6) ORDER BY seq DESC LIMIT $7",
+                  {query.before_seq == 0 ? static_cast<uint64_t>(INT64_MAX)
+                                         : query.before_seq,
+                   query.kbo, query.insz, like.insz, query.hco, like.hco,
+                   static_cast<uint64_t>(query.limit)})
+        : query.since_revision == 0
+            ? db_->Exec(
+                  std::string(kColumns) +
+                      "seq > $1 AND ($2 = "
+                      "'' OR kbo = $2) AND ($3 = '' OR actor = $3 OR detail "
+                      "LIKE "
+                      "$4) AND ($5 = '' OR detail LIKE $6) ORDER BY seq LIMIT "
+                      "$7",
                   {query.after_seq, query.kbo, query.insz, like.insz, query.hco,
                    like.hco, static_cast<uint64_t>(query.limit)})
             : db_->Exec(
-                  "SELECT seq, revision, at, actor, action, kbo, outcome, "
-                  "code, detail, message FROM audit WHERE revision > $1 AND "
-                  "seq > $2 AND ($3 = '' OR kbo = $3) AND ($4 = '' OR actor = "
-                  "$4 OR detail LIKE $5) AND ($6 = '' OR detail LIKE $7) "
-                  "ORDER BY revision, seq LIMIT $8",
+                  std::string(kColumns) +
+                      "revision > $1 AND "
+                      "seq > $2 AND ($3 = '' OR kbo = $3) AND ($4 = '' OR "
+                      "actor = "
+                      "$4 OR detail LIKE $5) AND ($6 = '' OR detail LIKE $7) "
+                      "ORDER BY revision, seq LIMIT $8",
                   {query.since_revision, query.after_seq, query.kbo, query.insz,
                    like.insz, query.hco, like.hco,
                    static_cast<uint64_t>(query.limit)});

@@ -157,6 +157,11 @@ Status FromSqlite(const SQLite::Exception& e, std::string_view doing) {
   }
 }
 
+// The actor's name, the eleventh column of every audit read.
+#define TOEGANG_AUDIT_ACTOR_NAME                                         \
+  "coalesce((SELECT name FROM person WHERE person.insz = audit.actor), " \
+  "'')"
+
 AuditRecord ReadAuditRow(SQLite::Statement& q) {
   AuditRecord r;
   r.seq = static_cast<uint64_t>(q.getColumn(0).getInt64());
@@ -171,6 +176,7 @@ AuditRecord ReadAuditRow(SQLite::Statement& q) {
   r.code = q.getColumn(7).getString();
   r.detail = q.getColumn(8).getString();
   r.message = q.getColumn(9).getString();
+  r.actor_name = q.getColumn(10).getString();
   return r;
 }
 
@@ -1078,10 +1084,37 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
       q.bind(col, static_cast<int64_t>(query.limit));
       while (q.executeStep()) out.push_back(ReadAuditRow(q));
     };
+    if (query.since_revision == 0 && query.newest_first) {
+      // Walks the (kbo, seq) index or the table backwards from the cursor.
+      StatementCache::Use q_use = statements_->Get(
+          "SELECT seq, revision, at, actor, action, kbo, "
+          "outcome, code, detail, message, " TOEGANG_AUDIT_ACTOR_NAME
+          " FROM audit WHERE "
+          "seq < ? AND (? = '' OR kbo = ?) AND (? = '' OR actor = ? OR "
+          "detail LIKE ?) AND (? = '' OR detail LIKE ?) ORDER BY seq DESC "
+          "LIMIT ?");
+      SQLite::Statement& q = *q_use;
+      const uint64_t before = query.before_seq == 0
+                                  ? static_cast<uint64_t>(INT64_MAX)
+                                  : query.before_seq;
+      q.bind(1, static_cast<int64_t>(before));
+      int col = 2;
+      q.bind(col++, query.kbo);
+      q.bind(col++, query.kbo);
+      q.bind(col++, query.insz);
+      q.bind(col++, query.insz);
+      q.bind(col++, like.insz);
+      q.bind(col++, query.hco);
+      q.bind(col++, like.hco);
+      q.bind(col, static_cast<int64_t>(query.limit));
+      while (q.executeStep()) out.push_back(ReadAuditRow(q));
+      return out;
+    }
     if (query.since_revision == 0) {
       StatementCache::Use q_use = statements_->Get(
           "SELECT seq, revision, at, actor, action, kbo, "
-          "outcome, code, detail, message FROM audit WHERE "
+          "outcome, code, detail, message, " TOEGANG_AUDIT_ACTOR_NAME
+          " FROM audit WHERE "
           "seq > ? AND (? = '' OR kbo = ?) AND (? = '' OR actor = ? OR "
           "detail LIKE ?) AND (? = '' OR detail LIKE ?) ORDER BY seq "
           "LIMIT ?");
@@ -1095,7 +1128,8 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
     // seq) order is seq order.
     StatementCache::Use q_use = statements_->Get(
         "SELECT seq, revision, at, actor, action, kbo, "
-        "outcome, code, detail, message FROM audit WHERE "
+        "outcome, code, detail, message, " TOEGANG_AUDIT_ACTOR_NAME
+        " FROM audit WHERE "
         "revision > ? AND seq > ? AND (? = '' OR kbo = ?) AND (? = '' OR "
         "actor = ? OR detail LIKE ?) AND (? = '' OR detail LIKE ?) "
         "ORDER BY revision, seq LIMIT ?");

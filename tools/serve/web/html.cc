@@ -1,5 +1,6 @@
 #include "web/html.h"
 
+#include "toegang/identifiers.h"
 #include "toegang/text.h"
 #include "web/i18n.h"
 
@@ -75,10 +76,19 @@ std::string RenderPage(const Frame& f, std::string_view body_html) {
   out += Html(f.query);
   out += "\"><button type=\"submit\">";
   out += Tr("search", f.lang);
-  out += "</button></form></header><main id=\"main\">";
+  out += "</button></form>";
+  if (!f.actor.empty()) {
+    Result<Insz> actor = Insz::Parse(f.actor);
+    out += "<p id=\"actor\">";
+    out += Tr("acting_as", f.lang);
+    out += " ";
+    out += Html(actor.ok() ? actor->Display() : f.actor);
+    out += "</p>";
+  }
+  out += "</header><main id=\"main\">";
   out += body_html;
   out += "</main><footer>";
-  out += Tr("footer", f.lang);
+  out += Tr(f.actor.empty() ? "footer" : "footer_acting", f.lang);
   out += "</footer></body></html>\n";
   return out;
 }

@@ -32,6 +32,9 @@ struct Frame {
   std::string path = "/";
   std::string csrf;   // the token the search form carries
   std::string query;  // what the search box shows (plain text)
+  // The INSZ (11 digits) of the actor the proxy asserted, shown in the
+  // header; empty: the pages are read-only, and the footer says so.
+  std::string actor;
 };
 
 // The whole document: <!doctype html>, head (charset, viewport, the

@@ -190,7 +190,7 @@ std::string PersonBody(const PersonCard& c, const ViewContext& v) {
 
 std::string EnterpriseBody(const WhoReport& w, const Picture& picture,
                            const std::vector<AuditRecord>& audit,
-                           uint64_t after, uint64_t next_after,
+                           uint64_t before, uint64_t next_before,
                            const ViewContext& v) {
   std::string out =
       "<h1>" + Html(EnterpriseLabel(w.name, KboDisplayText(w.kbo))) + "</h1>";
@@ -258,6 +258,8 @@ std::string EnterpriseBody(const WhoReport& w, const Picture& picture,
   }
   out += "</tbody></table>";
 
+  if (v.steps != nullptr) out += v.steps->Enterprise(w);
+
   out += "<h2>" + T("picture", v) + "</h2>";
   if (!picture.svg.empty()) {
     out +=
@@ -279,7 +281,7 @@ std::string EnterpriseBody(const WhoReport& w, const Picture& picture,
     out += "<tr><td>" + std::to_string(a.seq) + "</td><td>" + Html(a.at) +
            "</td><td>" + Html(a.action) + "</td><td>" +
            (a.actor.empty() ? T("registry", v)
-                            : PersonLink(PersonRef{a.actor, {}}, v)) +
+                            : PersonLink(PersonRef{a.actor, a.actor_name}, v)) +
            "</td><td>" + Html(a.outcome) +
            (a.code.empty() ? std::string() : " (" + Html(a.code) + ")") +
            "</td></tr>";
@@ -288,14 +290,14 @@ std::string EnterpriseBody(const WhoReport& w, const Picture& picture,
     out += "<tr><td colspan=\"5\">" + T("none", v) + "</td></tr>";
   }
   out += "</tbody></table><p>";
-  if (after > 0) {
+  if (before > 0) {
     out += fmt::format("<a href=\"/enterprise/{}#audit\">{}</a> ", Html(w.kbo),
                        T("first_page", v));
   }
-  if (next_after > 0) {
+  if (next_before > 0) {
     out += fmt::format(
-        "<a id=\"audit-next\" href=\"/enterprise/{}?after={}#audit\">{}</a>",
-        Html(w.kbo), next_after, T("next_page", v));
+        "<a id=\"audit-next\" href=\"/enterprise/{}?before={}#audit\">{}</a>",
+        Html(w.kbo), next_before, T("older_page", v));
   }
   out += "</p><p class=\"revision\">" + T("revision", v) + " " +
          std::to_string(w.revision) + "</p>";
@@ -329,18 +331,28 @@ std::string FacilityBody(const FacilityCard& c, const ViewContext& v) {
     out += "<dt>" + T("managers", v) + "</dt><dd>" +
            PeopleLinks(s.managers, v) + "</dd><dt>" + T("created", v) +
            "</dt><dd>" + Made(s.made, v) + "</dd></dl>";
+    const Status users =
+        v.steps != nullptr ? v.steps->UsersStep(c, s) : Status::Ok();
+    if (v.steps != nullptr) out += v.steps->Subafdeling(c, s, users);
     out += "<table><thead><tr><th>" + T("member", v) + "</th><th>" +
-           T("rights", v) + "</th><th>" + T("added", v) +
-           "</th></tr></thead><tbody>";
+           T("rights", v) + "</th><th>" + T("added", v) + "</th>" +
+           (v.steps != nullptr ? "<th>" + T("steps_column", v) + "</th>"
+                               : std::string()) +
+           "</tr></thead><tbody>";
     for (const FacilityCard::Member& m : s.members) {
       out += "<tr><td>" + PersonLink(m.person, v) + "</td><td>" +
              (m.rights.empty()
                   ? "<span class=\"broken\">" + T("no_rights", v) + "</span>"
                   : List(m.rights, v)) +
-             "</td><td>" + Made(m.made, v) + "</td></tr>";
+             "</td><td>" + Made(m.made, v) + "</td>";
+      if (v.steps != nullptr) {
+        out += "<td>" + v.steps->Member(c, s, m, users) + "</td>";
+      }
+      out += "</tr>";
     }
     if (s.members.empty()) {
-      out += "<tr><td colspan=\"3\">" + T("none", v) + "</td></tr>";
+      out += fmt::format("<tr><td colspan=\"{}\">{}</td></tr>",
+                         v.steps != nullptr ? 4 : 3, T("none", v));
     }
     out += "</tbody></table>";
   }

@@ -17,6 +17,7 @@
 #include "toegang/queries.h"
 #include "web/graph_svg.h"
 #include "web/person_tokens.h"
+#include "web/steps.h"
 
 namespace toegang::serve::web {
 
@@ -24,15 +25,20 @@ struct ViewContext {
   Lang lang = Lang::kNl;
   PersonTokens* tokens = nullptr;
   std::string csrf;  // for the forms a body holds (the next page)
+  // The step forms for the asserted actor (web/steps.h); null: the page
+  // is read-only and holds no form that changes anything.
+  const StepForms* steps = nullptr;
 };
 
 std::string PersonBody(const PersonCard& card, const ViewContext& view);
 
-// audit: one page of the enterprise's audit rows; next_after: the cursor
-// of the next page (0: none).
+// audit: one page of the enterprise's audit rows, newest first, each
+// actor by name and INSZ as persons are shown everywhere; before: the
+// cursor this page was read with (0: the newest); next_before: the cursor
+// of the next, older page (0: none).
 std::string EnterpriseBody(const WhoReport& who, const Picture& picture,
                            const std::vector<AuditRecord>& audit,
-                           uint64_t after, uint64_t next_after,
+                           uint64_t before, uint64_t next_before,
                            const ViewContext& view);
 
 std::string FacilityBody(const FacilityCard& card, const ViewContext& view);

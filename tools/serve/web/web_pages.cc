@@ -16,6 +16,7 @@
 #include "web/graph_svg.h"
 #include "web/html.h"
 #include "web/i18n.h"
+#include "web/steps.h"
 #include "web/views.h"
 
 namespace toegang::serve::web {
@@ -55,6 +56,7 @@ struct Visit {
   std::string csrf;
   bool csrf_from_cookie = false;  // the request carried a valid one
   std::vector<std::string> set_cookies;
+  std::string actor;  // the asserted actor's INSZ; empty: read-only
 };
 
 std::string Cookie(std::string_view name, std::string_view value) {
@@ -77,6 +79,7 @@ HttpResponse HtmlResponse(int status, const Visit& visit, Frame frame,
   r.content_type = "text/html; charset=utf-8";
   frame.lang = visit.lang;
   frame.csrf = visit.csrf;
+  frame.actor = visit.actor;
   r.body = RenderPage(frame, body);
   AddSecurityHeaders(&r);
   for (const std::string& c : visit.set_cookies) {
@@ -140,14 +143,28 @@ std::string Trimmed(std::string_view s) {
   return std::string(s);
 }
 
+// Whether a POSTed form comes from a page of this site: the form's token
+// equals the cookie's, and a browser that names the origin names this
+// host.
+bool FromThisSite(const HttpRequest& request, const Visit& visit,
+                  std::string_view csrf_field) {
+  const std::string_view origin = request.Header("Origin");
+  const std::string_view host = request.Header("Host");
+  const bool same_origin = origin.empty() ||
+                           origin == fmt::format("http://{}", host) ||
+                           origin == fmt::format("https://{}", host);
+  return visit.csrf_from_cookie && csrf_field == visit.csrf && same_origin;
+}
+
 }  // namespace
 
-WebPages::WebPages(Engine* engine) : engine_(engine) {}
+WebPages::WebPages(Engine* engine, WebOptions options)
+    : engine_(engine), options_(std::move(options)) {}
 
 bool WebPages::Serves(std::string_view path) {
-  return path == "/" || path == "/search" || path.starts_with("/p/") ||
-         path.starts_with("/enterprise/") || path.starts_with("/facility/") ||
-         path.starts_with("/assets/");
+  return path == "/" || path == "/search" || path == "/step" ||
+         path.starts_with("/p/") || path.starts_with("/enterprise/") ||
+         path.starts_with("/facility/") || path.starts_with("/assets/");
 }
 
 HttpResponse WebPages::Handle(const HttpRequest& request) {
@@ -175,11 +192,11 @@ HttpResponse WebPages::Handle(const HttpRequest& request) {
   std::optional<std::vector<std::pair<std::string, std::string>>> params =
       ParseQuery(target.query);
   std::string lang_param;
-  std::string after_param;
+  std::string before_param;
   if (params) {
     for (const auto& [name, value] : *params) {
       if (name == "lang") lang_param = value;
-      if (name == "after") after_param = value;
+      if (name == "before") before_param = value;
     }
   }
   const std::string_view cookies = request.Header("Cookie");
@@ -199,7 +216,87 @@ HttpResponse WebPages::Handle(const HttpRequest& request) {
     visit.set_cookies.push_back(Cookie(kCsrfCookie, visit.csrf));
   }
   const Lang lang = visit.lang;
-  const ViewContext view{lang, &tokens_, visit.csrf};
+  // The actor, from the trusted header: on the admin listener only, and
+  // only when the operator named one.
+  if (request.admin && !options_.actor_header.empty()) {
+    if (request.HeaderCount(options_.actor_header) > 1) {
+      HttpResponse r = Message(400, visit, Tr("error", lang),
+                               std::string(Tr("duplicate_actor", lang)));
+      r.headers.emplace_back("X-Toegang-Error",
+                             std::string(code::kDuplicateInput));
+      return r;
+    }
+    if (const std::string_view asserted = request.Header(options_.actor_header);
+        !asserted.empty()) {
+      Result<Insz> insz = Insz::Parse(asserted);
+      if (!insz.ok()) {
+        HttpResponse r = Message(400, visit, Tr("error", lang),
+                                 std::string(Tr("invalid_actor", lang)));
+        r.headers.emplace_back("X-Toegang-Error",
+                               std::string(code::kInvalidInsz));
+        return r;
+      }
+      visit.actor = insz->ToString();
+    }
+  }
+  ViewContext view{lang, &tokens_, visit.csrf};
+  std::optional<StepForms> steps;
+  if (!visit.actor.empty()) {
+    steps.emplace(engine_, visit.actor, lang, &tokens_, visit.csrf);
+    view.steps = &*steps;
+  }
+
+  if (path == "/step") {
+    if (!post) {
+      HttpResponse r = Message(405, visit, Tr("error", lang),
+                               std::string(Tr("step_is_post", lang)));
+      r.headers.emplace_back("Allow", "POST");
+      return r;
+    }
+    std::optional<std::vector<std::pair<std::string, std::string>>> form =
+        ParseQuery(request.body);
+    std::string csrf;
+    if (form) {
+      for (const auto& [name, value] : *form) {
+        if (name == "csrf") csrf = value;
+      }
+    }
+    if (!form || !FromThisSite(request, visit, csrf)) {
+      return Message(403, visit, Tr("error", lang),
+                     std::string(Tr("csrf_failed", lang)));
+    }
+    if (visit.actor.empty()) {
+      return Message(403, visit, Tr("error", lang),
+                     std::string(Tr("not_acting", lang)));
+    }
+    Result<StepRequest> step = ParseStep(*form, visit.actor, &tokens_);
+    if (!step.ok()) {
+      return Message(400, visit, Tr("error", lang),
+                     step.status().code() + ": " + step.status().message());
+    }
+    const Mutation& m = step->mutation;
+    Frame f;
+    f.title = std::string(ActionName(m.action));
+    f.path = StepBackPath(m);
+    // As the CLI on a terminal: what takes away more than it names waits
+    // for a confirmation; a refusal goes on to Apply, which records it.
+    if (!step->confirmed) {
+      Result<MutationPreview> preview = engine_->Preview(m);
+      if (preview.ok() && !preview->cascade.empty()) {
+        return HtmlResponse(200, visit, f,
+                            StepConfirmBody(*step, *preview, lang, visit.csrf));
+      }
+    }
+    Result<CommitInfo> done = engine_->Apply(m);
+    if (!done.ok()) {
+      const int status = done.status().kind() == Status::Kind::kRefused
+                             ? 409
+                             : StatusOf(done.status());
+      return HtmlResponse(status, visit, f,
+                          StepRefusedBody(m, done.status(), lang));
+    }
+    return HtmlResponse(200, visit, f, StepDoneBody(m, *done, lang));
+  }
 
   if (path == "/search") {
     if (!post) {
@@ -220,12 +317,7 @@ HttpResponse WebPages::Handle(const HttpRequest& request) {
         if (name == "cursor") cursor = value;
       }
     }
-    const std::string_view origin = request.Header("Origin");
-    const std::string_view host = request.Header("Host");
-    const bool same_origin = origin.empty() ||
-                             origin == fmt::format("http://{}", host) ||
-                             origin == fmt::format("https://{}", host);
-    if (!visit.csrf_from_cookie || csrf != visit.csrf || !same_origin) {
+    if (!FromThisSite(request, visit, csrf)) {
       return Message(403, visit, Tr("error", lang),
                      std::string(Tr("csrf_failed", lang)));
     }
@@ -325,23 +417,25 @@ HttpResponse WebPages::Handle(const HttpRequest& request) {
     AuditQuery query;
     query.kbo = kbo->ToString();
     query.limit = kAuditPage;
-    uint64_t after = 0;
-    if (!after_param.empty() && after_param.size() <= 18 &&
-        std::all_of(after_param.begin(), after_param.end(),
+    query.newest_first = true;
+    uint64_t before = 0;
+    if (!before_param.empty() && before_param.size() <= 18 &&
+        std::all_of(before_param.begin(), before_param.end(),
                     [](char c) { return c >= '0' && c <= '9'; })) {
-      after = std::stoull(after_param);
+      before = std::stoull(before_param);
     }
-    query.after_seq = after;
+    query.before_seq = before;
     Result<std::vector<AuditRecord>> audit = engine_->Audit(query);
     std::vector<AuditRecord> rows;
     if (audit.ok()) rows = std::move(audit).value();
+    // The next page holds the older rows.
     const uint64_t next =
         rows.size() == kAuditPage ? rows.back().seq : uint64_t{0};
     Frame f;
     f.title = who->name.empty() ? kbo->Display() : who->name;
     f.path = page_path;
-    return HtmlResponse(200, visit, f,
-                        EnterpriseBody(*who, picture, rows, after, next, view));
+    return HtmlResponse(
+        200, visit, f, EnterpriseBody(*who, picture, rows, before, next, view));
   }
 
   // /facility/HCO
