@@ -184,8 +184,24 @@ TEST_F(LifeCycleTest, DeactivatingAHoedanigheidTakesItsDomainsDown) {
   ASSERT_TRUE(fed_.Allowed(kUser1));
   const Mutation off = M(Action::kDeactivateCapacity, kEmpOcmw).Kbo(kOcmw);
   EXPECT_TRUE(e().May(off).ok());
+  // The cascade `may` states: a step per kind of change, counted.
+  Result<MutationPreview> preview = e().Preview(off);
+  ASSERT_TRUE(preview.ok()) << preview.status().ToString();
+  std::vector<std::string> kinds;
+  for (const CascadeStep& step : preview->cascade) {
+    kinds.push_back(step.action + " " + std::to_string(step.count));
+  }
+  EXPECT_EQ(kinds,
+            (std::vector<std::string>{
+                "user.revoke 1", "user.remove 1",
+                "subafdeling.remove-beheerder 1", "subafdeling.deauthorize 1",
+                "subafdeling.remove 1", "tb.remove-co 1", "tb.remove 1"}));
+  EXPECT_EQ(preview->cascade[4].first,
+            std::vector<std::string>{std::string("HCO ") + kHcoOcmw});
   const uint64_t before = e().revision();
   const CommitInfo done = fed_.MustApply(off);
+  ASSERT_EQ(done.cascade.size(), preview->cascade.size());
+  EXPECT_EQ(done.cascade[0].first, preview->cascade[0].first);
   // Everything that hung on the hoedanigheid, each an op caused by the
   // deactivation, the deactivation last.
   const std::string c = " <- hoedanigheid.deactivate";

@@ -276,6 +276,12 @@ std::vector<std::string> CascadeLines(const Context& ctx,
       {"subafdeling.deauthorize", "withdraw {} application",
        "withdraw {} applications", "{} toepassing terugtrekken",
        "{} toepassingen terugtrekken"},
+      {"subafdeling.remove", "remove {} subafdeling", "remove {} subafdelingen",
+       "{} subafdeling verwijderen", "{} subafdelingen verwijderen"},
+      {"tb.remove-co", "remove {} co-TB", "remove {} co-TBs",
+       "{} co-TB verwijderen", "{} co-TB's verwijderen"},
+      {"tb.remove", "remove {} TB", "remove {} TBs", "{} TB verwijderen",
+       "{} TB's verwijderen"},
   };
   std::vector<std::string> lines;
   for (const CascadeStep& step : cascade) {

@@ -66,6 +66,10 @@ constexpr Entry kDutch[] = {
     {code::kConfirmationNeeded,
      "Deze wijziging neemt meer weg dan ze noemt (hierboven). Er is niets "
      "gewijzigd; voer ze opnieuw uit met --yes om door te gaan."},
+    {code::kNotEmpty,
+     "De doeldatabank bevat al een federatie; er is niets gekopieerd. "
+     "Kopieer naar een nieuwe databank: een bestand dat nog niet bestaat, "
+     "of een lege PostgreSQL-databank."},
     // Refused by a rule.
     {code::kNotAuthorized,
      "U mag deze wijziging niet uitvoeren. De details noemen wie het wel "
@@ -146,6 +150,8 @@ constexpr Entry kDutch[] = {
      "Deze persoon is geen gebruiker van de subafdeling. Voeg hem eerst toe "
      "(toegang user add, handleiding 3.7)."},
     {code::kAlreadyGranted, "Deze gebruiker heeft dit recht al."},
+    {code::kContactUnchanged,
+     "Deze contactgegevens zijn al de bewaarde; er verandert niets."},
     {code::kRightMissing, "Deze gebruiker heeft dit recht niet."},
     // Storage and I/O.
     {code::kStorageError,

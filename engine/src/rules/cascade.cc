@@ -1,6 +1,7 @@
 // A mutation's cascade (cascade.h).
 #include "rules/cascade.h"
 
+#include <algorithm>
 #include <string>
 
 #include "rules/answer_parts.h"
@@ -15,17 +16,25 @@ std::vector<CascadeStep> CascadeOf(const DelegationGraph& graph,
   for (const Op& op : changes.ops) {
     if (op.cause.empty()) continue;
     const std::string action(ActionName(op.kind));
-    if (steps.empty() || steps.back().action != action) {
-      // The rules emit the ops of one kind together (rules.h).
+    // A kind per step, in the order first seen (a deactivation takes
+    // down one subafdeling after another, each with its users).
+    auto it =
+        std::find_if(steps.begin(), steps.end(),
+                     [&](const CascadeStep& s) { return s.action == action; });
+    if (it == steps.end()) {
       CascadeStep step;
       step.action = action;
-      steps.push_back(std::move(step));
+      it = steps.insert(steps.end(), std::move(step));
     }
-    CascadeStep& step = steps.back();
+    CascadeStep& step = *it;
     ++step.count;
     if (step.first.size() >= CascadeStep::kListed) continue;
     if (op.kind == Action::kDeauthorize) {
       step.first.push_back(catalogue.application(op.app).code);
+      continue;
+    }
+    if (op.kind == Action::kRemoveSubafdeling) {
+      step.first.push_back("HCO " + op.hco);
       continue;
     }
     std::string what = PersonLabel(PersonRefByInsz(graph, op.insz));

@@ -347,12 +347,12 @@ class SqliteCopyWriter : public CopyWriter {
       if (it == inserts_.end()) {
         std::string marks;
         for (size_t i = 0; i < row.size(); ++i) marks += i == 0 ? "?" : ", ?";
+        const std::string insert =
+            fmt::format("INSERT INTO {} ({}) VALUES ({})", table.name,
+                        table.columns, marks);
         it = inserts_
-                 .emplace(
-                     table.name,
-                     std::make_unique<SQLite::Statement>(
-                         db_, fmt::format("INSERT INTO {} ({}) VALUES ({})",
-                                          table.name, table.columns, marks)))
+                 .emplace(table.name,
+                          std::make_unique<SQLite::Statement>(db_, insert))
                  .first;
       }
       SQLite::Statement& q = *it->second;
@@ -908,16 +908,16 @@ Result<uint64_t> SqliteStore::LoadPart(const LoadScope& scope, LoadSink* sink) {
   try {
     std::optional<SQLite::Transaction> tx;
     if (!write_held_) tx.emplace(*db_, SQLite::TransactionBehavior::DEFERRED);
-    const PartRunner run = [&](std::string_view sql, const PartSets& sets,
+    const PartRunner run = [&](std::string_view part_sql, const PartSets& sets,
                                const LoadRowFn& row_fn) {
       std::vector<PartSet> order;
-      SQLite::Statement q(
-          *db_, ExpandPartSql(
-                    sql,
-                    [](PartSet, int n) {
-                      return fmt::format("SELECT value FROM json_each(?{})", n);
-                    },
-                    &order));
+      const std::string expanded = ExpandPartSql(
+          part_sql,
+          [](PartSet, int n) {
+            return fmt::format("SELECT value FROM json_each(?{})", n);
+          },
+          &order);
+      SQLite::Statement q(*db_, expanded);
       for (size_t i = 0; i < order.size(); ++i) {
         nlohmann::json values = nlohmann::json::array();
         for (const std::string& v : sets[order[i]]) {
@@ -1289,15 +1289,15 @@ Result<std::vector<std::string>> SqliteStore::CheckIntegrity(bool thorough) {
 }
 
 Status SqliteStore::ReadTables(
-    const std::vector<std::string>& sql, HistoryMark* mark,
+    const std::vector<std::string>& selects, HistoryMark* mark,
     const std::function<void(size_t, const TableRow&)>& fn) {
   try {
     std::optional<SQLite::Transaction> tx;
     if (!write_held_) tx.emplace(*db_, SQLite::TransactionBehavior::DEFERRED);
     *mark = StoredMark(*statements_);
     TableRow row;
-    for (size_t i = 0; i < sql.size(); ++i) {
-      SQLite::Statement q(*db_, sql[i]);
+    for (size_t i = 0; i < selects.size(); ++i) {
+      SQLite::Statement q(*db_, selects[i]);
       while (q.executeStep()) {
         row.assign(static_cast<size_t>(q.getColumnCount()), std::nullopt);
         for (int c = 0; c < q.getColumnCount(); ++c) {
