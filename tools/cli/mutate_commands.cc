@@ -12,6 +12,7 @@
 #include "command_table.h"
 #include "toegang/error_codes.h"
 #include "toegang/error_text.h"
+#include "toegang/labels.h"
 
 namespace toegang::cli {
 namespace {
@@ -255,56 +256,6 @@ nlohmann::json CascadeJson(const std::vector<CascadeStep>& cascade) {
   return steps;
 }
 
-// A cascade as text, a line per kind of change, each as what the mutation
-// "would also" do: "  revoke 3 rights: Koen Maes (82.01.01-245.96)
-// ama-wvg, ... and 1 more".
-std::vector<std::string> CascadeLines(const Context& ctx,
-                                      const std::vector<CascadeStep>& cascade) {
-  const bool nl = ctx.lang == "nl";
-  struct Words {
-    const char* action;
-    const char *en_one, *en_many, *nl_one, *nl_many;
-  };
-  static const Words kWords[] = {
-      {"user.revoke", "revoke {} right", "revoke {} rights",
-       "{} recht intrekken", "{} rechten intrekken"},
-      {"user.remove", "remove {} user", "remove {} users",
-       "{} gebruiker verwijderen", "{} gebruikers verwijderen"},
-      {"subafdeling.remove-beheerder", "remove {} manager",
-       "remove {} managers", "{} beheerder verwijderen",
-       "{} beheerders verwijderen"},
-      {"subafdeling.deauthorize", "withdraw {} application",
-       "withdraw {} applications", "{} toepassing terugtrekken",
-       "{} toepassingen terugtrekken"},
-      {"subafdeling.remove", "remove {} subafdeling", "remove {} subafdelingen",
-       "{} subafdeling verwijderen", "{} subafdelingen verwijderen"},
-      {"tb.remove-co", "remove {} co-TB", "remove {} co-TBs",
-       "{} co-TB verwijderen", "{} co-TB's verwijderen"},
-      {"tb.remove", "remove {} TB", "remove {} TBs", "{} TB verwijderen",
-       "{} TB's verwijderen"},
-  };
-  std::vector<std::string> lines;
-  for (const CascadeStep& step : cascade) {
-    std::string head = fmt::format("{} x {}", step.count, step.action);
-    for (const Words& w : kWords) {
-      if (step.action != w.action) continue;
-      const char* form = nl ? (step.count == 1 ? w.nl_one : w.nl_many)
-                            : (step.count == 1 ? w.en_one : w.en_many);
-      head = fmt::format(fmt::runtime(form), step.count);
-    }
-    std::string names;
-    for (const std::string& name : step.first) {
-      names += (names.empty() ? "" : ", ") + name;
-    }
-    if (step.count > step.first.size()) {
-      names += fmt::format(fmt::runtime(nl ? " en {} meer" : " and {} more"),
-                           step.count - step.first.size());
-    }
-    lines.push_back("  " + head + ": " + names);
-  }
-  return lines;
-}
-
 // "ACTION would also:" (or its Dutch), the line above CascadeLines.
 std::string CascadeHeading(const Context& ctx, Action action, bool done) {
   const bool nl = ctx.lang == "nl";
@@ -320,6 +271,7 @@ int RunMutation(const Context& ctx, const ActionSpec& action) {
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;
+  const Lang lang = ctx.lang == "nl" ? Lang::kNl : Lang::kEn;
   // On a terminal a person is typing: a mutation that takes away more
   // than it names waits for --yes. (A refusal goes on to Apply, which
   // records it in the audit log.)
@@ -328,8 +280,8 @@ int RunMutation(const Context& ctx, const ActionSpec& action) {
     if (preview.ok() && !preview->cascade.empty()) {
       if (!ctx.json) {
         std::cerr << TextLine(CascadeHeading(ctx, m.action, false));
-        for (const std::string& line : CascadeLines(ctx, preview->cascade)) {
-          std::cerr << TextLine(line);
+        for (const std::string& line : CascadeLines(preview->cascade, lang)) {
+          std::cerr << TextLine("  " + line);
         }
       }
       return ctx.Fail(
@@ -362,8 +314,8 @@ int RunMutation(const Context& ctx, const ActionSpec& action) {
   }
   if (!done->cascade.empty()) {
     text.push_back(CascadeHeading(ctx, m.action, true));
-    for (std::string& line : CascadeLines(ctx, done->cascade)) {
-      text.push_back(std::move(line));
+    for (const std::string& line : CascadeLines(done->cascade, lang)) {
+      text.push_back("  " + line);
     }
   }
   ctx.Print(j, text);
@@ -471,6 +423,7 @@ int RunMay(const Context& ctx) {
   int code = kExitOk;
   std::unique_ptr<Engine> engine = ctx.OpenEngine(false, &code);
   if (!engine) return code;
+  const Lang lang = ctx.lang == "nl" ? Lang::kNl : Lang::kEn;
   Result<MutationPreview> preview = engine->Preview(m);
   const Status& s = preview.status();
   if (s.kind() == Status::Kind::kInvalidInput ||
@@ -488,8 +441,8 @@ int RunMay(const Context& ctx) {
                    " would be accepted");
     if (!preview->cascade.empty()) {
       text.push_back(CascadeHeading(ctx, m.action, false));
-      for (std::string& line : CascadeLines(ctx, preview->cascade)) {
-        text.push_back(std::move(line));
+      for (const std::string& line : CascadeLines(preview->cascade, lang)) {
+        text.push_back("  " + line);
       }
     }
   } else {

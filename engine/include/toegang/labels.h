@@ -16,7 +16,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "toegang/engine.h"
 #include "toegang/queries.h"
 
 namespace toegang {
@@ -50,6 +52,13 @@ std::string RoleLabel(std::string_view role, Lang lang);
 // few words, e.g. "right_missing" -> "recht ontbreekt"/"right missing";
 // any other code as it is.
 std::string ReasonLabel(std::string_view reason, Lang lang);
+
+// A mutation's cascade (toegang/engine.h, CascadeStep), a line per kind
+// of change as what the mutation takes with it: "revoke 3 rights: Koen
+// Maes (82.01.01-245.96) ama-wvg, ... and 1 more" ("3 rechten intrekken:
+// ..."); a kind without words of its own as "N x ACTION".
+std::vector<std::string> CascadeLines(const std::vector<CascadeStep>& cascade,
+                                      Lang lang);
 
 }  // namespace toegang
 

@@ -1,5 +1,7 @@
 #include "toegang/labels.h"
 
+#include <fmt/format.h>
+
 #include "toegang/identifiers.h"
 
 namespace toegang {
@@ -71,6 +73,53 @@ std::string ReasonLabel(std::string_view reason, Lang lang) {
     if (w.code == reason) return std::string(lang == Lang::kNl ? w.nl : w.en);
   }
   return std::string(reason);
+}
+
+std::vector<std::string> CascadeLines(const std::vector<CascadeStep>& cascade,
+                                      Lang lang) {
+  struct Words {
+    const char* action;
+    const char *en_one, *en_many, *nl_one, *nl_many;
+  };
+  static const Words kWords[] = {
+      {"user.revoke", "revoke {} right", "revoke {} rights",
+       "{} recht intrekken", "{} rechten intrekken"},
+      {"user.remove", "remove {} user", "remove {} users",
+       "{} gebruiker verwijderen", "{} gebruikers verwijderen"},
+      {"subafdeling.remove-beheerder", "remove {} manager",
+       "remove {} managers", "{} beheerder verwijderen",
+       "{} beheerders verwijderen"},
+      {"subafdeling.deauthorize", "withdraw {} application",
+       "withdraw {} applications", "{} toepassing terugtrekken",
+       "{} toepassingen terugtrekken"},
+      {"subafdeling.remove", "remove {} subafdeling", "remove {} subafdelingen",
+       "{} subafdeling verwijderen", "{} subafdelingen verwijderen"},
+      {"tb.remove-co", "remove {} co-TB", "remove {} co-TBs",
+       "{} co-TB verwijderen", "{} co-TB's verwijderen"},
+      {"tb.remove", "remove {} TB", "remove {} TBs", "{} TB verwijderen",
+       "{} TB's verwijderen"},
+  };
+  const bool nl = lang == Lang::kNl;
+  std::vector<std::string> lines;
+  for (const CascadeStep& step : cascade) {
+    std::string head = fmt::format("{} x {}", step.count, step.action);
+    for (const Words& w : kWords) {
+      if (step.action != w.action) continue;
+      const char* form = nl ? (step.count == 1 ? w.nl_one : w.nl_many)
+                            : (step.count == 1 ? w.en_one : w.en_many);
+      head = fmt::format(fmt::runtime(form), step.count);
+    }
+    std::string names;
+    for (const std::string& name : step.first) {
+      names += (names.empty() ? "" : ", ") + name;
+    }
+    if (step.count > step.first.size()) {
+      names += fmt::format(fmt::runtime(nl ? " en {} meer" : " and {} more"),
+                           step.count - step.first.size());
+    }
+    lines.push_back(head + ": " + names);
+  }
+  return lines;
 }
 
 }  // namespace toegang

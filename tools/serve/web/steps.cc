@@ -9,6 +9,7 @@
 #include "toegang/error_codes.h"
 #include "toegang/error_text.h"
 #include "toegang/identifiers.h"
+#include "toegang/labels.h"
 #include "web/html.h"
 #include "web/i18n.h"
 
@@ -397,47 +398,6 @@ std::string StepBackPath(const Mutation& m) {
   return "/";
 }
 
-std::vector<std::string> CascadeText(const std::vector<CascadeStep>& cascade,
-                                     Lang lang) {
-  struct Words {
-    const char* action;
-    const char *en_one, *en_many, *nl_one, *nl_many;
-  };
-  static const Words kWords[] = {
-      {"user.revoke", "revoke {} right", "revoke {} rights",
-       "{} recht intrekken", "{} rechten intrekken"},
-      {"user.remove", "remove {} user", "remove {} users",
-       "{} gebruiker verwijderen", "{} gebruikers verwijderen"},
-      {"subafdeling.remove-beheerder", "remove {} manager",
-       "remove {} managers", "{} beheerder verwijderen",
-       "{} beheerders verwijderen"},
-      {"subafdeling.deauthorize", "withdraw {} application",
-       "withdraw {} applications", "{} toepassing terugtrekken",
-       "{} toepassingen terugtrekken"},
-  };
-  const bool nl = lang == Lang::kNl;
-  std::vector<std::string> lines;
-  for (const CascadeStep& step : cascade) {
-    std::string head = fmt::format("{} x {}", step.count, step.action);
-    for (const Words& w : kWords) {
-      if (step.action != w.action) continue;
-      const char* form = nl ? (step.count == 1 ? w.nl_one : w.nl_many)
-                            : (step.count == 1 ? w.en_one : w.en_many);
-      head = fmt::format(fmt::runtime(form), step.count);
-    }
-    std::string names;
-    for (const std::string& name : step.first) {
-      names += (names.empty() ? "" : ", ") + name;
-    }
-    if (step.count > step.first.size()) {
-      names += fmt::format(fmt::runtime(nl ? " en {} meer" : " and {} more"),
-                           step.count - step.first.size());
-    }
-    lines.push_back(head + ": " + names);
-  }
-  return lines;
-}
-
 std::string StepConfirmBody(const StepRequest& step,
                             const MutationPreview& preview, Lang lang,
                             const std::string& csrf) {
@@ -448,7 +408,7 @@ std::string StepConfirmBody(const StepRequest& step,
                     std::to_string(preview.revision) + ".</p><p>" +
                     Html(ActionName(m.action)) + " " + T("would_also", lang) +
                     "</p><ul id=\"cascade\">";
-  for (const std::string& line : CascadeText(preview.cascade, lang)) {
+  for (const std::string& line : CascadeLines(preview.cascade, lang)) {
     out += "<li>" + Html(line) + "</li>";
   }
   out +=
@@ -474,7 +434,7 @@ std::string StepDoneBody(const Mutation& m, const CommitInfo& done, Lang lang) {
   if (!done.cascade.empty()) {
     out += "<p>" + Html(ActionName(m.action)) + " " + T("did_also", lang) +
            "</p><ul>";
-    for (const std::string& line : CascadeText(done.cascade, lang)) {
+    for (const std::string& line : CascadeLines(done.cascade, lang)) {
       out += "<li>" + Html(line) + "</li>";
     }
     out += "</ul>";

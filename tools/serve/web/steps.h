@@ -130,11 +130,6 @@ std::string StepDoneBody(const Mutation& mutation, const CommitInfo& done,
 std::string StepRefusedBody(const Mutation& mutation, const Status& status,
                             Lang lang);
 
-// A cascade as lines of text: per kind of change how many and the first
-// ones (as the CLI's `may` states it).
-std::vector<std::string> CascadeText(const std::vector<CascadeStep>& cascade,
-                                     Lang lang);
-
 }  // namespace toegang::serve::web
 
 #endif  // TOEGANG_SERVE_WEB_STEPS_H_
