@@ -116,12 +116,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (words.size() == 1 && words[0].empty()) words.clear();
   // Commands that run until stopped, write files as large as asked or
-  // write a file wherever they are told (backup) are not for a fuzzer's
-  // argv.
+  // write a file or a database wherever they are told (backup, copy) are
+  // not for a fuzzer's argv.
   for (const std::string& w : words) {
     // As argv sees it: up to the first NUL byte.
     const std::string arg = w.c_str();
-    if (arg == "serve" || arg == "generate" || arg == "backup") return 0;
+    if (arg == "serve" || arg == "generate" || arg == "backup" ||
+        arg == "copy") {
+      return 0;
+    }
   }
   toegang::fuzz::WithoutEscapes("RunToegang", [&] {
     const int exit_code = Run(words);
