@@ -339,8 +339,8 @@ struct ImportReport {
 struct AuditRecord {
   uint64_t seq = 0;
   uint64_t revision = 0;
-  std::string at;       // ISO-8601 UTC
-  std::string actor;    // INSZ, empty for imports
+  std::string at;     // ISO-8601 UTC
+  std::string actor;  // INSZ, empty for imports
   // The actor's name in the persons registry as it is now; empty when the
   // registry has none (or for imports).
   std::string actor_name;

@@ -572,9 +572,9 @@ std::vector<std::string> DelegationGraph::GrantingFacilitiesByTraversal(
     // organizer no longer grants through the old enterprise's subafdeling.
     if (f.enterprise != d.enterprise) continue;
     const EnterpriseData& e = enterprise(d.enterprise);
-    if (!e.active) continue;                                        // 1
-    if (e.htb == kNoVertex) continue;                               // 2
-    if (((e.active_capacities >> d.capacity) & 1U) == 0) continue;  // 3
+    if (!e.active) continue;                                               // 1
+    if (e.htb == kNoVertex) continue;                                      // 2
+    if (((e.active_capacities >> d.capacity) & 1U) == 0) continue;         // 3
     if (FacilityRuleDenied(d.enterprise, s.facility, bit) != 0) continue;  // 5
     out.push_back(f.hco);
   }

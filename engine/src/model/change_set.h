@@ -24,19 +24,19 @@ namespace toegang {
 // each right is a kGrantRight op of its own).
 struct Op {
   Action kind = Action::kAppointHtb;
-  uint64_t kbo = 0;               // enterprise concerned
-  CapacityId capacity = 0;        // hoedanigheid
-  SubdivisionId subdivision = 0;  // subdivisie
-  int64_t subafdeling = 0;        // subafdeling id
-  std::string hco;                // its facility
-  uint64_t insz = 0;              // the person concerned (appointee, user)
-  AppId app = 0;                  // application (authorize, grant ...)
-  std::string email;              // htb appoint / set-contact, subafdeling
-                                  // create / set-email: the new value
-  std::string phone;              // htb appoint / set-contact
+  uint64_t kbo = 0;                // enterprise concerned
+  CapacityId capacity = 0;         // hoedanigheid
+  SubdivisionId subdivision = 0;   // subdivisie
+  int64_t subafdeling = 0;         // subafdeling id
+  std::string hco;                 // its facility
+  uint64_t insz = 0;               // the person concerned (appointee, user)
+  AppId app = 0;                   // application (authorize, grant ...)
+  std::string email;               // htb appoint / set-contact, subafdeling
+                                   // create / set-email: the new value
+  std::string phone;               // htb appoint / set-contact
   std::string wv_email, wv_phone;  // htb appoint / set-contact: the
                                    // appointing WV's own contact data
-  uint64_t previous = 0;          // the HTB / TB this op replaces, or 0
+  uint64_t previous = 0;           // the HTB / TB this op replaces, or 0
   // Empty for the op the actor asked for; else the action that caused this
   // op (e.g. a kRevokeRight caused by "subafdeling.deauthorize").
   std::string cause;
