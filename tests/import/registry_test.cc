@@ -501,6 +501,77 @@ TEST_P(ImpactOnEachStoreTest, AOneShotEngineReportsTheImpactOfTheWholeModel) {
   same(one_shot("f.csv", closing, /*dry_run=*/true, true), service);
 }
 
+// The OCMW rule (manual 1.1) depends on the facilities' types, which
+// CoBRHA can change: the impact counts who loses or gains an application
+// through it, on the service and the one-shot engine alike. A type change
+// reaches the whole enterprise when it makes it an OCMW or no longer one.
+TEST_P(ImpactOnEachStoreTest, CountsWhatTheOcmwRuleTakesAndGivesBack) {
+  fed_.MustApply(
+      M(Action::kAddUser, kEmpWzc).Hco(kHcoWzc).Insz(kUser3).App("ama-wvg"));
+  auto report = [&](bool one_shot, const std::string& name,
+                    const std::string& csv, bool dry_run) {
+    ImportOptions o;
+    o.full = true;
+    o.dry_run = dry_run;
+    ImportReport r;
+    const std::string path = fed_.dir().Write(name, csv);
+    if (!one_shot) {
+      Status s = engine().ImportFacilities(path, o, &r);
+      EXPECT_TRUE(s.ok()) << s.ToString();
+      return r;
+    }
+    OpenOptions open;
+    open.mode = OpenMode::kOneShot;
+    Result<std::unique_ptr<Engine>> e = Engine::Open(fed_.db_path(), open);
+    EXPECT_TRUE(e.ok()) << e.status().ToString();
+    if (e.ok()) {
+      Status s = (*e)->ImportFacilities(path, o, &r);
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+    return r;
+  };
+  // Dry runs, each engine: who loses ama-wvg; vipa has no facility rule.
+  auto expect_losing = [&](const std::string& name, const std::string& csv,
+                           const std::vector<std::string>& losing) {
+    for (bool one_shot : {false, true}) {
+      ImportReport r = report(one_shot, name, csv, /*dry_run=*/true);
+      EXPECT_EQ(ImpactOn(r, "ama-wvg").losing, losing)
+          << name << (one_shot ? ", one-shot" : ", service");
+      EXPECT_EQ(ImpactOn(r, "ama-wvg").lose, losing.size()) << name;
+      EXPECT_EQ(ImpactOn(r, "ama-wvg").gain, 0u) << name;
+      EXPECT_EQ(ImpactOn(r, "vipa").lose, 0u) << name;
+    }
+  };
+  // OCMW Gent's 12345 becomes a woonzorgcentrum: the enterprise still
+  // organizes 009 and 089 facilities, and 034 may not carry ama-wvg.
+  expect_losing("ocmw-034.csv", FacilitiesCsvRetyped(kHcoOcmw, "034"),
+                {kUser1});
+  // De Linde Oost becomes an OCMW (009): the enterprise is now one, and
+  // ama-wvg stays only at that facility. kUser2 holds it there too.
+  expect_losing("oost-009.csv", FacilitiesCsvRetyped(kHcoWzcOost, "009"),
+                {kUser3});
+  // A facility of type 009 that CoBRHA lists for the first time does the
+  // same to the whole of De Linde.
+  expect_losing("new-009.csv",
+                FacilitiesCsv() + "77001,OCMW De Linde,009,0428759497,active\n",
+                {kUser2, kUser3});
+  EXPECT_TRUE(fed_.Allowed(kUser3));  // dry runs
+
+  // Done for real, then undone: the access comes back, counted as gained.
+  ImportReport real =
+      report(true, "oost-009.csv", FacilitiesCsvRetyped(kHcoWzcOost, "009"),
+             /*dry_run=*/false);
+  EXPECT_EQ(ImpactOn(real, "ama-wvg").losing, std::vector<std::string>{kUser3});
+  ASSERT_TRUE(engine().Refresh().ok());
+  EXPECT_FALSE(fed_.Allowed(kUser3));
+  ImportReport back =
+      report(false, "back.csv", FacilitiesCsv(), /*dry_run=*/false);
+  EXPECT_EQ(ImpactOn(back, "ama-wvg").gaining,
+            std::vector<std::string>{kUser3});
+  EXPECT_EQ(ImpactOn(back, "ama-wvg").lose, 0u);
+  EXPECT_TRUE(fed_.Allowed(kUser3));
+}
+
 TEST_F(ImpactTest, ARejectedDryRunRecordsNoRefusal) {
   const size_t audit_rows = AuditRows(engine());
   ImportOptions o;

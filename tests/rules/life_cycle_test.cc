@@ -70,11 +70,9 @@ class LifeCycleTest : public ::testing::Test {
   // Writes the fixture's facilities file with one row's type changed and
   // imports it.
   void Retype(const std::string& hco, const std::string& type) {
-    std::string csv = FacilitiesCsv();
-    const size_t at = csv.find("\n" + hco + ",");
-    ASSERT_NE(at, std::string::npos);
-    const size_t type_at = csv.find(',', csv.find(',', at + 1) + 1) + 1;
-    csv.replace(type_at, 3, type);
+    ASSERT_NE(FacilitiesCsv().find("\n" + hco + ","), std::string::npos)
+        << hco << " is not in the fixture";
+    const std::string csv = FacilitiesCsvRetyped(hco, type);
     ImportReport report;
     const Status s = e().ImportFacilities(
         fed_.dir().Write("facilities-" + hco + "-" + type + ".csv", csv),

@@ -197,6 +197,17 @@ inline std::string FacilitiesCsv() {
          "31415,Les Erables,034,0884303369,active\n";
 }
 
+// FacilitiesCsv with facility hco's type changed to `type` (three digits).
+inline std::string FacilitiesCsvRetyped(const std::string& hco,
+                                        const std::string& type) {
+  std::string csv = FacilitiesCsv();
+  const size_t at = csv.find("\n" + hco + ",");
+  if (at == std::string::npos) return csv;
+  const size_t type_at = csv.find(',', csv.find(',', at + 1) + 1) + 1;
+  csv.replace(type_at, 3, type);
+  return csv;
+}
+
 // Builds a Mutation tersely.
 struct M {
   Mutation m;

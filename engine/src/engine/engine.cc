@@ -754,8 +754,8 @@ class EngineImpl : public Engine {
     Result<bool> changed = body(
         *store_,
         [&](const RegistryDelta& delta) -> Result<std::vector<AccessImpact>> {
-          Result<ModelPtr> changed_part =
-              LoadPartModel(*store_, &catalogue_, DeltaScope(delta));
+          Result<ModelPtr> changed_part = LoadPartModel(
+              *store_, &catalogue_, DeltaScope(catalogue_, delta));
           if (!changed_part.ok()) return changed_part.status();
           Result<ModelPtr> part = LoadPartModel(
               *store_, &catalogue_, ImpactScope((*changed_part)->graph, delta));

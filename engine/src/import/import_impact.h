@@ -2,12 +2,14 @@
 // impact"): who would lose or gain access to each application when the
 // enterprises and facilities an import changed take their new status.
 //
-// Only SPEC 4.5 conditions 1 (enterprise active) and 4 (facility active and
-// organized by the subafdeling's enterprise) depend on the registries, so
-// the persons whose access can change hold a right at a subafdeling of a
-// changed enterprise or at a changed facility. For each of them the
-// applications they may use are computed from the graph as it is and as it
-// would be with the registry delta applied; the graph is not changed.
+// Only SPEC 4.5 conditions 1 (enterprise active), 4 (facility active and
+// organized by the subafdeling's enterprise) and the facility rules of 5
+// (the OCMW rule: the types of an enterprise's facilities) depend on the
+// registries, so the persons whose access can change hold a right at a
+// subafdeling of a changed enterprise, at a changed facility, or anywhere
+// in an enterprise that a facility of a trigger type joined or left. For each
+// of them the applications they may use are computed from the graph as it is
+// and as it would be with the registry delta applied; the graph is not changed.
 //
 // The graph may be the whole model as it was before the import, or a part
 // of the federation (Store::LoadPart) read inside the import's
@@ -34,8 +36,9 @@ std::vector<AccessImpact> ComputeImpact(const DelegationGraph& graph,
                                         const RegistryDelta& delta);
 
 // The enterprises and facilities the delta changed (a moved facility's old
-// and new organizer too).
-LoadScope DeltaScope(const RegistryDelta& delta);
+// and new organizer too; an added facility only when it is of a facility
+// rule's trigger type, with its organizer).
+LoadScope DeltaScope(const Catalogue& catalogue, const RegistryDelta& delta);
 
 // DeltaScope, and as right holders (LoadScope) the persons holding a right
 // at a subafdeling of what it names, found in graph (a part of DeltaScope,

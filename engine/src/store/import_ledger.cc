@@ -52,7 +52,8 @@ ImportAuditRow ImportLedger::FacilityUnlisted(const std::string& hco,
                                               const std::string& source) {
   ++changes_.facilities_closed;
   const uint64_t organizer = FromDigits(kbo).value_or(0);
-  delta_.facilities.push_back({hco, false, organizer, true, organizer});
+  delta_.facilities.push_back(
+      {hco, false, organizer, true, organizer, "", "", /*added=*/false});
   return {"import.facility", kbo,
           nlohmann::json{{"hco", hco},
                          {"kbo", kbo},
@@ -65,6 +66,12 @@ ImportAuditRow ImportLedger::FacilityUnlisted(const std::string& hco,
           fmt::format("facility HCO {} closed: the CoBRHA file {} (the whole "
                       "registry) does not list it",
                       hco, source)};
+}
+
+void ImportLedger::FacilityAdded(const FacilityRow& row) {
+  delta_.facilities.push_back({row.hco.str(), row.active, row.kbo.value(),
+                               false, 0, row.type_code.str(), "",
+                               /*added=*/true});
 }
 
 std::vector<ImportAuditRow> ImportLedger::Facility(const FacilityRow& row,
@@ -96,10 +103,11 @@ std::vector<ImportAuditRow> ImportLedger::Facility(const FacilityRow& row,
   if (was_active != row.active) {
     ++(row.active ? changes_.facilities_reopened : changes_.facilities_closed);
   }
-  if (was_active != row.active || old_kbo != kbo) {
-    delta_.facilities.push_back({row.hco.str(), row.active, row.kbo.value(),
-                                 was_active, FromDigits(old_kbo).value_or(0)});
-  }
+  const bool retyped = old_type != row.type_code.str();
+  delta_.facilities.push_back({row.hco.str(), row.active, row.kbo.value(),
+                               was_active, FromDigits(old_kbo).value_or(0),
+                               retyped ? row.type_code.str() : "",
+                               retyped ? old_type : ""});
   rows.push_back(
       {"import.facility", kbo,
        nlohmann::json{{"hco", row.hco.str()},

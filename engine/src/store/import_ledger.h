@@ -41,6 +41,10 @@ class ImportLedger {
   ImportAuditRow FacilityUnlisted(const std::string& hco,
                                   const std::string& kbo,
                                   const std::string& source);
+  // A facility the registry lists for the first time: no audit row (it
+  // changes no access by itself), but the delta holds it, as its type may
+  // make its organizer an OCMW.
+  void FacilityAdded(const FacilityRow& row);
   // A facility whose status, organizer or type changed (row as it is now,
   // the rest as it was): one audit row, and before it one under the old
   // organizer when it moved. Nothing when none of those changed.

@@ -125,6 +125,7 @@ Result<ImportSession::Put> RegistryImport::PutFacility(const FacilityRow& row) {
         tables_->GetFacility(row.hco.str());
     if (!old) {
       tables_->InsertFacility(row);
+      ledger_.FacilityAdded(row);
       return Put::kInserted;
     }
     if (old->name == row.name && old->type_code == row.type_code.str() &&

@@ -80,12 +80,13 @@ class WriteLock {
 };
 
 // What an import changed that can change an access decision (SPEC 4.5
-// conditions 1 and 4), for the impact report: enterprises whose status
-// changed, facilities whose status or organizer changed, each change as it
-// was before it and as it is after, in the order they were made. With both
-// sides here, the impact needs from the graph only what imports do not
-// change, so it may read a graph taken before the import or inside its
-// transaction.
+// conditions 1, 4 and, through the facility rules, 5), for the impact
+// report: enterprises whose status changed; facilities whose status,
+// organizer or type changed, and facilities the import added (which can
+// make their organizer an OCMW); each change as it was before it and as it
+// is after, in the order they were made. With both sides here, the impact
+// needs from the graph only what imports do not change, so it may read a
+// graph taken before the import or inside its transaction.
 struct RegistryDelta {
   struct Enterprise {
     uint64_t kbo = 0;
@@ -97,7 +98,12 @@ struct RegistryDelta {
     bool active = false;
     uint64_t kbo = 0;  // organizer
     bool was_active = false;
-    uint64_t was_kbo = 0;
+    uint64_t was_kbo = 0;  // 0 when added
+    // Both empty when the type did not change (the graph's holds on both
+    // sides); type_code alone set when the import added the facility.
+    std::string type_code;
+    std::string was_type_code;
+    bool added = false;
   };
   std::vector<Enterprise> enterprises;
   std::vector<Facility> facilities;
