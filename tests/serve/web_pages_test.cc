@@ -343,6 +343,45 @@ TEST_F(WebPagesTest, TheEnterprisePageDrawsThePictureWithMaskedInsz) {
   EXPECT_EQ(Get("/enterprise/12").status, 404);
 }
 
+// Manual 2.1: the TB activates from the list of the enterprise's
+// facilities; the page shows it, with the OCMW rule where it applies.
+TEST_F(WebPagesTest, TheEnterprisePageListsItsFacilitiesAndTheOcmwRule) {
+  auto facilities = [&](const std::string& target) {
+    HttpResponse r = Get(target);
+    EXPECT_EQ(r.status, 200) << r.body;
+    const size_t at = r.body.find("<h2 id=\"facilities\">");
+    EXPECT_NE(at, std::string::npos) << r.body;
+    if (at == std::string::npos) return std::string();
+    return r.body.substr(at, r.body.find("</table>", at) - at);
+  };
+  // OCMW Gent organizes 12345 (009), 45678 (089) and 10001 (009, closed).
+  const std::string ocmw = facilities("/enterprise/0403019261");
+  EXPECT_TRUE(Has(ocmw, "Voorzieningen in CoBRHA")) << ocmw;
+  EXPECT_TRUE(Has(ocmw, "handleiding 1.1")) << ocmw;
+  for (const char* hco : {kHcoOcmw, kHcoSociaalHuis, kHcoOcmwClosed}) {
+    EXPECT_TRUE(Has(ocmw, fmt::format("href=\"/facility/{}\"", hco))) << hco;
+  }
+  const auto row = [&](const std::string& hco) {
+    const size_t at = ocmw.find(fmt::format("href=\"/facility/{}\"", hco));
+    return at == std::string::npos
+               ? std::string()
+               : ocmw.substr(at, ocmw.find("</tr>", at) - at);
+  };
+  EXPECT_TRUE(Has(row(kHcoOcmw), "ama-wvg: toegestaan")) << row(kHcoOcmw);
+  EXPECT_TRUE(Has(row(kHcoOcmw), ": ama-wvg<br>")) << row(kHcoOcmw);
+  EXPECT_TRUE(Has(row(kHcoSociaalHuis), "geen subafdeling"));
+  EXPECT_TRUE(Has(row(kHcoSociaalHuis),
+                  "ama-wvg: <span class=\"broken\">niet toegestaan"))
+      << row(kHcoSociaalHuis);
+  EXPECT_TRUE(Has(row(kHcoOcmwClosed), "gesloten")) << row(kHcoOcmwClosed);
+  EXPECT_TRUE(Has(facilities("/enterprise/0403019261?lang=en"),
+                  "Facilities in CoBRHA"));
+  // De Linde is no OCMW: no rule column.
+  const std::string wzc = facilities("/enterprise/0428759497");
+  EXPECT_TRUE(Has(wzc, fmt::format("href=\"/facility/{}\"", kHcoWzc))) << wzc;
+  EXPECT_FALSE(Has(wzc, "OCMW-regel")) << wzc;
+}
+
 TEST_F(WebPagesTest, TheAuditIsNewestFirstWithTheActorsNames) {
   HttpResponse r = Get("/enterprise/0403019261?lang=en");
   ASSERT_EQ(r.status, 200);

@@ -66,6 +66,8 @@ constexpr Text kTexts[] = {
     {"enterprise", "Onderneming", "Enterprise"},
     {"error", "Fout", "Error"},
     {"facility", "Voorziening", "Facility"},
+    {"facilities_cobrha", "Voorzieningen in CoBRHA", "Facilities in CoBRHA"},
+    {"facility_rule", "OCMW-regel", "OCMW rule"},
     {"first_page", "Eerste pagina", "First page"},
     {"footer",
      "toegang: alleen lezen. Persoonsgegevens: deel deze pagina niet.",
@@ -118,6 +120,7 @@ constexpr Text kTexts[] = {
     {"member", "Lid", "Member"},
     {"memberships", "Lidmaatschappen en rechten", "Memberships and rights"},
     {"next_page", "Volgende pagina", "Next page"},
+    {"no_activation", "geen subafdeling", "no subafdeling"},
     {"no_hits", "Geen personen of ondernemingen met die naam.",
      "No persons or enterprises by that name."},
     {"no_htb", "geen: een WV stelt er een aan (handleiding 3.2)",
@@ -136,6 +139,7 @@ constexpr Text kTexts[] = {
      "niet: de pagina's wijzigen niets.",
      "This step needs to know who acts, and the proxy in front of this page "
      "does not say: the pages change nothing."},
+    {"not_allowed", "niet toegestaan", "not allowed"},
     {"not_found", "Niet gevonden", "Not found"},
     {"nothing_changed", "Er is niets gewijzigd.", "Nothing was changed."},
     {"number_not_found",
@@ -144,6 +148,13 @@ constexpr Text kTexts[] = {
      "No valid INSZ, no known enterprise and no known facility with this "
      "number."},
     {"of", "van", "of"},
+    {"ocmw_note",
+     "Deze onderneming is een OCMW (handleiding 1.1): sommige toepassingen "
+     "kan ze enkel op een voorziening van bepaalde types activeren; de "
+     "kolom OCMW-regel zegt waar.",
+     "This enterprise is an OCMW (manual 1.1): some applications it can "
+     "activate only on facilities of certain types; the OCMW rule column "
+     "says where."},
     {"older_page", "Oudere wijzigingen", "Older changes"},
     {"open", "open", "open"},
     {"organizer", "Organisator", "Organizer"},

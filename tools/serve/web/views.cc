@@ -114,6 +114,50 @@ std::string Chain(const Explanation& e, const ViewContext& v) {
   return out + "</ol>";
 }
 
+// The facilities CoBRHA lists for the enterprise (manual 2.1: the list a
+// TB activates from), each with its subafdelingen and, for an OCMW, where
+// the facility rule lets it carry an application.
+std::string FacilitiesTable(const WhoReport& w, const ViewContext& v) {
+  std::string out =
+      "<h2 id=\"facilities\">" + T("facilities_cobrha", v) + "</h2>";
+  if (w.ocmw) out += "<p class=\"note\">" + T("ocmw_note", v) + "</p>";
+  out += "<table><thead><tr><th>" + T("facility", v) + "</th><th>" +
+         T("type", v) + "</th><th>" + T("status", v) + "</th><th>" +
+         T("subafdelingen", v) + "</th>" +
+         (w.ocmw ? "<th>" + T("facility_rule", v) + "</th>" : std::string()) +
+         "</tr></thead><tbody>";
+  for (const WhoReport::Facility& f : w.facilities) {
+    out += "<tr><td>" + FacilityLink(f.hco, f.name) + "</td><td>" +
+           Html(f.type_code) + "</td><td>" +
+           (f.active ? T("open", v)
+                     : "<span class=\"broken\">" + T("closed", v) + "</span>") +
+           "</td><td>";
+    for (const WhoReport::Facility::Activation& a : f.subafdelingen) {
+      out += Domain(a.capacity, a.subdivision) + ": " +
+             List(a.applications, v) + "<br>";
+    }
+    if (f.subafdelingen.empty()) out += T("no_activation", v);
+    out += "</td>";
+    if (w.ocmw) {
+      out += "<td>";
+      for (const auto& [app, allowed] : f.facility_rule) {
+        out += Html(app) + ": " +
+               (allowed ? T("allowed", v)
+                        : "<span class=\"broken\">" + T("not_allowed", v) +
+                              "</span>") +
+               "<br>";
+      }
+      out += "</td>";
+    }
+    out += "</tr>";
+  }
+  if (w.facilities.empty()) {
+    out += fmt::format("<tr><td colspan=\"{}\">{}</td></tr>", w.ocmw ? 5 : 4,
+                       T("none", v));
+  }
+  return out + "</tbody></table>";
+}
+
 }  // namespace
 
 std::string PersonBody(const PersonCard& c, const ViewContext& v) {
@@ -256,7 +300,7 @@ std::string EnterpriseBody(const WhoReport& w, const Picture& picture,
            List(s.applications, v) + "</td><td>" + PeopleLinks(s.managers, v) +
            "</td><td>" + std::to_string(s.users) + "</td></tr>";
   }
-  out += "</tbody></table>";
+  out += "</tbody></table>" + FacilitiesTable(w, v);
 
   if (v.steps != nullptr) out += v.steps->Enterprise(w);
 
