@@ -169,5 +169,42 @@ TEST(NameIndexTest, TheEngineFoldsCaseKeepsAccentsAndFollowsImports) {
   EXPECT_TRUE(Found(fed.engine(), "hilde").empty());
 }
 
+// The index is built once and shared by the model's copies: after the
+// writer folds its overlays into new bases (a compaction copies the model)
+// and the two instances change places, the same index answers, and right.
+TEST(NameIndexTest, AnIndexBuiltBeforeACompactionAnswersAfterIt) {
+  TestFederation fed;
+  const std::string db = fed.db_path();
+  fed.Close();
+  OpenOptions o;
+  o.compact_after_changes = 1;  // after every commit
+  Result<std::unique_ptr<Engine>> opened = Engine::Open(db, o);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Engine& engine = **opened;
+  ASSERT_TRUE(engine.Refresh().ok());
+  const std::vector<std::string> hilde = {"person 85073003328 Hilde Bosmans"};
+  EXPECT_EQ(Found(engine, "hilde"), hilde);  // built here
+  for (const Mutation& m : std::vector<Mutation>{
+           M(Action::kAppointHtb, kWvOcmw).Kbo(kOcmw).Insz(kEmpOcmw),
+           M(Action::kActivateCapacity, kEmpOcmw).Kbo(kOcmw),
+           M(Action::kCreateSubafdeling, kEmpOcmw)
+               .Kbo(kOcmw)
+               .Hco(kHcoOcmw)
+               .Email("toegang@ocmw.gent")
+               .App("ama-wvg"),
+           M(Action::kAddUser, kEmpOcmw)
+               .Hco(kHcoOcmw)
+               .Insz(InszNumber(40))  // a person without a name
+               .App("ama-wvg")}) {
+    ASSERT_TRUE(engine.Apply(m).ok()) << ActionName(m.action);
+    EXPECT_EQ(Found(engine, "hilde"), hilde) << ActionName(m.action);
+    EXPECT_EQ(Found(engine, "wendy v"),
+              std::vector<std::string>{"person 93051822361 Wendy Verhoeven"});
+  }
+  Result<Stats> stats = engine.GetStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_GT(stats->compactions, 0u) << "the test compacted nothing";
+}
+
 }  // namespace
 }  // namespace toegang::testing
