@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
 #include "toegang/error_codes.h"
@@ -56,15 +55,6 @@ std::string Input(const std::string& id, std::string_view name,
 std::string Hidden(std::string_view name, std::string_view value) {
   return fmt::format("<input type=\"hidden\" name=\"{}\" value=\"{}\">",
                      Html(name), Html(value));
-}
-
-// A text for one id attribute from codes ("ehealth-gezondheidszorg").
-std::string IdPart(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    out += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
-  }
-  return out;
 }
 
 }  // namespace
@@ -225,7 +215,7 @@ Status StepForms::UsersStep(const FacilityCard& card,
 std::string StepForms::Subafdeling(const FacilityCard& card,
                                    const FacilityCard::Subafdeling& s,
                                    const Status& users) const {
-  const std::string id = IdPart(s.capacity + "-" + s.subdivision);
+  const std::string id = IdText(s.capacity + "-" + s.subdivision);
   std::string out = "<h3>" + T("step_user", lang_) + "</h3>";
   if (!users.ok() && StepRefusedHere(users)) {
     out += Refusal(users);
@@ -233,7 +223,7 @@ std::string StepForms::Subafdeling(const FacilityCard& card,
     std::string rights =
         "<fieldset><legend>" + T("rights", lang_) + "</legend>";
     for (const std::string& app : s.applications) {
-      const std::string box = "add-" + id + "-" + IdPart(app);
+      const std::string box = "add-" + id + "-" + IdText(app);
       rights += fmt::format(
           "<input type=\"checkbox\" id=\"{0}\" name=\"app\" value=\"{1}\">"
           "<label for=\"{0}\">{1}</label> ",
@@ -276,7 +266,7 @@ std::string StepForms::Subafdeling(const FacilityCard& card,
       FormFields f = Target(card, s, "subafdeling.deauthorize");
       f.emplace_back("app", app);
       withdraw += Form(f, "", T("withdraw", lang_) + " " + app,
-                       "step-deauthorize-" + id + "-" + IdPart(app));
+                       "step-deauthorize-" + id + "-" + IdText(app));
     } else if (refused.empty()) {
       refused = Refusal(p.status());
     }
@@ -344,7 +334,7 @@ std::string StepForms::Member(const FacilityCard& card,
     f.emplace_back("person", token);
     f.emplace_back("app", app);
     out += Form(f, "", T("revoke", lang_) + " " + app,
-                "revoke-" + token + "-" + IdPart(app));
+                "revoke-" + token + "-" + IdText(app));
   }
   std::string options;
   for (const std::string& app : s.applications) {

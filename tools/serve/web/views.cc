@@ -325,15 +325,6 @@ std::string UrlComponent(std::string_view s) {
   return out;
 }
 
-// A text for an id attribute from codes ("ocmw-sociaal").
-std::string IdText(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    out += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
-  }
-  return out;
-}
-
 // "Leden 51-100 van 340", and the links to the previous and next page of
 // the subafdeling's members (MembersWindow).
 std::string MembersNavigation(const FacilityCard& c,
