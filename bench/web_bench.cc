@@ -12,17 +12,23 @@
 // the enterprise and the facility with the most users (the worst case of
 // the picture and the member list), a name search and an INSZ search, and
 // the facility with the manual's steps for its HTB (each step asked of
-// may). Every answer is checked (status 200 or 303) before timing.
+// may). Every answer is checked (status 200 or 303) before timing; the
+// first answer's wall time is the counter first_ms (for the name search,
+// the first search after the load, which sorts the names).
+// The largest facility lists 50 members a subafdeling (its first page);
+// its last page is timed too.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bench_federation.h"
@@ -53,6 +59,8 @@ struct Site {
   std::string csrf = "0123456789abcdef0123456789abcdef";
   std::string person_token, person_name;
   std::string kbo, hco, big_kbo, big_hco, big_hco_htb, person_insz;
+  // The codes of the largest facility's subafdeling with the most users.
+  std::string big_capacity, big_subdivision;
 };
 
 std::string One(SQLite::Database& db, const std::string& sql) {
@@ -93,6 +101,16 @@ Site& SiteOf(const std::string& scale) {
                         "SELECT s.kbo FROM user u JOIN subafdeling s ON s.id "
                         "= u.subafdeling GROUP BY s.kbo ORDER BY count(*) "
                         "DESC LIMIT 1");
+    site->big_capacity = One(
+        db, fmt::format("SELECT s.capacity FROM user u JOIN subafdeling s ON "
+                        "s.id = u.subafdeling WHERE s.hco = '{}' GROUP BY "
+                        "s.id ORDER BY count(*) DESC LIMIT 1",
+                        site->big_hco));
+    site->big_subdivision = One(
+        db, fmt::format("SELECT s.subdivision FROM user u JOIN subafdeling s "
+                        "ON s.id = u.subafdeling WHERE s.hco = '{}' GROUP BY "
+                        "s.id ORDER BY count(*) DESC LIMIT 1",
+                        site->big_hco));
     site->big_hco_htb = One(
         db, fmt::format("SELECT h.insz FROM htb h JOIN facility f ON f.kbo = "
                         "h.kbo WHERE f.hco = '{}'",
@@ -137,6 +155,7 @@ enum class Page {
   kBigEnterprise,
   kBigFacility,
   kBigFacilityWithSteps,
+  kBigFacilityLastPage,
   kSearchName,
   kSearchInsz,
 };
@@ -167,6 +186,12 @@ void BM_WebPage(benchmark::State& state, Page page, const std::string& scale) {
       target = "/facility/" + site.big_hco;
       actor = site.big_hco_htb;
       break;
+    case Page::kBigFacilityLastPage:
+      // Past the end: the page shows the last 50 (or fewer) members.
+      target = "/facility/" + site.big_hco + "?capacity=" + site.big_capacity +
+               "&subdivision=" + site.big_subdivision + "&from=999999999";
+      actor = site.big_hco_htb;
+      break;
     case Page::kSearchName: {
       // The first word of a person's name, as typed.
       std::string word = site.person_name.substr(
@@ -182,7 +207,19 @@ void BM_WebPage(benchmark::State& state, Page page, const std::string& scale) {
       body = "csrf=" + site.csrf + "&q=" + site.person_insz;
       break;
   }
+  // The first answer also does what a page does once per loaded model
+  // (the name search sorts the names): its wall time is a counter, taken
+  // the first time the benchmark runs (the library runs it more than once).
+  static std::map<std::pair<Page, std::string>, double> first_answers;
+  const auto started = std::chrono::steady_clock::now();
   serve::HttpResponse first = Send(site, method, target, body, actor);
+  const double first_ms =
+      first_answers
+          .try_emplace({page, scale},
+                       std::chrono::duration<double, std::milli>(
+                           std::chrono::steady_clock::now() - started)
+                           .count())
+          .first->second;
   if (first.status != 200 && first.status != 303) {
     Die(fmt::format("{} {}: {} {}", method, target, first.status,
                     first.body.substr(0, 400)));
@@ -194,6 +231,7 @@ void BM_WebPage(benchmark::State& state, Page page, const std::string& scale) {
     benchmark::DoNotOptimize(r);
   }
   state.counters["page_KB"] = static_cast<double>(bytes) / 1024.0;
+  state.counters["first_ms"] = first_ms;
 }
 
 std::vector<std::string> Scales() {
@@ -224,6 +262,7 @@ int main(int argc, char** argv) {
       {"largest_enterprise", Page::kBigEnterprise},
       {"largest_facility", Page::kBigFacility},
       {"largest_facility_with_steps", Page::kBigFacilityWithSteps},
+      {"largest_facility_last_page_with_steps", Page::kBigFacilityLastPage},
       {"search_name", Page::kSearchName},
       {"search_insz", Page::kSearchInsz},
   };

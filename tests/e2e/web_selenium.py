@@ -406,6 +406,24 @@ def main():
                   if e.get("level") == "SEVERE"]
         checks.expect("no console error with the forms", not severe,
                       str(severe))
+
+        # 10. The HTB names a manager (beheerder) of the subafdeling, typed
+        # into the form; the page then offers to remove them again.
+        form = browser.find_element(By.CSS_SELECTOR,
+                                    "form[id^='step-add-manager-']")
+        form.find_element(By.NAME, "insz").send_keys("95.02.14-733.80")
+        form.find_element(By.TAG_NAME, "button").click()
+        done = wait.until(ec.presence_of_element_located((By.ID, "done")))
+        checks.expect("a manager is named on the page",
+                      "subafdeling.add-beheerder" in done.text, done.text)
+        browser.find_element(By.ID, "back").click()
+        removals = wait.until(lambda b: b.find_elements(
+            By.CSS_SELECTOR, "form[id^='remove-manager-'] button"))
+        checks.expect("the new manager can be removed again",
+                      any("Elif Yilmaz" in b.text for b in removals),
+                      str([b.text for b in removals]))
+        checks.expect("no INSZ in the URL after naming a manager",
+                      NEW not in browser.current_url, browser.current_url)
     finally:
         if browser is not None:
             browser.quit()

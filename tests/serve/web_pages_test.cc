@@ -10,9 +10,13 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +24,7 @@
 #include "support/test_federation.h"
 #include "toegang/engine.h"
 #include "web/html.h"
+#include "web/i18n.h"
 
 namespace toegang::testing {
 namespace {
@@ -147,6 +152,30 @@ class WebPagesTest : public ::testing::Test {
   std::unique_ptr<DecisionService> service_;
   std::string csrf_;
 };
+
+// i18n.h promises it: every key the pages' sources pass to T() or Tr()
+// has its Dutch and English text in the table (else the page would show
+// the key itself).
+TEST(WebTextsTest, EveryKeyThePagesUseIsInTheTable) {
+  const std::filesystem::path dir =
+      std::filesystem::path(TOEGANG_ENGINE_SRC_DIR) / ".." / ".." / "tools" /
+      "serve" / "web";
+  const std::regex use("\\bTr?\\(\"([a-z_]+)\"");
+  size_t uses = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".cc") continue;
+    std::ifstream in(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(in)),
+                           std::istreambuf_iterator<char>());
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), use);
+         it != std::sregex_iterator(); ++it) {
+      ++uses;
+      EXPECT_TRUE(serve::web::HasText((*it)[1].str()))
+          << entry.path().filename() << ": " << (*it)[1];
+    }
+  }
+  EXPECT_GT(uses, 100u) << "the sources were not read";
+}
 
 TEST_F(WebPagesTest, OnlyTheAdminListenerServesThePages) {
   for (const char* path : {"/", "/enterprise/0403019261", "/facility/12345",
@@ -462,6 +491,77 @@ TEST_F(WebPagesTest, TheFacilityPageListsMembersWithAndWithoutRights) {
   EXPECT_TRUE(Has(unknown.body, "999999"));
 }
 
+// A valid INSZ of a person born on 1 January 1985 with sequence number seq.
+std::string MemberInsz(int seq) {
+  const uint64_t base = 850101ull * 1000 + static_cast<uint64_t>(seq);
+  return fmt::format("{:09}{:02}", base, 97 - base % 97);
+}
+
+// The first cell of every row of the page's member tables.
+std::vector<std::string> MemberCells(const std::string& body) {
+  std::vector<std::string> out;
+  const std::regex row(
+      "<tr><td>(<a href=\"/p/[^<]*</a>[^<]*(<span "
+      "class=\"id\">[^<]*</span>)?)</td>");
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), row);
+       it != std::sregex_iterator(); ++it) {
+    out.push_back((*it)[1]);
+  }
+  return out;
+}
+
+TEST_F(WebPagesTest, TheFacilityPageListsMembersAPageAtATime) {
+  // 120 users more: 121 members, three pages of 50.
+  for (int i = 1; i <= 120; ++i) {
+    fed_.MustApply(
+        M(Action::kAddUser, kEmp2Ocmw).Hco(kHcoOcmw).Insz(MemberInsz(i)));
+  }
+  std::set<std::string> seen;
+  std::string target = "/facility/12345";
+  std::vector<size_t> sizes;
+  for (int page = 0; page < 10 && !target.empty(); ++page) {
+    HttpResponse r = Get(target, {{"cookie", "toegang_lang=en"}});
+    ASSERT_EQ(r.status, 200) << target;
+    const std::vector<std::string> cells = MemberCells(r.body);
+    sizes.push_back(cells.size());
+    for (const std::string& c : cells) {
+      EXPECT_TRUE(seen.insert(c).second) << "listed twice: " << c;
+    }
+    EXPECT_TRUE(Has(r.body, "Members " + std::to_string(50 * page + 1) + "-"))
+        << r.body.substr(0, 4000);
+    // The link to the next page carries codes and a number only.
+    std::smatch next;
+    const std::regex link("id=\"members-[^\"]*-next\" href=\"([^\"]*)\"");
+    if (!std::regex_search(r.body, next, link)) break;
+    target = next[1];
+    target = std::regex_replace(target, std::regex("&amp;"), "&");
+    EXPECT_TRUE(std::regex_match(
+        target, std::regex("/facility/12345\\?capacity=[a-z-]+&subdivision="
+                           "[a-z-]+&from=[0-9]+#members-[a-z-]+")))
+        << target;
+    target = target.substr(0, target.find('#'));  // a browser keeps it
+  }
+  EXPECT_EQ(sizes, (std::vector<size_t>{50, 50, 21}));
+  EXPECT_EQ(seen.size(), 121u);
+  // A position past the end shows the last page; one that is no number,
+  // the first; another subafdeling's name changes nothing here.
+  EXPECT_EQ(MemberCells(Get("/facility/12345?capacity=ehealth-gezondheidszorg"
+                            "&subdivision=gezondheidszorg&from=100000")
+                            .body)
+                .size(),
+            21u);
+  EXPECT_EQ(MemberCells(Get("/facility/12345?capacity=ehealth-gezondheidszorg"
+                            "&subdivision=gezondheidszorg&from=x")
+                            .body)
+                .size(),
+            50u);
+  EXPECT_EQ(MemberCells(Get("/facility/12345?capacity=other&subdivision="
+                            "gezondheidszorg&from=100")
+                            .body)
+                .size(),
+            50u);
+}
+
 // The manual's steps (item 4): served for the actor that the header the
 // operator named asserts, on the admin listener only.
 constexpr const char* kActorHeader = "x-toegang-actor";
@@ -717,6 +817,95 @@ TEST_F(WebStepsTest, AFormThatNamesThePersonTwiceOrNoStepIsRefused) {
   HttpResponse other = Step(kEmpOcmw, {{"action", "import.kbo"}});
   EXPECT_EQ(other.status, 400);
   EXPECT_EQ(fed_.engine().revision(), before);
+}
+
+TEST_F(WebStepsTest, TheHtbAuthorizesNamesManagersAndRemovesASubafdeling) {
+  // For the HTB the page offers every step on the subafdeling ...
+  HttpResponse page = SendActing(kEmpOcmw, "GET", "/facility/12345");
+  ASSERT_EQ(page.status, 200);
+  for (const char* form :
+       {"id=\"step-authorize-", "id=\"step-add-manager-",
+        "id=\"remove-manager-", "id=\"step-remove-subafdeling-"}) {
+    EXPECT_TRUE(Has(page.body, form)) << form;
+  }
+  EXPECT_FALSE(Has(page.body, kUser3)) << "a manager is named by token";
+  // ... and for a user of it none, with may's refusal instead.
+  HttpResponse user = SendActing(kUser1, "GET", "/facility/12345");
+  ASSERT_EQ(user.status, 200);
+  for (const char* form :
+       {"id=\"step-authorize-", "id=\"step-add-manager-",
+        "id=\"remove-manager-", "id=\"step-remove-subafdeling-"}) {
+    EXPECT_FALSE(Has(user.body, form)) << form;
+  }
+  EXPECT_TRUE(Has(user.body, "not_authorized"));
+
+  auto facility = [&] {
+    Result<FacilityCard> card = fed_.engine().WhoFacility(kHcoOcmw);
+    EXPECT_TRUE(card.ok());
+    return card.ok() ? *card : FacilityCard{};
+  };
+  HttpResponse authorized = Step(kEmpOcmw, {{"action", "subafdeling.authorize"},
+                                            {"hco", kHcoOcmw},
+                                            {"app", "vipa"}});
+  ASSERT_EQ(authorized.status, 200) << authorized.body;
+  ASSERT_EQ(facility().subafdelingen.size(), 1u);
+  EXPECT_EQ(facility().subafdelingen[0].applications,
+            (std::vector<std::string>{"ama-wvg", "vipa"}));
+  // An application the catalogue does not know: refused, nothing changes.
+  const uint64_t unchanged = fed_.engine().revision();
+  HttpResponse unknown = Step(kEmpOcmw, {{"action", "subafdeling.authorize"},
+                                         {"hco", kHcoOcmw},
+                                         {"app", "no-such-app"}});
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_TRUE(Has(unknown.body, "unknown_application")) << unknown.body;
+  EXPECT_EQ(fed_.engine().revision(), unchanged);
+
+  HttpResponse added = Step(kEmpOcmw, {{"action", "subafdeling.add-beheerder"},
+                                       {"hco", kHcoOcmw},
+                                       {"insz", kUser2}});
+  ASSERT_EQ(added.status, 200) << added.body;
+  HttpResponse removed =
+      Step(kEmpOcmw, {{"action", "subafdeling.remove-beheerder"},
+                      {"hco", kHcoOcmw},
+                      {"person", acting_->web().tokens().TokenFor(kUser3)}});
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  ASSERT_EQ(facility().subafdelingen.size(), 1u);
+  ASSERT_EQ(facility().subafdelingen[0].managers.size(), 1u);
+  EXPECT_EQ(facility().subafdelingen[0].managers[0].insz, kUser2);
+
+  // Removing the subafdeling takes its user, right, manager and
+  // authorizations with it: confirmation first.
+  const std::vector<std::pair<std::string, std::string>> remove = {
+      {"action", "subafdeling.remove"}, {"hco", kHcoOcmw}};
+  const uint64_t before = fed_.engine().revision();
+  HttpResponse ask = Step(kEmpOcmw, remove);
+  ASSERT_EQ(ask.status, 200) << ask.body;
+  EXPECT_TRUE(Has(ask.body, "id=\"confirm-step\"")) << ask.body;
+  EXPECT_EQ(fed_.engine().revision(), before);
+  EXPECT_TRUE(Allowed(kUser1));
+  std::vector<std::pair<std::string, std::string>> confirmed = remove;
+  confirmed.emplace_back("confirm", "1");
+  HttpResponse done = Step(kEmpOcmw, confirmed);
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_TRUE(Has(done.body, "id=\"done\""));
+  EXPECT_TRUE(facility().subafdelingen.empty());
+  EXPECT_FALSE(Allowed(kUser1));
+
+  // Each step is the CLI's audit row, with the HTB as the actor.
+  std::vector<std::string> actions;
+  for (const AuditRecord& row : AuditRows()) {
+    if (row.actor == kEmpOcmw && row.outcome == "ok" &&
+        row.action.starts_with("subafdeling.")) {
+      actions.push_back(row.action);
+    }
+  }
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{
+                "subafdeling.authorize", "subafdeling.add-beheerder",
+                "subafdeling.remove-beheerder",
+                // the removal's cascade, a row for each op as on the CLI
+                "subafdeling.remove-beheerder", "subafdeling.deauthorize",
+                "subafdeling.deauthorize", "subafdeling.remove"}));
 }
 
 }  // namespace

@@ -515,7 +515,10 @@ class Engine {
   virtual Result<FacilityCard> WhoFacility(std::string_view hco) const = 0;
   // Persons and enterprises whose name starts with `prefix` (at least 2
   // characters; ASCII letters without case), ordered by name, paginated as
-  // the listings are. Scans every name: for the helpdesk, not a hot path.
+  // the listings are. The first search after the federation is loaded
+  // (opening, an import) sorts every name once (about 0.35 s at M) while
+  // other searches wait for it; later searches binary search that index
+  // and read only their page's names. Mutations change no name.
   virtual Result<Page<NameHit>> FindByName(std::string_view prefix,
                                            const PageRequest& page) const = 0;
   // graph(kbo): the enterprise's delegation graph as GraphViz DOT, in

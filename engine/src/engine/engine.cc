@@ -66,6 +66,7 @@
 #include "rules/explain.h"
 #include "rules/graph_dot.h"
 #include "rules/listings.h"
+#include "rules/name_index.h"
 #include "rules/rules.h"
 #include "store/open_store.h"
 #include "toegang/error_codes.h"
@@ -320,7 +321,8 @@ class EngineImpl : public Engine {
     Status p = CheckPage(page);
     if (!p.ok()) return p;
     return OnWholeModel([&](const ModelPtr& model) {
-      return FindNames(model->graph, prefix, page, model->revision);
+      return model->names->Get(model->graph)
+          ->Find(model->graph, prefix, page, model->revision);
     });
   }
 

@@ -30,15 +30,20 @@
 #include "engine/settings.h"
 #include "graph/delegation_graph.h"
 #include "model/change_set.h"
+#include "rules/name_index.h"
 #include "store/store.h"
 
 namespace toegang {
 
-// What queries read: the graph (with its check index) and the revision it
-// reflects.
+// What queries read: the graph (with its check index), the revision it
+// reflects, and the index of its names, built by the first name search.
+// A copy of a Model shares the name index's cache (rules/name_index.h,
+// invariant 2: a copy holds the same names at the same vertices); a model
+// made by a load has a cache of its own.
 struct Model {
   DelegationGraph graph;
   uint64_t revision = 0;
+  std::shared_ptr<NameIndexCache> names = std::make_shared<NameIndexCache>();
 };
 using ModelPtr = std::unique_ptr<Model>;
 

@@ -36,7 +36,9 @@ Result<FacilityCard> DescribeFacility(const DelegationGraph& graph,
 // compared without case; at least 2 bytes, else usage), ordered by
 // (name without case, kind, id), one page after page.cursor (the last
 // hit as "p" + INSZ or "e" + KBO). Reads every person and enterprise: its
-// cost grows with the federation, not with the hits.
+// cost grows with the federation, not with the hits. The engine answers
+// from NameIndex (rules/name_index.h) instead; this scan is the reference
+// the index is tested against.
 Result<Page<NameHit>> FindNames(const DelegationGraph& graph,
                                 std::string_view prefix,
                                 const PageRequest& page, uint64_t revision);

@@ -389,9 +389,22 @@ Result<WhoReport> DescribeEnterprise(const DelegationGraph& graph, uint64_t kbo,
       sub.subdivision = cat.subdivision(d.subdivision).code;
       sub.email = s.email;
       sub.applications = AppCodes(cat, s.authorizations);
-      sub.managers =
-          PersonRefsByInsz(graph, graph.Sources(sv, LinkKind::kManager));
-      sub.users = graph.Sources(sv, LinkKind::kUser).size();
+      // One pass over the in-links (a large subafdeling has tens of
+      // thousands): the users are counted, not looked up (a person has one
+      // user link to a subafdeling), and only the managers' sources read.
+      std::vector<Vertex> managers;
+      for (auto [it, end] = in_edges(sv, graph.graph()); it != end; ++it) {
+        const LinkKind kind = graph.graph()[*it].kind;
+        if (kind == LinkKind::kUser) {
+          ++sub.users;
+        } else if (kind == LinkKind::kManager) {
+          managers.push_back(source(*it, graph.graph()));
+        }
+      }
+      std::sort(managers.begin(), managers.end());
+      managers.erase(std::unique(managers.begin(), managers.end()),
+                     managers.end());
+      sub.managers = PersonRefsByInsz(graph, managers);
       r.subafdelingen.push_back(std::move(sub));
     }
   }

@@ -1084,8 +1084,34 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
       q.bind(col, static_cast<int64_t>(query.limit));
       while (q.executeStep()) out.push_back(ReadAuditRow(q));
     };
+    if (query.since_revision == 0 && query.newest_first && !query.kbo.empty()) {
+      // An enterprise's rows: its (kbo, seq) index, walked backwards from
+      // the cursor. (SQLite's planner does not use the index for the
+      // "(? = '' OR kbo = ?)" of the statements below: they walk the whole
+      // log from its end, which the enterprise's page cannot afford.)
+      StatementCache::Use q_use = statements_->Get(
+          "SELECT seq, revision, at, actor, action, kbo, "
+          "outcome, code, detail, message, " TOEGANG_AUDIT_ACTOR_NAME
+          " FROM audit WHERE "
+          "kbo = ? AND seq < ? AND (? = '' OR actor = ? OR detail LIKE ?) "
+          "AND (? = '' OR detail LIKE ?) ORDER BY seq DESC LIMIT ?");
+      SQLite::Statement& q = *q_use;
+      int col = 1;
+      q.bind(col++, query.kbo);
+      q.bind(col++, static_cast<int64_t>(query.before_seq == 0
+                                             ? static_cast<uint64_t>(INT64_MAX)
+                                             : query.before_seq));
+      q.bind(col++, query.insz);
+      q.bind(col++, query.insz);
+      q.bind(col++, like.insz);
+      q.bind(col++, query.hco);
+      q.bind(col++, like.hco);
+      q.bind(col, static_cast<int64_t>(query.limit));
+      while (q.executeStep()) out.push_back(ReadAuditRow(q));
+      return out;
+    }
     if (query.since_revision == 0 && query.newest_first) {
-      // Walks the (kbo, seq) index or the table backwards from the cursor.
+      // Walks the table backwards from the cursor.
       StatementCache::Use q_use = statements_->Get(
           "SELECT seq, revision, at, actor, action, kbo, "
           "outcome, code, detail, message, " TOEGANG_AUDIT_ACTOR_NAME

@@ -1,5 +1,7 @@
 #include "web/html.h"
 
+#include <cctype>
+
 #include "toegang/identifiers.h"
 #include "toegang/text.h"
 #include "web/i18n.h"
@@ -30,6 +32,15 @@ std::string Html(std::string_view text) {
       default:
         out += c;
     }
+  }
+  return out;
+}
+
+std::string IdText(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    out += u < 0x80 && std::isalnum(u) ? c : '-';
   }
   return out;
 }

@@ -23,6 +23,11 @@ namespace toegang::serve::web {
 // references.
 std::string Html(std::string_view text);
 
+// text as a part of an id attribute (and of a link's #fragment): ASCII
+// letters and digits as they are, every other byte '-'
+// ("ehealth-gezondheidszorg", "ama-wvg"); safe unescaped.
+std::string IdText(std::string_view text);
+
 // What the frame of a page needs besides its body.
 struct Frame {
   Lang lang = Lang::kNl;

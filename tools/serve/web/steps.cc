@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
 #include "toegang/error_codes.h"
@@ -29,7 +28,11 @@ bool Offered(Action a) {
     case Action::kAddCoTb:
     case Action::kRemoveCoTb:
     case Action::kCreateSubafdeling:
+    case Action::kAuthorize:
     case Action::kDeauthorize:
+    case Action::kRemoveSubafdeling:
+    case Action::kAddManager:
+    case Action::kRemoveManager:
     case Action::kAddUser:
     case Action::kGrantRight:
     case Action::kRevokeRight:
@@ -52,15 +55,6 @@ std::string Input(const std::string& id, std::string_view name,
 std::string Hidden(std::string_view name, std::string_view value) {
   return fmt::format("<input type=\"hidden\" name=\"{}\" value=\"{}\">",
                      Html(name), Html(value));
-}
-
-// A text for one id attribute from codes ("ehealth-gezondheidszorg").
-std::string IdPart(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    out += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
-  }
-  return out;
 }
 
 }  // namespace
@@ -198,15 +192,22 @@ FormFields StepForms::Target(const FacilityCard& card,
           {"subdivision", s.subdivision}};
 }
 
-Status StepForms::UsersStep(const FacilityCard& card,
-                            const FacilityCard::Subafdeling& s) const {
+Mutation StepForms::Asked(const FacilityCard& card,
+                          const FacilityCard::Subafdeling& s,
+                          Action action) const {
   Mutation m;
-  m.action = Action::kAddUser;
+  m.action = action;
   m.actor = actor_;
   m.kbo = card.organizer ? card.organizer->kbo : std::string();
   m.hco = card.hco;
   m.capacity = s.capacity;
   m.subdivision = s.subdivision;
+  return m;
+}
+
+Status StepForms::UsersStep(const FacilityCard& card,
+                            const FacilityCard::Subafdeling& s) const {
+  Mutation m = Asked(card, s, Action::kAddUser);
   m.insz = actor_;
   return engine_->Preview(m).status();
 }
@@ -214,7 +215,7 @@ Status StepForms::UsersStep(const FacilityCard& card,
 std::string StepForms::Subafdeling(const FacilityCard& card,
                                    const FacilityCard::Subafdeling& s,
                                    const Status& users) const {
-  const std::string id = IdPart(s.capacity + "-" + s.subdivision);
+  const std::string id = IdText(s.capacity + "-" + s.subdivision);
   std::string out = "<h3>" + T("step_user", lang_) + "</h3>";
   if (!users.ok() && StepRefusedHere(users)) {
     out += Refusal(users);
@@ -222,7 +223,7 @@ std::string StepForms::Subafdeling(const FacilityCard& card,
     std::string rights =
         "<fieldset><legend>" + T("rights", lang_) + "</legend>";
     for (const std::string& app : s.applications) {
-      const std::string box = "add-" + id + "-" + IdPart(app);
+      const std::string box = "add-" + id + "-" + IdText(app);
       rights += fmt::format(
           "<input type=\"checkbox\" id=\"{0}\" name=\"app\" value=\"{1}\">"
           "<label for=\"{0}\">{1}</label> ",
@@ -233,25 +234,39 @@ std::string StepForms::Subafdeling(const FacilityCard& card,
                 Input("add-" + id + "-insz", "insz", "INSZ", true) + rights,
                 T("add_user", lang_), "step-add-user-" + id);
   }
+  // The checks that come before the typed application's or person's (the
+  // enterprise, the facility, the actor: the HTB or a TB/co-TB of the
+  // domain) are one question, asked as add-beheerder with the actor as
+  // the placeholder person; its refusal hides the forms with a typed
+  // target here (authorize, add-beheerder).
+  Mutation manage = Asked(card, s, Action::kAddManager);
+  manage.insz = actor_;
+  const Status domain = engine_->Preview(manage).status();
+  const bool domain_refused = !domain.ok() && StepRefusedHere(domain);
+
+  // Authorize an application (manual 3.6): its code is typed.
+  out += "<h3>" + T("step_authorize", lang_) + "</h3>";
+  if (domain_refused) {
+    out += Refusal(domain);
+  } else {
+    out += Form(Target(card, s, "subafdeling.authorize"),
+                Input("auth-" + id + "-app", "app", T("app_code", lang_), true),
+                T("authorize", lang_), "step-authorize-" + id);
+  }
+
   // Withdrawing an application revokes its rights there: asked per
   // application, as it would be taken.
   std::string withdraw;
   std::string refused;
   for (const std::string& app : s.applications) {
-    Mutation m;
-    m.action = Action::kDeauthorize;
-    m.actor = actor_;
-    m.kbo = card.organizer ? card.organizer->kbo : std::string();
-    m.hco = card.hco;
-    m.capacity = s.capacity;
-    m.subdivision = s.subdivision;
+    Mutation m = Asked(card, s, Action::kDeauthorize);
     m.applications = {app};
     Result<MutationPreview> p = engine_->Preview(m);
     if (p.ok()) {
       FormFields f = Target(card, s, "subafdeling.deauthorize");
       f.emplace_back("app", app);
       withdraw += Form(f, "", T("withdraw", lang_) + " " + app,
-                       "step-deauthorize-" + id + "-" + IdPart(app));
+                       "step-deauthorize-" + id + "-" + IdText(app));
     } else if (refused.empty()) {
       refused = Refusal(p.status());
     }
@@ -259,6 +274,50 @@ std::string StepForms::Subafdeling(const FacilityCard& card,
   if (!s.applications.empty()) {
     out += "<h3>" + T("step_withdraw", lang_) + "</h3>" +
            (withdraw.empty() ? refused : withdraw);
+  }
+
+  // The named managers (beheerders, manual 3.6): add one (typed), remove
+  // one (each asked as it would be taken).
+  out += "<h3>" + T("step_managers", lang_) + "</h3>";
+  if (domain_refused) {
+    out += Refusal(domain);
+  } else {
+    out += Form(Target(card, s, "subafdeling.add-beheerder"),
+                Input("manager-" + id + "-insz", "insz", "INSZ", true),
+                T("add_manager", lang_), "step-add-manager-" + id);
+  }
+  std::string removals;
+  refused.clear();
+  for (const PersonRef& manager : s.managers) {
+    Mutation m = Asked(card, s, Action::kRemoveManager);
+    m.insz = manager.insz;
+    if (Status may = engine_->Preview(m).status(); may.ok()) {
+      const std::string token = tokens_->TokenFor(manager.insz);
+      FormFields f = Target(card, s, "subafdeling.remove-beheerder");
+      f.emplace_back("person", token);
+      removals +=
+          Form(f, "",
+               T("remove_manager", lang_) + " " +
+                   (manager.name.empty() ? T("person", lang_) : manager.name),
+               "remove-manager-" + token);
+    } else if (refused.empty() && !domain_refused) {
+      refused = Refusal(may);
+    }
+  }
+  out += removals + refused;
+
+  // Remove the subafdeling (its users, rights, managers and authorizations
+  // with it: the cascade asks for confirmation), asked as it would be
+  // taken.
+  out += "<h3>" + T("step_remove_subafdeling", lang_) + "</h3>";
+  if (Status may =
+          engine_->Preview(Asked(card, s, Action::kRemoveSubafdeling)).status();
+      may.ok()) {
+    out +=
+        Form(Target(card, s, "subafdeling.remove"), "",
+             T("remove_subafdeling", lang_), "step-remove-subafdeling-" + id);
+  } else {
+    out += Refusal(may);
   }
   return out;
 }
@@ -275,7 +334,7 @@ std::string StepForms::Member(const FacilityCard& card,
     f.emplace_back("person", token);
     f.emplace_back("app", app);
     out += Form(f, "", T("revoke", lang_) + " " + app,
-                "revoke-" + token + "-" + IdPart(app));
+                "revoke-" + token + "-" + IdText(app));
   }
   std::string options;
   for (const std::string& app : s.applications) {

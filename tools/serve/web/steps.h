@@ -66,9 +66,14 @@ class StepForms {
   // refusal; a refusal that StepRefusedHere accepts hides the user steps.
   Status UsersStep(const FacilityCard& card,
                    const FacilityCard::Subafdeling& s) const;
-  // One subafdeling's steps at the facility: add a user, and withdraw an
-  // application (which revokes its rights there). users: UsersStep's
-  // answer.
+  // One subafdeling's steps at the facility: add a user, authorize an
+  // application, withdraw one (which revokes its rights there), add or
+  // remove a named manager (beheerder), remove the subafdeling (which
+  // takes its users, rights, managers and authorizations with it). users:
+  // UsersStep's answer. Authorize and add-beheerder, whose target is
+  // typed, are asked as add-beheerder with the actor as placeholder (the
+  // checks of the enterprise, the facility and the actor come before the
+  // typed target's); the others as they would be taken.
   std::string Subafdeling(const FacilityCard& card,
                           const FacilityCard::Subafdeling& s,
                           const Status& users) const;
@@ -86,6 +91,10 @@ class StepForms {
   // The refusal of a step, as the page shows it (whose message names who
   // can take the step instead).
   std::string Refusal(const Status& status) const;
+  // The question for may about subafdeling s: the action, the actor and
+  // the subafdeling's fields; the caller adds the target.
+  Mutation Asked(const FacilityCard& card, const FacilityCard::Subafdeling& s,
+                 Action action) const;
   // The hidden fields that name subafdeling s and the step's action.
   FormFields Target(const FacilityCard& card,
                     const FacilityCard::Subafdeling& s,

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
 #include "toegang/identifiers.h"
 #include "toegang/labels.h"
 #include "web/html.h"
@@ -348,7 +352,52 @@ std::string EnterpriseBody(const WhoReport& w, const Picture& picture,
   return out;
 }
 
-std::string FacilityBody(const FacilityCard& c, const ViewContext& v) {
+namespace {
+
+// One component of a URL's query: letters, digits and -._~ as they are,
+// every other byte %XX.
+std::string UrlComponent(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
+  }
+  return out;
+}
+
+// "Leden 51-100 van 340", and the links to the previous and next page of
+// the subafdeling's members (MembersWindow).
+std::string MembersNavigation(const FacilityCard& c,
+                              const FacilityCard::Subafdeling& s, size_t from,
+                              size_t shown, const std::string& anchor,
+                              const ViewContext& v) {
+  const size_t n = s.members.size();
+  std::string out =
+      fmt::format("<p class=\"pages\" id=\"{}-pages\">{} {}-{} {} {}", anchor,
+                  T("members_title", v), from + 1, from + shown, T("of", v), n);
+  auto link = [&](size_t at, std::string_view id, std::string_view key) {
+    return fmt::format(
+        " <a id=\"{}-{}\" href=\"/facility/{}?capacity={}&amp;subdivision={}"
+        "&amp;from={}#{}\">{}</a>",
+        anchor, id, Html(c.hco), Html(UrlComponent(s.capacity)),
+        Html(UrlComponent(s.subdivision)), at, anchor, T(key, v));
+  };
+  if (from > 0) {
+    out += link(from > kMembersPage ? from - kMembersPage : 0, "previous",
+                "previous_page");
+  }
+  if (from + shown < n) out += link(from + shown, "next", "next_page");
+  return out + "</p>";
+}
+
+}  // namespace
+
+std::string FacilityBody(const FacilityCard& c, const MembersWindow& w,
+                         const ViewContext& v) {
   std::string out = "<h1>HCO " + Html(c.hco) + " " + Html(c.name) + "</h1>";
   out += "<dl><dt>" + T("type", v) + "</dt><dd>" + Html(c.type) + "</dd><dt>" +
          T("status", v) + "</dt><dd>" +
@@ -366,6 +415,8 @@ std::string FacilityBody(const FacilityCard& c, const ViewContext& v) {
   if (!c.htb_phone.empty()) out += ", " + Html(c.htb_phone);
   out += "</dd></dl>";
   for (const FacilityCard::Subafdeling& s : c.subafdelingen) {
+    const std::string anchor =
+        "members-" + IdText(s.capacity) + "-" + IdText(s.subdivision);
     out += "<h2>Subafdeling " + Domain(s.capacity, s.subdivision) + "</h2><dl>";
     out += "<dt>" + T("email", v) + "</dt><dd>" + Html(s.email) + "</dd>";
     out += "<dt>" + T("applications", v) + "</dt><dd>" +
@@ -378,12 +429,25 @@ std::string FacilityBody(const FacilityCard& c, const ViewContext& v) {
     const Status users =
         v.steps != nullptr ? v.steps->UsersStep(c, s) : Status::Ok();
     if (v.steps != nullptr) out += v.steps->Subafdeling(c, s, users);
+    // One page of the members: the window's for its subafdeling, else the
+    // first.
+    const size_t n = s.members.size();
+    size_t from = 0;
+    if (s.capacity == w.capacity && s.subdivision == w.subdivision && n > 0) {
+      from = std::min(w.from, (n - 1) / kMembersPage * kMembersPage);
+    }
+    const size_t shown = std::min(kMembersPage, n - from);
+    out += "<h3 id=\"" + anchor + "\">" + T("members_title", v) + "</h3>";
+    if (n > kMembersPage) {
+      out += MembersNavigation(c, s, from, shown, anchor, v);
+    }
     out += "<table><thead><tr><th>" + T("member", v) + "</th><th>" +
            T("rights", v) + "</th><th>" + T("added", v) + "</th>" +
            (v.steps != nullptr ? "<th>" + T("steps_column", v) + "</th>"
                                : std::string()) +
            "</tr></thead><tbody>";
-    for (const FacilityCard::Member& m : s.members) {
+    for (size_t i = from; i < from + shown; ++i) {
+      const FacilityCard::Member& m = s.members[i];
       out += "<tr><td>" + PersonLink(m.person, v) + "</td><td>" +
              (m.rights.empty()
                   ? "<span class=\"broken\">" + T("no_rights", v) + "</span>"

@@ -8,6 +8,7 @@
 #ifndef TOEGANG_SERVE_WEB_VIEWS_H_
 #define TOEGANG_SERVE_WEB_VIEWS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -41,7 +42,22 @@ std::string EnterpriseBody(const WhoReport& who, const Picture& picture,
                            uint64_t before, uint64_t next_before,
                            const ViewContext& view);
 
-std::string FacilityBody(const FacilityCard& card, const ViewContext& view);
+// How many members of a subafdeling a facility's page lists at once.
+inline constexpr size_t kMembersPage = 50;
+
+// Which members a facility's page lists: the first kMembersPage of every
+// subafdeling, except for the subafdeling (capacity, subdivision), whose
+// list starts at member `from` (in INSZ order; clamped to its last page).
+// Each list links its previous and next page by these three values only
+// (codes and a number: nothing about a person in the URL), as
+// /facility/HCO?capacity=C&subdivision=S&from=N#members-C-S.
+struct MembersWindow {
+  std::string capacity, subdivision;
+  size_t from = 0;
+};
+
+std::string FacilityBody(const FacilityCard& card, const MembersWindow& members,
+                         const ViewContext& view);
 
 // The hits of a name search for `query`; a next page is a POST form that
 // carries the query and the cursor.

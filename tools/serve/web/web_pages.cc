@@ -193,10 +193,18 @@ HttpResponse WebPages::Handle(const HttpRequest& request) {
       ParseQuery(target.query);
   std::string lang_param;
   std::string before_param;
+  MembersWindow members;  // a facility's page
   if (params) {
     for (const auto& [name, value] : *params) {
       if (name == "lang") lang_param = value;
       if (name == "before") before_param = value;
+      if (name == "capacity") members.capacity = value;
+      if (name == "subdivision") members.subdivision = value;
+      if (name == "from" && !value.empty() && value.size() <= 9 &&
+          std::all_of(value.begin(), value.end(),
+                      [](char c) { return c >= '0' && c <= '9'; })) {
+        members.from = std::stoul(value);
+      }
     }
   }
   const std::string_view cookies = request.Header("Cookie");
@@ -452,7 +460,7 @@ HttpResponse WebPages::Handle(const HttpRequest& request) {
   Frame f;
   f.title = "HCO " + card->hco;
   f.path = page_path;
-  return HtmlResponse(200, visit, f, FacilityBody(*card, view));
+  return HtmlResponse(200, visit, f, FacilityBody(*card, members, view));
 }
 
 }  // namespace toegang::serve::web

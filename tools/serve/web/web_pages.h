@@ -13,7 +13,9 @@
 //                               (web/person_tokens.h): no INSZ in any URL
 //   GET  /enterprise/KBO[?after=SEQ]   the who-card, the delegation picture
 //                               (SVG) and the audit rows after SEQ
-//   GET  /facility/HCO          the facility's card
+//   GET  /facility/HCO[?capacity=C&subdivision=S&from=N]   the facility's
+//                               card, each subafdeling's members a page
+//                               at a time (web/views.h MembersWindow)
 //   GET  /assets/style.css      the compiled-in style sheet
 //   POST /step                  one of the manual's steps (web/steps.h),
 //                               for the asserted actor only
