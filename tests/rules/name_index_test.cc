@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "rules/cards.h"
+#include "support/eventually.h"
 #include "support/small_catalogue.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
@@ -204,6 +205,50 @@ TEST(NameIndexTest, AnIndexBuiltBeforeACompactionAnswersAfterIt) {
   Result<Stats> stats = engine.GetStats();
   ASSERT_TRUE(stats.ok());
   EXPECT_GT(stats->compactions, 0u) << "the test compacted nothing";
+}
+
+// OpenOptions::index_names (what `serve --admin-listen` sets): the index
+// is built with each load, not by the first search. Without it, no load
+// builds one.
+TEST(NameIndexTest, IndexNamesBuildsTheIndexWithEveryLoad) {
+  TestFederation fed;
+  const std::string db = fed.db_path();
+  fed.Close();
+  const auto entries = [](const Engine& engine) {
+    Result<Stats> s = engine.GetStats();
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? s->name_index_entries : size_t{0};
+  };
+  {
+    Result<std::unique_ptr<Engine>> plain = Engine::Open(db, OpenOptions{});
+    ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+    ASSERT_TRUE((*plain)->Refresh().ok());
+    EXPECT_EQ(entries(**plain), 0u);
+    EXPECT_FALSE(Found(**plain, "hilde").empty());  // built by the search
+    EXPECT_GT(entries(**plain), 0u);
+  }
+  OpenOptions o;
+  o.index_names = true;
+  Result<std::unique_ptr<Engine>> opened = Engine::Open(db, o);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Engine& engine = **opened;
+  // At opening, in the background after the load.
+  EXPECT_TRUE(Eventually([&] { return entries(engine) > 0; }));
+  const size_t names = entries(engine);
+  // A reload (an import renames) puts the new model in place with its
+  // index already built.
+  ImportReport report;
+  ASSERT_TRUE(
+      engine
+          .ImportPersons(
+              fed.dir().Write("more.csv", "insz,name\n" + InszNumber(21) +
+                                              ",Nieuwe Naam\n"),
+              {}, &report)
+          .ok());
+  EXPECT_EQ(entries(engine), names + 1);
+  EXPECT_EQ(
+      Found(engine, "nieuwe"),
+      std::vector<std::string>{"person " + InszNumber(21) + " Nieuwe Naam"});
 }
 
 }  // namespace

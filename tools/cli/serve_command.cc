@@ -137,6 +137,9 @@ int RunServe(const Context& ctx) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   OpenOptions open_options;
+  // The helpdesk pages search names: sort them with each load, not at the
+  // first search after it.
+  open_options.index_names = admin_options.has_value();
   // --follow-ms 0: a service that catches up only when asked.
   if (service_options.follow_interval.count() > 0) {
     open_options.mode = OpenMode::kFollower;

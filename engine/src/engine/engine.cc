@@ -480,6 +480,7 @@ class EngineImpl : public Engine {
     s.graph_base_edges = s.graph_edges - s.graph_overlay_edges;
     s.overlay_persons = model.graph.check_index().own_persons();
     s.compactions = model_.compactions();
+    s.name_index_entries = model.names->built_size();
     s.index_bytes = model.graph.check_index().MemoryBytes();
     s.mapped_base_bytes = model.graph.mapped_base_bytes();
     return s;

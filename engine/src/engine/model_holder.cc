@@ -47,21 +47,25 @@ Status ModelHolder::Load(
       // The task runs `after` off the path to the first check. Nothing
       // changes the loaded instance until TwinReady() has waited for it.
       AfterLoad after = after_first ? after_first(*rev) : AfterLoad();
-      twin_ = std::async(std::launch::async,
-                         [loaded, after = std::move(after),
-                          retired = std::move(retired)]() mutable {
-                           retired.reset();
-                           ReturnFreedMemory();
-                           auto twin = std::make_unique<Model>(*loaded);
-                           if (after) after(*loaded);
-                           return twin;
-                         });
+      twin_ = std::async(
+          std::launch::async,
+          [loaded, after = std::move(after), retired = std::move(retired),
+           index_names = settings_->index_names]() mutable {
+            retired.reset();
+            ReturnFreedMemory();
+            auto twin = std::make_unique<Model>(*loaded);
+            if (after) after(*loaded);
+            // The twin shares the cache (model_holder.h, Model).
+            if (index_names) loaded->names->Get(loaded->graph);
+            return twin;
+          });
     }
   } else {
     retired.reset();
     // Both instances are replaced below: a twin still being copied from
     // the loaded instance is waited for and dropped, not put in place.
     if (twin_.valid()) twin_.get();
+    if (settings_->index_names) fresh->names->Get(fresh->graph);
     PutInPlace(std::move(fresh));
     ReturnFreedMemory();  // the two old instances and the overlay
   }

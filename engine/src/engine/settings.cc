@@ -62,6 +62,7 @@ Result<Settings> Settings::Resolve(const std::string& path,
   if (s.snapshots && !s.lazy)
     s.snapshot_after_idle = options.snapshot_after_idle;
   s.compact_after_changes = options.compact_after_changes;
+  s.index_names = options.index_names && !s.lazy;
   s.base_store = BaseStoreFor(s.path, options);
   s.load_gate_for_tests = options.load_gate_for_tests;
   return s;

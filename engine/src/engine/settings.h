@@ -43,6 +43,8 @@ struct Settings {
   std::chrono::milliseconds snapshot_after_idle{0};
   // OpenOptions::compact_after_changes (0: the default rule); not lazy.
   size_t compact_after_changes = 0;
+  // OpenOptions::index_names; not lazy.
+  bool index_names = false;
   // Where compacted bases go (OpenOptions::map_bases).
   FrozenStore base_store = FrozenStore::Heap();
   std::function<void()> load_gate_for_tests;

@@ -187,4 +187,9 @@ std::shared_ptr<const NameIndex> NameIndexCache::Get(
   return index_;
 }
 
+size_t NameIndexCache::built_size() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return index_ == nullptr ? 0 : index_->size();
+}
+
 }  // namespace toegang

@@ -74,6 +74,8 @@ class NameIndexCache {
   // REQUIRES: graph does not change during the call, and is the graph the
   // cache's index was built from or one it answers for (invariant 2).
   std::shared_ptr<const NameIndex> Get(const DelegationGraph& graph);
+  // The names in the index when one was built, else 0 (builds nothing).
+  size_t built_size();
 
  private:
   std::mutex mu_;
