@@ -42,7 +42,6 @@
 #include <vector>
 
 #include "bench_federation.h"
-#include "federation_generator.h"
 #include "support/pg_throwaway.h"
 
 namespace toegang::bench {
@@ -161,14 +160,17 @@ const Subject* PostgresSubjectOf(const std::string& scale, std::string* why) {
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return std::tolower(c); });
   s.db = cluster->Uri(name);
-  GenerateOptions o;
-  o.persons = BenchFederation::PersonsOf(scale);
-  o.seed = 8;  // as BenchFederation's files: the same rows
-  o.out_path = s.db;
-  GenerateSummary summary;
+  // By the CLI in a child process: generated in this one, the federation
+  // would inflate every later child's peak (see RunCli's wait4).
   fmt::print(stderr, "bench: generating {} into PostgreSQL ...\n", scale);
-  Status st = GenerateFederation(o, &summary);
-  if (!st.ok()) Die(st.ToString());
+  const Run made_by = RunCli({"generate", "--persons",
+                              std::to_string(BenchFederation::PersonsOf(scale)),
+                              "--seed", "8", "--out", s.db},
+                             /*full_load=*/false);
+  if (made_by.exit != 0) {
+    Die(fmt::format("toegang generate --out {} failed (exit {})", s.db,
+                    made_by.exit));
+  }
   return &made.emplace(scale, s).first->second;
 }
 
