@@ -83,7 +83,9 @@ class PgGenerateTest : public ::testing::Test {
 TEST_F(PgGenerateTest, EqualsTheSqliteGenerationOfTheSameSeedAndVerifies) {
   // Into a database that does not exist yet (the CLI), and into an empty
   // one that does (the library).
-  const std::string fresh = cluster_->Uri("toegang_generated_new");
+  static int run = 0;  // a new name each time (--gtest_repeat)
+  const std::string fresh =
+      cluster_->Uri("toegang_generated_new_" + std::to_string(++run));
   const std::string empty = cluster_->NewDatabase();
   const std::string sqlite = dir_.File("generated.db");
   const std::string made_by_init = cluster_->NewDatabase();

@@ -583,9 +583,14 @@ class PgCopyWriter : public CopyWriter {
   ~PgCopyWriter() override { *held_ = false; }
 
   Status Insert(const CopyTable& table, const TableRow& row) override {
+    // The table whose rows a failure is about: the one before, while its
+    // last rows are sent.
+    std::string_view writing = table.name;
     try {
       if (table_ != table.name) {
+        writing = table_;
         if (rows_) rows_->Flush();
+        writing = table.name;
         rows_.reset();
         table_ = table.name;
         rows_ = std::make_unique<PgCopyRows>(db_, table.name, table.columns);
@@ -600,7 +605,7 @@ class PgCopyWriter : public CopyWriter {
       rows_->EndRow();
       return Status::Ok();
     } catch (const PgError& e) {
-      return FromPg(e, where_, fmt::format("copying rows into {}", table.name));
+      return FromPg(e, where_, fmt::format("copying rows into {}", writing));
     }
   }
 
