@@ -328,4 +328,49 @@ BenchFederation& BenchFederation::Get(const std::string& scale) {
   return f;
 }
 
+Flip FindFlip(const std::string& path, int nth) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  SQLite::Statement q(
+      db,
+      "SELECT u.insz, s.hco, s.kbo, h.insz, a.application FROM user u JOIN "
+      "subafdeling s ON s.id = u.subafdeling JOIN htb h ON h.kbo = s.kbo "
+      "JOIN authorization a ON a.subafdeling = s.id JOIN enterprise e ON "
+      "e.kbo = s.kbo AND e.active = 1 WHERE NOT EXISTS (SELECT 1 FROM "
+      "user_right r WHERE r.subafdeling = s.id AND r.insz = u.insz AND "
+      "r.application = a.application) LIMIT 1 OFFSET ?");
+  q.bind(1, nth);
+  if (!q.executeStep()) {
+    fmt::print(stderr, "bench: no user without a right to flip\n");
+    std::exit(1);
+  }
+  Flip flip;
+  Mutation& g = flip.grant;
+  g.action = Action::kGrantRight;
+  g.insz = q.getColumn(0).getString();
+  g.hco = q.getColumn(1).getString();
+  g.kbo = q.getColumn(2).getString();
+  g.actor = q.getColumn(3).getString();
+  g.applications = {q.getColumn(4).getString()};
+  flip.revoke = g;
+  flip.revoke.action = Action::kRevokeRight;
+  return flip;
+}
+
+Query FirstAllowed(const std::string& path) {
+  Result<std::unique_ptr<Engine>> e = Engine::Open(path, OpenOptions());
+  if (!e.ok()) Die(e.status().ToString());
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  SQLite::Statement rows(db,
+                         "SELECT insz, application FROM user_right LIMIT "
+                         "1000");
+  while (rows.executeStep()) {
+    Query q;
+    q.insz = rows.getColumn(0).getString();
+    q.app = rows.getColumn(1).getString();
+    Result<bool> r = (*e)->Allowed(q.insz, q.app);
+    if (r.ok() && *r) return q;
+  }
+  Die("no allowed right among the first 1000");
+}
+
 }  // namespace toegang::bench

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "toegang/engine.h"
+#include "toegang/mutation.h"
 
 namespace toegang::bench {
 
@@ -102,6 +103,22 @@ struct BenchFederation {
   // The engine follows other processes' commits every this often.
   static constexpr int kFollowMs = 10;
 };
+
+// A user at an authorized subafdeling who lacks one authorized right, and
+// the HTB who may grant it: flipping that right is the write workload.
+struct Flip {
+  Mutation grant, revoke;
+};
+
+// The nth such right of the SQLite file at path (a generated federation:
+// the same one of the same persons and seed in any store). Ends the
+// program when there is none.
+Flip FindFlip(const std::string& path, int nth);
+
+// An allowed question for OpenToFirstCheck: a right of the SQLite file at
+// path that the engine allows, found with a service engine, whose full
+// load leaves a current index snapshot behind when it closes.
+Query FirstAllowed(const std::string& path);
 
 }  // namespace toegang::bench
 

@@ -16,8 +16,13 @@
 //
 // The copy (`oneshot-<scale>.db` in $TOEGANG_BENCH_WORK_DIR, default the
 // bench directory) is what the mutations change; the federation itself is
-// never written. The mutation benchmark alternates a revoke and a grant of
-// one right, so every iteration commits.
+// never written. A third line per command, `postgres`, runs it with parts
+// against the same federation (seed 8) generated into a database of a
+// throw-away PostgreSQL cluster (tests/support/pg_throwaway.h), as a
+// gateway host's admin tool would (no index snapshot there: a check reads
+// the person's part); skipped with the reason when PostgreSQL cannot run. The
+// mutation benchmark alternates a revoke and a grant of one right, so every
+// iteration commits.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
@@ -26,15 +31,18 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench_federation.h"
+#include "support/pg_throwaway.h"
 
 namespace toegang::bench {
 namespace {
@@ -138,6 +146,34 @@ const Subject& SubjectOf(const std::string& scale) {
   return made.emplace(scale, s).first->second;
 }
 
+// The same subject on the scale's federation in PostgreSQL, generated
+// into the throw-away cluster on first use; nullptr (the reason in *why)
+// when PostgreSQL cannot run.
+const Subject* PostgresSubjectOf(const std::string& scale, std::string* why) {
+  static std::map<std::string, Subject> made;
+  auto it = made.find(scale);
+  if (it != made.end()) return &it->second;
+  testing::PgCluster* cluster = testing::PgCluster::Get(why);
+  if (cluster == nullptr) return nullptr;
+  Subject s = SubjectOf(scale);
+  std::string name = "oneshot_" + scale;
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  s.db = cluster->Uri(name);
+  // By the CLI in a child process: generated in this one, the federation
+  // would inflate every later child's peak (see RunCli's wait4).
+  fmt::print(stderr, "bench: generating {} into PostgreSQL ...\n", scale);
+  const Run made_by = RunCli({"generate", "--persons",
+                              std::to_string(BenchFederation::PersonsOf(scale)),
+                              "--seed", "8", "--out", s.db},
+                             /*full_load=*/false);
+  if (made_by.exit != 0) {
+    Die(fmt::format("toegang generate --out {} failed (exit {})", s.db,
+                    made_by.exit));
+  }
+  return &made.emplace(scale, s).first->second;
+}
+
 // The command line of each benchmarked command.
 std::vector<std::string> Command(const std::string& name, const Subject& s,
                                  int iteration) {
@@ -167,8 +203,15 @@ std::vector<std::string> Command(const std::string& name, const Subject& s,
 }
 
 void OneShot(benchmark::State& state, const std::string& command,
-             const std::string& scale, bool full_load) {
-  const Subject& s = SubjectOf(scale);
+             const std::string& scale, bool full_load, bool postgres) {
+  std::string why;
+  const Subject* on =
+      postgres ? PostgresSubjectOf(scale, &why) : &SubjectOf(scale);
+  if (on == nullptr) {
+    state.SkipWithError(("PostgreSQL cannot run here: " + why).c_str());
+    return;
+  }
+  const Subject& s = *on;
   long peak_kb = 0;
   int iteration = 0;
   std::vector<double> seconds, cpu;
@@ -216,17 +259,19 @@ int Register() {
     const int iterations = scale == "S" ? 21 : scale == "M" ? 11 : 5;
     const int baseline_iterations = scale == "S" ? 21 : 3;
     for (const std::string& command : kCommands) {
-      for (const bool full : {false, true}) {
+      for (const char* how : {"parts", "full_load", "postgres"}) {
+        const bool full = std::string_view(how) == "full_load";
+        const bool postgres = std::string_view(how) == "postgres";
         // verify loads the whole graph either way; seconds, not ms.
         if (command == "verify" && full) continue;
         const int n =
             command == "verify" ? 3 : (full ? baseline_iterations : iterations);
-        const std::string name = fmt::format("OneShot/{}/{}/{}", command, scale,
-                                             full ? "full_load" : "parts");
+        const std::string name =
+            fmt::format("OneShot/{}/{}/{}", command, scale, how);
         benchmark::RegisterBenchmark(
             name.c_str(),
-            [command, scale, full](benchmark::State& st) {
-              OneShot(st, command, scale, full);
+            [command, scale, full, postgres](benchmark::State& st) {
+              OneShot(st, command, scale, full, postgres);
             })
             ->UseManualTime()
             ->Unit(benchmark::kMillisecond)

@@ -12,14 +12,15 @@
 //     landed just before the kill, before its acknowledgement): never a
 //     part of a step;
 //   - have an audit log whose committed revisions are exactly 1..revision.
-// The next round's writer goes on from there on the same file.
+// The next round's writer goes on from there on the same database. The
+// suite runs against both stores (Stores/CrashTest.*/Sqlite, .../Postgres).
 //
 // The writer acknowledges a step by writing (step, revision) to a pipe
 // after Apply() / Import*() returned, as a gateway would answer its caller.
 //
 // Environment (for `make crash ROUNDS=500`): TOEGANG_CRASH_ROUNDS (default
 // 6), TOEGANG_CRASH_SEED (default 1), TOEGANG_CRASH_MAX_MS, the longest
-// wait before a kill (default 250).
+// wait before a kill (default 250 on SQLite, 1000 on PostgreSQL).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -38,8 +39,10 @@
 
 #include "support/child_process.h"
 #include "support/db_content.h"
+#include "support/pg_cluster.h"
 #include "support/random_identifiers.h"
 #include "support/random_mutations.h"
+#include "support/store_content.h"
 #include "support/test_federation.h"
 #include "toegang/engine.h"
 
@@ -265,15 +268,41 @@ void ExpectGapFreeAudit(const Engine& engine) {
   EXPECT_EQ(committed, expected) << "audit revisions have gaps";
 }
 
-TEST(CrashTest, KilledWriterLosesNothingAcknowledgedAndHalfAppliesNothing) {
+// The logical content of the database of `kind`: on SQLite every row of
+// every table (support/db_content.h); on PostgreSQL what a copy copies
+// (support/store_content.h), with the audit log's order instead of its
+// sequence numbers, which a rolled-back transaction of a killed writer
+// used up.
+std::vector<std::string> Content(StoreKind kind, const std::string& db) {
+  return kind == StoreKind::kSqlite ? DbContent(db) : StoreContent(db, false);
+}
+
+// Run against each store: on PostgreSQL the writer is a client of the
+// throw-away cluster (support/pg_cluster.h), and a kill ends its session
+// with the transaction in it.
+class CrashTest : public ::testing::TestWithParam<StoreKind> {};
+INSTANTIATE_TEST_SUITE_P(Stores, CrashTest, kBothStores, StoreKindName);
+
+TEST_P(CrashTest, KilledWriterLosesNothingAcknowledgedAndHalfAppliesNothing) {
   const uint64_t rounds = EnvOr("TOEGANG_CRASH_ROUNDS", 6);
   const uint64_t seed = EnvOr("TOEGANG_CRASH_SEED", 1);
+  // PostgreSQL's writer opens and commits slower (a round trip and the
+  // server's fsync per step): a longer window, for as many steps a round.
   const uint64_t max_ms =
-      std::max<uint64_t>(EnvOr("TOEGANG_CRASH_MAX_MS", 250), 2);
-  TestFederation crashed;  // killed again and again
+      std::max<uint64_t>(EnvOr("TOEGANG_CRASH_MAX_MS",
+                               GetParam() == StoreKind::kSqlite ? 250 : 1000),
+                         2);
+  TempDir crashed_dir, reference_dir;
+  std::string why;
+  const std::string crashed_db = StoreDatabase(GetParam(), crashed_dir, &why);
+  TOEGANG_SKIP_WITHOUT_STORE(crashed_db, why);
+  const std::string reference_db =
+      StoreDatabase(GetParam(), reference_dir, &why);
+  TOEGANG_SKIP_WITHOUT_STORE(reference_db, why);
+  TestFederation crashed(crashed_db);  // killed again and again
   crashed.Close();
-  TestFederation reference;  // runs the same steps, never killed
-  TempDir files;             // import files of both, by step
+  TestFederation reference(reference_db);  // the same steps, never killed
+  TempDir files;                           // import files of both, by step
 
   std::mt19937_64 timing(seed);
   uint64_t next = 0;      // the first step the next writer runs
@@ -324,8 +353,8 @@ TEST(CrashTest, KilledWriterLosesNothingAcknowledgedAndHalfAppliesNothing) {
       (void)RunStep(reference.engine(), MakeStep(seed, i), files.path(), i);
     }
     next = static_cast<uint64_t>(last_step + 1);
-    const std::vector<std::string> got = DbContent(crashed.db_path());
-    std::vector<std::string> want = DbContent(reference.db_path());
+    const std::vector<std::string> got = Content(GetParam(), crashed_db);
+    std::vector<std::string> want = Content(GetParam(), reference_db);
     if (got != want) {
       // ... and perhaps the one after it, which may have committed just
       // before the kill. Nothing else is allowed.
@@ -333,7 +362,7 @@ TEST(CrashTest, KilledWriterLosesNothingAcknowledgedAndHalfAppliesNothing) {
                     next);
       ++next;
       ++ahead;
-      want = DbContent(reference.db_path());
+      want = Content(GetParam(), reference_db);
       ASSERT_EQ(got, want) << "not the state after step " << next - 2
                            << " nor after " << next - 1 << "; first "
                            << "difference: " << FirstDifference(got, want);
@@ -342,11 +371,11 @@ TEST(CrashTest, KilledWriterLosesNothingAcknowledgedAndHalfAppliesNothing) {
     crashed.Close();
   }
   std::cout << fmt::format(
-      "crash test: {} rounds (seed {}, kills within {} ms): {} steps "
+      "crash test on {}: {} rounds (seed {}, kills within {} ms): {} steps "
       "acknowledged, revision {} reached, {} rounds with a commit landed "
       "before its acknowledgement, {} rounds killed before the first step\n",
-      rounds, seed, max_ms, acked, reference.engine().revision(), ahead,
-      mid_open);
+      GetParam() == StoreKind::kSqlite ? "SQLite" : "PostgreSQL", rounds, seed,
+      max_ms, acked, reference.engine().revision(), ahead, mid_open);
   // The run did something: steps were acknowledged and committed.
   EXPECT_GT(acked, 0u);
   EXPECT_GT(reference.engine().revision(), 4u);

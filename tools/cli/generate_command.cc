@@ -1,6 +1,7 @@
 // generate: a synthetic federation for benchmarks and demos (SPEC 7, 8).
 //
 //   toegang generate --persons N [--seed S] --out FILE.db [--force]
+//   toegang generate --persons N [--seed S] --out postgresql://...
 #include <fmt/format.h>
 
 #include <chrono>
@@ -23,7 +24,8 @@ CommandOptions GenerateCommandOptions() {
       ("seed", po::value<std::string>()->value_name("S"),
        "random seed (default 1): the same seed, the same federation")
       ("out", po::value<std::string>()->value_name("FILE"),
-       "the database file to write")
+       "the database file to write, or a postgresql:// URI of a new or "
+       "empty PostgreSQL database")
       ("force", "replace FILE when it exists");
   // clang-format on
   return spec;
@@ -80,9 +82,13 @@ int RunGenerate(const Context& ctx) {
       {"audit_rows", s.audit_rows}};
   ctx.Print(
       j,
-      {fmt::format("generated {} (seed {}) in {:.1f} s: {:.1f} MB, revision {}",
-                   options.out_path, options.seed, seconds,
-                   static_cast<double>(s.file_bytes) / 1e6, s.revision),
+      {s.file_bytes > 0
+           ? fmt::format(
+                 "generated {} (seed {}) in {:.1f} s: {:.1f} MB, revision {}",
+                 options.out_path, options.seed, seconds,
+                 static_cast<double>(s.file_bytes) / 1e6, s.revision)
+           : fmt::format("generated {} (seed {}) in {:.1f} s, revision {}",
+                         options.out_path, options.seed, seconds, s.revision),
        fmt::format("  {} persons, {} enterprises ({} OCMWs, {} stopped, {} "
                    "without HTB, {} without active hoedanigheid)",
                    s.persons, s.enterprises, s.ocmws, s.stopped_enterprises,

@@ -545,18 +545,41 @@ Status Place(const std::string& tmp, const std::string& out, bool overwrite) {
   return SyncPath(dir.empty() ? "." : dir.string(), true);
 }
 
-Status Fill(const std::string& tmp, const Plan& plan, const InszMaker& insz,
+// Writes the federation into the new database `name` (a file: synced
+// afterwards; on a server, durable once Finish committed).
+Status Fill(const std::string& name, const Plan& plan, const InszMaker& insz,
             const GenerateOptions& options, GenerateSummary* summary) {
   BulkWriteOptions bulk;
   bulk.smaller_hint = "ask for fewer --persons";
-  Result<std::unique_ptr<BulkWriter>> out = CreateInBulk(tmp, bulk);
+  Result<std::unique_ptr<BulkWriter>> out = CreateInBulk(name, bulk);
   if (!out.ok()) return out.status();
   Writer writer(**out, plan, insz, options, summary);
   writer.Count();
   writer.WriteAll();
   Status s = (*out)->Finish(plan.last_revision);
   if (!s.ok()) return s;
-  return SyncPath(tmp, false);
+  return IsServerName(name) ? Status::Ok() : SyncPath(name, false);
+}
+
+// Plans and fills `name`, turning what is thrown into a status.
+Status PlanAndFill(const std::string& name, const GenerateOptions& options,
+                   GenerateSummary* summary) {
+  try {
+    if (options.progress) options.progress("planning", 0, 0);
+    const generator::InszMaker insz(options.seed);
+    const Plan plan = generator::BuildPlan(options.persons, options.seed, insz);
+    return Fill(name, plan, insz, options, summary);
+  } catch (const std::bad_alloc&) {
+    return Status::Storage(code::kStorageError,
+                           "out of memory while generating: ask for fewer "
+                           "--persons");
+  } catch (const std::exception& e) {
+    // Nothing may cross the public API; a throwing progress callback ends
+    // up here too.
+    return Status::Storage(
+        code::kStorageError,
+        fmt::format("generating {}: {}", options.out_path, e.what()));
+  }
 }
 
 }  // namespace
@@ -573,6 +596,21 @@ Status GenerateFederation(const GenerateOptions& options,
                                 "name the database to write with --out FILE");
   }
   const std::string& out = options.out_path;
+  GenerateSummary local;
+  GenerateSummary& sum = summary != nullptr ? *summary : local;
+  sum = GenerateSummary();
+  if (IsServerName(out)) {
+    // A database on a server: written in one transaction into a new or
+    // empty database (pg_bulk_writer.h), nothing to move into place.
+    if (options.overwrite) {
+      return Status::InvalidInput(
+          code::kUsage,
+          "--force replaces a file only; to generate into a PostgreSQL "
+          "database that holds a federation, drop it and create it again "
+          "(or name a new one)");
+    }
+    return PlanAndFill(out, options, &sum);
+  }
   std::error_code ec;
   if (std::filesystem::is_directory(out, ec)) {
     return Status::Storage(code::kFileExists,
@@ -582,9 +620,6 @@ Status GenerateFederation(const GenerateOptions& options,
   }
   if (!options.overwrite && Exists(out)) return FileExists(out);
 
-  GenerateSummary local;
-  GenerateSummary& sum = summary != nullptr ? *summary : local;
-  sum = GenerateSummary();
   RemoveStaleTemporaries(out);
   std::string tmp = fmt::format("{}.generating-{}-XXXXXX", out, ::getpid());
   {
@@ -597,22 +632,7 @@ Status GenerateFederation(const GenerateOptions& options,
     ::close(fd);
     ::unlink(tmp.c_str());  // CreateInBulk creates it, with its own mode
   }
-  Status status;
-  try {
-    if (options.progress) options.progress("planning", 0, 0);
-    const generator::InszMaker insz(options.seed);
-    const Plan plan = generator::BuildPlan(options.persons, options.seed, insz);
-    status = Fill(tmp, plan, insz, options, &sum);
-  } catch (const std::bad_alloc&) {
-    status = Status::Storage(code::kStorageError,
-                             "out of memory while generating: ask for fewer "
-                             "--persons");
-  } catch (const std::exception& e) {
-    // Nothing may cross the public API; a throwing progress callback ends
-    // up here too.
-    status = Status::Storage(code::kStorageError,
-                             fmt::format("generating {}: {}", out, e.what()));
-  }
+  Status status = PlanAndFill(tmp, options, &sum);
   if (status.ok()) status = Place(tmp, out, options.overwrite);
   if (!status.ok()) {
     RemoveDatabaseFiles(tmp);

@@ -28,7 +28,7 @@
 // are derived from the seed, never from the clock).
 //
 // Thread safety: GenerateFederation is reentrant; concurrent calls must
-// write to different files.
+// write to different files (or databases).
 #ifndef TOEGANG_TOOLS_GENERATOR_FEDERATION_GENERATOR_H_
 #define TOEGANG_TOOLS_GENERATOR_FEDERATION_GENERATOR_H_
 
@@ -45,9 +45,13 @@ struct GenerateOptions {
   // Number of persons, 1 .. kMaxGeneratedPersons.
   uint64_t persons = 10'000;
   uint64_t seed = 1;
-  // The database file to write. It must not exist unless overwrite is set.
+  // The database file to write; it must not exist unless overwrite is
+  // set. Or a PostgreSQL connection URI (postgresql://...) of a database
+  // that does not exist yet or is an empty toegang database (not_empty
+  // otherwise), written in one transaction (store/pg_bulk_writer.h).
   std::string out_path;
-  // Replace an existing file at out_path (and its -wal/-shm files).
+  // Replace an existing file at out_path (and its -wal/-shm files); a
+  // PostgreSQL database is never replaced (usage).
   bool overwrite = false;
   // Called now and then with the phase ("planning", "persons", ...), and
   // the rows written so far out of all rows to write. May be empty.

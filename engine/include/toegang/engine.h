@@ -106,7 +106,10 @@ struct OpenOptions {
   // is ignored. A follower (OpenMode::kFollower) that can write watches
   // the database's revision meanwhile, and once another process has committed
   // past the snapshot, checks fail with revision_not_reached until the graph is
-  // loaded and caught up. False: neither read nor written.
+  // loaded and caught up. A database on a server (PostgreSQL) has no file
+  // beside it: there the snapshot is the local file that the environment
+  // variable TOEGANG_INDEX_SNAPSHOT names when the engine opens, and there
+  // is none without it. False: neither read nor written.
   bool index_snapshot = true;
   // A long-running engine (not kOneShot) whose model has moved past the
   // index snapshot on disk, by its own commits or by others' it caught up

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "check/index_snapshot.h"
 #include "store/open_store.h"
 #include "toegang/error_codes.h"
 
@@ -30,6 +31,18 @@ FrozenStore BaseStoreFor(const std::string& path, const OpenOptions& options) {
   if (!options.map_bases || !IsFilePath(path)) return FrozenStore::Heap();
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
   return FrozenStore::InDirectory(dir.empty() ? "." : dir.string());
+}
+
+// Where the index snapshot of the database at (anchored) path lives; ""
+// for none (docs/deployment.md, "Start-up from an index snapshot").
+std::string SnapshotPathFor(const std::string& path) {
+  if (IsFilePath(path)) return IndexSnapshotPath(path);
+  if (!IsServerName(path)) return "";
+  const char* file = std::getenv("TOEGANG_INDEX_SNAPSHOT");
+  if (file == nullptr || *file == '\0') return "";
+  std::error_code ec;
+  const std::filesystem::path absolute = std::filesystem::absolute(file, ec);
+  return ec ? std::string(file) : absolute.string();
 }
 
 }  // namespace
@@ -58,7 +71,8 @@ Result<Settings> Settings::Resolve(const std::string& path,
   const char* load = std::getenv("TOEGANG_ONE_SHOT_LOAD");
   s.parts = s.lazy && !(load != nullptr && std::string_view(load) == "whole");
   s.follow_interval = options.follow_interval;
-  s.snapshots = options.index_snapshot && IsFilePath(s.path);
+  s.snapshot_path = SnapshotPathFor(s.path);
+  s.snapshots = options.index_snapshot && !s.snapshot_path.empty();
   if (s.snapshots && !s.lazy)
     s.snapshot_after_idle = options.snapshot_after_idle;
   s.compact_after_changes = options.compact_after_changes;

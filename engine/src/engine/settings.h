@@ -36,8 +36,14 @@ struct Settings {
   // thread catches up with other processes' commits.
   std::chrono::milliseconds follow_interval{0};
   // Index snapshots are read at opening and written (OpenOptions::
-  // index_snapshot, on a database file: memory has no directory for one).
+  // index_snapshot, when there is a snapshot_path: memory has no
+  // directory for one).
   bool snapshots = false;
+  // The index snapshot's file: `<path>-index` beside a database file; for
+  // a database on a server (PostgreSQL), the file on this host that the
+  // environment variable TOEGANG_INDEX_SNAPSHOT names (made absolute at
+  // opening), else none.
+  std::string snapshot_path;
   // Above zero when the running engine rewrites a stale snapshot after
   // this long without a change (snapshots, not lazy).
   std::chrono::milliseconds snapshot_after_idle{0};

@@ -21,7 +21,7 @@ bool SnapshotKeeper::Start(ModelHolder* model) {
   } else {
     const SnapshotStamp stamp = StampFor(*mark);
     Result<std::unique_ptr<MappedCheckIndex>> mapped =
-        MappedCheckIndex::Open(IndexSnapshotPath(settings_->path));
+        MappedCheckIndex::Open(settings_->snapshot_path);
     std::unique_ptr<RevisionWatch> watch;
     if (!mapped.ok()) {
       note = mapped.status().message();
@@ -127,7 +127,7 @@ ModelHolder::AfterLoad SnapshotKeeper::WriterForFirstLoad(uint64_t revision) {
   Result<SnapshotStamp> stamp = StampOf(revision);
   if (!stamp.ok()) return {};
   written_revision_.store(revision, std::memory_order_relaxed);
-  return [path = IndexSnapshotPath(settings_->path),
+  return [path = settings_->snapshot_path,
           stamp = *stamp](const Model& loaded) {
     (void)WriteIndexSnapshot(path, stamp, loaded.graph.check_index(),
                              loaded.graph.FacilityHcos());
@@ -160,7 +160,7 @@ void SnapshotKeeper::Write(const Model& model, bool only_if_stale) {
   if (!settings_->snapshots) return;
   Result<SnapshotStamp> stamp = StampOf(model.revision);
   if (!stamp.ok()) return;
-  const std::string path = IndexSnapshotPath(settings_->path);
+  const std::string path = settings_->snapshot_path;
   if (only_if_stale && ReadSnapshotStamp(path) == *stamp) return;
   (void)WriteIndexSnapshot(path, *stamp, model.graph.check_index(),
                            model.graph.FacilityHcos());

@@ -1,12 +1,9 @@
 #include "store/open_store.h"
 
-#include <fmt/format.h>
-
-#include "store/pg_connection.h"
+#include "store/pg_bulk_writer.h"
 #include "store/pg_store.h"
 #include "store/sqlite_bulk_writer.h"
 #include "store/sqlite_store.h"
-#include "toegang/error_codes.h"
 
 namespace toegang {
 
@@ -28,13 +25,7 @@ bool IsServerName(const std::string& name) { return IsPostgresName(name); }
 
 Result<std::unique_ptr<BulkWriter>> CreateInBulk(
     const std::string& name, const BulkWriteOptions& options) {
-  if (IsPostgresName(name)) {
-    return Status::InvalidInput(
-        code::kUsage,
-        fmt::format("writing a generated federation straight into {} is not "
-                    "supported yet: generate an SQLite file",
-                    PgWhere(name)));
-  }
+  if (IsPostgresName(name)) return CreatePgInBulk(name, options);
   return CreateSqliteInBulk(name, options);
 }
 

@@ -34,14 +34,15 @@ struct StoreOpenOptions {
 Result<std::unique_ptr<Store>> OpenStore(const std::string& name,
                                          const StoreOpenOptions& options);
 
-// Creates the database `name` (which must not exist yet) with the schema
-// and the catalogue, and returns a writer that fills it in one go
-// (bulk_writer.h). Failure codes as OpenStore, and file_exists; usage for
-// a PostgreSQL name (no bulk writer there yet).
 // Whether name is a database on a server rather than in a file beside
 // the process (a PostgreSQL URI).
 bool IsServerName(const std::string& name);
 
+// Creates the database `name` with the schema and the catalogue, and
+// returns a writer that fills it in one go (bulk_writer.h). An SQLite
+// file must not exist yet (file_exists); a PostgreSQL database may also
+// be an empty toegang database (not_empty when it holds a federation;
+// pg_bulk_writer.h). Failure codes otherwise as OpenStore.
 Result<std::unique_ptr<BulkWriter>> CreateInBulk(
     const std::string& name, const BulkWriteOptions& options);
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
@@ -199,6 +200,38 @@ PgResult PgConnection::Exec(const std::string& sql,
       PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
                      values.data(), nullptr, nullptr, 0),
       "running a statement");
+}
+
+void PgConnection::CopyIn(std::string_view copy_sql, std::string_view data) {
+  if (!in_transaction()) Revive();
+  const std::string text(copy_sql);
+  PGresult* start = PQexec(conn_, text.c_str());
+  if (start == nullptr || PQresultStatus(start) != PGRES_COPY_IN) {
+    Fail(start, "starting a COPY");
+  }
+  PQclear(start);
+  // Sent in pieces of at most 1 GiB (PQputCopyData takes an int).
+  constexpr size_t kPiece = size_t{1} << 30;
+  bool sent = true;
+  for (size_t at = 0; at < data.size() && sent; at += kPiece) {
+    const size_t n = std::min(kPiece, data.size() - at);
+    sent = PQputCopyData(conn_, data.data() + at, static_cast<int>(n)) == 1;
+  }
+  // Ended even when a piece failed, so that the server's answer (the
+  // reason) can be read; an error message ends it as failed.
+  const int ended =
+      PQputCopyEnd(conn_, sent ? nullptr : "toegang: sending failed");
+  // The COPY's own result, then nothing: drain them all, keeping the first
+  // failure.
+  PGresult* failed = nullptr;
+  while (PGresult* r = PQgetResult(conn_)) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && failed == nullptr) {
+      failed = r;
+    } else {
+      PQclear(r);
+    }
+  }
+  if (failed != nullptr || !sent || ended != 1) Fail(failed, "copying rows");
 }
 
 std::vector<std::string> PgConnection::TakeNotifications() {

@@ -103,6 +103,11 @@ class PgConnection {
   // connection and reused.
   PgResult Exec(const std::string& sql, std::initializer_list<PgParam> params);
   PgResult Exec(const std::string& sql, const std::vector<PgParam>& params);
+  // Runs copy_sql, a `COPY ... FROM STDIN` statement (constant text), and
+  // sends it data: whole rows in COPY's text format (pg_copy_rows.h).
+  // Throws PgError when the server refuses the statement or a row; inside
+  // a transaction that transaction has then failed.
+  void CopyIn(std::string_view copy_sql, std::string_view data);
 
   // Whether a transaction is open on the connection.
   bool in_transaction() const;

@@ -20,6 +20,7 @@
 #include "store/migrations.h"
 #include "store/part_load.h"
 #include "store/pg_connection.h"
+#include "store/pg_copy_rows.h"
 #include "store/pg_schema.h"
 #include "store/registry_import.h"
 #include "toegang/error_codes.h"
@@ -29,48 +30,8 @@ namespace {
 
 // The advisory lock keys (one database's locks are its own): the write
 // lock every writer takes, and the one a migration takes.
-constexpr int64_t kWriteLockKey = 0x746f6567616e67;  // "toegang"
+constexpr int64_t kWriteLockKey = PgStore::kWriteLockKey;
 constexpr int64_t kSchemaLockKey = 0x736368656d61;   // "schema"
-
-// Turns a PostgreSQL failure into a Status with a remedy an operator can
-// use.
-Status FromPg(const PgError& e, std::string_view where,
-              std::string_view doing) {
-  const std::string what = fmt::format("{}: {}", doing, e.what());
-  const std::string& state = e.sqlstate();
-  if (e.connection_lost()) {
-    return Status::Storage(
-        code::kStorageError,
-        fmt::format("{}; {} cannot be reached: check that PostgreSQL runs and "
-                    "that --db / TOEGANG_DB names it (nothing was changed)",
-                    what, where));
-  }
-  if (state == "55P03") {
-    return Status::Storage(code::kStorageError,
-                           what +
-                               "; another process holds the database's write "
-                               "lock: try again when it is done");
-  }
-  if (state == "53100") {
-    return Status::Storage(code::kStorageError,
-                           what +
-                               "; the database server's disk is full: free "
-                               "space and try again (nothing was changed)");
-  }
-  if (state == "25006" || state == "42501") {
-    return Status::Storage(code::kReadOnly,
-                           what +
-                               "; this connection may not write (a standby, "
-                               "or a role without the right): point --db at "
-                               "the primary with a role that may write "
-                               "(nothing was changed)");
-  }
-  if (state == "28P01" || state == "28000") {
-    return Status::Storage(code::kStorageError,
-                           what + "; check the user and password in --db");
-  }
-  return Status::Storage(code::kStorageError, what);
-}
 
 // A transaction on db, rolled back unless committed.
 class PgTransaction {
@@ -608,6 +569,9 @@ class PgCommitListener : public CommitListener {
 
 // ---------------------------------------------------------------------
 // A copy of another database (database_copy.h) in one locked transaction;
+// the rows of each table go through COPY FROM STDIN (pg_copy_rows.h), a
+// table at a time as they come (tables come in the order of their
+// references, so each COPY's foreign keys find what they refer to).
 // Finish sets the revision row and moves the sequences past the ids
 // copied.
 class PgCopyWriter : public CopyWriter {
@@ -619,33 +583,37 @@ class PgCopyWriter : public CopyWriter {
   ~PgCopyWriter() override { *held_ = false; }
 
   Status Insert(const CopyTable& table, const TableRow& row) override {
+    // The table whose rows a failure is about: the one before, while its
+    // last rows are sent.
+    std::string_view writing = table.name;
     try {
-      std::string marks;
-      for (size_t i = 0; i < row.size(); ++i) {
-        marks += fmt::format("{}${}", i == 0 ? "" : ", ", i + 1);
+      if (table_ != table.name) {
+        writing = table_;
+        if (rows_) rows_->Flush();
+        writing = table.name;
+        rows_.reset();
+        table_ = table.name;
+        rows_ = std::make_unique<PgCopyRows>(db_, table.name, table.columns);
       }
-      std::vector<PgParam> params;
-      params.reserve(row.size());
       for (const std::optional<std::string>& v : row) {
         if (v) {
-          params.emplace_back(*v);
+          rows_->Text(*v);
         } else {
-          params.emplace_back(nullptr);
+          rows_->Null();
         }
       }
-      db_.Exec(fmt::format("INSERT INTO {} ({}) VALUES ({})", table.name,
-                           table.columns, marks),
-               params);
+      rows_->EndRow();
       return Status::Ok();
     } catch (const PgError& e) {
-      return FromPg(e, where_,
-                    fmt::format("copying a row into {}", table.name));
+      return FromPg(e, where_, fmt::format("copying rows into {}", writing));
     }
   }
 
   Status Finish(const HistoryMark& mark, const DatabaseKey& key,
                 int64_t next_subafdeling_id) override {
     try {
+      if (rows_) rows_->Flush();
+      rows_.reset();
       std::string hex;
       for (unsigned char b : key) hex += fmt::format("{:02x}", b);
       db_.Exec(
@@ -670,6 +638,8 @@ class PgCopyWriter : public CopyWriter {
   LockedTransaction tx_;
   bool* held_;
   std::string where_;
+  std::string_view table_;            // the table rows_ writes
+  std::unique_ptr<PgCopyRows> rows_;  // that table's rows, buffered
 };
 
 // A text array literal of values that are digits (KBO, INSZ, HCO numbers,
@@ -689,6 +659,44 @@ std::string PgArrayLiteral(const std::vector<std::string>& values) {
 }
 
 }  // namespace
+
+Status FromPg(const PgError& e, std::string_view where,
+              std::string_view doing) {
+  const std::string what = fmt::format("{}: {}", doing, e.what());
+  const std::string& state = e.sqlstate();
+  if (e.connection_lost()) {
+    return Status::Storage(
+        code::kStorageError,
+        fmt::format("{}; {} cannot be reached: check that PostgreSQL runs and "
+                    "that --db / TOEGANG_DB names it (nothing was changed)",
+                    what, where));
+  }
+  if (state == "55P03") {
+    return Status::Storage(code::kStorageError,
+                           what +
+                               "; another process holds the database's write "
+                               "lock: try again when it is done");
+  }
+  if (state == "53100") {
+    return Status::Storage(code::kStorageError,
+                           what +
+                               "; the database server's disk is full: free "
+                               "space and try again (nothing was changed)");
+  }
+  if (state == "25006" || state == "42501") {
+    return Status::Storage(code::kReadOnly,
+                           what +
+                               "; this connection may not write (a standby, "
+                               "or a role without the right): point --db at "
+                               "the primary with a role that may write "
+                               "(nothing was changed)");
+  }
+  if (state == "28P01" || state == "28000") {
+    return Status::Storage(code::kStorageError,
+                           what + "; check the user and password in --db");
+  }
+  return Status::Storage(code::kStorageError, what);
+}
 
 bool IsPostgresName(std::string_view name) {
   return name.starts_with("postgresql://") || name.starts_with("postgres://");

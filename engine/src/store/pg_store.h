@@ -22,6 +22,7 @@
 #ifndef TOEGANG_STORE_PG_STORE_H_
 #define TOEGANG_STORE_PG_STORE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,6 +32,13 @@
 namespace toegang {
 
 class PgConnection;
+class PgError;
+
+// A PostgreSQL failure while `doing` something on the database `where`
+// (PgWhere) as a Status with a remedy an operator can use: storage_error
+// (the server cannot be reached, the write lock is held, its disk is full,
+// a bad password), read_only (a standby, a role that may not write).
+Status FromPg(const PgError& e, std::string_view where, std::string_view doing);
 
 // Whether name is a PostgreSQL connection URI (postgresql:// or
 // postgres://).
@@ -40,6 +48,9 @@ class PgStore : public Store {
  public:
   // The channel every commit notifies with its revision.
   static constexpr std::string_view kRevisionChannel = "toegang_revision";
+  // The transaction-level advisory lock (pg_advisory_xact_lock) every
+  // writer of the database takes before it reads the revision.
+  static constexpr int64_t kWriteLockKey = 0x746f6567616e67;  // "toegang"
 
   // Connects to uri and applies pending migrations; with
   // create_if_missing, creates the database (through the server's
