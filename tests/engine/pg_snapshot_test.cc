@@ -1,5 +1,6 @@
 // An engine on a PostgreSQL database keeps its index snapshot in the
-// local file TOEGANG_INDEX_SNAPSHOT names (engine/settings.h): a service
+// local file OpenOptions::index_snapshot_file, or else
+// TOEGANG_INDEX_SNAPSHOT, names (engine/settings.h): a service
 // writes it after its full load, the next one starts from it and answers
 // checks before its own load; a commit by another engine since, or a
 // snapshot of another database, makes it start without; and without the
@@ -108,6 +109,27 @@ TEST_F(PgSnapshotTest, AServiceStartsFromItsLocalSnapshotWhileItIsCurrent) {
   EXPECT_NE(foreign.snapshot_note.find("another database"), std::string::npos)
       << foreign.snapshot_note;
   EXPECT_TRUE(allowed);
+}
+
+// An embedding program names the file in OpenOptions; it wins over the
+// variable.
+TEST_F(PgSnapshotTest, OpenOptionsNameTheFileBeforeTheVariable) {
+  const std::string file = dir_.File("named.index");
+  const std::string ignored = dir_.File("variable.index");
+  SnapshotFileVariable variable(ignored);
+  OpenOptions o;
+  o.index_snapshot_file = file;
+  for (bool from_snapshot : {false, true}) {
+    Result<std::unique_ptr<Engine>> e = Engine::Open(db_, o);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    EXPECT_EQ((*e)->startup().from_snapshot, from_snapshot)
+        << (*e)->startup().snapshot_note;
+    Result<Decision> d = (*e)->Check(kUser1, "ama-wvg", kHcoOcmw);
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
+    EXPECT_TRUE(d->allowed);
+  }
+  EXPECT_TRUE(std::filesystem::is_regular_file(file));
+  EXPECT_FALSE(std::filesystem::exists(ignored));
 }
 
 TEST_F(PgSnapshotTest, WithoutTheVariableNoFileIsReadOrWritten) {

@@ -107,10 +107,16 @@ struct OpenOptions {
   // the database's revision meanwhile, and once another process has committed
   // past the snapshot, checks fail with revision_not_reached until the graph is
   // loaded and caught up. A database on a server (PostgreSQL) has no file
-  // beside it: there the snapshot is the local file that the environment
-  // variable TOEGANG_INDEX_SNAPSHOT names when the engine opens, and there
-  // is none without it. False: neither read nor written.
+  // beside it: there the snapshot is index_snapshot_file, and there is none
+  // without it. False: neither read nor written.
   bool index_snapshot = true;
+  // For a database on a server (PostgreSQL): the local file on this host
+  // that holds its index snapshot (one per host and database; a relative
+  // path is taken from the working directory at opening). Empty: the file
+  // the environment variable TOEGANG_INDEX_SNAPSHOT names (how the CLI and
+  // `toegang serve` are told), else none. Ignored for a database file,
+  // whose snapshot is `<path>-index` beside it.
+  std::string index_snapshot_file;
   // A long-running engine (not kOneShot) whose model has moved past the
   // index snapshot on disk, by its own commits or by others' it caught up
   // with, writes a new one once no change has come for this long: a
@@ -533,8 +539,9 @@ class Engine {
   // characters; ASCII letters without case), ordered by name, paginated as
   // the listings are. The first search after the federation is loaded
   // (opening, an import) sorts every name once (about 0.35 s at M) while
-  // other searches wait for it; later searches binary search that index
-  // and read only their page's names. Mutations change no name.
+  // other searches wait for it, unless OpenOptions::index_names had the
+  // load do it; later searches binary search that index and read only
+  // their page's names. Mutations change no name.
   virtual Result<Page<NameHit>> FindByName(std::string_view prefix,
                                            const PageRequest& page) const = 0;
   // graph(kbo): the enterprise's delegation graph as GraphViz DOT, in

@@ -35,10 +35,13 @@ FrozenStore BaseStoreFor(const std::string& path, const OpenOptions& options) {
 
 // Where the index snapshot of the database at (anchored) path lives; ""
 // for none (docs/deployment.md, "Start-up from an index snapshot").
-std::string SnapshotPathFor(const std::string& path) {
+std::string SnapshotPathFor(const std::string& path,
+                            const OpenOptions& options) {
   if (IsFilePath(path)) return IndexSnapshotPath(path);
   if (!IsServerName(path)) return "";
-  const char* file = std::getenv("TOEGANG_INDEX_SNAPSHOT");
+  const char* file = options.index_snapshot_file.empty()
+                         ? std::getenv("TOEGANG_INDEX_SNAPSHOT")
+                         : options.index_snapshot_file.c_str();
   if (file == nullptr || *file == '\0') return "";
   std::error_code ec;
   const std::filesystem::path absolute = std::filesystem::absolute(file, ec);
@@ -71,7 +74,7 @@ Result<Settings> Settings::Resolve(const std::string& path,
   const char* load = std::getenv("TOEGANG_ONE_SHOT_LOAD");
   s.parts = s.lazy && !(load != nullptr && std::string_view(load) == "whole");
   s.follow_interval = options.follow_interval;
-  s.snapshot_path = SnapshotPathFor(s.path);
+  s.snapshot_path = SnapshotPathFor(s.path, options);
   s.snapshots = options.index_snapshot && !s.snapshot_path.empty();
   if (s.snapshots && !s.lazy)
     s.snapshot_after_idle = options.snapshot_after_idle;

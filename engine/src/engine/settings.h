@@ -40,9 +40,9 @@ struct Settings {
   // directory for one).
   bool snapshots = false;
   // The index snapshot's file: `<path>-index` beside a database file; for
-  // a database on a server (PostgreSQL), the file on this host that the
-  // environment variable TOEGANG_INDEX_SNAPSHOT names (made absolute at
-  // opening), else none.
+  // a database on a server (PostgreSQL), OpenOptions::index_snapshot_file
+  // or else the file on this host that the environment variable
+  // TOEGANG_INDEX_SNAPSHOT names (made absolute at opening), else none.
   std::string snapshot_path;
   // Above zero when the running engine rewrites a stale snapshot after
   // this long without a change (snapshots, not lazy).
