@@ -277,6 +277,10 @@ const std::set<std::pair<std::string, std::string>>& ReviewedNonLiterals() {
       // BatchInsert prepares its head (a literal at each BatchInsert
       // construction, scanned above) followed by "(?, ...)" lists.
       {"engine/src/store/batch_insert.cc", "head_ + Placeholders(rows)"},
+      // The bulk writer's INSERT head per table: "INSERT INTO", a table
+      // name and its columns from the compiled-in kBulkTableColumns
+      // (bulk_rows.h), "VALUES".
+      {"engine/src/store/sqlite_bulk_writer.cc", "head"},
       // The bulk writer rebuilds each index it dropped from the schema's
       // own CREATE INDEX text, read back from sqlite_master.
       {"engine/src/store/sqlite_bulk_writer.cc", "create_index"},

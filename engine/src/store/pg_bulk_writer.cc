@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 
 #include <cstdint>
-#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "base/time_util.h"
+#include "store/bulk_rows.h"
 #include "store/pg_connection.h"
 #include "store/pg_copy_rows.h"
 #include "store/pg_store.h"
@@ -36,17 +35,7 @@ constexpr const char* kIndexesSql =
     "n.nspname = current_schema() AND NOT x.indisunique AND NOT "
     "x.indisprimary ORDER BY i.oid";
 
-// Zero-padded digits into *out (no allocation once out has capacity).
-std::string_view PutDigits(std::string* out, uint64_t value, int width) {
-  out->assign(static_cast<size_t>(width), '0');
-  for (int i = width - 1; i >= 0 && value > 0; --i) {
-    (*out)[static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  }
-  return *out;
-}
-
-class PgBulkWriter final : public BulkWriter {
+class PgBulkWriter final : public BulkRows<PgBulkWriter> {
  public:
   PgBulkWriter(std::unique_ptr<PgConnection> db, BulkWriteOptions options)
       : db_(std::move(db)),
@@ -97,174 +86,16 @@ class PgBulkWriter final : public BulkWriter {
         }
       }
       for (const std::string& drop : drops_) db_->Run(drop);
-      enterprise_ =
-          Table("enterprise", "kbo, name, active, juridical_form, start_date");
-      person_ = Table("person", "insz, name");
-      function_ = Table("function", "kbo, insz, role");
-      facility_ = Table("facility", "hco, name, type_code, kbo, active");
-      htb_ = Table("htb", "kbo, insz, email, phone, by_insz, revision, at");
-      capacity_ =
-          Table("active_capacity", "kbo, capacity, by_insz, revision, at");
-      manager_ = Table("domain_manager",
-                       "kbo, capacity, subdivision, insz, role, by_insz, "
-                       "revision, at");
-      subafdeling_ = Table("subafdeling",
-                           "id, kbo, capacity, subdivision, hco, email, "
-                           "by_insz, revision, at");
-      subafdeling_manager_ = Table("subafdeling_manager",
-                                   "subafdeling, insz, by_insz, revision, at");
-      authorization_ = Table("\"authorization\"",
-                             "subafdeling, application, by_insz, revision, at");
-      user_ = Table("\"user\"", "subafdeling, insz, by_insz, revision, at");
-      right_ = Table("user_right",
-                     "subafdeling, insz, application, by_insz, revision, at");
-      audit_ = Table("audit",
-                     "revision, at, actor, action, kbo, outcome, detail, "
-                     "message");
+      for (const BulkTableColumns& t : kBulkTableColumns) {
+        // Quoted: PostgreSQL reserves "user" and "authorization".
+        tables_.push_back(std::make_unique<PgCopyRows>(
+            *db_, fmt::format("\"{}\"", t.name), t.columns));
+      }
       return Status::Ok();
     } catch (const PgError& e) {
       RollBack();
       return Failure(e, "starting the bulk load");
     }
-  }
-
-  void Enterprise(uint64_t kbo, std::string_view name, bool active,
-                  std::string_view juridical_form,
-                  std::string_view start_date) override {
-    Row(enterprise_, [&](PgCopyRows& q) {
-      q.Text(PutDigits(&kbo_, kbo, 10));
-      q.Text(name);
-      q.Int(active ? 1 : 0);
-      q.Text(juridical_form);
-      q.Text(start_date);
-    });
-  }
-
-  void Person(uint64_t insz, std::string_view name) override {
-    Row(person_, [&](PgCopyRows& q) {
-      q.Text(PutDigits(&insz_, insz, 11));
-      q.Text(name);
-    });
-  }
-
-  void Function(uint64_t kbo, uint64_t insz, FunctionRole role) override {
-    Row(function_, [&](PgCopyRows& q) {
-      q.Text(PutDigits(&kbo_, kbo, 10));
-      q.Text(PutDigits(&insz_, insz, 11));
-      q.Text(role == FunctionRole::kLegalRepresentative ? "legal_representative"
-                                                        : "employee");
-    });
-  }
-
-  void Facility(std::string_view hco, std::string_view name,
-                std::string_view type_code, uint64_t kbo,
-                bool active) override {
-    Row(facility_, [&](PgCopyRows& q) {
-      q.Text(hco);
-      q.Text(name);
-      q.Text(type_code);
-      q.Text(PutDigits(&kbo_, kbo, 10));
-      q.Int(active ? 1 : 0);
-    });
-  }
-
-  void Htb(uint64_t kbo, uint64_t insz, std::string_view email,
-           std::string_view phone, const Provenance& prov) override {
-    Row(htb_, [&](PgCopyRows& q) {
-      q.Text(PutDigits(&kbo_, kbo, 10));
-      q.Text(PutDigits(&insz_, insz, 11));
-      q.Text(email);
-      q.Text(phone);
-      Made(q, prov);
-    });
-  }
-
-  void ActiveCapacity(uint64_t kbo, std::string_view capacity,
-                      const Provenance& prov) override {
-    Row(capacity_, [&](PgCopyRows& q) {
-      q.Text(PutDigits(&kbo_, kbo, 10));
-      q.Text(capacity);
-      Made(q, prov);
-    });
-  }
-
-  void DomainManager(uint64_t kbo, std::string_view capacity,
-                     std::string_view subdivision, uint64_t insz, bool tb,
-                     const Provenance& prov) override {
-    Row(manager_, [&](PgCopyRows& q) {
-      q.Text(PutDigits(&kbo_, kbo, 10));
-      q.Text(capacity);
-      q.Text(subdivision);
-      q.Text(PutDigits(&insz_, insz, 11));
-      q.Text(tb ? "tb" : "co_tb");
-      Made(q, prov);
-    });
-  }
-
-  void Subafdeling(int64_t id, uint64_t kbo, std::string_view capacity,
-                   std::string_view subdivision, std::string_view hco,
-                   std::string_view email, const Provenance& prov) override {
-    Row(subafdeling_, [&](PgCopyRows& q) {
-      q.Int(id);
-      q.Text(PutDigits(&kbo_, kbo, 10));
-      q.Text(capacity);
-      q.Text(subdivision);
-      q.Text(hco);
-      q.Text(email);
-      Made(q, prov);
-    });
-  }
-
-  void SubafdelingManager(int64_t subafdeling, uint64_t insz,
-                          const Provenance& prov) override {
-    Row(subafdeling_manager_, [&](PgCopyRows& q) {
-      q.Int(subafdeling);
-      q.Text(PutDigits(&insz_, insz, 11));
-      Made(q, prov);
-    });
-  }
-
-  void Authorization(int64_t subafdeling, std::string_view application,
-                     const Provenance& prov) override {
-    Row(authorization_, [&](PgCopyRows& q) {
-      q.Int(subafdeling);
-      q.Text(application);
-      Made(q, prov);
-    });
-  }
-
-  void User(int64_t subafdeling, uint64_t insz,
-            const Provenance& prov) override {
-    Row(user_, [&](PgCopyRows& q) {
-      q.Int(subafdeling);
-      q.Text(PutDigits(&insz_, insz, 11));
-      Made(q, prov);
-    });
-  }
-
-  void Right(int64_t subafdeling, uint64_t insz, std::string_view application,
-             const Provenance& prov) override {
-    Row(right_, [&](PgCopyRows& q) {
-      q.Int(subafdeling);
-      q.Text(PutDigits(&insz_, insz, 11));
-      q.Text(application);
-      Made(q, prov);
-    });
-  }
-
-  void Audit(uint64_t revision, int64_t at, std::string_view action,
-             uint64_t kbo, std::string_view detail,
-             std::string_view message) override {
-    Row(audit_, [&](PgCopyRows& q) {
-      q.Int(static_cast<int64_t>(revision));
-      q.Text(Time(at));
-      q.Text("");  // actor
-      q.Text(action);
-      q.Text(kbo == 0 ? std::string_view() : PutDigits(&kbo_, kbo, 10));
-      q.Text("ok");
-      q.Text(detail);
-      q.Text(message);
-    });
   }
 
   const Status& status() const override { return status_; }
@@ -303,41 +134,22 @@ class PgBulkWriter final : public BulkWriter {
     return status_;
   }
 
- private:
-  PgCopyRows* Table(std::string_view name, std::string_view columns) {
-    tables_.push_back(std::make_unique<PgCopyRows>(*db_, name, columns));
-    return tables_.back().get();
-  }
-
-  // Adds one row to q through fill, keeping the first failure.
+  // Adds one row to table through fill (bulk_rows.h), keeping the first
+  // failure.
   template <typename Fill>
-  void Row(PgCopyRows* q, Fill&& fill) {
+  void Row(BulkTable table, Fill&& fill) {
     if (!status_.ok() || done_) return;
+    PgCopyRows& q = *tables_[static_cast<size_t>(table)];
     try {
-      fill(*q);
-      q->EndRow();
+      fill(q);
+      q.EndRow();
     } catch (const PgError& e) {
       status_ = Failure(e, "writing rows");
       RollBack();
     }
   }
 
-  // The provenance columns: by_insz, revision, at.
-  void Made(PgCopyRows& q, const Provenance& prov) {
-    q.Text(PutDigits(&by_, prov.by, 11));
-    q.Int(static_cast<int64_t>(prov.revision));
-    q.Text(Time(prov.at));
-  }
-
-  // The stored form of a time; rows come in runs of one time.
-  const std::string& Time(int64_t at) {
-    if (at != time_ || time_text_.empty()) {
-      time_ = at;
-      time_text_ = FormatUtc(at);
-    }
-    return time_text_;
-  }
-
+ private:
   // Ends the transaction unless it committed (the server would on a lost
   // connection as well).
   void RollBack() {
@@ -367,15 +179,8 @@ class PgBulkWriter final : public BulkWriter {
   bool done_ = false;                 // Finish ran: the rows go nowhere
   std::vector<std::string> drops_;    // foreign keys and indexes taken away
   std::vector<std::string> remakes_;  // and how to make them again
-  std::vector<std::unique_ptr<PgCopyRows>> tables_;  // in flush order
-  PgCopyRows *enterprise_ = nullptr, *person_ = nullptr, *function_ = nullptr,
-             *facility_ = nullptr, *htb_ = nullptr, *capacity_ = nullptr,
-             *manager_ = nullptr, *subafdeling_ = nullptr,
-             *subafdeling_manager_ = nullptr, *authorization_ = nullptr,
-             *user_ = nullptr, *right_ = nullptr, *audit_ = nullptr;
-  std::string kbo_, insz_, by_;  // digits of the current row
-  int64_t time_ = std::numeric_limits<int64_t>::min();
-  std::string time_text_;
+  // One per BulkTable, in its order (the flush order).
+  std::vector<std::unique_ptr<PgCopyRows>> tables_;
 };
 
 }  // namespace
