@@ -1077,20 +1077,27 @@ Result<std::unique_ptr<ImportSession>> PgStore::BeginImport() {
 
 Result<StoreCounts> PgStore::Counts() {
   try {
-    PgResult r = db_->Exec(
-        "SELECT (SELECT count(*) FROM enterprise), (SELECT count(*) FROM "
-        "enterprise WHERE active = 1), (SELECT count(*) FROM person), "
-        "(SELECT count(*) FROM facility), (SELECT count(*) FROM htb), "
-        "(SELECT count(*) FROM domain_manager), (SELECT count(*) FROM "
-        "subafdeling), (SELECT count(*) FROM \"user\"), (SELECT count(*) "
-        "FROM user_right), (SELECT count(*) FROM audit)",
-        {});
+    // Kept by the schema's triggers
+    // (schema/postgresql/0007_row_counts_postgresql.sql).
     StoreCounts c;
-    size_t* fields[] = {
-        &c.enterprises, &c.active_enterprises, &c.persons,       &c.facilities,
-        &c.htbs,        &c.domain_managers,    &c.subafdelingen, &c.users,
-        &c.rights,      &c.audit_rows};
-    for (int i = 0; i < 10; ++i) *fields[i] = r.u64(0, i);
+    const std::pair<const char*, size_t*> fields[] = {
+        {"enterprise", &c.enterprises},
+        {"active_enterprise", &c.active_enterprises},
+        {"person", &c.persons},
+        {"facility", &c.facilities},
+        {"htb", &c.htbs},
+        {"domain_manager", &c.domain_managers},
+        {"subafdeling", &c.subafdelingen},
+        {"user", &c.users},
+        {"user_right", &c.rights},
+        {"audit", &c.audit_rows}};
+    PgResult r = db_->Exec("SELECT name, n FROM row_count", {});
+    for (int i = 0; i < r.rows(); ++i) {
+      const std::string name = r.str(i, 0);
+      for (const auto& [field, out] : fields) {
+        if (name == field) *out = r.u64(i, 1);
+      }
+    }
     return c;
   } catch (const PgError& e) {
     return FromPg(e, where_, "counting");
@@ -1101,8 +1108,20 @@ Result<std::vector<std::string>> PgStore::CheckIntegrity(bool thorough) {
   (void)thorough;  // the server checks its own pages and indexes
   try {
     // PostgreSQL checks its own pages and enforces the foreign keys on
-    // every write; what is left is toegang's: revision and audit log.
+    // every write; what is left is toegang's: the kept counts, revision
+    // and audit log.
     std::vector<std::string> problems;
+    // The kept counts (schema/postgresql/0007_row_counts_postgresql.sql)
+    // against the rows.
+    PgResult counts = db_->Exec(
+        "SELECT name, kept.n, real.n FROM row_count AS kept JOIN "
+        "row_count_real AS real USING (name) WHERE kept.n <> real.n",
+        {});
+    for (int i = 0; i < counts.rows(); ++i) {
+      problems.push_back(fmt::format(
+          "row_count says {} rows of {}, the table holds {}", counts.i64(i, 1),
+          counts.str(i, 0), counts.i64(i, 2)));
+    }
     const int64_t revision =
         db_->Exec("SELECT value FROM revision WHERE id = 1", {}).i64(0, 0);
     PgResult r = db_->Exec(kAuditRevisionsSql, {});
