@@ -1,7 +1,9 @@
 #include "bench_federation.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <malloc.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -326,6 +328,76 @@ BenchFederation& BenchFederation::Get(const std::string& scale) {
     }
   }
   return f;
+}
+
+CommittingChild::CommittingChild(const std::string& db,
+                                 const std::string& flips_from, int nth) {
+  int to_child[2], from_child[2];
+  // Close-on-exec, so the child keeps only the two ends it is given.
+  if (pipe2(to_child, O_CLOEXEC) != 0) return;
+  if (pipe2(from_child, O_CLOEXEC) != 0) {
+    close(to_child[0]);
+    close(to_child[1]);
+    return;
+  }
+  const pid_t child = fork();
+  if (child == 0) {
+    if (fcntl(to_child[0], F_SETFD, 0) != 0 ||
+        fcntl(from_child[1], F_SETFD, 0) != 0) {
+      _exit(1);
+    }
+    const std::string n = std::to_string(nth);
+    const std::string in = std::to_string(to_child[0]);
+    const std::string out = std::to_string(from_child[1]);
+    execl("/proc/self/exe", "toegang-bench-child", kChildWriterFlag, db.c_str(),
+          flips_from.c_str(), n.c_str(), in.c_str(), out.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(1);
+  }
+  close(to_child[0]);
+  close(from_child[1]);
+  to_child_ = to_child[1];
+  from_child_ = from_child[0];
+  pid_ = child;
+  uint64_t opened = 0;
+  ok_ = child > 0 &&
+        read(from_child_, &opened, sizeof opened) == sizeof opened &&
+        opened == 1;
+}
+
+CommittingChild::~CommittingChild() {
+  if (ok_ && granted_) Flip();
+  if (to_child_ >= 0) close(to_child_);
+  if (from_child_ >= 0) close(from_child_);
+  if (pid_ > 0) waitpid(pid_, nullptr, 0);
+}
+
+uint64_t CommittingChild::Flip() {
+  const char c = granted_ ? 'r' : 'g';
+  uint64_t rev = 0;
+  if (write(to_child_, &c, 1) != 1 ||
+      read(from_child_, &rev, sizeof rev) != sizeof rev) {
+    return 0;
+  }
+  if (rev != 0) granted_ = !granted_;
+  return rev;
+}
+
+int ChildWriterMain(int argc, char** argv) {
+  if (argc != 7) return 2;
+  const int in = std::atoi(argv[5]);
+  const int out = std::atoi(argv[6]);
+  const Flip flip = FindFlip(argv[3], std::atoi(argv[4]));
+  Result<std::unique_ptr<Engine>> e = Engine::Open(argv[2]);
+  uint64_t rev = e.ok() ? 1 : 0;
+  if (write(out, &rev, sizeof rev) != sizeof rev || !e.ok()) return 1;
+  char c;
+  while (read(in, &c, 1) == 1) {
+    Result<CommitInfo> r = (*e)->Apply(c == 'g' ? flip.grant : flip.revoke);
+    rev = r.ok() ? r->revision : 0;
+    if (write(out, &rev, sizeof rev) != sizeof rev) break;
+  }
+  return 0;
 }
 
 Flip FindFlip(const std::string& path, int nth) {

@@ -115,6 +115,41 @@ struct Flip {
 // program when there is none.
 Flip FindFlip(const std::string& path, int nth);
 
+// Another process that commits on demand, for the cross-process
+// benchmarks: this program again (/proc/self/exe, not a forked copy of
+// this one, which could inherit a lock some thread holds, the follower's
+// or SQLite's), whose main passes a command line that starts with
+// kChildWriterFlag to ChildWriterMain. The child opens its own engine on
+// db and flips the nth right of FindFlip(flips_from, nth), a grant then a
+// revoke, one per Flip(). Destroying it flips the right back when it was
+// left granted, then waits for the child.
+inline constexpr const char* kChildWriterFlag = "--toegang-child-writer";
+class CommittingChild {
+ public:
+  CommittingChild(const std::string& db, const std::string& flips_from,
+                  int nth);
+  ~CommittingChild();
+  CommittingChild(const CommittingChild&) = delete;
+  CommittingChild& operator=(const CommittingChild&) = delete;
+
+  // False when the pipes, the process or its engine failed.
+  bool ok() const { return ok_; }
+  // The revision the child's commit made, 0 on failure.
+  uint64_t Flip();
+
+ private:
+  bool ok_ = false;
+  bool granted_ = false;
+  int to_child_ = -1, from_child_ = -1;
+  int pid_ = -1;
+};
+
+// The child's main: argv = {program, kChildWriterFlag, db, flips_from, nth,
+// in fd, out fd}. Per byte on `in` ('g' grant, 'r' revoke) it commits and
+// answers the revision on `out` (0 on failure); it first answers 1 when
+// its engine opened, 0 when not.
+int ChildWriterMain(int argc, char** argv);
+
 // An allowed question for OpenToFirstCheck: a right of the SQLite file at
 // path that the engine allows, found with a service engine, whose full
 // load leaves a current index snapshot behind when it closes.

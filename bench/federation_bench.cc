@@ -251,88 +251,32 @@ void ReaderThreads(benchmark::State& state, std::string scale,
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 
-constexpr const char* kChildWriterFlag = "--toegang-child-writer";
-
-// The other process of CrossProcessVisibility: opens its own engine on the
-// file, then per byte on fd `in` flips a right ('g' grant, 'r' revoke) and
-// answers the committed revision on fd `out` (0 on failure).
-int ChildWriter(const std::string& path, int in, int out) {
-  const Flip flip = FindFlip(path, 2);
-  Result<std::unique_ptr<Engine>> e = Engine::Open(path);
-  uint64_t rev = e.ok() ? 1 : 0;
-  if (write(out, &rev, sizeof rev) != sizeof rev || !e.ok()) return 1;
-  char c;
-  while (read(in, &c, 1) == 1) {
-    Result<CommitInfo> r = (*e)->Apply(c == 'g' ? flip.grant : flip.revoke);
-    rev = r.ok() ? r->revision : 0;
-    if (write(out, &rev, sizeof rev) != sizeof rev) break;
-  }
-  return 0;
-}
-
 // How long after another process's commit returns the engine answers with
 // it: a child process commits (its own Engine on the file), the parent's
 // engine follows the change log every kFollowMs.
 void CrossProcessVisibility(benchmark::State& state, std::string scale) {
   BenchFederation& f = BenchFederation::Get(scale);
-  int to_child[2], from_child[2];
-  // Close-on-exec, so the child keeps only the two ends it is given.
-  if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0) {
-    state.SkipWithError("pipe");
-    return;
-  }
-  // The child is a fresh process (this program again, see main): a
-  // forked copy of this one could inherit a lock some thread holds (the
-  // follower's, SQLite's) and hang.
-  const pid_t child = fork();
-  if (child == 0) {
-    if (fcntl(to_child[0], F_SETFD, 0) != 0 ||
-        fcntl(from_child[1], F_SETFD, 0) != 0) {
-      _exit(1);
-    }
-    const std::string in = std::to_string(to_child[0]);
-    const std::string out = std::to_string(from_child[1]);
-    execl("/proc/self/exe", "toegang_bench", kChildWriterFlag, f.path.c_str(),
-          in.c_str(), out.c_str(), static_cast<char*>(nullptr));
-    _exit(1);
-  }
-  close(to_child[0]);
-  close(from_child[1]);
-  uint64_t rev = 0;
-  if (read(from_child[0], &rev, sizeof rev) != sizeof rev || rev == 0) {
-    state.SkipWithError("the child could not open the database");
-    close(to_child[1]);
-    close(from_child[0]);
-    waitpid(child, nullptr, 0);
-    return;
-  }
-  bool grant = true;
   std::vector<double> ms;
-  for (auto _ : state) {
-    const char c = grant ? 'g' : 'r';
-    if (write(to_child[1], &c, 1) != 1 ||
-        read(from_child[0], &rev, sizeof rev) != sizeof rev || rev == 0) {
-      state.SkipWithError("the child's commit failed");
-      break;
+  {
+    CommittingChild child(f.path, f.path, 2);
+    if (!child.ok()) {
+      state.SkipWithError("the child could not open the database");
+      return;
     }
-    const auto committed = Clock::now();
-    while (f.engine->revision() < rev) std::this_thread::yield();
-    const double secs =
-        std::chrono::duration<double>(Clock::now() - committed).count();
-    state.SetIterationTime(secs);
-    ms.push_back(secs * 1000);
-    grant = !grant;
-  }
-  if (!grant) {
-    const char c = 'r';
-    if (write(to_child[1], &c, 1) == 1) {
-      (void)!read(from_child[0], &rev, sizeof rev);
+    for (auto _ : state) {
+      const uint64_t rev = child.Flip();
+      if (rev == 0) {
+        state.SkipWithError("the child's commit failed");
+        break;
+      }
+      const auto committed = Clock::now();
+      while (f.engine->revision() < rev) std::this_thread::yield();
+      const double secs =
+          std::chrono::duration<double>(Clock::now() - committed).count();
+      state.SetIterationTime(secs);
+      ms.push_back(secs * 1000);
     }
   }
-  close(to_child[1]);
-  close(from_child[0]);
-  int status = 0;
-  waitpid(child, &status, 0);
   std::sort(ms.begin(), ms.end());
   if (!ms.empty()) {
     state.counters["p50_ms"] = ms[ms.size() / 2];
@@ -448,9 +392,8 @@ void RegisterScale(const std::string& s) {
 
 int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);  // a child gone shows as a failed write
-  if (argc == 5 && std::string(argv[1]) == toegang::bench::kChildWriterFlag) {
-    return toegang::bench::ChildWriter(argv[2], std::atoi(argv[3]),
-                                       std::atoi(argv[4]));
+  if (argc > 1 && std::string(argv[1]) == toegang::bench::kChildWriterFlag) {
+    return toegang::bench::ChildWriterMain(argc, argv);
   }
   benchmark::RegisterBenchmark("BulkLoad/generate", toegang::bench::BulkLoad)
       ->Arg(100'000)

@@ -62,7 +62,6 @@ using Clock = std::chrono::steady_clock;
 using testing::PgCluster;
 
 constexpr int kFollowMs = 50;  // `toegang serve --follow-ms` default
-constexpr const char* kChildWriterFlag = "--toegang-store-child-writer";
 
 double Seconds(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
@@ -179,24 +178,6 @@ void BulkLoad(benchmark::State& state, std::string store) {
 
 // --- another process's commit -------------------------------------------
 
-// The other process: opens its own engine on db, then per byte on fd `in`
-// flips a right ('g' grant, 'r' revoke) and answers the committed revision
-// on fd `out` (0 on failure).
-int ChildWriter(const std::string& db, const std::string& sqlite, int in,
-                int out) {
-  const Flip flip = FindFlip(sqlite, 3);
-  Result<std::unique_ptr<Engine>> e = Engine::Open(db);
-  uint64_t rev = e.ok() ? 1 : 0;
-  if (write(out, &rev, sizeof rev) != sizeof rev || !e.ok()) return 1;
-  char c;
-  while (read(in, &c, 1) == 1) {
-    Result<CommitInfo> r = (*e)->Apply(c == 'g' ? flip.grant : flip.revoke);
-    rev = r.ok() ? r->revision : 0;
-    if (write(out, &rev, sizeof rev) != sizeof rev) break;
-  }
-  return 0;
-}
-
 void CrossHostVisibility(benchmark::State& state, std::string store) {
   const std::string db = Federation(store, "S");
   const std::string sqlite = BenchFederation::Path("S");
@@ -208,37 +189,16 @@ void CrossHostVisibility(benchmark::State& state, std::string store) {
     state.SkipWithError(follower.status().ToString().c_str());
     return;
   }
-  int to_child[2], from_child[2];
-  if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0) {
-    state.SkipWithError("pipe");
-    return;
-  }
-  // A fresh process (this program again, see main), not a forked copy of
-  // this one, which could inherit a lock a thread holds.
-  const pid_t child = fork();
-  if (child == 0) {
-    if (fcntl(to_child[0], F_SETFD, 0) != 0 ||
-        fcntl(from_child[1], F_SETFD, 0) != 0) {
-      _exit(1);
-    }
-    const std::string in = std::to_string(to_child[0]);
-    const std::string out = std::to_string(from_child[1]);
-    execl("/proc/self/exe", "toegang_store_bench", kChildWriterFlag, db.c_str(),
-          sqlite.c_str(), in.c_str(), out.c_str(), static_cast<char*>(nullptr));
-    _exit(1);
-  }
-  close(to_child[0]);
-  close(from_child[1]);
-  uint64_t rev = 0;
-  bool grant = true;
   std::vector<double> secs;
-  if (read(from_child[0], &rev, sizeof rev) != sizeof rev || rev == 0) {
-    state.SkipWithError("the child could not open the database");
-  } else {
+  {
+    CommittingChild child(db, sqlite, 3);
+    if (!child.ok()) {
+      state.SkipWithError("the child could not open the database");
+      return;
+    }
     for (auto _ : state) {
-      const char c = grant ? 'g' : 'r';
-      if (write(to_child[1], &c, 1) != 1 ||
-          read(from_child[0], &rev, sizeof rev) != sizeof rev || rev == 0) {
+      const uint64_t rev = child.Flip();
+      if (rev == 0) {
         state.SkipWithError("the child's commit failed");
         break;
       }
@@ -247,18 +207,8 @@ void CrossHostVisibility(benchmark::State& state, std::string store) {
       const double s = Seconds(committed);
       state.SetIterationTime(s);
       secs.push_back(s);
-      grant = !grant;
-    }
-    if (!grant) {
-      const char c = 'r';
-      if (write(to_child[1], &c, 1) == 1) {
-        (void)!read(from_child[0], &rev, sizeof rev);
-      }
     }
   }
-  close(to_child[1]);
-  close(from_child[0]);
-  waitpid(child, nullptr, 0);
   Percentiles(state, secs, "ms", 1e3);
 }
 
@@ -372,9 +322,8 @@ void Register() {
 
 int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);  // a child gone shows as a failed write
-  if (argc == 6 && std::string(argv[1]) == toegang::bench::kChildWriterFlag) {
-    return toegang::bench::ChildWriter(argv[2], argv[3], std::atoi(argv[4]),
-                                       std::atoi(argv[5]));
+  if (argc > 1 && std::string(argv[1]) == toegang::bench::kChildWriterFlag) {
+    return toegang::bench::ChildWriterMain(argc, argv);
   }
   toegang::bench::Register();
   benchmark::Initialize(&argc, argv);
