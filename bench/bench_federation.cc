@@ -14,6 +14,7 @@
 #include <map>
 #include <random>
 #include <stdexcept>
+#include <thread>
 
 #include "federation_generator.h"
 
@@ -398,6 +399,58 @@ int ChildWriterMain(int argc, char** argv) {
     if (write(out, &rev, sizeof rev) != sizeof rev) break;
   }
   return 0;
+}
+
+void TimeOpenToFirstCheck(benchmark::State& state, const std::string& db,
+                          const OpenOptions& options, const Query& q,
+                          bool expect_snapshot) {
+  const bool one_shot = options.mode == OpenMode::kOneShot;
+  double load_ms = 0;
+  for (auto _ : state) {
+    Result<std::unique_ptr<Engine>> e = Engine::Open(db, options);
+    if (!e.ok()) {
+      state.SkipWithError(e.status().ToString().c_str());
+      break;
+    }
+    Result<bool> r = (*e)->Allowed(q.insz, q.app, q.hco);
+    state.PauseTiming();  // closing is not part of it
+    if (!r.ok() || !*r) {
+      state.SkipWithError("first check not allowed");
+      break;
+    }
+    if (expect_snapshot && !(*e)->startup().from_snapshot) {
+      state.SkipWithError((*e)->startup().snapshot_note.c_str());
+      break;
+    }
+    if (!one_shot) {
+      (void)(*e)->Refresh();  // waits for the background load
+      load_ms = static_cast<double>((*e)->startup().load_ms);
+    }
+    e = Status::Storage("closed", "");
+    state.ResumeTiming();
+  }
+  if (!one_shot) state.counters["graph_load_s"] = load_ms / 1000.0;
+}
+
+std::vector<double> TimeUntilSeen(benchmark::State& state,
+                                  CommittingChild& child,
+                                  const std::function<uint64_t()>& revision) {
+  std::vector<double> secs;
+  for (auto _ : state) {
+    const uint64_t rev = child.Flip();
+    if (rev == 0) {
+      state.SkipWithError("the child's commit failed");
+      break;
+    }
+    const auto committed = std::chrono::steady_clock::now();
+    while (revision() < rev) std::this_thread::yield();
+    const double s = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - committed)
+                         .count();
+    state.SetIterationTime(s);
+    secs.push_back(s);
+  }
+  return secs;
 }
 
 Flip FindFlip(const std::string& path, int nth) {

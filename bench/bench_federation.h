@@ -16,8 +16,10 @@
 #define TOEGANG_BENCH_BENCH_FEDERATION_H_
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -149,6 +151,23 @@ class CommittingChild {
 // answers the revision on `out` (0 on failure); it first answers 1 when
 // its engine opened, 0 when not.
 int ChildWriterMain(int argc, char** argv);
+
+// Times, per iteration, opening db with options and answering the first
+// check q (closing is not part of it), as the OpenToFirstCheck benchmarks
+// of both programs do. expect_snapshot: skipped with the reason unless the
+// engine started from its index snapshot. Unless one-shot, it then waits
+// (untimed) for the background load, whose time is the counter
+// graph_load_s.
+void TimeOpenToFirstCheck(benchmark::State& state, const std::string& db,
+                          const OpenOptions& options, const Query& q,
+                          bool expect_snapshot);
+
+// Per iteration, the child commits, and the iteration's (manual) time is
+// how long after that commit returned revision() reaches it; the seconds,
+// one per iteration. Skipped on a failed commit.
+std::vector<double> TimeUntilSeen(benchmark::State& state,
+                                  CommittingChild& child,
+                                  const std::function<uint64_t()>& revision);
 
 // An allowed question for OpenToFirstCheck: a right of the SQLite file at
 // path that the engine allows, found with a service engine, whose full

@@ -180,29 +180,7 @@ void OpenToFirstCheck(benchmark::State& state, std::string scale,
   const Query q = FirstAllowed(path);
   OpenOptions options;
   options.index_snapshot = snapshot;
-  double load_ms = 0;
-  for (auto _ : state) {
-    Result<std::unique_ptr<Engine>> e = Engine::Open(path, options);
-    if (!e.ok()) {
-      state.SkipWithError(e.status().ToString().c_str());
-      break;
-    }
-    Result<bool> r = (*e)->Allowed(q.insz, q.app, q.hco);
-    state.PauseTiming();  // closing is not part of it
-    if (!r.ok() || !*r) {
-      state.SkipWithError("first check not allowed");
-      break;
-    }
-    if (snapshot && !(*e)->startup().from_snapshot) {
-      state.SkipWithError((*e)->startup().snapshot_note.c_str());
-      break;
-    }
-    (void)(*e)->Refresh();  // waits for the load
-    load_ms = static_cast<double>((*e)->startup().load_ms);
-    e = Status::Storage("closed", "");
-    state.ResumeTiming();
-  }
-  state.counters["graph_load_s"] = load_ms / 1000.0;
+  TimeOpenToFirstCheck(state, path, options, q, snapshot);
 }
 
 // Query threads, with or without one writer committing about 1,000
@@ -263,17 +241,8 @@ void CrossProcessVisibility(benchmark::State& state, std::string scale) {
       state.SkipWithError("the child could not open the database");
       return;
     }
-    for (auto _ : state) {
-      const uint64_t rev = child.Flip();
-      if (rev == 0) {
-        state.SkipWithError("the child's commit failed");
-        break;
-      }
-      const auto committed = Clock::now();
-      while (f.engine->revision() < rev) std::this_thread::yield();
-      const double secs =
-          std::chrono::duration<double>(Clock::now() - committed).count();
-      state.SetIterationTime(secs);
+    for (double secs :
+         TimeUntilSeen(state, child, [&] { return f.engine->revision(); })) {
       ms.push_back(secs * 1000);
     }
   }

@@ -196,18 +196,7 @@ void CrossHostVisibility(benchmark::State& state, std::string store) {
       state.SkipWithError("the child could not open the database");
       return;
     }
-    for (auto _ : state) {
-      const uint64_t rev = child.Flip();
-      if (rev == 0) {
-        state.SkipWithError("the child's commit failed");
-        break;
-      }
-      const auto committed = Clock::now();
-      while ((*follower)->revision() < rev) std::this_thread::yield();
-      const double s = Seconds(committed);
-      state.SetIterationTime(s);
-      secs.push_back(s);
-    }
+    secs = TimeUntilSeen(state, child, [&] { return (*follower)->revision(); });
   }
   Percentiles(state, secs, "ms", 1e3);
 }
@@ -229,38 +218,14 @@ void OpenToFirstCheck(benchmark::State& state, std::string store,
     const std::string file =
         std::filesystem::path(BenchFederation::Path("M")).parent_path() /
         "federation-M.postgres-index";
-    ::setenv("TOEGANG_INDEX_SNAPSHOT", file.c_str(), 1);
+    options.index_snapshot_file = file;
     Result<std::unique_ptr<Engine>> first = Engine::Open(db, options);
     if (!first.ok() || !(*first)->Refresh().ok()) {
       state.SkipWithError("the first load failed");
       return;
     }
   }
-  double load_ms = 0;
-  for (auto _ : state) {
-    Result<std::unique_ptr<Engine>> e = Engine::Open(db, options);
-    if (!e.ok()) {
-      state.SkipWithError(e.status().ToString().c_str());
-      break;
-    }
-    Result<bool> r = (*e)->Allowed(q.insz, q.app, q.hco);
-    state.PauseTiming();  // closing is not part of it
-    if (!r.ok() || !*r) {
-      state.SkipWithError("first check not allowed");
-      break;
-    }
-    if (how == "snapshot" && !(*e)->startup().from_snapshot) {
-      state.SkipWithError((*e)->startup().snapshot_note.c_str());
-      break;
-    }
-    if (how != "one_shot") {
-      (void)(*e)->Refresh();  // waits for the background load
-      load_ms = static_cast<double>((*e)->startup().load_ms);
-    }
-    e = Status::Storage("closed", "");
-    state.ResumeTiming();
-  }
-  if (how != "one_shot") state.counters["graph_load_s"] = load_ms / 1000.0;
+  TimeOpenToFirstCheck(state, db, options, q, how == "snapshot");
 }
 
 void GenerateIntoPostgres(benchmark::State& state) {
