@@ -232,6 +232,27 @@ Result<FacilityCard> DescribeFacility(const DelegationGraph& graph,
   return card;
 }
 
+Result<Vertex> NameCursorVertex(const DelegationGraph& graph,
+                                std::string_view cursor) {
+  const std::string_view id = cursor.empty() ? "" : cursor.substr(1);
+  const bool digits = !id.empty() && id.size() <= 11 &&
+                      std::all_of(id.begin(), id.end(),
+                                  [](char c) { return c >= '0' && c <= '9'; });
+  Vertex v = kNoVertex;
+  if (digits && cursor[0] == 'p') {
+    v = graph.FindPerson(std::stoull(std::string(id)));
+  } else if (digits && cursor[0] == 'e') {
+    v = graph.FindEnterprise(std::stoull(std::string(id)));
+  }
+  if (v == kNoVertex) {
+    return Status::InvalidInput(
+        code::kUsage,
+        "not a cursor of the name search; pass the next_cursor of the "
+        "previous page unchanged");
+  }
+  return v;
+}
+
 Result<Page<NameHit>> FindNames(const DelegationGraph& graph,
                                 std::string_view prefix,
                                 const PageRequest& page, uint64_t revision) {
@@ -245,30 +266,12 @@ Result<Page<NameHit>> FindNames(const DelegationGraph& graph,
   using Key = std::tuple<std::string, std::string, std::string>;
   std::optional<Key> after;
   if (!page.cursor.empty()) {
-    const std::string_view id = std::string_view(page.cursor).substr(1);
-    const bool digits = !id.empty() && id.size() <= 11 &&
-                        std::all_of(id.begin(), id.end(), [](char c) {
-                          return c >= '0' && c <= '9';
-                        });
-    Vertex v = kNoVertex;
-    if (digits && page.cursor[0] == 'p') {
-      v = graph.FindPerson(std::stoull(std::string(id)));
-      if (v != kNoVertex) {
-        after = Key{Folded(graph.person(v).name), "person", std::string(id)};
-      }
-    } else if (digits && page.cursor[0] == 'e') {
-      v = graph.FindEnterprise(std::stoull(std::string(id)));
-      if (v != kNoVertex) {
-        after = Key{Folded(graph.enterprise(v).name), "enterprise",
-                    std::string(id)};
-      }
-    }
-    if (!after) {
-      return Status::InvalidInput(
-          code::kUsage,
-          "not a cursor of the name search; pass the next_cursor of the "
-          "previous page unchanged");
-    }
+    Result<Vertex> v = NameCursorVertex(graph, page.cursor);
+    if (!v.ok()) return v.status();
+    const std::string id = page.cursor.substr(1);
+    after = page.cursor[0] == 'p'
+                ? Key{Folded(graph.person(*v).name), "person", id}
+                : Key{Folded(graph.enterprise(*v).name), "enterprise", id};
   }
   std::vector<std::pair<Key, NameHit>> hits;
   const Graph& g = graph.graph();

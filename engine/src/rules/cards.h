@@ -43,6 +43,12 @@ Result<Page<NameHit>> FindNames(const DelegationGraph& graph,
                                 std::string_view prefix,
                                 const PageRequest& page, uint64_t revision);
 
+// The person ("p" + INSZ) or enterprise ("e" + KBO) a name search's cursor
+// names, or the usage error of every name search for a cursor that names
+// none.
+Result<Vertex> NameCursorVertex(const DelegationGraph& graph,
+                                std::string_view cursor);
+
 }  // namespace toegang
 
 #endif  // TOEGANG_RULES_CARDS_H_

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "model/text_forms.h"
+#include "rules/cards.h"
 #include "toegang/error_codes.h"
 
 namespace toegang {
@@ -133,24 +134,9 @@ Result<Page<NameHit>> NameIndex::Find(const DelegationGraph& graph,
   // The cursor names the last hit, "p" + INSZ or "e" + KBO; the page
   // starts after that hit's key (folded name, kind, id).
   if (!page.cursor.empty()) {
-    const std::string_view id = std::string_view(page.cursor).substr(1);
-    const bool digits = !id.empty() && id.size() <= 11 &&
-                        std::all_of(id.begin(), id.end(), [](char c) {
-                          return c >= '0' && c <= '9';
-                        });
-    Vertex v = kNoVertex;
-    if (digits && page.cursor[0] == 'p') {
-      v = graph.FindPerson(std::stoull(std::string(id)));
-    } else if (digits && page.cursor[0] == 'e') {
-      v = graph.FindEnterprise(std::stoull(std::string(id)));
-    }
-    if (v == kNoVertex) {
-      return Status::InvalidInput(
-          code::kUsage,
-          "not a cursor of the name search; pass the next_cursor of the "
-          "previous page unchanged");
-    }
-    const Named after = NamedAt(graph, static_cast<uint32_t>(v));
+    Result<Vertex> v = NameCursorVertex(graph, page.cursor);
+    if (!v.ok()) return v.status();
+    const Named after = NamedAt(graph, static_cast<uint32_t>(*v));
     const std::string after_name = Folded(after.name);
     begin = std::partition_point(begin, vertices_.end(), [&](uint32_t w) {
       const Named n = NamedAt(graph, w);

@@ -23,6 +23,7 @@
 #include "store/pg_copy_rows.h"
 #include "store/pg_schema.h"
 #include "store/registry_import.h"
+#include "store/row_counts.h"
 #include "toegang/error_codes.h"
 
 namespace toegang {
@@ -1080,24 +1081,9 @@ Result<StoreCounts> PgStore::Counts() {
     // Kept by the schema's triggers
     // (schema/postgresql/0007_row_counts_postgresql.sql).
     StoreCounts c;
-    const std::pair<const char*, size_t*> fields[] = {
-        {"enterprise", &c.enterprises},
-        {"active_enterprise", &c.active_enterprises},
-        {"person", &c.persons},
-        {"facility", &c.facilities},
-        {"htb", &c.htbs},
-        {"domain_manager", &c.domain_managers},
-        {"subafdeling", &c.subafdelingen},
-        {"user", &c.users},
-        {"user_right", &c.rights},
-        {"audit", &c.audit_rows}};
     PgResult r = db_->Exec("SELECT name, n FROM row_count", {});
-    for (int i = 0; i < r.rows(); ++i) {
-      const std::string name = r.str(i, 0);
-      for (const auto& [field, out] : fields) {
-        if (name == field) *out = r.u64(i, 1);
-      }
-    }
+    for (int i = 0; i < r.rows(); ++i)
+      SetRowCount(&c, r.str(i, 0), r.u64(i, 1));
     return c;
   } catch (const PgError& e) {
     return FromPg(e, where_, "counting");

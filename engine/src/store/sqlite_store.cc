@@ -32,6 +32,7 @@
 #include "store/migrations.h"
 #include "store/part_load.h"
 #include "store/registry_import.h"
+#include "store/row_counts.h"
 #include "store/statement_cache.h"
 #include "toegang/error_codes.h"
 
@@ -1185,24 +1186,10 @@ Result<StoreCounts> SqliteStore::Counts() {
   try {
     // Kept by the schema's triggers (schema/0005_row_counts.sql).
     StoreCounts c;
-    const std::pair<const char*, size_t*> fields[] = {
-        {"enterprise", &c.enterprises},
-        {"active_enterprise", &c.active_enterprises},
-        {"person", &c.persons},
-        {"facility", &c.facilities},
-        {"htb", &c.htbs},
-        {"domain_manager", &c.domain_managers},
-        {"subafdeling", &c.subafdelingen},
-        {"user", &c.users},
-        {"user_right", &c.rights},
-        {"audit", &c.audit_rows}};
     SQLite::Statement q(*db_, "SELECT name, n FROM row_count");
     while (q.executeStep()) {
-      const std::string name = q.getColumn(0).getString();
-      for (const auto& [field, out] : fields) {
-        if (name == field)
-          *out = static_cast<size_t>(q.getColumn(1).getInt64());
-      }
+      SetRowCount(&c, q.getColumn(0).getString(),
+                  static_cast<size_t>(q.getColumn(1).getInt64()));
     }
     return c;
   } catch (const SQLite::Exception& e) {
