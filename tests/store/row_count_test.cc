@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "federation_generator.h"
 #include "store/pg_connection.h"
 #include "support/pg_cluster.h"
 #include "support/store_content.h"
 #include "support/test_federation.h"
-#include "federation_generator.h"
 #include "toegang/engine.h"
 
 namespace toegang::testing {
@@ -34,7 +34,8 @@ class RowCountTest : public PerStoreTest {
     for (const std::string& line : StoreContent(db, /*times=*/false)) {
       const std::string table = line.substr(0, line.find(':'));
       ++rows[table];
-      if (table == "enterprise" && line.find(" active=1") != std::string::npos) {
+      if (table == "enterprise" &&
+          line.find(" active=1") != std::string::npos) {
         ++active;
       }
     }
@@ -136,8 +137,9 @@ TEST_P(RowCountTest, TheGeneratorsBulkLoadCountsAndCountingGoesOn) {
   }
   // The counting goes on after the load.
   db_ = target;
-  RunSql("DELETE FROM user_right WHERE insz IN (SELECT insz FROM user_right "
-         "ORDER BY insz LIMIT 3)");
+  RunSql(
+      "DELETE FROM user_right WHERE insz IN (SELECT insz FROM user_right "
+      "ORDER BY insz LIMIT 3)");
   Result<std::unique_ptr<Engine>> again = Engine::Open(target, OpenOptions{});
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   Result<Stats> after = (*again)->GetStats();

@@ -127,11 +127,11 @@ ModelHolder::AfterLoad SnapshotKeeper::WriterForFirstLoad(uint64_t revision) {
   Result<SnapshotStamp> stamp = StampOf(revision);
   if (!stamp.ok()) return {};
   written_revision_.store(revision, std::memory_order_relaxed);
-  return [path = settings_->snapshot_path,
-          stamp = *stamp](const Model& loaded) {
-    (void)WriteIndexSnapshot(path, stamp, loaded.graph.check_index(),
-                             loaded.graph.FacilityHcos());
-  };
+  return
+      [path = settings_->snapshot_path, stamp = *stamp](const Model& loaded) {
+        (void)WriteIndexSnapshot(path, stamp, loaded.graph.check_index(),
+                                 loaded.graph.FacilityHcos());
+      };
 }
 
 bool SnapshotKeeper::IdleWriteDue(const ModelHolder& model) const {

@@ -57,8 +57,8 @@ struct BulkTableColumns {
   int count;  // of columns
 };
 
-inline constexpr std::array<BulkTableColumns, kBulkTables> kBulkTableColumns =
-    {{
+inline constexpr std::array<BulkTableColumns, kBulkTables> kBulkTableColumns = {
+    {
         {"enterprise", "kbo, name, active, juridical_form, start_date", 5},
         {"person", "insz, name", 2},
         {"function", "kbo, insz, role", 3},
@@ -71,13 +71,12 @@ inline constexpr std::array<BulkTableColumns, kBulkTables> kBulkTableColumns =
          "id, kbo, capacity, subdivision, hco, email, by_insz, revision, at",
          9},
         {"subafdeling_manager", "subafdeling, insz, by_insz, revision, at", 5},
-        {"authorization", "subafdeling, application, by_insz, revision, at",
-         5},
+        {"authorization", "subafdeling, application, by_insz, revision, at", 5},
         {"user", "subafdeling, insz, by_insz, revision, at", 5},
-        {"user_right",
-         "subafdeling, insz, application, by_insz, revision, at", 6},
-        {"audit",
-         "revision, at, actor, action, kbo, outcome, detail, message", 8},
+        {"user_right", "subafdeling, insz, application, by_insz, revision, at",
+         6},
+        {"audit", "revision, at, actor, action, kbo, outcome, detail, message",
+         8},
     }};
 
 template <typename Writer>
@@ -227,8 +226,7 @@ class BulkRows : public BulkWriter {
   }
 
   // Zero-padded digits into *out (no allocation once out has capacity).
-  static std::string_view Digits(std::string* out, uint64_t value,
-                                 int width) {
+  static std::string_view Digits(std::string* out, uint64_t value, int width) {
     out->assign(static_cast<size_t>(width), '0');
     for (int i = width - 1; i >= 0 && value > 0; --i) {
       (*out)[static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);

@@ -32,7 +32,7 @@ namespace {
 // The advisory lock keys (one database's locks are its own): the write
 // lock every writer takes, and the one a migration takes.
 constexpr int64_t kWriteLockKey = PgStore::kWriteLockKey;
-constexpr int64_t kSchemaLockKey = 0x736368656d61;   // "schema"
+constexpr int64_t kSchemaLockKey = 0x736368656d61;  // "schema"
 
 // A transaction on db, rolled back unless committed.
 class PgTransaction {
@@ -1104,9 +1104,9 @@ Result<std::vector<std::string>> PgStore::CheckIntegrity(bool thorough) {
         "row_count_real AS real USING (name) WHERE kept.n <> real.n",
         {});
     for (int i = 0; i < counts.rows(); ++i) {
-      problems.push_back(fmt::format(
-          "row_count says {} rows of {}, the table holds {}", counts.i64(i, 1),
-          counts.str(i, 0), counts.i64(i, 2)));
+      problems.push_back(
+          fmt::format("row_count says {} rows of {}, the table holds {}",
+                      counts.i64(i, 1), counts.str(i, 0), counts.i64(i, 2)));
     }
     const int64_t revision =
         db_->Exec("SELECT value FROM revision WHERE id = 1", {}).i64(0, 0);
