@@ -432,6 +432,30 @@ void TimeOpenToFirstCheck(benchmark::State& state, const std::string& db,
   if (!one_shot) state.counters["graph_load_s"] = load_ms / 1000.0;
 }
 
+void TimeGenerate(benchmark::State& state,
+                  const std::function<std::string()>& out_path,
+                  bool replace_file) {
+  uint64_t rights = 0;
+  for (auto _ : state) {
+    GenerateOptions o;
+    o.persons = static_cast<uint64_t>(state.range(0));
+    o.out_path = out_path();
+    o.overwrite = replace_file;
+    GenerateSummary summary;
+    Status st = GenerateFederation(o, &summary);
+    if (!st.ok()) {
+      state.SkipWithError(st.ToString().c_str());
+      break;
+    }
+    rights += summary.rights;
+  }
+  state.counters["rights"] = static_cast<double>(rights) /
+                             static_cast<double>(std::max<int64_t>(
+                                 1, static_cast<int64_t>(state.iterations())));
+  state.counters["rights_per_s"] = benchmark::Counter(
+      static_cast<double>(rights), benchmark::Counter::kIsRate);
+}
+
 std::vector<double> TimeUntilSeen(benchmark::State& state,
                                   CommittingChild& child,
                                   const std::function<uint64_t()>& revision) {

@@ -162,6 +162,15 @@ void TimeOpenToFirstCheck(benchmark::State& state, const std::string& db,
                           const OpenOptions& options, const Query& q,
                           bool expect_snapshot);
 
+// Per iteration, generates a federation of state.range(0) persons (seed
+// 1) into out_path(): a file it replaces (replace_file), else a new
+// database; the counters rights (per generation) and rights_per_s. The
+// bulk path for grants: SPEC 6 has no import format for the delegation
+// state.
+void TimeGenerate(benchmark::State& state,
+                  const std::function<std::string()>& out_path,
+                  bool replace_file);
+
 // Per iteration, the child commits, and the iteration's (manual) time is
 // how long after that commit returned revision() reaches it; the seconds,
 // one per iteration. Skipped on a failed commit.

@@ -149,31 +149,17 @@ void DurableMutation(benchmark::State& state, std::string store) {
 
 void BulkLoad(benchmark::State& state, std::string store) {
   static int n = 0;
-  uint64_t rights = 0;
-  for (auto _ : state) {
-    GenerateOptions o;
-    o.persons = static_cast<uint64_t>(state.range(0));
-    if (store == "sqlite") {
-      const char* dir = std::getenv("TOEGANG_BENCH_DIR");
-      o.out_path = std::string(dir != nullptr ? dir : "bench-data") +
-                   "/store-bulk-load.db";
-      o.overwrite = true;
-    } else {
-      o.out_path = Cluster().Uri(fmt::format("bulk_load_{}", ++n));
-    }
-    GenerateSummary summary;
-    Status st = GenerateFederation(o, &summary);
-    if (!st.ok()) {
-      state.SkipWithError(st.ToString().c_str());
-      break;
-    }
-    rights += summary.rights;
-  }
-  state.counters["rights"] = static_cast<double>(rights) /
-                             static_cast<double>(std::max<int64_t>(
-                                 1, static_cast<int64_t>(state.iterations())));
-  state.counters["rights_per_s"] = benchmark::Counter(
-      static_cast<double>(rights), benchmark::Counter::kIsRate);
+  TimeGenerate(
+      state,
+      [&] {
+        if (store == "postgres") {
+          return Cluster().Uri(fmt::format("bulk_load_{}", ++n));
+        }
+        const char* dir = std::getenv("TOEGANG_BENCH_DIR");
+        return std::string(dir != nullptr ? dir : "bench-data") +
+               "/store-bulk-load.db";
+      },
+      /*replace_file=*/store == "sqlite");
 }
 
 // --- another process's commit -------------------------------------------

@@ -1073,10 +1073,9 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
   try {
     std::vector<AuditRecord> out;
     const AuditPatterns like = AuditPatternsOf(query);
-    auto run = [&](SQLite::Statement& q, int col) {
-      q.bind(col++, static_cast<int64_t>(query.after_seq));
-      q.bind(col++, query.kbo);
-      q.bind(col++, query.kbo);
+    // The person and facility filters and the limit, from column col on;
+    // then the rows.
+    auto filter_and_read = [&](SQLite::Statement& q, int col) {
       q.bind(col++, query.insz);
       q.bind(col++, query.insz);
       q.bind(col++, like.insz);
@@ -1085,6 +1084,16 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
       q.bind(col, static_cast<int64_t>(query.limit));
       while (q.executeStep()) out.push_back(ReadAuditRow(q));
     };
+    auto run = [&](SQLite::Statement& q, int col) {
+      q.bind(col++, static_cast<int64_t>(query.after_seq));
+      q.bind(col++, query.kbo);
+      q.bind(col++, query.kbo);
+      filter_and_read(q, col);
+    };
+    // The newest-first cursor: rows before it (0: from the newest).
+    const int64_t before = static_cast<int64_t>(
+        query.before_seq == 0 ? static_cast<uint64_t>(INT64_MAX)
+                              : query.before_seq);
     if (query.since_revision == 0 && query.newest_first && !query.kbo.empty()) {
       // An enterprise's rows: its (kbo, seq) index, walked backwards from
       // the cursor. (SQLite's planner does not use the index for the
@@ -1097,18 +1106,9 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
           "kbo = ? AND seq < ? AND (? = '' OR actor = ? OR detail LIKE ?) "
           "AND (? = '' OR detail LIKE ?) ORDER BY seq DESC LIMIT ?");
       SQLite::Statement& q = *q_use;
-      int col = 1;
-      q.bind(col++, query.kbo);
-      q.bind(col++, static_cast<int64_t>(query.before_seq == 0
-                                             ? static_cast<uint64_t>(INT64_MAX)
-                                             : query.before_seq));
-      q.bind(col++, query.insz);
-      q.bind(col++, query.insz);
-      q.bind(col++, like.insz);
-      q.bind(col++, query.hco);
-      q.bind(col++, like.hco);
-      q.bind(col, static_cast<int64_t>(query.limit));
-      while (q.executeStep()) out.push_back(ReadAuditRow(q));
+      q.bind(1, query.kbo);
+      q.bind(2, before);
+      filter_and_read(q, 3);
       return out;
     }
     if (query.since_revision == 0 && query.newest_first) {
@@ -1121,20 +1121,10 @@ Result<std::vector<AuditRecord>> SqliteStore::ReadAudit(
           "detail LIKE ?) AND (? = '' OR detail LIKE ?) ORDER BY seq DESC "
           "LIMIT ?");
       SQLite::Statement& q = *q_use;
-      const uint64_t before = query.before_seq == 0
-                                  ? static_cast<uint64_t>(INT64_MAX)
-                                  : query.before_seq;
-      q.bind(1, static_cast<int64_t>(before));
-      int col = 2;
-      q.bind(col++, query.kbo);
-      q.bind(col++, query.kbo);
-      q.bind(col++, query.insz);
-      q.bind(col++, query.insz);
-      q.bind(col++, like.insz);
-      q.bind(col++, query.hco);
-      q.bind(col++, like.hco);
-      q.bind(col, static_cast<int64_t>(query.limit));
-      while (q.executeStep()) out.push_back(ReadAuditRow(q));
+      q.bind(1, before);
+      q.bind(2, query.kbo);
+      q.bind(3, query.kbo);
+      filter_and_read(q, 4);
       return out;
     }
     if (query.since_revision == 0) {
